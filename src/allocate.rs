@@ -1,0 +1,456 @@
+//! Allocation: rules 6–9. The rows counted for an agreement supplier go into
+//! a polars frame; sums and call-off counts per agreement, scope and
+//! supplier come from lazy group-bys; shares, status and catch-up are
+//! computed on the (small) result.
+
+use crate::classify::{Classified, Outcome};
+use crate::error::{Error, Result};
+use crate::parse::{self, AMOUNT_SCALE};
+use crate::read::Exports;
+use crate::register::{Basis, Register};
+use crate::window::Window;
+use chrono::NaiveDate;
+use polars::prelude::{col, lit, Column, DataFrame, DataType, IntoLazy, LazyFrame};
+
+/// The two scopes of rule 6.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Rows dated in the window.
+    Period,
+    /// Rows dated from the agreement's `valid_from` to the window's end.
+    ToDate,
+}
+
+impl Scope {
+    pub fn key(self) -> &'static str {
+        match self {
+            Scope::Period => "period",
+            Scope::ToDate => "to_date",
+        }
+    }
+}
+
+/// Status of rule 8.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Ok,
+    Imbalance,
+    Insufficient,
+}
+
+impl Status {
+    pub fn key(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Imbalance => "imbalance",
+            Status::Insufficient => "insufficient",
+        }
+    }
+}
+
+/// Settings of the allocation.
+#[derive(Debug, Clone, Copy)]
+pub struct Rules {
+    /// Run-wide tolerance in percentage points (agreements may override).
+    pub tolerance_pp: f64,
+    pub min_call_offs: u64,
+}
+
+/// One supplier of an agreement in one scope.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SupplierShare {
+    /// Index into the agreement's suppliers.
+    pub supplier: usize,
+    /// Net amount, fixed point (see [`parse::Amount`]).
+    pub amount: i64,
+    pub call_offs: u64,
+    pub actual_pct: Option<f64>,
+    pub deviation_pp: Option<f64>,
+    /// SEK for basis amount, whole call-offs for basis count.
+    pub catch_up: f64,
+    pub status: Status,
+}
+
+/// One agreement in one scope.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgreementShares {
+    /// Index into the register.
+    pub agreement: usize,
+    pub scope: Scope,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    pub total_amount: i64,
+    pub total_call_offs: u64,
+    pub tolerance_pp: f64,
+    pub status: Status,
+    pub suppliers: Vec<SupplierShare>,
+}
+
+impl AgreementShares {
+    /// The largest absolute deviation of any supplier, if shares exist.
+    pub fn largest_deviation(&self) -> Option<f64> {
+        self.suppliers
+            .iter()
+            .filter_map(|s| s.deviation_pp)
+            .max_by(|a, b| a.abs().total_cmp(&b.abs()))
+    }
+}
+
+/// The result of a run's allocation.
+#[derive(Debug, Clone)]
+pub struct Allocation {
+    pub window: Window,
+    /// Period scope first, then to date; agreements in register order.
+    pub shares: Vec<AgreementShares>,
+}
+
+/// The rows counted for agreement suppliers as a polars frame with columns
+/// `agreement` (u32), `supplier` (u32), `date` (i32 days since 1970),
+/// `amount` (i64 fixed point), `valid_from` (i32 days, the agreement's).
+pub fn frame(exports: &Exports, classified: &Classified, register: &Register) -> Result<DataFrame> {
+    let n = classified
+        .outcomes
+        .iter()
+        .filter(|o| matches!(o, Outcome::InAgreement { .. }))
+        .count();
+    let mut agreement = Vec::with_capacity(n);
+    let mut supplier = Vec::with_capacity(n);
+    let mut date = Vec::with_capacity(n);
+    let mut amount = Vec::with_capacity(n);
+    let mut valid_from = Vec::with_capacity(n);
+    let mut abs_total: i128 = 0;
+    for (row, outcome) in exports.rows.iter().zip(&classified.outcomes) {
+        if let (
+            Outcome::InAgreement {
+                agreement: a,
+                supplier: s,
+            },
+            Some(d),
+            Some(am),
+        ) = (outcome, row.date, row.amount)
+        {
+            agreement.push(*a);
+            supplier.push(*s);
+            date.push(d);
+            amount.push(am.0);
+            abs_total += am.0.unsigned_abs() as i128;
+            valid_from.push(parse::date_to_days(register.agreements[*a as usize].valid_from));
+        }
+    }
+    if abs_total > i64::MAX as i128 {
+        return Err(Error::Overflow(format!(
+            "the rows counted for agreements sum to more than {} SEK",
+            i64::MAX / AMOUNT_SCALE
+        )));
+    }
+    DataFrame::new(
+        n,
+        vec![
+            Column::new("agreement".into(), agreement),
+            Column::new("supplier".into(), supplier),
+            Column::new("date".into(), date),
+            Column::new("amount".into(), amount),
+            Column::new("valid_from".into(), valid_from),
+        ],
+    )
+    .map_err(|e| Error::Compute(e.to_string()))
+}
+
+/// Sum and call-offs per (agreement, supplier) of the rows `filtered` keeps.
+fn sums(filtered: LazyFrame) -> Result<Vec<(u32, u32, i64, u64)>> {
+    let df = filtered
+        .group_by([col("agreement"), col("supplier")])
+        .agg([
+            col("amount").sum().alias("amount"),
+            col("amount")
+                .gt(lit(0i64))
+                .cast(DataType::Int64)
+                .sum()
+                .alias("call_offs"),
+        ])
+        .collect()
+        .map_err(|e| Error::Compute(e.to_string()))?;
+    let get = |name: &str| df.column(name).map_err(|e| Error::Compute(e.to_string()));
+    let (a, s, m, c) = (get("agreement")?, get("supplier")?, get("amount")?, get("call_offs")?);
+    let err = |e: polars::error::PolarsError| Error::Compute(e.to_string());
+    Ok(a.u32()
+        .map_err(err)?
+        .iter()
+        .zip(s.u32().map_err(err)?.iter())
+        .zip(m.i64().map_err(err)?.iter())
+        .zip(c.i64().map_err(err)?.iter())
+        .map(|(((a, s), m), c)| {
+            (
+                a.unwrap_or(0),
+                s.unwrap_or(0),
+                m.unwrap_or(0),
+                c.unwrap_or(0).max(0) as u64,
+            )
+        })
+        .collect())
+}
+
+/// Applies rules 6–9 for the window.
+pub fn allocate(df: &DataFrame, register: &Register, window: &Window, rules: Rules) -> Result<Allocation> {
+    let ws = parse::date_to_days(window.start);
+    let we = parse::date_to_days(window.end);
+    let period = sums(
+        df.clone()
+            .lazy()
+            .filter(col("date").gt_eq(lit(ws)).and(col("date").lt_eq(lit(we)))),
+    )?;
+    let to_date = sums(
+        df.clone()
+            .lazy()
+            .filter(col("date").gt_eq(col("valid_from")).and(col("date").lt_eq(lit(we)))),
+    )?;
+    let mut shares = Vec::new();
+    for (scope, sums) in [(Scope::Period, &period), (Scope::ToDate, &to_date)] {
+        for (ai, a) in register.agreements.iter().enumerate() {
+            if a.valid_from > window.end || a.valid_to < window.start {
+                continue;
+            }
+            let mut amounts = vec![0i64; a.suppliers.len()];
+            let mut counts = vec![0u64; a.suppliers.len()];
+            for &(_, s, m, c) in sums.iter().filter(|e| e.0 as usize == ai) {
+                if let Some(slot) = amounts.get_mut(s as usize) {
+                    *slot += m;
+                    counts[s as usize] += c;
+                }
+            }
+            let (start, end) = match scope {
+                Scope::Period => (window.start, window.end),
+                Scope::ToDate => (a.valid_from, window.end),
+            };
+            let tolerance = a.tolerance_pp.unwrap_or(rules.tolerance_pp);
+            shares.push(shares_of(
+                ai,
+                a,
+                scope,
+                start,
+                end,
+                &amounts,
+                &counts,
+                tolerance,
+                rules.min_call_offs,
+            ));
+        }
+    }
+    Ok(Allocation {
+        window: window.clone(),
+        shares,
+    })
+}
+
+/// Rules 7–9 for one agreement and scope, from its suppliers' sums.
+#[allow(clippy::too_many_arguments)]
+pub fn shares_of(
+    index: usize,
+    agreement: &crate::register::Agreement,
+    scope: Scope,
+    start: NaiveDate,
+    end: NaiveDate,
+    amounts: &[i64],
+    counts: &[u64],
+    tolerance_pp: f64,
+    min_call_offs: u64,
+) -> AgreementShares {
+    let total_amount: i64 = amounts.iter().sum();
+    let total_call_offs: u64 = counts.iter().sum();
+    let basis_total = match agreement.basis {
+        Basis::Amount => total_amount as f64 / AMOUNT_SCALE as f64,
+        Basis::Count => total_call_offs as f64,
+    };
+    let basis_value = |i: usize| match agreement.basis {
+        Basis::Amount => amounts[i] as f64 / AMOUNT_SCALE as f64,
+        Basis::Count => counts[i] as f64,
+    };
+    let insufficient = total_call_offs < min_call_offs || basis_total <= 0.0;
+    let catch_up = catch_up(
+        &(0..amounts.len()).map(basis_value).collect::<Vec<_>>(),
+        &agreement.suppliers.iter().map(|s| s.share / 100.0).collect::<Vec<_>>(),
+        agreement.basis,
+    );
+    let suppliers: Vec<SupplierShare> = agreement
+        .suppliers
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let actual_pct = (basis_total > 0.0).then(|| 100.0 * basis_value(i) / basis_total);
+            let deviation_pp = actual_pct.map(|p| p - s.share);
+            let status = if insufficient {
+                Status::Insufficient
+            } else if deviation_pp.is_some_and(|d| d.abs() > tolerance_pp) {
+                Status::Imbalance
+            } else {
+                Status::Ok
+            };
+            SupplierShare {
+                supplier: i,
+                amount: amounts[i],
+                call_offs: counts[i],
+                actual_pct,
+                deviation_pp,
+                catch_up: catch_up[i],
+                status,
+            }
+        })
+        .collect();
+    let status = if insufficient {
+        Status::Insufficient
+    } else if suppliers.iter().any(|s| s.status == Status::Imbalance) {
+        Status::Imbalance
+    } else {
+        Status::Ok
+    };
+    AgreementShares {
+        agreement: index,
+        scope,
+        start,
+        end,
+        total_amount,
+        total_call_offs,
+        tolerance_pp,
+        status,
+        suppliers,
+    }
+}
+
+/// Rule 9: with `x_s` = max(value_s, 0) and `p_s` the agreed fraction,
+/// `T = max x_s / p_s` and `catch_up_s = p_s·T − x_s`; for basis count
+/// rounded (to 9 decimals, then) up to whole call-offs.
+pub fn catch_up(values: &[f64], fractions: &[f64], basis: Basis) -> Vec<f64> {
+    let x: Vec<f64> = values.iter().map(|v| v.max(0.0)).collect();
+    if x.iter().all(|v| *v == 0.0) {
+        return vec![0.0; x.len()];
+    }
+    let t = x
+        .iter()
+        .zip(fractions)
+        .filter(|(_, p)| **p > 0.0)
+        .map(|(x, p)| x / p)
+        .fold(0.0f64, f64::max);
+    x.iter()
+        .zip(fractions)
+        .map(|(x, p)| {
+            let c = p * t - x;
+            match basis {
+                Basis::Amount => c,
+                Basis::Count => ((c * 1e9).round() / 1e9).ceil().max(0.0),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::register::{Agreement, Supplier};
+    use proptest::prelude::*;
+
+    fn agreement(shares: &[f64], basis: Basis) -> Agreement {
+        Agreement {
+            id: "RA-1".into(),
+            name: "Test".into(),
+            valid_from: NaiveDate::from_ymd_opt(2019, 1, 1).expect("date"),
+            valid_to: NaiveDate::from_ymd_opt(2020, 12, 31).expect("date"),
+            basis,
+            tolerance_pp: None,
+            accounts: None,
+            suppliers: shares
+                .iter()
+                .enumerate()
+                .map(|(i, &share)| Supplier {
+                    name: format!("S{i}"),
+                    org_nr: None,
+                    share,
+                    aliases: vec![],
+                })
+                .collect(),
+        }
+    }
+
+    fn run(shares: &[f64], amounts_sek: &[i64], counts: &[u64], basis: Basis) -> AgreementShares {
+        let a = agreement(shares, basis);
+        let amounts: Vec<i64> = amounts_sek.iter().map(|v| v * AMOUNT_SCALE).collect();
+        shares_of(
+            0,
+            &a,
+            Scope::Period,
+            a.valid_from,
+            a.valid_to,
+            &amounts,
+            counts,
+            5.0,
+            10,
+        )
+    }
+
+    #[test]
+    fn worked_example_amount_basis() {
+        // Key 50/30/20, actual 600/300/100 of 1000: 60/30/10.
+        let r = run(&[50.0, 30.0, 20.0], &[600, 300, 100], &[5, 5, 5], Basis::Amount);
+        let pct: Vec<f64> = r.suppliers.iter().filter_map(|s| s.actual_pct).collect();
+        assert_eq!(pct, vec![60.0, 30.0, 10.0]);
+        assert_eq!(r.status, Status::Imbalance);
+        assert_eq!(r.suppliers[0].status, Status::Imbalance);
+        assert_eq!(r.suppliers[1].status, Status::Ok);
+        // T = 600/0.5 = 1200: catch-up 0, 360-300 = 60, 240-100 = 140.
+        let c: Vec<String> = r.suppliers.iter().map(|s| parse::format_float(s.catch_up, 2)).collect();
+        assert_eq!(c, vec!["0.00", "60.00", "140.00"]);
+    }
+
+    #[test]
+    fn insufficient_and_count_basis() {
+        let r = run(&[50.0, 50.0], &[100, 100], &[4, 5], Basis::Amount);
+        assert_eq!(r.status, Status::Insufficient);
+        assert!(r.suppliers.iter().all(|s| s.status == Status::Insufficient));
+        let r = run(&[25.0, 25.0, 25.0, 25.0], &[0, 0, 0, 0], &[7, 3, 0, 0], Basis::Count);
+        assert_eq!(r.status, Status::Imbalance);
+        let c: Vec<f64> = r.suppliers.iter().map(|s| s.catch_up).collect();
+        assert_eq!(c, vec![0.0, 4.0, 7.0, 7.0]);
+        // Credit notes only: basis total not above zero.
+        let r = run(&[60.0, 40.0], &[-100, 0], &[0, 0], Basis::Amount);
+        assert_eq!(r.status, Status::Insufficient);
+        assert_eq!(r.suppliers[0].actual_pct, None);
+        assert_eq!(r.suppliers[0].catch_up, 0.0);
+    }
+
+    proptest! {
+        #[test]
+        fn shares_sum_to_100(amounts in proptest::collection::vec(0i64..1_000_000, 1..6)) {
+            let n = amounts.len();
+            let shares: Vec<f64> = (0..n).map(|_| 100.0 / n as f64).collect();
+            let r = run(&shares, &amounts, &vec![10; n], Basis::Amount);
+            if amounts.iter().sum::<i64>() > 0 {
+                let sum: f64 = r.suppliers.iter().filter_map(|s| s.actual_pct).sum();
+                prop_assert!((sum - 100.0).abs() < 1e-9);
+                let dev: f64 = r.suppliers.iter().filter_map(|s| s.deviation_pp).sum();
+                prop_assert!(dev.abs() < 1e-9);
+            }
+        }
+
+        #[test]
+        fn catch_up_is_zero_when_balanced(unit in 1u32..100_000, k in 1usize..5) {
+            // Amounts exactly in the key 50/30/20 (times k) need no catch-up.
+            let values = [50.0 * unit as f64 * k as f64, 30.0 * unit as f64 * k as f64, 20.0 * unit as f64 * k as f64];
+            let c = catch_up(&values, &[0.5, 0.3, 0.2], Basis::Amount);
+            for v in c { prop_assert!(v.abs() < 1e-6, "{v}"); }
+            let c = catch_up(&[5.0 * k as f64, 3.0 * k as f64, 2.0 * k as f64], &[0.5, 0.3, 0.2], Basis::Count);
+            prop_assert_eq!(c, vec![0.0, 0.0, 0.0]);
+        }
+
+        #[test]
+        fn catch_up_restores_the_key(values in proptest::collection::vec(0.0f64..1e7, 3)) {
+            let p = [0.5, 0.3, 0.2];
+            let c = catch_up(&values, &p, Basis::Amount);
+            let after: Vec<f64> = values.iter().zip(&c).map(|(x, c)| x + c).collect();
+            let total: f64 = after.iter().sum();
+            prop_assume!(total > 1.0);
+            for (a, p) in after.iter().zip(p) {
+                prop_assert!((a / total - p).abs() < 1e-9);
+            }
+            prop_assert!(c.iter().all(|v| *v >= -1e-6));
+        }
+    }
+}

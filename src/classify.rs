@@ -1,0 +1,352 @@
+//! Normalise and match: rules 1–5 of the spec. Every row read gets exactly
+//! one [`Outcome`]: counted for an agreement supplier, a purchase outside the
+//! agreements, or one data-quality [`Category`] (the first that applies).
+
+use crate::parse::{self, Amount, OrgNr};
+use crate::read::{Exports, Field, RowKind, Sym};
+use crate::register::Register;
+use std::collections::HashMap;
+
+/// Data-quality categories, in the order of rule 5.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Category {
+    Rejected,
+    TotalRow,
+    Duplicate,
+    UnknownAgreement,
+    AmbiguousAgreement,
+    SupplierOutsideAgreement,
+    OutsideValidity,
+}
+
+impl Category {
+    pub const ALL: [Category; 7] = [
+        Category::Rejected,
+        Category::TotalRow,
+        Category::Duplicate,
+        Category::UnknownAgreement,
+        Category::AmbiguousAgreement,
+        Category::SupplierOutsideAgreement,
+        Category::OutsideValidity,
+    ];
+
+    /// The category's name in the CSV outputs.
+    pub fn key(self) -> &'static str {
+        match self {
+            Category::Rejected => "rejected",
+            Category::TotalRow => "total_row",
+            Category::Duplicate => "duplicate",
+            Category::UnknownAgreement => "unknown_agreement",
+            Category::AmbiguousAgreement => "ambiguous_agreement",
+            Category::SupplierOutsideAgreement => "supplier_outside_agreement",
+            Category::OutsideValidity => "outside_validity",
+        }
+    }
+}
+
+/// Where a row ends up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Counted for supplier `supplier` of agreement `agreement` (indices
+    /// into the register).
+    InAgreement { agreement: u32, supplier: u32 },
+    /// A purchase outside the agreements.
+    OutsideAgreements,
+    /// A data-quality finding; its details are in [`Classified::findings`].
+    Quality(Category),
+}
+
+/// What a data-quality finding is about, for the `detail` column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Detail {
+    /// Unreadable columns: (field, header, value).
+    Unreadable(Vec<(Field, String, String)>),
+    Total,
+    /// Identical to the row at (file index, line).
+    DuplicateOf {
+        file: u32,
+        line: u32,
+    },
+    UnknownAgreement {
+        text: String,
+    },
+    Ambiguous {
+        supplier: String,
+        agreements: Vec<u32>,
+    },
+    SupplierOutside {
+        supplier: String,
+        agreement: u32,
+    },
+    OutsideValidity {
+        agreement: u32,
+    },
+}
+
+/// One data-quality line.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub row: usize,
+    pub category: Category,
+    pub detail: Detail,
+}
+
+/// The outcome of every row, and the findings in row order.
+#[derive(Debug, Default)]
+pub struct Classified {
+    pub outcomes: Vec<Outcome>,
+    pub findings: Vec<Finding>,
+}
+
+/// The register's suppliers indexed for matching (rule 3).
+struct Matcher<'r> {
+    register: &'r Register,
+    ids: HashMap<String, u32>,
+    by_org: HashMap<OrgNr, Vec<(u32, u32)>>,
+    by_name: HashMap<String, Vec<(u32, u32)>>,
+}
+
+impl<'r> Matcher<'r> {
+    fn new(register: &'r Register) -> Self {
+        let mut m = Matcher {
+            register,
+            ids: HashMap::new(),
+            by_org: HashMap::new(),
+            by_name: HashMap::new(),
+        };
+        for (ai, a) in register.agreements.iter().enumerate() {
+            m.ids.insert(a.id.trim().to_lowercase(), ai as u32);
+            for (si, s) in a.suppliers.iter().enumerate() {
+                let key = (ai as u32, si as u32);
+                if let Some(o) = s.org_nr {
+                    m.by_org.entry(o).or_default().push(key);
+                }
+                for name in std::iter::once(&s.name).chain(&s.aliases) {
+                    let list = m.by_name.entry(parse::normalize_supplier(name)).or_default();
+                    if !list.contains(&key) {
+                        list.push(key);
+                    }
+                }
+            }
+        }
+        m
+    }
+
+    /// The register entries (agreement, supplier) that are this row's
+    /// supplier: by valid org nr when the register knows it, else by name.
+    /// At most one entry per agreement, sorted by agreement.
+    fn resolve(&self, name: &str, org: &str) -> Vec<(u32, u32)> {
+        let norm = parse::normalize_supplier(name);
+        let by_name = || self.by_name.get(&norm).cloned().unwrap_or_default();
+        let mut found = match OrgNr::parse(org).and_then(|o| self.by_org.get(&o)) {
+            Some(entries) => {
+                let mut v = entries.clone();
+                // An entry without an org nr is the same supplier when its
+                // name matches.
+                v.extend(by_name().into_iter().filter(|&(a, s)| {
+                    self.register.agreements[a as usize].suppliers[s as usize]
+                        .org_nr
+                        .is_none()
+                }));
+                v
+            }
+            None => by_name(),
+        };
+        found.sort_unstable();
+        found.dedup_by_key(|e| e.0);
+        found
+    }
+}
+
+/// Does the row's account satisfy the agreement's `accounts` list? The
+/// account cell may hold the number followed by its name (`4410 Reparationer`).
+fn account_matches(accounts: &[String], account: &str) -> bool {
+    if account.is_empty() {
+        return false;
+    }
+    let first = account.split_whitespace().next().unwrap_or("");
+    accounts.iter().any(|a| a == account || a == first)
+}
+
+/// Applies rules 2–5 to every row.
+pub fn classify(exports: &Exports, register: &Register) -> Classified {
+    let matcher = Matcher::new(register);
+    let strings = &exports.strings;
+    let mut resolved: HashMap<(Sym, Sym), Vec<(u32, u32)>> = HashMap::new();
+    let mut dups: HashMap<(i32, Amount, [Sym; 7]), DupState> = HashMap::new();
+    let mut out = Classified {
+        outcomes: Vec::with_capacity(exports.rows.len()),
+        findings: Vec::new(),
+    };
+    let mut rejections = exports.rejections.iter().peekable();
+    for (i, row) in exports.rows.iter().enumerate() {
+        let mut finding = |category: Category, detail: Detail| {
+            out.findings.push(Finding {
+                row: i,
+                category,
+                detail,
+            });
+            Outcome::Quality(category)
+        };
+        let (date, amount) = match (row.kind, row.date, row.amount) {
+            (RowKind::Total, ..) => {
+                out.outcomes.push(finding(Category::TotalRow, Detail::Total));
+                continue;
+            }
+            (RowKind::Normal, Some(d), Some(a)) => (d, a),
+            _ => {
+                let problems = match rejections.peek() {
+                    Some(r) if r.row == i => rejections.next().map(|r| r.problems.clone()).unwrap_or_default(),
+                    _ => Vec::new(),
+                };
+                out.outcomes
+                    .push(finding(Category::Rejected, Detail::Unreadable(problems)));
+                continue;
+            }
+        };
+        // Rule 2: later copies across files are duplicates.
+        let state = dups.entry((date, amount, row.text)).or_insert(DupState {
+            max_before: 0,
+            file: row.file,
+            count: 0,
+            first: (row.file, row.line),
+        });
+        if state.file != row.file {
+            state.max_before = state.max_before.max(state.count);
+            state.file = row.file;
+            state.count = 0;
+        }
+        state.count += 1;
+        if state.count <= state.max_before {
+            let (file, line) = state.first;
+            out.outcomes
+                .push(finding(Category::Duplicate, Detail::DuplicateOf { file, line }));
+            continue;
+        }
+        // Rules 3–5.
+        let supplier_sym = row.get(Field::Supplier);
+        let entries = resolved
+            .entry((supplier_sym, row.get(Field::OrgNr)))
+            .or_insert_with(|| matcher.resolve(strings.get(supplier_sym), strings.get(row.get(Field::OrgNr))));
+        let day = parse::days_to_date(date);
+        let agreement_text = strings.get(row.get(Field::Agreement));
+        let outcome = if !agreement_text.is_empty() {
+            match matcher.ids.get(&agreement_text.to_lowercase()) {
+                None => finding(
+                    Category::UnknownAgreement,
+                    Detail::UnknownAgreement {
+                        text: agreement_text.to_string(),
+                    },
+                ),
+                Some(&a) => match entries.iter().find(|e| e.0 == a) {
+                    None => finding(
+                        Category::SupplierOutsideAgreement,
+                        Detail::SupplierOutside {
+                            supplier: strings.get(supplier_sym).to_string(),
+                            agreement: a,
+                        },
+                    ),
+                    Some(&(_, s)) if register.agreements[a as usize].is_valid_on(day) => Outcome::InAgreement {
+                        agreement: a,
+                        supplier: s,
+                    },
+                    Some(_) => finding(Category::OutsideValidity, Detail::OutsideValidity { agreement: a }),
+                },
+            }
+        } else {
+            let account = strings.get(row.get(Field::Account));
+            let candidates: Vec<(u32, u32)> = entries
+                .iter()
+                .copied()
+                .filter(|&(a, _)| {
+                    let ag = &register.agreements[a as usize];
+                    ag.is_valid_on(day) && ag.accounts.as_ref().is_none_or(|list| account_matches(list, account))
+                })
+                .collect();
+            match candidates.as_slice() {
+                [] => Outcome::OutsideAgreements,
+                [(a, s)] => Outcome::InAgreement {
+                    agreement: *a,
+                    supplier: *s,
+                },
+                many => finding(
+                    Category::AmbiguousAgreement,
+                    Detail::Ambiguous {
+                        supplier: strings.get(supplier_sym).to_string(),
+                        agreements: many.iter().map(|e| e.0).collect(),
+                    },
+                ),
+            }
+        };
+        out.outcomes.push(outcome);
+    }
+    out
+}
+
+struct DupState {
+    /// The most copies of this row in any earlier file.
+    max_before: u32,
+    /// The file `count` is about.
+    file: u32,
+    count: u32,
+    first: (u32, u32),
+}
+
+/// One line of the reconciliation: rows and summed amount (of the rows
+/// whose amount could be read).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub rows: u64,
+    pub amount: i128,
+}
+
+impl Tally {
+    fn add(&mut self, amount: Option<Amount>) {
+        self.rows += 1;
+        self.amount += amount.map_or(0, |a| a.0 as i128);
+    }
+}
+
+/// The reconciliation: read = in agreements + outside + each category.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Reconciliation {
+    pub read: Tally,
+    pub in_agreements: Tally,
+    pub outside_agreements: Tally,
+    pub categories: [Tally; 7],
+}
+
+impl Reconciliation {
+    pub fn new(exports: &Exports, classified: &Classified) -> Self {
+        let mut r = Reconciliation::default();
+        for (row, outcome) in exports.rows.iter().zip(&classified.outcomes) {
+            r.read.add(row.amount);
+            match outcome {
+                Outcome::InAgreement { .. } => r.in_agreements.add(row.amount),
+                Outcome::OutsideAgreements => r.outside_agreements.add(row.amount),
+                Outcome::Quality(c) => r.categories[*c as usize].add(row.amount),
+            }
+        }
+        r
+    }
+
+    /// (category name, tally) in the order of `reconciliation.csv`.
+    pub fn lines(&self) -> Vec<(&'static str, Tally)> {
+        let mut v = vec![
+            ("read", self.read),
+            ("in_agreements", self.in_agreements),
+            ("outside_agreements", self.outside_agreements),
+        ];
+        v.extend(Category::ALL.iter().map(|c| (c.key(), self.categories[*c as usize])));
+        v
+    }
+
+    /// True when the parts add up to what was read, in rows and amount.
+    pub fn balances(&self) -> bool {
+        let parts = self.lines()[1..].iter().fold(Tally::default(), |acc, (_, t)| Tally {
+            rows: acc.rows + t.rows,
+            amount: acc.amount + t.amount,
+        });
+        parts == self.read
+    }
+}

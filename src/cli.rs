@@ -1,0 +1,76 @@
+//! The command line as typed, before any checking (kept apart from the
+//! checked [`crate::config::Settings`], as ripgrep does).
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Checks that call-offs under framework agreements follow the agreed
+/// supplier split (fördelningsnyckel).
+#[derive(Debug, Parser)]
+#[command(name = "avropskoll", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read the register and exports, compute shares, write the reports.
+    Run(RunArgs),
+    /// Generate a realistic, deterministic sample data set.
+    Sample(SampleArgs),
+}
+
+#[derive(Debug, Args, Default, Clone)]
+pub struct RunArgs {
+    /// The agreement register (TOML, or xlsx/csv with one row per agreement supplier).
+    #[arg(long, value_name = "REGISTER")]
+    pub agreements: Option<PathBuf>,
+    /// Export files and folders (searched recursively).
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub exports: Vec<PathBuf>,
+    /// Report window: 2019, 2019-H1, 2019-T2, 2019-Q3, 2019-05 or 2019-01..2019-08.
+    /// Default: the half-year of the latest date read.
+    #[arg(long, value_name = "WINDOW")]
+    pub period: Option<String>,
+    /// Output folder; reports go to OUT/WINDOW/ (default: reports).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Tolerance in percentage points (default 5).
+    #[arg(long, value_name = "X")]
+    pub tolerance_pp: Option<f64>,
+    /// Fewest call-offs for a status other than insufficient (default 10).
+    #[arg(long, value_name = "N")]
+    pub min_call_offs: Option<u64>,
+    /// Config file (default: ./avropskoll.toml if it exists).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Sheet to read in workbook exports (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Language of the reports: sv (default) or en.
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
+    /// Print only errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct SampleArgs {
+    /// Folder to write the register, exports and config into.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Number of monthly export files.
+    #[arg(long, default_value_t = 24)]
+    pub months: u32,
+    /// Invoice rows per month (before overlaps and messy rows).
+    #[arg(long, default_value_t = 1000)]
+    pub rows_per_month: u32,
+    /// First month, YYYY-MM.
+    #[arg(long, default_value = "2024-01")]
+    pub start: String,
+    /// Random seed; the same seed gives the same files.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}

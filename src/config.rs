@@ -1,0 +1,168 @@
+//! The config file `avropskoll.toml` and the checked settings of a run:
+//! flags win over the config file, which wins over the defaults. Paths in a
+//! config file are relative to the file's folder.
+
+use crate::cli::RunArgs;
+use crate::error::{Error, Result};
+use crate::read::ColumnNames;
+use crate::report::Lang;
+use crate::window::Window;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// The config file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    pub agreements: Option<PathBuf>,
+    pub exports: Option<OneOrMany<PathBuf>>,
+    pub out: Option<PathBuf>,
+    pub period: Option<String>,
+    pub tolerance_pp: Option<toml::Value>,
+    pub min_call_offs: Option<i64>,
+    pub sheet: Option<String>,
+    pub lang: Option<String>,
+    /// Extra header names per field (`date = ["Bokf dat"]`).
+    #[serde(default)]
+    pub columns: HashMap<String, OneOrMany<String>>,
+}
+
+/// A value or a list of values.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T: Clone> OneOrMany<T> {
+    pub fn to_vec(&self) -> Vec<T> {
+        match self {
+            OneOrMany::One(v) => vec![v.clone()],
+            OneOrMany::Many(v) => v.clone(),
+        }
+    }
+}
+
+impl ConfigFile {
+    pub fn load(path: &Path) -> Result<ConfigFile> {
+        let err = |message: String| Error::ConfigFile {
+            path: path.to_path_buf(),
+            message,
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+        toml::from_str(&text).map_err(|e| err(e.to_string()))
+    }
+}
+
+/// Everything a run needs, checked.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub agreements: PathBuf,
+    pub exports: Vec<PathBuf>,
+    pub out: PathBuf,
+    pub period: Option<Window>,
+    pub tolerance_pp: f64,
+    pub min_call_offs: u64,
+    pub sheet: Option<String>,
+    pub columns: ColumnNames,
+    pub lang: Lang,
+    pub quiet: bool,
+}
+
+fn setting(name: &str, message: impl Into<String>) -> Error {
+    Error::Setting {
+        setting: name.to_string(),
+        message: message.into(),
+    }
+}
+
+impl Settings {
+    /// Merges flags over the config file (given, or ./avropskoll.toml).
+    pub fn resolve(args: &RunArgs) -> Result<Settings> {
+        let config_path = match &args.config {
+            Some(p) => Some(p.clone()),
+            None => Some(PathBuf::from("avropskoll.toml")).filter(|p| p.is_file()),
+        };
+        let (config, base) = match &config_path {
+            Some(p) => (
+                ConfigFile::load(p)?,
+                p.parent().map(Path::to_path_buf).unwrap_or_default(),
+            ),
+            None => (ConfigFile::default(), PathBuf::new()),
+        };
+        let rel = |p: &PathBuf| if p.is_absolute() { p.clone() } else { base.join(p) };
+        let agreements = args
+            .agreements
+            .clone()
+            .or_else(|| config.agreements.as_ref().map(rel))
+            .ok_or_else(|| setting("--agreements", "no agreement register given (flag or config file)"))?;
+        let exports = if !args.exports.is_empty() {
+            args.exports.clone()
+        } else {
+            config
+                .exports
+                .as_ref()
+                .map(|e| e.to_vec().iter().map(rel).collect())
+                .unwrap_or_default()
+        };
+        if exports.is_empty() {
+            return Err(setting(
+                "--exports",
+                "no export files or folders given (flag or config file)",
+            ));
+        }
+        let out = args
+            .out
+            .clone()
+            .or_else(|| config.out.as_ref().map(rel))
+            .unwrap_or_else(|| PathBuf::from("reports"));
+        let period = match args.period.as_ref().or(config.period.as_ref()) {
+            None => None,
+            Some(p) => Some(Window::parse(p).ok_or_else(|| {
+                setting(
+                    "--period",
+                    format!(
+                        "'{p}' is not a window; write 2019, 2019-H1, 2019-T2, 2019-Q3, 2019-05 or 2019-01..2019-08"
+                    ),
+                )
+            })?),
+        };
+        let tolerance_pp = match (args.tolerance_pp, &config.tolerance_pp) {
+            (Some(t), _) => t,
+            (None, Some(toml::Value::Float(f))) => *f,
+            (None, Some(toml::Value::Integer(i))) => *i as f64,
+            (None, Some(other)) => return Err(setting("tolerance_pp", format!("{other} is not a number"))),
+            (None, None) => 5.0,
+        };
+        if !tolerance_pp.is_finite() || tolerance_pp < 0.0 {
+            return Err(setting("--tolerance-pp", format!("{tolerance_pp} is not a number ≥ 0")));
+        }
+        let min_call_offs = match (args.min_call_offs, config.min_call_offs) {
+            (Some(n), _) => n,
+            (None, Some(n)) if n >= 0 => n as u64,
+            (None, Some(n)) => return Err(setting("min_call_offs", format!("{n} is negative"))),
+            (None, None) => 10,
+        };
+        let lang = match args.lang.as_deref().or(config.lang.as_deref()).unwrap_or("sv") {
+            "sv" => Lang::Sv,
+            "en" => Lang::En,
+            other => return Err(setting("--lang", format!("'{other}' is neither sv nor en"))),
+        };
+        let overrides: HashMap<String, Vec<String>> =
+            config.columns.iter().map(|(k, v)| (k.clone(), v.to_vec())).collect();
+        Ok(Settings {
+            agreements,
+            exports,
+            out,
+            period,
+            tolerance_pp,
+            min_call_offs,
+            sheet: args.sheet.clone().or(config.sheet),
+            columns: ColumnNames::with_overrides(&overrides)?,
+            lang,
+            quiet: args.quiet,
+        })
+    }
+}

@@ -1,0 +1,110 @@
+//! avropskoll: checks that call-offs under framework agreements follow the
+//! agreed supplier split (fördelningsnyckel).
+//!
+//! The data's way through the modules, one stage each:
+//! [`config`]/[`register`] → [`read`] → [`classify`] (normalise & match) →
+//! [`allocate`] → [`report`]. [`run`] strings them together.
+
+pub mod allocate;
+pub mod classify;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod parse;
+pub mod read;
+pub mod register;
+pub mod report;
+pub mod sample;
+pub mod window;
+
+use config::Settings;
+use error::{Error, Result};
+use std::path::PathBuf;
+use std::time::Instant;
+
+/// What a run produced.
+#[derive(Debug)]
+pub struct RunOutcome {
+    pub folder: PathBuf,
+    pub files: Vec<PathBuf>,
+    pub rows_read: u64,
+    pub imbalanced: usize,
+}
+
+/// The whole job: register and exports in, reports out.
+pub fn run(settings: &Settings) -> Result<RunOutcome> {
+    let started = Instant::now();
+    let register = register::load(&settings.agreements)?;
+    let (files, skipped) = read::discover(&settings.exports)?;
+    let total_bytes: u64 = files
+        .iter()
+        .filter_map(|f| std::fs::metadata(&f.path).ok())
+        .map(|m| m.len())
+        .sum();
+    let bar = progress_bar(total_bytes, settings.quiet);
+    let mut exports = read::read_all(&files, &settings.columns, settings.sheet.as_deref(), &mut |bytes| {
+        bar.inc(bytes)
+    })?;
+    bar.finish_and_clear();
+    exports.skipped = skipped;
+    if !settings.quiet {
+        print!("{}", report::terminal::files(&exports));
+    }
+    let classified = classify::classify(&exports, &register);
+    let reconciliation = classify::Reconciliation::new(&exports, &classified);
+    let window = match &settings.period {
+        Some(w) => w.clone(),
+        None => {
+            let latest = exports.rows.iter().filter_map(|r| r.date).max().ok_or(Error::NoDates)?;
+            window::Window::half_year_of(parse::days_to_date(latest))
+        }
+    };
+    let frame = allocate::frame(&exports, &classified, &register)?;
+    let rules = allocate::Rules {
+        tolerance_pp: settings.tolerance_pp,
+        min_call_offs: settings.min_call_offs,
+    };
+    let allocation = allocate::allocate(&frame, &register, &window, rules)?;
+    let ctx = report::Context {
+        register: &register,
+        exports: &exports,
+        classified: &classified,
+        allocation: &allocation,
+        reconciliation: &reconciliation,
+        lang: settings.lang,
+    };
+    let (folder, written) = report::write_all(&ctx, &settings.out, &[&report::csv::CsvReport])?;
+    if !settings.quiet {
+        print!("{}", report::terminal::summary(&ctx));
+        println!(
+            "\nReports written to {}/ ({} files) in {:.1} s.",
+            folder.display(),
+            written.len(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    let imbalanced = allocation
+        .shares
+        .iter()
+        .filter(|a| a.scope == allocate::Scope::Period && a.status == allocate::Status::Imbalance)
+        .count();
+    Ok(RunOutcome {
+        folder,
+        files: written,
+        rows_read: reconciliation.read.rows,
+        imbalanced,
+    })
+}
+
+fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
+    if quiet {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("reading exports {bar:30} {bytes}/{total_bytes} ({eta} left)")
+    {
+        bar.set_style(style);
+    }
+    bar
+}

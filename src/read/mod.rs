@@ -1,0 +1,564 @@
+//! Reading exports: finding the files, finding the header row and mapping
+//! its columns to fields, and turning every record into a [`Row`] with its
+//! date and amount parsed by the spec's rules. Nothing is matched here; a row
+//! that cannot be read is kept as rejected (or a totals row) with its reason.
+
+pub mod table;
+
+use crate::error::{Error, Result};
+use crate::parse::{self, Amount};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use table::{Cell, Format, Source};
+
+/// The fields an export row is mapped to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Field {
+    Date,
+    Supplier,
+    OrgNr,
+    Amount,
+    Agreement,
+    Unit,
+    Orderer,
+    Account,
+    Id,
+}
+
+pub const FIELDS: [Field; 9] = [
+    Field::Date,
+    Field::Supplier,
+    Field::OrgNr,
+    Field::Amount,
+    Field::Agreement,
+    Field::Unit,
+    Field::Orderer,
+    Field::Account,
+    Field::Id,
+];
+
+/// The text fields, in the order of [`Row::text`].
+pub const TEXT_FIELDS: [Field; 7] = [
+    Field::Supplier,
+    Field::OrgNr,
+    Field::Agreement,
+    Field::Unit,
+    Field::Orderer,
+    Field::Account,
+    Field::Id,
+];
+
+impl Field {
+    /// The field's key in config files and messages.
+    pub fn key(self) -> &'static str {
+        match self {
+            Field::Date => "date",
+            Field::Supplier => "supplier",
+            Field::OrgNr => "org_nr",
+            Field::Amount => "amount",
+            Field::Agreement => "agreement",
+            Field::Unit => "unit",
+            Field::Orderer => "orderer",
+            Field::Account => "account",
+            Field::Id => "id",
+        }
+    }
+
+    pub fn required(self) -> bool {
+        matches!(self, Field::Date | Field::Supplier | Field::Amount)
+    }
+
+    /// Header names recognised without configuration, earlier ones winning.
+    pub fn default_names(self) -> &'static [&'static str] {
+        match self {
+            Field::Date => &[
+                "Bokföringsdatum",
+                "Bokf.datum",
+                "Bokföringsdag",
+                "bokforingsdatum",
+                "Datum",
+                "Fakturadatum",
+            ],
+            Field::Supplier => &[
+                "Leverantör",
+                "Leverantörsnamn",
+                "Lev.namn",
+                "leverantor",
+                "Leverantörens namn",
+            ],
+            Field::OrgNr => &[
+                "Leverantörens org.nr",
+                "Org.nr",
+                "Orgnr",
+                "leverantor_id",
+                "Organisationsnummer",
+            ],
+            Field::Amount => &[
+                "Belopp exkl moms",
+                "Konterat belopp exklusive moms",
+                "Nettobelopp",
+                "Belopp",
+            ],
+            Field::Agreement => &["Avtal", "Avtalsnummer", "Avtals-id", "Avtalsid", "Ramavtal"],
+            Field::Unit => &[
+                "Ansvar",
+                "Ansvarsenhet",
+                "Enhet",
+                "Sektion",
+                "Kostnadsställe",
+                "Förvaltning",
+            ],
+            Field::Orderer => &["Beställare", "Beställar-id", "Er referens"],
+            Field::Account => &["Konto", "Kontonummer", "konto_nr"],
+            Field::Id => &["Verifikationsnummer", "Ver.nr", "Verifikation", "Fakturanummer"],
+        }
+    }
+
+    pub fn index(self) -> usize {
+        FIELDS.iter().position(|f| *f == self).unwrap_or(0)
+    }
+
+    pub fn from_key(key: &str) -> Option<Field> {
+        FIELDS.iter().copied().find(|f| f.key() == key)
+    }
+}
+
+/// Header names per field, folded: names from the config first, then the
+/// defaults.
+#[derive(Debug, Clone)]
+pub struct ColumnNames {
+    names: [Vec<String>; 9],
+}
+
+impl Default for ColumnNames {
+    fn default() -> Self {
+        ColumnNames {
+            names: FIELDS.map(|f| f.default_names().iter().map(|n| parse::fold_header(n)).collect()),
+        }
+    }
+}
+
+impl ColumnNames {
+    /// Defaults extended by the config's names (which win).
+    pub fn with_overrides(overrides: &HashMap<String, Vec<String>>) -> Result<Self> {
+        let mut names = ColumnNames::default();
+        for (key, extra) in overrides {
+            let field = Field::from_key(key).ok_or_else(|| Error::Setting {
+                setting: format!("columns.{key}"),
+                message: format!(
+                    "unknown field; the fields are {}",
+                    FIELDS.iter().map(|f| f.key()).collect::<Vec<_>>().join(", ")
+                ),
+            })?;
+            let mut list: Vec<String> = extra.iter().map(|n| parse::fold_header(n)).collect();
+            list.append(&mut names.names[field.index()]);
+            names.names[field.index()] = list;
+        }
+        Ok(names)
+    }
+
+    /// Maps a candidate header record: the column of each field, if any.
+    pub fn map(&self, headers: &[String]) -> [Option<usize>; 9] {
+        let folded: Vec<String> = headers.iter().map(|h| parse::fold_header(h)).collect();
+        let mut taken = vec![false; folded.len()];
+        let mut columns = [None; 9];
+        for field in FIELDS {
+            'names: for name in &self.names[field.index()] {
+                for (i, h) in folded.iter().enumerate() {
+                    if !taken[i] && h == name {
+                        columns[field.index()] = Some(i);
+                        taken[i] = true;
+                        break 'names;
+                    }
+                }
+            }
+        }
+        columns
+    }
+}
+
+fn has_required(columns: &[Option<usize>; 9]) -> bool {
+    FIELDS.iter().all(|f| !f.required() || columns[f.index()].is_some())
+}
+
+/// An interned string: the index into [`Strings`]. 0 is the empty string.
+pub type Sym = u32;
+
+/// String interner for the text fields of all rows: rows stay small and
+/// comparing or hashing them is cheap.
+#[derive(Debug)]
+pub struct Strings {
+    map: HashMap<Box<str>, Sym>,
+    list: Vec<Box<str>>,
+}
+
+impl Default for Strings {
+    fn default() -> Self {
+        let mut s = Strings {
+            map: HashMap::new(),
+            list: Vec::new(),
+        };
+        s.intern("");
+        s
+    }
+}
+
+impl Strings {
+    pub fn intern(&mut self, s: &str) -> Sym {
+        if let Some(&id) = self.map.get(s) {
+            return id;
+        }
+        let id = self.list.len() as Sym;
+        self.list.push(s.into());
+        self.map.insert(s.into(), id);
+        id
+    }
+
+    pub fn get(&self, id: Sym) -> &str {
+        self.list.get(id as usize).map_or("", |s| s)
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.len() <= 1
+    }
+}
+
+/// How a row came out of reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    /// Date and amount readable.
+    Normal,
+    /// Date unreadable and a cell begins with Summa/Totalt/Total.
+    Total,
+    /// Date or amount unreadable; see [`Rejection`].
+    Rejected,
+}
+
+/// One non-empty record after the header row.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// Index into [`Exports::files`].
+    pub file: u32,
+    /// 1-based record number in the file (sheet row in a workbook).
+    pub line: u32,
+    /// Days since 1970-01-01, when readable.
+    pub date: Option<i32>,
+    pub amount: Option<Amount>,
+    /// Trimmed text of the fields in [`TEXT_FIELDS`] order.
+    pub text: [Sym; 7],
+    pub kind: RowKind,
+}
+
+impl Row {
+    pub fn get(&self, field: Field) -> Sym {
+        TEXT_FIELDS.iter().position(|f| *f == field).map_or(0, |i| self.text[i])
+    }
+}
+
+/// Why a row was rejected: each unreadable column with its header and value.
+#[derive(Debug, Clone)]
+pub struct Rejection {
+    pub row: usize,
+    pub problems: Vec<(Field, String, String)>,
+}
+
+/// One file read.
+#[derive(Debug, Clone)]
+pub struct FileInfo {
+    pub path: PathBuf,
+    /// Relative to the export path given, with `/`.
+    pub display: String,
+    /// Encoding and delimiter, or sheet.
+    pub description: String,
+    pub header_row: usize,
+    /// The header taken for each mapped field.
+    pub mapping: Vec<(Field, String)>,
+    pub rows: usize,
+}
+
+/// Everything read from the exports.
+#[derive(Debug, Default)]
+pub struct Exports {
+    pub files: Vec<FileInfo>,
+    pub rows: Vec<Row>,
+    pub rejections: Vec<Rejection>,
+    pub strings: Strings,
+    /// Files found but skipped, with the reason (for the terminal).
+    pub skipped: Vec<Skipped>,
+}
+
+/// One export file to read, with its display name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportFile {
+    pub path: PathBuf,
+    pub display: String,
+}
+
+/// A file found but not read, with the reason.
+pub type Skipped = (String, String);
+
+/// Finds the export files under the given paths (folders recursively,
+/// extensions without case), sorted by path, each file once.
+pub fn discover(paths: &[PathBuf]) -> Result<(Vec<ExportFile>, Vec<Skipped>)> {
+    let mut files = Vec::new();
+    let mut skipped = Vec::new();
+    for root in paths {
+        let meta = std::fs::metadata(root).map_err(|e| Error::Setting {
+            setting: "--exports".into(),
+            message: format!("{}: {e}", root.display()),
+        })?;
+        if meta.is_dir() {
+            walk(root, root, &mut files, &mut skipped).map_err(|e| Error::Export {
+                path: root.clone(),
+                message: e.to_string(),
+            })?;
+        } else {
+            let display = root
+                .file_name()
+                .map_or_else(|| root.display().to_string(), |n| n.to_string_lossy().into_owned());
+            files.push(ExportFile {
+                path: root.clone(),
+                display,
+            });
+        }
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut seen = std::collections::HashSet::new();
+    files.retain(|f| seen.insert(std::fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone())));
+    if files.is_empty() {
+        return Err(Error::Setting {
+            setting: "--exports".into(),
+            message: format!(
+                "no export files (csv, xlsx, xls, xlsb, ods) found in {}",
+                paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
+    }
+    Ok((files, skipped))
+}
+
+fn walk(root: &Path, dir: &Path, files: &mut Vec<ExportFile>, skipped: &mut Vec<Skipped>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<std::io::Result<_>>()?;
+    entries.sort_by_key(|e| e.path());
+    for entry in entries {
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            walk(root, &path, files, skipped)?;
+            continue;
+        }
+        let display = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/");
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if Format::from_path(&path).is_none() {
+            continue;
+        }
+        if name.starts_with("~$") || name.starts_with(".~lock") {
+            skipped.push((display, "an Excel/LibreOffice lock file".into()));
+            continue;
+        }
+        files.push(ExportFile { path, display });
+    }
+    Ok(())
+}
+
+/// Reads all files in order into one [`Exports`]. `progress` is called with
+/// the bytes of each file once it is read.
+pub fn read_all(
+    files: &[ExportFile],
+    names: &ColumnNames,
+    sheet: Option<&str>,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Exports> {
+    let mut out = Exports::default();
+    for f in files {
+        read_file(f, names, sheet, &mut out)?;
+        progress(std::fs::metadata(&f.path).map(|m| m.len()).unwrap_or(0));
+    }
+    Ok(out)
+}
+
+/// Score of a record as a header: required fields found count most.
+fn header_score(names: &ColumnNames, cells: &[Cell]) -> usize {
+    let texts: Vec<String> = cells.iter().map(Cell::text).collect();
+    let cols = names.map(&texts);
+    let mapped = cols.iter().filter(|c| c.is_some()).count();
+    if has_required(&cols) {
+        100 + mapped
+    } else {
+        mapped
+    }
+}
+
+fn read_file(f: &ExportFile, names: &ColumnNames, sheet: Option<&str>, out: &mut Exports) -> Result<()> {
+    let mut source = table::open(&f.path, sheet)?;
+    if let Source::Csv(c) = &source {
+        let d = table::best_delimiter(&c.text, |cells| header_score(names, cells));
+        source = source.with_delimiter(d);
+    }
+    let file_index = out.files.len() as u32;
+    let mut header: Option<(usize, [Option<usize>; 9], Vec<String>)> = None;
+    let mut first_texts: Vec<String> = Vec::new();
+    let mut seen = 0usize;
+    let mut count = 0usize;
+    let Exports {
+        rows,
+        rejections,
+        strings,
+        ..
+    } = out;
+    source.for_each_record(&mut |line, cells| {
+        let Some((_, columns, headers)) = &header else {
+            seen += 1;
+            if seen > 50 {
+                return false;
+            }
+            let texts: Vec<String> = cells.iter().map(Cell::text).collect();
+            if first_texts.is_empty() && texts.iter().any(|t| !t.is_empty()) {
+                first_texts = texts.clone();
+            }
+            let cols = names.map(&texts);
+            if has_required(&cols) {
+                header = Some((line, cols, texts));
+            }
+            return true;
+        };
+        if cells.iter().all(Cell::is_empty) {
+            return true;
+        }
+        count += 1;
+        let cell = |field: Field| {
+            columns[field.index()]
+                .and_then(|i| cells.get(i))
+                .unwrap_or(&Cell::Empty)
+        };
+        let date_cell = cell(Field::Date);
+        let amount_cell = cell(Field::Amount);
+        let date = match date_cell {
+            Cell::Date(d) => *d,
+            Cell::Number(v) => parse::date_from_number(*v),
+            Cell::Text(t) => parse::parse_date(t),
+            _ => None,
+        };
+        let amount = match amount_cell {
+            Cell::Number(v) => Amount::from_f64(*v),
+            Cell::Text(t) => parse::parse_amount(t),
+            _ => None,
+        };
+        let mut text = [0; 7];
+        for (slot, field) in text.iter_mut().zip(TEXT_FIELDS) {
+            *slot = strings.intern(&cell(field).text_cow());
+        }
+        let kind = if date.is_none() && cells.iter().any(|c| parse::is_totals_label(&c.text_cow())) {
+            RowKind::Total
+        } else if date.is_none() || amount.is_none() {
+            let mut problems = Vec::new();
+            for (field, ok, c) in [
+                (Field::Date, date.is_some(), date_cell),
+                (Field::Amount, amount.is_some(), amount_cell),
+            ] {
+                if !ok {
+                    let header = columns[field.index()]
+                        .and_then(|i| headers.get(i))
+                        .cloned()
+                        .unwrap_or_default();
+                    problems.push((field, header, c.text()));
+                }
+            }
+            rejections.push(Rejection {
+                row: rows.len(),
+                problems,
+            });
+            RowKind::Rejected
+        } else {
+            RowKind::Normal
+        };
+        rows.push(Row {
+            file: file_index,
+            line: line as u32,
+            date: date.map(parse::date_to_days),
+            amount,
+            text,
+            kind,
+        });
+        true
+    })?;
+    let Some((header_row, columns, headers)) = header else {
+        let missing = FIELDS
+            .iter()
+            .filter(|f| f.required())
+            .map(|f| format!("{} ({})", f.key(), f.default_names().join(" / ")))
+            .collect();
+        return Err(Error::MissingColumns {
+            path: f.path.clone(),
+            missing,
+            found: first_texts.into_iter().filter(|t| !t.is_empty()).collect(),
+        });
+    };
+    let mapping = FIELDS
+        .iter()
+        .filter_map(|&field| Some((field, headers.get(columns[field.index()]?)?.clone())))
+        .collect();
+    out.files.push(FileInfo {
+        path: f.path.clone(),
+        display: f.display.clone(),
+        description: source.describe(),
+        header_row,
+        mapping,
+        rows: count,
+    });
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn maps_headers_by_folded_names_earlier_names_winning() {
+        let names = ColumnNames::default();
+        let cols = names.map(&strings(&[
+            "Datum",
+            "Bokf.datum",
+            "Lev.namn",
+            "Belopp",
+            "Belopp exkl. moms",
+            "Konto",
+        ]));
+        assert_eq!(cols[Field::Date.index()], Some(1));
+        assert_eq!(cols[Field::Supplier.index()], Some(2));
+        assert_eq!(cols[Field::Amount.index()], Some(4));
+        assert_eq!(cols[Field::Account.index()], Some(5));
+        assert_eq!(cols[Field::OrgNr.index()], None);
+        // "Belopp inkl moms" is not "Belopp".
+        let cols = names.map(&strings(&["Datum", "Leverantör", "Belopp inkl moms"]));
+        assert_eq!(cols[Field::Amount.index()], None);
+    }
+
+    #[test]
+    fn config_names_come_first() {
+        let mut o = HashMap::new();
+        o.insert("amount".to_string(), vec!["Summa SEK".to_string()]);
+        let names = ColumnNames::with_overrides(&o).expect("valid");
+        let cols = names.map(&strings(&["Datum", "Leverantör", "Belopp", "Summa SEK"]));
+        assert_eq!(cols[Field::Amount.index()], Some(3));
+        o.insert("belopp".to_string(), vec![]);
+        assert!(ColumnNames::with_overrides(&o).is_err());
+    }
+}

@@ -1,0 +1,480 @@
+//! A file as a table of records: CSV (encoding and delimiter detected) or
+//! the first (or a named) sheet of a workbook read through calamine. Both
+//! give records of [`Cell`]s with the record's 1-based number in the file.
+
+use crate::error::{Error, Result};
+use crate::parse;
+use calamine::{Data, Reader};
+use chrono::NaiveDate;
+use std::borrow::Cow;
+use std::path::Path;
+
+/// One cell as read, before any field-specific parsing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell<'a> {
+    Empty,
+    Text(Cow<'a, str>),
+    Number(f64),
+    /// A spreadsheet date cell; `None` when it holds an impossible date.
+    Date(Option<NaiveDate>),
+    /// A spreadsheet error value such as `#N/A`.
+    Error(String),
+    Bool(bool),
+}
+
+impl Cell<'_> {
+    /// The cell as trimmed text (numbers integral without `.0`).
+    pub fn text(&self) -> String {
+        self.text_cow().into_owned()
+    }
+
+    pub fn text_cow(&self) -> Cow<'_, str> {
+        match self {
+            Cell::Empty => Cow::Borrowed(""),
+            Cell::Text(s) => Cow::Borrowed(s.trim()),
+            Cell::Number(v) => Cow::Owned(parse::number_text(*v)),
+            Cell::Date(Some(d)) => Cow::Owned(d.format("%Y-%m-%d").to_string()),
+            Cell::Date(None) => Cow::Borrowed("#DATE?"),
+            Cell::Error(e) => Cow::Borrowed(e.as_str()),
+            Cell::Bool(b) => Cow::Borrowed(if *b { "TRUE" } else { "FALSE" }),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Cell::Empty => true,
+            Cell::Text(s) => s.trim().is_empty(),
+            _ => false,
+        }
+    }
+}
+
+/// A spreadsheet date cell's date, if the cell is one.
+pub fn cell_date(cell: &Cell) -> Option<NaiveDate> {
+    match cell {
+        Cell::Date(d) => *d,
+        _ => None,
+    }
+}
+
+/// The kinds of file read, by extension (compared without case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Xlsx,
+    Xls,
+    Xlsb,
+    Ods,
+}
+
+impl Format {
+    pub fn from_path(path: &Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "csv" | "txt" | "tsv" => Format::Csv,
+            "xlsx" | "xlsm" => Format::Xlsx,
+            "xls" => Format::Xls,
+            "xlsb" => Format::Xlsb,
+            "ods" => Format::Ods,
+            _ => return None,
+        })
+    }
+}
+
+/// A file opened for reading records.
+pub enum Source {
+    Csv(CsvText),
+    Sheet {
+        range: calamine::Range<Data>,
+        sheet: String,
+    },
+}
+
+/// A CSV file decoded to UTF-8, with its detected encoding.
+pub struct CsvText {
+    pub text: String,
+    pub encoding: &'static str,
+    pub delimiter: u8,
+}
+
+/// Delimiters tried, in order of preference on a tie.
+pub const DELIMITERS: [u8; 3] = [b';', b',', b'\t'];
+
+/// Opens a file as a table. For CSV the delimiter is the one that gives the
+/// most non-empty cells in its widest record among the first 50; callers
+/// that know better (exports: the most mapped fields) use [`Source::with_delimiter`].
+pub fn open(path: &Path, sheet: Option<&str>) -> Result<Source> {
+    let err = |message: String| Error::Export {
+        path: path.to_path_buf(),
+        message,
+    };
+    match Format::from_path(path) {
+        Some(Format::Csv) => {
+            let bytes = std::fs::read(path).map_err(|e| err(e.to_string()))?;
+            let (text, encoding) = decode(bytes);
+            let mut csv = CsvText {
+                text,
+                encoding,
+                delimiter: b';',
+            };
+            csv.delimiter = best_delimiter(&csv.text, |cells| cells.iter().filter(|c| !c.is_empty()).count());
+            Ok(Source::Csv(csv))
+        }
+        Some(format) => open_sheet(path, format, sheet),
+        None => Err(err("not a CSV file or a workbook (xlsx, xls, xlsb, ods)".into())),
+    }
+}
+
+/// Picks the delimiter whose best record among the first 50 scores highest.
+pub fn best_delimiter(text: &str, score: impl Fn(&[Cell]) -> usize) -> u8 {
+    let mut best = (0usize, DELIMITERS[0]);
+    for d in DELIMITERS {
+        let mut records = CsvRecords::new(text, d);
+        let mut cells = Vec::new();
+        let mut top = 0;
+        while let Some(row) = records.next_record(&mut cells) {
+            if row > 50 {
+                break;
+            }
+            top = top.max(score(&cells));
+        }
+        if top > best.0 {
+            best = (top, d);
+        }
+    }
+    best.1
+}
+
+fn open_sheet(path: &Path, format: Format, sheet: Option<&str>) -> Result<Source> {
+    use calamine::{open_workbook, Ods, Xls, Xlsb, Xlsx};
+    let err = |message: String| Error::Export {
+        path: path.to_path_buf(),
+        message,
+    };
+    fn pick<R: Reader<std::io::BufReader<std::fs::File>>>(
+        mut wb: R,
+        sheet: Option<&str>,
+    ) -> std::result::Result<(calamine::Range<Data>, String), String>
+    where
+        R::Error: std::fmt::Display,
+    {
+        let names = wb.sheet_names();
+        let name = match sheet {
+            Some(s) => names
+                .iter()
+                .find(|n| n.trim().eq_ignore_ascii_case(s.trim()))
+                .cloned()
+                .ok_or_else(|| format!("no sheet named '{s}' (sheets: {})", names.join(", ")))?,
+            None => names.first().cloned().ok_or("the workbook has no sheets")?,
+        };
+        let range = wb.worksheet_range(&name).map_err(|e| format!("sheet '{name}': {e}"))?;
+        Ok((range, name))
+    }
+    let opened = match format {
+        Format::Xlsx => open_workbook::<Xlsx<_>, _>(path)
+            .map_err(|e| e.to_string())
+            .and_then(|wb| pick(wb, sheet)),
+        Format::Xls => open_workbook::<Xls<_>, _>(path)
+            .map_err(|e| e.to_string())
+            .and_then(|wb| pick(wb, sheet)),
+        Format::Xlsb => open_workbook::<Xlsb<_>, _>(path)
+            .map_err(|e| e.to_string())
+            .and_then(|wb| pick(wb, sheet)),
+        Format::Ods => open_workbook::<Ods<_>, _>(path)
+            .map_err(|e| e.to_string())
+            .and_then(|wb| pick(wb, sheet)),
+        Format::Csv => Err("not a workbook".to_string()),
+    };
+    let (range, sheet) = opened.map_err(|m| err(format!("not a readable {format:?} workbook: {m}")))?;
+    Ok(Source::Sheet { range, sheet })
+}
+
+/// Decodes bytes by BOM (UTF-8, UTF-16 LE/BE), else UTF-8 if valid, else
+/// Windows-1252. Returns the text and the encoding's name.
+pub fn decode(bytes: Vec<u8>) -> (String, &'static str) {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return match std::str::from_utf8(rest) {
+            Ok(s) => (s.to_string(), "UTF-8 (BOM)"),
+            Err(_) => (
+                String::from_utf8_lossy(rest).into_owned(),
+                "UTF-8 (BOM, invalid bytes replaced)",
+            ),
+        };
+    }
+    if bytes.starts_with(b"\xFF\xFE") {
+        let (text, _, _) = encoding_rs::UTF_16LE.decode(&bytes);
+        return (text.trim_start_matches('\u{feff}').to_string(), "UTF-16LE");
+    }
+    if bytes.starts_with(b"\xFE\xFF") {
+        let (text, _, _) = encoding_rs::UTF_16BE.decode(&bytes);
+        return (text.trim_start_matches('\u{feff}').to_string(), "UTF-16BE");
+    }
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, "UTF-8"),
+        Err(e) => {
+            let bytes = e.into_bytes();
+            let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&bytes);
+            (text.into_owned(), "Windows-1252")
+        }
+    }
+}
+
+impl Source {
+    /// Sets the CSV delimiter (no effect on workbooks).
+    pub fn with_delimiter(mut self, delimiter: u8) -> Self {
+        if let Source::Csv(c) = &mut self {
+            c.delimiter = delimiter;
+        }
+        self
+    }
+
+    /// A short description: encoding and delimiter, or the sheet.
+    pub fn describe(&self) -> String {
+        match self {
+            Source::Csv(c) => {
+                let d = match c.delimiter {
+                    b'\t' => "tab".to_string(),
+                    other => format!("'{}'", other as char),
+                };
+                format!("CSV, {}, delimiter {d}", c.encoding)
+            }
+            Source::Sheet { sheet, .. } => format!("sheet '{sheet}'"),
+        }
+    }
+
+    /// Calls `f` with each record's 1-based number and cells until it
+    /// returns false. Workbook records are numbered by sheet row.
+    pub fn for_each_record(&self, f: &mut dyn FnMut(usize, &[Cell]) -> bool) -> Result<()> {
+        match self {
+            Source::Csv(c) => {
+                let mut records = CsvRecords::new(&c.text, c.delimiter);
+                let mut cells = Vec::new();
+                while let Some(row) = records.next_record(&mut cells) {
+                    if !f(row, &cells) {
+                        break;
+                    }
+                }
+            }
+            Source::Sheet { range, .. } => {
+                let (start_row, start_col) = range.start().unwrap_or((0, 0));
+                let mut cells: Vec<Cell> = Vec::new();
+                for (i, row) in range.rows().enumerate() {
+                    cells.clear();
+                    // Keep column positions absolute so that headers and
+                    // data line up whatever the range's first column.
+                    cells.extend((0..start_col).map(|_| Cell::Empty));
+                    cells.extend(row.iter().map(sheet_cell));
+                    if !f(start_row as usize + i + 1, &cells) {
+                        break;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn sheet_cell(d: &Data) -> Cell<'_> {
+    match d {
+        Data::Empty => Cell::Empty,
+        Data::String(s) => Cell::Text(Cow::Borrowed(s.as_str())),
+        Data::Float(v) => Cell::Number(*v),
+        Data::Int(v) => Cell::Number(*v as f64),
+        Data::Bool(b) => Cell::Bool(*b),
+        Data::DateTime(dt) if dt.is_datetime() => {
+            let (y, m, d, ..) = dt.to_ymd_hms_milli();
+            Cell::Date(NaiveDate::from_ymd_opt(y as i32, m as u32, d as u32))
+        }
+        Data::DateTime(dt) => Cell::Number(dt.as_f64()),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(Cow::Borrowed(s.as_str())),
+        Data::Error(e) => Cell::Error(e.to_string()),
+    }
+}
+
+/// A CSV record splitter over decoded text: `"` quoting with `""` escapes,
+/// records ended by CRLF, LF or a bare CR; a blank line is a record of one
+/// empty cell (so record numbers match line numbers outside quoted fields).
+pub struct CsvRecords<'a> {
+    text: &'a str,
+    pos: usize,
+    delimiter: u8,
+    row: usize,
+}
+
+impl<'a> CsvRecords<'a> {
+    pub fn new(text: &'a str, delimiter: u8) -> Self {
+        CsvRecords {
+            text,
+            pos: 0,
+            delimiter,
+            row: 0,
+        }
+    }
+
+    /// Fills `out` with the next record's cells and returns its number.
+    pub fn next_record(&mut self, out: &mut Vec<Cell<'a>>) -> Option<usize> {
+        let bytes = self.text.as_bytes();
+        if self.pos >= bytes.len() {
+            return None;
+        }
+        out.clear();
+        self.row += 1;
+        let d = self.delimiter;
+        loop {
+            // One field starting at self.pos.
+            let start = self.pos;
+            if bytes.get(start) == Some(&b'"') {
+                let mut owned: Option<String> = None;
+                let mut seg = start + 1;
+                let mut i = start + 1;
+                loop {
+                    match memchr_quote(bytes, i) {
+                        None => {
+                            // Unterminated quote: the rest of the file is the field.
+                            let tail = &self.text[seg..];
+                            let v = match owned.take() {
+                                Some(mut s) => {
+                                    s.push_str(tail);
+                                    Cow::Owned(s)
+                                }
+                                None => Cow::Borrowed(tail),
+                            };
+                            out.push(Cell::Text(v));
+                            self.pos = bytes.len();
+                            return Some(self.row);
+                        }
+                        Some(q) if bytes.get(q + 1) == Some(&b'"') => {
+                            let s = owned.get_or_insert_with(String::new);
+                            s.push_str(&self.text[seg..=q]);
+                            seg = q + 2;
+                            i = q + 2;
+                        }
+                        Some(q) => {
+                            let mut value = match owned.take() {
+                                Some(mut s) => {
+                                    s.push_str(&self.text[seg..q]);
+                                    Cow::Owned(s)
+                                }
+                                None => Cow::Borrowed(&self.text[seg..q]),
+                            };
+                            // Text after the closing quote belongs to the field.
+                            let mut j = q + 1;
+                            while j < bytes.len() && !matches!(bytes[j], b'\r' | b'\n') && bytes[j] != d {
+                                j += 1;
+                            }
+                            if j > q + 1 {
+                                value = Cow::Owned(format!("{}{}", value, &self.text[q + 1..j]));
+                            }
+                            out.push(Cell::Text(value));
+                            self.pos = j;
+                            break;
+                        }
+                    }
+                }
+            } else {
+                let mut j = start;
+                while j < bytes.len() && !matches!(bytes[j], b'\r' | b'\n') && bytes[j] != d {
+                    j += 1;
+                }
+                let field = &self.text[start..j];
+                out.push(if field.is_empty() {
+                    Cell::Empty
+                } else {
+                    Cell::Text(Cow::Borrowed(field))
+                });
+                self.pos = j;
+            }
+            // After a field: delimiter, line end or end of text.
+            match bytes.get(self.pos) {
+                Some(&b) if b == d => {
+                    self.pos += 1;
+                    if self.pos >= bytes.len() {
+                        out.push(Cell::Empty);
+                        return Some(self.row);
+                    }
+                }
+                Some(b'\r') => {
+                    self.pos += 1;
+                    if bytes.get(self.pos) == Some(&b'\n') {
+                        self.pos += 1;
+                    }
+                    return Some(self.row);
+                }
+                Some(b'\n') => {
+                    self.pos += 1;
+                    return Some(self.row);
+                }
+                _ => return Some(self.row),
+            }
+        }
+    }
+}
+
+fn memchr_quote(bytes: &[u8], from: usize) -> Option<usize> {
+    bytes.get(from..)?.iter().position(|&b| b == b'"').map(|p| p + from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn records(text: &str, d: u8) -> Vec<(usize, Vec<String>)> {
+        let mut r = CsvRecords::new(text, d);
+        let mut cells = Vec::new();
+        let mut out = Vec::new();
+        while let Some(n) = r.next_record(&mut cells) {
+            out.push((n, cells.iter().map(|c| c.text()).collect()));
+        }
+        out
+    }
+
+    #[test]
+    fn splits_records_with_every_line_ending() {
+        let want = vec![
+            (1, vec!["a".to_string(), "b".to_string()]),
+            (2, vec!["1".to_string(), "2".to_string()]),
+        ];
+        assert_eq!(records("a;b\r\n1;2\r\n", b';'), want);
+        assert_eq!(records("a;b\n1;2", b';'), want);
+        assert_eq!(records("a;b\r1;2\r", b';'), want);
+    }
+
+    #[test]
+    fn quotes_escapes_and_blank_lines() {
+        let got = records("x,\"3270,50\",\"say \"\"hi\"\"\"\n\n\"multi\nline\",z,\n", b',');
+        assert_eq!(got[0], (1, vec!["x".into(), "3270,50".into(), "say \"hi\"".into()]));
+        assert_eq!(got[1], (2, vec!["".into()]));
+        assert_eq!(got[2], (3, vec!["multi\nline".into(), "z".into(), "".into()]));
+        assert_eq!(got.len(), 3);
+    }
+
+    #[test]
+    fn decodes_boms_and_windows_1252() {
+        assert_eq!(decode(b"\xEF\xBB\xBFLev".to_vec()), ("Lev".to_string(), "UTF-8 (BOM)"));
+        let utf16le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("Leverantör".encode_utf16().flat_map(|u| u.to_le_bytes()))
+            .collect();
+        assert_eq!(decode(utf16le).0, "Leverantör");
+        let utf16be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain("Belopp".encode_utf16().flat_map(|u| u.to_be_bytes()))
+            .collect();
+        assert_eq!(decode(utf16be).0, "Belopp");
+        assert_eq!(
+            decode(b"Leverant\xF6r".to_vec()),
+            ("Leverantör".to_string(), "Windows-1252")
+        );
+        assert_eq!(
+            decode("Leverantör".as_bytes().to_vec()),
+            ("Leverantör".to_string(), "UTF-8")
+        );
+    }
+
+    #[test]
+    fn picks_the_delimiter_with_most_cells() {
+        assert_eq!(best_delimiter("a;b;c\n1;2,5;3", |c| c.len()), b';');
+        assert_eq!(best_delimiter("a,b,c\n1,\"2,5\",3", |c| c.len()), b',');
+        assert_eq!(best_delimiter("a\tb\tc", |c| c.len()), b'\t');
+    }
+}

@@ -1,0 +1,105 @@
+//! The machine-readable outputs of the spec's stable contract:
+//! `allocation.csv`, `data_quality.csv` and `reconciliation.csv`.
+
+use super::{detail_text, Context, ReportWriter};
+use crate::error::{Error, Result};
+use crate::parse::{format_fixed, format_float, AMOUNT_SCALE};
+use crate::register::Basis;
+use std::path::{Path, PathBuf};
+
+/// Writes the three CSV files.
+pub struct CsvReport;
+
+fn amount(units: i64) -> String {
+    format_fixed(units as i128, AMOUNT_SCALE as i128, 2)
+}
+
+fn write_csv(path: &Path, header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<PathBuf> {
+    let err = |e: &dyn std::fmt::Display| Error::Output {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let mut w = ::csv::WriterBuilder::new().from_path(path).map_err(|e| err(&e))?;
+    w.write_record(header).map_err(|e| err(&e))?;
+    for r in rows {
+        w.write_record(&r).map_err(|e| err(&e))?;
+    }
+    w.flush().map_err(|e| err(&e))?;
+    Ok(path.to_path_buf())
+}
+
+impl ReportWriter for CsvReport {
+    fn write(&self, ctx: &Context, dir: &Path) -> Result<Vec<PathBuf>> {
+        let allocation = ctx.allocation.shares.iter().flat_map(|a| {
+            let ag = &ctx.register.agreements[a.agreement];
+            a.suppliers.iter().map(move |s| {
+                let sup = &ag.suppliers[s.supplier];
+                vec![
+                    a.scope.key().to_string(),
+                    a.start.to_string(),
+                    a.end.to_string(),
+                    ag.id.clone(),
+                    ag.name.clone(),
+                    sup.org_nr.map(|o| o.to_string()).unwrap_or_default(),
+                    sup.name.clone(),
+                    format_float(sup.share, 2),
+                    amount(s.amount),
+                    s.call_offs.to_string(),
+                    s.actual_pct.map(|p| format_float(p, 4)).unwrap_or_default(),
+                    s.deviation_pp.map(|p| format_float(p, 4)).unwrap_or_default(),
+                    match ag.basis {
+                        Basis::Amount => format_float(s.catch_up, 2),
+                        Basis::Count => format_float(s.catch_up, 0),
+                    },
+                    s.status.key().to_string(),
+                    a.status.key().to_string(),
+                ]
+            })
+        });
+        let a = write_csv(
+            &dir.join("allocation.csv"),
+            &[
+                "scope",
+                "period_start",
+                "period_end",
+                "agreement_id",
+                "agreement_name",
+                "supplier_org_nr",
+                "supplier_name",
+                "agreed_pct",
+                "amount",
+                "call_offs",
+                "actual_pct",
+                "deviation_pp",
+                "catch_up",
+                "status",
+                "agreement_status",
+            ],
+            allocation,
+        )?;
+        let quality = ctx.classified.findings.iter().map(|f| {
+            let row = &ctx.exports.rows[f.row];
+            vec![
+                ctx.exports.files[row.file as usize].display.clone(),
+                row.line.to_string(),
+                f.category.key().to_string(),
+                detail_text(ctx, f),
+                row.amount.map(|a| amount(a.0)).unwrap_or_default(),
+            ]
+        });
+        let q = write_csv(
+            &dir.join("data_quality.csv"),
+            &["file", "row", "category", "detail", "amount"],
+            quality,
+        )?;
+        let recon = ctx.reconciliation.lines().into_iter().map(|(name, t)| {
+            vec![
+                name.to_string(),
+                t.rows.to_string(),
+                format_fixed(t.amount, AMOUNT_SCALE as i128, 2),
+            ]
+        });
+        let r = write_csv(&dir.join("reconciliation.csv"), &["category", "rows", "amount"], recon)?;
+        Ok(vec![a, q, r])
+    }
+}

@@ -1,0 +1,169 @@
+//! Reports: every output of a run is a [`ReportWriter`] over the same
+//! [`Context`]. All files of a run are written into a fresh folder beside
+//! the target and moved into `OUT/LABEL/` only when complete, so a failed
+//! run never leaves half a report in place of the last one.
+
+pub mod csv;
+pub mod terminal;
+
+use crate::allocate::Allocation;
+use crate::classify::{Classified, Detail, Finding, Reconciliation};
+use crate::error::{Error, Result};
+use crate::read::{Exports, Field};
+use crate::register::Register;
+use std::path::{Path, PathBuf};
+
+/// Language of the reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Sv,
+    En,
+}
+
+/// Everything the reports are made from.
+pub struct Context<'a> {
+    pub register: &'a Register,
+    pub exports: &'a Exports,
+    pub classified: &'a Classified,
+    pub allocation: &'a Allocation,
+    pub reconciliation: &'a Reconciliation,
+    pub lang: Lang,
+}
+
+/// One kind of output written into the run's folder.
+pub trait ReportWriter {
+    /// Writes its files into `dir`; returns their paths.
+    fn write(&self, ctx: &Context, dir: &Path) -> Result<Vec<PathBuf>>;
+}
+
+/// Writes all reports into `out/LABEL/`, atomically: into a temporary
+/// folder first, then moved into place (the previous report is removed only
+/// after the new one is complete).
+pub fn write_all(ctx: &Context, out: &Path, writers: &[&dyn ReportWriter]) -> Result<(PathBuf, Vec<PathBuf>)> {
+    let io = |path: &Path, e: std::io::Error| Error::Output {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    let label = &ctx.allocation.window.label;
+    let target = out.join(label);
+    std::fs::create_dir_all(out).map_err(|e| io(out, e))?;
+    let pid = std::process::id();
+    let tmp = out.join(format!(".{label}.partial-{pid}"));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).map_err(|e| io(&tmp, e))?;
+    }
+    std::fs::create_dir_all(&tmp).map_err(|e| io(&tmp, e))?;
+    let mut written = Vec::new();
+    for w in writers {
+        match w.write(ctx, &tmp) {
+            Ok(files) => written.extend(files),
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&tmp);
+                return Err(e);
+            }
+        }
+    }
+    let old = out.join(format!(".{label}.previous-{pid}"));
+    let had_old = target.exists();
+    if had_old {
+        std::fs::rename(&target, &old).map_err(|e| io(&target, e))?;
+    }
+    if let Err(e) = std::fs::rename(&tmp, &target) {
+        if had_old {
+            let _ = std::fs::rename(&old, &target);
+        }
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(io(&target, e));
+    }
+    if had_old {
+        let _ = std::fs::remove_dir_all(&old);
+    }
+    let written = written
+        .into_iter()
+        .map(|p| target.join(p.strip_prefix(&tmp).unwrap_or(&p)))
+        .collect();
+    Ok((target, written))
+}
+
+fn field_name(field: Field, lang: Lang) -> &'static str {
+    match (field, lang) {
+        (Field::Date, Lang::Sv) => "datum",
+        (Field::Amount, Lang::Sv) => "belopp",
+        (f, _) => f.key(),
+    }
+}
+
+/// The `detail` text of a data-quality finding, in words a user understands.
+pub fn detail_text(ctx: &Context, finding: &Finding) -> String {
+    let lang = ctx.lang;
+    let agreement = |i: &u32| ctx.register.agreements.get(*i as usize);
+    let id = |i: &u32| agreement(i).map_or("?", |a| a.id.as_str()).to_string();
+    match (&finding.detail, lang) {
+        (Detail::Unreadable(problems), _) => problems
+            .iter()
+            .map(|(field, header, value)| {
+                let value = if value.is_empty() {
+                    match lang {
+                        Lang::Sv => "tom".to_string(),
+                        Lang::En => "empty".to_string(),
+                    }
+                } else {
+                    format!("'{value}'")
+                };
+                match lang {
+                    Lang::Sv => format!("oläsbart {} i kolumnen '{header}': {value}", field_name(*field, lang)),
+                    Lang::En => format!("unreadable {} in column '{header}': {value}", field_name(*field, lang)),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        (Detail::Total, Lang::Sv) => "summeringsrad (Summa/Totalt), räknas inte som avrop".into(),
+        (Detail::Total, Lang::En) => "totals row (Summa/Totalt), not a call-off".into(),
+        (Detail::DuplicateOf { file, line }, _) => {
+            let f = ctx
+                .exports
+                .files
+                .get(*file as usize)
+                .map_or("?", |f| f.display.as_str());
+            match lang {
+                Lang::Sv => format!("dubblett: samma rad finns som rad {line} i {f}"),
+                Lang::En => format!("duplicate: the same row is row {line} of {f}"),
+            }
+        }
+        (Detail::UnknownAgreement { text }, Lang::Sv) => format!("avtalet '{text}' finns inte i avtalsregistret"),
+        (Detail::UnknownAgreement { text }, Lang::En) => format!("agreement '{text}' is not in the register"),
+        (Detail::Ambiguous { supplier, agreements }, _) => {
+            let ids = agreements.iter().map(id).collect::<Vec<_>>().join(", ");
+            match lang {
+                Lang::Sv => format!("leverantören '{supplier}' finns i flera avtal som gäller på datumet: {ids}"),
+                Lang::En => format!("supplier '{supplier}' is in several agreements valid on the date: {ids}"),
+            }
+        }
+        (Detail::SupplierOutside { supplier, agreement: a }, Lang::Sv) => {
+            format!("leverantören '{supplier}' är inte leverantör i avtal {}", id(a))
+        }
+        (Detail::SupplierOutside { supplier, agreement: a }, Lang::En) => {
+            format!("supplier '{supplier}' is not a supplier of agreement {}", id(a))
+        }
+        (Detail::OutsideValidity { agreement: a }, _) => {
+            let date = ctx
+                .exports
+                .rows
+                .get(finding.row)
+                .and_then(|r| r.date)
+                .map(|d| crate::parse::days_to_date(d).to_string())
+                .unwrap_or_default();
+            let (from, to) = agreement(a).map_or((String::new(), String::new()), |a| {
+                (a.valid_from.to_string(), a.valid_to.to_string())
+            });
+            match lang {
+                Lang::Sv => format!("daterad {date}, utanför avtal {}:s giltighet {from}–{to}", id(a)),
+                Lang::En => format!(
+                    "dated {date}, outside the validity of agreement {} ({from} to {to})",
+                    id(a)
+                ),
+            }
+        }
+    }
+}

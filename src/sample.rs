@@ -1,0 +1,656 @@
+//! `avropskoll sample`: a realistic, deterministic data set of a city's
+//! property department: a register of six agreements and monthly ledger
+//! exports with the messiness seen in real ones (name variants, org numbers
+//! in mixed forms, credit notes, overlapping months, a title block and a
+//! totals row, unreadable values, two encodings), and one agreement thrown
+//! out of balance by one unit.
+
+use crate::cli::SampleArgs;
+use crate::error::{Error, Result};
+use crate::parse::{format_fixed, luhn_check_digit};
+use chrono::{Datelike, NaiveDate};
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// SplitMix64: small, fast and stable across versions (unlike a crate's
+/// default generator), so a seed always gives the same files.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Self {
+        Rng(seed ^ 0x5DEE_CE66_D1CE_4E5B)
+    }
+
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    pub fn f64(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.f64() * n as f64) as usize % n.max(1)
+    }
+
+    pub fn chance(&mut self, p: f64) -> bool {
+        self.f64() < p
+    }
+
+    /// Log-normal with the given parameters of the underlying normal.
+    pub fn lognormal(&mut self, mu: f64, sigma: f64) -> f64 {
+        let u1 = self.f64().max(1e-12);
+        let u2 = self.f64();
+        let z = (-2.0 * u1.ln()).sqrt() * (2.0 * std::f64::consts::PI * u2).cos();
+        (mu + sigma * z).exp()
+    }
+
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+
+    /// An index drawn with the given weights.
+    pub fn weighted(&mut self, weights: &[f64]) -> usize {
+        let total: f64 = weights.iter().sum();
+        let mut x = self.f64() * total;
+        for (i, w) in weights.iter().enumerate() {
+            if x < *w {
+                return i;
+            }
+            x -= w;
+        }
+        weights.len() - 1
+    }
+}
+
+/// A valid organisation number `NNNNNN-NNNN` made from a seed number.
+pub fn org_nr(n: u32) -> String {
+    let body = format!("556{:06}", n % 1_000_000);
+    let digits: Vec<u32> = body.bytes().map(|b| (b - b'0') as u32).collect();
+    let check = luhn_check_digit(&digits);
+    format!("{}-{}{}", &body[..6], &body[6..], check)
+}
+
+struct SampleSupplier {
+    name: &'static str,
+    alias: Option<&'static str>,
+    org: u32,
+    share: f64,
+}
+
+struct SampleAgreement {
+    id: &'static str,
+    name: &'static str,
+    from: (i32, u32, u32),
+    to: (i32, u32, u32),
+    count: bool,
+    tolerance: Option<f64>,
+    accounts: Option<&'static [&'static str]>,
+    suppliers: Vec<SampleSupplier>,
+    /// Relative volume of call-offs.
+    weight: f64,
+}
+
+fn s(name: &'static str, alias: Option<&'static str>, org: u32, share: f64) -> SampleSupplier {
+    SampleSupplier {
+        name,
+        alias,
+        org,
+        share,
+    }
+}
+
+fn agreements() -> Vec<SampleAgreement> {
+    vec![
+        SampleAgreement {
+            id: "RA-2023-011",
+            name: "Målningsarbeten",
+            from: (2023, 4, 1),
+            to: (2027, 3, 31),
+            count: false,
+            tolerance: None,
+            accounts: None,
+            suppliers: vec![
+                s("Måleri Syd AB", Some("Måleri Syd Aktiebolag"), 101_117, 50.0),
+                s("Färg & Fasad i Skåne AB", None, 214_302, 30.0),
+                s("Penselkungen AB", None, 377_051, 20.0),
+            ],
+            weight: 3.0,
+        },
+        SampleAgreement {
+            id: "RA-2023-014",
+            name: "Elinstallationer",
+            from: (2023, 6, 1),
+            to: (2027, 5, 31),
+            count: false,
+            tolerance: None,
+            accounts: None,
+            suppliers: vec![
+                s("Elkraft Öresund AB", None, 402_266, 60.0),
+                s("Ljus & Kraft Syd AB", Some("Ljus och Kraft Syd AB"), 518_833, 40.0),
+            ],
+            weight: 3.0,
+        },
+        SampleAgreement {
+            id: "RA-2023-020",
+            name: "Lås och passersystem",
+            from: (2023, 9, 1),
+            to: (2026, 8, 31),
+            count: true,
+            tolerance: Some(8.0),
+            accounts: None,
+            suppliers: vec![
+                s("Låsmästarn AB", None, 623_190, 25.0),
+                s("Nyckelhuset Skåne AB", None, 731_404, 25.0),
+                s("Säkerhetslås i Syd AB", None, 845_517, 25.0),
+                s("Dörr & Lås Service AB", None, 952_608, 25.0),
+            ],
+            weight: 2.0,
+        },
+        SampleAgreement {
+            id: "RA-2024-003",
+            name: "VVS-arbeten",
+            from: (2024, 3, 1),
+            to: (2028, 2, 29),
+            count: false,
+            tolerance: None,
+            accounts: Some(&["4410", "4411"]),
+            suppliers: vec![
+                s("Rörläggarna Syd AB", None, 160_723, 40.0),
+                s("VVS-Centralen i Malmö AB", None, 271_845, 35.0),
+                s("Vattenrör AB", None, 389_962, 25.0),
+            ],
+            weight: 2.5,
+        },
+        SampleAgreement {
+            id: "RA-2022-031",
+            name: "Markarbeten",
+            from: (2022, 5, 1),
+            to: (2026, 4, 30),
+            count: false,
+            tolerance: Some(3.0),
+            accounts: None,
+            suppliers: vec![
+                s("Schakt & Mark AB", None, 493_018, 50.0),
+                s("Gräv-Olles Entreprenad AB", None, 506_129, 50.0),
+            ],
+            weight: 1.5,
+        },
+        SampleAgreement {
+            id: "RA-2024-040",
+            name: "Snickeriarbeten",
+            from: (2024, 9, 1),
+            to: (2028, 8, 31),
+            count: false,
+            tolerance: None,
+            accounts: None,
+            suppliers: vec![
+                s("Snickarglädje AB", None, 617_234, 35.0),
+                s("Trä & Bygg Service AB", None, 728_345, 35.0),
+                s("Bygg-Service Öresund AB", Some("Byggservice Öresund AB"), 839_456, 30.0),
+            ],
+            weight: 2.0,
+        },
+    ]
+}
+
+const OUTSIDE: [(&str, u32); 12] = [
+    ("Ahlsell Sverige AB", 100_210),
+    ("Beijer Byggmaterial AB", 200_321),
+    ("Byggmax AB", 300_432),
+    ("Sweco Sverige AB", 400_543),
+    ("Tyréns AB", 500_654),
+    ("Securitas Sverige AB", 600_765),
+    ("Coor Service Management AB", 700_876),
+    ("Elektroskandia Sverige AB", 800_987),
+    ("Dahl Sverige AB", 901_098),
+    ("Malmö Städservice AB", 112_209),
+    ("Hyrmaskiner i Syd AB", 223_310),
+    ("Kontorsmöbler Öresund AB", 334_421),
+];
+
+const UNITS: [(&str, [&str; 3]); 6] = [
+    ("Sektion Norr", ["Anna Lindqvist", "Erik Johansson", "Sara Nilsson"]),
+    ("Sektion Söder", ["Karin Persson", "Johan Berg", "Maria Holm"]),
+    ("Sektion Öster", ["Lars Ekström", "Eva Sandberg", "Peter Åberg"]),
+    ("Sektion Väster", ["Lena Björk", "Anders Lund", "Sofia Wallin"]),
+    ("Projektenheten", ["Mats Öberg", "Helena Strand", "Jonas Falk"]),
+    ("Driftenheten", ["Ulla Dahl", "Per Engström", "Ida Sjöberg"]),
+];
+
+/// One invoice line before formatting.
+#[derive(Clone)]
+struct Line {
+    date: NaiveDate,
+    ver: String,
+    supplier: String,
+    org: String,
+    agreement: String,
+    unit: String,
+    orderer: String,
+    account: String,
+    /// Amount as written (already formatted) or a raw messy value.
+    amount: String,
+    /// Date as written.
+    date_text: String,
+}
+
+/// Swedish amount text: `12 500,00`, negative with a leading minus or, in
+/// the older format, a trailing one.
+fn swedish_amount(ore: i64, grouped: bool, trailing_minus: bool) -> String {
+    let plain = format_fixed(ore.unsigned_abs() as i128, 100, 2);
+    let (int, frac) = plain.split_once('.').unwrap_or((&plain, "00"));
+    let mut g = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if grouped && i > 0 && (int.len() - i) % 3 == 0 {
+            g.push(' ');
+        }
+        g.push(c);
+    }
+    let body = format!("{g},{frac}");
+    match (ore < 0, trailing_minus) {
+        (false, _) => body,
+        (true, true) => format!("{body}-"),
+        (true, false) => format!("-{body}"),
+    }
+}
+
+fn month_add(start: NaiveDate, months: u32) -> NaiveDate {
+    let m0 = start.month0() + months;
+    NaiveDate::from_ymd_opt(start.year() + (m0 / 12) as i32, m0 % 12 + 1, 1).unwrap_or(start)
+}
+
+fn io_err(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::Output {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+/// Writes `register.toml`, `avropskoll.toml` and `exports/YYYY-MM.csv`.
+pub fn write(args: &SampleArgs) -> Result<()> {
+    let start =
+        NaiveDate::parse_from_str(&format!("{}-01", args.start.trim()), "%Y-%m-%d").map_err(|_| Error::Setting {
+            setting: "--start".into(),
+            message: format!("'{}' is not a month (YYYY-MM)", args.start),
+        })?;
+    if args.months == 0 || args.months > 600 {
+        return Err(Error::Setting {
+            setting: "--months".into(),
+            message: "give 1 to 600 months".into(),
+        });
+    }
+    let out = &args.out;
+    let exports_dir = out.join("exports");
+    std::fs::create_dir_all(&exports_dir).map_err(|e| io_err(&exports_dir, e))?;
+    let ags = agreements();
+    let reg_path = out.join("register.toml");
+    std::fs::write(&reg_path, register_toml(&ags)).map_err(|e| io_err(&reg_path, e))?;
+    let cfg_path = out.join("avropskoll.toml");
+    std::fs::write(&cfg_path, CONFIG).map_err(|e| io_err(&cfg_path, e))?;
+
+    let mut rng = Rng::new(args.seed);
+    // Running totals per unit, agreement and supplier: a unit's orderers
+    // mostly pick the supplier furthest behind its share in their own
+    // call-offs, as a careful unit would (so one careless unit shows).
+    let mut running: Vec<Vec<Vec<f64>>> = UNITS
+        .iter()
+        .map(|_| ags.iter().map(|a| vec![0.0; a.suppliers.len()]).collect())
+        .collect();
+    let mut carry: Vec<Line> = Vec::new();
+    let mut seq = 0u64;
+    for m in 0..args.months {
+        let first = month_add(start, m);
+        let next = month_add(start, m + 1);
+        let days = (next - first).num_days() as u32;
+        let mut lines: Vec<Line> = Vec::new();
+        for _ in 0..args.rows_per_month {
+            let day = first + chrono::Duration::days(rng.below(days as usize) as i64);
+            seq += 1;
+            let ver = format!("{}{:07}", day.year() % 100, seq);
+            let ui = rng.below(UNITS.len());
+            let (unit, orderers) = &UNITS[ui];
+            let orderer = rng.pick(orderers).to_string();
+            let valid: Vec<usize> = (0..ags.len())
+                .filter(|&i| {
+                    let a = &ags[i];
+                    let f = NaiveDate::from_ymd_opt(a.from.0, a.from.1, a.from.2);
+                    let t = NaiveDate::from_ymd_opt(a.to.0, a.to.1, a.to.2);
+                    f.is_some_and(|f| f <= day) && t.is_some_and(|t| day <= t)
+                })
+                .collect();
+            let line = if !valid.is_empty() && rng.chance(0.45) {
+                // Sektion Öster buys much electrical work, and nearly all of it from one supplier.
+                let weight = |i: usize| {
+                    let w = ags[i].weight;
+                    if ags[i].id == "RA-2023-014" && *unit == "Sektion Öster" {
+                        w * 3.0
+                    } else {
+                        w
+                    }
+                };
+                let ai = valid[rng.weighted(&valid.iter().map(|&i| weight(i)).collect::<Vec<_>>())];
+                let running = &mut running[ui];
+                let a = &ags[ai];
+                let shares: Vec<f64> = a.suppliers.iter().map(|s| s.share).collect();
+                let si = if a.id == "RA-2023-014" && *unit == "Sektion Öster" {
+                    // The unit that throws the key: almost always Elkraft.
+                    usize::from(rng.chance(0.08))
+                } else if rng.chance(0.65) {
+                    let total: f64 = running[ai].iter().sum::<f64>().max(1.0);
+                    (0..shares.len())
+                        .max_by(|&x, &y| {
+                            let gx = shares[x] / 100.0 - running[ai][x] / total;
+                            let gy = shares[y] / 100.0 - running[ai][y] / total;
+                            gx.total_cmp(&gy)
+                        })
+                        .unwrap_or(0)
+                } else {
+                    rng.weighted(&shares)
+                };
+                let sup = &a.suppliers[si];
+                let mut ore = (rng.lognormal(9.2, 0.9) * 100.0).round() as i64;
+                if rng.chance(0.025) {
+                    ore = -ore / 3;
+                }
+                running[ai][si] += if a.count {
+                    f64::from(u8::from(ore > 0))
+                } else {
+                    ore as f64
+                };
+                let name = match (rng.below(20), sup.alias) {
+                    (0, Some(alias)) => alias.to_string(),
+                    (1, _) => sup.name.to_uppercase(),
+                    (2, _) => format!("{}  ", sup.name.replace(" AB", "  AB")),
+                    _ => sup.name.to_string(),
+                };
+                let account = match a.accounts {
+                    Some(list) => {
+                        if rng.chance(0.9) {
+                            rng.pick(list).to_string()
+                        } else {
+                            "4420".into()
+                        }
+                    }
+                    None => rng.pick(&["4410", "4411", "4420"]).to_string(),
+                };
+                Line {
+                    date: day,
+                    ver,
+                    supplier: name,
+                    org: org_form(&mut rng, sup.org),
+                    agreement: if rng.chance(0.75) {
+                        a.id.to_string()
+                    } else {
+                        String::new()
+                    },
+                    unit: unit.to_string(),
+                    orderer,
+                    account,
+                    amount: ore.to_string(),
+                    date_text: String::new(),
+                }
+            } else {
+                let (name, org) = rng.pick(&OUTSIDE);
+                let mut ore = (rng.lognormal(8.6, 1.3) * 100.0).round() as i64;
+                if rng.chance(0.02) {
+                    ore = -ore;
+                }
+                Line {
+                    date: day,
+                    ver,
+                    supplier: name.to_string(),
+                    org: if rng.chance(0.1) {
+                        "SAKNAS".into()
+                    } else {
+                        org_form(&mut rng, *org)
+                    },
+                    agreement: String::new(),
+                    unit: unit.to_string(),
+                    orderer,
+                    account: rng.pick(&["4510", "4610", "4620", "6110"]).to_string(),
+                    amount: ore.to_string(),
+                    date_text: String::new(),
+                }
+            };
+            lines.push(line);
+        }
+        // A few rows that go wrong the way real ones do.
+        let mut odd = lines.first().cloned().unwrap_or_else(|| blank_line(first));
+        if m % 3 == 0 {
+            odd.agreement = "RA-2019-007".into();
+            odd.ver = format!("{}", 9_000_000 + m);
+            lines.push(odd.clone());
+        }
+        if m % 4 == 1 {
+            let mut o = odd.clone();
+            o.supplier = "Byggmax AB".into();
+            o.org = org_nr(300_432);
+            o.agreement = "RA-2023-011".into();
+            o.ver = format!("{}", 9_100_000 + m);
+            lines.push(o);
+        }
+        if first < NaiveDate::from_ymd_opt(2024, 9, 1).unwrap_or(first) && m % 2 == 0 {
+            let mut o = odd.clone();
+            o.supplier = "Snickarglädje AB".into();
+            o.org = org_nr(617_234);
+            o.agreement = "RA-2024-040".into();
+            o.ver = format!("{}", 9_200_000 + m);
+            lines.push(o);
+        }
+        let mut bad = odd.clone();
+        bad.ver = format!("{}", 9_300_000 + m);
+        bad.date_text = format!("{}-02-30", first.year());
+        lines.push(bad.clone());
+        bad.ver = format!("{}", 9_400_000 + m);
+        bad.date_text = String::new();
+        bad.amount = if m % 2 == 0 { "12 5OO,00" } else { "#VÄRDEFEL!" }.into();
+        lines.push(bad);
+        lines.sort_by(|a, b| a.date.cmp(&b.date).then(a.ver.cmp(&b.ver)));
+        // Monthly exports overlap: the last days of the previous month again.
+        let mut file_lines: Vec<Line> = carry.clone();
+        file_lines.extend(lines.iter().cloned());
+        let cut = next - chrono::Duration::days(3);
+        carry = lines.into_iter().filter(|l| l.date >= cut).collect();
+        let name = format!("{}-{:02}.csv", first.year(), first.month());
+        let path = exports_dir.join(&name);
+        let bytes = if m < 12 {
+            format_new(&file_lines)
+        } else {
+            format_old(&file_lines, first)
+        };
+        std::fs::write(&path, bytes).map_err(|e| io_err(&path, e))?;
+    }
+    println!(
+        "Sample data written to {}: register.toml, avropskoll.toml and {} monthly exports.",
+        out.display(),
+        args.months
+    );
+    Ok(())
+}
+
+fn blank_line(date: NaiveDate) -> Line {
+    Line {
+        date,
+        ver: String::new(),
+        supplier: String::new(),
+        org: String::new(),
+        agreement: String::new(),
+        unit: String::new(),
+        orderer: String::new(),
+        account: String::new(),
+        amount: "0".into(),
+        date_text: String::new(),
+    }
+}
+
+/// Org numbers as systems write them: with or without dash, VAT form,
+/// 12 digits, or missing.
+fn org_form(rng: &mut Rng, n: u32) -> String {
+    let o = org_nr(n);
+    let digits = o.replace('-', "");
+    match rng.below(20) {
+        0..=10 => o,
+        11..=13 => digits,
+        14..=15 => format!("SE{digits}01"),
+        16 => format!("16{o}"),
+        _ => String::new(),
+    }
+}
+
+fn amount_text(l: &Line, grouped: bool, trailing: bool) -> String {
+    match l.amount.parse::<i64>() {
+        Ok(ore) => swedish_amount(ore, grouped, trailing),
+        Err(_) => l.amount.clone(),
+    }
+}
+
+fn date_text(l: &Line, fmt: &str) -> String {
+    if l.date_text.is_empty() {
+        l.date.format(fmt).to_string()
+    } else {
+        l.date_text.clone()
+    }
+}
+
+/// The newer export: UTF-8 with BOM, `;`, CRLF, grouped amounts.
+fn format_new(lines: &[Line]) -> Vec<u8> {
+    let mut s = String::from("\u{feff}Bokföringsdatum;Verifikationsnummer;Leverantör;Leverantörens org.nr;Avtal;Ansvar;Beställare;Konto;Belopp exkl moms\r\n");
+    for l in lines {
+        let _ = write!(
+            s,
+            "{};{};{};{};{};{};{};{};{}\r\n",
+            date_text(l, "%Y-%m-%d"),
+            l.ver,
+            l.supplier,
+            l.org,
+            l.agreement,
+            l.unit,
+            l.orderer,
+            l.account,
+            amount_text(l, true, false)
+        );
+    }
+    s.into_bytes()
+}
+
+/// The older export: Windows-1252, a title block, other header names,
+/// trailing minus on credit notes and a totals row.
+fn format_old(lines: &[Line], month: NaiveDate) -> Vec<u8> {
+    let mut s = format!(
+        "Leverantörsfakturor – Fastighetskontoret;;;;;;;;\nPeriod {};;;;;;;;\n;;;;;;;;\n",
+        month.format("%Y-%m")
+    );
+    s.push_str(
+        "Bokf.datum;Ver.nr;Leverantörsnamn;Orgnr;Avtalsnummer;Ansvarsenhet;Er referens;Kontonummer;Nettobelopp\n",
+    );
+    let mut total = 0i64;
+    for l in lines {
+        total += l.amount.parse::<i64>().unwrap_or(0);
+        let _ = writeln!(
+            s,
+            "{};{};{};{};{};{};{};{};{}",
+            date_text(l, "%Y%m%d"),
+            l.ver,
+            l.supplier,
+            l.org,
+            l.agreement,
+            l.unit,
+            l.orderer,
+            l.account,
+            amount_text(l, false, true)
+        );
+    }
+    let _ = writeln!(s, "Summa;;;;;;;;{}", swedish_amount(total, false, true));
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&s);
+    bytes.into_owned()
+}
+
+fn register_toml(ags: &[SampleAgreement]) -> String {
+    let mut s = String::from(
+        "# Agreement register of the sample data: framework agreements with a\n# distribution key (fördelningsnyckel).\n",
+    );
+    for a in ags {
+        let _ = write!(
+            s,
+            "\n[[agreement]]\nid = \"{}\"\nname = \"{}\"\nvalid_from = {:04}-{:02}-{:02}\nvalid_to = {:04}-{:02}-{:02}\nbasis = \"{}\"\n",
+            a.id,
+            a.name,
+            a.from.0,
+            a.from.1,
+            a.from.2,
+            a.to.0,
+            a.to.1,
+            a.to.2,
+            if a.count { "count" } else { "amount" }
+        );
+        if let Some(t) = a.tolerance {
+            let _ = writeln!(s, "tolerance_pp = {t:.1}");
+        }
+        if let Some(acc) = a.accounts {
+            let list: Vec<String> = acc.iter().map(|x| format!("\"{x}\"")).collect();
+            let _ = writeln!(s, "accounts = [{}]", list.join(", "));
+        }
+        for sup in &a.suppliers {
+            let _ = write!(
+                s,
+                "\n  [[agreement.supplier]]\n  name = \"{}\"\n  org_nr = \"{}\"\n  share = {:.1}\n",
+                sup.name,
+                org_nr(sup.org),
+                sup.share
+            );
+            if let Some(alias) = sup.alias {
+                let _ = writeln!(s, "  aliases = [\"{alias}\"]");
+            }
+        }
+    }
+    s
+}
+
+const CONFIG: &str = r#"# avropskoll configuration for the sample data.
+# Paths are relative to this file; command-line flags override every value.
+agreements = "register.toml"
+exports = ["exports"]
+tolerance_pp = 5.0
+min_call_offs = 10
+lang = "sv"
+
+# Extra header names per field, tried before the built-in ones, e.g.:
+# [columns]
+# amount = ["Belopp SEK"]
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{parse_amount, OrgNr};
+
+    #[test]
+    fn generated_org_numbers_are_valid() {
+        for n in [1, 101_117, 999_999] {
+            assert!(OrgNr::parse(&org_nr(n)).is_some(), "{}", org_nr(n));
+        }
+    }
+
+    #[test]
+    fn swedish_amounts_read_back() {
+        for (ore, grouped, trailing) in [(1_250_000, true, false), (-50_025, false, true), (-7, true, false)] {
+            let text = swedish_amount(ore, grouped, trailing);
+            assert_eq!(parse_amount(&text).map(|a| a.0), Some(ore * 100), "{text}");
+        }
+        assert_eq!(swedish_amount(1_250_000, true, false), "12 500,00");
+    }
+
+    #[test]
+    fn the_generator_is_deterministic() {
+        let (mut a, mut b) = (Rng::new(7), Rng::new(7));
+        for _ in 0..100 {
+            assert_eq!(a.next_u64(), b.next_u64());
+        }
+    }
+}

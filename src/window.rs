@@ -1,0 +1,147 @@
+//! Report windows of whole months (rule 6): `2019`, `2019-H1`, `2019-T2`,
+//! `2019-Q3`, `2019-05`, `2019-01..2019-08`.
+
+use chrono::{Datelike, NaiveDate};
+use std::fmt;
+
+/// A window of whole months, first and last day inclusive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Window {
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    /// The window as written in the spec's canonical form; also the name of
+    /// the output folder.
+    pub label: String,
+}
+
+impl fmt::Display for Window {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({} – {})", self.label, self.start, self.end)
+    }
+}
+
+fn month_start(year: i32, month: u32) -> Option<NaiveDate> {
+    NaiveDate::from_ymd_opt(year, month, 1)
+}
+
+fn month_end(year: i32, month: u32) -> Option<NaiveDate> {
+    let (y, m) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    month_start(y, m)?.pred_opt()
+}
+
+fn year_month(s: &str) -> Option<(i32, u32)> {
+    let (y, m) = s.split_once('-')?;
+    if y.len() != 4 || m.len() != 2 {
+        return None;
+    }
+    let month: u32 = m.parse().ok()?;
+    (1..=12).contains(&month).then_some((y.parse().ok()?, month))
+}
+
+impl Window {
+    /// From the first to the last month (inclusive).
+    fn months(from: (i32, u32), to: (i32, u32), label: String) -> Option<Window> {
+        let start = month_start(from.0, from.1)?;
+        let end = month_end(to.0, to.1)?;
+        (start <= end).then_some(Window { start, end, label })
+    }
+
+    /// Parses a window; `None` when it is not one of the spec's forms.
+    pub fn parse(text: &str) -> Option<Window> {
+        let s = text.trim();
+        if let Some((a, b)) = s.split_once("..") {
+            let from = year_month(a.trim())?;
+            let to = year_month(b.trim())?;
+            let label = format!("{:04}-{:02}..{:04}-{:02}", from.0, from.1, to.0, to.1);
+            return Window::months(from, to, label);
+        }
+        if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) {
+            let y: i32 = s.parse().ok()?;
+            return Window::months((y, 1), (y, 12), s.to_string());
+        }
+        if let Some((y, rest)) = s.split_once('-') {
+            if y.len() != 4 || !y.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            let year: i32 = y.parse().ok()?;
+            let upper = rest.to_ascii_uppercase();
+            let (kind, n) = upper.split_at(1.min(upper.len()));
+            let n: u32 = if kind.bytes().all(|b| b.is_ascii_alphabetic()) {
+                n.parse().ok()?
+            } else {
+                0
+            };
+            let (first, len) = match (kind, n) {
+                ("H", 1..=2) => (1 + (n - 1) * 6, 6),
+                ("T", 1..=3) => (1 + (n - 1) * 4, 4),
+                ("Q", 1..=4) => (1 + (n - 1) * 3, 3),
+                _ => {
+                    let (yy, m) = year_month(s)?;
+                    return Window::months((yy, m), (yy, m), format!("{yy:04}-{m:02}"));
+                }
+            };
+            return Window::months((year, first), (year, first + len - 1), format!("{year}-{kind}{n}"));
+        }
+        None
+    }
+
+    /// The half-year holding `date` (the default window).
+    pub fn half_year_of(date: NaiveDate) -> Window {
+        let h = if date.month() <= 6 { 1 } else { 2 };
+        let label = format!("{}-H{h}", date.year());
+        Window::parse(&label).unwrap_or(Window {
+            start: date,
+            end: date,
+            label,
+        })
+    }
+
+    pub fn contains(&self, date: NaiveDate) -> bool {
+        self.start <= date && date <= self.end
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, dd: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, dd).expect("valid date")
+    }
+
+    #[test]
+    fn every_form() {
+        let w = |s: &str| Window::parse(s).map(|w| (w.start, w.end, w.label));
+        assert_eq!(w("2019"), Some((d(2019, 1, 1), d(2019, 12, 31), "2019".into())));
+        assert_eq!(w("2019-H1"), Some((d(2019, 1, 1), d(2019, 6, 30), "2019-H1".into())));
+        assert_eq!(w("2019-h2"), Some((d(2019, 7, 1), d(2019, 12, 31), "2019-H2".into())));
+        assert_eq!(w("2019-T2"), Some((d(2019, 5, 1), d(2019, 8, 31), "2019-T2".into())));
+        assert_eq!(w("2019-T3"), Some((d(2019, 9, 1), d(2019, 12, 31), "2019-T3".into())));
+        assert_eq!(w("2019-Q3"), Some((d(2019, 7, 1), d(2019, 9, 30), "2019-Q3".into())));
+        assert_eq!(w("2020-02"), Some((d(2020, 2, 1), d(2020, 2, 29), "2020-02".into())));
+        assert_eq!(
+            w("2019-01..2019-08"),
+            Some((d(2019, 1, 1), d(2019, 8, 31), "2019-01..2019-08".into()))
+        );
+        assert_eq!(w("2019-12..2020-01").map(|x| x.1), Some(d(2020, 1, 31)));
+        for bad in [
+            "",
+            "19",
+            "2019-H3",
+            "2019-T4",
+            "2019-Q5",
+            "2019-13",
+            "2019-5",
+            "2019-08..2019-01",
+            "H1-2019",
+        ] {
+            assert_eq!(Window::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn default_is_the_half_year() {
+        assert_eq!(Window::half_year_of(d(2019, 6, 30)).label, "2019-H1");
+        assert_eq!(Window::half_year_of(d(2019, 7, 1)).label, "2019-H2");
+    }
+}
