@@ -1,0 +1,557 @@
+//! End-to-end tests: the binary on small fixture exports, outputs read back
+//! and compared with values worked out by hand.
+//!
+//! `tests/fixtures/base.csv` holds 20 invoice rows that exercise every rule
+//! (see the comments at EXPECTED_*); each format test writes the same rows
+//! in another format or encoding and must give the very same numbers.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+fn bin() -> Command {
+    let mut c = Command::cargo_bin("avropskoll").expect("binary built");
+    c.env_remove("RUST_LOG");
+    c
+}
+
+/// Runs `avropskoll run` with the test register; returns the output folder.
+fn run(out: &Path, exports: &[&Path], extra: &[&str]) -> assert_cmd::assert::Assert {
+    let mut c = bin();
+    c.arg("run")
+        .arg("--agreements")
+        .arg(fixture("register.toml"))
+        .arg("--out")
+        .arg(out)
+        .arg("--exports")
+        .args(exports)
+        .args(extra);
+    c.assert()
+}
+
+fn read(path: &Path) -> String {
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The base rows as text cells (header first).
+fn base_rows() -> Vec<Vec<String>> {
+    read(&fixture("base.csv"))
+        .lines()
+        .map(|l| l.split(';').map(str::to_string).collect())
+        .collect()
+}
+
+// Window 2019-H1, --min-call-offs 2.
+// RA-1 period: Måleri Syd 1000 (row 2) + 500 (name "Aktiebolag", no id) +
+//   1000 (identical row 18, same file: counts) + 250 (by org nr) + 150 (VAT
+//   org nr, no id) = 2900 in 5 call-offs; Färg & Fasad 600 (alias); Pensel-
+//   kungen 400 − 100 (credit note) = 300, 1 call-off. Total 3800:
+//   76.3158 / 15.7895 / 7.8947 %. T = 2900/0.5 = 5800: catch-up 0, 1140, 860.
+// RA-2 (count, 60/40, tolerance 2): Elkraft 1 call-off (the 4420 row is
+//   outside: account), Ljus 1 (explicit id, accounts do not limit): 50/50,
+//   T = 1/0.4 = 2.5: Elkraft 0.6·2.5 − 1 = 0.5 → 1 call-off.
+// RA-1 to date (from 2018-10-01) adds Penselkungen 1000 on 2018-12-15:
+//   2900/600/1300 of 4800; T = 1300/0.2 = 6500: catch-up 350, 1350, 0.
+// RA-3 starts 2019-07-01: not reported in 2019-H1.
+const EXPECTED_ALLOCATION: &str = "\
+scope,period_start,period_end,agreement_id,agreement_name,supplier_org_nr,supplier_name,agreed_pct,amount,call_offs,actual_pct,deviation_pp,catch_up,status,agreement_status
+period,2019-01-01,2019-06-30,RA-1,Målning,556036-0793,Måleri Syd AB,50.00,2900.00,5,76.3158,26.3158,0.00,imbalance,imbalance
+period,2019-01-01,2019-06-30,RA-1,Målning,,Färg & Fasad AB,30.00,600.00,1,15.7895,-14.2105,1140.00,imbalance,imbalance
+period,2019-01-01,2019-06-30,RA-1,Målning,,Penselkungen AB,20.00,300.00,1,7.8947,-12.1053,860.00,imbalance,imbalance
+period,2019-01-01,2019-06-30,RA-2,El,,Elkraft AB,60.00,300.00,1,50.0000,-10.0000,1,imbalance,imbalance
+period,2019-01-01,2019-06-30,RA-2,El,,Ljus AB,40.00,200.00,1,50.0000,10.0000,0,imbalance,imbalance
+to_date,2018-10-01,2019-06-30,RA-1,Målning,556036-0793,Måleri Syd AB,50.00,2900.00,5,60.4167,10.4167,350.00,imbalance,imbalance
+to_date,2018-10-01,2019-06-30,RA-1,Målning,,Färg & Fasad AB,30.00,600.00,1,12.5000,-17.5000,1350.00,imbalance,imbalance
+to_date,2018-10-01,2019-06-30,RA-1,Målning,,Penselkungen AB,20.00,1300.00,2,27.0833,7.0833,0.00,imbalance,imbalance
+to_date,2019-01-01,2019-06-30,RA-2,El,,Elkraft AB,60.00,300.00,1,50.0000,-10.0000,1,imbalance,imbalance
+to_date,2019-01-01,2019-06-30,RA-2,El,,Ljus AB,40.00,200.00,1,50.0000,10.0000,0,imbalance,imbalance
+";
+
+// 20 rows read: 11 counted (5300), 2 outside (Elkraft on 4420, Byggmax
+// without id: 2300), 2 rejected (80 readable), the Summa row (4020), and one
+// each of unknown (70), ambiguous (110), supplier outside (50), outside
+// validity (90). 5300+2300+80+4020+70+110+50+90 = 12020.
+const EXPECTED_RECONCILIATION: &str = "\
+category,rows,amount
+read,20,12020.00
+in_agreements,11,5300.00
+outside_agreements,2,2300.00
+rejected,2,80.00
+total_row,1,4020.00
+duplicate,0,0.00
+unknown_agreement,1,70.00
+ambiguous_agreement,1,110.00
+supplier_outside_agreement,1,50.00
+outside_validity,1,90.00
+";
+
+/// (row in base.csv, category, amount) of every data-quality line.
+const EXPECTED_QUALITY: [(u32, &str, &str); 7] = [
+    (11, "supplier_outside_agreement", "50.00"),
+    (12, "unknown_agreement", "70.00"),
+    (13, "rejected", "80.00"),
+    (14, "rejected", ""),
+    (15, "outside_validity", "90.00"),
+    (16, "ambiguous_agreement", "110.00"),
+    (17, "total_row", "4020.00"),
+];
+
+/// data_quality.csv as (file, row, category, detail, amount).
+fn quality(dir: &Path) -> Vec<(String, u32, String, String, String)> {
+    let mut r = csv::Reader::from_path(dir.join("data_quality.csv")).expect("data_quality.csv");
+    r.records()
+        .map(|rec| {
+            let rec = rec.expect("record");
+            (
+                rec[0].to_string(),
+                rec[1].parse().expect("row number"),
+                rec[2].to_string(),
+                rec[3].to_string(),
+                rec[4].to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Runs one export file and checks all three outputs; `offset` is the number
+/// of title rows above the header in that file.
+fn check_file(path: &Path, offset: u32) {
+    let out = TempDir::new().expect("tempdir");
+    run(out.path(), &[path], &["--period", "2019-H1", "--min-call-offs", "2"]).success();
+    let dir = out.path().join("2019-H1");
+    assert_eq!(
+        read(&dir.join("allocation.csv")),
+        EXPECTED_ALLOCATION,
+        "{}",
+        path.display()
+    );
+    assert_eq!(
+        read(&dir.join("reconciliation.csv")),
+        EXPECTED_RECONCILIATION,
+        "{}",
+        path.display()
+    );
+    let name = path.file_name().and_then(|n| n.to_str()).expect("name");
+    let got: Vec<(String, u32, String, String)> =
+        quality(&dir).into_iter().map(|(f, r, c, _, a)| (f, r, c, a)).collect();
+    let want: Vec<(String, u32, String, String)> = EXPECTED_QUALITY
+        .iter()
+        .map(|(r, c, a)| (name.to_string(), r + offset, c.to_string(), a.to_string()))
+        .collect();
+    assert_eq!(got, want, "{}", path.display());
+}
+
+/// Writes the base rows as CSV with the given delimiter, line ending and
+/// encoding; quotes amounts when the delimiter is a comma.
+fn write_csv(
+    dir: &Path,
+    name: &str,
+    delimiter: char,
+    eol: &str,
+    encode: fn(&str) -> Vec<u8>,
+    title: &[&str],
+) -> PathBuf {
+    let mut text = String::new();
+    for t in title {
+        text.push_str(t);
+        text.push_str(eol);
+    }
+    for row in base_rows() {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| {
+                if c.contains(delimiter) || (delimiter == ',' && c.contains(',')) {
+                    format!("\"{c}\"")
+                } else {
+                    c.clone()
+                }
+            })
+            .collect();
+        text.push_str(&cells.join(&delimiter.to_string()));
+        text.push_str(eol);
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, encode(&text)).expect("write fixture");
+    path
+}
+
+fn utf8(s: &str) -> Vec<u8> {
+    s.as_bytes().to_vec()
+}
+fn utf8_bom(s: &str) -> Vec<u8> {
+    [b"\xEF\xBB\xBF".as_slice(), s.as_bytes()].concat()
+}
+fn utf16le(s: &str) -> Vec<u8> {
+    [0xFF, 0xFE]
+        .into_iter()
+        .chain(s.encode_utf16().flat_map(u16::to_le_bytes))
+        .collect()
+}
+fn utf16be(s: &str) -> Vec<u8> {
+    [0xFE, 0xFF]
+        .into_iter()
+        .chain(s.encode_utf16().flat_map(u16::to_be_bytes))
+        .collect()
+}
+fn windows1252(s: &str) -> Vec<u8> {
+    encoding_rs::WINDOWS_1252.encode(s).0.into_owned()
+}
+
+#[test]
+fn csv_utf8_semicolon_lf() {
+    check_file(&fixture("base.csv"), 0);
+}
+
+#[test]
+fn csv_utf8_bom_semicolon_crlf() {
+    let d = TempDir::new().expect("tempdir");
+    check_file(&write_csv(d.path(), "bom.csv", ';', "\r\n", utf8_bom, &[]), 0);
+}
+
+#[test]
+fn csv_utf16le_comma_quoted_decimal_comma() {
+    let d = TempDir::new().expect("tempdir");
+    check_file(&write_csv(d.path(), "utf16le.csv", ',', "\r\n", utf16le, &[]), 0);
+}
+
+#[test]
+fn csv_utf16be_tab() {
+    let d = TempDir::new().expect("tempdir");
+    check_file(&write_csv(d.path(), "utf16be.CSV", '\t', "\n", utf16be, &[]), 0);
+}
+
+#[test]
+fn csv_windows1252_bare_cr_with_title_block() {
+    let d = TempDir::new().expect("tempdir");
+    let title = ["Leverantörsreskontra;;;", "Period 2019;;;", ""];
+    check_file(&write_csv(d.path(), "ansi.csv", ';', "\r", windows1252, &title), 3);
+}
+
+#[test]
+fn csv_plain_utf8_without_bom_comma() {
+    let d = TempDir::new().expect("tempdir");
+    check_file(&write_csv(d.path(), "plain.csv", ',', "\n", utf8, &[]), 0);
+}
+
+#[test]
+fn xls_with_date_cells_and_title_block() {
+    check_file(&fixture("base.xls"), 3);
+}
+
+#[test]
+fn ods_with_date_cells_and_title_block() {
+    check_file(&fixture("base.ods"), 3);
+}
+
+#[test]
+fn xlsx_with_date_and_number_cells() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let d = TempDir::new().expect("tempdir");
+    let path = d.path().join("base.xlsx");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let date_format = Format::new().set_num_format("yyyy-mm-dd");
+    ws.write_string(0, 0, "Leverantörsfakturor").expect("cell");
+    ws.write_string(1, 0, "Uttag 2019-06-30").expect("cell");
+    for (r, row) in base_rows().iter().enumerate() {
+        let r = r as u32 + 3;
+        for (c, v) in row.iter().enumerate() {
+            let c = c as u16;
+            let date = chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").ok();
+            let amount = avropskoll::parse::parse_amount(v);
+            match (c, date, amount) {
+                (0, Some(dt), _) if r > 3 => {
+                    use chrono::Datelike;
+                    let x = ExcelDateTime::from_ymd(dt.year() as u16, dt.month() as u8, dt.day() as u8).expect("date");
+                    ws.write_datetime_with_format(r, c, &x, &date_format).expect("cell");
+                }
+                (2 | 6 | 7, _, Some(a)) if r > 3 && v.bytes().all(|b| b.is_ascii_digit() || b" ,-".contains(&b)) => {
+                    ws.write_number(r, c, a.to_f64()).expect("cell");
+                }
+                _ if v.is_empty() => {}
+                _ => {
+                    ws.write_string(r, c, v).expect("cell");
+                }
+            }
+        }
+    }
+    wb.save(&path).expect("save xlsx");
+    check_file(&path, 3);
+}
+
+#[test]
+fn duplicates_across_overlapping_files_count_once() {
+    // Row X occurs twice in jan.csv and three times in feb.csv: it counts
+    // max(2, 3) = 3 times; the first two copies in feb.csv are duplicates.
+    let d = TempDir::new().expect("tempdir");
+    let header = "Bokföringsdatum;Leverantör;Avtal;Belopp\n";
+    let x = "2019-01-31;Måleri Syd AB;RA-1;100,00\n";
+    let y = "2019-02-01;Färg & Fasad AB;RA-1;50,00\n";
+    std::fs::create_dir_all(d.path().join("exports/sub")).expect("dir");
+    std::fs::write(d.path().join("exports/jan.csv"), format!("{header}{x}{x}")).expect("write");
+    std::fs::write(d.path().join("exports/sub/feb.CSV"), format!("{header}{x}{y}{x}{x}")).expect("write");
+    std::fs::write(d.path().join("exports/notes.txt.bak"), "ignored").expect("write");
+    let out = d.path().join("out");
+    run(
+        &out,
+        &[&d.path().join("exports")],
+        &["--period", "2019-01..2019-02", "--min-call-offs", "1"],
+    )
+    .success();
+    let dir = out.join("2019-01..2019-02");
+    let q = quality(&dir);
+    assert_eq!(q.len(), 2);
+    assert_eq!(
+        (q[0].0.as_str(), q[0].1, q[0].2.as_str()),
+        ("sub/feb.CSV", 2, "duplicate")
+    );
+    assert_eq!(
+        (q[1].0.as_str(), q[1].1, q[1].2.as_str()),
+        ("sub/feb.CSV", 4, "duplicate")
+    );
+    assert!(q[0].3.contains("jan.csv"), "{}", q[0].3);
+    let alloc = read(&dir.join("allocation.csv"));
+    assert!(
+        alloc.contains("period,2019-01-01,2019-02-28,RA-1,Målning,556036-0793,Måleri Syd AB,50.00,300.00,3,85.7143,35.7143,0.00,imbalance,imbalance"),
+        "{alloc}"
+    );
+    let recon = read(&dir.join("reconciliation.csv"));
+    assert!(recon.contains("read,6,550.00"), "{recon}");
+    assert!(recon.contains("in_agreements,4,350.00"), "{recon}");
+    assert!(recon.contains("duplicate,2,200.00"), "{recon}");
+}
+
+#[test]
+fn default_window_is_the_half_year_of_the_latest_date() {
+    // The latest readable date in base.csv is 2021-01-05 (an outside-validity
+    // row): the window is 2021-H1, where only RA-3 is valid.
+    let out = TempDir::new().expect("tempdir");
+    run(out.path(), &[&fixture("base.csv")], &[])
+        .success()
+        .stdout(predicates::str::contains("Window 2021-H1"));
+    let alloc = read(&out.path().join("2021-H1/allocation.csv"));
+    let lines: Vec<&str> = alloc.lines().collect();
+    assert_eq!(lines.len(), 5, "{alloc}");
+    assert_eq!(
+        lines[1],
+        "period,2021-01-01,2021-06-30,RA-3,Lås,,Elkraft AB,50.00,0.00,0,,,0.00,insufficient,insufficient"
+    );
+    assert_eq!(
+        lines[3],
+        "to_date,2019-07-01,2021-06-30,RA-3,Lås,,Elkraft AB,50.00,0.00,0,,,0.00,insufficient,insufficient"
+    );
+}
+
+#[test]
+fn prints_the_mapping_table_and_reconciliation() {
+    let out = TempDir::new().expect("tempdir");
+    run(
+        out.path(),
+        &[&fixture("base.csv")],
+        &["--period", "2019-H1", "--min-call-offs", "2"],
+    )
+    .success()
+    .stdout(predicates::str::contains("date ← 'Bokföringsdatum'"))
+    .stdout(predicates::str::contains("amount ← 'Belopp'"))
+    .stdout(predicates::str::contains("RA-1"))
+    .stdout(predicates::str::contains("imbalance"))
+    .stdout(predicates::str::contains("adds up"));
+}
+
+#[test]
+fn english_details() {
+    let out = TempDir::new().expect("tempdir");
+    run(
+        out.path(),
+        &[&fixture("base.csv")],
+        &["--period", "2019-H1", "--lang", "en"],
+    )
+    .success();
+    let q = quality(&out.path().join("2019-H1"));
+    let details: Vec<&str> = q.iter().map(|r| r.3.as_str()).collect();
+    assert_eq!(details[0], "supplier 'Byggmax AB' is not a supplier of agreement RA-1");
+    assert_eq!(details[1], "agreement 'RA-9' is not in the register");
+    assert_eq!(details[2], "unreadable date in column 'Bokföringsdatum': '2019-02-30'");
+    assert_eq!(details[3], "unreadable amount in column 'Belopp': '12 5OO,00'");
+    assert_eq!(
+        details[4],
+        "dated 2021-01-05, outside the validity of agreement RA-2 (2019-01-01 to 2019-12-31)"
+    );
+    assert_eq!(
+        details[5],
+        "supplier 'Elkraft AB' is in several agreements valid on the date: RA-2, RA-3"
+    );
+}
+
+#[test]
+fn missing_required_column_names_file_and_headers() {
+    let d = TempDir::new().expect("tempdir");
+    let p = d.path().join("bad.csv");
+    std::fs::write(&p, "Datum;Leverantör;Belopp inkl moms\n2019-01-01;X AB;5\n").expect("write");
+    run(&d.path().join("out"), &[&p], &[])
+        .code(1)
+        .stderr(predicates::str::contains("bad.csv"))
+        .stderr(predicates::str::contains("amount"))
+        .stderr(predicates::str::contains("Belopp inkl moms"));
+}
+
+#[test]
+fn invalid_register_exits_2_naming_the_agreement() {
+    let d = TempDir::new().expect("tempdir");
+    let reg = d.path().join("reg.toml");
+    let text = read(&fixture("register.toml")).replace("share = 60", "share = 70");
+    std::fs::write(&reg, text).expect("write");
+    bin()
+        .args(["run", "--exports"])
+        .arg(fixture("base.csv"))
+        .arg("--agreements")
+        .arg(&reg)
+        .arg("--out")
+        .arg(d.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "agreement RA-2: shares sum to 110.00, not 100",
+        ));
+}
+
+#[test]
+fn register_as_spreadsheet_gives_the_same_result() {
+    let d = TempDir::new().expect("tempdir");
+    let reg = d.path().join("register.csv");
+    std::fs::write(
+        &reg,
+        "id;name;valid_from;valid_to;basis;tolerance_pp;accounts;supplier;org_nr;share;aliases\n\
+         RA-1;Målning;2018-10-01;2020-12-31;;;;Måleri Syd AB;556036-0793;50;\n\
+         RA-1;;;;;;;Färg & Fasad AB;;30;Färg och Fasad AB\n\
+         RA-1;;;;;;;Penselkungen AB;;20;\n\
+         RA-2;El;2019-01-01;2019-12-31;count;2;4410;Elkraft AB;;60;\n\
+         RA-2;El;2019-01-01;2019-12-31;count;2;4410;Ljus AB;;40;\n\
+         RA-3;Lås;2019-07-01;2021-06-30;;;;Elkraft AB;;50;\n\
+         RA-3;Lås;2019-07-01;2021-06-30;;;;Låssmeden AB;;50;\n",
+    )
+    .expect("write");
+    let out = d.path().join("out");
+    bin()
+        .args(["run", "--period", "2019-H1", "--min-call-offs", "2", "--exports"])
+        .arg(fixture("base.csv"))
+        .arg("--agreements")
+        .arg(&reg)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(read(&out.join("2019-H1/allocation.csv")), EXPECTED_ALLOCATION);
+}
+
+#[test]
+fn config_file_with_column_names_and_flags_winning() {
+    let d = TempDir::new().expect("tempdir");
+    std::fs::create_dir_all(d.path().join("in")).expect("dir");
+    std::fs::write(
+        d.path().join("in/x.csv"),
+        "Bokf dag;Firma;Avtal;Summa SEK\n2019-03-01;Måleri Syd AB;RA-1;100,00\n2019-03-02;Penselkungen AB;RA-1;100,00\n",
+    )
+    .expect("write");
+    std::fs::copy(fixture("register.toml"), d.path().join("reg.toml")).expect("copy");
+    std::fs::write(
+        d.path().join("avropskoll.toml"),
+        "agreements = \"reg.toml\"\nexports = \"in\"\nout = \"rep\"\nperiod = \"2019-Q1\"\nmin_call_offs = 50\n\
+         [columns]\ndate = \"Bokf dag\"\nsupplier = [\"Firma\"]\namount = [\"Summa SEK\"]\n",
+    )
+    .expect("write");
+    bin()
+        .args(["run", "--min-call-offs", "1", "--config"])
+        .arg(d.path().join("avropskoll.toml"))
+        .assert()
+        .success();
+    let alloc = read(&d.path().join("rep/2019-Q1/allocation.csv"));
+    assert!(
+        alloc.contains("period,2019-01-01,2019-03-31,RA-1,Målning,556036-0793,Måleri Syd AB,50.00,100.00,1,50.0000,0.0000,150.00,ok,imbalance"),
+        "{alloc}"
+    );
+}
+
+#[test]
+fn bad_command_line_and_config_exit_2() {
+    let d = TempDir::new().expect("tempdir");
+    run(d.path(), &[&fixture("base.csv")], &["--period", "2019-H3"])
+        .code(2)
+        .stderr(predicates::str::contains("2019-H3"));
+    run(d.path(), &[&d.path().join("nope")], &[])
+        .code(2)
+        .stderr(predicates::str::contains("nope"));
+    let cfg = d.path().join("c.toml");
+    std::fs::write(&cfg, "tolerans = 5\n").expect("write");
+    bin()
+        .args(["run", "--config"])
+        .arg(&cfg)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("tolerans"));
+    bin().args(["run", "--tolerance-pp", "abc"]).assert().code(2);
+}
+
+#[test]
+fn reports_replace_the_previous_run_atomically() {
+    let out = TempDir::new().expect("tempdir");
+    let args = ["--period", "2019-H1", "--min-call-offs", "2"];
+    run(out.path(), &[&fixture("base.csv")], &args).success();
+    std::fs::write(out.path().join("2019-H1/stale.txt"), "old").expect("write");
+    run(out.path(), &[&fixture("base.csv")], &args).success();
+    assert!(!out.path().join("2019-H1/stale.txt").exists());
+    let names: Vec<String> = std::fs::read_dir(out.path())
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, vec!["2019-H1".to_string()]);
+}
+
+#[test]
+fn sample_generator_is_deterministic_and_runs_clean() {
+    let d = TempDir::new().expect("tempdir");
+    for sub in ["a", "b"] {
+        bin()
+            .args([
+                "sample",
+                "--months",
+                "3",
+                "--rows-per-month",
+                "200",
+                "--seed",
+                "9",
+                "--out",
+            ])
+            .arg(d.path().join(sub))
+            .assert()
+            .success();
+    }
+    for f in ["register.toml", "exports/2024-01.csv", "exports/2024-03.csv"] {
+        assert_eq!(
+            std::fs::read(d.path().join("a").join(f)).expect("a"),
+            std::fs::read(d.path().join("b").join(f)).expect("b"),
+            "{f}"
+        );
+    }
+    let out = d.path().join("out");
+    bin()
+        .args(["run", "--config"])
+        .arg(d.path().join("a/avropskoll.toml"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("adds up"));
+    let recon = read(&out.join("2024-H1/reconciliation.csv"));
+    let dup: u64 = recon
+        .lines()
+        .find(|l| l.starts_with("duplicate,"))
+        .and_then(|l| l.split(',').nth(1))
+        .and_then(|n| n.parse().ok())
+        .expect("duplicate line");
+    assert!(dup > 0, "overlapping months give duplicates: {recon}");
+}
