@@ -7,6 +7,8 @@ use crate::read::{Exports, Field, RowKind, Sym};
 use crate::register::Register;
 use std::collections::HashMap;
 
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
+
 /// Data-quality categories, in the order of rule 5.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Category {
@@ -172,8 +174,11 @@ fn account_matches(accounts: &[String], account: &str) -> bool {
 pub fn classify(exports: &Exports, register: &Register) -> Classified {
     let matcher = Matcher::new(register);
     let strings = &exports.strings;
-    let mut resolved: HashMap<(Sym, Sym), Vec<(u32, u32)>> = HashMap::new();
-    let mut dups: HashMap<(i32, Amount, [Sym; 7]), DupState> = HashMap::new();
+    let mut resolved: FastMap<(Sym, Sym), Vec<(u32, u32)>> = FastMap::default();
+    let mut dups: FastMap<(i32, Amount, [Sym; 7]), DupState> =
+        FastMap::with_capacity_and_hasher(exports.rows.len(), Default::default());
+    // The register agreement an agreement cell names, per distinct cell text.
+    let mut agreement_ids: Vec<Option<Option<u32>>> = vec![None; strings.len()];
     let mut out = Classified {
         outcomes: Vec::with_capacity(exports.rows.len()),
         findings: Vec::new(),
@@ -229,16 +234,19 @@ pub fn classify(exports: &Exports, register: &Register) -> Classified {
             .entry((supplier_sym, row.get(Field::OrgNr)))
             .or_insert_with(|| matcher.resolve(strings.get(supplier_sym), strings.get(row.get(Field::OrgNr))));
         let day = parse::days_to_date(date);
-        let agreement_text = strings.get(row.get(Field::Agreement));
+        let agreement_sym = row.get(Field::Agreement);
+        let agreement_text = strings.get(agreement_sym);
         let outcome = if !agreement_text.is_empty() {
-            match matcher.ids.get(&agreement_text.to_lowercase()) {
+            let id = *agreement_ids[agreement_sym as usize]
+                .get_or_insert_with(|| matcher.ids.get(&agreement_text.to_lowercase()).copied());
+            match id {
                 None => finding(
                     Category::UnknownAgreement,
                     Detail::UnknownAgreement {
                         text: agreement_text.to_string(),
                     },
                 ),
-                Some(&a) => match entries.iter().find(|e| e.0 == a) {
+                Some(a) => match entries.iter().find(|e| e.0 == a) {
                     None => finding(
                         Category::SupplierOutsideAgreement,
                         Detail::SupplierOutside {

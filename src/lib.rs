@@ -42,16 +42,19 @@ pub fn run(settings: &Settings) -> Result<RunOutcome> {
         .map(|m| m.len())
         .sum();
     let bar = progress_bar(total_bytes, settings.quiet);
-    let mut exports = read::read_all(&files, &settings.columns, settings.sheet.as_deref(), &mut |bytes| {
+    let mut timer = StageTimer::new();
+    let mut exports = read::read_all(&files, &settings.columns, settings.sheet.as_deref(), &|bytes| {
         bar.inc(bytes)
     })?;
     bar.finish_and_clear();
+    timer.lap("read");
     exports.skipped = skipped;
     if !settings.quiet {
         print!("{}", report::terminal::files(&exports));
     }
     let classified = classify::classify(&exports, &register);
     let reconciliation = classify::Reconciliation::new(&exports, &classified);
+    timer.lap("classify");
     let window = match &settings.period {
         Some(w) => w.clone(),
         None => {
@@ -65,6 +68,7 @@ pub fn run(settings: &Settings) -> Result<RunOutcome> {
         min_call_offs: settings.min_call_offs,
     };
     let allocation = allocate::allocate(&frame, &register, &window, rules)?;
+    timer.lap("allocate");
     let ctx = report::Context {
         register: &register,
         exports: &exports,
@@ -74,6 +78,7 @@ pub fn run(settings: &Settings) -> Result<RunOutcome> {
         lang: settings.lang,
     };
     let (folder, written) = report::write_all(&ctx, &settings.out, &[&report::csv::CsvReport])?;
+    timer.lap("report");
     if !settings.quiet {
         print!("{}", report::terminal::summary(&ctx));
         println!(
@@ -107,4 +112,27 @@ fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
         bar.set_style(style);
     }
     bar
+}
+
+/// Prints the time of each stage to stderr when `AVROPSKOLL_TIMINGS` is set
+/// (for profiling; see bench/).
+struct StageTimer {
+    enabled: bool,
+    last: Instant,
+}
+
+impl StageTimer {
+    fn new() -> Self {
+        StageTimer {
+            enabled: std::env::var_os("AVROPSKOLL_TIMINGS").is_some(),
+            last: Instant::now(),
+        }
+    }
+
+    fn lap(&mut self, stage: &str) {
+        if self.enabled {
+            eprintln!("timing: {stage:<9} {:>8.3} s", self.last.elapsed().as_secs_f64());
+        }
+        self.last = Instant::now();
+    }
 }

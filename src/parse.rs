@@ -76,11 +76,13 @@ pub fn format_float(value: f64, decimals: usize) -> String {
 /// `-`; trailing `kr`/`SEK` ignored; `,`/`.` as decimal or thousands
 /// separator. Returns `None` for anything else.
 pub fn parse_amount(text: &str) -> Option<Amount> {
-    let compact: String = text
-        .chars()
-        .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{2009}' | '\u{202f}' | '\u{2007}'))
-        .collect();
-    let mut s = compact.as_str();
+    let is_space = |c: char| matches!(c, ' ' | '\u{a0}' | '\u{2009}' | '\u{202f}' | '\u{2007}');
+    let compact: std::borrow::Cow<str> = if text.contains(is_space) {
+        std::borrow::Cow::Owned(text.chars().filter(|c| !is_space(*c)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
+    let mut s: &str = &compact;
     let mut negative = false;
     let mut signed = false;
     // A currency suffix may stand before or after a trailing minus.
@@ -102,88 +104,85 @@ pub fn parse_amount(text: &str) -> Option<Amount> {
         negative = true;
         s = rest;
     }
-    let magnitude = parse_unsigned_decimal(s)?;
+    let magnitude = parse_unsigned_decimal(s.as_bytes())?;
     Some(Amount(if negative { -magnitude } else { magnitude }))
 }
 
 fn strip_currency(s: &str) -> &str {
-    let lower_ends = |suffix: &str| {
+    let ends = |suffix: &str| {
         s.len() >= suffix.len()
             && s.is_char_boundary(s.len() - suffix.len())
             && s[s.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
     };
-    if lower_ends("kr") {
+    if ends("kr") {
         &s[..s.len() - 2]
-    } else if lower_ends("sek") {
+    } else if ends("sek") {
         &s[..s.len() - 3]
     } else {
         s
     }
 }
 
-/// Digits with `,`/`.` separators into fixed point (scale [`AMOUNT_SCALE`]).
-fn parse_unsigned_decimal(s: &str) -> Option<i64> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit() || b == b',' || b == b'.') {
+/// Digits with `,`/`.` separators into fixed point (scale [`AMOUNT_SCALE`]),
+/// without allocating: with both separators the right-most is the decimal
+/// one (and must occur once); a single one is decimal; several of one kind
+/// group thousands, each group a non-empty run of digits.
+fn parse_unsigned_decimal(b: &[u8]) -> Option<i64> {
+    if b.is_empty() || !b.iter().all(|c| c.is_ascii_digit() || matches!(c, b',' | b'.')) {
         return None;
     }
-    let commas = s.bytes().filter(|&b| b == b',').count();
-    let dots = s.bytes().filter(|&b| b == b'.').count();
-    let (int_part, frac_part, group): (&str, &str, Option<u8>) = match (commas, dots) {
-        (0, 0) => (s, "", None),
+    let count = |x: u8| b.iter().filter(|&&c| c == x).count();
+    let last = |x: u8| b.iter().rposition(|&c| c == x);
+    let (commas, dots) = (count(b','), count(b'.'));
+    let (decimal, group): (Option<usize>, Option<u8>) = match (commas, dots) {
+        (0, 0) => (None, None),
         (c, d) if c > 0 && d > 0 => {
-            let last_comma = s.rfind(',')?;
-            let last_dot = s.rfind('.')?;
-            let (dec, grp, dec_count) = if last_comma > last_dot {
-                (last_comma, b'.', c)
-            } else {
-                (last_dot, b',', d)
-            };
-            if dec_count != 1 {
+            let (lc, ld) = (last(b',')?, last(b'.')?);
+            match (lc > ld, c, d) {
+                (true, 1, _) => (Some(lc), Some(b'.')),
+                (false, _, 1) => (Some(ld), Some(b',')),
+                _ => return None,
+            }
+        }
+        (1, 0) => (last(b','), None),
+        (0, 1) => (last(b'.'), None),
+        (_, 0) => (None, Some(b',')),
+        _ => (None, Some(b'.')),
+    };
+    let int_part = &b[..decimal.unwrap_or(b.len())];
+    let frac_part = decimal.map_or(&b[b.len()..], |d| &b[d + 1..]);
+    if int_part.is_empty() && frac_part.is_empty() {
+        return None;
+    }
+    if group.is_some() && (int_part.first() == group.as_ref() || int_part.last() == group.as_ref()) {
+        return None;
+    }
+    let mut int_value: i64 = 0;
+    let mut significant = 0;
+    let mut previous_was_separator = false;
+    for &c in int_part {
+        if Some(c) == group {
+            if previous_was_separator {
                 return None;
             }
-            (&s[..dec], &s[dec + 1..], Some(grp))
+            previous_was_separator = true;
+            continue;
         }
-        (1, 0) | (0, 1) => {
-            let dec = s.find([',', '.'])?;
-            (&s[..dec], &s[dec + 1..], None)
+        previous_was_separator = false;
+        if significant > 0 || c != b'0' {
+            significant += 1;
         }
-        (c, 0) if c > 1 => (s, "", Some(b',')),
-        (0, _) => (s, "", Some(b'.')),
-        _ => return None,
-    };
-    let digits_int: String = match group {
-        Some(g) => {
-            // Groups must be non-empty runs of digits between separators.
-            let parts: Vec<&str> = int_part.split(g as char).collect();
-            if parts.iter().any(|p| p.is_empty()) {
-                return None;
-            }
-            parts.concat()
+        if significant > 13 {
+            return None;
         }
-        None => int_part.to_string(),
-    };
-    if !digits_int.bytes().all(|b| b.is_ascii_digit()) || !frac_part.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
+        int_value = int_value * 10 + (c - b'0') as i64;
     }
-    if digits_int.is_empty() && frac_part.is_empty() {
-        return None;
-    }
-    let digits_int = digits_int.trim_start_matches('0');
-    if digits_int.len() > 13 {
-        return None;
-    }
-    let int_value: i64 = if digits_int.is_empty() {
-        0
-    } else {
-        digits_int.parse().ok()?
-    };
     // Fraction: keep 4 digits, round half away from zero on the fifth.
     let mut frac_value: i64 = 0;
     for i in 0..4 {
-        let d = frac_part.as_bytes().get(i).map_or(0, |b| (b - b'0') as i64);
-        frac_value = frac_value * 10 + d;
+        frac_value = frac_value * 10 + frac_part.get(i).map_or(0, |d| (d - b'0') as i64);
     }
-    if frac_part.as_bytes().get(4).is_some_and(|&b| b >= b'5') {
+    if frac_part.get(4).is_some_and(|&d| d >= b'5') {
         frac_value += 1;
     }
     let value = int_value.checked_mul(AMOUNT_SCALE)?.checked_add(frac_value)?;

@@ -7,6 +7,7 @@ pub mod table;
 
 use crate::error::{Error, Result};
 use crate::parse::{self, Amount};
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use table::{Cell, Format, Source};
@@ -188,14 +189,14 @@ pub type Sym = u32;
 /// comparing or hashing them is cheap.
 #[derive(Debug)]
 pub struct Strings {
-    map: HashMap<Box<str>, Sym>,
+    map: HashMap<Box<str>, Sym, foldhash::fast::RandomState>,
     list: Vec<Box<str>>,
 }
 
 impl Default for Strings {
     fn default() -> Self {
         let mut s = Strings {
-            map: HashMap::new(),
+            map: HashMap::default(),
             list: Vec::new(),
         };
         s.intern("");
@@ -374,20 +375,51 @@ fn walk(root: &Path, dir: &Path, files: &mut Vec<ExportFile>, skipped: &mut Vec<
     Ok(())
 }
 
-/// Reads all files in order into one [`Exports`]. `progress` is called with
-/// the bytes of each file once it is read.
+/// Reads all files into one [`Exports`], in parallel, merged in path order
+/// (so the result is the same as reading them one by one). `progress` is
+/// called with the bytes of each file once it is read.
 pub fn read_all(
     files: &[ExportFile],
     names: &ColumnNames,
     sheet: Option<&str>,
-    progress: &mut dyn FnMut(u64),
+    progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Exports> {
+    let parts: Vec<Result<Exports>> = files
+        .par_iter()
+        .map(|f| {
+            let mut part = Exports::default();
+            let r = read_file(f, names, sheet, &mut part).map(|()| part);
+            progress(std::fs::metadata(&f.path).map(|m| m.len()).unwrap_or(0));
+            r
+        })
+        .collect();
     let mut out = Exports::default();
-    for f in files {
-        read_file(f, names, sheet, &mut out)?;
-        progress(std::fs::metadata(&f.path).map(|m| m.len()).unwrap_or(0));
+    for part in parts {
+        out.append(part?);
     }
     Ok(out)
+}
+
+impl Exports {
+    /// Appends what another [`Exports`] read, re-interning its strings.
+    fn append(&mut self, part: Exports) {
+        let remap: Vec<Sym> = part.strings.list.iter().map(|s| self.strings.intern(s)).collect();
+        let file_offset = self.files.len() as u32;
+        let row_offset = self.rows.len();
+        self.files.extend(part.files);
+        self.rejections.extend(part.rejections.into_iter().map(|mut r| {
+            r.row += row_offset;
+            r
+        }));
+        self.rows.extend(part.rows.into_iter().map(|mut r| {
+            r.file += file_offset;
+            for t in &mut r.text {
+                *t = remap[*t as usize];
+            }
+            r
+        }));
+        self.skipped.extend(part.skipped);
+    }
 }
 
 /// Score of a record as a header: required fields found count most.

@@ -358,10 +358,7 @@ impl<'a> CsvRecords<'a> {
                                 None => Cow::Borrowed(&self.text[seg..q]),
                             };
                             // Text after the closing quote belongs to the field.
-                            let mut j = q + 1;
-                            while j < bytes.len() && !matches!(bytes[j], b'\r' | b'\n') && bytes[j] != d {
-                                j += 1;
-                            }
+                            let j = field_end(bytes, q + 1, d);
                             if j > q + 1 {
                                 value = Cow::Owned(format!("{}{}", value, &self.text[q + 1..j]));
                             }
@@ -372,10 +369,7 @@ impl<'a> CsvRecords<'a> {
                     }
                 }
             } else {
-                let mut j = start;
-                while j < bytes.len() && !matches!(bytes[j], b'\r' | b'\n') && bytes[j] != d {
-                    j += 1;
-                }
+                let j = field_end(bytes, start, d);
                 let field = &self.text[start..j];
                 out.push(if field.is_empty() {
                     Cell::Empty
@@ -411,7 +405,16 @@ impl<'a> CsvRecords<'a> {
 }
 
 fn memchr_quote(bytes: &[u8], from: usize) -> Option<usize> {
-    bytes.get(from..)?.iter().position(|&b| b == b'"').map(|p| p + from)
+    memchr::memchr(b'"', bytes.get(from..)?).map(|p| p + from)
+}
+
+/// The end of an unquoted field starting at `from`: the next delimiter or
+/// line end, or the end of the text.
+fn field_end(bytes: &[u8], from: usize, delimiter: u8) -> usize {
+    bytes
+        .get(from..)
+        .and_then(|rest| memchr::memchr3(delimiter, b'\r', b'\n', rest))
+        .map_or(bytes.len(), |p| p + from)
 }
 
 #[cfg(test)]
