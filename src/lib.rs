@@ -111,6 +111,7 @@ fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
     {
         bar.set_style(style);
     }
+    bar.enable_steady_tick(std::time::Duration::from_millis(250));
     bar
 }
 

@@ -449,6 +449,165 @@ fn register_as_spreadsheet_gives_the_same_result() {
 }
 
 #[test]
+fn register_as_xlsx_with_date_and_number_cells() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let d = TempDir::new().expect("tempdir");
+    let reg = d.path().join("Register.XLSX");
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let header = [
+        "id",
+        "name",
+        "valid_from",
+        "valid_to",
+        "basis",
+        "tolerance_pp",
+        "accounts",
+        "supplier",
+        "org_nr",
+        "share",
+        "aliases",
+    ];
+    ws.write_string(0, 0, "Avtalsregister").expect("cell");
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string(2, c as u16, *h).expect("cell");
+    }
+    let rows: [(
+        &str,
+        &str,
+        (u16, u8, u8),
+        (u16, u8, u8),
+        &str,
+        f64,
+        &str,
+        &str,
+        f64,
+        &str,
+    ); 7] = [
+        (
+            "RA-1",
+            "Målning",
+            (2018, 10, 1),
+            (2020, 12, 31),
+            "",
+            0.0,
+            "",
+            "Måleri Syd AB",
+            50.0,
+            "",
+        ),
+        (
+            "RA-1",
+            "Målning",
+            (2018, 10, 1),
+            (2020, 12, 31),
+            "",
+            0.0,
+            "",
+            "Färg & Fasad AB",
+            30.0,
+            "Färg och Fasad AB",
+        ),
+        (
+            "RA-1",
+            "Målning",
+            (2018, 10, 1),
+            (2020, 12, 31),
+            "",
+            0.0,
+            "",
+            "Penselkungen AB",
+            20.0,
+            "",
+        ),
+        (
+            "RA-2",
+            "El",
+            (2019, 1, 1),
+            (2019, 12, 31),
+            "count",
+            2.0,
+            "4410",
+            "Elkraft AB",
+            60.0,
+            "",
+        ),
+        (
+            "RA-2",
+            "El",
+            (2019, 1, 1),
+            (2019, 12, 31),
+            "count",
+            2.0,
+            "4410",
+            "Ljus AB",
+            40.0,
+            "",
+        ),
+        (
+            "RA-3",
+            "Lås",
+            (2019, 7, 1),
+            (2021, 6, 30),
+            "",
+            0.0,
+            "",
+            "Elkraft AB",
+            50.0,
+            "",
+        ),
+        (
+            "RA-3",
+            "Lås",
+            (2019, 7, 1),
+            (2021, 6, 30),
+            "",
+            0.0,
+            "",
+            "Låssmeden AB",
+            50.0,
+            "",
+        ),
+    ];
+    for (i, (id, name, from, to, basis, tol, acc, sup, share, alias)) in rows.iter().enumerate() {
+        let r = i as u32 + 3;
+        ws.write_string(r, 0, *id).expect("cell");
+        ws.write_string(r, 1, *name).expect("cell");
+        for (c, (y, m, dd)) in [(2u16, from), (3, to)] {
+            let x = ExcelDateTime::from_ymd(*y, *m, *dd).expect("date");
+            ws.write_datetime_with_format(r, c, &x, &date).expect("cell");
+        }
+        if !basis.is_empty() {
+            ws.write_string(r, 4, *basis).expect("cell");
+            ws.write_number(r, 5, *tol).expect("cell");
+            ws.write_number(r, 6, acc.parse::<f64>().expect("number"))
+                .expect("cell");
+        }
+        ws.write_string(r, 7, *sup).expect("cell");
+        if *sup == "Måleri Syd AB" {
+            ws.write_number(r, 8, 5560360793.0).expect("cell");
+        }
+        ws.write_number(r, 9, *share).expect("cell");
+        if !alias.is_empty() {
+            ws.write_string(r, 10, *alias).expect("cell");
+        }
+    }
+    wb.save(&reg).expect("save");
+    let out = d.path().join("out");
+    bin()
+        .args(["run", "--period", "2019-H1", "--min-call-offs", "2", "--exports"])
+        .arg(fixture("base.csv"))
+        .arg("--agreements")
+        .arg(&reg)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    assert_eq!(read(&out.join("2019-H1/allocation.csv")), EXPECTED_ALLOCATION);
+}
+
+#[test]
 fn config_file_with_column_names_and_flags_winning() {
     let d = TempDir::new().expect("tempdir");
     std::fs::create_dir_all(d.path().join("in")).expect("dir");
