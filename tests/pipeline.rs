@@ -419,33 +419,38 @@ fn invalid_register_exits_2_naming_the_agreement() {
         ));
 }
 
-#[test]
-fn register_as_spreadsheet_gives_the_same_result() {
-    let d = TempDir::new().expect("tempdir");
-    let reg = d.path().join("register.csv");
-    std::fs::write(
-        &reg,
-        "id;name;valid_from;valid_to;basis;tolerance_pp;accounts;supplier;org_nr;share;aliases\n\
-         RA-1;Målning;2018-10-01;2020-12-31;;;;Måleri Syd AB;556036-0793;50;\n\
-         RA-1;;;;;;;Färg & Fasad AB;;30;Färg och Fasad AB\n\
-         RA-1;;;;;;;Penselkungen AB;;20;\n\
-         RA-2;El;2019-01-01;2019-12-31;count;2;4410;Elkraft AB;;60;\n\
-         RA-2;El;2019-01-01;2019-12-31;count;2;4410;Ljus AB;;40;\n\
-         RA-3;Lås;2019-07-01;2021-06-30;;;;Elkraft AB;;50;\n\
-         RA-3;Lås;2019-07-01;2021-06-30;;;;Låssmeden AB;;50;\n",
-    )
-    .expect("write");
-    let out = d.path().join("out");
+/// The test register as a table, one row per agreement supplier.
+const REGISTER_TABLE: &str = "\
+id;name;valid_from;valid_to;basis;tolerance_pp;accounts;supplier;org_nr;share;aliases
+RA-1;Målning;2018-10-01;2020-12-31;;;;Måleri Syd AB;5560360793;50;
+RA-1;;;;;;;Färg & Fasad AB;;30;Färg och Fasad AB
+RA-1;;;;;;;Penselkungen AB;;20;
+RA-2;El;2019-01-01;2019-12-31;count;2;4410;Elkraft AB;;60;
+RA-2;El;2019-01-01;2019-12-31;count;2;4410;Ljus AB;;40;
+RA-3;Lås;2019-07-01;2021-06-30;;;;Elkraft AB;;50;
+RA-3;Lås;2019-07-01;2021-06-30;;;;Låssmeden AB;;50;
+";
+
+fn check_register(reg: &Path) {
+    let out = reg.with_extension("out");
     bin()
         .args(["run", "--period", "2019-H1", "--min-call-offs", "2", "--exports"])
         .arg(fixture("base.csv"))
         .arg("--agreements")
-        .arg(&reg)
+        .arg(reg)
         .arg("--out")
         .arg(&out)
         .assert()
         .success();
     assert_eq!(read(&out.join("2019-H1/allocation.csv")), EXPECTED_ALLOCATION);
+}
+
+#[test]
+fn register_as_csv_gives_the_same_result() {
+    let d = TempDir::new().expect("tempdir");
+    let reg = d.path().join("register.csv");
+    std::fs::write(&reg, REGISTER_TABLE).expect("write");
+    check_register(&reg);
 }
 
 #[test]
@@ -455,156 +460,25 @@ fn register_as_xlsx_with_date_and_number_cells() {
     let reg = d.path().join("Register.XLSX");
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
-    let date = Format::new().set_num_format("yyyy-mm-dd");
-    let header = [
-        "id",
-        "name",
-        "valid_from",
-        "valid_to",
-        "basis",
-        "tolerance_pp",
-        "accounts",
-        "supplier",
-        "org_nr",
-        "share",
-        "aliases",
-    ];
+    let date_format = Format::new().set_num_format("yyyy-mm-dd");
     ws.write_string(0, 0, "Avtalsregister").expect("cell");
-    for (c, h) in header.iter().enumerate() {
-        ws.write_string(2, c as u16, *h).expect("cell");
-    }
-    let rows: [(
-        &str,
-        &str,
-        (u16, u8, u8),
-        (u16, u8, u8),
-        &str,
-        f64,
-        &str,
-        &str,
-        f64,
-        &str,
-    ); 7] = [
-        (
-            "RA-1",
-            "Målning",
-            (2018, 10, 1),
-            (2020, 12, 31),
-            "",
-            0.0,
-            "",
-            "Måleri Syd AB",
-            50.0,
-            "",
-        ),
-        (
-            "RA-1",
-            "Målning",
-            (2018, 10, 1),
-            (2020, 12, 31),
-            "",
-            0.0,
-            "",
-            "Färg & Fasad AB",
-            30.0,
-            "Färg och Fasad AB",
-        ),
-        (
-            "RA-1",
-            "Målning",
-            (2018, 10, 1),
-            (2020, 12, 31),
-            "",
-            0.0,
-            "",
-            "Penselkungen AB",
-            20.0,
-            "",
-        ),
-        (
-            "RA-2",
-            "El",
-            (2019, 1, 1),
-            (2019, 12, 31),
-            "count",
-            2.0,
-            "4410",
-            "Elkraft AB",
-            60.0,
-            "",
-        ),
-        (
-            "RA-2",
-            "El",
-            (2019, 1, 1),
-            (2019, 12, 31),
-            "count",
-            2.0,
-            "4410",
-            "Ljus AB",
-            40.0,
-            "",
-        ),
-        (
-            "RA-3",
-            "Lås",
-            (2019, 7, 1),
-            (2021, 6, 30),
-            "",
-            0.0,
-            "",
-            "Elkraft AB",
-            50.0,
-            "",
-        ),
-        (
-            "RA-3",
-            "Lås",
-            (2019, 7, 1),
-            (2021, 6, 30),
-            "",
-            0.0,
-            "",
-            "Låssmeden AB",
-            50.0,
-            "",
-        ),
-    ];
-    for (i, (id, name, from, to, basis, tol, acc, sup, share, alias)) in rows.iter().enumerate() {
-        let r = i as u32 + 3;
-        ws.write_string(r, 0, *id).expect("cell");
-        ws.write_string(r, 1, *name).expect("cell");
-        for (c, (y, m, dd)) in [(2u16, from), (3, to)] {
-            let x = ExcelDateTime::from_ymd(*y, *m, *dd).expect("date");
-            ws.write_datetime_with_format(r, c, &x, &date).expect("cell");
-        }
-        if !basis.is_empty() {
-            ws.write_string(r, 4, *basis).expect("cell");
-            ws.write_number(r, 5, *tol).expect("cell");
-            ws.write_number(r, 6, acc.parse::<f64>().expect("number"))
-                .expect("cell");
-        }
-        ws.write_string(r, 7, *sup).expect("cell");
-        if *sup == "Måleri Syd AB" {
-            ws.write_number(r, 8, 5560360793.0).expect("cell");
-        }
-        ws.write_number(r, 9, *share).expect("cell");
-        if !alias.is_empty() {
-            ws.write_string(r, 10, *alias).expect("cell");
+    for (r, line) in REGISTER_TABLE.lines().enumerate() {
+        let r = r as u32 + 2;
+        for (c, v) in line.split(';').enumerate() {
+            let c = c as u16;
+            if let Ok(dt) = chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d") {
+                use chrono::Datelike;
+                let x = ExcelDateTime::from_ymd(dt.year() as u16, dt.month() as u8, dt.day() as u8).expect("date");
+                ws.write_datetime_with_format(r, c, &x, &date_format).expect("cell");
+            } else if let Ok(n) = v.parse::<f64>() {
+                ws.write_number(r, c, n).expect("cell");
+            } else if !v.is_empty() {
+                ws.write_string(r, c, v).expect("cell");
+            }
         }
     }
     wb.save(&reg).expect("save");
-    let out = d.path().join("out");
-    bin()
-        .args(["run", "--period", "2019-H1", "--min-call-offs", "2", "--exports"])
-        .arg(fixture("base.csv"))
-        .arg("--agreements")
-        .arg(&reg)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
-    assert_eq!(read(&out.join("2019-H1/allocation.csv")), EXPECTED_ALLOCATION);
+    check_register(&reg);
 }
 
 #[test]

@@ -151,13 +151,15 @@ fn open_sheet(path: &Path, format: Format, sheet: Option<&str>) -> Result<Source
         path: path.to_path_buf(),
         message,
     };
-    fn pick<R: Reader<std::io::BufReader<std::fs::File>>>(
-        mut wb: R,
+    /// Opens the workbook as `R` and loads the named (or first) sheet.
+    fn load<R: Reader<std::io::BufReader<std::fs::File>>>(
+        path: &Path,
         sheet: Option<&str>,
     ) -> std::result::Result<(calamine::Range<Data>, String), String>
     where
         R::Error: std::fmt::Display,
     {
+        let mut wb: R = open_workbook(path).map_err(|e| e.to_string())?;
         let names = wb.sheet_names();
         let name = match sheet {
             Some(s) => names
@@ -171,18 +173,10 @@ fn open_sheet(path: &Path, format: Format, sheet: Option<&str>) -> Result<Source
         Ok((range, name))
     }
     let opened = match format {
-        Format::Xlsx => open_workbook::<Xlsx<_>, _>(path)
-            .map_err(|e| e.to_string())
-            .and_then(|wb| pick(wb, sheet)),
-        Format::Xls => open_workbook::<Xls<_>, _>(path)
-            .map_err(|e| e.to_string())
-            .and_then(|wb| pick(wb, sheet)),
-        Format::Xlsb => open_workbook::<Xlsb<_>, _>(path)
-            .map_err(|e| e.to_string())
-            .and_then(|wb| pick(wb, sheet)),
-        Format::Ods => open_workbook::<Ods<_>, _>(path)
-            .map_err(|e| e.to_string())
-            .and_then(|wb| pick(wb, sheet)),
+        Format::Xlsx => load::<Xlsx<_>>(path, sheet),
+        Format::Xls => load::<Xls<_>>(path, sheet),
+        Format::Xlsb => load::<Xlsb<_>>(path, sheet),
+        Format::Ods => load::<Ods<_>>(path, sheet),
         Format::Csv => Err("not a workbook".to_string()),
     };
     let (range, sheet) = opened.map_err(|m| err(format!("not a readable {format:?} workbook: {m}")))?;
