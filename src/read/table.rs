@@ -159,7 +159,7 @@ fn open_sheet(path: &Path, format: Format, sheet: Option<&str>) -> Result<Source
     where
         R::Error: std::fmt::Display,
     {
-        let mut wb: R = open_workbook(path).map_err(|e| e.to_string())?;
+        let mut wb: R = open_workbook(path).map_err(|e: R::Error| e.to_string())?;
         let names = wb.sheet_names();
         let name = match sheet {
             Some(s) => names
