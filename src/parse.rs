@@ -264,6 +264,9 @@ impl OrgNr {
             .chars()
             .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '\u{2010}' | '\u{2011}' | '\u{2013}' | '\u{2212}'))
             .collect();
+        if !compact.is_ascii() {
+            return None;
+        }
         let mut digits = compact.as_str();
         if digits.len() == 14 && digits[..2].eq_ignore_ascii_case("se") && digits.ends_with("01") {
             digits = &digits[2..12];
@@ -354,6 +357,65 @@ pub fn number_text(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Writes öre the way Swedish exports do, with the given separators.
+    fn write_amount(ore: i64, group: &str, decimal: char, trailing_minus: bool) -> String {
+        let abs = ore.unsigned_abs();
+        let int = (abs / 100).to_string();
+        let mut grouped = String::new();
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                grouped.push_str(group);
+            }
+            grouped.push(c);
+        }
+        let body = format!("{grouped}{decimal}{:02}", abs % 100);
+        match (ore < 0, trailing_minus) {
+            (false, _) => body,
+            (true, true) => format!("{body}-"),
+            (true, false) => format!("-{body}"),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn amounts_round_trip(ore in -100_000_000_000i64..100_000_000_000, style in 0usize..5, trailing in any::<bool>()) {
+            let (group, decimal) = [(" ", ','), ("\u{a0}", ','), (".", ','), (",", '.'), ("", ',')][style];
+            let text = write_amount(ore, group, decimal, trailing);
+            prop_assert_eq!(parse_amount(&text), Some(Amount(ore * 100)), "{}", text);
+            prop_assert_eq!(parse_amount(&format!("{text} kr")), Some(Amount(ore * 100)));
+        }
+
+        #[test]
+        fn amounts_never_panic(text in "\\PC{0,20}") {
+            let _ = parse_amount(&text);
+            let _ = parse_date(&text);
+            let _ = OrgNr::parse(&text);
+        }
+
+        #[test]
+        fn dates_round_trip(days in -100_000i32..100_000) {
+            let d = days_to_date(days);
+            prop_assert_eq!(date_to_days(d), days);
+            prop_assert_eq!(parse_date(&d.format("%Y-%m-%d").to_string()), Some(d));
+            if (1000..=9999).contains(&d.year()) {
+                prop_assert_eq!(parse_date(&d.format("%Y%m%d").to_string()), Some(d));
+                prop_assert_eq!(parse_date(&d.format("%-d.%-m.%Y").to_string()), Some(d));
+            }
+        }
+
+        #[test]
+        fn org_numbers_round_trip(body in 0u32..1_000_000_000) {
+            let digits: Vec<u32> = format!("{body:09}").bytes().map(|b| (b - b'0') as u32).collect();
+            let text = format!("{body:09}{}", luhn_check_digit(&digits));
+            let o = OrgNr::parse(&text).expect("valid by construction");
+            prop_assert_eq!(OrgNr::parse(&o.to_string()), Some(o));
+            prop_assert_eq!(OrgNr::parse(&format!("SE{text}01")), Some(o));
+            let wrong = format!("{body:09}{}", (luhn_check_digit(&digits) + 1) % 10);
+            prop_assert_eq!(OrgNr::parse(&wrong), None);
+        }
+    }
 
     fn amt(s: &str) -> Option<String> {
         parse_amount(s).map(|a| a.to_string())
@@ -471,6 +533,9 @@ mod tests {
         assert_eq!(OrgNr::parse("SAKNAS"), None);
         assert_eq!(OrgNr::parse("12345"), None);
         assert_eq!(OrgNr::parse("175560360793"), None);
+        // Regression (found by proptest): non-ASCII text of 14 bytes panicked.
+        assert_eq!(OrgNr::parse("\u{16133}<\u{fb00}\u{38c}\u{a964}/"), None);
+        assert_eq!(OrgNr::parse("SAKNAS ÅÄÖ 01"), None);
     }
 
     #[test]
