@@ -61,6 +61,25 @@ pub fn format_fixed(value: i128, scale: i128, decimals: u32) -> String {
     }
 }
 
+/// Writes an amount given in 1/10 000 SEK with two decimals, the integer
+/// digits grouped in threes by `group` (empty for none), `decimal` as the
+/// decimal separator and a leading `-` when negative (`1 234,50`).
+pub fn format_grouped(value: i128, group: &str, decimal: char) -> String {
+    let plain = format_fixed(value, AMOUNT_SCALE as i128, 2);
+    let (sign, rest) = plain.strip_prefix('-').map_or(("", plain.as_str()), |r| ("-", r));
+    let (int, frac) = rest.split_once('.').unwrap_or((rest, "00"));
+    let mut out = String::from(sign);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
+            out.push_str(group);
+        }
+        out.push(c);
+    }
+    out.push(decimal);
+    out.push_str(frac);
+    out
+}
+
 /// Formats a float with a fixed number of decimals, never printing `-0.00`.
 pub fn format_float(value: f64, decimals: usize) -> String {
     let s = format!("{value:.decimals$}");
@@ -359,30 +378,14 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// Writes öre the way Swedish exports do, with the given separators.
-    fn write_amount(ore: i64, group: &str, decimal: char, trailing_minus: bool) -> String {
-        let abs = ore.unsigned_abs();
-        let int = (abs / 100).to_string();
-        let mut grouped = String::new();
-        for (i, c) in int.chars().enumerate() {
-            if i > 0 && (int.len() - i) % 3 == 0 {
-                grouped.push_str(group);
-            }
-            grouped.push(c);
-        }
-        let body = format!("{grouped}{decimal}{:02}", abs % 100);
-        match (ore < 0, trailing_minus) {
-            (false, _) => body,
-            (true, true) => format!("{body}-"),
-            (true, false) => format!("-{body}"),
-        }
-    }
-
     proptest! {
         #[test]
         fn amounts_round_trip(ore in -100_000_000_000i64..100_000_000_000, style in 0usize..5, trailing in any::<bool>()) {
             let (group, decimal) = [(" ", ','), ("\u{a0}", ','), (".", ','), (",", '.'), ("", ',')][style];
-            let text = write_amount(ore, group, decimal, trailing);
+            let mut text = format_grouped(ore.abs() as i128 * 100, group, decimal);
+            if ore < 0 {
+                text = if trailing { format!("{text}-") } else { format!("-{text}") };
+            }
             prop_assert_eq!(parse_amount(&text), Some(Amount(ore * 100)), "{}", text);
             prop_assert_eq!(parse_amount(&format!("{text} kr")), Some(Amount(ore * 100)));
         }

@@ -7,7 +7,7 @@
 
 use crate::cli::SampleArgs;
 use crate::error::{Error, Result};
-use crate::parse::{format_fixed, luhn_check_digit};
+use crate::parse::{format_grouped, luhn_check_digit};
 use chrono::{Datelike, NaiveDate};
 use std::fmt::Write as _;
 use std::path::Path;
@@ -243,16 +243,7 @@ struct Line {
 /// Swedish amount text: `12 500,00`, negative with a leading minus or, in
 /// the older format, a trailing one.
 fn swedish_amount(ore: i64, grouped: bool, trailing_minus: bool) -> String {
-    let plain = format_fixed(ore.unsigned_abs() as i128, 100, 2);
-    let (int, frac) = plain.split_once('.').unwrap_or((&plain, "00"));
-    let mut g = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if grouped && i > 0 && (int.len() - i) % 3 == 0 {
-            g.push(' ');
-        }
-        g.push(c);
-    }
-    let body = format!("{g},{frac}");
+    let body = format_grouped(ore.unsigned_abs() as i128 * 100, if grouped { " " } else { "" }, ',');
     match (ore < 0, trailing_minus) {
         (false, _) => body,
         (true, true) => format!("{body}-"),

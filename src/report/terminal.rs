@@ -3,27 +3,16 @@
 
 use super::{Context, Lang};
 use crate::allocate::{AgreementShares, Scope};
-use crate::parse::{format_fixed, AMOUNT_SCALE};
+use crate::parse::format_grouped;
 use crate::read::Exports;
 use std::fmt::Write;
 
 /// An amount in SEK for people: `1 234 567,89` (sv) or `1,234,567.89` (en).
 pub fn sek(units: i128, lang: Lang) -> String {
-    let plain = format_fixed(units, AMOUNT_SCALE as i128, 2);
-    let (sign, rest) = plain.strip_prefix('-').map_or(("", plain.as_str()), |r| ("-", r));
-    let (int, frac) = rest.split_once('.').unwrap_or((rest, "00"));
-    let (group, dec) = match lang {
-        Lang::Sv => ('\u{a0}', ','),
-        Lang::En => (',', '.'),
-    };
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(group);
-        }
-        grouped.push(c);
+    match lang {
+        Lang::Sv => format_grouped(units, "\u{a0}", ','),
+        Lang::En => format_grouped(units, ",", '.'),
     }
-    format!("{sign}{grouped}{dec}{frac}")
 }
 
 /// Per file: format, header row, rows and the header taken for each field.
