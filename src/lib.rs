@@ -68,16 +68,46 @@ pub fn run(settings: &Settings) -> Result<RunOutcome> {
         min_call_offs: settings.min_call_offs,
     };
     let allocation = allocate::allocate(&frame, &register, &window, rules)?;
+    let imbalanced: Vec<usize> = (0..allocation.shares.len())
+        .filter(|&i| allocation.shares[i].status == allocate::Status::Imbalance)
+        .collect();
+    let usage = allocate::usage::usage(&frame, &register, &allocation.shares, &imbalanced)?;
+    let reported: Vec<usize> = allocation
+        .shares
+        .iter()
+        .filter(|s| s.scope == allocate::Scope::Period)
+        .map(|s| s.agreement)
+        .collect();
+    let monthly = allocate::monthly::monthly(&frame, &register, &window, &reported)?;
     timer.lap("allocate");
+    let info = report::RunInfo {
+        tolerance_pp: settings.tolerance_pp,
+        min_call_offs: settings.min_call_offs,
+        latest_date: exports
+            .rows
+            .iter()
+            .filter_map(|r| r.date)
+            .max()
+            .map(parse::days_to_date),
+        generated: chrono::Local::now().format("%Y-%m-%d %H:%M").to_string(),
+    };
     let ctx = report::Context {
         register: &register,
         exports: &exports,
         classified: &classified,
         allocation: &allocation,
         reconciliation: &reconciliation,
+        usage: &usage,
+        monthly: &monthly,
+        info: &info,
         lang: settings.lang,
     };
-    let (folder, written) = report::write_all(&ctx, &settings.out, &[&report::csv::CsvReport])?;
+    let writers: [&dyn report::ReportWriter; 3] = [
+        &report::csv::CsvReport,
+        &report::xlsx::WorkbookReport,
+        &report::sections::SectionReport,
+    ];
+    let (folder, written) = report::write_all(&ctx, &settings.out, &writers)?;
     timer.lap("report");
     if !settings.quiet {
         print!("{}", report::terminal::summary(&ctx));

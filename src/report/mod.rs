@@ -4,8 +4,14 @@
 //! run never leaves half a report in place of the last one.
 
 pub mod csv;
+pub mod labels;
+pub mod sections;
+pub mod sheet;
 pub mod terminal;
+pub mod xlsx;
 
+use crate::allocate::monthly::Monthly;
+use crate::allocate::usage::AgreementUsage;
 use crate::allocate::Allocation;
 use crate::classify::{Classified, Detail, Finding, Reconciliation};
 use crate::error::{Error, Result};
@@ -21,6 +27,17 @@ pub enum Lang {
     En,
 }
 
+/// Facts about the run for the reports' header blocks.
+#[derive(Debug, Clone)]
+pub struct RunInfo {
+    pub tolerance_pp: f64,
+    pub min_call_offs: u64,
+    /// The latest readable date of any row read.
+    pub latest_date: Option<chrono::NaiveDate>,
+    /// When the report was made, local time, `YYYY-MM-DD HH:MM`.
+    pub generated: String,
+}
+
 /// Everything the reports are made from.
 pub struct Context<'a> {
     pub register: &'a Register,
@@ -28,7 +45,19 @@ pub struct Context<'a> {
     pub classified: &'a Classified,
     pub allocation: &'a Allocation,
     pub reconciliation: &'a Reconciliation,
+    /// Rule 10 for every agreement and scope in imbalance.
+    pub usage: &'a [AgreementUsage],
+    /// Monthly series of every reported agreement.
+    pub monthly: &'a [Monthly],
+    pub info: &'a RunInfo,
     pub lang: Lang,
+}
+
+impl Context<'_> {
+    /// The text of an interned string.
+    pub fn text(&self, sym: crate::read::Sym) -> &str {
+        self.exports.strings.get(sym)
+    }
 }
 
 /// One kind of output written into the run's folder.

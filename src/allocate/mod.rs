@@ -1,12 +1,17 @@
-//! Allocation: rules 6–9. The rows counted for an agreement supplier go into
-//! a polars frame; sums and call-off counts per agreement, scope and
+//! Allocation: rules 6–10. The rows counted for an agreement supplier go
+//! into a polars frame; sums and call-off counts per agreement, scope and
 //! supplier come from lazy group-bys; shares, status and catch-up are
-//! computed on the (small) result.
+//! computed on the (small) result. [`usage`] (rule 10: who uses an
+//! agreement) and [`monthly`] (cumulative shares month by month) read the
+//! same frame.
+
+pub mod monthly;
+pub mod usage;
 
 use crate::classify::{Classified, Outcome};
 use crate::error::{Error, Result};
 use crate::parse::{self, AMOUNT_SCALE};
-use crate::read::Exports;
+use crate::read::{Exports, Field};
 use crate::register::{Basis, Register};
 use crate::window::Window;
 use chrono::NaiveDate;
@@ -89,10 +94,14 @@ pub struct AgreementShares {
 impl AgreementShares {
     /// The largest absolute deviation of any supplier, if shares exist.
     pub fn largest_deviation(&self) -> Option<f64> {
+        // On a tie the first supplier (register order) wins.
         self.suppliers
             .iter()
             .filter_map(|s| s.deviation_pp)
-            .max_by(|a, b| a.abs().total_cmp(&b.abs()))
+            .fold(None, |best: Option<f64>, d| match best {
+                Some(b) if b.abs() >= d.abs() => Some(b),
+                _ => Some(d),
+            })
     }
 }
 
@@ -106,7 +115,9 @@ pub struct Allocation {
 
 /// The rows counted for agreement suppliers as a polars frame with columns
 /// `agreement` (u32), `supplier` (u32), `date` (i32 days since 1970),
-/// `amount` (i64 fixed point), `valid_from` (i32 days, the agreement's).
+/// `amount` (i64 fixed point), `valid_from` (i32 days, the agreement's),
+/// `month` (i32, year·12 + month − 1), `unit` and `orderer` (u32 interned
+/// text, see [`crate::read::Strings`]).
 pub fn frame(exports: &Exports, classified: &Classified, register: &Register) -> Result<DataFrame> {
     let n = classified
         .outcomes
@@ -118,6 +129,9 @@ pub fn frame(exports: &Exports, classified: &Classified, register: &Register) ->
     let mut date = Vec::with_capacity(n);
     let mut amount = Vec::with_capacity(n);
     let mut valid_from = Vec::with_capacity(n);
+    let mut month = Vec::with_capacity(n);
+    let mut unit = Vec::with_capacity(n);
+    let mut orderer = Vec::with_capacity(n);
     let mut abs_total: i128 = 0;
     for (row, outcome) in exports.rows.iter().zip(&classified.outcomes) {
         if let (
@@ -135,6 +149,9 @@ pub fn frame(exports: &Exports, classified: &Classified, register: &Register) ->
             amount.push(am.0);
             abs_total += am.0.unsigned_abs() as i128;
             valid_from.push(parse::date_to_days(register.agreements[*a as usize].valid_from));
+            month.push(monthly::month_key(parse::days_to_date(d)));
+            unit.push(row.get(Field::Unit));
+            orderer.push(row.get(Field::Orderer));
         }
     }
     if abs_total > i64::MAX as i128 {
@@ -151,15 +168,24 @@ pub fn frame(exports: &Exports, classified: &Classified, register: &Register) ->
             Column::new("date".into(), date),
             Column::new("amount".into(), amount),
             Column::new("valid_from".into(), valid_from),
+            Column::new("month".into(), month),
+            Column::new("unit".into(), unit),
+            Column::new("orderer".into(), orderer),
         ],
     )
-    .map_err(|e| Error::Compute(e.to_string()))
+    .map_err(compute_err)
 }
 
-/// Sum and call-offs per (agreement, supplier) of the rows `filtered` keeps.
-fn sums(filtered: LazyFrame) -> Result<Vec<(u32, u32, i64, u64)>> {
+pub(crate) fn compute_err(e: polars::error::PolarsError) -> Error {
+    Error::Compute(e.to_string())
+}
+
+/// Net amount and call-offs (rows above zero) per group of the rows
+/// `filtered` keeps, grouped by the u32 columns `keys`: one entry per group,
+/// the keys in the order given.
+pub(crate) fn grouped_sums(filtered: LazyFrame, keys: &[&str]) -> Result<Vec<(Vec<u32>, i64, u64)>> {
     let df = filtered
-        .group_by([col("agreement"), col("supplier")])
+        .group_by(keys.iter().map(|k| col(*k)).collect::<Vec<_>>())
         .agg([
             col("amount").sum().alias("amount"),
             col("amount")
@@ -169,20 +195,41 @@ fn sums(filtered: LazyFrame) -> Result<Vec<(u32, u32, i64, u64)>> {
                 .alias("call_offs"),
         ])
         .collect()
-        .map_err(|e| Error::Compute(e.to_string()))?;
-    let get = |name: &str| df.column(name).map_err(|e| Error::Compute(e.to_string()));
-    let (a, s, m, c) = (get("agreement")?, get("supplier")?, get("amount")?, get("call_offs")?);
-    let err = |e: polars::error::PolarsError| Error::Compute(e.to_string());
-    Ok(a.u32()
-        .map_err(err)?
+        .map_err(compute_err)?;
+    let key_columns = keys
         .iter()
-        .zip(s.u32().map_err(err)?.iter())
-        .zip(m.i64().map_err(err)?.iter())
-        .zip(c.i64().map_err(err)?.iter())
-        .map(|(((a, s), m), c)| {
+        .map(|k| {
+            let c = df
+                .column(k)
+                .map_err(compute_err)?
+                .cast(&DataType::UInt32)
+                .map_err(compute_err)?;
+            Ok(c.u32()
+                .map_err(compute_err)?
+                .iter()
+                .map(|v| v.unwrap_or(0))
+                .collect::<Vec<u32>>())
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let amounts = df
+        .column("amount")
+        .map_err(compute_err)?
+        .i64()
+        .map_err(compute_err)?
+        .clone();
+    let counts = df
+        .column("call_offs")
+        .map_err(compute_err)?
+        .i64()
+        .map_err(compute_err)?
+        .clone();
+    Ok(amounts
+        .iter()
+        .zip(counts.iter())
+        .enumerate()
+        .map(|(i, (m, c))| {
             (
-                a.unwrap_or(0),
-                s.unwrap_or(0),
+                key_columns.iter().map(|k| k[i]).collect(),
                 m.unwrap_or(0),
                 c.unwrap_or(0).max(0) as u64,
             )
@@ -190,15 +237,29 @@ fn sums(filtered: LazyFrame) -> Result<Vec<(u32, u32, i64, u64)>> {
         .collect())
 }
 
+/// Rows (of one agreement, if given) dated from `start` to `end`.
+pub(crate) fn rows_between(df: &DataFrame, agreement: Option<usize>, start: NaiveDate, end: NaiveDate) -> LazyFrame {
+    let mut keep = col("date")
+        .gt_eq(lit(parse::date_to_days(start)))
+        .and(col("date").lt_eq(lit(parse::date_to_days(end))));
+    if let Some(a) = agreement {
+        keep = keep.and(col("agreement").eq(lit(a as u32)));
+    }
+    df.clone().lazy().filter(keep)
+}
+
+/// Sum and call-offs per (agreement, supplier) of the rows `filtered` keeps.
+fn sums(filtered: LazyFrame) -> Result<Vec<(u32, u32, i64, u64)>> {
+    Ok(grouped_sums(filtered, &["agreement", "supplier"])?
+        .into_iter()
+        .map(|(k, m, c)| (k[0], k[1], m, c))
+        .collect())
+}
+
 /// Applies rules 6–9 for the window.
 pub fn allocate(df: &DataFrame, register: &Register, window: &Window, rules: Rules) -> Result<Allocation> {
-    let ws = parse::date_to_days(window.start);
     let we = parse::date_to_days(window.end);
-    let period = sums(
-        df.clone()
-            .lazy()
-            .filter(col("date").gt_eq(lit(ws)).and(col("date").lt_eq(lit(we)))),
-    )?;
+    let period = sums(rows_between(df, None, window.start, window.end))?;
     let to_date = sums(
         df.clone()
             .lazy()

@@ -1,0 +1,233 @@
+//! What every workbook shares: cell formats, writing input text safely
+//! (never as a formula), Excel-safe sheet and file names, status colours and
+//! print setup.
+
+use super::labels::{self, Labels};
+use super::Lang;
+use crate::allocate::Status;
+use crate::error::Error;
+use rust_xlsxwriter::{
+    ConditionalFormatText, ConditionalFormatTextRule, Format, FormatAlign, FormatBorder, Worksheet, XlsxError,
+};
+use std::collections::HashSet;
+use std::path::Path;
+
+/// Maps an xlsx error onto the output file it concerns.
+pub fn xlsx_err(path: &Path) -> impl Fn(XlsxError) -> Error + '_ {
+    move |e| Error::Output {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    }
+}
+
+/// Colour-blind-safe palette (Okabe–Ito), one colour per supplier index.
+pub const PALETTE: [u32; 8] = [
+    0x0072B2, 0xE69F00, 0x009E73, 0xCC79A7, 0x56B4E9, 0xD55E00, 0xF0E442, 0x000000,
+];
+
+/// The formats of a workbook.
+pub struct Formats {
+    pub title: Format,
+    pub subtitle: Format,
+    pub label: Format,
+    pub header: Format,
+    /// Text from the inputs: always a string, quote-prefixed so that an
+    /// edit in Excel keeps it text.
+    pub text: Format,
+    pub text_bold: Format,
+    pub sek: Format,
+    pub sek_bold: Format,
+    pub pct: Format,
+    pub pp: Format,
+    pub int: Format,
+    pub int_bold: Format,
+    pub date: Format,
+    pub note: Format,
+}
+
+impl Formats {
+    pub fn new() -> Self {
+        let sek = "#,##0 \"kr\"";
+        Formats {
+            title: Format::new().set_bold().set_font_size(14),
+            subtitle: Format::new().set_bold().set_font_size(11),
+            label: Format::new().set_bold(),
+            header: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top)
+                .set_background_color(0xD9E1F2)
+                .set_border_bottom(FormatBorder::Thin),
+            text: Format::new().set_quote_prefix(),
+            text_bold: Format::new().set_quote_prefix().set_bold(),
+            sek: Format::new().set_num_format(sek),
+            sek_bold: Format::new().set_num_format(sek).set_bold(),
+            pct: Format::new().set_num_format("0.0%"),
+            pp: Format::new().set_num_format("+0.0;-0.0;0.0"),
+            int: Format::new().set_num_format("#,##0"),
+            int_bold: Format::new().set_num_format("#,##0").set_bold(),
+            date: Format::new().set_num_format("yyyy-mm-dd"),
+            note: Format::new().set_italic().set_font_color(0x595959),
+        }
+    }
+}
+
+impl Default for Formats {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Writes a header row of bold, wrapped, shaded cells.
+pub fn header_row(ws: &mut Worksheet, row: u32, col: u16, names: &[&str], f: &Formats) -> Result<(), XlsxError> {
+    for (i, n) in names.iter().enumerate() {
+        ws.write_string_with_format(row, col + i as u16, *n, &f.header)?;
+    }
+    Ok(())
+}
+
+/// Green, red and grey fills for the status cells of a column range.
+pub fn status_colours(
+    ws: &mut Worksheet,
+    first_row: u32,
+    last_row: u32,
+    col: u16,
+    lang: Lang,
+) -> Result<(), XlsxError> {
+    if last_row < first_row {
+        return Ok(());
+    }
+    let rules = [
+        (Status::Imbalance, 0xFFC7CE, 0x9C0006),
+        (Status::Ok, 0xC6EFCE, 0x006100),
+        (Status::Insufficient, 0xE7E6E6, 0x3A3838),
+    ];
+    for (status, fill, font) in rules {
+        let cf = ConditionalFormatText::new()
+            .set_rule(ConditionalFormatTextRule::BeginsWith(
+                labels::status(lang, status).to_string(),
+            ))
+            .set_format(Format::new().set_background_color(fill).set_font_color(font));
+        ws.add_conditional_format(first_row, col, last_row, col, &cf)?;
+    }
+    Ok(())
+}
+
+/// Landscape, one page wide, header rows repeated, sheet name and page
+/// number in the footer.
+pub fn print_setup(ws: &mut Worksheet, repeat: Option<(u32, u32)>, l: &Labels) -> Result<(), XlsxError> {
+    ws.set_landscape();
+    ws.set_paper_size(9); // A4
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_footer(format!("&L&A&R{} &P {} &N", l.page, l.of));
+    if let Some((first, last)) = repeat {
+        ws.set_repeat_rows(first, last)?;
+    }
+    Ok(())
+}
+
+const SHEET_FORBIDDEN: &[char] = &['[', ']', ':', '*', '?', '/', '\\'];
+
+/// A sheet name Excel accepts (at most 31 characters, none of `[]:*?/\`, not
+/// starting or ending with `'`), unique among `taken` without case.
+pub fn sheet_name(raw: &str, taken: &mut HashSet<String>) -> String {
+    let cleaned: String = raw
+        .chars()
+        .map(|c| {
+            if SHEET_FORBIDDEN.contains(&c) || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim().trim_matches('\'').to_string();
+    let base = if cleaned.is_empty() || cleaned.eq_ignore_ascii_case("history") {
+        "Avtal".to_string()
+    } else {
+        cleaned
+    };
+    unique(&base, 31, taken)
+}
+
+/// `base` cut to `max` characters, with ` (2)`, ` (3)`, … added until it is
+/// not in `taken` (compared without case); then taken.
+fn unique(base: &str, max: usize, taken: &mut HashSet<String>) -> String {
+    let cut = |s: &str, n: usize| s.chars().take(n).collect::<String>();
+    let mut name = cut(base, max);
+    let mut n = 2;
+    while taken.contains(&name.to_lowercase()) {
+        let suffix = format!(" ({n})");
+        name = format!("{}{suffix}", cut(base, max.saturating_sub(suffix.chars().count())));
+        n += 1;
+    }
+    taken.insert(name.to_lowercase());
+    name
+}
+
+const RESERVED_FILE_NAMES: &[&str] = &[
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9", "lpt1", "lpt2",
+    "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+/// A file name stem safe on Windows, macOS and Linux: no path separators or
+/// `<>:"|?*`, no control characters, no leading/trailing dots or spaces, no
+/// reserved device names, at most 100 characters; unique among `taken`
+/// without case. An empty name becomes `fallback`.
+pub fn file_stem(raw: &str, fallback: &str, taken: &mut HashSet<String>) -> String {
+    let cleaned: String = raw
+        .chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '/' | '\\' | '<' | '>' | ':' | '"' | '|' | '?' | '*') {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let mut cleaned = cleaned
+        .trim_matches(|c: char| c == '.' || c.is_whitespace())
+        .to_string();
+    if cleaned.is_empty() || cleaned.chars().all(|c| c == '_') {
+        cleaned = fallback.to_string();
+    }
+    let stem_lower = cleaned.split('.').next().unwrap_or("").to_lowercase();
+    if RESERVED_FILE_NAMES.contains(&stem_lower.as_str()) {
+        cleaned = format!("_{cleaned}");
+    }
+    unique(&cleaned, 100, taken)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_safe_and_unique() {
+        let mut taken = HashSet::new();
+        taken.insert("sammanfattning".to_string());
+        assert_eq!(sheet_name("RA-2017-031", &mut taken), "RA-2017-031");
+        assert_eq!(sheet_name("ra-2017-031", &mut taken), "ra-2017-031 (2)");
+        assert_eq!(sheet_name("A/B:C[1]*?", &mut taken), "A_B_C_1___");
+        assert_eq!(sheet_name("Sammanfattning", &mut taken), "Sammanfattning (2)");
+        let long = sheet_name(&"x".repeat(40), &mut taken);
+        assert_eq!(long.chars().count(), 31);
+        let long2 = sheet_name(&"x".repeat(40), &mut taken);
+        assert_eq!(long2, format!("{} (2)", "x".repeat(27)));
+        assert_eq!(sheet_name("'quoted'", &mut taken), "quoted");
+        assert_eq!(sheet_name("", &mut taken), "Avtal");
+    }
+
+    #[test]
+    fn file_stems_are_safe_and_unique() {
+        let mut taken = HashSet::new();
+        assert_eq!(file_stem("Sektion Öster", "x", &mut taken), "Sektion Öster");
+        assert_eq!(file_stem("../../etc/passwd", "x", &mut taken), "_.._etc_passwd");
+        assert_eq!(file_stem("CON", "x", &mut taken), "_CON");
+        assert_eq!(file_stem("nul.txt", "x", &mut taken), "_nul.txt");
+        assert_eq!(file_stem("", "utan-enhet", &mut taken), "utan-enhet");
+        assert_eq!(file_stem("sektion öster", "x", &mut taken), "sektion öster (2)");
+        assert_eq!(file_stem("a\u{0}b\nc", "x", &mut taken), "a_b_c");
+        assert_eq!(file_stem(" .. ", "tom", &mut taken), "tom");
+    }
+}

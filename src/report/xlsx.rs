@@ -1,0 +1,582 @@
+//! The main workbook `fordelning-LABEL.xlsx`: overview, imbalance list, one
+//! sheet per agreement with native charts, who uses the imbalanced
+//! agreements, and data quality.
+
+use super::labels::{self, labels, Labels};
+use super::sheet::{self, header_row, print_setup, status_colours, xlsx_err, Formats, PALETTE};
+use super::{detail_text, Context, ReportWriter};
+use crate::allocate::monthly::month_start;
+use crate::allocate::{AgreementShares, Scope, Status};
+use crate::error::Result;
+use crate::parse::AMOUNT_SCALE;
+use crate::register::{Agreement, Basis};
+use chrono::{Datelike, NaiveDate};
+use rust_xlsxwriter::{
+    Chart, ChartFormat, ChartLine, ChartLineDashType, ChartSolidFill, ChartType, ExcelDateTime, Formula, Table,
+    TableColumn, Workbook, Worksheet, XlsxError,
+};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// Writes the main workbook.
+pub struct WorkbookReport;
+
+/// Excel's last row index; longer lists are cut with a note.
+const MAX_ROWS: usize = 1_048_000;
+
+pub(crate) fn sek(units: i64) -> f64 {
+    units as f64 / AMOUNT_SCALE as f64
+}
+
+pub(crate) fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
+    ExcelDateTime::from_ymd(d.year() as u16, d.month() as u8, d.day() as u8)
+}
+
+/// The file name of the main workbook for a window label.
+pub fn file_name(label: &str) -> String {
+    format!("fordelning-{label}.xlsx")
+}
+
+impl ReportWriter for WorkbookReport {
+    fn write(&self, ctx: &Context, dir: &Path) -> Result<Vec<PathBuf>> {
+        let path = dir.join(file_name(&ctx.allocation.window.label));
+        build(ctx).and_then(|mut wb| wb.save(&path)).map_err(xlsx_err(&path))?;
+        Ok(vec![path])
+    }
+}
+
+fn build(ctx: &Context) -> Result<Workbook, XlsxError> {
+    let l = labels(ctx.lang);
+    let f = Formats::new();
+    let mut wb = Workbook::new();
+    let mut taken: HashSet<String> = [l.overview, l.imbalances, l.usage, l.quality]
+        .iter()
+        .map(|s| s.to_lowercase())
+        .collect();
+    overview(wb.add_worksheet(), ctx, &f, l)?;
+    imbalances(wb.add_worksheet(), ctx, &f, l)?;
+    for p in ctx.allocation.shares.iter().filter(|s| s.scope == Scope::Period) {
+        let a = &ctx.register.agreements[p.agreement];
+        let name = sheet::sheet_name(&a.id, &mut taken);
+        let ws = wb.add_worksheet();
+        ws.set_name(&name)?;
+        agreement_sheet(ws, &name, ctx, p, &f, l)?;
+    }
+    usage_sheet(wb.add_worksheet(), ctx, &f, l)?;
+    quality_sheet(wb.add_worksheet(), ctx, &f, l)?;
+    Ok(wb)
+}
+
+fn to_date_of<'a>(ctx: &'a Context, agreement: usize) -> Option<&'a AgreementShares> {
+    ctx.allocation
+        .shares
+        .iter()
+        .find(|s| s.scope == Scope::ToDate && s.agreement == agreement)
+}
+
+fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Result<(), XlsxError> {
+    ws.set_name(l.overview)?;
+    let w = &ctx.allocation.window;
+    ws.write_string_with_format(0, 0, format!("{} – {}", l.title, w.label), &f.title)?;
+    ws.write_string_with_format(2, 0, l.window, &f.label)?;
+    ws.write_string(2, 1, format!("{} ({} – {})", w.label, w.start, w.end))?;
+    ws.write_string_with_format(3, 0, l.latest_date, &f.label)?;
+    if let Some(d) = ctx.info.latest_date {
+        ws.write_datetime_with_format(3, 1, excel_date(d)?, &f.date)?;
+    }
+    ws.write_string_with_format(4, 0, l.files_read, &f.label)?;
+    let files: Vec<&str> = ctx.exports.files.iter().map(|f| f.display.as_str()).collect();
+    let shown = if files.len() > 12 {
+        format!(
+            "{}: {} … {}",
+            files.len(),
+            files[..3].join(", "),
+            files[files.len() - 3..].join(", ")
+        )
+    } else {
+        format!("{}: {}", files.len(), files.join(", "))
+    };
+    ws.write_string_with_format(4, 1, shown, &f.text)?;
+    ws.write_string_with_format(5, 0, l.tolerance, &f.label)?;
+    ws.write_number(5, 1, ctx.info.tolerance_pp)?;
+    ws.write_string_with_format(5, 2, l.tolerance_note, &f.note)?;
+    ws.write_string_with_format(6, 0, l.min_call_offs, &f.label)?;
+    ws.write_number(6, 1, ctx.info.min_call_offs as f64)?;
+    ws.write_string_with_format(7, 0, l.generated, &f.label)?;
+    ws.write_string(7, 1, &ctx.info.generated)?;
+
+    let period_label = labels::scope(ctx.lang, Scope::Period);
+    let to_date_label = labels::scope(ctx.lang, Scope::ToDate);
+    let heads = [
+        l.agreement.to_string(),
+        l.name.to_string(),
+        l.basis.to_string(),
+        format!("{} ({})", l.amount, period_label.to_lowercase()),
+        format!("{} ({})", l.call_offs, period_label.to_lowercase()),
+        l.suppliers.to_string(),
+        l.largest_deviation.to_string(),
+        format!("{} ({})", l.status, period_label.to_lowercase()),
+        format!("{} ({})", l.status, to_date_label.to_lowercase()),
+        format!("{} ({})", l.largest_deviation, to_date_label.to_lowercase()),
+    ];
+    let head_row = 9;
+    header_row(
+        ws,
+        head_row,
+        0,
+        &heads.iter().map(String::as_str).collect::<Vec<_>>(),
+        f,
+    )?;
+    let mut rows: Vec<&AgreementShares> = ctx
+        .allocation
+        .shares
+        .iter()
+        .filter(|s| s.scope == Scope::Period)
+        .collect();
+    rows.sort_by(|a, b| {
+        let imb = |s: &AgreementShares| s.status != Status::Imbalance;
+        let dev = |s: &AgreementShares| s.largest_deviation().map_or(-1.0, f64::abs);
+        imb(a).cmp(&imb(b)).then(dev(b).total_cmp(&dev(a)))
+    });
+    let mut r = head_row + 1;
+    for p in &rows {
+        let a = &ctx.register.agreements[p.agreement];
+        ws.write_string_with_format(r, 0, &a.id, &f.text)?;
+        ws.write_string_with_format(r, 1, &a.name, &f.text)?;
+        ws.write_string(r, 2, labels::basis(ctx.lang, a.basis))?;
+        ws.write_number_with_format(r, 3, sek(p.total_amount), &f.sek)?;
+        ws.write_number_with_format(r, 4, p.total_call_offs as f64, &f.int)?;
+        ws.write_number(r, 5, a.suppliers.len() as f64)?;
+        if let Some(d) = p.largest_deviation() {
+            ws.write_number_with_format(r, 6, d, &f.pp)?;
+        }
+        ws.write_string(r, 7, labels::status(ctx.lang, p.status))?;
+        if let Some(t) = to_date_of(ctx, p.agreement) {
+            ws.write_string(r, 8, labels::status(ctx.lang, t.status))?;
+            if let Some(d) = t.largest_deviation() {
+                ws.write_number_with_format(r, 9, d, &f.pp)?;
+            }
+        }
+        r += 1;
+    }
+    status_colours(ws, head_row + 1, r.saturating_sub(1), 7, ctx.lang)?;
+    status_colours(ws, head_row + 1, r.saturating_sub(1), 8, ctx.lang)?;
+    ws.set_freeze_panes(head_row + 1, 0)?;
+    for (c, width) in [14, 30, 12, 16, 12, 12, 14, 22, 22, 16].iter().enumerate() {
+        ws.set_column_width(c as u16, *width)?;
+    }
+    ws.set_row_height(head_row, 30)?;
+    print_setup(ws, Some((head_row, head_row)), l)
+}
+
+/// Writes supplier, org nr, agreed, actual, deviation, amount and call-offs
+/// of one supplier line from column `col`.
+fn supplier_cells(
+    ws: &mut Worksheet,
+    r: u32,
+    col: u16,
+    a: &Agreement,
+    s: &crate::allocate::SupplierShare,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let sup = &a.suppliers[s.supplier];
+    ws.write_string_with_format(r, col, &sup.name, &f.text)?;
+    if let Some(o) = sup.org_nr {
+        ws.write_string(r, col + 1, o.to_string())?;
+    }
+    ws.write_number_with_format(r, col + 2, sup.share / 100.0, &f.pct)?;
+    if let Some(p) = s.actual_pct {
+        ws.write_number_with_format(r, col + 3, p / 100.0, &f.pct)?;
+    }
+    if let Some(d) = s.deviation_pp {
+        ws.write_number_with_format(r, col + 4, d, &f.pp)?;
+    }
+    ws.write_number_with_format(r, col + 5, sek(s.amount), &f.sek)?;
+    ws.write_number_with_format(r, col + 6, s.call_offs as f64, &f.int)?;
+    Ok(())
+}
+
+/// Catch-up (SEK or whole call-offs, by basis) at `col`.
+fn catch_up_cell(
+    ws: &mut Worksheet,
+    r: u32,
+    col: u16,
+    a: &Agreement,
+    value: f64,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    match a.basis {
+        Basis::Amount => ws.write_number_with_format(r, col, value, &f.sek)?,
+        Basis::Count => ws.write_number_with_format(r, col, value, &f.int)?,
+    };
+    Ok(())
+}
+
+fn imbalances(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Result<(), XlsxError> {
+    ws.set_name(l.imbalances)?;
+    let heads = [
+        l.agreement,
+        l.name,
+        l.scope,
+        l.supplier,
+        l.org_nr,
+        l.agreed,
+        l.actual,
+        l.deviation,
+        l.amount,
+        l.call_offs,
+        l.catch_up_sek,
+        l.catch_up_count,
+        l.status,
+    ];
+    let mut r = 1u32;
+    for p in ctx.allocation.shares.iter().filter(|s| s.status == Status::Imbalance) {
+        let a = &ctx.register.agreements[p.agreement];
+        for s in &p.suppliers {
+            ws.write_string_with_format(r, 0, &a.id, &f.text)?;
+            ws.write_string_with_format(r, 1, &a.name, &f.text)?;
+            ws.write_string(r, 2, labels::scope(ctx.lang, p.scope))?;
+            supplier_cells(ws, r, 3, a, s, f)?;
+            // Catch-up in SEK or in call-offs: a column each.
+            catch_up_cell(ws, r, if a.basis == Basis::Count { 11 } else { 10 }, a, s.catch_up, f)?;
+            ws.write_string(r, 12, labels::status(ctx.lang, s.status))?;
+            r += 1;
+        }
+    }
+    if r == 1 {
+        header_row(ws, 0, 0, &heads, f)?;
+        ws.write_string_with_format(1, 0, l.no_imbalances, &f.note)?;
+    } else {
+        let columns: Vec<TableColumn> = heads.iter().map(|h| TableColumn::new().set_header(*h)).collect();
+        ws.add_table(0, 0, r - 1, 12, &Table::new().set_columns(&columns))?;
+        status_colours(ws, 1, r - 1, 12, ctx.lang)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    for (c, width) in [14, 26, 11, 28, 13, 13, 13, 14, 15, 10, 14, 14, 22].iter().enumerate() {
+        ws.set_column_width(c as u16, *width)?;
+    }
+    print_setup(ws, Some((0, 0)), l)
+}
+
+/// One allocation table (a scope) at `row`; returns the row after it.
+fn allocation_table(
+    ws: &mut Worksheet,
+    row: u32,
+    ctx: &Context,
+    shares: &AgreementShares,
+    f: &Formats,
+    l: &Labels,
+) -> Result<u32, XlsxError> {
+    let a = &ctx.register.agreements[shares.agreement];
+    let scope = labels::scope(ctx.lang, shares.scope);
+    ws.write_string_with_format(
+        row,
+        0,
+        format!("{scope} ({} – {})", shares.start, shares.end),
+        &f.subtitle,
+    )?;
+    let catch_up = match a.basis {
+        Basis::Amount => l.catch_up_sek,
+        Basis::Count => l.catch_up_count,
+    };
+    let heads = [
+        l.supplier,
+        l.org_nr,
+        l.agreed,
+        l.actual,
+        l.deviation,
+        l.amount,
+        l.call_offs,
+        catch_up,
+        l.status,
+    ];
+    header_row(ws, row + 1, 0, &heads, f)?;
+    let mut r = row + 2;
+    for s in &shares.suppliers {
+        supplier_cells(ws, r, 0, a, s, f)?;
+        catch_up_cell(ws, r, 7, a, s.catch_up, f)?;
+        ws.write_string(r, 8, labels::status(ctx.lang, s.status))?;
+        r += 1;
+    }
+    ws.write_string_with_format(r, 0, l.total, &f.text_bold)?;
+    ws.write_number_with_format(r, 5, sek(shares.total_amount), &f.sek_bold)?;
+    ws.write_number_with_format(r, 6, shares.total_call_offs as f64, &f.int_bold)?;
+    ws.write_string(r, 8, labels::status(ctx.lang, shares.status))?;
+    status_colours(ws, row + 2, r, 8, ctx.lang)?;
+    Ok(r + 2)
+}
+
+fn agreement_sheet(
+    ws: &mut Worksheet,
+    sheet_name: &str,
+    ctx: &Context,
+    period: &AgreementShares,
+    f: &Formats,
+    l: &Labels,
+) -> Result<(), XlsxError> {
+    let a = &ctx.register.agreements[period.agreement];
+    ws.write_string_with_format(0, 0, format!("{} – {}", a.id, a.name), &f.title)?;
+    let key: Vec<String> = a.suppliers.iter().map(|s| format!("{}", s.share)).collect();
+    ws.write_string_with_format(
+        1,
+        0,
+        format!(
+            "{}: {} – {} · {}: {} · {}: {} pe · {}: {}",
+            l.valid,
+            a.valid_from,
+            a.valid_to,
+            l.basis,
+            labels::basis(ctx.lang, a.basis),
+            l.tolerance,
+            period.tolerance_pp,
+            l.key,
+            key.join("/")
+        ),
+        &f.note,
+    )?;
+    let period_row = 3;
+    let mut next = allocation_table(ws, period_row, ctx, period, f, l)?;
+    if let Some(t) = to_date_of(ctx, period.agreement) {
+        next = allocation_table(ws, next, ctx, t, f, l)?;
+    }
+    // Column chart: agreed against actual share per supplier, the window.
+    let n = a.suppliers.len() as u32;
+    let (first, last) = (period_row + 2, period_row + 1 + n);
+    let mut column = Chart::new(ChartType::Column);
+    column
+        .title()
+        .set_name(&format!("{} – {}", l.chart_shares, ctx.allocation.window.label));
+    column
+        .add_series()
+        .set_name(l.agreed)
+        .set_categories((sheet_name, first, 0, last, 0))
+        .set_values((sheet_name, first, 2, last, 2))
+        .set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(0xA6A6A6)));
+    column
+        .add_series()
+        .set_name(l.actual)
+        .set_categories((sheet_name, first, 0, last, 0))
+        .set_values((sheet_name, first, 3, last, 3))
+        .set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(PALETTE[0])));
+    column.y_axis().set_num_format("0%").set_min(0);
+    column.set_width(620).set_height(300);
+    ws.insert_chart(period_row, 10, &column)?;
+
+    // Monthly table and the cumulative line chart.
+    if let Some(m) = ctx.monthly.iter().find(|m| m.agreement == period.agreement) {
+        let top = next;
+        ws.write_string_with_format(top, 0, l.chart_trend, &f.subtitle)?;
+        let count = a.basis == Basis::Count;
+        let mut heads: Vec<String> = vec![l.month.to_string()];
+        for s in &a.suppliers {
+            heads.push(format!("{} – {}", if count { l.call_offs } else { l.amount }, s.name));
+        }
+        heads.push(l.total.to_string());
+        for s in &a.suppliers {
+            heads.push(format!("{} – {}", l.cumulative, s.name));
+        }
+        for s in &a.suppliers {
+            heads.push(format!("{} – {}", s.name, l.agreed_line));
+        }
+        let head_refs: Vec<&str> = heads.iter().map(String::as_str).collect();
+        header_row(ws, top + 1, 0, &head_refs, f)?;
+        let n = a.suppliers.len() as u16;
+        let month_format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm");
+        for (i, key) in m.months.iter().enumerate() {
+            let r = top + 2 + i as u32;
+            ws.write_datetime_with_format(r, 0, excel_date(month_start(*key))?, &month_format)?;
+            let mut total = 0f64;
+            for s in 0..a.suppliers.len() {
+                let c = 1 + s as u16;
+                if count {
+                    ws.write_number_with_format(r, c, m.call_offs[s][i] as f64, &f.int)?;
+                    total += m.call_offs[s][i] as f64;
+                } else {
+                    ws.write_number_with_format(r, c, sek(m.amounts[s][i]), &f.sek)?;
+                    total += sek(m.amounts[s][i]);
+                }
+                if let Some(p) = m.cumulative_pct[s][i] {
+                    ws.write_number_with_format(r, 2 + n + s as u16, p / 100.0, &f.pct)?;
+                }
+                ws.write_number_with_format(r, 2 + 2 * n + s as u16, a.suppliers[s].share / 100.0, &f.pct)?;
+            }
+            ws.write_number_with_format(r, 1 + n, total, if count { &f.int } else { &f.sek })?;
+        }
+        let (first, last) = (top + 2, top + 1 + m.months.len() as u32);
+        let mut line = Chart::new(ChartType::Line);
+        line.title().set_name(l.chart_trend);
+        for (s, sup) in a.suppliers.iter().enumerate() {
+            let colour = PALETTE[s % PALETTE.len()];
+            line.add_series()
+                .set_name(sup.name.as_str())
+                .set_categories((sheet_name, first, 0, last, 0))
+                .set_values((sheet_name, first, 2 + n + s as u16, last, 2 + n + s as u16))
+                .set_format(ChartFormat::new().set_line(ChartLine::new().set_color(colour).set_width(2.25)));
+            line.add_series()
+                .set_name(format!("{} ({})", sup.name, l.agreed_line).as_str())
+                .set_categories((sheet_name, first, 0, last, 0))
+                .set_values((sheet_name, first, 2 + 2 * n + s as u16, last, 2 + 2 * n + s as u16))
+                .set_format(
+                    ChartFormat::new().set_line(
+                        ChartLine::new()
+                            .set_color(colour)
+                            .set_width(1.25)
+                            .set_dash_type(ChartLineDashType::Dash),
+                    ),
+                );
+        }
+        line.y_axis().set_num_format("0%").set_min(0);
+        line.x_axis().set_num_format("yyyy-mm");
+        line.set_width(620).set_height(320);
+        ws.insert_chart(period_row + 17, 10, &line)?;
+    }
+    ws.set_column_width(0, 28)?;
+    for c in 1..10u16 {
+        ws.set_column_width(c, 14)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    print_setup(ws, Some((0, 0)), l)
+}
+
+fn usage_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Result<(), XlsxError> {
+    ws.set_name(l.usage)?;
+    ws.write_string_with_format(0, 0, format!("{} – {}", l.usage, ctx.allocation.window.label), &f.title)?;
+    let mut r = 2u32;
+    if ctx.usage.is_empty() {
+        ws.write_string_with_format(r, 0, l.no_imbalances, &f.note)?;
+    }
+    for u in ctx.usage {
+        let s = &ctx.allocation.shares[u.shares];
+        let a = &ctx.register.agreements[s.agreement];
+        ws.write_string_with_format(
+            r,
+            0,
+            format!(
+                "{} {} – {} ({} – {})",
+                a.id,
+                a.name,
+                labels::scope(ctx.lang, s.scope),
+                s.start,
+                s.end
+            ),
+            &f.subtitle,
+        )?;
+        r += 1;
+        for (who_label, list) in [(l.unit, &u.by_unit), (l.orderer, &u.by_orderer)] {
+            let mut heads: Vec<&str> = vec![who_label];
+            heads.extend(a.suppliers.iter().map(|s| s.name.as_str()));
+            heads.push(l.total);
+            heads.push(l.excess);
+            header_row(ws, r, 0, &heads, f)?;
+            r += 1;
+            for usage in list.iter().take(MAX_ROWS / 4) {
+                let who = ctx.text(usage.who);
+                ws.write_string_with_format(r, 0, if who.is_empty() { l.no_unit } else { who }, &f.text)?;
+                for (i, amount) in usage.amounts.iter().enumerate() {
+                    ws.write_number_with_format(r, 1 + i as u16, sek(*amount), &f.sek)?;
+                }
+                let n = a.suppliers.len() as u16;
+                ws.write_number_with_format(r, 1 + n, sek(usage.total), &f.sek_bold)?;
+                ws.write_number_with_format(r, 2 + n, usage.excess, &f.sek)?;
+                r += 1;
+            }
+            r += 1;
+        }
+        r += 1;
+    }
+    ws.set_column_width(0, 30)?;
+    for c in 1..12u16 {
+        ws.set_column_width(c, 16)?;
+    }
+    print_setup(ws, None, l)
+}
+
+fn quality_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Result<(), XlsxError> {
+    ws.set_name(l.quality)?;
+    ws.write_string_with_format(
+        0,
+        0,
+        format!("{} – {}", l.quality, ctx.allocation.window.label),
+        &f.title,
+    )?;
+    header_row(ws, 2, 0, &[l.category, l.rows, l.amount], f)?;
+    let rec = &ctx.reconciliation;
+    let mut lines: Vec<(&str, crate::classify::Tally)> = vec![
+        (l.read, rec.read),
+        (l.in_agreements, rec.in_agreements),
+        (l.outside_agreements, rec.outside_agreements),
+    ];
+    for c in crate::classify::Category::ALL {
+        lines.push((labels::category(ctx.lang, c), rec.categories[c as usize]));
+    }
+    for (i, (name, t)) in lines.iter().enumerate() {
+        let r = 3 + i as u32;
+        let fmt = if i == 0 { &f.text_bold } else { &f.text };
+        ws.write_string_with_format(r, 0, *name, fmt)?;
+        ws.write_number_with_format(r, 1, t.rows as f64, &f.int)?;
+        ws.write_number_with_format(r, 2, t.amount as f64 / AMOUNT_SCALE as f64, &f.sek)?;
+    }
+    // The check: read minus the sum of the parts, as live formulas (with
+    // their values cached for readers that do not recalculate).
+    let (first, last) = (5u32, 3 + lines.len() as u32 - 1);
+    let check = 3 + lines.len() as u32;
+    let parts = lines[1..]
+        .iter()
+        .fold((0u64, 0i128), |acc, (_, t)| (acc.0 + t.rows, acc.1 + t.amount));
+    let row_diff = rec.read.rows as i64 - parts.0 as i64;
+    let amount_diff = (rec.read.amount - parts.1) as f64 / AMOUNT_SCALE as f64;
+    ws.write_string_with_format(check, 0, l.check, &f.text_bold)?;
+    ws.write_formula_with_format(
+        check,
+        1,
+        Formula::new(format!("=B4-SUM(B{first}:B{})", last + 1)).set_result(row_diff.to_string()),
+        &f.int_bold,
+    )?;
+    ws.write_formula_with_format(
+        check,
+        2,
+        Formula::new(format!("=C4-SUM(C{first}:C{})", last + 1)).set_result(amount_diff.to_string()),
+        &f.sek_bold,
+    )?;
+    let verdict = if rec.balances() { l.adds_up } else { "≠" };
+    ws.write_formula(
+        check,
+        3,
+        Formula::new(format!(
+            "=IF(AND(B{r}=0,ABS(C{r})<0.005),\"{}\",\"≠\")",
+            l.adds_up,
+            r = check + 1
+        ))
+        .set_result(verdict),
+    )?;
+
+    let top = check + 2;
+    let heads = [l.file, l.row, l.category, l.detail, l.amount];
+    let findings = &ctx.classified.findings;
+    let shown = findings.len().min(MAX_ROWS - top as usize - 2);
+    for (i, finding) in findings.iter().take(shown).enumerate() {
+        let r = top + 1 + i as u32;
+        let row = &ctx.exports.rows[finding.row];
+        ws.write_string_with_format(r, 0, &ctx.exports.files[row.file as usize].display, &f.text)?;
+        ws.write_number(r, 1, row.line as f64)?;
+        ws.write_string(r, 2, labels::category(ctx.lang, finding.category))?;
+        ws.write_string_with_format(r, 3, detail_text(ctx, finding), &f.text)?;
+        if let Some(a) = row.amount {
+            ws.write_number_with_format(r, 4, sek(a.0), &f.sek)?;
+        }
+    }
+    if shown == 0 {
+        header_row(ws, top, 0, &heads, f)?;
+    } else {
+        let columns: Vec<TableColumn> = heads.iter().map(|h| TableColumn::new().set_header(*h)).collect();
+        ws.add_table(top, 0, top + shown as u32, 4, &Table::new().set_columns(&columns))?;
+    }
+    if shown < findings.len() {
+        ws.write_string_with_format(top + shown as u32 + 1, 0, l.truncated, &f.note)?;
+    }
+    ws.set_freeze_panes(top + 1, 0)?;
+    for (c, width) in [34, 12, 26, 80, 16].iter().enumerate() {
+        ws.set_column_width(c as u16, *width)?;
+    }
+    print_setup(ws, Some((top, top)), l)
+}

@@ -1,0 +1,366 @@
+//! The Excel workbooks read back with calamine: sheet names, key cells equal
+//! to allocation.csv, the Användning excess figures against hand-computed
+//! values, text from the inputs stored as text, and two native charts per
+//! agreement sheet.
+
+use assert_cmd::Command;
+use calamine::{open_workbook, Data, Reader, Xlsx};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+/// Runs the base fixture for 2019-H1 (as in tests/pipeline.rs); returns the
+/// report folder.
+fn run_base(out: &Path, extra: &[&str]) -> PathBuf {
+    Command::cargo_bin("avropskoll")
+        .expect("binary")
+        .args(["run", "--period", "2019-H1", "--min-call-offs", "2", "--agreements"])
+        .arg(fixture("register.toml"))
+        .arg("--exports")
+        .arg(fixture("base.csv"))
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .assert()
+        .success();
+    out.join("2019-H1")
+}
+
+fn sheet(path: &Path, name: &str) -> calamine::Range<Data> {
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    wb.worksheet_range(name).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn sheet_names(path: &Path) -> Vec<String> {
+    let wb: Xlsx<_> = open_workbook(path).expect("workbook");
+    wb.sheet_names()
+}
+
+fn text(r: &calamine::Range<Data>, row: u32, col: u32) -> String {
+    match r.get_value((row, col)) {
+        Some(Data::String(s)) => s.clone(),
+        other => panic!("({row},{col}) is not text: {other:?}"),
+    }
+}
+
+/// Text of a cell, "" for an empty one.
+fn text_or_empty(r: &calamine::Range<Data>, row: u32, col: u32) -> String {
+    match r.get_value((row, col)) {
+        None | Some(Data::Empty) => String::new(),
+        _ => text(r, row, col),
+    }
+}
+
+fn number(r: &calamine::Range<Data>, row: u32, col: u32) -> f64 {
+    match r.get_value((row, col)) {
+        Some(Data::Float(v)) => *v,
+        Some(Data::Int(v)) => *v as f64,
+        other => panic!("({row},{col}) is not a number: {other:?}"),
+    }
+}
+
+/// The row whose first cell is `first`, from `from` on.
+fn find_row(r: &calamine::Range<Data>, first: &str, from: u32) -> u32 {
+    (from..r.height() as u32)
+        .find(|&i| matches!(r.get_value((i, 0)), Some(Data::String(s)) if s == first))
+        .unwrap_or_else(|| panic!("no row starting with {first:?}"))
+}
+
+fn approx(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-6
+}
+
+/// The files of an xlsx (a zip) and their text.
+fn parts(path: &Path) -> Vec<(String, String)> {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).expect("open")).expect("zip");
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).expect("entry");
+            let mut s = String::new();
+            let _ = f.read_to_string(&mut s);
+            (f.name().map(|n| n.to_string()).unwrap_or_default(), s)
+        })
+        .collect()
+}
+
+#[test]
+fn main_workbook_sheets_and_overview() {
+    let out = TempDir::new().expect("tempdir");
+    let dir = run_base(out.path(), &[]);
+    let path = dir.join("fordelning-2019-H1.xlsx");
+    assert_eq!(
+        sheet_names(&path),
+        [
+            "Sammanfattning",
+            "Obalanser",
+            "RA-1",
+            "RA-2",
+            "Användning",
+            "Datakvalitet"
+        ]
+    );
+    let o = sheet(&path, "Sammanfattning");
+    // Imbalances first, then by largest deviation: RA-1 (+26.3) before RA-2 (10).
+    let r = find_row(&o, "RA-1", 0);
+    assert_eq!(text(&o, r + 1, 0), "RA-2");
+    assert_eq!(text(&o, r, 1), "Målning");
+    assert!(approx(number(&o, r, 3), 3800.0));
+    assert!(approx(number(&o, r, 4), 7.0));
+    assert!(approx(number(&o, r, 6), 26.315_789_473_684_21));
+    assert_eq!(text(&o, r, 7), "Obalans");
+    assert_eq!(text(&o, r, 8), "Obalans");
+    assert!(approx(number(&o, r + 1, 6), -10.0));
+}
+
+#[test]
+fn agreement_and_imbalance_sheets_match_allocation_csv() {
+    let out = TempDir::new().expect("tempdir");
+    let dir = run_base(out.path(), &[]);
+    let path = dir.join("fordelning-2019-H1.xlsx");
+    let mut csv = csv::Reader::from_path(dir.join("allocation.csv")).expect("csv");
+    let rows: Vec<csv::StringRecord> = csv.records().map(|r| r.expect("record")).collect();
+    let sheet_ra1 = sheet(&path, "RA-1");
+    let imbalances = sheet(&path, "Obalanser");
+    for rec in rows.iter().filter(|r| &r[3] == "RA-1") {
+        // Agreement sheet: the period table first, then the to-date table.
+        let table_start = if &rec[0] == "period" {
+            0
+        } else {
+            find_row(&sheet_ra1, "Totalt", 0) + 1
+        };
+        let r = find_row(&sheet_ra1, &rec[6], table_start);
+        assert_eq!(text_or_empty(&sheet_ra1, r, 1), &rec[5]);
+        assert!(approx(
+            number(&sheet_ra1, r, 2) * 100.0,
+            rec[7].parse().expect("agreed")
+        ));
+        let actual: f64 = rec[10].parse().expect("actual");
+        assert!((number(&sheet_ra1, r, 3) * 100.0 - actual).abs() < 1e-4, "{rec:?}");
+        assert!((number(&sheet_ra1, r, 4) - rec[11].parse::<f64>().expect("dev")).abs() < 1e-4);
+        assert!(approx(number(&sheet_ra1, r, 5), rec[8].parse().expect("amount")));
+        assert!(approx(number(&sheet_ra1, r, 6), rec[9].parse().expect("call-offs")));
+        assert!((number(&sheet_ra1, r, 7) - rec[12].parse::<f64>().expect("catch-up")).abs() < 0.005);
+        assert_eq!(text(&sheet_ra1, r, 8), "Obalans");
+    }
+    // The imbalance list: one row per supplier of each imbalanced agreement
+    // and scope (here all 10 lines of allocation.csv), as an Excel table.
+    assert_eq!(text(&imbalances, 0, 0), "Avtal");
+    assert_eq!(imbalances.height(), 11);
+    let count_row = (1..11)
+        .find(|&i| text(&imbalances, i, 3) == "Elkraft AB")
+        .expect("Elkraft");
+    assert!(
+        approx(number(&imbalances, count_row, 11), 1.0),
+        "count catch-up in the call-offs column"
+    );
+    let xml = parts(&path);
+    assert!(
+        xml.iter().any(|(n, _)| n.starts_with("xl/tables/table")),
+        "the imbalance list is an Excel table"
+    );
+}
+
+#[test]
+fn every_agreement_sheet_has_a_column_and_a_line_chart() {
+    let out = TempDir::new().expect("tempdir");
+    let dir = run_base(out.path(), &[]);
+    let parts = parts(&dir.join("fordelning-2019-H1.xlsx"));
+    let charts: Vec<&(String, String)> = parts
+        .iter()
+        .filter(|(n, _)| n.starts_with("xl/charts/chart") && n.ends_with(".xml"))
+        .collect();
+    assert_eq!(charts.len(), 4, "two agreements, two charts each");
+    for sheet in ["RA-1", "RA-2"] {
+        let quoted = format!("'{sheet}'!");
+        let bar = charts
+            .iter()
+            .filter(|(_, x)| x.contains("<c:barChart>") && x.contains(&quoted))
+            .count();
+        let line = charts
+            .iter()
+            .filter(|(_, x)| x.contains("<c:lineChart>") && x.contains(&quoted))
+            .count();
+        assert_eq!((bar, line), (1, 1), "{sheet}");
+    }
+    // The column chart reads the agreed and actual share cells of the
+    // period table (rows 6-8, columns C and D for RA-1's three suppliers).
+    assert!(charts
+        .iter()
+        .any(|(_, x)| x.contains("'RA-1'!$C$6:$C$8") && x.contains("'RA-1'!$D$6:$D$8")));
+}
+
+#[test]
+fn usage_sheet_excess_is_computed_by_rule_10() {
+    let out = TempDir::new().expect("tempdir");
+    let dir = run_base(out.path(), &[]);
+    let u = sheet(&dir.join("fordelning-2019-H1.xlsx"), "Användning");
+    // RA-1, window, by unit: Norr sent 2500 to Måleri Syd (key 50 %): excess
+    // 2500 − 0.5·2500 = 1250. Söder: 600 Färg & Fasad + 300 Penselkungen of
+    // 900: (600 − 270) + (300 − 180) = 450. Väster: 400 Måleri Syd: 200.
+    let head = find_row(&u, "Enhet", 0);
+    assert_eq!(text(&u, head, 1), "Måleri Syd AB");
+    let expected = [
+        ("Norr", [2500.0, 0.0, 0.0], 2500.0, 1250.0),
+        ("Söder", [0.0, 600.0, 300.0], 900.0, 450.0),
+        ("Väster", [400.0, 0.0, 0.0], 400.0, 200.0),
+    ];
+    for (i, (unit, amounts, total, excess)) in expected.iter().enumerate() {
+        let r = head + 1 + i as u32;
+        assert_eq!(text(&u, r, 0), *unit);
+        for (s, a) in amounts.iter().enumerate() {
+            assert!(approx(number(&u, r, 1 + s as u32), *a), "{unit} {s}");
+        }
+        assert!(approx(number(&u, r, 4), *total), "{unit}");
+        assert!(approx(number(&u, r, 5), *excess), "{unit}");
+    }
+    // By orderer: Anna (Norr) 1250 first.
+    let orderers = find_row(&u, "Beställare", head);
+    assert_eq!(text(&u, orderers + 1, 0), "Anna");
+    assert!(approx(number(&u, orderers + 1, 5), 1250.0));
+    // To date, Söder also has Penselkungen's 1000 from 2018-12-15: 600 +
+    // 1300 of 1900: (600 − 570) + (1300 − 380) = 950.
+    let to_date = (0..u.height() as u32)
+        .find(|&i| matches!(u.get_value((i, 0)), Some(Data::String(s)) if s.starts_with("RA-1 Målning – Hittills")))
+        .expect("RA-1 to-date block");
+    let soder = find_row(&u, "Söder", to_date);
+    assert!(approx(number(&u, soder, 5), 950.0));
+}
+
+#[test]
+fn data_quality_sheet_reconciles() {
+    let out = TempDir::new().expect("tempdir");
+    let dir = run_base(out.path(), &[]);
+    let q = sheet(&dir.join("fordelning-2019-H1.xlsx"), "Datakvalitet");
+    let read = find_row(&q, "Lästa rader", 0);
+    assert!(approx(number(&q, read, 1), 20.0));
+    assert!(approx(number(&q, read, 2), 12020.0));
+    let check = find_row(&q, "Kontroll: lästa − summan av delarna", read);
+    assert!(approx(number(&q, check, 1), 0.0));
+    assert_eq!(text(&q, check, 3), "Stämmer");
+    let list = find_row(&q, "Fil", check);
+    assert_eq!(text(&q, list + 1, 0), "base.csv");
+    assert!(approx(number(&q, list + 1, 1), 11.0));
+    assert_eq!(text(&q, list + 1, 2), "Leverantör utanför avtalet");
+    assert_eq!(q.height() as u32, list + 8, "seven data-quality rows");
+}
+
+#[test]
+fn section_workbooks_per_unit() {
+    let out = TempDir::new().expect("tempdir");
+    let dir = run_base(out.path(), &[]);
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("sektioner"))
+        .expect("sektioner")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["Norr.xlsx", "Söder.xlsx", "Väster.xlsx", "Öster.xlsx"]);
+    let norr = dir.join("sektioner/Norr.xlsx");
+    assert_eq!(sheet_names(&norr), ["Sammanfattning", "Avrop"]);
+    let s = sheet(&norr, "Sammanfattning");
+    assert_eq!(text(&s, 0, 0), "Norr – Avrop i ramavtal i obalans");
+    let m = find_row(&s, "Måleri Syd AB", 0);
+    assert!(approx(number(&s, m, 2), 2500.0));
+    assert!(
+        approx(number(&s, m, 4), 1.0),
+        "all of Norr's RA-1 money went to Måleri Syd"
+    );
+    // Färg & Fasad and Penselkungen are behind the key: they get the next call-offs.
+    assert_eq!(text(&s, m + 1, 7), "Ja – ligger efter nyckeln");
+    assert!(
+        !matches!(s.get_value((m, 7)), Some(Data::String(_))),
+        "Måleri Syd is ahead of the key"
+    );
+    let excess = find_row(&s, "Enhetens överskott utöver nyckeln", m);
+    assert!(approx(number(&s, excess, 2), 1250.0));
+    let calls = sheet(&norr, "Avrop");
+    assert_eq!(
+        calls.height(),
+        4,
+        "header and Norr's three RA-1 call-offs in the window"
+    );
+    assert_eq!(text(&calls, 1, 1), "RA-1");
+}
+
+#[test]
+fn english_workbook() {
+    let out = TempDir::new().expect("tempdir");
+    let dir = run_base(out.path(), &["--lang", "en"]);
+    let path = dir.join("fordelning-2019-H1.xlsx");
+    assert_eq!(
+        sheet_names(&path),
+        ["Overview", "Imbalances", "RA-1", "RA-2", "Usage", "Data quality"]
+    );
+    let o = sheet(&path, "Overview");
+    let r = find_row(&o, "RA-1", 0);
+    assert_eq!(text(&o, r, 7), "Imbalance");
+}
+
+#[test]
+fn text_from_the_inputs_never_becomes_a_formula() {
+    let d = TempDir::new().expect("tempdir");
+    let reg = d.path().join("reg.toml");
+    std::fs::write(
+        &reg,
+        "[[agreement]]\nid = \"=RA/1\"\nname = \"+Farligt\"\nvalid_from = 2019-01-01\nvalid_to = 2019-12-31\n\
+         [[agreement.supplier]]\nname = '=HYPERLINK(\"x\")'\nshare = 50\n\
+         [[agreement.supplier]]\nname = \"@Evil AB\"\nshare = 50\n",
+    )
+    .expect("write");
+    let exports = d.path().join("x.csv");
+    std::fs::write(
+        &exports,
+        "Datum;Leverantör;Avtal;Ansvar;Beställare;Verifikation;Belopp\n\
+         2019-03-01;\"=HYPERLINK(\"\"x\"\")\";=RA/1;+Sektion;-Bo;=1+1;100\n\
+         2019-03-02;\"=HYPERLINK(\"\"x\"\")\";=RA/1;\"\t@unit\r\";@SUM(1);-2+3;100\n\
+         2019-03-03;=HYPERLINK(\"y\");=RA/1;+Sektion;-Bo;=2+2;nope\n",
+    )
+    .expect("write");
+    let out = d.path().join("out");
+    Command::cargo_bin("avropskoll")
+        .expect("binary")
+        .args(["run", "--period", "2019-H1", "--min-call-offs", "1", "--agreements"])
+        .arg(&reg)
+        .arg("--exports")
+        .arg(&exports)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let dir = out.join("2019-H1");
+    let path = dir.join("fordelning-2019-H1.xlsx");
+    let names = sheet_names(&path);
+    assert_eq!(names[2], "=RA_1", "sheet name made safe");
+    let a = sheet(&path, "=RA_1");
+    assert_eq!(text(&a, 0, 0), "=RA/1 – +Farligt");
+    let r = find_row(&a, "=HYPERLINK(\"x\")", 0);
+    assert_eq!(text(&a, r + 1, 0), "@Evil AB");
+    // No cell of any sheet is a formula, except the reconciliation check.
+    let quality = names.iter().position(|n| n == "Datakvalitet").expect("quality sheet") + 1;
+    let quality_part = format!("xl/worksheets/sheet{quality}.xml");
+    for (name, xml) in parts(&path) {
+        if name.starts_with("xl/worksheets/sheet") {
+            let allowed = if name == quality_part { 3 } else { 0 };
+            assert_eq!(xml.matches("<f>").count(), allowed, "{name}");
+        }
+    }
+    // The unit file names are safe and the call-off texts are strings.
+    let mut files: Vec<String> = std::fs::read_dir(dir.join("sektioner"))
+        .expect("sektioner")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files, ["+Sektion.xlsx", "@unit.xlsx"]);
+    let calls = sheet(&dir.join("sektioner/+Sektion.xlsx"), "Avrop");
+    assert_eq!(text(&calls, 1, 4), "-Bo");
+    assert_eq!(text(&calls, 1, 5), "=1+1");
+    let q = sheet(&path, "Datakvalitet");
+    let list = find_row(&q, "Fil", 0);
+    assert!(text(&q, list + 1, 3).contains("'nope'"));
+    for (part, xml) in parts(&dir.join("sektioner/@unit.xlsx")) {
+        assert!(!xml.contains("<f>"), "{part}");
+    }
+}
