@@ -43,6 +43,9 @@ pub struct Formats {
     pub int_bold: Format,
     pub date: Format,
     pub note: Format,
+    /// Values in a header block, left-aligned like the text beside them.
+    pub date_left: Format,
+    pub number_left: Format,
 }
 
 impl Formats {
@@ -68,6 +71,8 @@ impl Formats {
             int_bold: Format::new().set_num_format("#,##0").set_bold(),
             date: Format::new().set_num_format("yyyy-mm-dd"),
             note: Format::new().set_italic().set_font_color(0x595959),
+            date_left: Format::new().set_num_format("yyyy-mm-dd").set_align(FormatAlign::Left),
+            number_left: Format::new().set_num_format("0.0##").set_align(FormatAlign::Left),
         }
     }
 }

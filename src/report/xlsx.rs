@@ -12,8 +12,8 @@ use crate::parse::AMOUNT_SCALE;
 use crate::register::{Agreement, Basis};
 use chrono::{Datelike, NaiveDate};
 use rust_xlsxwriter::{
-    Chart, ChartFormat, ChartLine, ChartLineDashType, ChartSolidFill, ChartType, ExcelDateTime, Formula, Table,
-    TableColumn, Workbook, Worksheet, XlsxError,
+    Chart, ChartFormat, ChartLegendPosition, ChartLine, ChartLineDashType, ChartSolidFill, ChartType, ExcelDateTime,
+    Formula, Table, TableColumn, Workbook, Worksheet, XlsxError,
 };
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -82,7 +82,7 @@ fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Resul
     ws.write_string(2, 1, format!("{} ({} – {})", w.label, w.start, w.end))?;
     ws.write_string_with_format(3, 0, l.latest_date, &f.label)?;
     if let Some(d) = ctx.info.latest_date {
-        ws.write_datetime_with_format(3, 1, excel_date(d)?, &f.date)?;
+        ws.write_datetime_with_format(3, 1, excel_date(d)?, &f.date_left)?;
     }
     ws.write_string_with_format(4, 0, l.files_read, &f.label)?;
     let files: Vec<&str> = ctx.exports.files.iter().map(|f| f.display.as_str()).collect();
@@ -98,10 +98,10 @@ fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Resul
     };
     ws.write_string_with_format(4, 1, shown, &f.text)?;
     ws.write_string_with_format(5, 0, l.tolerance, &f.label)?;
-    ws.write_number(5, 1, ctx.info.tolerance_pp)?;
+    ws.write_number_with_format(5, 1, ctx.info.tolerance_pp, &f.number_left)?;
     ws.write_string_with_format(5, 2, l.tolerance_note, &f.note)?;
     ws.write_string_with_format(6, 0, l.min_call_offs, &f.label)?;
-    ws.write_number(6, 1, ctx.info.min_call_offs as f64)?;
+    ws.write_number_with_format(6, 1, ctx.info.min_call_offs as f64, &f.number_left)?;
     ws.write_string_with_format(7, 0, l.generated, &f.label)?;
     ws.write_string(7, 1, &ctx.info.generated)?;
 
@@ -162,7 +162,7 @@ fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Resul
     status_colours(ws, head_row + 1, r.saturating_sub(1), 7, ctx.lang)?;
     status_colours(ws, head_row + 1, r.saturating_sub(1), 8, ctx.lang)?;
     ws.set_freeze_panes(head_row + 1, 0)?;
-    for (c, width) in [14, 30, 12, 16, 12, 12, 14, 22, 22, 16].iter().enumerate() {
+    for (c, width) in [22, 30, 12, 16, 12, 12, 14, 22, 22, 16].iter().enumerate() {
         ws.set_column_width(c as u16, *width)?;
     }
     ws.set_row_height(head_row, 30)?;
@@ -291,6 +291,7 @@ fn allocation_table(
         l.status,
     ];
     header_row(ws, row + 1, 0, &heads, f)?;
+    ws.set_row_height(row + 1, 30)?;
     let mut r = row + 2;
     for s in &shares.suppliers {
         supplier_cells(ws, r, 0, a, s, f)?;
@@ -359,12 +360,17 @@ fn agreement_sheet(
         .set_values((sheet_name, first, 3, last, 3))
         .set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(PALETTE[0])));
     column.y_axis().set_num_format("0%").set_min(0);
-    column.set_width(620).set_height(300);
-    ws.insert_chart(period_row, 10, &column)?;
+    column.legend().set_position(ChartLegendPosition::Bottom);
+    column.set_width(560).set_height(340);
+    // The charts stand side by side below the tables, the monthly table
+    // (which the line chart reads) below them.
+    let charts_row = next;
+    ws.insert_chart(charts_row, 0, &column)?;
+    let chart_rows = 19;
 
     // Monthly table and the cumulative line chart.
     if let Some(m) = ctx.monthly.iter().find(|m| m.agreement == period.agreement) {
-        let top = next;
+        let top = charts_row + chart_rows;
         ws.write_string_with_format(top, 0, l.chart_trend, &f.subtitle)?;
         let count = a.basis == Basis::Count;
         let mut heads: Vec<String> = vec![l.month.to_string()];
@@ -380,6 +386,7 @@ fn agreement_sheet(
         }
         let head_refs: Vec<&str> = heads.iter().map(String::as_str).collect();
         header_row(ws, top + 1, 0, &head_refs, f)?;
+        ws.set_row_height(top + 1, 60)?;
         let n = a.suppliers.len() as u16;
         let month_format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm");
         for (i, key) in m.months.iter().enumerate() {
@@ -427,12 +434,13 @@ fn agreement_sheet(
         }
         line.y_axis().set_num_format("0%").set_min(0);
         line.x_axis().set_num_format("yyyy-mm");
-        line.set_width(620).set_height(320);
-        ws.insert_chart(period_row + 17, 10, &line)?;
+        line.legend().set_position(ChartLegendPosition::Bottom);
+        line.set_width(640).set_height(340);
+        ws.insert_chart(charts_row, 5, &line)?;
     }
     ws.set_column_width(0, 28)?;
-    for c in 1..10u16 {
-        ws.set_column_width(c, 14)?;
+    for c in 1..(3 + 3 * a.suppliers.len() as u16).max(10) {
+        ws.set_column_width(c, 13)?;
     }
     ws.set_freeze_panes(1, 0)?;
     print_setup(ws, Some((0, 0)), l)
@@ -468,6 +476,7 @@ fn usage_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Re
             heads.push(l.total);
             heads.push(l.excess);
             header_row(ws, r, 0, &heads, f)?;
+            ws.set_row_height(r, 30)?;
             r += 1;
             for usage in list.iter().take(MAX_ROWS / 4) {
                 let who = ctx.text(usage.who);

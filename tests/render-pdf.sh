@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Renders the sample data's workbooks with LibreOffice (headless) to PDF and
+# checks the result: the main workbook and one section workbook must convert
+# without error and show the overview, every agreement sheet and the data
+# quality sheet. Also writes PNGs of the overview and of the imbalanced
+# agreement's sheet (the README's pictures, with --pictures).
+#
+# Usage: tests/render-pdf.sh [--pictures]     (run from anywhere)
+# Installs libreoffice-calc and poppler-utils from Debian if missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pictures=false
+[ "${1:-}" = "--pictures" ] && pictures=true
+if ! command -v soffice >/dev/null || ! command -v pdftoppm >/dev/null; then
+  echo "render-pdf: installing libreoffice-calc and poppler-utils…"
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    libreoffice-calc poppler-utils fonts-dejavu-core) >/dev/null
+fi
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cargo run -q -- run --config sample-data/avropskoll.toml --out "$work/reports" --quiet
+xlsx=$(ls "$work"/reports/*/fordelning-*.xlsx)
+section=$(ls "$work"/reports/*/sektioner/*.xlsx | head -n 1)
+export HOME="$work"   # LibreOffice writes its profile there
+for f in "$xlsx" "$section"; do
+  soffice --headless --convert-to pdf --outdir "$work/pdf" "$f" >/dev/null 2>&1
+done
+pdf="$work/pdf/$(basename "${xlsx%.xlsx}").pdf"
+[ -s "$pdf" ] || { echo "render-pdf: no PDF for $xlsx" >&2; exit 1; }
+[ -s "$work/pdf/$(basename "${section%.xlsx}").pdf" ] || { echo "render-pdf: no PDF for $section" >&2; exit 1; }
+pages=$(pdfinfo "$pdf" | awk '/^Pages:/{print $2}')
+text=$(pdftotext "$pdf" -)
+for expected in "Fördelning per ramavtal" "RA-2023-014 – Elinstallationer" "Ackumulerad andel per månad" \
+  "Användning –" "Datakvalitet –" "Stämmer"; do
+  grep -qF "$expected" <<<"$text" || { echo "render-pdf: '$expected' missing from the PDF" >&2; exit 1; }
+done
+echo "render-pdf: $(basename "$pdf"): $pages pages, every sheet rendered; section workbook rendered."
+if $pictures; then
+  page=$(for p in $(seq 1 "$pages"); do
+    pdftotext -f "$p" -l "$p" "$pdf" - | grep -qF "RA-2023-014 – Elinstallationer" && { echo "$p"; break; }
+  done)
+  pdftoppm -r 90 -png -f 1 -l 1 -singlefile "$pdf" sample-data/images/overview
+  pdftoppm -r 90 -png -f "$page" -l "$page" -singlefile "$pdf" sample-data/images/agreement
+  echo "render-pdf: wrote sample-data/images/overview.png and agreement.png"
+fi
