@@ -68,6 +68,7 @@ pub struct Labels {
     pub next_call_offs: &'static str,
     pub next_yes: &'static str,
     pub unit_excess: &'static str,
+    pub agreement_actual: &'static str,
     pub truncated: &'static str,
 }
 
@@ -133,6 +134,7 @@ pub const SV: Labels = Labels {
     next_call_offs: "Nästa avrop",
     next_yes: "Ja – ligger efter nyckeln",
     unit_excess: "Enhetens överskott utöver nyckeln",
+    agreement_actual: "Avtalets andel (alla enheter)",
     truncated: "Listan är avkortad; hela listan finns i data_quality.csv",
 };
 
@@ -198,6 +200,7 @@ pub const EN: Labels = Labels {
     next_call_offs: "Next call-offs",
     next_yes: "Yes – behind the key",
     unit_excess: "The unit's excess beyond the key",
+    agreement_actual: "Agreement's share (all units)",
     truncated: "The list is cut short; the whole list is in data_quality.csv",
 };
 

@@ -17,6 +17,7 @@ use crate::classify::{Classified, Detail, Finding, Reconciliation};
 use crate::error::{Error, Result};
 use crate::read::{Exports, Field};
 use crate::register::Register;
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// Language of the reports.
@@ -61,7 +62,7 @@ impl Context<'_> {
 }
 
 /// One kind of output written into the run's folder.
-pub trait ReportWriter {
+pub trait ReportWriter: Sync {
     /// Writes its files into `dir`; returns their paths.
     fn write(&self, ctx: &Context, dir: &Path) -> Result<Vec<PathBuf>>;
 }
@@ -83,9 +84,11 @@ pub fn write_all(ctx: &Context, out: &Path, writers: &[&dyn ReportWriter]) -> Re
         std::fs::remove_dir_all(&tmp).map_err(|e| io(&tmp, e))?;
     }
     std::fs::create_dir_all(&tmp).map_err(|e| io(&tmp, e))?;
+    // The writers make different files: run them side by side.
+    let results: Vec<Result<Vec<PathBuf>>> = writers.par_iter().map(|w| w.write(ctx, &tmp)).collect();
     let mut written = Vec::new();
-    for w in writers {
-        match w.write(ctx, &tmp) {
+    for r in results {
+        match r {
             Ok(files) => written.extend(files),
             Err(e) => {
                 let _ = std::fs::remove_dir_all(&tmp);

@@ -151,10 +151,11 @@ fn summary_sheet(
             l.call_offs,
             l.unit_share,
             l.deviation,
-            l.actual,
+            l.agreement_actual,
             l.next_call_offs,
         ];
         header_row(ws, r, 0, &heads, f)?;
+        ws.set_row_height(r, 30)?;
         r += 1;
         let value = |s: usize| match a.basis {
             Basis::Amount => amounts[s] as f64,
