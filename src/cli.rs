@@ -51,6 +51,9 @@ pub struct RunArgs {
     /// Language of the reports: sv (default) or en.
     #[arg(long, value_name = "LANG")]
     pub lang: Option<String>,
+    /// Size of the PNG/SVG charts, WIDTHxHEIGHT pixels (default 1600x900).
+    #[arg(long, value_name = "WxH")]
+    pub chart_size: Option<String>,
     /// Print only errors.
     #[arg(long, short)]
     pub quiet: bool,
@@ -70,6 +73,10 @@ pub struct SampleArgs {
     /// First month, YYYY-MM.
     #[arg(long, default_value = "2024-01")]
     pub start: String,
+    /// Number of agreements in the register (6 realistic ones, then
+    /// generated ones; for benchmarks).
+    #[arg(long, default_value_t = 6)]
+    pub agreements: u32,
     /// Random seed; the same seed gives the same files.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,

@@ -23,6 +23,8 @@ pub struct ConfigFile {
     pub min_call_offs: Option<i64>,
     pub sheet: Option<String>,
     pub lang: Option<String>,
+    /// Chart size, `"1600x900"`.
+    pub chart_size: Option<String>,
     /// Extra header names per field (`date = ["Bokf dat"]`).
     #[serde(default)]
     pub columns: HashMap<String, OneOrMany<String>>,
@@ -68,7 +70,15 @@ pub struct Settings {
     pub sheet: Option<String>,
     pub columns: ColumnNames,
     pub lang: Lang,
+    pub chart_size: (u32, u32),
     pub quiet: bool,
+}
+
+/// `WIDTHxHEIGHT`, each 200 to 10 000 pixels.
+pub fn parse_size(text: &str) -> Option<(u32, u32)> {
+    let (w, h) = text.trim().split_once(['x', 'X', '×'])?;
+    let (w, h): (u32, u32) = (w.trim().parse().ok()?, h.trim().parse().ok()?);
+    ((200..=10_000).contains(&w) && (200..=10_000).contains(&h)).then_some((w, h))
 }
 
 fn setting(name: &str, message: impl Into<String>) -> Error {
@@ -150,6 +160,15 @@ impl Settings {
             "en" => Lang::En,
             other => return Err(setting("--lang", format!("'{other}' is neither sv nor en"))),
         };
+        let chart_size = match args.chart_size.as_ref().or(config.chart_size.as_ref()) {
+            None => crate::report::charts::DEFAULT_SIZE,
+            Some(t) => parse_size(t).ok_or_else(|| {
+                setting(
+                    "--chart-size",
+                    format!("'{t}' is not WIDTHxHEIGHT in pixels (200 to 10000 each), e.g. 1600x900"),
+                )
+            })?,
+        };
         let overrides: HashMap<String, Vec<String>> =
             config.columns.iter().map(|(k, v)| (k.clone(), v.to_vec())).collect();
         Ok(Settings {
@@ -162,6 +181,7 @@ impl Settings {
             sheet: args.sheet.clone().or(config.sheet),
             columns: ColumnNames::with_overrides(&overrides)?,
             lang,
+            chart_size,
             quiet: args.quiet,
         })
     }

@@ -90,6 +90,7 @@ pub fn run(settings: &Settings) -> Result<RunOutcome> {
             .max()
             .map(parse::days_to_date),
         generated: chrono::Local::now().format("%Y-%m-%d %H:%M").to_string(),
+        chart_size: settings.chart_size,
     };
     let ctx = report::Context {
         register: &register,
@@ -102,10 +103,11 @@ pub fn run(settings: &Settings) -> Result<RunOutcome> {
         info: &info,
         lang: settings.lang,
     };
-    let writers: [&dyn report::ReportWriter; 3] = [
+    let writers: [&dyn report::ReportWriter; 4] = [
         &report::csv::CsvReport,
         &report::xlsx::WorkbookReport,
         &report::sections::SectionReport,
+        &report::charts::ChartReport,
     ];
     let (folder, written) = report::write_all(&ctx, &settings.out, &writers)?;
     timer.lap("report");

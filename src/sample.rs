@@ -77,15 +77,15 @@ pub fn org_nr(n: u32) -> String {
 }
 
 struct SampleSupplier {
-    name: &'static str,
+    name: String,
     alias: Option<&'static str>,
     org: u32,
     share: f64,
 }
 
 struct SampleAgreement {
-    id: &'static str,
-    name: &'static str,
+    id: String,
+    name: String,
     from: (i32, u32, u32),
     to: (i32, u32, u32),
     count: bool,
@@ -96,9 +96,9 @@ struct SampleAgreement {
     weight: f64,
 }
 
-fn s(name: &'static str, alias: Option<&'static str>, org: u32, share: f64) -> SampleSupplier {
+fn s(name: impl Into<String>, alias: Option<&'static str>, org: u32, share: f64) -> SampleSupplier {
     SampleSupplier {
-        name,
+        name: name.into(),
         alias,
         org,
         share,
@@ -108,8 +108,8 @@ fn s(name: &'static str, alias: Option<&'static str>, org: u32, share: f64) -> S
 fn agreements() -> Vec<SampleAgreement> {
     vec![
         SampleAgreement {
-            id: "RA-2023-011",
-            name: "Målningsarbeten",
+            id: "RA-2023-011".into(),
+            name: "Målningsarbeten".into(),
             from: (2023, 4, 1),
             to: (2027, 3, 31),
             count: false,
@@ -123,8 +123,8 @@ fn agreements() -> Vec<SampleAgreement> {
             weight: 3.0,
         },
         SampleAgreement {
-            id: "RA-2023-014",
-            name: "Elinstallationer",
+            id: "RA-2023-014".into(),
+            name: "Elinstallationer".into(),
             from: (2023, 6, 1),
             to: (2027, 5, 31),
             count: false,
@@ -137,8 +137,8 @@ fn agreements() -> Vec<SampleAgreement> {
             weight: 3.0,
         },
         SampleAgreement {
-            id: "RA-2023-020",
-            name: "Lås och passersystem",
+            id: "RA-2023-020".into(),
+            name: "Lås och passersystem".into(),
             from: (2023, 9, 1),
             to: (2026, 8, 31),
             count: true,
@@ -153,8 +153,8 @@ fn agreements() -> Vec<SampleAgreement> {
             weight: 2.0,
         },
         SampleAgreement {
-            id: "RA-2024-003",
-            name: "VVS-arbeten",
+            id: "RA-2024-003".into(),
+            name: "VVS-arbeten".into(),
             from: (2024, 3, 1),
             to: (2028, 2, 29),
             count: false,
@@ -168,8 +168,8 @@ fn agreements() -> Vec<SampleAgreement> {
             weight: 2.5,
         },
         SampleAgreement {
-            id: "RA-2022-031",
-            name: "Markarbeten",
+            id: "RA-2022-031".into(),
+            name: "Markarbeten".into(),
             from: (2022, 5, 1),
             to: (2026, 4, 30),
             count: false,
@@ -182,8 +182,8 @@ fn agreements() -> Vec<SampleAgreement> {
             weight: 1.5,
         },
         SampleAgreement {
-            id: "RA-2024-040",
-            name: "Snickeriarbeten",
+            id: "RA-2024-040".into(),
+            name: "Snickeriarbeten".into(),
             from: (2024, 9, 1),
             to: (2028, 8, 31),
             count: false,
@@ -197,6 +197,36 @@ fn agreements() -> Vec<SampleAgreement> {
             weight: 2.0,
         },
     ]
+}
+
+/// `n` more agreements for large runs (`--agreements`), with the keys
+/// 50/30/20, 60/40, 25×4 and 40/35/25 in turn.
+fn extra_agreements(n: usize) -> Vec<SampleAgreement> {
+    let keys: [&[f64]; 4] = [&[50.0, 30.0, 20.0], &[60.0, 40.0], &[25.0; 4], &[40.0, 35.0, 25.0]];
+    (0..n)
+        .map(|k| SampleAgreement {
+            id: format!("RA-2024-{:03}", 100 + k),
+            name: format!("Ramavtal {}", k + 1),
+            from: (2023, 1, 1),
+            to: (2027, 12, 31),
+            count: false,
+            tolerance: None,
+            accounts: None,
+            suppliers: keys[k % 4]
+                .iter()
+                .enumerate()
+                .map(|(j, &share)| {
+                    s(
+                        format!("Leverantör {}-{} AB", k + 1, j + 1),
+                        None,
+                        10_000 + 10 * k as u32 + j as u32,
+                        share,
+                    )
+                })
+                .collect(),
+            weight: 1.0,
+        })
+        .collect()
 }
 
 const OUTSIDE: [(&str, u32); 12] = [
@@ -279,7 +309,13 @@ pub fn write(args: &SampleArgs) -> Result<()> {
     let out = &args.out;
     let exports_dir = out.join("exports");
     std::fs::create_dir_all(&exports_dir).map_err(|e| io_err(&exports_dir, e))?;
-    let ags = agreements();
+    let mut ags = agreements();
+    let wanted = args.agreements.max(1) as usize;
+    if wanted > ags.len() {
+        let extra = wanted - ags.len();
+        ags.extend(extra_agreements(extra));
+    }
+    ags.truncate(wanted);
     let reg_path = out.join("register.toml");
     std::fs::write(&reg_path, register_toml(&ags)).map_err(|e| io_err(&reg_path, e))?;
     let cfg_path = out.join("avropskoll.toml");

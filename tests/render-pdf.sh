@@ -41,5 +41,7 @@ if $pictures; then
   done)
   pdftoppm -r 90 -png -f 1 -l 1 -singlefile "$pdf" sample-data/images/overview
   pdftoppm -r 90 -png -f "$page" -l "$page" -singlefile "$pdf" sample-data/images/agreement
-  echo "render-pdf: wrote sample-data/images/overview.png and agreement.png"
+  cp "$(dirname "$xlsx")/diagram/oversikt.png" sample-data/images/chart-overview.png
+  cp "$(dirname "$xlsx")/diagram/RA-2023-014.png" sample-data/images/chart-agreement.png
+  echo "render-pdf: wrote sample-data/images/ (workbook pages and charts)"
 fi

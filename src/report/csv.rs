@@ -29,6 +29,10 @@ fn write_csv(path: &Path, header: &[&str], rows: impl Iterator<Item = Vec<String
 }
 
 impl ReportWriter for CsvReport {
+    fn name(&self) -> &'static str {
+        "csv"
+    }
+
     fn write(&self, ctx: &Context, dir: &Path) -> Result<Vec<PathBuf>> {
         let allocation = ctx.allocation.shares.iter().flat_map(|a| {
             let ag = &ctx.register.agreements[a.agreement];

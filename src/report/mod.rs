@@ -3,6 +3,7 @@
 //! the target and moved into `OUT/LABEL/` only when complete, so a failed
 //! run never leaves half a report in place of the last one.
 
+pub mod charts;
 pub mod csv;
 pub mod labels;
 pub mod sections;
@@ -37,6 +38,8 @@ pub struct RunInfo {
     pub latest_date: Option<chrono::NaiveDate>,
     /// When the report was made, local time, `YYYY-MM-DD HH:MM`.
     pub generated: String,
+    /// Width and height of the PNG/SVG charts, pixels.
+    pub chart_size: (u32, u32),
 }
 
 /// Everything the reports are made from.
@@ -63,6 +66,9 @@ impl Context<'_> {
 
 /// One kind of output written into the run's folder.
 pub trait ReportWriter: Sync {
+    /// A short name, for timings.
+    fn name(&self) -> &'static str;
+
     /// Writes its files into `dir`; returns their paths.
     fn write(&self, ctx: &Context, dir: &Path) -> Result<Vec<PathBuf>>;
 }
@@ -85,7 +91,18 @@ pub fn write_all(ctx: &Context, out: &Path, writers: &[&dyn ReportWriter]) -> Re
     }
     std::fs::create_dir_all(&tmp).map_err(|e| io(&tmp, e))?;
     // The writers make different files: run them side by side.
-    let results: Vec<Result<Vec<PathBuf>>> = writers.par_iter().map(|w| w.write(ctx, &tmp)).collect();
+    let timings = std::env::var_os("AVROPSKOLL_TIMINGS").is_some();
+    let results: Vec<Result<Vec<PathBuf>>> = writers
+        .par_iter()
+        .map(|w| {
+            let started = std::time::Instant::now();
+            let r = w.write(ctx, &tmp);
+            if timings {
+                eprintln!("timing:   {:<9} {:>8.3} s", w.name(), started.elapsed().as_secs_f64());
+            }
+            r
+        })
+        .collect();
     let mut written = Vec::new();
     for r in results {
         match r {

@@ -54,6 +54,10 @@ pub fn unit_rows(ctx: &Context) -> BTreeMap<String, (Sym, Vec<usize>)> {
 }
 
 impl ReportWriter for SectionReport {
+    fn name(&self) -> &'static str {
+        "sections"
+    }
+
     fn write(&self, ctx: &Context, dir: &Path) -> Result<Vec<PathBuf>> {
         let units = unit_rows(ctx);
         if units.is_empty() {

@@ -20,10 +20,10 @@ pub fn xlsx_err(path: &Path) -> impl Fn(XlsxError) -> Error + '_ {
     }
 }
 
-/// Colour-blind-safe palette (Okabe–Ito), one colour per supplier index.
-pub const PALETTE: [u32; 8] = [
-    0x0072B2, 0xE69F00, 0x009E73, 0xCC79A7, 0x56B4E9, 0xD55E00, 0xF0E442, 0x000000,
-];
+/// Colour-blind-safe palette (Okabe–Ito), one colour per supplier index,
+/// the same in workbooks and charts. Vermillion (0xD55E00) is left out: it
+/// marks values outside the tolerance; orange, close to it, comes late.
+pub const PALETTE: [u32; 7] = [0x0072B2, 0x009E73, 0xCC79A7, 0x56B4E9, 0xE69F00, 0x000000, 0xF0E442];
 
 /// The formats of a workbook.
 pub struct Formats {

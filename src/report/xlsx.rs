@@ -38,6 +38,10 @@ pub fn file_name(label: &str) -> String {
 }
 
 impl ReportWriter for WorkbookReport {
+    fn name(&self) -> &'static str {
+        "workbook"
+    }
+
     fn write(&self, ctx: &Context, dir: &Path) -> Result<Vec<PathBuf>> {
         let path = dir.join(file_name(&ctx.allocation.window.label));
         build(ctx).and_then(|mut wb| wb.save(&path)).map_err(xlsx_err(&path))?;

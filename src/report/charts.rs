@@ -1,0 +1,766 @@
+//! Charts for the managers' forum, PNG and SVG, in `diagram/`: per
+//! agreement the agreed against actual share with the tolerance band, and
+//! the cumulative share month by month; an overview of every agreement's
+//! largest deviation. Text is drawn with an embedded font (DejaVu Sans,
+//! see README), so charts render on a machine without system fonts.
+
+use super::labels::{self, labels};
+use super::sheet::{self, PALETTE};
+use super::{Context, Lang, ReportWriter};
+use crate::allocate::monthly::{month_start, Monthly};
+use crate::allocate::{AgreementShares, Scope, Status};
+use crate::error::{Error, Result};
+use crate::register::Agreement;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+/// Writes the charts.
+pub struct ChartReport;
+
+/// The folder the charts go to.
+pub const FOLDER: &str = "diagram";
+
+/// Default size of a chart, pixels.
+pub const DEFAULT_SIZE: (u32, u32) = (1600, 900);
+
+/// Colour of a value outside the tolerance band (vermillion, kept out of
+/// the supplier palette).
+const WARNING: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
+const GREY: RGBColor = RGBColor(0x99, 0x99, 0x99);
+const TEXT: RGBColor = RGBColor(0x26, 0x26, 0x26);
+const FONT: &str = "sans-serif";
+
+fn rgb(c: u32) -> RGBColor {
+    RGBColor((c >> 16) as u8, (c >> 8) as u8, c as u8)
+}
+
+/// The colour of supplier `i` (the workbook palette, which has no
+/// vermillion: that is the warning colour here).
+pub fn supplier_colour(i: usize) -> RGBColor {
+    rgb(PALETTE[i % PALETTE.len()])
+}
+
+fn status_colour(s: Status) -> RGBColor {
+    match s {
+        Status::Ok => RGBColor(0x00, 0x9E, 0x73),
+        Status::Imbalance => WARNING,
+        Status::Insufficient => GREY,
+    }
+}
+
+/// Registers the embedded font once.
+fn fonts() -> Result<()> {
+    static DONE: OnceLock<std::result::Result<(), String>> = OnceLock::new();
+    DONE.get_or_init(|| {
+        plotters::style::register_font(FONT, FontStyle::Normal, dejavu::sans::regular())
+            .and_then(|()| plotters::style::register_font(FONT, FontStyle::Bold, dejavu::sans::bold()))
+            .map_err(|_| "the embedded font could not be loaded".to_string())
+    })
+    .clone()
+    .map_err(Error::Compute)
+}
+
+/// `32,5 %` (sv) or `32.5%` (en).
+pub fn percent(value: f64, decimals: usize, lang: Lang) -> String {
+    let s = format!("{value:.decimals$}");
+    let s = if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
+        s[1..].to_string()
+    } else {
+        s
+    };
+    match lang {
+        Lang::Sv => format!("{} %", s.replace('.', ",")),
+        Lang::En => format!("{s}%"),
+    }
+}
+
+/// `+10,4 pe` (sv) or `+10.4 pp` (en).
+fn points(value: f64, lang: Lang) -> String {
+    let s = if value.abs() < 0.05 {
+        "0.0".to_string()
+    } else {
+        format!("{value:+.1}")
+    };
+    match lang {
+        Lang::Sv => format!("{} pe", s.replace('.', ",")),
+        Lang::En => format!("{s} pp"),
+    }
+}
+
+/// Something drawable on any plotters backend.
+trait Drawing: Sync {
+    fn size(&self) -> (u32, u32);
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> std::result::Result<(), String>;
+}
+
+fn draw_err<E: std::fmt::Display>(e: E) -> String {
+    e.to_string()
+}
+
+/// Saves a drawing as `folder/stem.svg` and `folder/stem.png` (names made
+/// by concatenation: a stem may hold dots).
+fn save(drawing: &impl Drawing, folder: &Path, stem: &str) -> Result<Vec<PathBuf>> {
+    let (w, h) = drawing.size();
+    let svg = folder.join(format!("{stem}.svg"));
+    let png = folder.join(format!("{stem}.png"));
+    let err = |path: &Path, message: String| Error::Output {
+        path: path.to_path_buf(),
+        message,
+    };
+    {
+        let root = SVGBackend::new(&svg, (w, h)).into_drawing_area();
+        drawing.draw(&root).map_err(|m| err(&svg, m))?;
+        root.present().map_err(|e| err(&svg, e.to_string()))?;
+    }
+    let mut buffer = vec![0u8; w as usize * h as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut buffer, (w, h)).into_drawing_area();
+        drawing.draw(&root).map_err(|m| err(&png, m))?;
+        root.present().map_err(|e| err(&png, e.to_string()))?;
+    }
+    write_png(&png, &buffer, (w, h)).map_err(|m| err(&png, m))?;
+    Ok(vec![svg, png])
+}
+
+/// RGB buffer to PNG, fast compression (charts are flat colours).
+fn write_png(path: &Path, rgb: &[u8], (w, h): (u32, u32)) -> std::result::Result<(), String> {
+    let file = std::fs::File::create(path).map_err(draw_err)?;
+    let mut encoder = png::Encoder::new(std::io::BufWriter::new(file), w, h);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Fast);
+    let mut writer = encoder.write_header().map_err(draw_err)?;
+    writer.write_image_data(rgb).map_err(draw_err)
+}
+
+/// Title and subtitle at the top of a chart; returns the area below.
+fn titled<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    subtitle: &str,
+    scale: f64,
+) -> std::result::Result<DrawingArea<DB, Shift>, String> {
+    root.fill(&WHITE).map_err(draw_err)?;
+    let size = |px: f64| (px * scale).round() as i32;
+    root.draw_text(
+        title,
+        &TextStyle::from((FONT, size(40.0)).into_font().style(FontStyle::Bold)).color(&TEXT),
+        (size(40.0), size(24.0)),
+    )
+    .map_err(draw_err)?;
+    root.draw_text(
+        subtitle,
+        &TextStyle::from((FONT, size(26.0)).into_font()).color(&RGBColor(0x59, 0x59, 0x59)),
+        (size(40.0), size(76.0)),
+    )
+    .map_err(draw_err)?;
+    Ok(root.split_vertically(size(120.0)).1)
+}
+
+/// Coloured squares with text, in a row starting at `(x, y)`.
+fn legend<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    items: &[(RGBColor, String, bool)],
+    (x, y): (i32, i32),
+    scale: f64,
+) -> std::result::Result<(), String> {
+    let size = |px: f64| (px * scale).round() as i32;
+    let font = TextStyle::from((FONT, size(24.0)).into_font()).color(&TEXT);
+    let mut cx = x;
+    for (colour, text, dashed) in items {
+        if *dashed {
+            for k in 0..3 {
+                let x0 = cx + k * size(12.0);
+                root.draw(&PathElement::new(
+                    vec![(x0, y + size(11.0)), (x0 + size(7.0), y + size(11.0))],
+                    colour.stroke_width(size(4.0) as u32),
+                ))
+                .map_err(draw_err)?;
+            }
+        } else {
+            root.draw(&Rectangle::new(
+                [(cx, y), (cx + size(30.0), y + size(22.0))],
+                colour.filled(),
+            ))
+            .map_err(draw_err)?;
+        }
+        root.draw_text(text, &font, (cx + size(40.0), y - size(2.0)))
+            .map_err(draw_err)?;
+        let width = root
+            .estimate_text_size(text, &font)
+            .map(|(w, _)| w as i32)
+            .unwrap_or(200);
+        cx += size(40.0) + width + size(36.0);
+    }
+    Ok(())
+}
+
+/// Agreed against actual share per supplier, the tolerance band around each
+/// agreed share; actual bars outside the band in the warning colour.
+struct SharesChart<'a> {
+    agreement: &'a Agreement,
+    shares: &'a AgreementShares,
+    window: &'a str,
+    lang: Lang,
+    size: (u32, u32),
+}
+
+impl Drawing for SharesChart<'_> {
+    fn size(&self) -> (u32, u32) {
+        self.size
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> std::result::Result<(), String> {
+        let l = labels(self.lang);
+        let a = self.agreement;
+        let p = self.shares;
+        let scale = self.size.1 as f64 / 900.0;
+        let px = |v: f64| (v * scale).round() as i32;
+        let total = super::terminal::sek(p.total_amount as i128, self.lang);
+        let title = format!("{} {}", a.id, a.name);
+        let subtitle = format!(
+            "{} {} · {} {} · {}: {}",
+            l.window,
+            self.window,
+            total,
+            if self.lang == Lang::Sv { "kr" } else { "SEK" },
+            l.status,
+            labels::status(self.lang, p.status)
+        );
+        let body = titled(root, &title, &subtitle, scale)?;
+        let tol = p.tolerance_pp;
+        let n = a.suppliers.len();
+        let top = a
+            .suppliers
+            .iter()
+            .zip(&p.suppliers)
+            .map(|(s, x)| (s.share + tol).max(x.actual_pct.unwrap_or(0.0)))
+            .fold(10.0f64, f64::max);
+        let y_max = (top * 1.18).min(118.0);
+        let legend_items = vec![
+            (
+                RGBColor(0xDD, 0xDD, 0xDD),
+                format!("{} ± {}", l.tolerance, points(tol, self.lang).trim_start_matches('+')),
+                false,
+            ),
+            (GREY, l.agreed.to_string(), false),
+            (
+                supplier_colour(0),
+                format!("{} ({})", l.actual, colour_note(self.lang)),
+                false,
+            ),
+            (WARNING, outside_label(self.lang).to_string(), false),
+        ];
+        legend(&body, &legend_items, (px(40.0), px(0.0)), scale)?;
+        let (_, chart_area) = body.split_vertically(px(50.0));
+        let mut chart = ChartBuilder::on(&chart_area)
+            .margin_left(px(30.0))
+            .margin_right(px(40.0))
+            .x_label_area_size(px(90.0))
+            .y_label_area_size(px(90.0))
+            .build_cartesian_2d(0f64..n as f64, 0f64..y_max)
+            .map_err(draw_err)?;
+        let lang = self.lang;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .disable_x_axis()
+            .y_labels(8)
+            .y_label_formatter(&|v| percent(*v, 0, lang))
+            .y_label_style((FONT, px(24.0)).into_font().color(&TEXT))
+            .max_light_lines(1)
+            .light_line_style(RGBColor(0xF2, 0xF2, 0xF2))
+            .bold_line_style(RGBColor(0xDD, 0xDD, 0xDD))
+            .axis_style(GREY)
+            .draw()
+            .map_err(draw_err)?;
+        let value_font = |colour: &'static RGBColor, bold: bool| value_style(colour, bold, px(24.0));
+        for (i, (sup, s)) in a.suppliers.iter().zip(&p.suppliers).enumerate() {
+            let x = i as f64;
+            let colour = supplier_colour(i);
+            // The tolerance band around the agreed share.
+            let (lo, hi) = ((sup.share - tol).max(0.0), (sup.share + tol).min(y_max));
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(x + 0.1, lo), (x + 0.9, hi)],
+                    RGBColor(0xDD, 0xDD, 0xDD).mix(0.55).filled(),
+                )))
+                .map_err(draw_err)?;
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(x + 0.18, 0.0), (x + 0.48, sup.share)],
+                    GREY.filled(),
+                )))
+                .map_err(draw_err)?;
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    percent(sup.share, 1, lang),
+                    (x + 0.33, sup.share),
+                    value_font(&TEXT, false),
+                )))
+                .map_err(draw_err)?;
+            if let Some(actual) = s.actual_pct {
+                let outside = (actual - sup.share).abs() > tol;
+                let fill = if outside { WARNING } else { colour };
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(x + 0.52, 0.0), (x + 0.82, actual)],
+                        fill.filled(),
+                    )))
+                    .map_err(draw_err)?;
+                chart
+                    .draw_series(std::iter::once(Rectangle::new(
+                        [(x + 0.52, 0.0), (x + 0.82, actual)],
+                        colour.stroke_width(px(3.0) as u32),
+                    )))
+                    .map_err(draw_err)?;
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        percent(actual, 1, lang),
+                        (x + 0.67, actual),
+                        value_font(if outside { &WARNING } else { &TEXT }, true),
+                    )))
+                    .map_err(draw_err)?;
+            }
+            // Supplier name under its group, in its colour, wrapped in two lines.
+            let (cx, cy) = chart.backend_coord(&(x + 0.5, 0.0));
+            let name_font = TextStyle::from((FONT, px(24.0)).into_font())
+                .color(&colour)
+                .pos(Pos::new(HPos::Center, VPos::Top));
+            let group_width = chart.backend_coord(&(x + 1.0, 0.0)).0 - chart.backend_coord(&(x, 0.0)).0;
+            for (k, line) in wrap(&sup.name, &name_font, group_width - px(12.0), root)
+                .iter()
+                .enumerate()
+            {
+                root.draw(&Text::new(
+                    line.clone(),
+                    (cx, cy + px(14.0) + k as i32 * px(30.0)),
+                    name_font.clone(),
+                ))
+                .map_err(draw_err)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A value label centred above its anchor.
+fn value_style(colour: &'static RGBColor, bold: bool, size: i32) -> TextStyle<'static> {
+    let f = (FONT, size).into_font();
+    let f = if bold { f.style(FontStyle::Bold) } else { f };
+    TextStyle::from(f)
+        .color(colour)
+        .pos(Pos::new(HPos::Center, VPos::Bottom))
+}
+
+fn colour_note(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Sv => "leverantörens färg",
+        Lang::En => "the supplier's colour",
+    }
+}
+
+fn outside_label(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Sv => "Utanför toleransen",
+        Lang::En => "Outside the tolerance",
+    }
+}
+
+/// Splits text into lines that fit `width` pixels (at most three).
+fn wrap<DB: DrawingBackend>(text: &str, font: &TextStyle, width: i32, area: &DrawingArea<DB, Shift>) -> Vec<String> {
+    let fits = |s: &str| {
+        area.estimate_text_size(s, font)
+            .map(|(w, _)| w as i32 <= width)
+            .unwrap_or(true)
+    };
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if current.is_empty() {
+            word.to_string()
+        } else {
+            format!("{current} {word}")
+        };
+        if fits(&candidate) || current.is_empty() {
+            current = candidate;
+        } else {
+            lines.push(std::mem::replace(&mut current, word.to_string()));
+        }
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    lines.truncate(3);
+    lines
+}
+
+/// Cumulative actual share per supplier by month, agreed shares dashed.
+struct TrendChart<'a> {
+    agreement: &'a Agreement,
+    monthly: &'a Monthly,
+    lang: Lang,
+    size: (u32, u32),
+}
+
+impl Drawing for TrendChart<'_> {
+    fn size(&self) -> (u32, u32) {
+        self.size
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> std::result::Result<(), String> {
+        let l = labels(self.lang);
+        let a = self.agreement;
+        let m = self.monthly;
+        let scale = self.size.1 as f64 / 900.0;
+        let px = |v: f64| (v * scale).round() as i32;
+        let first = m.months.first().copied().unwrap_or(0);
+        let last = m.months.last().copied().unwrap_or(0);
+        let title = format!("{} {} – {}", a.id, a.name, l.chart_trend.to_lowercase());
+        let subtitle = format!(
+            "{} – {} · {}",
+            month_start(first).format("%Y-%m"),
+            month_start(last).format("%Y-%m"),
+            dashed_note(self.lang)
+        );
+        let body = titled(root, &title, &subtitle, scale)?;
+        let items: Vec<(RGBColor, String, bool)> = a
+            .suppliers
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (supplier_colour(i), s.name.clone(), false))
+            .collect();
+        legend(&body, &items, (px(40.0), px(0.0)), scale)?;
+        let (_, chart_area) = body.split_vertically(px(50.0));
+        let top = m
+            .cumulative_pct
+            .iter()
+            .flatten()
+            .flatten()
+            .copied()
+            .chain(a.suppliers.iter().map(|s| s.share))
+            .fold(10.0f64, f64::max);
+        let y_max = (top * 1.15).min(105.0);
+        let x_max = (m.months.len().max(2) - 1) as f64;
+        let mut chart = ChartBuilder::on(&chart_area)
+            .margin_left(px(30.0))
+            .margin_right(px(50.0))
+            .x_label_area_size(px(60.0))
+            .y_label_area_size(px(90.0))
+            .build_cartesian_2d(0f64..x_max, 0f64..y_max)
+            .map_err(draw_err)?;
+        let lang = self.lang;
+        let months = m.months.clone();
+        chart
+            .configure_mesh()
+            .x_labels(12.min(m.months.len()))
+            .x_label_formatter(&|x| {
+                let i = x.round() as usize;
+                months
+                    .get(i)
+                    .map(|k| month_start(*k).format("%Y-%m").to_string())
+                    .unwrap_or_default()
+            })
+            .y_labels(8)
+            .y_label_formatter(&|v| percent(*v, 0, lang))
+            .label_style((FONT, px(22.0)).into_font().color(&TEXT))
+            .max_light_lines(1)
+            .light_line_style(RGBColor(0xF2, 0xF2, 0xF2))
+            .bold_line_style(RGBColor(0xDD, 0xDD, 0xDD))
+            .axis_style(GREY)
+            .draw()
+            .map_err(draw_err)?;
+        for (s, sup) in a.suppliers.iter().enumerate() {
+            let colour = supplier_colour(s);
+            chart
+                .draw_series(DashedLineSeries::new(
+                    vec![(0.0, sup.share), (x_max, sup.share)],
+                    px(14.0),
+                    px(10.0),
+                    colour.stroke_width(px(3.0) as u32),
+                ))
+                .map_err(draw_err)?;
+            let points: Vec<(f64, f64)> = m.cumulative_pct[s]
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| v.map(|v| (i as f64, v)))
+                .collect();
+            chart
+                .draw_series(LineSeries::new(points, colour.stroke_width(px(5.0) as u32)))
+                .map_err(draw_err)?;
+        }
+        Ok(())
+    }
+}
+
+fn dashed_note(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Sv => "streckad linje = avtalad andel",
+        Lang::En => "dashed line = agreed share",
+    }
+}
+
+/// Every agreement's largest deviation as a diverging horizontal bar,
+/// sorted, coloured by status, each agreement's tolerance band behind it.
+struct OverviewChart<'a> {
+    rows: Vec<(String, f64, f64, Status)>,
+    window: &'a str,
+    lang: Lang,
+    size: (u32, u32),
+}
+
+impl Drawing for OverviewChart<'_> {
+    fn size(&self) -> (u32, u32) {
+        self.size
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> std::result::Result<(), String> {
+        let l = labels(self.lang);
+        let scale = (self.size.0 as f64 / 1600.0).min(1.5);
+        let px = |v: f64| (v * scale).round() as i32;
+        let title = match self.lang {
+            Lang::Sv => format!("Största avvikelse per ramavtal – {}", self.window),
+            Lang::En => format!("Largest deviation per framework agreement – {}", self.window),
+        };
+        let imbalanced = self.rows.iter().filter(|r| r.3 == Status::Imbalance).count();
+        let subtitle = match self.lang {
+            Lang::Sv => format!(
+                "{imbalanced} av {} avtal i obalans · avvikelse i procentenheter från avtalad andel",
+                self.rows.len()
+            ),
+            Lang::En => format!(
+                "{imbalanced} of {} agreements out of balance · deviation in percentage points from the agreed share",
+                self.rows.len()
+            ),
+        };
+        let body = titled(root, &title, &subtitle, scale)?;
+        let items = vec![
+            (
+                status_colour(Status::Ok),
+                labels::status(self.lang, Status::Ok).to_string(),
+                false,
+            ),
+            (
+                status_colour(Status::Imbalance),
+                labels::status(self.lang, Status::Imbalance).to_string(),
+                false,
+            ),
+            (
+                status_colour(Status::Insufficient),
+                labels::status(self.lang, Status::Insufficient).to_string(),
+                false,
+            ),
+            (RGBColor(0xDD, 0xDD, 0xDD), l.tolerance.to_string(), false),
+        ];
+        legend(&body, &items, (px(40.0), px(0.0)), scale)?;
+        let (_, chart_area) = body.split_vertically(px(50.0));
+        let n = self.rows.len().max(1);
+        let x_max = self.rows.iter().map(|r| r.1.abs().max(r.2)).fold(5.0f64, f64::max) * 1.25;
+        let font_px = px(22.0);
+        let label_width = self
+            .rows
+            .iter()
+            .map(|r| {
+                root.estimate_text_size(&r.0, &TextStyle::from((FONT, font_px).into_font()))
+                    .map(|(w, _)| w as i32)
+                    .unwrap_or(300)
+            })
+            .max()
+            .unwrap_or(300)
+            .min(px(620.0));
+        let mut chart = ChartBuilder::on(&chart_area)
+            .margin_left(px(20.0) + label_width)
+            .margin_right(px(60.0))
+            .x_label_area_size(px(50.0))
+            .build_cartesian_2d(-x_max..x_max, 0f64..n as f64)
+            .map_err(draw_err)?;
+        let lang = self.lang;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .disable_y_axis()
+            .x_labels(9)
+            .x_label_formatter(&|v| points(*v, lang))
+            .label_style((FONT, px(22.0)).into_font().color(&TEXT))
+            .max_light_lines(1)
+            .light_line_style(RGBColor(0xF2, 0xF2, 0xF2))
+            .bold_line_style(RGBColor(0xDD, 0xDD, 0xDD))
+            .axis_style(GREY)
+            .draw()
+            .map_err(draw_err)?;
+        for (i, (name, dev, tol, status)) in self.rows.iter().enumerate() {
+            // Top row first: rows are drawn from the top of the y range.
+            let y = (n - 1 - i) as f64;
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(-tol, y + 0.08), (*tol, y + 0.92)],
+                    RGBColor(0xDD, 0xDD, 0xDD).mix(0.6).filled(),
+                )))
+                .map_err(draw_err)?;
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(0.0, y + 0.2), (*dev, y + 0.8)],
+                    status_colour(*status).filled(),
+                )))
+                .map_err(draw_err)?;
+            let anchor = if *dev >= 0.0 { HPos::Left } else { HPos::Right };
+            let offset = if *dev >= 0.0 { px(8.0) } else { -px(8.0) };
+            let (bx, by) = chart.backend_coord(&(*dev, y + 0.5));
+            root.draw(&Text::new(
+                points(*dev, lang),
+                (bx + offset, by),
+                TextStyle::from((FONT, font_px).into_font())
+                    .color(&TEXT)
+                    .pos(Pos::new(anchor, VPos::Center)),
+            ))
+            .map_err(draw_err)?;
+            let (lx, ly) = chart.backend_coord(&(-x_max, y + 0.5));
+            let mut shown = name.clone();
+            while shown.chars().count() > 4
+                && root
+                    .estimate_text_size(&shown, &TextStyle::from((FONT, font_px).into_font()))
+                    .map(|(w, _)| w as i32 > label_width)
+                    .unwrap_or(false)
+            {
+                shown = format!("{}…", shown.chars().take(shown.chars().count() - 2).collect::<String>());
+            }
+            root.draw(&Text::new(
+                shown,
+                (lx - px(12.0), ly),
+                TextStyle::from((FONT, font_px).into_font())
+                    .color(&TEXT)
+                    .pos(Pos::new(HPos::Right, VPos::Center)),
+            ))
+            .map_err(draw_err)?;
+        }
+        // The zero line.
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(0.0, 0.0), (0.0, n as f64)],
+                TEXT.stroke_width(2),
+            )))
+            .map_err(draw_err)?;
+        Ok(())
+    }
+}
+
+impl ReportWriter for ChartReport {
+    fn name(&self) -> &'static str {
+        "charts"
+    }
+
+    fn write(&self, ctx: &Context, dir: &Path) -> Result<Vec<PathBuf>> {
+        fonts()?;
+        let folder = dir.join(FOLDER);
+        std::fs::create_dir_all(&folder).map_err(|e| Error::Output {
+            path: folder.clone(),
+            message: e.to_string(),
+        })?;
+        let size = ctx.info.chart_size;
+        let window = ctx.allocation.window.label.as_str();
+        let mut taken: HashSet<String> = ["oversikt".to_string()].into_iter().collect();
+        let jobs: Vec<(String, &AgreementShares)> = ctx
+            .allocation
+            .shares
+            .iter()
+            .filter(|s| s.scope == Scope::Period)
+            .map(|p| {
+                let id = &ctx.register.agreements[p.agreement].id;
+                let mut stem = sheet::file_stem(id, "avtal", &mut taken);
+                // Keep "<stem>-trend" free for the trend chart.
+                taken.insert(format!("{stem}-trend").to_lowercase());
+                if stem.to_lowercase().ends_with("-trend") {
+                    stem = sheet::file_stem(&format!("{stem}_"), "avtal", &mut taken);
+                }
+                (stem, p)
+            })
+            .collect();
+        let per_agreement: Vec<Result<Vec<PathBuf>>> = jobs
+            .par_iter()
+            .map(|(stem, p)| {
+                let agreement = &ctx.register.agreements[p.agreement];
+                let mut files = save(
+                    &SharesChart {
+                        agreement,
+                        shares: p,
+                        window,
+                        lang: ctx.lang,
+                        size,
+                    },
+                    &folder,
+                    stem,
+                )?;
+                if let Some(m) = ctx.monthly.iter().find(|m| m.agreement == p.agreement) {
+                    files.extend(save(
+                        &TrendChart {
+                            agreement,
+                            monthly: m,
+                            lang: ctx.lang,
+                            size,
+                        },
+                        &folder,
+                        &format!("{stem}-trend"),
+                    )?);
+                }
+                Ok(files)
+            })
+            .collect();
+        let mut written = Vec::new();
+        for r in per_agreement {
+            written.extend(r?);
+        }
+        let mut rows: Vec<(String, f64, f64, Status)> = jobs
+            .iter()
+            .map(|(_, p)| {
+                let a = &ctx.register.agreements[p.agreement];
+                (
+                    format!("{} {}", a.id, a.name),
+                    p.largest_deviation().unwrap_or(0.0),
+                    p.tolerance_pp,
+                    p.status,
+                )
+            })
+            .collect();
+        rows.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let (w, h) = size;
+        let height = h.max((190.0 * h as f64 / 900.0) as u32 + 44 * rows.len() as u32);
+        written.extend(save(
+            &OverviewChart {
+                rows,
+                window,
+                lang: ctx.lang,
+                size: (w, height),
+            },
+            &folder,
+            "oversikt",
+        )?);
+        Ok(written)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn swedish_percentages_and_points() {
+        assert_eq!(percent(32.456, 1, Lang::Sv), "32,5 %");
+        assert_eq!(percent(32.456, 1, Lang::En), "32.5%");
+        assert_eq!(percent(-0.01, 1, Lang::Sv), "0,0 %");
+        assert_eq!(points(10.44, Lang::Sv), "+10,4 pe");
+        assert_eq!(points(-3.0, Lang::En), "-3.0 pp");
+        assert_eq!(points(-0.01, Lang::Sv), "0,0 pe");
+    }
+
+    #[test]
+    fn suppliers_never_get_the_warning_colour() {
+        for i in 0..20 {
+            assert_ne!(supplier_colour(i), WARNING);
+        }
+    }
+}

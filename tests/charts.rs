@@ -1,0 +1,184 @@
+//! The PNG/SVG charts: every agreement gets its charts, PNGs decode with the
+//! right size and are not blank, SVGs hold the agreement's name and the
+//! Swedish-formatted percentages, file names are safe.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+}
+
+fn run(register: &Path, exports: &Path, out: &Path, extra: &[&str]) {
+    Command::cargo_bin("avropskoll")
+        .expect("binary")
+        .args(["run", "--period", "2019-H1", "--min-call-offs", "2", "--agreements"])
+        .arg(register)
+        .arg("--exports")
+        .arg(exports)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .assert()
+        .success();
+}
+
+/// Width, height and the variance of the pixels' brightness.
+fn png_stats(path: &Path) -> (u32, u32, f64) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).expect("png")));
+    let mut reader = decoder.read_info().expect("png header");
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).expect("png data");
+    let bytes = &buf[..info.buffer_size()];
+    let channels = info.color_type.samples();
+    let values: Vec<f64> = bytes
+        .chunks(channels)
+        .map(|p| p.iter().take(3).map(|v| *v as f64).sum::<f64>() / 3.0)
+        .collect();
+    let mean = values.iter().sum::<f64>() / values.len() as f64;
+    let variance = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / values.len() as f64;
+    (info.width, info.height, variance)
+}
+
+fn listing(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_agreement_gets_its_charts_and_the_overview() {
+    let out = TempDir::new().expect("tempdir");
+    run(&fixture("register.toml"), &fixture("base.csv"), out.path(), &[]);
+    let dir = out.path().join("2019-H1/diagram");
+    assert_eq!(
+        listing(&dir),
+        [
+            "RA-1-trend.png",
+            "RA-1-trend.svg",
+            "RA-1.png",
+            "RA-1.svg",
+            "RA-2-trend.png",
+            "RA-2-trend.svg",
+            "RA-2.png",
+            "RA-2.svg",
+            "oversikt.png",
+            "oversikt.svg"
+        ]
+    );
+    for name in ["RA-1.png", "RA-1-trend.png", "RA-2.png", "RA-2-trend.png"] {
+        let (w, h, variance) = png_stats(&dir.join(name));
+        assert_eq!((w, h), (1600, 900), "{name}");
+        assert!(variance > 100.0, "{name} looks blank (variance {variance})");
+    }
+    let (w, h, variance) = png_stats(&dir.join("oversikt.png"));
+    assert_eq!((w, h), (1600, 900));
+    assert!(variance > 100.0);
+}
+
+#[test]
+fn svgs_hold_names_and_swedish_percentages() {
+    let out = TempDir::new().expect("tempdir");
+    run(&fixture("register.toml"), &fixture("base.csv"), out.path(), &[]);
+    let dir = out.path().join("2019-H1/diagram");
+    let svg = std::fs::read_to_string(dir.join("RA-1.svg")).expect("svg");
+    // RA-1: Måleri Syd 76.3158 % against 50 %, Färg & Fasad 15.7895 %,
+    // Penselkungen 7.8947 % (see tests/pipeline.rs).
+    for text in [
+        "RA-1 Målning",
+        "76,3 %",
+        "50,0 %",
+        "15,8 %",
+        "7,9 %",
+        "Måleri Syd AB",
+        "Obalans",
+    ] {
+        assert!(svg.contains(text), "RA-1.svg lacks {text:?}");
+    }
+    let trend = std::fs::read_to_string(dir.join("RA-1-trend.svg")).expect("svg");
+    assert!(
+        trend.contains("Målning") && trend.contains("2018-10"),
+        "trend starts at valid_from"
+    );
+    let overview = std::fs::read_to_string(dir.join("oversikt.svg")).expect("svg");
+    assert!(
+        overview.contains("RA-1 Målning") && overview.contains("+26,3 pe"),
+        "largest deviation of RA-1"
+    );
+    assert!(overview.contains("-10,0 pe"), "RA-2's largest deviation");
+}
+
+#[test]
+fn size_is_configurable_and_english_works() {
+    let out = TempDir::new().expect("tempdir");
+    run(
+        &fixture("register.toml"),
+        &fixture("base.csv"),
+        out.path(),
+        &["--chart-size", "800x450", "--lang", "en"],
+    );
+    let dir = out.path().join("2019-H1/diagram");
+    assert_eq!(png_stats(&dir.join("RA-1.png")).0, 800);
+    assert_eq!(png_stats(&dir.join("RA-1.png")).1, 450);
+    let svg = std::fs::read_to_string(dir.join("RA-1.svg")).expect("svg");
+    assert!(svg.contains("76.3%") && svg.contains("Imbalance"));
+}
+
+#[test]
+fn bad_chart_size_exits_2() {
+    let out = TempDir::new().expect("tempdir");
+    Command::cargo_bin("avropskoll")
+        .expect("binary")
+        .args(["run", "--chart-size", "big", "--agreements"])
+        .arg(fixture("register.toml"))
+        .arg("--exports")
+        .arg(fixture("base.csv"))
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--chart-size"));
+}
+
+#[test]
+fn file_names_are_safe_from_agreement_ids() {
+    let d = TempDir::new().expect("tempdir");
+    let reg = d.path().join("reg.toml");
+    std::fs::write(
+        &reg,
+        "[[agreement]]\nid = \"../../evil\"\nname = \"Farligt id\"\nvalid_from = 2019-01-01\nvalid_to = 2019-12-31\n\
+         [[agreement.supplier]]\nname = \"A AB\"\nshare = 50\n[[agreement.supplier]]\nname = \"B AB\"\nshare = 50\n\
+         [[agreement]]\nid = \"RA:1/2\"\nname = \"Kolon\"\nvalid_from = 2019-01-01\nvalid_to = 2019-12-31\n\
+         [[agreement.supplier]]\nname = \"C AB\"\nshare = 100\n",
+    )
+    .expect("write");
+    let exports = d.path().join("x.csv");
+    std::fs::write(
+        &exports,
+        "Datum;Leverantör;Avtal;Belopp\n2019-03-01;A AB;../../evil;100\n2019-03-02;C AB;RA:1/2;100\n",
+    )
+    .expect("write");
+    let out = d.path().join("out");
+    run(&reg, &exports, &out, &[]);
+    let dir = out.join("2019-H1/diagram");
+    assert_eq!(
+        listing(&dir),
+        [
+            "RA_1_2-trend.png",
+            "RA_1_2-trend.svg",
+            "RA_1_2.png",
+            "RA_1_2.svg",
+            "_.._evil-trend.png",
+            "_.._evil-trend.svg",
+            "_.._evil.png",
+            "_.._evil.svg",
+            "oversikt.png",
+            "oversikt.svg"
+        ]
+    );
+    assert_eq!(listing(&out), ["2019-H1"], "nothing written outside the report folder");
+}
