@@ -54,6 +54,12 @@ pub struct RunArgs {
     /// Size of the PNG/SVG charts, WIDTHxHEIGHT pixels (default 1600x900).
     #[arg(long, value_name = "WxH")]
     pub chart_size: Option<String>,
+    /// Largest export file read, MB (default 2048).
+    #[arg(long, value_name = "MB")]
+    pub max_file_mb: Option<u64>,
+    /// Most rows read from the exports in all (default 50 000 000).
+    #[arg(long, value_name = "N")]
+    pub max_rows: Option<u64>,
     /// Print only errors.
     #[arg(long, short)]
     pub quiet: bool,

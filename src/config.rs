@@ -4,7 +4,8 @@
 
 use crate::cli::RunArgs;
 use crate::error::{Error, Result};
-use crate::read::ColumnNames;
+use crate::read::table::Limits;
+use crate::read::{ColumnNames, ReadOptions};
 use crate::report::Lang;
 use crate::window::Window;
 use serde::Deserialize;
@@ -25,6 +26,10 @@ pub struct ConfigFile {
     pub lang: Option<String>,
     /// Chart size, `"1600x900"`.
     pub chart_size: Option<String>,
+    /// Largest export file read, MB.
+    pub max_file_mb: Option<u64>,
+    /// Most rows read from the exports in all.
+    pub max_rows: Option<u64>,
     /// Extra header names per field (`date = ["Bokf dat"]`).
     #[serde(default)]
     pub columns: HashMap<String, OneOrMany<String>>,
@@ -67,8 +72,8 @@ pub struct Settings {
     pub period: Option<Window>,
     pub tolerance_pp: f64,
     pub min_call_offs: u64,
-    pub sheet: Option<String>,
-    pub columns: ColumnNames,
+    /// How exports are read: header names, sheet, limits.
+    pub read: ReadOptions,
     pub lang: Lang,
     pub chart_size: (u32, u32),
     pub quiet: bool,
@@ -169,6 +174,17 @@ impl Settings {
                 )
             })?,
         };
+        let defaults = ReadOptions::default();
+        let max_file_mb = match args.max_file_mb.or(config.max_file_mb) {
+            Some(0) => return Err(setting("max_file_mb", "must be at least 1")),
+            Some(n) => n,
+            None => defaults.limits.max_file_bytes >> 20,
+        };
+        let max_rows = match args.max_rows.or(config.max_rows) {
+            Some(0) => return Err(setting("max_rows", "must be at least 1")),
+            Some(n) => n,
+            None => defaults.max_rows,
+        };
         let overrides: HashMap<String, Vec<String>> =
             config.columns.iter().map(|(k, v)| (k.clone(), v.to_vec())).collect();
         Ok(Settings {
@@ -178,8 +194,17 @@ impl Settings {
             period,
             tolerance_pp,
             min_call_offs,
-            sheet: args.sheet.clone().or(config.sheet),
-            columns: ColumnNames::with_overrides(&overrides)?,
+            read: ReadOptions {
+                names: ColumnNames::with_overrides(&overrides)?,
+                sheet: args.sheet.clone().or(config.sheet),
+                limits: Limits {
+                    max_file_bytes: max_file_mb << 20,
+                    max_unzipped_bytes: (max_file_mb << 20)
+                        .saturating_mul(4)
+                        .max(Limits::default().max_unzipped_bytes),
+                },
+                max_rows,
+            },
             lang,
             chart_size,
             quiet: args.quiet,

@@ -1,7 +1,8 @@
 //! Domain errors. Each variant says where the problem is (file, agreement,
 //! row, column) and what it is; [`Error::exit_code`] maps them onto the
-//! spec's exit codes (2 for a bad register, configuration or command line,
-//! 1 for anything else).
+//! exit codes: 2 for bad input (register, configuration, command line, or
+//! an export that cannot be read or mapped at all), 1 for anything else
+//! (writing the reports, internal failures).
 
 use std::path::PathBuf;
 
@@ -36,6 +37,14 @@ pub enum Error {
     #[error("cannot read export {}: {message}", path.display())]
     Export { path: PathBuf, message: String },
 
+    /// A file is beyond a configured limit (size, rows, expansion).
+    #[error("{}: {message}", path.display())]
+    Limit { path: PathBuf, message: String },
+
+    /// Writing the reports failed midway; nothing was moved into place.
+    #[error("{source}; no report was written to {} (a previous report there is unchanged)", target.display())]
+    ReportNotWritten { target: PathBuf, source: Box<Error> },
+
     /// An amount sum would overflow (absurd input).
     #[error("amounts too large to sum exactly: {0}")]
     Overflow(String),
@@ -57,8 +66,15 @@ impl Error {
     /// The process exit code for this error.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Register { .. } | Error::ConfigFile { .. } | Error::Setting { .. } => 2,
-            _ => 1,
+            Error::Register { .. }
+            | Error::ConfigFile { .. }
+            | Error::Setting { .. }
+            | Error::MissingColumns { .. }
+            | Error::Export { .. }
+            | Error::Limit { .. }
+            | Error::NoDates => 2,
+            Error::ReportNotWritten { source, .. } => source.exit_code(),
+            Error::Overflow(_) | Error::Output { .. } | Error::Compute(_) => 1,
         }
     }
 }

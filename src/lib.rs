@@ -43,14 +43,15 @@ pub fn run(settings: &Settings) -> Result<RunOutcome> {
         .sum();
     let bar = progress_bar(total_bytes, settings.quiet);
     let mut timer = StageTimer::new();
-    let mut exports = read::read_all(&files, &settings.columns, settings.sheet.as_deref(), &|bytes| {
-        bar.inc(bytes)
-    })?;
+    let mut exports = read::read_all(&files, &settings.read, &|bytes| bar.inc(bytes))?;
     bar.finish_and_clear();
     timer.lap("read");
     exports.skipped = skipped;
     if !settings.quiet {
         print!("{}", report::terminal::files(&exports));
+        for w in &exports.warnings {
+            eprintln!("avropskoll: warning: {w}");
+        }
     }
     let classified = classify::classify(&exports, &register);
     let reconciliation = classify::Reconciliation::new(&exports, &classified);

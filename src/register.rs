@@ -207,7 +207,7 @@ fn split_list(text: &str) -> Vec<String> {
 }
 
 fn drafts_from_table(path: &Path) -> Result<Vec<Draft>> {
-    let source = table::open(path, None).map_err(|e| match e {
+    let mut source = table::open(path, None, table::Limits::default()).map_err(|e| match e {
         Error::Export { path, message } => Error::ConfigFile { path, message },
         other => other,
     })?;

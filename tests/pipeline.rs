@@ -393,7 +393,7 @@ fn missing_required_column_names_file_and_headers() {
     let p = d.path().join("bad.csv");
     std::fs::write(&p, "Datum;Leverantör;Belopp inkl moms\n2019-01-01;X AB;5\n").expect("write");
     run(&d.path().join("out"), &[&p], &[])
-        .code(1)
+        .code(2)
         .stderr(predicates::str::contains("bad.csv"))
         .stderr(predicates::str::contains("amount"))
         .stderr(predicates::str::contains("Belopp inkl moms"));

@@ -290,6 +290,9 @@ pub struct Exports {
     pub strings: Strings,
     /// Files found but skipped, with the reason (for the terminal).
     pub skipped: Vec<Skipped>,
+    /// Things the user should know that do not stop the run (an empty file,
+    /// a header name used twice, bytes that were not valid UTF-8).
+    pub warnings: Vec<String>,
 }
 
 /// One export file to read, with its display name.
@@ -378,17 +381,12 @@ fn walk(root: &Path, dir: &Path, files: &mut Vec<ExportFile>, skipped: &mut Vec<
 /// Reads all files into one [`Exports`], in parallel, merged in path order
 /// (so the result is the same as reading them one by one). `progress` is
 /// called with the bytes of each file once it is read.
-pub fn read_all(
-    files: &[ExportFile],
-    names: &ColumnNames,
-    sheet: Option<&str>,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<Exports> {
+pub fn read_all(files: &[ExportFile], options: &ReadOptions, progress: &(dyn Fn(u64) + Sync)) -> Result<Exports> {
     let parts: Vec<Result<Exports>> = files
         .par_iter()
         .map(|f| {
             let mut part = Exports::default();
-            let r = read_file(f, names, sheet, &mut part).map(|()| part);
+            let r = read_file(f, options, &mut part).map(|()| part);
             progress(std::fs::metadata(&f.path).map(|m| m.len()).unwrap_or(0));
             r
         })
@@ -396,8 +394,40 @@ pub fn read_all(
     let mut out = Exports::default();
     for part in parts {
         out.append(part?);
+        if out.rows.len() as u64 > options.max_rows {
+            let last = out.files.last().map(|f| f.path.clone()).unwrap_or_default();
+            return Err(Error::Limit {
+                path: last,
+                message: format!(
+                    "the exports hold more than {} rows in all (max_rows in the config)",
+                    options.max_rows
+                ),
+            });
+        }
     }
     Ok(out)
+}
+
+/// How exports are read.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    pub names: ColumnNames,
+    /// Sheet to read in workbooks (default: the first).
+    pub sheet: Option<String>,
+    pub limits: table::Limits,
+    /// Most rows read in all.
+    pub max_rows: u64,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            names: ColumnNames::default(),
+            sheet: None,
+            limits: table::Limits::default(),
+            max_rows: 50_000_000,
+        }
+    }
 }
 
 impl Exports {
@@ -419,6 +449,7 @@ impl Exports {
             r
         }));
         self.skipped.extend(part.skipped);
+        self.warnings.extend(part.warnings);
     }
 }
 
@@ -434,12 +465,21 @@ fn header_score(names: &ColumnNames, cells: &[Cell]) -> usize {
     }
 }
 
-fn read_file(f: &ExportFile, names: &ColumnNames, sheet: Option<&str>, out: &mut Exports) -> Result<()> {
-    let mut source = table::open(&f.path, sheet)?;
+fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports) -> Result<()> {
+    let names = &options.names;
+    let mut source = table::open(&f.path, options.sheet.as_deref(), options.limits)?;
     if let Source::Csv(c) = &source {
         let d = table::best_delimiter(&c.text, |cells| header_score(names, cells));
+        if c.encoding.contains("invalid") {
+            out.warnings.push(format!(
+                "{}: the file starts with a UTF-8 byte-order mark but holds bytes that are not UTF-8; they were read as \u{fffd} (check the export's encoding)",
+                f.display
+            ));
+        }
         source = source.with_delimiter(d);
     }
+    let max_rows = options.max_rows;
+    let mut over_limit = false;
     let file_index = out.files.len() as u32;
     let mut header: Option<(usize, [Option<usize>; 9], Vec<String>)> = None;
     let mut first_texts: Vec<String> = Vec::new();
@@ -471,6 +511,10 @@ fn read_file(f: &ExportFile, names: &ColumnNames, sheet: Option<&str>, out: &mut
             return true;
         }
         count += 1;
+        if count as u64 > max_rows {
+            over_limit = true;
+            return false;
+        }
         let cell = |field: Field| {
             columns[field.index()]
                 .and_then(|i| cells.get(i))
@@ -527,6 +571,26 @@ fn read_file(f: &ExportFile, names: &ColumnNames, sheet: Option<&str>, out: &mut
         });
         true
     })?;
+    if over_limit {
+        return Err(Error::Limit {
+            path: f.path.clone(),
+            message: format!("the file holds more than {max_rows} rows (max_rows in the config)"),
+        });
+    }
+    if header.is_none() && first_texts.is_empty() {
+        // Nothing but blank records: an empty export, not a broken one.
+        out.warnings
+            .push(format!("{}: the file is empty (no rows read)", f.display));
+        out.files.push(FileInfo {
+            path: f.path.clone(),
+            display: f.display.clone(),
+            description: source.describe(),
+            header_row: 0,
+            mapping: Vec::new(),
+            rows: 0,
+        });
+        return Ok(());
+    }
     let Some((header_row, columns, headers)) = header else {
         let missing = FIELDS
             .iter()
@@ -539,10 +603,27 @@ fn read_file(f: &ExportFile, names: &ColumnNames, sheet: Option<&str>, out: &mut
             found: first_texts.into_iter().filter(|t| !t.is_empty()).collect(),
         });
     };
-    let mapping = FIELDS
+    let mapping: Vec<(Field, String)> = FIELDS
         .iter()
         .filter_map(|&field| Some((field, headers.get(columns[field.index()]?)?.clone())))
         .collect();
+    for (field, header) in &mapping {
+        let folded = parse::fold_header(header);
+        let same: Vec<usize> = headers
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| parse::fold_header(h) == folded)
+            .map(|(i, _)| i + 1)
+            .collect();
+        if same.len() > 1 {
+            out.warnings.push(format!(
+                "{}: the header '{header}' stands in columns {}; the first was read as {}",
+                f.display,
+                same.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "),
+                field.key()
+            ));
+        }
+    }
     out.files.push(FileInfo {
         path: f.path.clone(),
         display: f.display.clone(),

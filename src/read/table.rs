@@ -84,10 +84,38 @@ impl Format {
 /// A file opened for reading records.
 pub enum Source {
     Csv(CsvText),
+    /// xls, xlsb, ods: the sheet loaded whole.
     Sheet {
         range: calamine::Range<Data>,
         sheet: String,
     },
+    /// xlsx: cells streamed, so that a sheet with millions of formatted but
+    /// empty rows costs no memory.
+    Xlsx {
+        workbook: Box<calamine::Xlsx<std::io::BufReader<std::fs::File>>>,
+        sheet: String,
+        path: std::path::PathBuf,
+    },
+}
+
+/// Limits on what one file may hold.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Largest file read, bytes.
+    pub max_file_bytes: u64,
+    /// Largest total a workbook's (zip) parts may expand to, bytes; beyond
+    /// it, or at a compression ratio above 200:1 past 100 MB, the file is
+    /// taken for a zip bomb and refused.
+    pub max_unzipped_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_bytes: 2 << 30,
+            max_unzipped_bytes: 8 << 30,
+        }
+    }
 }
 
 /// A CSV file decoded to UTF-8, with its detected encoding.
@@ -103,11 +131,22 @@ pub const DELIMITERS: [u8; 3] = [b';', b',', b'\t'];
 /// Opens a file as a table. For CSV the delimiter is the one that gives the
 /// most non-empty cells in its widest record among the first 50; callers
 /// that know better (exports: the most mapped fields) use [`Source::with_delimiter`].
-pub fn open(path: &Path, sheet: Option<&str>) -> Result<Source> {
+pub fn open(path: &Path, sheet: Option<&str>, limits: Limits) -> Result<Source> {
     let err = |message: String| Error::Export {
         path: path.to_path_buf(),
         message,
     };
+    let size = std::fs::metadata(path).map_err(|e| err(e.to_string()))?.len();
+    if size > limits.max_file_bytes {
+        return Err(Error::Limit {
+            path: path.to_path_buf(),
+            message: format!(
+                "the file is {} MB, more than the limit of {} MB (max_file_mb in the config)",
+                size >> 20,
+                limits.max_file_bytes >> 20
+            ),
+        });
+    }
     match Format::from_path(path) {
         Some(Format::Csv) => {
             let bytes = std::fs::read(path).map_err(|e| err(e.to_string()))?;
@@ -120,9 +159,67 @@ pub fn open(path: &Path, sheet: Option<&str>) -> Result<Source> {
             csv.delimiter = best_delimiter(&csv.text, |cells| cells.iter().filter(|c| !c.is_empty()).count());
             Ok(Source::Csv(csv))
         }
-        Some(format) => open_sheet(path, format, sheet),
+        Some(format) => {
+            check_container(path, format, size, limits)?;
+            open_sheet(path, format, sheet)
+        }
         None => Err(err("not a CSV file or a workbook (xlsx, xls, xlsb, ods)".into())),
     }
+}
+
+/// Before a workbook is opened: an xlsx/xlsb/ods must be a zip whose parts
+/// do not expand beyond the limits (a zip bomb is refused, not expanded);
+/// an OLE file named .xlsx is an encrypted workbook.
+fn check_container(path: &Path, format: Format, size: u64, limits: Limits) -> Result<()> {
+    let err = |message: String| Error::Export {
+        path: path.to_path_buf(),
+        message,
+    };
+    if format == Format::Xls {
+        return Ok(());
+    }
+    let mut head = [0u8; 8];
+    {
+        use std::io::Read;
+        let mut f = std::fs::File::open(path).map_err(|e| err(e.to_string()))?;
+        let n = f.read(&mut head).map_err(|e| err(e.to_string()))?;
+        if n < 4 {
+            return Err(err(format!(
+                "not a {format:?} workbook: the file is empty or truncated"
+            )));
+        }
+    }
+    if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        return Err(err(format!(
+            "not a readable {format:?} workbook: it is password-protected (encrypted), or an old .xls under another name; save it without a password"
+        )));
+    }
+    if !head.starts_with(b"PK") {
+        return Err(err(format!(
+            "not a {format:?} workbook (a workbook is a zip file; this one is not)"
+        )));
+    }
+    let file = std::fs::File::open(path).map_err(|e| err(e.to_string()))?;
+    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file))
+        .map_err(|e| err(format!("not a readable {format:?} workbook: {e}")))?;
+    let mut total: u64 = 0;
+    for i in 0..zip.len() {
+        let entry = zip
+            .by_index_raw(i)
+            .map_err(|e| err(format!("not a readable {format:?} workbook: {e}")))?;
+        total = total.saturating_add(entry.size());
+    }
+    if total > limits.max_unzipped_bytes || (total > 100 << 20 && total / size.max(1) > 200) {
+        return Err(Error::Limit {
+            path: path.to_path_buf(),
+            message: format!(
+                "the workbook would expand from {} KB to {} MB; refused as a possible zip bomb",
+                size >> 10,
+                total >> 20
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// Picks the delimiter whose best record among the first 50 scores highest.
@@ -145,6 +242,21 @@ pub fn best_delimiter(text: &str, score: impl Fn(&[Cell]) -> usize) -> u8 {
     best.1
 }
 
+/// The named sheet (compared without case), or the first.
+fn pick_sheet(names: &[String], sheet: Option<&str>) -> std::result::Result<String, String> {
+    match sheet {
+        Some(s) => names
+            .iter()
+            .find(|n| n.trim().eq_ignore_ascii_case(s.trim()))
+            .cloned()
+            .ok_or_else(|| format!("no sheet named '{s}' (sheets: {})", names.join(", "))),
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| "the workbook has no sheets".to_string()),
+    }
+}
+
 fn open_sheet(path: &Path, format: Format, sheet: Option<&str>) -> Result<Source> {
     use calamine::{open_workbook, Ods, Xls, Xlsb, Xlsx};
     let err = |message: String| Error::Export {
@@ -160,17 +272,20 @@ fn open_sheet(path: &Path, format: Format, sheet: Option<&str>) -> Result<Source
         R::Error: std::fmt::Display,
     {
         let mut wb: R = open_workbook(path).map_err(|e: R::Error| e.to_string())?;
-        let names = wb.sheet_names();
-        let name = match sheet {
-            Some(s) => names
-                .iter()
-                .find(|n| n.trim().eq_ignore_ascii_case(s.trim()))
-                .cloned()
-                .ok_or_else(|| format!("no sheet named '{s}' (sheets: {})", names.join(", ")))?,
-            None => names.first().cloned().ok_or("the workbook has no sheets")?,
-        };
+        let name = pick_sheet(&wb.sheet_names(), sheet)?;
         let range = wb.worksheet_range(&name).map_err(|e| format!("sheet '{name}': {e}"))?;
         Ok((range, name))
+    }
+    if format == Format::Xlsx {
+        let wb: Xlsx<_> =
+            open_workbook(path).map_err(|e: calamine::XlsxError| err(format!("not a readable Xlsx workbook: {e}")))?;
+        let name =
+            pick_sheet(&wb.sheet_names(), sheet).map_err(|m| err(format!("not a readable Xlsx workbook: {m}")))?;
+        return Ok(Source::Xlsx {
+            workbook: Box::new(wb),
+            sheet: name,
+            path: path.to_path_buf(),
+        });
     }
     let opened = match format {
         Format::Xlsx => load::<Xlsx<_>>(path, sheet),
@@ -232,14 +347,47 @@ impl Source {
                 };
                 format!("CSV, {}, delimiter {d}", c.encoding)
             }
-            Source::Sheet { sheet, .. } => format!("sheet '{sheet}'"),
+            Source::Sheet { sheet, .. } | Source::Xlsx { sheet, .. } => format!("sheet '{sheet}'"),
         }
     }
 
     /// Calls `f` with each record's 1-based number and cells until it
     /// returns false. Workbook records are numbered by sheet row.
-    pub fn for_each_record(&self, f: &mut dyn FnMut(usize, &[Cell]) -> bool) -> Result<()> {
+    pub fn for_each_record(&mut self, f: &mut dyn FnMut(usize, &[Cell]) -> bool) -> Result<()> {
         match self {
+            Source::Xlsx { workbook, sheet, path } => {
+                let err = |e: calamine::XlsxError| Error::Export {
+                    path: path.clone(),
+                    message: format!("sheet '{sheet}': {e}"),
+                };
+                let mut reader = workbook.worksheet_cells_reader(sheet).map_err(err)?;
+                let mut current: Option<u32> = None;
+                let mut cells: Vec<Cell> = Vec::new();
+                while let Some(cell) = reader.next_cell().map_err(err)? {
+                    let value = stream_cell(cell.get_value());
+                    if value.is_empty() {
+                        continue; // formatted but empty: costs nothing
+                    }
+                    let (row, col) = cell.get_position();
+                    if current != Some(row) {
+                        if let Some(r) = current {
+                            if !f(r as usize + 1, &cells) {
+                                return Ok(());
+                            }
+                        }
+                        cells.clear();
+                        current = Some(row);
+                    }
+                    let col = col as usize;
+                    if cells.len() <= col {
+                        cells.resize(col + 1, Cell::Empty);
+                    }
+                    cells[col] = value;
+                }
+                if let Some(r) = current {
+                    f(r as usize + 1, &cells);
+                }
+            }
             Source::Csv(c) => {
                 let mut records = CsvRecords::new(&c.text, c.delimiter);
                 let mut cells = Vec::new();
@@ -265,6 +413,25 @@ impl Source {
             }
         }
         Ok(())
+    }
+}
+
+/// A streamed xlsx cell as a [`Cell`].
+fn stream_cell<'a>(d: &calamine::DataRef<'a>) -> Cell<'a> {
+    use calamine::DataRef;
+    match d {
+        DataRef::Empty => Cell::Empty,
+        DataRef::SharedString(s) => Cell::Text(Cow::Borrowed(s)),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => Cell::Text(Cow::Owned(s.clone())),
+        DataRef::Float(v) => Cell::Number(*v),
+        DataRef::Int(v) => Cell::Number(*v as f64),
+        DataRef::Bool(b) => Cell::Bool(*b),
+        DataRef::DateTime(dt) if dt.is_datetime() => {
+            let (y, m, d, ..) = dt.to_ymd_hms_milli();
+            Cell::Date(NaiveDate::from_ymd_opt(y as i32, m as u32, d as u32))
+        }
+        DataRef::DateTime(dt) => Cell::Number(dt.as_f64()),
+        DataRef::Error(e) => Cell::Error(e.to_string()),
     }
 }
 

@@ -92,11 +92,20 @@ pub fn write_all(ctx: &Context, out: &Path, writers: &[&dyn ReportWriter]) -> Re
     std::fs::create_dir_all(&tmp).map_err(|e| io(&tmp, e))?;
     // The writers make different files: run them side by side.
     let timings = std::env::var_os("AVROPSKOLL_TIMINGS").is_some();
+    // Test hook: AVROPSKOLL_FAIL_WRITER=<name> makes that writer fail after
+    // it has written, to show that a failed run leaves the last report be.
+    let fail = std::env::var("AVROPSKOLL_FAIL_WRITER").ok();
     let results: Vec<Result<Vec<PathBuf>>> = writers
         .par_iter()
         .map(|w| {
             let started = std::time::Instant::now();
-            let r = w.write(ctx, &tmp);
+            let r = w.write(ctx, &tmp).and_then(|files| match &fail {
+                Some(name) if name == w.name() => Err(Error::Output {
+                    path: tmp.clone(),
+                    message: format!("injected failure in the {name} writer (AVROPSKOLL_FAIL_WRITER)"),
+                }),
+                _ => Ok(files),
+            });
             if timings {
                 eprintln!("timing:   {:<9} {:>8.3} s", w.name(), started.elapsed().as_secs_f64());
             }
@@ -109,7 +118,10 @@ pub fn write_all(ctx: &Context, out: &Path, writers: &[&dyn ReportWriter]) -> Re
             Ok(files) => written.extend(files),
             Err(e) => {
                 let _ = std::fs::remove_dir_all(&tmp);
-                return Err(e);
+                return Err(Error::ReportNotWritten {
+                    target,
+                    source: Box::new(e),
+                });
             }
         }
     }
