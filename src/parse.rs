@@ -368,6 +368,8 @@ pub fn is_totals_label(cell: &str) -> bool {
 pub fn number_text(value: f64) -> String {
     if value.fract() == 0.0 && value.abs() < 1e17 {
         format!("{}", value as i64)
+    } else if value.is_finite() && (value.abs() >= 1e15 || (value != 0.0 && value.abs() < 1e-6)) {
+        format!("{value:e}")
     } else {
         format!("{value}")
     }
@@ -573,5 +575,7 @@ mod tests {
         assert_eq!(number_text(5562370980.0), "5562370980");
         assert_eq!(number_text(4410.0), "4410");
         assert_eq!(number_text(12.5), "12.5");
+        assert_eq!(number_text(1e308), "1e308");
+        assert_eq!(number_text(f64::NAN), "NaN");
     }
 }
