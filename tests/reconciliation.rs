@@ -10,17 +10,48 @@ use proptest::prelude::*;
 use std::path::Path;
 
 const DATES: &[&str] = &[
-    "2019-03-01", "2019-03-01", "2019-06-30", "2019-02-30", "", "Summa", "Totalt:", "20190315", "5.3.2019", "2021-01-05",
-    "2018-12-15", "31/03/2019", "x",
+    "2019-03-01",
+    "2019-03-01",
+    "2019-06-30",
+    "2019-02-30",
+    "",
+    "Summa",
+    "Totalt:",
+    "20190315",
+    "5.3.2019",
+    "2021-01-05",
+    "2018-12-15",
+    "31/03/2019",
+    "x",
 ];
 const SUPPLIERS: &[&str] = &[
-    "Måleri Syd AB", "MÅLERI SYD AKTIEBOLAG", "Färg och Fasad AB", "Penselkungen AB", "Elkraft AB", "Ljus AB",
-    "Låssmeden AB", "Byggmax AB", "", "=HYPERLINK(\"x\")", "  Penselkungen  AB ",
+    "Måleri Syd AB",
+    "MÅLERI SYD AKTIEBOLAG",
+    "Färg och Fasad AB",
+    "Penselkungen AB",
+    "Elkraft AB",
+    "Ljus AB",
+    "Låssmeden AB",
+    "Byggmax AB",
+    "",
+    "=HYPERLINK(\"x\")",
+    "  Penselkungen  AB ",
 ];
 const ORGS: &[&str] = &["", "556036-0793", "SE556036079301", "5560360794", "SAKNAS"];
 const AGREEMENTS: &[&str] = &["RA-1", "ra-2", " RA-3 ", "RA-9", "", "", ""];
 const AMOUNTS: &[&str] = &[
-    "100,00", "1 000,50", "-50", "5-", "12 5OO,00", "", "NaN", "0,005", "1.234,56", "(500)", "2 000", "-0,00",
+    "100,00",
+    "1 000,50",
+    "-50",
+    "5-",
+    "12 5OO,00",
+    "",
+    "NaN",
+    "0,005",
+    "1.234,56",
+    "(500)",
+    "2 000",
+    "-0,00",
 ];
 const ACCOUNTS: &[&str] = &["4410", "4420", "", "4410 Reparationer"];
 
@@ -29,7 +60,14 @@ fn cell(list: &'static [&'static str]) -> impl Strategy<Value = &'static str> {
 }
 
 fn row() -> impl Strategy<Value = Vec<&'static str>> {
-    (cell(DATES), cell(SUPPLIERS), cell(ORGS), cell(AGREEMENTS), cell(AMOUNTS), cell(ACCOUNTS))
+    (
+        cell(DATES),
+        cell(SUPPLIERS),
+        cell(ORGS),
+        cell(AGREEMENTS),
+        cell(AMOUNTS),
+        cell(ACCOUNTS),
+    )
         .prop_map(|(d, s, o, a, m, k)| vec![d, s, o, a, m, k])
 }
 
@@ -53,14 +91,20 @@ fn write_file(path: &Path, rows: &[Vec<&str>], delimiter: char, title: bool, utf
     if title {
         text.push_str("Leverantörsreskontra\n\n");
     }
-    text.push_str(&line(&["Bokföringsdatum", "Leverantör", "Org.nr", "Avtal", "Belopp", "Konto"], delimiter));
+    text.push_str(&line(
+        &["Bokföringsdatum", "Leverantör", "Org.nr", "Avtal", "Belopp", "Konto"],
+        delimiter,
+    ));
     text.push('\n');
     for r in rows {
         text.push_str(&line(r, delimiter));
         text.push('\n');
     }
     let bytes: Vec<u8> = if utf16 {
-        [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect()
+        [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect()
     } else {
         text.into_bytes()
     };

@@ -1,0 +1,69 @@
+#![allow(dead_code)] // each fuzz target uses one of these
+                     // The checks each fuzz target makes, shared with tests/fuzz_regressions.rs
+                     // (which replays the inputs kept in tests/fuzz/regressions/). Each must
+                     // return normally for any input; a panic is a finding.
+
+use avropskoll::parse::{date_to_days, days_to_date, parse_amount, parse_date, OrgNr, AMOUNT_LIMIT};
+use avropskoll::read::table::{best_delimiter, decode, CsvRecords};
+use avropskoll::read::{read_all, ExportFile, ReadOptions};
+
+pub fn amount(text: &str) {
+    if let Some(a) = parse_amount(text) {
+        assert!(a.0.abs() <= AMOUNT_LIMIT);
+        // What we write reads back as the same amount, to the öre.
+        let written = a.to_string();
+        let again = parse_amount(&written).expect("a written amount reads back");
+        assert_eq!(again.to_string(), written);
+    }
+}
+
+pub fn date(text: &str) {
+    if let Some(d) = parse_date(text) {
+        assert_eq!(parse_date(&d.format("%Y-%m-%d").to_string()), Some(d));
+        assert_eq!(days_to_date(date_to_days(d)), d);
+    }
+}
+
+pub fn org_nr(text: &str) {
+    if let Some(o) = OrgNr::parse(text) {
+        let written = o.to_string();
+        assert_eq!(written.len(), 11);
+        assert_eq!(OrgNr::parse(&written), Some(o));
+    }
+}
+
+pub fn csv_sniff(bytes: &[u8]) {
+    let (text, _) = decode(bytes.to_vec());
+    let delimiter = best_delimiter(&text, |cells| cells.len());
+    let mut records = CsvRecords::new(&text, delimiter);
+    let mut cells = Vec::new();
+    let mut last = 0;
+    while let Some(n) = records.next_record(&mut cells) {
+        assert_eq!(n, last + 1, "records are numbered one by one");
+        assert!(!cells.is_empty());
+        last = n;
+    }
+    assert!(last <= text.len() + 1);
+}
+
+/// The whole export reader on arbitrary bytes, as CSV or as a workbook
+/// (calamine), chosen by the first byte: rows or an error, never a panic.
+pub fn export_reader(data: &[u8]) {
+    let Some((&kind, bytes)) = data.split_first() else {
+        return;
+    };
+    let ext = ["csv", "xlsx", "xls", "xlsb", "ods"][kind as usize % 5];
+    let dir = std::env::temp_dir().join(format!("avropskoll-fuzz-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let path = dir.join(format!("export.{ext}"));
+    if std::fs::write(&path, bytes).is_err() {
+        return;
+    }
+    let file = ExportFile {
+        path,
+        display: format!("export.{ext}"),
+    };
+    if let Ok(exports) = read_all(&[file], &ReadOptions::default(), &|_| {}) {
+        assert!(exports.rows.len() <= bytes.len());
+    }
+}
