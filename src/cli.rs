@@ -79,6 +79,16 @@ pub struct SampleArgs {
     /// First month, YYYY-MM.
     #[arg(long, default_value = "2024-01")]
     pub start: String,
+    /// Total invoice rows (overrides --rows-per-month; for benchmarks).
+    #[arg(long)]
+    pub rows: Option<u64>,
+    /// One clean export (every call-off with its agreement id and register
+    /// name, nothing unreadable or repeated), as simple baselines can read.
+    #[arg(long)]
+    pub clean: bool,
+    /// Format of the clean export: csv or xlsx.
+    #[arg(long, default_value = "csv")]
+    pub format: String,
     /// Number of agreements in the register (6 realistic ones, then
     /// generated ones; for benchmarks).
     #[arg(long, default_value_t = 6)]

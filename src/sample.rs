@@ -321,6 +321,12 @@ pub fn write(args: &SampleArgs) -> Result<()> {
     let cfg_path = out.join("avropskoll.toml");
     std::fs::write(&cfg_path, CONFIG).map_err(|e| io_err(&cfg_path, e))?;
 
+    if args.clean {
+        return write_clean(args, &ags, start, &exports_dir);
+    }
+    let rows_per_month = args.rows.map_or(args.rows_per_month, |r| {
+        (r / args.months as u64).min(u32::MAX as u64) as u32
+    });
     let mut rng = Rng::new(args.seed);
     // Running totals per unit, agreement and supplier: a unit's orderers
     // mostly pick the supplier furthest behind its share in their own
@@ -336,7 +342,7 @@ pub fn write(args: &SampleArgs) -> Result<()> {
         let next = month_add(start, m + 1);
         let days = (next - first).num_days() as u32;
         let mut lines: Vec<Line> = Vec::new();
-        for _ in 0..args.rows_per_month {
+        for _ in 0..rows_per_month {
             let day = first + chrono::Duration::days(rng.below(days as usize) as i64);
             seq += 1;
             let ver = format!("{}{:07}", day.year() % 100, seq);
@@ -498,6 +504,187 @@ pub fn write(args: &SampleArgs) -> Result<()> {
         out.display(),
         args.months
     );
+    Ok(())
+}
+
+/// One invoice line of the clean benchmark data.
+struct CleanRow {
+    date: NaiveDate,
+    ver: u64,
+    supplier: String,
+    org: String,
+    agreement: String,
+    unit: &'static str,
+    orderer: &'static str,
+    account: &'static str,
+    ore: i64,
+}
+
+/// The clean benchmark rows: every call-off under an agreement carries the
+/// agreement id and the supplier's register name, no row is unreadable or
+/// repeated, dates rise evenly over the months. One careless unit still
+/// throws Elinstallationer's key.
+fn clean_rows<'a>(
+    args: &SampleArgs,
+    ags: &'a [SampleAgreement],
+    start: NaiveDate,
+) -> impl Iterator<Item = CleanRow> + 'a {
+    let end = month_add(start, args.months);
+    let days = (end - start).num_days().max(1) as u64;
+    let total = args.rows.unwrap_or(args.months as u64 * args.rows_per_month as u64);
+    let mut rng = Rng::new(args.seed);
+    let spans: Vec<(NaiveDate, NaiveDate)> = ags
+        .iter()
+        .map(|a| {
+            let d = |(y, m, dd): (i32, u32, u32)| NaiveDate::from_ymd_opt(y, m, dd).unwrap_or(start);
+            (d(a.from), d(a.to))
+        })
+        .collect();
+    (0..total).map(move |i| {
+        let date = start + chrono::Duration::days((i * days / total.max(1)) as i64);
+        let (unit, orderers) = UNITS[rng.below(UNITS.len())];
+        let orderer = orderers[rng.below(orderers.len())];
+        let valid: Vec<usize> = (0..ags.len())
+            .filter(|&a| spans[a].0 <= date && date <= spans[a].1)
+            .collect();
+        if !valid.is_empty() && rng.chance(0.45) {
+            let weights: Vec<f64> = valid
+                .iter()
+                .map(|&a| {
+                    if ags[a].id == "RA-2023-014" && unit == "Sektion Öster" {
+                        3.0
+                    } else {
+                        ags[a].weight
+                    }
+                })
+                .collect();
+            let a = &ags[valid[rng.weighted(&weights)]];
+            let si = if a.id == "RA-2023-014" && unit == "Sektion Öster" {
+                usize::from(rng.chance(0.08))
+            } else {
+                rng.weighted(&a.suppliers.iter().map(|s| s.share).collect::<Vec<_>>())
+            };
+            let mut ore = (rng.lognormal(9.2, 0.9) * 100.0).round() as i64;
+            if rng.chance(0.025) {
+                ore = -ore / 3;
+            }
+            CleanRow {
+                date,
+                ver: 10_000_000 + i,
+                supplier: a.suppliers[si].name.clone(),
+                org: org_nr(a.suppliers[si].org),
+                agreement: a.id.clone(),
+                unit,
+                orderer,
+                account: ["4410", "4411", "4420"][rng.below(3)],
+                ore,
+            }
+        } else {
+            let (name, org) = OUTSIDE[rng.below(OUTSIDE.len())];
+            let mut ore = (rng.lognormal(8.6, 1.3) * 100.0).round() as i64;
+            if rng.chance(0.02) {
+                ore = -ore;
+            }
+            CleanRow {
+                date,
+                ver: 10_000_000 + i,
+                supplier: name.to_string(),
+                org: org_nr(org),
+                agreement: String::new(),
+                unit,
+                orderer,
+                account: ["4510", "4610", "4620", "6110"][rng.below(4)],
+                ore,
+            }
+        }
+    })
+}
+
+const CLEAN_HEADER: [&str; 9] = [
+    "Bokföringsdatum",
+    "Verifikationsnummer",
+    "Leverantör",
+    "Leverantörens org.nr",
+    "Avtal",
+    "Ansvar",
+    "Beställare",
+    "Konto",
+    "Belopp exkl moms",
+];
+
+/// Writes the clean benchmark export `exports/bench.csv` (UTF-8, `;`, LF,
+/// `12 500,00`) or `exports/bench.xlsx` (date and number cells).
+fn write_clean(args: &SampleArgs, ags: &[SampleAgreement], start: NaiveDate, dir: &Path) -> Result<()> {
+    use std::io::Write;
+    let rows = clean_rows(args, ags, start);
+    let path = match args.format.as_str() {
+        "csv" => {
+            let path = dir.join("bench.csv");
+            let file = std::fs::File::create(&path).map_err(|e| io_err(&path, e))?;
+            let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+            let mut out = String::with_capacity(256);
+            let _ = writeln!(out, "{}", CLEAN_HEADER.join(";"));
+            for r in rows {
+                let _ = writeln!(
+                    out,
+                    "{};{};{};{};{};{};{};{};{}",
+                    r.date,
+                    r.ver,
+                    r.supplier,
+                    r.org,
+                    r.agreement,
+                    r.unit,
+                    r.orderer,
+                    r.account,
+                    swedish_amount(r.ore, true, false)
+                );
+                w.write_all(out.as_bytes()).map_err(|e| io_err(&path, e))?;
+                out.clear();
+            }
+            w.flush().map_err(|e| io_err(&path, e))?;
+            path
+        }
+        "xlsx" => {
+            let path = dir.join("bench.xlsx");
+            let xerr = |e: rust_xlsxwriter::XlsxError| io_err(&path, e);
+            let mut wb = rust_xlsxwriter::Workbook::new();
+            let date_format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+            let ws = wb.add_worksheet();
+            for (c, h) in CLEAN_HEADER.iter().enumerate() {
+                ws.write_string(0, c as u16, *h).map_err(xerr)?;
+            }
+            for (i, r) in rows.enumerate() {
+                let row = i as u32 + 1;
+                let d = rust_xlsxwriter::ExcelDateTime::from_ymd(
+                    r.date.year() as u16,
+                    r.date.month() as u8,
+                    r.date.day() as u8,
+                )
+                .map_err(xerr)?;
+                ws.write_datetime_with_format(row, 0, d, &date_format).map_err(xerr)?;
+                ws.write_number(row, 1, r.ver as f64).map_err(xerr)?;
+                ws.write_string(row, 2, &r.supplier).map_err(xerr)?;
+                ws.write_string(row, 3, &r.org).map_err(xerr)?;
+                if !r.agreement.is_empty() {
+                    ws.write_string(row, 4, &r.agreement).map_err(xerr)?;
+                }
+                ws.write_string(row, 5, r.unit).map_err(xerr)?;
+                ws.write_string(row, 6, r.orderer).map_err(xerr)?;
+                ws.write_number(row, 7, r.account.parse::<f64>().unwrap_or(0.0))
+                    .map_err(xerr)?;
+                ws.write_number(row, 8, r.ore as f64 / 100.0).map_err(xerr)?;
+            }
+            wb.save(&path).map_err(xerr)?;
+            path
+        }
+        other => {
+            return Err(Error::Setting {
+                setting: "--format".into(),
+                message: format!("'{other}' is neither csv nor xlsx"),
+            })
+        }
+    };
+    println!("Clean benchmark data written to {}.", path.display());
     Ok(())
 }
 

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Benchmark: avropskoll end to end against a DuckDB query, a pandas script
+# and the floor (polars reading the CSV as text), on the same generated
+# clean CSV; and avropskoll on a 1M-row xlsx against calamine merely
+# iterating its cells. Checks that the baselines give avropskoll's numbers.
+#
+# Usage: bench/run.sh [ROWS...]          (default: 1000000 10000000)
+#        XLSX_ROWS=0 bench/run.sh 1000000  (skip the xlsx part)
+# Prints wall time, CPU time (user+sys) and peak memory per contender, with
+# ratios to avropskoll. Installs what it needs (Python packages, GNU time).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rows_list=("$@")
+[ ${#rows_list[@]} -eq 0 ] && rows_list=(1000000 10000000)
+xlsx_rows="${XLSX_ROWS:-1000000}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+
+if [ ! -x /usr/bin/time ]; then
+  (apt-get update -qq && apt-get install -y -qq time) >/dev/null
+fi
+python3 -c "import duckdb, pandas, polars" 2>/dev/null || python3 -m pip install -q duckdb pandas polars
+cargo build --release --quiet
+cargo build --release --quiet --example calamine_iterate
+bin="$CARGO_TARGET_DIR/release/avropskoll"
+floor_xlsx="$CARGO_TARGET_DIR/release/examples/calamine_iterate"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+window=(2025-H2 2025-07-01 2025-12-31)
+
+# measure NAME CMD...: runs once, records wall/CPU/peak memory.
+declare -A wall cpu mem
+measure() {
+  local name=$1
+  shift
+  /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" >"$work/$name.log" 2>&1 || {
+    echo "$name failed:" >&2
+    tail -5 "$work/$name.log" >&2
+    exit 1
+  }
+  read -r w u s m <"$work/time"
+  wall[$name]=$w
+  cpu[$name]=$(awk -v u="$u" -v s="$s" 'BEGIN{printf "%.2f", u+s}')
+  mem[$name]=$((m / 1024))
+}
+
+table() {
+  local base=$1
+  shift
+  printf "%-22s %9s %9s %10s %12s\n" contender "wall s" "CPU s" "peak MB" "wall ratio"
+  for name in "$@"; do
+    printf "%-22s %9s %9s %10s %12s\n" "$name" "${wall[$name]}" "${cpu[$name]}" "${mem[$name]}" \
+      "$(awk -v a="${wall[$name]}" -v b="${wall[$base]}" 'BEGIN{printf "%.2fx", a/b}')"
+  done
+}
+
+for rows in "${rows_list[@]}"; do
+  data="$work/data-$rows"
+  "$bin" sample --out "$data" --rows "$rows" --clean --months 24 >/dev/null
+  csv="$data/exports/bench.csv"
+  reg="$data/register.toml"
+  mb=$(($(stat -c %s "$csv") / 1024 / 1024))
+  cat "$csv" >/dev/null # into the page cache, the same for everyone
+  measure avropskoll "$bin" run --agreements "$reg" --exports "$csv" --period "${window[0]}" --out "$work/out-$rows" --quiet
+  measure duckdb python3 bench/baseline.py duckdb "$reg" "$csv" "${window[1]}" "${window[2]}" "$work/duckdb.csv"
+  measure pandas python3 bench/baseline.py pandas "$reg" "$csv" "${window[1]}" "${window[2]}" "$work/pandas.csv"
+  measure "floor (polars text)" python3 bench/baseline.py floor "$csv"
+  echo
+  echo "== $rows rows, CSV $mb MB =="
+  table avropskoll avropskoll duckdb pandas "floor (polars text)"
+  python3 bench/baseline.py compare "$work/out-$rows/${window[0]}/allocation.csv" "$work/duckdb.csv" "$work/pandas.csv"
+  awk -v a="${wall[avropskoll]}" -v d="${wall[duckdb]}" -v p="${wall[pandas]}" -v f="${wall[floor (polars text)]}" \
+      -v m="${mem[avropskoll]}" -v s="$mb" 'BEGIN{
+    printf "targets: vs DuckDB %.2fx (<= 1.0), pandas/avropskoll %.1fx (>= 10), vs floor %.2fx (<= 1.5), peak memory %.2fx CSV size (<= 1.5)\n", a/d, p/a, a/f, m/s }'
+  rm -rf "$data" "$work/out-$rows"
+done
+
+if [ "$xlsx_rows" -gt 0 ]; then
+  data="$work/xlsx"
+  "$bin" sample --out "$data" --rows "$xlsx_rows" --clean --months 24 --format xlsx >/dev/null
+  xlsx="$data/exports/bench.xlsx"
+  measure "avropskoll (xlsx)" "$bin" run --agreements "$data/register.toml" --exports "$xlsx" --period "${window[0]}" --out "$work/out-xlsx" --quiet
+  measure "calamine iterate" "$floor_xlsx" "$xlsx"
+  echo
+  echo "== $xlsx_rows rows, xlsx $(($(stat -c %s "$xlsx") / 1024 / 1024)) MB =="
+  table "avropskoll (xlsx)" "avropskoll (xlsx)" "calamine iterate"
+  awk -v a="${wall[avropskoll (xlsx)]}" -v c="${wall[calamine iterate]}" 'BEGIN{printf "target: vs calamine %.2fx (<= 1.3)\n", a/c}'
+fi
