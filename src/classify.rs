@@ -175,8 +175,7 @@ pub fn classify(exports: &Exports, register: &Register) -> Classified {
     let matcher = Matcher::new(register);
     let strings = &exports.strings;
     let mut resolved: FastMap<(Sym, Sym), Vec<(u32, u32)>> = FastMap::default();
-    let mut dups: FastMap<(i32, Amount, [Sym; 7]), DupState> =
-        FastMap::with_capacity_and_hasher(exports.rows.len(), Default::default());
+    let duplicate_of = duplicates(exports);
     // The register agreement an agreement cell names, per distinct cell text.
     let mut agreement_ids: Vec<Option<Option<u32>>> = vec![None; strings.len()];
     let mut out = Classified {
@@ -193,12 +192,12 @@ pub fn classify(exports: &Exports, register: &Register) -> Classified {
             });
             Outcome::Quality(category)
         };
-        let (date, amount) = match (row.kind, row.date, row.amount) {
+        let date = match (row.kind, row.date, row.amount) {
             (RowKind::Total, ..) => {
                 out.outcomes.push(finding(Category::TotalRow, Detail::Total));
                 continue;
             }
-            (RowKind::Normal, Some(d), Some(a)) => (d, a),
+            (RowKind::Normal, Some(d), Some(_)) => d,
             _ => {
                 let problems = match rejections.peek() {
                     Some(r) if r.row == i => rejections.next().map(|r| r.problems.clone()).unwrap_or_default(),
@@ -210,20 +209,7 @@ pub fn classify(exports: &Exports, register: &Register) -> Classified {
             }
         };
         // Rule 2: later copies across files are duplicates.
-        let state = dups.entry((date, amount, row.text)).or_insert(DupState {
-            max_before: 0,
-            file: row.file,
-            count: 0,
-            first: (row.file, row.line),
-        });
-        if state.file != row.file {
-            state.max_before = state.max_before.max(state.count);
-            state.file = row.file;
-            state.count = 0;
-        }
-        state.count += 1;
-        if state.count <= state.max_before {
-            let (file, line) = state.first;
+        if let Some(&(file, line)) = duplicate_of.get(&(i as u32)) {
             out.outcomes
                 .push(finding(Category::Duplicate, Detail::DuplicateOf { file, line }));
             continue;
@@ -291,13 +277,74 @@ pub fn classify(exports: &Exports, register: &Register) -> Classified {
     out
 }
 
-struct DupState {
-    /// The most copies of this row in any earlier file.
-    max_before: u32,
-    /// The file `count` is about.
-    file: u32,
-    count: u32,
-    first: (u32, u32),
+/// Rule 2 for all readable rows: the later copies, each with the (file,
+/// line) of the first copy kept. Rows are identical when their date, amount
+/// and text fields are; a row occurring `k_f` times in file `f` counts
+/// `max_f k_f` times, files taken in order.
+///
+/// Sort-based: each row's key is hashed to 64 bits and the (hash, row)
+/// pairs sorted in parallel; only groups of equal hashes are compared
+/// field by field. Cheaper than a hash map with an entry per row.
+fn duplicates(exports: &Exports) -> FastMap<u32, (u32, u32)> {
+    use rayon::prelude::*;
+    use std::hash::BuildHasher;
+    type Key = (i32, Amount, [Sym; 7]);
+    let key = |i: usize| -> Option<Key> {
+        let r = &exports.rows[i];
+        match (r.kind, r.date, r.amount) {
+            (RowKind::Normal, Some(d), Some(a)) => Some((d, a, r.text)),
+            _ => None,
+        }
+    };
+    let state = foldhash::fast::FixedState::default();
+    let mut hashed: Vec<(u64, u32)> = (0..exports.rows.len())
+        .into_par_iter()
+        .filter_map(|i| key(i).map(|k| (state.hash_one(k), i as u32)))
+        .collect();
+    hashed.par_sort_unstable();
+    let mut out = FastMap::default();
+    let mut start = 0;
+    while start < hashed.len() {
+        let mut end = start + 1;
+        while end < hashed.len() && hashed[end].0 == hashed[start].0 {
+            end += 1;
+        }
+        if end - start > 1 {
+            // Rows in this group may still differ (a hash collision): split
+            // them by exact key, keeping row (= file) order.
+            let mut group: Vec<(Key, u32)> = hashed[start..end]
+                .iter()
+                .filter_map(|&(_, i)| key(i as usize).map(|k| (k, i)))
+                .collect();
+            group.sort_by_key(|&(k, i)| (k, i));
+            for same in group.chunk_by(|a, b| a.0 == b.0) {
+                mark_copies(exports, same.iter().map(|&(_, i)| i), &mut out);
+            }
+        }
+        start = end;
+    }
+    out
+}
+
+/// Applies the `max_f k_f` rule to the rows (in file order) of one key.
+fn mark_copies(exports: &Exports, rows: impl Iterator<Item = u32>, out: &mut FastMap<u32, (u32, u32)>) {
+    let mut max_before = 0u32;
+    let mut file = u32::MAX;
+    let mut count = 0u32;
+    let mut first: Option<(u32, u32)> = None;
+    for i in rows {
+        let r = &exports.rows[i as usize];
+        let first = *first.get_or_insert((r.file, r.line));
+        if r.file != file {
+            max_before = max_before.max(count);
+            file = r.file;
+            count = 0;
+        }
+        count += 1;
+        if count <= max_before {
+            out.insert(i, first);
+        }
+    }
 }
 
 /// One line of the reconciliation: rows and summed amount (of the rows

@@ -186,18 +186,28 @@ fn has_required(columns: &[Option<usize>; 9]) -> bool {
 pub type Sym = u32;
 
 /// String interner for the text fields of all rows: rows stay small and
-/// comparing or hashing them is cheap.
-#[derive(Debug)]
+/// comparing or hashing them is cheap. The strings live in one arena (no
+/// allocation per string); a hash table of indices finds them.
 pub struct Strings {
-    map: HashMap<Box<str>, Sym, foldhash::fast::RandomState>,
-    list: Vec<Box<str>>,
+    arena: String,
+    spans: Vec<(usize, usize)>,
+    table: hashbrown::HashTable<Sym>,
+    state: foldhash::fast::FixedState,
+}
+
+impl std::fmt::Debug for Strings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Strings({} distinct)", self.spans.len())
+    }
 }
 
 impl Default for Strings {
     fn default() -> Self {
         let mut s = Strings {
-            map: HashMap::default(),
-            list: Vec::new(),
+            arena: String::new(),
+            spans: Vec::new(),
+            table: hashbrown::HashTable::new(),
+            state: foldhash::fast::FixedState::default(),
         };
         s.intern("");
         s
@@ -206,25 +216,48 @@ impl Default for Strings {
 
 impl Strings {
     pub fn intern(&mut self, s: &str) -> Sym {
-        if let Some(&id) = self.map.get(s) {
+        use std::hash::BuildHasher;
+        let Strings {
+            arena,
+            spans,
+            table,
+            state,
+        } = self;
+        let text = |id: Sym| {
+            let (a, b) = spans[id as usize];
+            &arena[a..b]
+        };
+        let hash = state.hash_one(s);
+        if let Some(&id) = table.find(hash, |&id| text(id) == s) {
             return id;
         }
-        let id = self.list.len() as Sym;
-        self.list.push(s.into());
-        self.map.insert(s.into(), id);
+        let id = spans.len() as Sym;
+        let start = arena.len();
+        arena.push_str(s);
+        spans.push((start, arena.len()));
+        let (arena, spans) = (&*arena, &*spans);
+        table.insert_unique(hash, id, |&id| {
+            let (a, b) = spans[id as usize];
+            state.hash_one(&arena[a..b])
+        });
         id
     }
 
     pub fn get(&self, id: Sym) -> &str {
-        self.list.get(id as usize).map_or("", |s| s)
+        self.spans.get(id as usize).map_or("", |&(a, b)| &self.arena[a..b])
     }
 
     pub fn len(&self) -> usize {
-        self.list.len()
+        self.spans.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.list.len() <= 1
+        self.spans.len() <= 1
+    }
+
+    /// Every string, in order of their [`Sym`].
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.spans.iter().map(|&(a, b)| &self.arena[a..b])
     }
 }
 
@@ -433,7 +466,15 @@ impl Default for ReadOptions {
 impl Exports {
     /// Appends what another [`Exports`] read, re-interning its strings.
     fn append(&mut self, part: Exports) {
-        let remap: Vec<Sym> = part.strings.list.iter().map(|s| self.strings.intern(s)).collect();
+        if self.files.is_empty() && self.rows.is_empty() && self.strings.is_empty() {
+            // The first part becomes the whole: nothing to re-intern.
+            let (skipped, warnings) = (std::mem::take(&mut self.skipped), std::mem::take(&mut self.warnings));
+            *self = part;
+            self.skipped.splice(0..0, skipped);
+            self.warnings.splice(0..0, warnings);
+            return;
+        }
+        let remap: Vec<Sym> = part.strings.iter().map(|s| self.strings.intern(s)).collect();
         let file_offset = self.files.len() as u32;
         let row_offset = self.rows.len();
         self.files.extend(part.files);
