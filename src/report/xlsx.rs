@@ -173,6 +173,19 @@ fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Resul
     print_setup(ws, Some((head_row, head_row)), l)
 }
 
+/// The headings of the columns [`supplier_cells`] writes.
+fn supplier_heads(l: &Labels) -> [&'static str; 7] {
+    [
+        l.supplier,
+        l.org_nr,
+        l.agreed,
+        l.actual,
+        l.deviation,
+        l.amount,
+        l.call_offs,
+    ]
+}
+
 /// Writes supplier, org nr, agreed, actual, deviation, amount and call-offs
 /// of one supplier line from column `col`.
 fn supplier_cells(
@@ -218,21 +231,9 @@ fn catch_up_cell(
 
 fn imbalances(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Result<(), XlsxError> {
     ws.set_name(l.imbalances)?;
-    let heads = [
-        l.agreement,
-        l.name,
-        l.scope,
-        l.supplier,
-        l.org_nr,
-        l.agreed,
-        l.actual,
-        l.deviation,
-        l.amount,
-        l.call_offs,
-        l.catch_up_sek,
-        l.catch_up_count,
-        l.status,
-    ];
+    let mut heads = vec![l.agreement, l.name, l.scope];
+    heads.extend(supplier_heads(l));
+    heads.extend([l.catch_up_sek, l.catch_up_count, l.status]);
     let mut r = 1u32;
     for p in ctx.allocation.shares.iter().filter(|s| s.status == Status::Imbalance) {
         let a = &ctx.register.agreements[p.agreement];
@@ -283,17 +284,8 @@ fn allocation_table(
         Basis::Amount => l.catch_up_sek,
         Basis::Count => l.catch_up_count,
     };
-    let heads = [
-        l.supplier,
-        l.org_nr,
-        l.agreed,
-        l.actual,
-        l.deviation,
-        l.amount,
-        l.call_offs,
-        catch_up,
-        l.status,
-    ];
+    let mut heads = supplier_heads(l).to_vec();
+    heads.extend([catch_up, l.status]);
     header_row(ws, row + 1, 0, &heads, f)?;
     ws.set_row_height(row + 1, 30)?;
     let mut r = row + 2;
