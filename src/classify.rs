@@ -288,11 +288,11 @@ pub fn classify(exports: &Exports, register: &Register) -> Classified {
 fn duplicates(exports: &Exports) -> FastMap<u32, (u32, u32)> {
     use rayon::prelude::*;
     use std::hash::BuildHasher;
-    type Key = (i32, Amount, [Sym; 7]);
+    type Key<'a> = (i32, Amount, [Sym; 6], &'a str);
     let key = |i: usize| -> Option<Key> {
         let r = &exports.rows[i];
         match (r.kind, r.date, r.amount) {
-            (RowKind::Normal, Some(d), Some(a)) => Some((d, a, r.text)),
+            (RowKind::Normal, Some(d), Some(a)) => Some((d, a, r.text, exports.id(r))),
             _ => None,
         }
     };

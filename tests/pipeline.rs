@@ -588,3 +588,66 @@ fn sample_generator_is_deterministic_and_runs_clean() {
         .expect("duplicate line");
     assert!(dup > 0, "overlapping months give duplicates: {recon}");
 }
+
+#[test]
+fn large_csv_read_in_chunks_matches_reading_it_in_one_go() {
+    // Over 8 MB without quotes: read in parallel chunks. The same rows with
+    // one quoted cell at the end: read in one go. Same numbers, same row
+    // numbers in data_quality.csv (blank lines and CRLF included).
+    let d = TempDir::new().expect("tempdir");
+    let mut body = String::new();
+    let mut i = 0u32;
+    while body.len() < 9 << 20 {
+        i += 1;
+        let line = match i % 997 {
+            0 => "2019-02-30;Måleri Syd AB;RA-1;4410;1 000,00".to_string(),
+            1 => String::new(),
+            _ => format!(
+                "2019-0{}-{:02};{};RA-1;4410;{},{:02}",
+                1 + i % 6,
+                1 + i % 28,
+                ["Måleri Syd AB", "Färg & Fasad AB", "Penselkungen AB"][(i % 3) as usize],
+                100 + i % 900,
+                i % 100
+            ),
+        };
+        body.push_str(&line);
+        body.push_str(if i % 2 == 0 { "\r\n" } else { "\n" });
+    }
+    let header = "Bokföringsdatum;Leverantör;Avtal;Konto;Belopp\n";
+    std::fs::create_dir_all(d.path().join("a")).expect("dir");
+    std::fs::create_dir_all(d.path().join("b")).expect("dir");
+    std::fs::write(d.path().join("a/x.csv"), format!("{header}{body}")).expect("write");
+    std::fs::write(
+        d.path().join("b/x.csv"),
+        format!("{header}{body}2019-06-30;\"Penselkungen AB\";RA-1;4410;0,00\n"),
+    )
+    .expect("write");
+    for which in ["a", "b"] {
+        run(
+            &d.path().join(format!("out-{which}")),
+            &[&d.path().join(which)],
+            &["--period", "2019-H1", "--min-call-offs", "1"],
+        )
+        .success();
+    }
+    let a = d.path().join("out-a/2019-H1");
+    let b = d.path().join("out-b/2019-H1");
+    assert_eq!(read(&a.join("data_quality.csv")), read(&b.join("data_quality.csv")));
+    let quality = read(&a.join("data_quality.csv"));
+    assert!(
+        quality.contains("x.csv,998,rejected,"),
+        "row numbers count blank lines: {}",
+        &quality[..300]
+    );
+    // b has one more row, of 0.00 (no call-off): the same amounts and shares.
+    let strip = |s: String| {
+        s.lines()
+            .map(|l| l.split(',').take(9).collect::<Vec<_>>().join(","))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        strip(read(&a.join("allocation.csv"))),
+        strip(read(&b.join("allocation.csv")))
+    );
+}

@@ -10,7 +10,7 @@ use crate::parse::{self, Amount};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use table::{Cell, Format, Source};
+use table::{Cell, CsvRecords, Format, Source};
 
 /// The fields an export row is mapped to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -38,15 +38,16 @@ pub const FIELDS: [Field; 9] = [
     Field::Id,
 ];
 
-/// The text fields, in the order of [`Row::text`].
-pub const TEXT_FIELDS: [Field; 7] = [
+/// The interned text fields, in the order of [`Row::text`]. The invoice
+/// id is not interned (it is unique per row: a hash table of ten million
+/// ids is bound by memory latency); it is kept in [`Exports::ids`].
+pub const TEXT_FIELDS: [Field; 6] = [
     Field::Supplier,
     Field::OrgNr,
     Field::Agreement,
     Field::Unit,
     Field::Orderer,
     Field::Account,
-    Field::Id,
 ];
 
 impl Field {
@@ -192,7 +193,7 @@ pub struct Strings {
     arena: String,
     spans: Vec<(usize, usize)>,
     table: hashbrown::HashTable<Sym>,
-    state: foldhash::fast::FixedState,
+    state: foldhash::quality::FixedState,
 }
 
 impl std::fmt::Debug for Strings {
@@ -207,7 +208,7 @@ impl Default for Strings {
             arena: String::new(),
             spans: Vec::new(),
             table: hashbrown::HashTable::new(),
-            state: foldhash::fast::FixedState::default(),
+            state: foldhash::quality::FixedState::default(),
         };
         s.intern("");
         s
@@ -283,7 +284,9 @@ pub struct Row {
     pub date: Option<i32>,
     pub amount: Option<Amount>,
     /// Trimmed text of the fields in [`TEXT_FIELDS`] order.
-    pub text: [Sym; 7],
+    pub text: [Sym; 6],
+    /// The invoice id's place in [`Exports::ids`] (start, end).
+    pub id: (u32, u32),
     pub kind: RowKind,
 }
 
@@ -323,6 +326,8 @@ pub struct Exports {
     pub strings: Strings,
     /// Files found but skipped, with the reason (for the terminal).
     pub skipped: Vec<Skipped>,
+    /// The invoice ids of all rows, one after the other (see [`Row::id`]).
+    pub ids: String,
     /// Things the user should know that do not stop the run (an empty file,
     /// a header name used twice, bytes that were not valid UTF-8).
     pub warnings: Vec<String>,
@@ -427,12 +432,12 @@ pub fn read_all(files: &[ExportFile], options: &ReadOptions, progress: &(dyn Fn(
     let mut out = Exports::default();
     for part in parts {
         out.append(part?);
-        if out.rows.len() as u64 > options.max_rows {
+        if out.rows.len() as u64 > options.max_rows || out.ids.len() as u64 > u32::MAX as u64 / 2 {
             let last = out.files.last().map(|f| f.path.clone()).unwrap_or_default();
             return Err(Error::Limit {
                 path: last,
                 message: format!(
-                    "the exports hold more than {} rows in all (max_rows in the config)",
+                    "the exports hold more than {} rows in all (max_rows in the config), or more than 2 GB of invoice ids",
                     options.max_rows
                 ),
             });
@@ -464,6 +469,11 @@ impl Default for ReadOptions {
 }
 
 impl Exports {
+    /// A row's invoice id.
+    pub fn id(&self, row: &Row) -> &str {
+        self.ids.get(row.id.0 as usize..row.id.1 as usize).unwrap_or("")
+    }
+
     /// Appends what another [`Exports`] read, re-interning its strings.
     fn append(&mut self, part: Exports) {
         if self.files.is_empty() && self.rows.is_empty() && self.strings.is_empty() {
@@ -482,11 +492,14 @@ impl Exports {
             r.row += row_offset;
             r
         }));
+        let id_offset = self.ids.len() as u32;
+        self.ids.push_str(&part.ids);
         self.rows.extend(part.rows.into_iter().map(|mut r| {
             r.file += file_offset;
             for t in &mut r.text {
                 *t = remap[*t as usize];
             }
+            r.id = (r.id.0 + id_offset, r.id.1 + id_offset);
             r
         }));
         self.skipped.extend(part.skipped);
@@ -506,56 +519,56 @@ fn header_score(names: &ColumnNames, cells: &[Cell]) -> usize {
     }
 }
 
-fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports) -> Result<()> {
-    let names = &options.names;
-    let mut source = table::open(&f.path, options.sheet.as_deref(), options.limits)?;
-    if let Source::Csv(c) = &source {
-        let d = table::best_delimiter(&c.text, |cells| header_score(names, cells));
-        if c.encoding.contains("invalid") {
-            out.warnings.push(format!(
-                "{}: the file starts with a UTF-8 byte-order mark but holds bytes that are not UTF-8; they were read as \u{fffd} (check the export's encoding)",
-                f.display
-            ));
-        }
-        source = source.with_delimiter(d);
+/// The header row found: its record number, each field's column, and the
+/// header texts.
+#[derive(Debug, Clone)]
+struct Header {
+    line: usize,
+    columns: [Option<usize>; 9],
+    names: Vec<String>,
+}
+
+/// Looks at one of the first 50 records: the header if it maps the required
+/// fields; remembers the first non-empty record for messages.
+fn probe_header(names: &ColumnNames, line: usize, cells: &[Cell], first_texts: &mut Vec<String>) -> Option<Header> {
+    let texts: Vec<String> = cells.iter().map(Cell::text).collect();
+    if first_texts.is_empty() && texts.iter().any(|t| !t.is_empty()) {
+        *first_texts = texts.clone();
     }
-    let max_rows = options.max_rows;
-    let mut over_limit = false;
-    let file_index = out.files.len() as u32;
-    let mut header: Option<(usize, [Option<usize>; 9], Vec<String>)> = None;
-    let mut first_texts: Vec<String> = Vec::new();
-    let mut seen = 0usize;
-    let mut count = 0usize;
-    let Exports {
-        rows,
-        rejections,
-        strings,
-        ..
-    } = out;
-    source.for_each_record(&mut |line, cells| {
-        let Some((_, columns, headers)) = &header else {
-            seen += 1;
-            if seen > 50 {
-                return false;
-            }
-            let texts: Vec<String> = cells.iter().map(Cell::text).collect();
-            if first_texts.is_empty() && texts.iter().any(|t| !t.is_empty()) {
-                first_texts = texts.clone();
-            }
-            let cols = names.map(&texts);
-            if has_required(&cols) {
-                header = Some((line, cols, texts));
-            }
-            return true;
-        };
+    let columns = names.map(&texts);
+    has_required(&columns).then_some(Header {
+        line,
+        columns,
+        names: texts,
+    })
+}
+
+/// Where the data records of one file (or one chunk of it) go.
+struct Sink<'a> {
+    part: &'a mut Exports,
+    header: &'a Header,
+    max_rows: u64,
+    over_limit: bool,
+}
+
+impl Sink<'_> {
+    /// Reads one record below the header; false to stop (a limit).
+    fn push(&mut self, line: usize, cells: &[Cell]) -> bool {
         if cells.iter().all(Cell::is_empty) {
             return true;
         }
-        count += 1;
-        if count as u64 > max_rows {
-            over_limit = true;
+        let Exports {
+            rows,
+            rejections,
+            strings,
+            ids,
+            ..
+        } = &mut *self.part;
+        if rows.len() as u64 >= self.max_rows || ids.len() as u64 > u32::MAX as u64 / 2 {
+            self.over_limit = true;
             return false;
         }
+        let columns = &self.header.columns;
         let cell = |field: Field| {
             columns[field.index()]
                 .and_then(|i| cells.get(i))
@@ -574,10 +587,13 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports) -> Result
             Cell::Text(t) => parse::parse_amount(t),
             _ => None,
         };
-        let mut text = [0; 7];
+        let mut text = [0; 6];
         for (slot, field) in text.iter_mut().zip(TEXT_FIELDS) {
             *slot = strings.intern(&cell(field).text_cow());
         }
+        let id_start = ids.len() as u32;
+        ids.push_str(&cell(Field::Id).text_cow());
+        let id = (id_start, ids.len() as u32);
         let kind = if date.is_none() && cells.iter().any(|c| parse::is_totals_label(&c.text_cow())) {
             RowKind::Total
         } else if date.is_none() || amount.is_none() {
@@ -588,7 +604,7 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports) -> Result
             ] {
                 if !ok {
                     let header = columns[field.index()]
-                        .and_then(|i| headers.get(i))
+                        .and_then(|i| self.header.names.get(i))
                         .cloned()
                         .unwrap_or_default();
                     problems.push((field, header, c.text()));
@@ -603,19 +619,158 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports) -> Result
             RowKind::Normal
         };
         rows.push(Row {
-            file: file_index,
+            file: 0,
             line: line as u32,
             date: date.map(parse::date_to_days),
             amount,
             text,
+            id,
             kind,
         });
         true
-    })?;
+    }
+}
+
+/// Reads the CSV records below the header; returns true when a limit
+/// stopped it. A large file whose data holds no quote and no bare CR (so
+/// that every LF ends a record) is cut at LFs into chunks read side by side
+/// and merged in order: the result is the same as reading it in one go.
+fn read_csv_data(data: &str, delimiter: u8, header: &Header, max_rows: u64, out: &mut Exports) -> bool {
+    let bytes = data.as_bytes();
+    let bare_cr = memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'));
+    let chunks = rayon::current_num_threads().max(1) * 2;
+    if data.len() < 8 << 20 || chunks < 2 || bare_cr || memchr::memchr(b'"', bytes).is_some() {
+        let mut sink = Sink {
+            part: out,
+            header,
+            max_rows,
+            over_limit: false,
+        };
+        let mut records = CsvRecords::new(data, delimiter);
+        let mut cells = Vec::new();
+        while let Some(n) = records.next_record(&mut cells) {
+            if !sink.push(header.line + n, &cells) {
+                break;
+            }
+        }
+        return sink.over_limit;
+    }
+    let mut bounds = vec![0usize];
+    for k in 1..chunks {
+        let target = data.len() * k / chunks;
+        let at = memchr::memchr(b'\n', &bytes[target..]).map_or(data.len(), |p| target + p + 1);
+        if at > *bounds.last().unwrap_or(&0) && at < data.len() {
+            bounds.push(at);
+        }
+    }
+    bounds.push(data.len());
+    let mut first_lines = Vec::with_capacity(bounds.len());
+    let mut line = header.line + 1;
+    for w in bounds.windows(2) {
+        first_lines.push(line);
+        line += memchr::memchr_iter(b'\n', &bytes[w[0]..w[1]]).count();
+    }
+    let parts: Vec<(Exports, bool)> = bounds
+        .windows(2)
+        .zip(first_lines)
+        .collect::<Vec<_>>()
+        .into_par_iter()
+        .map(|(w, first_line)| {
+            let mut part = Exports::default();
+            let mut sink = Sink {
+                part: &mut part,
+                header,
+                max_rows,
+                over_limit: false,
+            };
+            let mut records = CsvRecords::new(&data[w[0]..w[1]], delimiter);
+            let mut cells = Vec::new();
+            while let Some(n) = records.next_record(&mut cells) {
+                if !sink.push(first_line + n - 1, &cells) {
+                    break;
+                }
+            }
+            let over = sink.over_limit;
+            (part, over)
+        })
+        .collect();
+    for (part, over) in parts {
+        if over {
+            return true;
+        }
+        out.append(part);
+    }
+    out.rows.len() as u64 > max_rows
+}
+
+fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports) -> Result<()> {
+    let names = &options.names;
+    let mut source = table::open(&f.path, options.sheet.as_deref(), options.limits)?;
+    if let Source::Csv(c) = &source {
+        let d = table::best_delimiter(&c.text, |cells| header_score(names, cells));
+        if c.encoding.contains("invalid") {
+            out.warnings.push(format!(
+                "{}: the file starts with a UTF-8 byte-order mark but holds bytes that are not UTF-8; they were read as \u{fffd} (check the export's encoding)",
+                f.display
+            ));
+        }
+        source = source.with_delimiter(d);
+    }
+    let max_rows = options.max_rows;
+    let mut header: Option<Header> = None;
+    let mut first_texts: Vec<String> = Vec::new();
+    let mut over_limit = false;
+    if let Source::Csv(c) = &source {
+        let mut records = CsvRecords::new(&c.text, c.delimiter);
+        let mut cells = Vec::new();
+        let mut seen = 0;
+        while let Some(line) = records.next_record(&mut cells) {
+            seen += 1;
+            if seen > 50 {
+                break;
+            }
+            if let Some(h) = probe_header(names, line, &cells, &mut first_texts) {
+                header = Some(h);
+                break;
+            }
+        }
+        if let Some(h) = &header {
+            over_limit = read_csv_data(&c.text[records.position()..], c.delimiter, h, max_rows, out);
+        }
+    } else {
+        let mut seen = 0usize;
+        let mut found: Option<Header> = None;
+        let mut part = Exports::default();
+        let mut limit_hit = false;
+        source.for_each_record(&mut |line, cells| {
+            if let Some(h) = &found {
+                let mut sink = Sink {
+                    part: &mut part,
+                    header: h,
+                    max_rows,
+                    over_limit: false,
+                };
+                let go_on = sink.push(line, cells);
+                limit_hit |= sink.over_limit;
+                return go_on;
+            }
+            seen += 1;
+            if seen > 50 {
+                return false;
+            }
+            found = probe_header(names, line, cells, &mut first_texts);
+            true
+        })?;
+        header = found;
+        over_limit = limit_hit;
+        out.append(part);
+    }
     if over_limit {
         return Err(Error::Limit {
             path: f.path.clone(),
-            message: format!("the file holds more than {max_rows} rows (max_rows in the config)"),
+            message: format!(
+                "the file holds more than {max_rows} rows (max_rows in the config), or more than 2 GB of invoice ids"
+            ),
         });
     }
     if header.is_none() && first_texts.is_empty() {
@@ -632,7 +787,12 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports) -> Result
         });
         return Ok(());
     }
-    let Some((header_row, columns, headers)) = header else {
+    let Some(Header {
+        line: header_row,
+        columns,
+        names: headers,
+    }) = header
+    else {
         let missing = FIELDS
             .iter()
             .filter(|f| f.required())
@@ -671,7 +831,7 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports) -> Result
         description: source.describe(),
         header_row,
         mapping,
-        rows: count,
+        rows: out.rows.len(),
     });
     Ok(())
 }

@@ -472,6 +472,11 @@ impl<'a> CsvRecords<'a> {
         }
     }
 
+    /// The byte offset where the next record starts.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
     /// Fills `out` with the next record's cells and returns its number.
     pub fn next_record(&mut self, out: &mut Vec<Cell<'a>>) -> Option<usize> {
         let bytes = self.text.as_bytes();

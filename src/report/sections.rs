@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::parse;
 use crate::read::{Field, Sym};
 use crate::register::Basis;
+use rayon::prelude::*;
 use rust_xlsxwriter::{Table, TableColumn, Workbook, Worksheet, XlsxError};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -69,30 +70,34 @@ impl ReportWriter for SectionReport {
             message: e.to_string(),
         })?;
         let l = labels(ctx.lang);
+        // File names first (in unit order, so they are the same every run),
+        // then the workbooks side by side.
         let mut taken = HashSet::new();
-        let mut written = Vec::new();
-        for (unit_text, (_, rows)) in &units {
-            let stem = sheet::file_stem(
-                unit_text,
-                if ctx.lang == super::Lang::Sv {
-                    "utan-enhet"
+        let fallback = if ctx.lang == super::Lang::Sv {
+            "utan-enhet"
+        } else {
+            "no-unit"
+        };
+        let jobs: Vec<(PathBuf, &String, &Vec<usize>)> = units
+            .iter()
+            .map(|(unit_text, (_, rows))| {
+                let stem = sheet::file_stem(unit_text, fallback, &mut taken);
+                (folder.join(format!("{stem}.xlsx")), unit_text, rows)
+            })
+            .collect();
+        jobs.par_iter()
+            .map(|(path, unit_text, rows)| {
+                let shown = if unit_text.is_empty() {
+                    l.no_unit
                 } else {
-                    "no-unit"
-                },
-                &mut taken,
-            );
-            let path = folder.join(format!("{stem}.xlsx"));
-            let shown = if unit_text.is_empty() {
-                l.no_unit
-            } else {
-                unit_text.as_str()
-            };
-            unit_workbook(ctx, shown, rows, l)
-                .and_then(|mut wb| wb.save(&path))
-                .map_err(xlsx_err(&path))?;
-            written.push(path);
-        }
-        Ok(written)
+                    unit_text.as_str()
+                };
+                unit_workbook(ctx, shown, rows, l)
+                    .and_then(|mut wb| wb.save(path))
+                    .map_err(xlsx_err(path))?;
+                Ok(path.clone())
+            })
+            .collect()
     }
 }
 
@@ -215,7 +220,7 @@ fn calls_sheet(ws: &mut Worksheet, ctx: &Context, rows: &[usize], f: &Formats, l
             ws.write_number_with_format(r, 3, sek(a.0), &f.sek)?;
         }
         ws.write_string_with_format(r, 4, ctx.text(row.get(Field::Orderer)), &f.text)?;
-        ws.write_string_with_format(r, 5, ctx.text(row.get(Field::Id)), &f.text)?;
+        ws.write_string_with_format(r, 5, ctx.exports.id(row), &f.text)?;
     }
     let columns: Vec<TableColumn> = heads.iter().map(|h| TableColumn::new().set_header(*h)).collect();
     ws.add_table(0, 0, rows.len().max(1) as u32, 5, &Table::new().set_columns(&columns))?;
