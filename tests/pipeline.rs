@@ -612,7 +612,7 @@ fn large_csv_read_in_chunks_matches_reading_it_in_one_go() {
             ),
         };
         body.push_str(&line);
-        body.push_str(if i % 2 == 0 { "\r\n" } else { "\n" });
+        body.push_str(if i.is_multiple_of(2) { "\r\n" } else { "\n" });
     }
     let header = "Bokföringsdatum;Leverantör;Avtal;Konto;Belopp\n";
     std::fs::create_dir_all(d.path().join("a")).expect("dir");
