@@ -86,6 +86,10 @@ pub struct SampleArgs {
     /// name, nothing unreadable or repeated), as simple baselines can read.
     #[arg(long)]
     pub clean: bool,
+    /// Number of generated units in the clean export (default: the six
+    /// units of the sample; for benchmarks).
+    #[arg(long)]
+    pub units: Option<u32>,
     /// Format of the clean export: csv or xlsx.
     #[arg(long, default_value = "csv")]
     pub format: String,

@@ -514,8 +514,8 @@ struct CleanRow {
     supplier: String,
     org: String,
     agreement: String,
-    unit: &'static str,
-    orderer: &'static str,
+    unit: String,
+    orderer: String,
     account: &'static str,
     ore: i64,
 }
@@ -533,6 +533,22 @@ fn clean_rows<'a>(
     let days = (end - start).num_days().max(1) as u64;
     let total = args.rows.unwrap_or(args.months as u64 * args.rows_per_month as u64);
     let mut rng = Rng::new(args.seed);
+    // Units and their orderers: the property department's six, or (with
+    // --units) that many generated ones, for benchmarks.
+    let units: Vec<(String, Vec<String>)> = match args.units {
+        Some(n) if n > 0 => (1..=n)
+            .map(|k| {
+                (
+                    format!("Enhet {k}"),
+                    (1..=3).map(|j| format!("Beställare {k}-{j}")).collect(),
+                )
+            })
+            .collect(),
+        _ => UNITS
+            .iter()
+            .map(|(u, o)| (u.to_string(), o.iter().map(|x| x.to_string()).collect()))
+            .collect(),
+    };
     let spans: Vec<(NaiveDate, NaiveDate)> = ags
         .iter()
         .map(|a| {
@@ -542,8 +558,11 @@ fn clean_rows<'a>(
         .collect();
     (0..total).map(move |i| {
         let date = start + chrono::Duration::days((i * days / total.max(1)) as i64);
-        let (unit, orderers) = UNITS[rng.below(UNITS.len())];
-        let orderer = orderers[rng.below(orderers.len())];
+        let ui = rng.below(units.len());
+        let unit = units[ui].0.clone();
+        let orderer = units[ui].1[rng.below(units[ui].1.len())].clone();
+        // With generated units, the first one is the careless one.
+        let careless = unit == "Sektion Öster" || unit == "Enhet 1";
         let valid: Vec<usize> = (0..ags.len())
             .filter(|&a| spans[a].0 <= date && date <= spans[a].1)
             .collect();
@@ -559,7 +578,7 @@ fn clean_rows<'a>(
                 })
                 .collect();
             let a = &ags[valid[rng.weighted(&weights)]];
-            let si = if a.id == "RA-2023-014" && unit == "Sektion Öster" {
+            let si = if a.id == "RA-2023-014" && careless {
                 usize::from(rng.chance(0.08))
             } else {
                 rng.weighted(&a.suppliers.iter().map(|s| s.share).collect::<Vec<_>>())
@@ -668,8 +687,8 @@ fn write_clean(args: &SampleArgs, ags: &[SampleAgreement], start: NaiveDate, dir
                 if !r.agreement.is_empty() {
                     ws.write_string(row, 4, &r.agreement).map_err(xerr)?;
                 }
-                ws.write_string(row, 5, r.unit).map_err(xerr)?;
-                ws.write_string(row, 6, r.orderer).map_err(xerr)?;
+                ws.write_string(row, 5, &r.unit).map_err(xerr)?;
+                ws.write_string(row, 6, &r.orderer).map_err(xerr)?;
                 ws.write_number(row, 7, r.account.parse::<f64>().unwrap_or(0.0))
                     .map_err(xerr)?;
                 ws.write_number(row, 8, r.ore as f64 / 100.0).map_err(xerr)?;
