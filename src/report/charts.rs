@@ -11,6 +11,7 @@ use crate::allocate::monthly::{month_start, Monthly};
 use crate::allocate::{AgreementShares, Scope, Status};
 use crate::error::{Error, Result};
 use crate::register::Agreement;
+use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -90,6 +91,25 @@ fn points(value: f64, lang: Lang) -> String {
         Lang::Sv => format!("{} pe", s.replace('.', ",")),
         Lang::En => format!("{s} pp"),
     }
+}
+
+/// The grid every chart shares: one light line between labels, soft
+/// colours, a grey axis.
+fn quiet_grid<'m, 'a, 'b, X, Y, DB>(mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>) -> &'m mut MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: Ranged<ValueType: std::fmt::Debug>,
+    Y: Ranged<ValueType: std::fmt::Debug>,
+    DB: DrawingBackend,
+{
+    mesh.max_light_lines(1)
+        .light_line_style(RGBColor(0xF2, 0xF2, 0xF2))
+        .bold_line_style(RGBColor(0xDD, 0xDD, 0xDD))
+        .axis_style(GREY)
+}
+
+/// Pixels scaled from the 900-pixel-high design to the chart's size.
+fn scaler(scale: f64) -> impl Fn(f64) -> i32 {
+    move |v: f64| (v * scale).round() as i32
 }
 
 /// Something drawable on any plotters backend.
@@ -220,7 +240,7 @@ impl Drawing for SharesChart<'_> {
         let a = self.agreement;
         let p = self.shares;
         let scale = self.size.1 as f64 / 900.0;
-        let px = |v: f64| (v * scale).round() as i32;
+        let px = scaler(scale);
         let total = super::terminal::sek(p.total_amount as i128, self.lang);
         let title = format!("{} {}", a.id, a.name);
         let subtitle = format!(
@@ -266,17 +286,12 @@ impl Drawing for SharesChart<'_> {
             .build_cartesian_2d(0f64..n as f64, 0f64..y_max)
             .map_err(draw_err)?;
         let lang = self.lang;
-        chart
-            .configure_mesh()
+        quiet_grid(&mut chart.configure_mesh())
             .disable_x_mesh()
             .disable_x_axis()
             .y_labels(8)
             .y_label_formatter(&|v| percent(*v, 0, lang))
             .y_label_style((FONT, px(24.0)).into_font().color(&TEXT))
-            .max_light_lines(1)
-            .light_line_style(RGBColor(0xF2, 0xF2, 0xF2))
-            .bold_line_style(RGBColor(0xDD, 0xDD, 0xDD))
-            .axis_style(GREY)
             .draw()
             .map_err(draw_err)?;
         let value_font = |colour: &'static RGBColor, bold: bool| value_style(colour, bold, px(24.0));
@@ -418,7 +433,7 @@ impl Drawing for TrendChart<'_> {
         let a = self.agreement;
         let m = self.monthly;
         let scale = self.size.1 as f64 / 900.0;
-        let px = |v: f64| (v * scale).round() as i32;
+        let px = scaler(scale);
         let first = m.months.first().copied().unwrap_or(0);
         let last = m.months.last().copied().unwrap_or(0);
         let title = format!("{} {} – {}", a.id, a.name, l.chart_trend.to_lowercase());
@@ -456,8 +471,7 @@ impl Drawing for TrendChart<'_> {
             .map_err(draw_err)?;
         let lang = self.lang;
         let months = m.months.clone();
-        chart
-            .configure_mesh()
+        quiet_grid(&mut chart.configure_mesh())
             .x_labels(12.min(m.months.len()))
             .x_label_formatter(&|x| {
                 let i = x.round() as usize;
@@ -469,10 +483,6 @@ impl Drawing for TrendChart<'_> {
             .y_labels(8)
             .y_label_formatter(&|v| percent(*v, 0, lang))
             .label_style((FONT, px(22.0)).into_font().color(&TEXT))
-            .max_light_lines(1)
-            .light_line_style(RGBColor(0xF2, 0xF2, 0xF2))
-            .bold_line_style(RGBColor(0xDD, 0xDD, 0xDD))
-            .axis_style(GREY)
             .draw()
             .map_err(draw_err)?;
         for (s, sup) in a.suppliers.iter().enumerate() {
@@ -522,7 +532,7 @@ impl Drawing for OverviewChart<'_> {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> std::result::Result<(), String> {
         let l = labels(self.lang);
         let scale = (self.size.0 as f64 / 1600.0).min(1.5);
-        let px = |v: f64| (v * scale).round() as i32;
+        let px = scaler(scale);
         let title = match self.lang {
             Lang::Sv => format!("Största avvikelse per ramavtal – {}", self.window),
             Lang::En => format!("Largest deviation per framework agreement – {}", self.window),
@@ -580,17 +590,12 @@ impl Drawing for OverviewChart<'_> {
             .build_cartesian_2d(-x_max..x_max, 0f64..n as f64)
             .map_err(draw_err)?;
         let lang = self.lang;
-        chart
-            .configure_mesh()
+        quiet_grid(&mut chart.configure_mesh())
             .disable_y_mesh()
             .disable_y_axis()
             .x_labels(9)
             .x_label_formatter(&|v| points(*v, lang))
             .label_style((FONT, px(22.0)).into_font().color(&TEXT))
-            .max_light_lines(1)
-            .light_line_style(RGBColor(0xF2, 0xF2, 0xF2))
-            .bold_line_style(RGBColor(0xDD, 0xDD, 0xDD))
-            .axis_style(GREY)
             .draw()
             .map_err(draw_err)?;
         for (i, (name, dev, tol, status)) in self.rows.iter().enumerate() {
