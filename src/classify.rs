@@ -396,12 +396,16 @@ impl Reconciliation {
         v
     }
 
-    /// True when the parts add up to what was read, in rows and amount.
-    pub fn balances(&self) -> bool {
-        let parts = self.lines()[1..].iter().fold(Tally::default(), |acc, (_, t)| Tally {
+    /// In agreements + outside + every data-quality category.
+    pub fn parts(&self) -> Tally {
+        self.lines()[1..].iter().fold(Tally::default(), |acc, (_, t)| Tally {
             rows: acc.rows + t.rows,
             amount: acc.amount + t.amount,
-        });
-        parts == self.read
+        })
+    }
+
+    /// True when the parts add up to what was read, in rows and amount.
+    pub fn balances(&self) -> bool {
+        self.parts() == self.read
     }
 }

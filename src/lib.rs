@@ -56,12 +56,15 @@ pub fn run(settings: &Settings) -> Result<RunOutcome> {
     let classified = classify::classify(&exports, &register);
     let reconciliation = classify::Reconciliation::new(&exports, &classified);
     timer.lap("classify");
+    let latest_date = exports
+        .rows
+        .iter()
+        .filter_map(|r| r.date)
+        .max()
+        .map(parse::days_to_date);
     let window = match &settings.period {
         Some(w) => w.clone(),
-        None => {
-            let latest = exports.rows.iter().filter_map(|r| r.date).max().ok_or(Error::NoDates)?;
-            window::Window::half_year_of(parse::days_to_date(latest))
-        }
+        None => window::Window::half_year_of(latest_date.ok_or(Error::NoDates)?),
     };
     let frame = allocate::frame(&exports, &classified, &register)?;
     let rules = allocate::Rules {
@@ -84,12 +87,7 @@ pub fn run(settings: &Settings) -> Result<RunOutcome> {
     let info = report::RunInfo {
         tolerance_pp: settings.tolerance_pp,
         min_call_offs: settings.min_call_offs,
-        latest_date: exports
-            .rows
-            .iter()
-            .filter_map(|r| r.date)
-            .max()
-            .map(parse::days_to_date),
+        latest_date,
         generated: chrono::Local::now().format("%Y-%m-%d %H:%M").to_string(),
         chart_size: settings.chart_size,
     };

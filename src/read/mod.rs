@@ -552,6 +552,18 @@ struct Sink<'a> {
 }
 
 impl Sink<'_> {
+    /// Reads the CSV records of `text`, the first being record `first_line`
+    /// of the file, until the end or a limit.
+    fn feed(&mut self, text: &str, delimiter: u8, first_line: usize) {
+        let mut records = CsvRecords::new(text, delimiter);
+        let mut cells = Vec::new();
+        while let Some(n) = records.next_record(&mut cells) {
+            if !self.push(first_line + n - 1, &cells) {
+                break;
+            }
+        }
+    }
+
     /// Reads one record below the header; false to stop (a limit).
     fn push(&mut self, line: usize, cells: &[Cell]) -> bool {
         if cells.iter().all(Cell::is_empty) {
@@ -646,13 +658,7 @@ fn read_csv_data(data: &str, delimiter: u8, header: &Header, max_rows: u64, out:
             max_rows,
             over_limit: false,
         };
-        let mut records = CsvRecords::new(data, delimiter);
-        let mut cells = Vec::new();
-        while let Some(n) = records.next_record(&mut cells) {
-            if !sink.push(header.line + n, &cells) {
-                break;
-            }
-        }
+        sink.feed(data, delimiter, header.line + 1);
         return sink.over_limit;
     }
     let mut bounds = vec![0usize];
@@ -683,13 +689,7 @@ fn read_csv_data(data: &str, delimiter: u8, header: &Header, max_rows: u64, out:
                 max_rows,
                 over_limit: false,
             };
-            let mut records = CsvRecords::new(&data[w[0]..w[1]], delimiter);
-            let mut cells = Vec::new();
-            while let Some(n) = records.next_record(&mut cells) {
-                if !sink.push(first_line + n - 1, &cells) {
-                    break;
-                }
-            }
+            sink.feed(&data[w[0]..w[1]], delimiter, first_line);
             let over = sink.over_limit;
             (part, over)
         })

@@ -416,6 +416,16 @@ impl Source {
     }
 }
 
+/// A date cell's date (the time of day dropped); a duration as its number.
+fn date_time_cell(dt: &calamine::ExcelDateTime) -> Cell<'static> {
+    if dt.is_datetime() {
+        let (y, m, d, ..) = dt.to_ymd_hms_milli();
+        Cell::Date(NaiveDate::from_ymd_opt(y as i32, m as u32, d as u32))
+    } else {
+        Cell::Number(dt.as_f64())
+    }
+}
+
 /// A streamed xlsx cell as a [`Cell`].
 fn stream_cell<'a>(d: &calamine::DataRef<'a>) -> Cell<'a> {
     use calamine::DataRef;
@@ -426,11 +436,7 @@ fn stream_cell<'a>(d: &calamine::DataRef<'a>) -> Cell<'a> {
         DataRef::Float(v) => Cell::Number(*v),
         DataRef::Int(v) => Cell::Number(*v as f64),
         DataRef::Bool(b) => Cell::Bool(*b),
-        DataRef::DateTime(dt) if dt.is_datetime() => {
-            let (y, m, d, ..) = dt.to_ymd_hms_milli();
-            Cell::Date(NaiveDate::from_ymd_opt(y as i32, m as u32, d as u32))
-        }
-        DataRef::DateTime(dt) => Cell::Number(dt.as_f64()),
+        DataRef::DateTime(dt) => date_time_cell(dt),
         DataRef::Error(e) => Cell::Error(e.to_string()),
     }
 }
@@ -442,11 +448,7 @@ fn sheet_cell(d: &Data) -> Cell<'_> {
         Data::Float(v) => Cell::Number(*v),
         Data::Int(v) => Cell::Number(*v as f64),
         Data::Bool(b) => Cell::Bool(*b),
-        Data::DateTime(dt) if dt.is_datetime() => {
-            let (y, m, d, ..) = dt.to_ymd_hms_milli();
-            Cell::Date(NaiveDate::from_ymd_opt(y as i32, m as u32, d as u32))
-        }
-        Data::DateTime(dt) => Cell::Number(dt.as_f64()),
+        Data::DateTime(dt) => date_time_cell(dt),
         Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::Text(Cow::Borrowed(s.as_str())),
         Data::Error(e) => Cell::Error(e.to_string()),
     }

@@ -68,12 +68,7 @@ fn fonts() -> Result<()> {
 
 /// `32,5 %` (sv) or `32.5%` (en).
 pub fn percent(value: f64, decimals: usize, lang: Lang) -> String {
-    let s = format!("{value:.decimals$}");
-    let s = if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
-        s[1..].to_string()
-    } else {
-        s
-    };
+    let s = crate::parse::format_float(value, decimals);
     match lang {
         Lang::Sv => format!("{} %", s.replace('.', ",")),
         Lang::En => format!("{s}%"),

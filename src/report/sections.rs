@@ -12,7 +12,7 @@ use crate::allocate::{AgreementShares, Scope, Status};
 use crate::classify::Outcome;
 use crate::error::{Error, Result};
 use crate::parse;
-use crate::read::{Field, Sym};
+use crate::read::Field;
 use crate::register::Basis;
 use rayon::prelude::*;
 use rust_xlsxwriter::{Table, TableColumn, Workbook, Worksheet, XlsxError};
@@ -27,7 +27,7 @@ pub const FOLDER: &str = "sektioner";
 
 /// The rows (indices into the exports) of each unit in imbalanced
 /// agreements in the window, per unit in order of unit text.
-pub fn unit_rows(ctx: &Context) -> BTreeMap<String, (Sym, Vec<usize>)> {
+pub fn unit_rows(ctx: &Context) -> BTreeMap<String, Vec<usize>> {
     let window = &ctx.allocation.window;
     let imbalanced: HashSet<usize> = ctx
         .allocation
@@ -36,18 +36,16 @@ pub fn unit_rows(ctx: &Context) -> BTreeMap<String, (Sym, Vec<usize>)> {
         .filter(|s| s.scope == Scope::Period && s.status == Status::Imbalance)
         .map(|s| s.agreement)
         .collect();
-    let mut units: BTreeMap<String, (Sym, Vec<usize>)> = BTreeMap::new();
+    let mut units: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, (row, outcome)) in ctx.exports.rows.iter().zip(&ctx.classified.outcomes).enumerate() {
         let Outcome::InAgreement { agreement, .. } = outcome else {
             continue;
         };
         let in_window = row.date.is_some_and(|d| window.contains(parse::days_to_date(d)));
         if in_window && imbalanced.contains(&(*agreement as usize)) {
-            let unit = row.get(Field::Unit);
             units
-                .entry(ctx.text(unit).to_string())
-                .or_insert_with(|| (unit, Vec::new()))
-                .1
+                .entry(ctx.text(row.get(Field::Unit)).to_string())
+                .or_default()
                 .push(i);
         }
     }
@@ -80,7 +78,7 @@ impl ReportWriter for SectionReport {
         };
         let jobs: Vec<(PathBuf, &String, &Vec<usize>)> = units
             .iter()
-            .map(|(unit_text, (_, rows))| {
+            .map(|(unit_text, rows)| {
                 let stem = sheet::file_stem(unit_text, fallback, &mut taken);
                 (folder.join(format!("{stem}.xlsx")), unit_text, rows)
             })

@@ -525,11 +525,9 @@ fn quality_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> 
     // their values cached for readers that do not recalculate).
     let (first, last) = (5u32, 3 + lines.len() as u32 - 1);
     let check = 3 + lines.len() as u32;
-    let parts = lines[1..]
-        .iter()
-        .fold((0u64, 0i128), |acc, (_, t)| (acc.0 + t.rows, acc.1 + t.amount));
-    let row_diff = rec.read.rows as i64 - parts.0 as i64;
-    let amount_diff = (rec.read.amount - parts.1) as f64 / AMOUNT_SCALE as f64;
+    let parts = rec.parts();
+    let row_diff = rec.read.rows as i64 - parts.rows as i64;
+    let amount_diff = (rec.read.amount - parts.amount) as f64 / AMOUNT_SCALE as f64;
     ws.write_string_with_format(check, 0, l.check, &f.text_bold)?;
     ws.write_formula_with_format(
         check,
