@@ -10,6 +10,7 @@ pub mod classify;
 pub mod cli;
 pub mod config;
 pub mod error;
+pub mod lang;
 pub mod parse;
 pub mod read;
 pub mod register;
@@ -34,7 +35,7 @@ pub struct RunOutcome {
 /// The whole job: register and exports in, reports out.
 pub fn run(settings: &Settings) -> Result<RunOutcome> {
     let started = Instant::now();
-    let register = register::load(&settings.agreements)?;
+    let register = register::load(&settings.agreements, settings.lang)?;
     let (files, skipped) = read::discover(&settings.exports)?;
     let total_bytes: u64 = files
         .iter()
@@ -83,6 +84,14 @@ pub fn run(settings: &Settings) -> Result<RunOutcome> {
         .map(|s| s.agreement)
         .collect();
     let monthly = allocate::monthly::monthly(&frame, &register, &window, &reported)?;
+    let months_read: std::collections::BTreeSet<i32> = exports
+        .rows
+        .iter()
+        .filter_map(|r| r.date)
+        .map(|d| allocate::monthly::month_key(parse::days_to_date(d)))
+        .collect();
+    let ceilings = allocate::ceiling::ceilings(&frame, &register, &window, latest_date, &months_read)?;
+    let comparison = allocate::compare::compare(&frame, &register, &allocation, rules)?;
     timer.lap("allocate");
     let info = report::RunInfo {
         tolerance_pp: settings.tolerance_pp,
@@ -99,6 +108,8 @@ pub fn run(settings: &Settings) -> Result<RunOutcome> {
         reconciliation: &reconciliation,
         usage: &usage,
         monthly: &monthly,
+        ceilings: &ceilings,
+        comparison: comparison.as_ref(),
         info: &info,
         lang: settings.lang,
     };

@@ -1,12 +1,15 @@
 //! The agreement register: which framework agreements have a distribution
-//! key, their suppliers and shares. Read from TOML or from a spreadsheet
-//! (one row per agreement supplier), then checked against every rule of the
-//! spec; all problems are reported together, each naming its agreement.
+//! key, their suppliers, shares and ceilings. Read from TOML or from a
+//! spreadsheet as Excel users write it (docs/rules.md, "The register"),
+//! then checked against every rule; all problems are reported together,
+//! each naming its agreement, where it was written and what to change.
 
 use crate::error::{Error, Result};
+use crate::lang::Lang;
 use crate::parse::{self, OrgNr};
+use crate::read::header;
 use crate::read::table::{self, Cell};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 use std::collections::HashSet;
 use std::path::Path;
@@ -27,6 +30,21 @@ impl Basis {
             Basis::Count => "count",
         }
     }
+
+    /// `amount`/`belopp`, `count`/`antal`/`antal avrop`, any case.
+    pub fn parse(text: &str) -> Option<Basis> {
+        let folded: String = text
+            .trim()
+            .to_lowercase()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        match folded.as_str() {
+            "" | "amount" | "belopp" | "kronor" | "sek" => Some(Basis::Amount),
+            "count" | "antal" | "antal avrop" => Some(Basis::Count),
+            _ => None,
+        }
+    }
 }
 
 /// One supplier of an agreement.
@@ -40,6 +58,22 @@ pub struct Supplier {
     pub aliases: Vec<String>,
 }
 
+/// The ceiling (takvolym) of an agreement, rule 11.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ceiling {
+    /// The maximum value, fixed point (see [`parse::Amount`]), above zero.
+    pub ceiling: i64,
+    /// The estimated value stated in the procurement, fixed point.
+    pub estimated: Option<i64>,
+    /// Warning level in percent of the ceiling, in (0, 100] (default 80).
+    pub warn_pct: f64,
+    /// Other buyers' call-offs count against the same ceiling.
+    pub shared: bool,
+}
+
+/// The default warning level of a ceiling, percent.
+pub const DEFAULT_WARN_PCT: f64 = 80.0;
+
 /// One framework agreement with a distribution key.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Agreement {
@@ -52,6 +86,7 @@ pub struct Agreement {
     /// Account numbers that limit supplier-based matching.
     pub accounts: Option<Vec<String>>,
     pub suppliers: Vec<Supplier>,
+    pub ceiling: Option<Ceiling>,
 }
 
 impl Agreement {
@@ -67,14 +102,23 @@ pub struct Register {
 }
 
 /// Loads and checks a register; TOML by extension `.toml`, otherwise a
-/// spreadsheet or CSV table.
-pub fn load(path: &Path) -> Result<Register> {
+/// spreadsheet or CSV table. Problems are worded in `lang`.
+pub fn load(path: &Path, lang: Lang) -> Result<Register> {
+    let drafts = read_drafts(path, lang)?;
+    check(drafts, lang).map_err(|problems| Error::Register {
+        path: path.to_path_buf(),
+        problems,
+    })
+}
+
+/// Reads a register's agreements as written, before checking.
+pub fn read_drafts(path: &Path, lang: Lang) -> Result<Vec<Draft>> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
-    let drafts = if ext == "toml" {
+    if ext == "toml" {
         let text = std::fs::read_to_string(path).map_err(|e| Error::ConfigFile {
             path: path.to_path_buf(),
             message: e.to_string(),
@@ -82,22 +126,50 @@ pub fn load(path: &Path) -> Result<Register> {
         drafts_from_toml(&text).map_err(|message| Error::ConfigFile {
             path: path.to_path_buf(),
             message,
-        })?
+        })
     } else {
-        drafts_from_table(path)?
-    };
-    check(drafts).map_err(|problems| Error::Register {
-        path: path.to_path_buf(),
-        problems,
-    })
+        drafts_from_table(path, lang)
+    }
+}
+
+/// Where an agreement was written, for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// The n-th `[[agreement]]` of a TOML register (1-based).
+    Toml(usize),
+    /// Sheet rows (1-based, inclusive) of a spreadsheet register.
+    Rows { first: usize, last: usize },
+}
+
+impl Default for Origin {
+    fn default() -> Self {
+        Origin::Toml(0)
+    }
+}
+
+impl Origin {
+    pub fn describe(&self, lang: Lang) -> String {
+        match self {
+            Origin::Toml(n) => lang.pick(format!("[[agreement]] nr {n}"), format!("[[agreement]] number {n}")),
+            Origin::Rows { first, last } if first == last => lang.pick(format!("rad {first}"), format!("row {first}")),
+            Origin::Rows { first, last } => lang.pick(format!("rad {first}–{last}"), format!("rows {first}–{last}")),
+        }
+    }
+
+    fn extend_to(&mut self, row: usize) {
+        if let Origin::Rows { first, last } = self {
+            *first = (*first).min(row);
+            *last = (*last).max(row);
+        }
+    }
 }
 
 /// An agreement as written, before checking. Values are kept as text (or
 /// TOML values) so that every problem can be reported in words.
 #[derive(Debug, Default, Clone)]
 pub struct Draft {
-    /// Where it was written (e.g. "row 5"), for messages.
-    pub origin: String,
+    /// Where it was written, for messages.
+    pub origin: Origin,
     pub id: String,
     pub name: Option<String>,
     pub valid_from: Option<String>,
@@ -105,6 +177,10 @@ pub struct Draft {
     pub basis: Option<String>,
     pub tolerance_pp: Option<String>,
     pub accounts: Option<Vec<String>>,
+    pub ceiling_sek: Option<String>,
+    pub estimated_sek: Option<String>,
+    pub ceiling_warn_pct: Option<String>,
+    pub shared_ceiling: Option<String>,
     pub suppliers: Vec<DraftSupplier>,
 }
 
@@ -114,6 +190,9 @@ pub struct DraftSupplier {
     pub org_nr: Option<String>,
     pub share: Option<String>,
     pub aliases: Vec<String>,
+    /// The share cell's value when it was a numeric spreadsheet cell (a
+    /// percent-formatted cell stores the fraction: 0.5 for 50 %).
+    pub share_number: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -133,6 +212,10 @@ struct TomlAgreement {
     basis: Option<String>,
     tolerance_pp: Option<toml::Value>,
     accounts: Option<Vec<toml::Value>>,
+    ceiling_sek: Option<toml::Value>,
+    estimated_sek: Option<toml::Value>,
+    ceiling_warn_pct: Option<toml::Value>,
+    shared_ceiling: Option<toml::Value>,
     #[serde(default, rename = "supplier")]
     suppliers: Vec<TomlSupplier>,
 }
@@ -155,14 +238,15 @@ fn toml_text(v: &toml::Value) -> String {
     }
 }
 
-fn drafts_from_toml(text: &str) -> std::result::Result<Vec<Draft>, String> {
+/// Parses a TOML register into drafts (public for the fuzz targets).
+pub fn drafts_from_toml(text: &str) -> std::result::Result<Vec<Draft>, String> {
     let raw: TomlRegister = toml::from_str(text).map_err(|e| e.to_string())?;
     Ok(raw
         .agreements
         .into_iter()
         .enumerate()
         .map(|(i, a)| Draft {
-            origin: format!("[[agreement]] number {}", i + 1),
+            origin: Origin::Toml(i + 1),
             id: toml_text(&a.id),
             name: a.name,
             valid_from: a.valid_from.as_ref().map(toml_text),
@@ -170,6 +254,10 @@ fn drafts_from_toml(text: &str) -> std::result::Result<Vec<Draft>, String> {
             basis: a.basis,
             tolerance_pp: a.tolerance_pp.as_ref().map(toml_text),
             accounts: a.accounts.map(|v| v.iter().map(toml_text).collect()),
+            ceiling_sek: a.ceiling_sek.as_ref().map(toml_text),
+            estimated_sek: a.estimated_sek.as_ref().map(toml_text),
+            ceiling_warn_pct: a.ceiling_warn_pct.as_ref().map(toml_text),
+            shared_ceiling: a.shared_ceiling.as_ref().map(toml_text),
             suppliers: a
                 .suppliers
                 .into_iter()
@@ -178,135 +266,244 @@ fn drafts_from_toml(text: &str) -> std::result::Result<Vec<Draft>, String> {
                     org_nr: s.org_nr.as_ref().map(toml_text),
                     share: s.share.as_ref().map(toml_text),
                     aliases: s.aliases,
+                    share_number: None,
                 })
                 .collect(),
         })
         .collect())
 }
 
-/// The register's spreadsheet columns, in folded form.
-const TABLE_COLUMNS: [&str; 11] = [
-    "id",
-    "name",
-    "valid_from",
-    "valid_to",
-    "basis",
-    "tolerance_pp",
-    "accounts",
-    "supplier",
-    "org_nr",
-    "share",
-    "aliases",
+/// The register's spreadsheet columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Col {
+    Id,
+    Name,
+    ValidFrom,
+    ValidTo,
+    Basis,
+    Tolerance,
+    Accounts,
+    Supplier,
+    OrgNr,
+    Share,
+    Aliases,
+    Ceiling,
+    Estimated,
+    WarnPct,
+    Shared,
+}
+
+const COLS: [Col; 15] = [
+    Col::Id,
+    Col::Name,
+    Col::ValidFrom,
+    Col::ValidTo,
+    Col::Basis,
+    Col::Tolerance,
+    Col::Accounts,
+    Col::Supplier,
+    Col::OrgNr,
+    Col::Share,
+    Col::Aliases,
+    Col::Ceiling,
+    Col::Estimated,
+    Col::WarnPct,
+    Col::Shared,
 ];
 
+impl Col {
+    /// Header names, English then Swedish, earlier names winning.
+    fn names(self) -> &'static [&'static str] {
+        match self {
+            Col::Id => &["id", "Avtal", "Avtals-id", "Avtalsnummer", "Avtalsid"],
+            Col::Name => &["name", "Benämning", "Avtalsnamn"],
+            Col::ValidFrom => &["valid_from", "Giltigt från", "Giltig från", "Startdatum"],
+            Col::ValidTo => &["valid_to", "Giltigt till", "Giltig till", "Slutdatum"],
+            Col::Basis => &["basis", "Grund", "Fördelningsgrund"],
+            Col::Tolerance => &["tolerance_pp", "Tolerans", "Tolerans (pe)"],
+            Col::Accounts => &["accounts", "Konton"],
+            Col::Supplier => &["supplier", "Leverantör"],
+            Col::OrgNr => &["org_nr", "Org.nr", "Organisationsnummer", "Orgnr"],
+            Col::Share => &["share", "Andel", "Andel (%)", "Fördelning"],
+            Col::Aliases => &["aliases", "Alias", "Andra stavningar"],
+            Col::Ceiling => &["ceiling_sek", "Takvolym", "Takvolym (kr)"],
+            Col::Estimated => &["estimated_sek", "Uppskattat värde"],
+            Col::WarnPct => &["ceiling_warn_pct", "Varningsnivå (%)"],
+            Col::Shared => &["shared_ceiling", "Delad takvolym"],
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Splits a list cell at `;`, else at `,`.
 fn split_list(text: &str) -> Vec<String> {
-    text.split([';', '|'])
+    let sep = if text.contains(';') { ';' } else { ',' };
+    text.split(sep)
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .collect()
 }
 
-fn drafts_from_table(path: &Path) -> Result<Vec<Draft>> {
+fn drafts_from_table(path: &Path, lang: Lang) -> Result<Vec<Draft>> {
     let mut source = table::open(path, None, table::Limits::default()).map_err(|e| match e {
         Error::Export { path, message } => Error::ConfigFile { path, message },
         other => other,
     })?;
-    let required = ["id", "supplier", "share"];
-    let folded: Vec<String> = TABLE_COLUMNS.iter().map(|c| parse::fold_header(c)).collect();
+    let names: Vec<Vec<String>> = COLS.iter().map(|c| header::folded(c.names())).collect();
+    let required = [Col::Id, Col::Supplier, Col::Share];
+    let map = |cells: &[Cell]| {
+        let texts: Vec<String> = cells.iter().map(Cell::text).collect();
+        header::map_columns(&names, &texts)
+    };
+    if let table::Source::Csv(c) = &source {
+        let d = table::best_delimiter(&c.text, |cells| map(cells).iter().flatten().count());
+        source = source.with_delimiter(d);
+    }
     let mut header: Option<Vec<Option<usize>>> = None;
     let mut first_headers: Vec<String> = Vec::new();
     let mut drafts: Vec<Draft> = Vec::new();
-    let mut problem: Option<String> = None;
+    let mut current: Option<usize> = None;
+    let mut problems: Vec<String> = Vec::new();
     source.for_each_record(&mut |row, cells| {
-        let texts: Vec<String> = cells.iter().map(Cell::text).collect();
         let Some(columns) = &header else {
             if row > 50 {
                 return false;
             }
-            if first_headers.is_empty() && texts.iter().any(|t| !t.is_empty()) {
-                first_headers = texts.clone();
+            if first_headers.is_empty() && cells.iter().any(|c| !c.is_empty()) {
+                first_headers = cells.iter().map(Cell::text).collect();
             }
-            let positions: Vec<Option<usize>> = folded
-                .iter()
-                .map(|name| texts.iter().position(|t| parse::fold_header(t) == *name))
-                .collect();
-            let found = required
-                .iter()
-                .all(|r| positions[TABLE_COLUMNS.iter().position(|c| c == r).unwrap_or(0)].is_some());
-            if found {
+            let positions = map(cells);
+            if required.iter().all(|r| positions[r.index()].is_some()) {
                 header = Some(positions);
             }
             return true;
         };
-        if texts.iter().all(|t| t.is_empty()) {
+        if cells.iter().all(Cell::is_empty) {
             return true;
         }
-        let get = |name: &str| -> Option<String> {
-            let i = TABLE_COLUMNS.iter().position(|c| *c == name)?;
-            let v = texts.get(columns[i]?)?.trim().to_string();
+        let cell = |col: Col| columns[col.index()].and_then(|i| cells.get(i));
+        let get = |col: Col| -> Option<String> {
+            let v = cell(col)?.text();
             (!v.is_empty()).then_some(v)
         };
         // Dates may be real date cells: render them as ISO text.
-        let date = |name: &str| -> Option<String> {
-            let i = TABLE_COLUMNS.iter().position(|c| *c == name)?;
-            let cell = cells.get(columns[i]?)?;
-            match table::cell_date(cell) {
+        let date = |col: Col| -> Option<String> {
+            match cell(col).and_then(table::cell_date) {
                 Some(d) => Some(d.format("%Y-%m-%d").to_string()),
-                None => get(name),
+                None => get(col),
             }
         };
-        let Some(id) = get("id") else {
-            problem = Some(format!("row {row}: no agreement id"));
-            return false;
-        };
-        let supplier = DraftSupplier {
-            name: get("supplier").unwrap_or_default(),
-            org_nr: get("org_nr"),
-            share: get("share"),
-            aliases: get("aliases").map(|a| split_list(&a)).unwrap_or_default(),
-        };
-        let position = drafts.iter().position(|d| d.id.trim().eq_ignore_ascii_case(id.trim()));
-        let draft = match position {
-            Some(p) => &mut drafts[p],
-            None => {
-                drafts.push(Draft {
-                    origin: format!("row {row}"),
-                    id: id.clone(),
-                    ..Draft::default()
-                });
-                let last = drafts.len() - 1;
-                &mut drafts[last]
+        let index = match get(Col::Id) {
+            Some(id) => {
+                let found = drafts.iter().position(|d| d.id.trim().eq_ignore_ascii_case(id.trim()));
+                match found {
+                    Some(p) => p,
+                    None => {
+                        drafts.push(Draft {
+                            origin: Origin::Rows { first: row, last: row },
+                            id,
+                            ..Draft::default()
+                        });
+                        drafts.len() - 1
+                    }
+                }
             }
+            None => match current {
+                Some(p) => p,
+                None => {
+                    problems.push(lang.pick(
+                        format!("rad {row}: raden saknar avtals-id och står inte under något avtal – fyll i kolumnen Avtal"),
+                        format!("row {row}: the row has no agreement id and stands below no agreement – fill in the id column"),
+                    ));
+                    return true;
+                }
+            },
         };
+        current = Some(index);
+        let Some(draft) = drafts.get_mut(index) else {
+            return true;
+        };
+        draft.origin.extend_to(row);
         // Agreement fields may be repeated on every row or given once.
-        fill(&mut draft.name, get("name"));
-        fill(&mut draft.valid_from, date("valid_from"));
-        fill(&mut draft.valid_to, date("valid_to"));
-        fill(&mut draft.basis, get("basis"));
-        fill(&mut draft.tolerance_pp, get("tolerance_pp"));
+        fill(&mut draft.name, get(Col::Name));
+        fill(&mut draft.valid_from, date(Col::ValidFrom));
+        fill(&mut draft.valid_to, date(Col::ValidTo));
+        fill(&mut draft.basis, get(Col::Basis));
+        fill(&mut draft.tolerance_pp, get(Col::Tolerance));
+        fill(&mut draft.ceiling_sek, get(Col::Ceiling));
+        fill(&mut draft.estimated_sek, get(Col::Estimated));
+        fill(&mut draft.ceiling_warn_pct, get(Col::WarnPct));
+        fill(&mut draft.shared_ceiling, get(Col::Shared));
         if draft.accounts.is_none() {
-            draft.accounts = get("accounts").map(|a| split_list(&a.replace(',', ";")));
+            draft.accounts = get(Col::Accounts).map(|a| split_list(&a));
         }
-        draft.suppliers.push(supplier);
+        let supplier = DraftSupplier {
+            name: get(Col::Supplier).unwrap_or_default(),
+            org_nr: get(Col::OrgNr),
+            share: get(Col::Share),
+            aliases: get(Col::Aliases).map(|a| split_list(&a)).unwrap_or_default(),
+            share_number: match cell(Col::Share) {
+                Some(Cell::Number(v)) => Some(*v),
+                _ => None,
+            },
+        };
+        // A row with only agreement fields adds no supplier.
+        if !(supplier.name.is_empty() && supplier.org_nr.is_none() && supplier.share.is_none()) {
+            draft.suppliers.push(supplier);
+        }
         true
     })?;
-    if let Some(message) = problem {
-        return Err(Error::Register {
-            path: path.to_path_buf(),
-            problems: vec![message],
-        });
-    }
     if header.is_none() {
         return Err(Error::ConfigFile {
             path: path.to_path_buf(),
-            message: format!(
-                "no header row with the columns id, supplier and share (expected columns: {}); first row found: {}",
-                TABLE_COLUMNS.join(", "),
-                first_headers.join(" | ")
+            message: lang.pick(
+                format!(
+                    "hittar ingen rubrikrad med kolumnerna Avtal, Leverantör och Andel bland de 50 första raderna (avtalsregistrets kolumner: {}); första raden: {}. Skapa en mall med `avropskoll init`.",
+                    COLS.iter().map(|c| c.names().get(1).copied().unwrap_or("")).collect::<Vec<_>>().join(", "),
+                    first_headers.join(" | ")
+                ),
+                format!(
+                    "no header row with the columns id, supplier and share among the first 50 records (register columns: {}); first row found: {}. `avropskoll init` writes a template.",
+                    COLS.iter().map(|c| c.names()[0]).collect::<Vec<_>>().join(", "),
+                    first_headers.join(" | ")
+                ),
             ),
         });
     }
+    if !problems.is_empty() {
+        return Err(Error::Register {
+            path: path.to_path_buf(),
+            problems,
+        });
+    }
+    for d in &mut drafts {
+        percent_cells_to_percent(d);
+    }
     Ok(drafts)
+}
+
+/// Shares written in percent-formatted cells arrive as fractions (`0,5`
+/// shown as `50 %`): when every share of an agreement is a numeric cell in
+/// (0, 1] and they sum to 1, they are taken as fractions and multiplied by
+/// 100. (The spreadsheet reader does not expose number formats; a key
+/// summing to 1 can only be one of fractions.)
+fn percent_cells_to_percent(d: &mut Draft) {
+    let numbers: Option<Vec<f64>> = d.suppliers.iter().map(|s| s.share_number).collect();
+    let Some(numbers) = numbers else {
+        return;
+    };
+    let sum: f64 = numbers.iter().sum();
+    if numbers.is_empty() || numbers.iter().any(|v| !(*v > 0.0 && *v <= 1.0)) || (sum - 1.0).abs() > 1e-4 {
+        return;
+    }
+    for s in &mut d.suppliers {
+        if let Some(v) = s.share_number {
+            s.share = Some(parse::number_text((v * 100.0 * 1e9).round() / 1e9));
+        }
+    }
 }
 
 fn fill(slot: &mut Option<String>, value: Option<String>) {
@@ -315,74 +512,177 @@ fn fill(slot: &mut Option<String>, value: Option<String>) {
     }
 }
 
-fn number(text: &str) -> Option<f64> {
-    parse::parse_amount(text).map(|a| a.to_f64())
+/// A number as written in a register cell: `50`, `33,33`, `33.33`, `50 %`.
+pub fn number(text: &str) -> Option<f64> {
+    let t = text.trim();
+    let t = t.strip_suffix('%').unwrap_or(t);
+    parse::parse_amount(t).map(|a| a.to_f64())
 }
 
-/// Checks drafts against every rule of the register; returns all problems.
-pub fn check(drafts: Vec<Draft>) -> std::result::Result<Register, Vec<String>> {
+/// A yes/no cell: `ja`/`nej`/`true`/`false`/`x`/empty.
+pub fn yes_no(text: &str) -> Option<bool> {
+    match text.trim().to_lowercase().as_str() {
+        "ja" | "j" | "true" | "x" | "yes" | "sant" | "1" => Some(true),
+        "nej" | "n" | "false" | "" | "no" | "falskt" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// A number with `decimals` decimals in the language's form (`99,00`).
+pub fn format_number(value: f64, decimals: usize, lang: Lang) -> String {
+    let s = parse::format_float(value, decimals);
+    lang.pick(s.replace('.', ","), s)
+}
+
+/// Checks drafts against every rule of the register; returns all problems,
+/// worded in `lang`.
+pub fn check(drafts: Vec<Draft>, lang: Lang) -> std::result::Result<Register, Vec<String>> {
     let mut problems = Vec::new();
     let mut agreements = Vec::new();
     let mut seen_ids = HashSet::new();
+    let t = |sv: String, en: String| lang.pick(sv, en);
     for d in drafts {
         let id = d.id.trim().to_string();
+        let place = d.origin.describe(lang);
         let label = if id.is_empty() {
-            d.origin.clone()
+            place.clone()
         } else {
-            format!("agreement {id}")
+            match &d.origin {
+                Origin::Rows { .. } => t(format!("avtal {id} ({place})"), format!("agreement {id} ({place})")),
+                Origin::Toml(_) => t(format!("avtal {id}"), format!("agreement {id}")),
+            }
         };
         let mut p = |msg: String| problems.push(format!("{label}: {msg}"));
         if id.is_empty() {
-            p("has no id".into());
+            p(t("saknar avtals-id".into(), "has no id".into()));
         } else if !seen_ids.insert(id.to_lowercase()) {
-            p("the id is used by another agreement too".into());
+            p(t(
+                "avtals-id:t används av ett annat avtal också – ge varje avtal ett eget id".into(),
+                "the id is used by another agreement too".into(),
+            ));
         }
         let name = d.name.clone().map(|n| n.trim().to_string()).unwrap_or_default();
         if name.is_empty() {
-            p("has no name".into());
+            p(t(
+                "saknar benämning – fyll i avtalets namn (Benämning)".into(),
+                "has no name".into(),
+            ));
         }
-        let mut date = |field: &str, value: &Option<String>| -> Option<NaiveDate> {
+        let mut date = |field: (&str, &str), value: &Option<String>| -> Option<NaiveDate> {
+            let field = lang.pick(field.0, field.1);
             match value {
                 None => {
-                    p(format!("{field} is missing"));
+                    p(t(
+                        format!("{field} saknas – skriv datumet som ÅÅÅÅ-MM-DD"),
+                        format!("{field} is missing"),
+                    ));
                     None
                 }
-                Some(v) => {
-                    let parsed = parse::parse_date(v);
-                    if parsed.is_none() {
-                        p(format!("{field} '{v}' is not a date (YYYY-MM-DD)"));
+                Some(v) => match parse::parse_date(v) {
+                    None => {
+                        p(t(
+                            format!("{field} '{v}' är inte ett datum – skriv ÅÅÅÅ-MM-DD"),
+                            format!("{field} '{v}' is not a date (YYYY-MM-DD)"),
+                        ));
+                        None
                     }
-                    parsed
-                }
+                    Some(d) if !(1900..=9999).contains(&d.year()) => {
+                        p(t(
+                            format!("{field} {d}: året måste ligga mellan 1900 och 9999 – rätta årtalet"),
+                            format!("{field} {d}: the year must be between 1900 and 9999"),
+                        ));
+                        None
+                    }
+                    Some(d) => Some(d),
+                },
             }
         };
-        let valid_from = date("valid_from", &d.valid_from);
-        let valid_to = date("valid_to", &d.valid_to);
-        if let (Some(f), Some(t)) = (valid_from, valid_to) {
-            if f > t {
-                p(format!("valid_from {f} is after valid_to {t}"));
+        let valid_from = date(("giltigt från", "valid_from"), &d.valid_from);
+        let valid_to = date(("giltigt till", "valid_to"), &d.valid_to);
+        if let (Some(f), Some(to)) = (valid_from, valid_to) {
+            if f > to {
+                p(t(
+                    format!("giltigt från {f} är efter giltigt till {to} – byt plats på datumen"),
+                    format!("valid_from {f} is after valid_to {to}"),
+                ));
             }
         }
-        let basis = match d.basis.as_deref().map(|b| b.trim().to_lowercase()).as_deref() {
-            None | Some("") | Some("amount") => Basis::Amount,
-            Some("count") => Basis::Count,
-            Some(other) => {
-                p(format!("basis '{other}' is neither 'amount' nor 'count'"));
+        let basis = match d.basis.as_deref().map(Basis::parse) {
+            None => Basis::Amount,
+            Some(Some(b)) => b,
+            Some(None) => {
+                let other = d.basis.as_deref().unwrap_or("").trim();
+                p(t(
+                    format!("grunden '{other}' är varken belopp eller antal – skriv belopp eller antal"),
+                    format!("basis '{other}' is neither 'amount' nor 'count'"),
+                ));
                 Basis::Amount
             }
         };
         let tolerance_pp = match &d.tolerance_pp {
             None => None,
-            Some(t) => match number(t) {
+            Some(tol) => match number(tol) {
                 Some(v) if v >= 0.0 => Some(v),
                 _ => {
-                    p(format!("tolerance_pp '{t}' is not a number of percentage points ≥ 0"));
+                    p(t(
+                        format!("toleransen '{tol}' är inte ett tal ≥ 0 (procentenheter)"),
+                        format!("tolerance_pp '{tol}' is not a number of percentage points ≥ 0"),
+                    ));
                     None
                 }
             },
         };
+        let ceiling = match d.ceiling_sek.as_deref() {
+            None => None,
+            Some(c) => match parse::parse_amount(c) {
+                Some(a) if a.0 > 0 => Some(a.0),
+                _ => {
+                    p(t(
+                        format!("takvolymen '{c}' är inte ett belopp över noll – skriv avtalets högsta värde i kronor"),
+                        format!("ceiling_sek '{c}' is not an amount above zero"),
+                    ));
+                    None
+                }
+            },
+        };
+        let estimated = match d.estimated_sek.as_deref() {
+            None => None,
+            Some(e) => match parse::parse_amount(e) {
+                Some(a) if a.0 >= 0 => Some(a.0),
+                _ => {
+                    p(t(
+                        format!("uppskattat värde '{e}' är inte ett belopp på noll eller mer"),
+                        format!("estimated_sek '{e}' is not an amount of zero or more"),
+                    ));
+                    None
+                }
+            },
+        };
+        let warn_pct = match d.ceiling_warn_pct.as_deref() {
+            None => DEFAULT_WARN_PCT,
+            Some(w) => match number(w) {
+                Some(v) if v > 0.0 && v <= 100.0 => v,
+                _ => {
+                    p(t(
+                        format!("varningsnivån '{w}' ligger inte i (0, 100] procent"),
+                        format!("ceiling_warn_pct '{w}' is not in (0, 100]"),
+                    ));
+                    DEFAULT_WARN_PCT
+                }
+            },
+        };
+        let shared = match d.shared_ceiling.as_deref() {
+            None => false,
+            Some(x) => yes_no(x).unwrap_or_else(|| {
+                p(t(
+                    format!("delad takvolym '{x}' – skriv ja eller nej"),
+                    format!("shared_ceiling '{x}' is neither true nor false"),
+                ));
+                false
+            }),
+        };
         if d.suppliers.is_empty() {
-            p("has no suppliers".into());
+            p(t("har inga leverantörer".into(), "has no suppliers".into()));
         }
         let mut suppliers = Vec::new();
         let mut names = HashSet::new();
@@ -391,20 +691,24 @@ pub fn check(drafts: Vec<Draft>) -> std::result::Result<Register, Vec<String>> {
         for s in &d.suppliers {
             let sname = s.name.trim().to_string();
             let who = if sname.is_empty() {
-                "a supplier without a name".to_string()
+                t("en leverantör utan namn".into(), "a supplier without a name".into())
             } else {
-                format!("supplier '{sname}'")
+                t(format!("leverantören '{sname}'"), format!("supplier '{sname}'"))
             };
             if sname.is_empty() {
-                p(format!("{who}: name is missing"));
+                p(t(
+                    format!("{who}: namnet saknas – fyll i kolumnen Leverantör"),
+                    format!("{who}: name is missing"),
+                ));
             }
             let org_nr = match s.org_nr.as_deref().map(str::trim) {
                 None | Some("") => None,
                 Some(o) => {
                     let parsed = OrgNr::parse(o);
                     if parsed.is_none() {
-                        p(format!(
-                            "{who}: org_nr '{o}' is not a valid organisation number (10 digits, last one a Luhn check digit)"
+                        p(t(
+                            format!("{who}: organisationsnumret '{o}' stämmer inte (10 siffror, den sista en kontrollsiffra) – kontrollera numret eller lämna cellen tom"),
+                            format!("{who}: org_nr '{o}' is not a valid organisation number (10 digits, last one a Luhn check digit)"),
                         ));
                     }
                     parsed
@@ -412,17 +716,29 @@ pub fn check(drafts: Vec<Draft>) -> std::result::Result<Register, Vec<String>> {
             };
             let share = match s.share.as_deref() {
                 None => {
-                    p(format!("{who}: share is missing"));
+                    p(t(
+                        format!("{who}: andelen saknas – fyll i kolumnen Andel"),
+                        format!("{who}: share is missing"),
+                    ));
                     0.0
                 }
-                Some(t) => match number(t) {
+                Some(text) => match number(text) {
                     Some(v) if v > 0.0 && v <= 100.0 => v,
                     Some(v) => {
-                        p(format!("{who}: share {v} is not in (0, 100]"));
+                        p(t(
+                            format!(
+                                "{who}: andelen {} % ligger inte mellan 0 och 100",
+                                format_number(v, 2, lang)
+                            ),
+                            format!("{who}: share {v} is not in (0, 100]"),
+                        ));
                         v
                     }
                     None => {
-                        p(format!("{who}: share '{t}' is not a number"));
+                        p(t(
+                            format!("{who}: andelen '{text}' är inte ett tal"),
+                            format!("{who}: share '{text}' is not a number"),
+                        ));
                         0.0
                     }
                 },
@@ -431,7 +747,7 @@ pub fn check(drafts: Vec<Draft>) -> std::result::Result<Register, Vec<String>> {
             let norm = parse::normalize_supplier(&sname);
             let twice = (!norm.is_empty() && !names.insert(norm)) || org_nr.is_some_and(|o| !orgs.insert(o));
             if twice {
-                p(format!("{who} appears twice"));
+                p(t(format!("{who} står två gånger"), format!("{who} appears twice")));
             }
             suppliers.push(Supplier {
                 name: sname,
@@ -446,7 +762,13 @@ pub fn check(drafts: Vec<Draft>) -> std::result::Result<Register, Vec<String>> {
             });
         }
         if !d.suppliers.is_empty() && (sum - 100.0).abs() > 0.01 + 1e-9 {
-            p(format!("shares sum to {sum:.2}, not 100"));
+            p(t(
+                format!(
+                    "andelarna summerar till {} %, inte 100 % – ändra andelarna så att summan blir 100",
+                    format_number(sum, 2, lang)
+                ),
+                format!("shares sum to {sum:.2}, not 100"),
+            ));
         }
         if let (Some(valid_from), Some(valid_to)) = (valid_from, valid_to) {
             agreements.push(Agreement {
@@ -460,6 +782,12 @@ pub fn check(drafts: Vec<Draft>) -> std::result::Result<Register, Vec<String>> {
                     .accounts
                     .map(|a| a.into_iter().map(|x| x.trim().to_string()).collect()),
                 suppliers,
+                ceiling: ceiling.map(|ceiling| Ceiling {
+                    ceiling,
+                    estimated,
+                    warn_pct,
+                    shared,
+                }),
             });
         }
     }
@@ -499,12 +827,12 @@ accounts = ["4410", 4411]
 "#;
 
     fn problems(text: &str) -> Vec<String> {
-        check(drafts_from_toml(text).expect("toml parses")).expect_err("should be invalid")
+        check(drafts_from_toml(text).expect("toml parses"), Lang::En).expect_err("should be invalid")
     }
 
     #[test]
     fn reads_a_good_register() {
-        let reg = check(drafts_from_toml(GOOD).expect("parses")).expect("valid");
+        let reg = check(drafts_from_toml(GOOD).expect("parses"), Lang::En).expect("valid");
         let a = &reg.agreements[0];
         assert_eq!(a.id, "RA-2017-031");
         assert_eq!(a.valid_from, NaiveDate::from_ymd_opt(2017, 9, 1).expect("date"));

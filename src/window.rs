@@ -96,6 +96,40 @@ impl Window {
         })
     }
 
+    /// The window of the same kind just before (rule 12): `2025-H2` →
+    /// `2025-H1`, `2025-T1` → `2024-T3`, `2025-05` → `2025-04`, `2025` →
+    /// `2024`, a range of N months → the N months before it.
+    pub fn previous(&self) -> Option<Window> {
+        let label = self.label.as_str();
+        let year: i32 = label.get(0..4)?.parse().ok()?;
+        if label.len() == 4 {
+            return Window::parse(&format!("{:04}", year - 1));
+        }
+        let rest = label.get(5..)?;
+        let lettered = rest.bytes().next().is_some_and(|b| b.is_ascii_alphabetic());
+        if let Some(n) = rest.get(1..).filter(|_| lettered).and_then(|n| n.parse::<u32>().ok()) {
+            let (kind, count) = match rest.get(0..1)? {
+                "H" => ("H", 2),
+                "T" => ("T", 3),
+                "Q" => ("Q", 4),
+                _ => return None,
+            };
+            let (y, k) = if n == 1 { (year - 1, count) } else { (year, n - 1) };
+            return Window::parse(&format!("{y:04}-{kind}{k}"));
+        }
+        // A month or a range: the same number of months just before.
+        let first = self.start.year() * 12 + self.start.month0() as i32;
+        let last = self.end.year() * 12 + self.end.month0() as i32;
+        let n = last - first + 1;
+        let ym = |key: i32| (key.div_euclid(12), key.rem_euclid(12) as u32 + 1);
+        let (from, to) = (ym(first - n), ym(first - 1));
+        if label.contains("..") {
+            Window::parse(&format!("{:04}-{:02}..{:04}-{:02}", from.0, from.1, to.0, to.1))
+        } else {
+            Window::parse(&format!("{:04}-{:02}", to.0, to.1))
+        }
+    }
+
     pub fn contains(&self, date: NaiveDate) -> bool {
         self.start <= date && date <= self.end
     }
@@ -137,6 +171,21 @@ mod tests {
         ] {
             assert_eq!(Window::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn previous_windows() {
+        let p = |s: &str| Window::parse(s).and_then(|w| w.previous()).map(|w| w.label);
+        assert_eq!(p("2025-H2").as_deref(), Some("2025-H1"));
+        assert_eq!(p("2025-H1").as_deref(), Some("2024-H2"));
+        assert_eq!(p("2025-T1").as_deref(), Some("2024-T3"));
+        assert_eq!(p("2025-T3").as_deref(), Some("2025-T2"));
+        assert_eq!(p("2025-Q1").as_deref(), Some("2024-Q4"));
+        assert_eq!(p("2025-05").as_deref(), Some("2025-04"));
+        assert_eq!(p("2025-01").as_deref(), Some("2024-12"));
+        assert_eq!(p("2025").as_deref(), Some("2024"));
+        assert_eq!(p("2019-01..2019-08").as_deref(), Some("2018-05..2018-12"));
+        assert_eq!(p("2019-12..2020-01").as_deref(), Some("2019-10..2019-11"));
     }
 
     #[test]

@@ -459,6 +459,7 @@ valid_to = 2019-12-31
         .arg(&reg)
         .arg("--out")
         .arg(&out)
+        .args(["--lang", "en"])
         .assert()
         .code(2)
         .stderr(contains("reg.toml"))

@@ -415,7 +415,7 @@ fn invalid_register_exits_2_naming_the_agreement() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains(
-            "agreement RA-2: shares sum to 110.00, not 100",
+            "avtal RA-2: andelarna summerar till 110,00 %, inte 100 %",
         ));
 }
 

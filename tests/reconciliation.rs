@@ -125,7 +125,7 @@ proptest! {
         for (i, rows) in files.iter().enumerate() {
             write_file(&dir.path().join(format!("{i}.csv")), rows, delimiter, title, utf16);
         }
-        let reg = register::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/register.toml"))
+        let reg = register::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/register.toml"), avropskoll::lang::Lang::En)
             .expect("register");
         let (found, _) = read::discover(&[dir.path().to_path_buf()]).expect("discover");
         let exports = read::read_all(&found, &ReadOptions::default(), &|_| {}).expect("read");

@@ -5,6 +5,8 @@
 //! agreement) and [`monthly`] (cumulative shares month by month) read the
 //! same frame.
 
+pub mod ceiling;
+pub mod compare;
 pub mod monthly;
 pub mod usage;
 
@@ -428,6 +430,7 @@ mod tests {
                     aliases: vec![],
                 })
                 .collect(),
+            ceiling: None,
         }
     }
 

@@ -3,6 +3,7 @@
 //! date and amount parsed by the spec's rules. Nothing is matched here; a row
 //! that cannot be read is kept as rejected (or a totals row) with its reason.
 
+pub mod header;
 pub mod table;
 
 use crate::error::{Error, Result};
@@ -112,7 +113,13 @@ impl Field {
             ],
             Field::Orderer => &["Beställare", "Beställar-id", "Er referens"],
             Field::Account => &["Konto", "Kontonummer", "konto_nr"],
-            Field::Id => &["Verifikationsnummer", "Ver.nr", "Verifikation", "Fakturanummer"],
+            Field::Id => &[
+                "Verifikationsnummer",
+                "Ver.nr",
+                "Verifikation",
+                "Fakturanummer",
+                "Fakturanr",
+            ],
         }
     }
 
@@ -161,21 +168,8 @@ impl ColumnNames {
 
     /// Maps a candidate header record: the column of each field, if any.
     pub fn map(&self, headers: &[String]) -> [Option<usize>; 9] {
-        let folded: Vec<String> = headers.iter().map(|h| parse::fold_header(h)).collect();
-        let mut taken = vec![false; folded.len()];
-        let mut columns = [None; 9];
-        for field in FIELDS {
-            'names: for name in &self.names[field.index()] {
-                for (i, h) in folded.iter().enumerate() {
-                    if !taken[i] && h == name {
-                        columns[field.index()] = Some(i);
-                        taken[i] = true;
-                        break 'names;
-                    }
-                }
-            }
-        }
-        columns
+        let found = header::map_columns(&self.names, headers);
+        std::array::from_fn(|i| found.get(i).copied().flatten())
     }
 }
 

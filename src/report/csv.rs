@@ -28,6 +28,105 @@ fn write_csv(path: &Path, header: &[&str], rows: impl Iterator<Item = Vec<String
     Ok(path.to_path_buf())
 }
 
+const CEILING_HEADER: [&str; 17] = [
+    "agreement_id",
+    "agreement_name",
+    "valid_from",
+    "valid_to",
+    "as_of",
+    "ceiling_sek",
+    "estimated_sek",
+    "used",
+    "used_pct",
+    "elapsed_pct",
+    "rate_per_month",
+    "forecast_date",
+    "reached_on",
+    "after_reached_rows",
+    "after_reached_amount",
+    "status",
+    "shared_ceiling",
+];
+
+/// `ceiling.csv`: rule 11, one row per reported agreement with a ceiling.
+fn ceiling_rows<'a>(ctx: &'a Context) -> impl Iterator<Item = Vec<String>> + 'a {
+    let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    ctx.ceilings.iter().map(move |u| {
+        let ag = &ctx.register.agreements[u.agreement];
+        vec![
+            ag.id.clone(),
+            ag.name.clone(),
+            ag.valid_from.to_string(),
+            ag.valid_to.to_string(),
+            u.as_of.to_string(),
+            amount(u.ceiling.ceiling),
+            u.ceiling.estimated.map(amount).unwrap_or_default(),
+            amount(u.used),
+            u.used_pct_text(),
+            u.elapsed_pct_text(),
+            u.rate_per_month_text(),
+            date(u.forecast_date),
+            date(u.reached_on),
+            u.after_reached_rows.to_string(),
+            amount(u.after_reached_amount),
+            u.status.key().to_string(),
+            u.ceiling.shared.to_string(),
+        ]
+    })
+}
+
+const COMPARISON_HEADER: [&str; 12] = [
+    "agreement_id",
+    "agreement_name",
+    "supplier_org_nr",
+    "supplier_name",
+    "agreed_pct",
+    "previous_period_start",
+    "previous_period_end",
+    "previous_actual_pct",
+    "actual_pct",
+    "change_pp",
+    "previous_agreement_status",
+    "agreement_status",
+];
+
+/// `comparison.csv`: rule 12, one row per supplier of every reported
+/// agreement, scope period, in the order of `allocation.csv`.
+fn comparison_rows<'a>(ctx: &'a Context) -> impl Iterator<Item = Vec<String>> + 'a {
+    let pct = |p: Option<f64>| p.map(|p| format_float(p, 4)).unwrap_or_default();
+    ctx.allocation
+        .shares
+        .iter()
+        .filter(|a| a.scope == crate::allocate::Scope::Period)
+        .flat_map(move |a| {
+            let ag = &ctx.register.agreements[a.agreement];
+            let before = ctx.comparison.and_then(|c| c.of(a.agreement));
+            a.suppliers.iter().map(move |s| {
+                let sup = &ag.suppliers[s.supplier];
+                let prev = before.and_then(|b| b.suppliers.iter().find(|p| p.supplier == s.supplier));
+                let prev_pct = prev.and_then(|p| p.actual_pct);
+                let change = match (s.actual_pct, prev_pct) {
+                    (Some(now), Some(then)) => Some(now - then),
+                    _ => None,
+                };
+                vec![
+                    ag.id.clone(),
+                    ag.name.clone(),
+                    sup.org_nr.map(|o| o.to_string()).unwrap_or_default(),
+                    sup.name.clone(),
+                    format_float(sup.share, 2),
+                    before.map(|b| b.start.to_string()).unwrap_or_default(),
+                    before.map(|b| b.end.to_string()).unwrap_or_default(),
+                    pct(prev_pct),
+                    pct(s.actual_pct),
+                    pct(change),
+                    before.map(|b| b.status.key().to_string()).unwrap_or_default(),
+                    a.status.key().to_string(),
+                ]
+            })
+        })
+}
+
 impl ReportWriter for CsvReport {
     fn name(&self) -> &'static str {
         "csv"
@@ -104,6 +203,8 @@ impl ReportWriter for CsvReport {
             ]
         });
         let r = write_csv(&dir.join("reconciliation.csv"), &["category", "rows", "amount"], recon)?;
-        Ok(vec![a, q, r])
+        let c = write_csv(&dir.join("ceiling.csv"), &CEILING_HEADER, ceiling_rows(ctx))?;
+        let k = write_csv(&dir.join("comparison.csv"), &COMPARISON_HEADER, comparison_rows(ctx))?;
+        Ok(vec![a, q, r, c, k])
     }
 }

@@ -11,6 +11,8 @@ pub mod sheet;
 pub mod terminal;
 pub mod xlsx;
 
+use crate::allocate::ceiling::CeilingUse;
+use crate::allocate::compare::Comparison;
 use crate::allocate::monthly::Monthly;
 use crate::allocate::usage::AgreementUsage;
 use crate::allocate::Allocation;
@@ -21,13 +23,7 @@ use crate::register::Register;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
-/// Language of the reports.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Sv,
-    En,
-}
+pub use crate::lang::Lang;
 
 /// Facts about the run for the reports' header blocks.
 #[derive(Debug, Clone)]
@@ -53,6 +49,10 @@ pub struct Context<'a> {
     pub usage: &'a [AgreementUsage],
     /// Monthly series of every reported agreement.
     pub monthly: &'a [Monthly],
+    /// Rule 11 for every reported agreement with a ceiling.
+    pub ceilings: &'a [CeilingUse],
+    /// Rule 12: the previous window's shares.
+    pub comparison: Option<&'a Comparison>,
     pub info: &'a RunInfo,
     pub lang: Lang,
 }

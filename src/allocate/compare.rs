@@ -1,0 +1,73 @@
+//! Rule 12: the change since the previous window. Rules 6–8 are applied to
+//! the window of the same kind just before, with the same data and
+//! settings (scope `period` only), and each reported agreement's suppliers
+//! are set beside their previous figures.
+
+use super::{allocate, AgreementShares, Allocation, Rules, Scope, Status};
+use crate::error::Result;
+use crate::register::Register;
+use crate::window::Window;
+use polars::prelude::DataFrame;
+
+/// How an agreement's status moved between the windows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// In imbalance now, not before.
+    NewImbalance,
+    /// In imbalance before, not now.
+    Resolved,
+    /// In imbalance both times.
+    Persists,
+    /// Neither in imbalance.
+    Unchanged,
+}
+
+/// The previous window's shares of every agreement reported now.
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    pub previous: Window,
+    /// Aligned with the period entries of the current allocation, in its
+    /// order: the previous shares, `None` when the agreement's validity
+    /// does not overlap the previous window.
+    pub shares: Vec<Option<AgreementShares>>,
+}
+
+impl Comparison {
+    /// The previous shares of an agreement (index into the register).
+    pub fn of(&self, agreement: usize) -> Option<&AgreementShares> {
+        self.shares.iter().flatten().find(|s| s.agreement == agreement)
+    }
+
+    /// The change of an agreement's status from the previous window to now.
+    pub fn change(&self, now: &AgreementShares) -> Change {
+        let before = self.of(now.agreement).map(|p| p.status) == Some(Status::Imbalance);
+        match (before, now.status == Status::Imbalance) {
+            (false, true) => Change::NewImbalance,
+            (true, false) => Change::Resolved,
+            (true, true) => Change::Persists,
+            (false, false) => Change::Unchanged,
+        }
+    }
+}
+
+/// Rule 12 for the current allocation; `None` when there is no previous
+/// window (a year before year 1).
+pub fn compare(df: &DataFrame, register: &Register, current: &Allocation, rules: Rules) -> Result<Option<Comparison>> {
+    let Some(previous) = current.window.previous() else {
+        return Ok(None);
+    };
+    let before = allocate(df, register, &previous, rules)?;
+    let shares = current
+        .shares
+        .iter()
+        .filter(|s| s.scope == Scope::Period)
+        .map(|now| {
+            before
+                .shares
+                .iter()
+                .find(|p| p.scope == Scope::Period && p.agreement == now.agreement)
+                .cloned()
+        })
+        .collect();
+    Ok(Some(Comparison { previous, shares }))
+}
