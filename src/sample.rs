@@ -94,6 +94,8 @@ struct SampleAgreement {
     suppliers: Vec<SampleSupplier>,
     /// Relative volume of call-offs.
     weight: f64,
+    /// Ceiling (takvolym): ceiling and estimated value in SEK, shared.
+    ceiling: Option<(u64, Option<u64>, bool)>,
 }
 
 fn s(name: impl Into<String>, alias: Option<&'static str>, org: u32, share: f64) -> SampleSupplier {
@@ -121,6 +123,7 @@ fn agreements() -> Vec<SampleAgreement> {
                 s("Penselkungen AB", None, 377_051, 20.0),
             ],
             weight: 3.0,
+            ceiling: Some((80_000_000, Some(60_000_000), false)),
         },
         SampleAgreement {
             id: "RA-2023-014".into(),
@@ -135,6 +138,7 @@ fn agreements() -> Vec<SampleAgreement> {
                 s("Ljus & Kraft Syd AB", Some("Ljus och Kraft Syd AB"), 518_833, 40.0),
             ],
             weight: 3.0,
+            ceiling: Some((50_000_000, Some(40_000_000), false)),
         },
         SampleAgreement {
             id: "RA-2023-020".into(),
@@ -151,6 +155,7 @@ fn agreements() -> Vec<SampleAgreement> {
                 s("Dörr & Lås Service AB", None, 952_608, 25.0),
             ],
             weight: 2.0,
+            ceiling: None,
         },
         SampleAgreement {
             id: "RA-2024-003".into(),
@@ -166,6 +171,7 @@ fn agreements() -> Vec<SampleAgreement> {
                 s("Vattenrör AB", None, 389_962, 25.0),
             ],
             weight: 2.5,
+            ceiling: Some((55_000_000, Some(45_000_000), false)),
         },
         SampleAgreement {
             id: "RA-2022-031".into(),
@@ -180,6 +186,7 @@ fn agreements() -> Vec<SampleAgreement> {
                 s("Gräv-Olles Entreprenad AB", None, 506_129, 50.0),
             ],
             weight: 1.5,
+            ceiling: Some((15_000_000, Some(12_000_000), false)),
         },
         SampleAgreement {
             id: "RA-2024-040".into(),
@@ -195,6 +202,7 @@ fn agreements() -> Vec<SampleAgreement> {
                 s("Bygg-Service Öresund AB", Some("Byggservice Öresund AB"), 839_456, 30.0),
             ],
             weight: 2.0,
+            ceiling: Some((100_000_000, None, true)),
         },
     ]
 }
@@ -225,6 +233,7 @@ fn extra_agreements(n: usize) -> Vec<SampleAgreement> {
                 })
                 .collect(),
             weight: 1.0,
+            ceiling: None,
         })
         .collect()
 }
@@ -828,6 +837,15 @@ fn register_toml(ags: &[SampleAgreement]) -> String {
         if let Some(acc) = a.accounts {
             let list: Vec<String> = acc.iter().map(|x| format!("\"{x}\"")).collect();
             let _ = writeln!(s, "accounts = [{}]", list.join(", "));
+        }
+        if let Some((ceiling, estimated, shared)) = a.ceiling {
+            let _ = writeln!(s, "ceiling_sek = {ceiling}");
+            if let Some(e) = estimated {
+                let _ = writeln!(s, "estimated_sek = {e}");
+            }
+            if shared {
+                let _ = writeln!(s, "shared_ceiling = true");
+            }
         }
         for sup in &a.suppliers {
             let _ = write!(

@@ -651,3 +651,107 @@ fn large_csv_read_in_chunks_matches_reading_it_in_one_go() {
         strip(read(&b.join("allocation.csv")))
     );
 }
+
+/// Runs the ceiling fixture for a window; returns the report folder.
+fn run_ceiling_fixture(d: &TempDir, period: &str) -> PathBuf {
+    let out = d.path().join("out");
+    bin()
+        .args(["run", "--agreements"])
+        .arg(fixture("ceiling.toml"))
+        .arg("--exports")
+        .arg(fixture("ceiling.csv"))
+        .arg("--out")
+        .arg(&out)
+        .args(["--period", period, "--min-call-offs", "1", "-q"])
+        .assert()
+        .success();
+    out.join(period)
+}
+
+// Rule 11 by hand. The latest date read is 2024-06-30, so as_of is
+// 2024-06-30 in both 2024-H1 and 2024-H2.
+// RA-C1: 600, 500 (running 1100 ≥ 1000: reached 2024-04-01), −200 (credit
+//   note pulls it back under), 50: used 950 = 95 %; after it 2 rows, −150.
+//   Elapsed 182 of 731 days = 24.8974 %; rate 950 / 182 days × 30.4375 =
+//   158.88 a month; 50 left: ceil(50 × 182 / 950) = 10 days → 2024-07-10.
+// RA-C2 starts 2024-09-01, after as_of: all zero, no forecast (H2 only).
+// RA-C3 has no rows: rate zero, no forecast, ok.
+// RA-C4: 900 on 2023-12-15, 100 on 2024-01-01 (the first day of 2024-H1)
+//   reaches 1000; 10 after it.
+// RA-C5: 850 of 1000 = 85 % ≥ the default 80: warning; shared.
+// RA-C6: 500 on 2024-06-30; 500 per 182 days: ceil(500 × 182 / 500) = 182
+//   days → 2024-12-29, before valid_to 2024-12-31: forecast.
+// RA-C7: 500 in 2022, nothing in the last 365 days: rate zero.
+const CEILING_H1: &str = "\
+agreement_id,agreement_name,valid_from,valid_to,as_of,ceiling_sek,estimated_sek,used,used_pct,elapsed_pct,rate_per_month,forecast_date,reached_on,after_reached_rows,after_reached_amount,status,shared_ceiling
+RA-C1,\"Nådd, sedan kreditnota\",2024-01-01,2025-12-31,2024-06-30,1000.00,,950.00,95.0000,24.8974,158.88,2024-07-10,2024-04-01,2,-150.00,reached,false
+RA-C3,Inga rader,2023-01-01,2024-12-31,2024-06-30,100.00,,0.00,0.0000,74.8290,0.00,,,0,0.00,ok,false
+RA-C4,Nådd första dagen,2023-01-01,2024-12-31,2024-06-30,1000.00,,1010.00,101.0000,74.8290,84.22,,2024-01-01,1,10.00,reached,false
+RA-C5,\"Varning, delad\",2024-01-01,2024-12-31,2024-06-30,1000.00,900.00,850.00,85.0000,49.7268,142.15,2024-08-02,,0,0.00,warning,true
+RA-C6,Prognos före slut,2024-01-01,2024-12-31,2024-06-30,1000.00,,500.00,50.0000,49.7268,83.62,2024-12-29,,0,0.00,forecast,false
+RA-C7,Takt noll,2022-01-01,2026-12-31,2024-06-30,10000.00,,500.00,5.0000,49.9452,0.00,,,0,0.00,ok,false
+";
+
+#[test]
+fn ceiling_csv_matches_hand_computed_edges() {
+    let d = TempDir::new().expect("tempdir");
+    let h1 = run_ceiling_fixture(&d, "2024-H1");
+    assert_eq!(read(&h1.join("ceiling.csv")), CEILING_H1);
+    let h2 = run_ceiling_fixture(&d, "2024-H2");
+    let text = read(&h2.join("ceiling.csv"));
+    assert!(
+        text.contains("RA-C2,Börjar efter as_of,2024-09-01,2026-08-31,2024-06-30,500.00,,0.00,0.0000,0.0000,0.00,,,0,0.00,ok,false\n"),
+        "{text}"
+    );
+    // The other agreements read the same with the same as_of.
+    let without_c2: String = text
+        .lines()
+        .filter(|l| !l.starts_with("RA-C2"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert_eq!(without_c2, CEILING_H1);
+}
+
+#[test]
+fn ceiling_csv_is_header_only_without_ceilings() {
+    let d = TempDir::new().expect("tempdir");
+    run(
+        &d.path().join("out"),
+        &[&fixture("base.csv")],
+        &["--period", "2019-H1", "-q"],
+    )
+    .success();
+    assert_eq!(
+        read(&d.path().join("out/2019-H1/ceiling.csv")),
+        "agreement_id,agreement_name,valid_from,valid_to,as_of,ceiling_sek,estimated_sek,used,used_pct,elapsed_pct,rate_per_month,forecast_date,reached_on,after_reached_rows,after_reached_amount,status,shared_ceiling\n"
+    );
+}
+
+// Rule 12 for 2024-Q1, whose previous window is 2023-Q4 (the year before).
+// RA-C1 starts 2024-01-01, inside the window: no previous figures; now
+//   Alfa 600 of 600 on 2024-03-01 (100/0: imbalance).
+// RA-C3 has no rows: no shares either time (insufficient).
+// RA-C4: 900 in 2023-Q4 and 110 in 2024-Q1, one supplier: 100 % both.
+// RA-C5 starts in 2024: no previous figures. RA-C6 has nothing in Q1.
+// RA-C7: nothing in either quarter.
+// RA-C8 (60/40): 300/200 in 2023-Q4 = 60/40 ok; 800/200 in 2024-Q1 =
+//   80/20: imbalance, +20 and −20 percentage points.
+const COMPARISON_Q1: &str = "\
+agreement_id,agreement_name,supplier_org_nr,supplier_name,agreed_pct,previous_period_start,previous_period_end,previous_actual_pct,actual_pct,change_pp,previous_agreement_status,agreement_status
+RA-C1,\"Nådd, sedan kreditnota\",,Alfa AB,50.00,,,,100.0000,,,imbalance
+RA-C1,\"Nådd, sedan kreditnota\",,Beta AB,50.00,,,,0.0000,,,imbalance
+RA-C3,Inga rader,,Delta AB,100.00,2023-10-01,2023-12-31,,,,insufficient,insufficient
+RA-C4,Nådd första dagen,,Epsilon AB,100.00,2023-10-01,2023-12-31,100.0000,100.0000,0.0000,ok,ok
+RA-C5,\"Varning, delad\",,Zeta AB,100.00,,,,100.0000,,,ok
+RA-C6,Prognos före slut,,Eta AB,100.00,,,,,,,insufficient
+RA-C7,Takt noll,,Theta AB,100.00,2023-10-01,2023-12-31,,,,insufficient,insufficient
+RA-C8,Utan tak,,Iota AB,60.00,2023-10-01,2023-12-31,60.0000,80.0000,20.0000,ok,imbalance
+RA-C8,Utan tak,,Kappa AB,40.00,2023-10-01,2023-12-31,40.0000,20.0000,-20.0000,ok,imbalance
+";
+
+#[test]
+fn comparison_csv_matches_hand_computed_changes() {
+    let d = TempDir::new().expect("tempdir");
+    let q1 = run_ceiling_fixture(&d, "2024-Q1");
+    assert_eq!(read(&q1.join("comparison.csv")), COMPARISON_Q1);
+}
