@@ -71,6 +71,9 @@ pub enum Detail {
     },
     UnknownAgreement {
         text: String,
+        /// A registered agreement the text probably means (not matched:
+        /// only suggested to the user).
+        suggestion: Option<u32>,
     },
     Ambiguous {
         supplier: String,
@@ -178,6 +181,8 @@ pub fn classify(exports: &Exports, register: &Register) -> Classified {
     let duplicate_of = duplicates(exports);
     // The register agreement an agreement cell names, per distinct cell text.
     let mut agreement_ids: Vec<Option<Option<u32>>> = vec![None; strings.len()];
+    // The registered id an unknown agreement cell probably means.
+    let mut suggestions: Vec<Option<Option<u32>>> = vec![None; strings.len()];
     let mut out = Classified {
         outcomes: Vec::with_capacity(exports.rows.len()),
         findings: Vec::new(),
@@ -230,6 +235,8 @@ pub fn classify(exports: &Exports, register: &Register) -> Classified {
                     Category::UnknownAgreement,
                     Detail::UnknownAgreement {
                         text: agreement_text.to_string(),
+                        suggestion: *suggestions[agreement_sym as usize]
+                            .get_or_insert_with(|| register.suggest_id(agreement_text).map(|a| a as u32)),
                     },
                 ),
                 Some(a) => match entries.iter().find(|e| e.0 == a) {

@@ -1,6 +1,8 @@
 //! The command line as typed, before any checking (kept apart from the
 //! checked [`crate::config::Settings`], as ripgrep does).
 
+use crate::lang::Lang;
+use crate::sample::{SampleFormat, SampleOptions};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -48,9 +50,9 @@ pub struct RunArgs {
     /// Sheet to read in workbook exports (default: the first).
     #[arg(long, value_name = "NAME")]
     pub sheet: Option<String>,
-    /// Language of the reports: sv (default) or en.
-    #[arg(long, value_name = "LANG")]
-    pub lang: Option<String>,
+    /// Language of the terminal, messages and reports: sv (default) or en.
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
     /// Size of the PNG/SVG charts, WIDTHxHEIGHT pixels (default 1600x900).
     #[arg(long, value_name = "WxH")]
     pub chart_size: Option<String>,
@@ -63,6 +65,33 @@ pub struct RunArgs {
     /// Print only errors.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+/// `--lang` as typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LangArg {
+    Sv,
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::Sv => Lang::Sv,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
+impl Command {
+    /// The language asked for on the command line, for messages printed
+    /// before the settings are checked (Swedish unless `--lang en`).
+    pub fn lang_hint(&self) -> Lang {
+        match self {
+            Command::Run(a) => a.lang.map_or(Lang::Sv, Lang::from),
+            Command::Sample(_) => Lang::Sv,
+        }
+    }
 }
 
 #[derive(Debug, Args, Clone)]
@@ -90,9 +119,9 @@ pub struct SampleArgs {
     /// units of the sample; for benchmarks).
     #[arg(long)]
     pub units: Option<u32>,
-    /// Format of the clean export: csv or xlsx.
-    #[arg(long, default_value = "csv")]
-    pub format: String,
+    /// Format of the clean export.
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: SampleFormat,
     /// Number of agreements in the register (6 realistic ones, then
     /// generated ones; for benchmarks).
     #[arg(long, default_value_t = 6)]
@@ -100,4 +129,23 @@ pub struct SampleArgs {
     /// Random seed; the same seed gives the same files.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+}
+
+impl SampleArgs {
+    /// The generator's own options (the library does not depend on clap's
+    /// argument types).
+    pub fn options(&self) -> SampleOptions {
+        SampleOptions {
+            out: self.out.clone(),
+            months: self.months,
+            rows_per_month: self.rows_per_month,
+            start: self.start.clone(),
+            rows: self.rows,
+            clean: self.clean,
+            units: self.units,
+            format: self.format,
+            agreements: self.agreements,
+            seed: self.seed,
+        }
+    }
 }

@@ -4,9 +4,9 @@
 
 use crate::cli::RunArgs;
 use crate::error::{Error, Result};
+use crate::lang::{Lang, Text};
 use crate::read::table::Limits;
 use crate::read::{ColumnNames, ReadOptions};
-use crate::report::Lang;
 use crate::window::Window;
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -54,12 +54,17 @@ impl<T: Clone> OneOrMany<T> {
 
 impl ConfigFile {
     pub fn load(path: &Path) -> Result<ConfigFile> {
-        let err = |message: String| Error::ConfigFile {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::ConfigFile {
             path: path.to_path_buf(),
-            message,
-        };
-        let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
-        toml::from_str(&text).map_err(|e| err(e.to_string()))
+            message: Text::io(&e),
+        })?;
+        toml::from_str(&text).map_err(|e| Error::ConfigFile {
+            path: path.to_path_buf(),
+            message: Text::new(
+                format!("filen är inte giltig TOML eller har en okänd inställning: {e}"),
+                e.to_string(),
+            ),
+        })
     }
 }
 
@@ -86,10 +91,10 @@ pub fn parse_size(text: &str) -> Option<(u32, u32)> {
     ((200..=10_000).contains(&w) && (200..=10_000).contains(&h)).then_some((w, h))
 }
 
-fn setting(name: &str, message: impl Into<String>) -> Error {
+fn setting(name: &str, message: Text) -> Error {
     Error::Setting {
         setting: name.to_string(),
-        message: message.into(),
+        message,
     }
 }
 
@@ -108,11 +113,32 @@ impl Settings {
             None => (ConfigFile::default(), PathBuf::new()),
         };
         let rel = |p: &PathBuf| if p.is_absolute() { p.clone() } else { base.join(p) };
+        let lang = match (args.lang, config.lang.as_deref()) {
+            (Some(l), _) => l.into(),
+            (None, None) => Lang::Sv,
+            (None, Some(text)) => Lang::parse(text).ok_or_else(|| {
+                setting(
+                    "lang",
+                    Text::new(
+                        format!("'{text}' är varken sv eller en"),
+                        format!("'{text}' is neither sv nor en"),
+                    ),
+                )
+            })?,
+        };
         let agreements = args
             .agreements
             .clone()
             .or_else(|| config.agreements.as_ref().map(rel))
-            .ok_or_else(|| setting("--agreements", "no agreement register given (flag or config file)"))?;
+            .ok_or_else(|| {
+                setting(
+                    "--agreements",
+                    Text::new(
+                        "inget avtalsregister angivet – ange --agreements FIL eller agreements i avropskoll.toml (`avropskoll init` skapar en mall)",
+                        "no agreement register given (flag or config file; `avropskoll init` writes a template)",
+                    ),
+                )
+            })?;
         let exports = if !args.exports.is_empty() {
             args.exports.clone()
         } else {
@@ -125,7 +151,10 @@ impl Settings {
         if exports.is_empty() {
             return Err(setting(
                 "--exports",
-                "no export files or folders given (flag or config file)",
+                Text::new(
+                    "inga exportfiler eller mappar angivna – ange --exports MAPP eller exports i avropskoll.toml",
+                    "no export files or folders given (flag or config file)",
+                ),
             ));
         }
         let out = args
@@ -133,55 +162,71 @@ impl Settings {
             .clone()
             .or_else(|| config.out.as_ref().map(rel))
             .unwrap_or_else(|| PathBuf::from("reports"));
+        // The window and the chart size are parsed here, not by clap, since
+        // the config file may give them too: one parser, one message.
         let period = match args.period.as_ref().or(config.period.as_ref()) {
             None => None,
             Some(p) => Some(Window::parse(p).ok_or_else(|| {
                 setting(
                     "--period",
-                    format!(
-                        "'{p}' is not a window; write 2019, 2019-H1, 2019-T2, 2019-Q3, 2019-05 or 2019-01..2019-08"
+                    Text::new(
+                        format!("'{p}' är ingen period; skriv 2019, 2019-H1, 2019-T2, 2019-Q3, 2019-05 eller 2019-01..2019-08"),
+                        format!("'{p}' is not a window; write 2019, 2019-H1, 2019-T2, 2019-Q3, 2019-05 or 2019-01..2019-08"),
                     ),
                 )
             })?),
+        };
+        let not_a_number = |name: &str, v: &dyn std::fmt::Display| {
+            setting(
+                name,
+                Text::new(
+                    format!("{v} är inte ett tal ≥ 0 (procentenheter)"),
+                    format!("{v} is not a number ≥ 0 (percentage points)"),
+                ),
+            )
         };
         let tolerance_pp = match (args.tolerance_pp, &config.tolerance_pp) {
             (Some(t), _) => t,
             (None, Some(toml::Value::Float(f))) => *f,
             (None, Some(toml::Value::Integer(i))) => *i as f64,
-            (None, Some(other)) => return Err(setting("tolerance_pp", format!("{other} is not a number"))),
+            (None, Some(other)) => return Err(not_a_number("tolerance_pp", other)),
             (None, None) => 5.0,
         };
         if !tolerance_pp.is_finite() || tolerance_pp < 0.0 {
-            return Err(setting("--tolerance-pp", format!("{tolerance_pp} is not a number ≥ 0")));
+            return Err(not_a_number("--tolerance-pp", &tolerance_pp));
         }
         let min_call_offs = match (args.min_call_offs, config.min_call_offs) {
             (Some(n), _) => n,
             (None, Some(n)) if n >= 0 => n as u64,
-            (None, Some(n)) => return Err(setting("min_call_offs", format!("{n} is negative"))),
+            (None, Some(n)) => {
+                return Err(setting(
+                    "min_call_offs",
+                    Text::new(format!("{n} är negativt"), format!("{n} is negative")),
+                ))
+            }
             (None, None) => 10,
-        };
-        let lang = match args.lang.as_deref().or(config.lang.as_deref()).unwrap_or("sv") {
-            "sv" => Lang::Sv,
-            "en" => Lang::En,
-            other => return Err(setting("--lang", format!("'{other}' is neither sv nor en"))),
         };
         let chart_size = match args.chart_size.as_ref().or(config.chart_size.as_ref()) {
             None => crate::report::charts::DEFAULT_SIZE,
             Some(t) => parse_size(t).ok_or_else(|| {
                 setting(
                     "--chart-size",
-                    format!("'{t}' is not WIDTHxHEIGHT in pixels (200 to 10000 each), e.g. 1600x900"),
+                    Text::new(
+                        format!("'{t}' är inte BREDDxHÖJD i bildpunkter (200 till 10000 vardera), t.ex. 1600x900"),
+                        format!("'{t}' is not WIDTHxHEIGHT in pixels (200 to 10000 each), e.g. 1600x900"),
+                    ),
                 )
             })?,
         };
+        let at_least_one = |name: &str| setting(name, Text::new("måste vara minst 1", "must be at least 1"));
         let defaults = ReadOptions::default();
         let max_file_mb = match args.max_file_mb.or(config.max_file_mb) {
-            Some(0) => return Err(setting("max_file_mb", "must be at least 1")),
+            Some(0) => return Err(at_least_one("max_file_mb")),
             Some(n) => n,
             None => defaults.limits.max_file_bytes >> 20,
         };
         let max_rows = match args.max_rows.or(config.max_rows) {
-            Some(0) => return Err(setting("max_rows", "must be at least 1")),
+            Some(0) => return Err(at_least_one("max_rows")),
             Some(n) => n,
             None => defaults.max_rows,
         };
@@ -204,6 +249,7 @@ impl Settings {
                         .max(Limits::default().max_unzipped_bytes),
                 },
                 max_rows,
+                lang,
             },
             lang,
             chart_size,

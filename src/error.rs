@@ -1,45 +1,58 @@
-//! Domain errors. Each variant says where the problem is (file, agreement,
-//! row, column) and what it is; [`Error::exit_code`] maps them onto the
-//! exit codes: 2 for bad input (register, configuration, command line, or
-//! an export that cannot be read or mapped at all), 1 for anything else
-//! (writing the reports, internal failures).
+//! Domain errors, shaped like the csv crate's: a kind with its position
+//! (file, sheet, row, column, agreement) and, where a library failed, the
+//! source kept. [`Error::localized`] words one for the user in Swedish or
+//! English; [`Error::exit_code`] maps it onto the exit codes: 2 for input
+//! that cannot be used (register, configuration, command line, an export
+//! that cannot be read or mapped), 1 for anything else (writing the
+//! reports, internal failures).
 
+use crate::lang::{Lang, Text};
+use crate::read::Field;
 use std::path::PathBuf;
 
 /// Every failure the pipeline reports to the user.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The agreement register breaks one or more rules; one line each,
-    /// naming the agreement and the problem.
+    /// naming the agreement, its rows and what to change (already worded
+    /// in the run's language: the checks know it).
     #[error("invalid agreement register {}:\n  {}", path.display(), problems.join("\n  "))]
     Register { path: PathBuf, problems: Vec<String> },
 
     /// The register or config file could not be read or parsed at all.
     #[error("cannot read {}: {message}", path.display())]
-    ConfigFile { path: PathBuf, message: String },
+    ConfigFile { path: PathBuf, message: Text },
 
     /// A setting (flag or config value) is invalid.
     #[error("invalid setting {setting}: {message}")]
-    Setting { setting: String, message: String },
+    Setting { setting: String, message: Text },
 
-    /// An export file lacks a required column.
+    /// An export file lacks a required column: the fields missing, the
+    /// headers of its best record, and a `[columns]` block for the config
+    /// guessed from the values.
     #[error(
-        "{}: no header row with the required columns ({}) among the first 50 records; headers found: {}",
-        path.display(), missing.join(", "), if found.is_empty() { "(none)".to_string() } else { found.join(" | ") }
+        "{}{}: no header row with the required columns ({}) among the first 50 records; headers found: {}{}",
+        path.display(),
+        sheet.as_ref().map(|s| format!(" (sheet '{s}')")).unwrap_or_default(),
+        missing.iter().map(|f| format!("{} ({})", f.key(), f.default_names().join(" / "))).collect::<Vec<_>>().join(", "),
+        if found.is_empty() { "(none)".to_string() } else { found.join(" | ") },
+        suggestion.as_ref().map(|s| format!("\nA mapping for avropskoll.toml, read from the values:\n{s}")).unwrap_or_default()
     )]
     MissingColumns {
         path: PathBuf,
-        missing: Vec<String>,
+        sheet: Option<String>,
+        missing: Vec<Field>,
         found: Vec<String>,
+        suggestion: Option<String>,
     },
 
     /// An export file could not be opened or decoded.
     #[error("cannot read export {}: {message}", path.display())]
-    Export { path: PathBuf, message: String },
+    Export { path: PathBuf, message: Text },
 
     /// A file is beyond a configured limit (size, rows, expansion).
     #[error("{}: {message}", path.display())]
-    Limit { path: PathBuf, message: String },
+    Limit { path: PathBuf, message: Text },
 
     /// Writing the reports failed midway; nothing was moved into place.
     #[error("{source}; no report was written to {} (a previous report there is unchanged)", target.display())]
@@ -47,15 +60,20 @@ pub enum Error {
 
     /// An amount sum would overflow (absurd input).
     #[error("amounts too large to sum exactly: {0}")]
-    Overflow(String),
+    Overflow(Text),
 
     /// Writing an output failed.
     #[error("cannot write {}: {message}", path.display())]
-    Output { path: PathBuf, message: String },
+    Output { path: PathBuf, message: Text },
 
-    /// The aggregation engine failed (a bug, not bad input).
+    /// The aggregation engine failed (a bug, not bad input); its error
+    /// is kept.
     #[error("aggregation failed: {0}")]
-    Compute(String),
+    Compute(#[from] polars::error::PolarsError),
+
+    /// A chart could not be drawn (a bug, not bad input).
+    #[error("a chart could not be drawn: {0}")]
+    Chart(String),
 
     /// The data has no readable date, so no default window exists.
     #[error("no row with a readable date was found; give the window with --period")]
@@ -72,9 +90,68 @@ impl Error {
             | Error::MissingColumns { .. }
             | Error::Export { .. }
             | Error::Limit { .. }
+            | Error::Overflow(_)
             | Error::NoDates => 2,
             Error::ReportNotWritten { source, .. } => source.exit_code(),
-            Error::Overflow(_) | Error::Output { .. } | Error::Compute(_) => 1,
+            Error::Output { .. } | Error::Compute(_) | Error::Chart(_) => 1,
+        }
+    }
+
+    /// The error worded for the user.
+    pub fn localized(&self, lang: Lang) -> String {
+        if lang == Lang::En {
+            return self.to_string();
+        }
+        match self {
+            Error::Register { path, problems } => format!(
+                "avtalsregistret {} har fel – rätta dem och kör igen:\n  {}",
+                path.display(),
+                problems.join("\n  ")
+            ),
+            Error::ConfigFile { path, message } => format!("kan inte läsa {}: {}", path.display(), message.sv),
+            Error::Setting { setting, message } => format!("ogiltig inställning {setting}: {}", message.sv),
+            Error::MissingColumns {
+                path,
+                sheet,
+                missing,
+                found,
+                suggestion,
+            } => {
+                let names = |f: &Field| {
+                    format!(
+                        "{} ({})",
+                        crate::report::terminal::field_name(*f, Lang::Sv),
+                        f.default_names().join(" / ")
+                    )
+                };
+                format!(
+                    "{}{}: hittar ingen rubrikrad med de nödvändiga kolumnerna bland de 50 första raderna – saknas: {}. Rubriker som finns: {}.{}",
+                    path.display(),
+                    sheet.as_ref().map(|s| format!(" (bladet '{s}')")).unwrap_or_default(),
+                    missing.iter().map(names).collect::<Vec<_>>().join(", "),
+                    if found.is_empty() { "(inga)".to_string() } else { found.join(" | ") },
+                    match suggestion {
+                        Some(s) => format!(
+                            "\nLägg till de här raderna i avropskoll.toml (gissade från kolumnernas värden – kontrollera dem):\n{s}"
+                        ),
+                        None => "\nAnge kolumnernas namn under [columns] i avropskoll.toml.".to_string(),
+                    }
+                )
+            }
+            Error::Export { path, message } => format!("kan inte läsa exporten {}: {}", path.display(), message.sv),
+            Error::Limit { path, message } => format!("{}: {}", path.display(), message.sv),
+            Error::ReportNotWritten { target, source } => format!(
+                "{}; ingen rapport skrevs till {} (en tidigare rapport där är orörd)",
+                source.localized(lang),
+                target.display()
+            ),
+            Error::Overflow(what) => format!("beloppen är för stora för att summeras exakt: {}", what.sv),
+            Error::Output { path, message } => format!("kan inte skriva {}: {}", path.display(), message.sv),
+            Error::Compute(e) => format!("beräkningen misslyckades (ett fel i verktyget, rapportera det): {e}"),
+            Error::Chart(e) => format!("ett diagram kunde inte ritas (ett fel i verktyget, rapportera det): {e}"),
+            Error::NoDates => {
+                "ingen rad har ett läsbart datum; ange perioden med --period (t.ex. --period 2025-H2)".to_string()
+            }
         }
     }
 }

@@ -6,6 +6,7 @@
 //! [`allocate`] → [`report`]. [`run`] strings them together.
 
 pub mod allocate;
+pub mod checks;
 pub mod classify;
 pub mod cli;
 pub mod config;
@@ -30,30 +31,64 @@ pub struct RunOutcome {
     pub files: Vec<PathBuf>,
     pub rows_read: u64,
     pub imbalanced: usize,
+    /// Everything the user was warned about (also on the workbook's first
+    /// sheet).
+    pub warnings: Vec<String>,
+    /// Wall time of the whole run.
+    pub elapsed: std::time::Duration,
 }
 
+/// What a run tells while it works; the library itself prints nothing.
+/// The terminal reporter ([`report::terminal::Terminal`]) prints; tests
+/// can watch. Every method has a silent default.
+pub trait Observer: Sync {
+    /// Reading starts: the exports hold `total_bytes`.
+    fn reading(&self, _total_bytes: u64) {}
+    /// One more export file of `bytes` was read.
+    fn progress(&self, _bytes: u64) {}
+    /// Every export was read.
+    fn read_done(&self, _exports: &read::Exports) {}
+    /// Something the user should know that does not stop the run.
+    fn warning(&self, _text: &str) {}
+    /// The reports are written; `ctx` is what they were made from.
+    fn finished(&self, _ctx: &report::Context, _folder: &std::path::Path, _files: usize) {}
+}
+
+/// An observer that says nothing.
+pub struct Silent;
+
+impl Observer for Silent {}
+
 /// The whole job: register and exports in, reports out.
-pub fn run(settings: &Settings) -> Result<RunOutcome> {
+pub fn run(settings: &Settings, observer: &dyn Observer) -> Result<RunOutcome> {
+    run_with(settings, observer, &report::standard_writers())
+}
+
+/// [`run`] with the given report writers (tests inject a failing one).
+pub fn run_with(
+    settings: &Settings,
+    observer: &dyn Observer,
+    writers: &[&dyn report::ReportWriter],
+) -> Result<RunOutcome> {
     let started = Instant::now();
     let register = register::load(&settings.agreements, settings.lang)?;
-    let (files, skipped) = read::discover(&settings.exports)?;
+    let exclude = read::Exclude {
+        out: Some(settings.out.clone()),
+        register: Some(settings.agreements.clone()),
+    };
+    let (files, skipped) = read::discover(&settings.exports, &exclude, settings.lang)?;
     let total_bytes: u64 = files
         .iter()
         .filter_map(|f| std::fs::metadata(&f.path).ok())
         .map(|m| m.len())
         .sum();
-    let bar = progress_bar(total_bytes, settings.quiet);
+    observer.reading(total_bytes);
     let mut timer = StageTimer::new();
-    let mut exports = read::read_all(&files, &settings.read, &|bytes| bar.inc(bytes))?;
-    bar.finish_and_clear();
+    let mut exports = read::read_all(&files, &settings.read, &|bytes| observer.progress(bytes))?;
     timer.lap("read");
-    exports.skipped = skipped;
-    if !settings.quiet {
-        print!("{}", report::terminal::files(&exports));
-        for w in &exports.warnings {
-            eprintln!("avropskoll: warning: {w}");
-        }
-    }
+    exports.skipped.splice(0..0, skipped);
+    observer.read_done(&exports);
+    let mut warnings = exports.warnings.clone();
     let classified = classify::classify(&exports, &register);
     let reconciliation = classify::Reconciliation::new(&exports, &classified);
     timer.lap("classify");
@@ -92,13 +127,33 @@ pub fn run(settings: &Settings) -> Result<RunOutcome> {
         .collect();
     let ceilings = allocate::ceiling::ceilings(&frame, &register, &window, latest_date, &months_read)?;
     let comparison = allocate::compare::compare(&frame, &register, &allocation, rules)?;
+    let life = allocate::ceiling::life(
+        &exports,
+        &classified,
+        &register,
+        &ceilings,
+        allocate::ceiling::as_of(&window, latest_date),
+    );
     timer.lap("allocate");
+    warnings.extend(checks::plausibility(
+        &exports,
+        &classified,
+        &register,
+        &reconciliation,
+        &window,
+        settings.period.is_none(),
+        settings.lang,
+    ));
+    for w in &warnings[exports.warnings.len()..] {
+        observer.warning(w);
+    }
     let info = report::RunInfo {
         tolerance_pp: settings.tolerance_pp,
         min_call_offs: settings.min_call_offs,
         latest_date,
         generated: chrono::Local::now().format("%Y-%m-%d %H:%M").to_string(),
         chart_size: settings.chart_size,
+        warnings: warnings.clone(),
     };
     let ctx = report::Context {
         register: &register,
@@ -110,26 +165,13 @@ pub fn run(settings: &Settings) -> Result<RunOutcome> {
         monthly: &monthly,
         ceilings: &ceilings,
         comparison: comparison.as_ref(),
+        life: &life,
         info: &info,
         lang: settings.lang,
     };
-    let writers: [&dyn report::ReportWriter; 4] = [
-        &report::csv::CsvReport,
-        &report::xlsx::WorkbookReport,
-        &report::sections::SectionReport,
-        &report::charts::ChartReport,
-    ];
-    let (folder, written) = report::write_all(&ctx, &settings.out, &writers)?;
+    let (folder, written) = report::write_all(&ctx, &settings.out, writers)?;
     timer.lap("report");
-    if !settings.quiet {
-        print!("{}", report::terminal::summary(&ctx));
-        println!(
-            "\nReports written to {}/ ({} files) in {:.1} s.",
-            folder.display(),
-            written.len(),
-            started.elapsed().as_secs_f64()
-        );
-    }
+    observer.finished(&ctx, &folder, written.len());
     let imbalanced = allocation
         .shares
         .iter()
@@ -140,21 +182,9 @@ pub fn run(settings: &Settings) -> Result<RunOutcome> {
         files: written,
         rows_read: reconciliation.read.rows,
         imbalanced,
+        warnings,
+        elapsed: started.elapsed(),
     })
-}
-
-fn progress_bar(total: u64, quiet: bool) -> indicatif::ProgressBar {
-    if quiet {
-        return indicatif::ProgressBar::hidden();
-    }
-    let bar = indicatif::ProgressBar::with_draw_target(Some(total), indicatif::ProgressDrawTarget::stderr());
-    if let Ok(style) =
-        indicatif::ProgressStyle::with_template("reading exports {bar:30} {bytes}/{total_bytes} ({eta} left)")
-    {
-        bar.set_style(style);
-    }
-    bar.enable_steady_tick(std::time::Duration::from_millis(250));
-    bar
 }
 
 /// Prints the time of each stage to stderr when `AVROPSKOLL_TIMINGS` is set

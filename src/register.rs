@@ -5,7 +5,7 @@
 //! each naming its agreement, where it was written and what to change.
 
 use crate::error::{Error, Result};
-use crate::lang::Lang;
+use crate::lang::{Lang, Text};
 use crate::parse::{self, OrgNr};
 use crate::read::header;
 use crate::read::table::{self, Cell};
@@ -101,6 +101,50 @@ pub struct Register {
     pub agreements: Vec<Agreement>,
 }
 
+impl Register {
+    /// The registered agreement an unknown id probably means: equal once
+    /// case and everything but letters and digits are dropped (`RA 2018-010`,
+    /// `ra2018010` for `RA-2018-010`), or one letter or digit away for ids
+    /// of six or more characters. `None` when no single agreement fits.
+    pub fn suggest_id(&self, text: &str) -> Option<usize> {
+        let key = |s: &str| -> Vec<char> {
+            s.chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect()
+        };
+        let wanted = key(text);
+        if wanted.is_empty() {
+            return None;
+        }
+        let keys: Vec<Vec<char>> = self.agreements.iter().map(|a| key(&a.id)).collect();
+        let exact: Vec<usize> = (0..keys.len()).filter(|&i| keys[i] == wanted).collect();
+        if exact.len() == 1 {
+            return exact.first().copied();
+        }
+        if !exact.is_empty() || wanted.len() < 6 {
+            return None;
+        }
+        let near: Vec<usize> = (0..keys.len()).filter(|&i| one_edit_apart(&keys[i], &wanted)).collect();
+        (near.len() == 1).then(|| near[0])
+    }
+}
+
+/// True when `a` and `b` differ by exactly one insertion, deletion or
+/// substitution.
+fn one_edit_apart(a: &[char], b: &[char]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let prefix = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    if short.len() == long.len() {
+        prefix < short.len() && short[prefix + 1..] == long[prefix + 1..]
+    } else {
+        short[prefix..] == long[prefix + 1..]
+    }
+}
+
 /// Loads and checks a register; TOML by extension `.toml`, otherwise a
 /// spreadsheet or CSV table. Problems are worded in `lang`.
 pub fn load(path: &Path, lang: Lang) -> Result<Register> {
@@ -121,11 +165,11 @@ pub fn read_drafts(path: &Path, lang: Lang) -> Result<Vec<Draft>> {
     if ext == "toml" {
         let text = std::fs::read_to_string(path).map_err(|e| Error::ConfigFile {
             path: path.to_path_buf(),
-            message: e.to_string(),
+            message: Text::io(&e),
         })?;
         drafts_from_toml(&text).map_err(|message| Error::ConfigFile {
             path: path.to_path_buf(),
-            message,
+            message: Text::new(format!("avtalsregistret är inte giltig TOML: {message}"), message),
         })
     } else {
         drafts_from_table(path, lang)
@@ -459,7 +503,7 @@ fn drafts_from_table(path: &Path, lang: Lang) -> Result<Vec<Draft>> {
     if header.is_none() {
         return Err(Error::ConfigFile {
             path: path.to_path_buf(),
-            message: lang.pick(
+            message: Text::new(
                 format!(
                     "hittar ingen rubrikrad med kolumnerna Avtal, Leverantör och Andel bland de 50 första raderna (avtalsregistrets kolumner: {}); första raden: {}. Skapa en mall med `avropskoll init`.",
                     COLS.iter().map(|c| c.names().get(1).copied().unwrap_or("")).collect::<Vec<_>>().join(", "),
@@ -897,6 +941,17 @@ valid_to = 2018-01-01
             joined.contains("agreement ra-2017-031: supplier 'X AB': share 0 is not in (0, 100]"),
             "{joined}"
         );
+    }
+
+    #[test]
+    fn suggests_a_registered_id_for_a_near_miss() {
+        let reg = check(drafts_from_toml(GOOD).expect("parses"), Lang::En).expect("valid");
+        assert_eq!(reg.suggest_id("RA 2017-031"), Some(0));
+        assert_eq!(reg.suggest_id("ra2017031"), Some(0));
+        assert_eq!(reg.suggest_id("RA-2017-032"), Some(0));
+        assert_eq!(reg.suggest_id("RA-2017-0311"), Some(0));
+        assert_eq!(reg.suggest_id("RA-2019-999"), None);
+        assert_eq!(reg.suggest_id("--"), None);
     }
 
     #[test]

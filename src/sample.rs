@@ -5,8 +5,8 @@
 //! totals row, unreadable values, two encodings), and one agreement thrown
 //! out of balance by one unit.
 
-use crate::cli::SampleArgs;
 use crate::error::{Error, Result};
+use crate::lang::Text;
 use crate::parse::{format_grouped, luhn_check_digit};
 use chrono::{Datelike, NaiveDate};
 use std::fmt::Write as _;
@@ -298,21 +298,56 @@ fn month_add(start: NaiveDate, months: u32) -> NaiveDate {
 fn io_err(path: &Path, e: impl std::fmt::Display) -> Error {
     Error::Output {
         path: path.to_path_buf(),
-        message: e.to_string(),
+        message: e.to_string().into(),
     }
 }
 
-/// Writes `register.toml`, `avropskoll.toml` and `exports/YYYY-MM.csv`.
-pub fn write(args: &SampleArgs) -> Result<()> {
+/// The format of the clean benchmark export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SampleFormat {
+    Csv,
+    Xlsx,
+}
+
+/// What the generator makes (see `avropskoll sample --help`).
+#[derive(Debug, Clone)]
+pub struct SampleOptions {
+    /// Folder to write the register, exports and config into.
+    pub out: std::path::PathBuf,
+    /// Number of monthly export files.
+    pub months: u32,
+    /// Invoice rows per month (before overlaps and messy rows).
+    pub rows_per_month: u32,
+    /// First month, YYYY-MM.
+    pub start: String,
+    /// Total invoice rows (overrides `rows_per_month`).
+    pub rows: Option<u64>,
+    /// One clean export, as simple baselines can read.
+    pub clean: bool,
+    /// Number of generated units in the clean export.
+    pub units: Option<u32>,
+    pub format: SampleFormat,
+    /// Number of agreements in the register.
+    pub agreements: u32,
+    /// Random seed; the same seed gives the same files.
+    pub seed: u64,
+}
+
+/// Writes `register.toml`, `avropskoll.toml` and `exports/YYYY-MM.csv`;
+/// returns a line saying what was written.
+pub fn write(args: &SampleOptions) -> Result<String> {
     let start =
         NaiveDate::parse_from_str(&format!("{}-01", args.start.trim()), "%Y-%m-%d").map_err(|_| Error::Setting {
             setting: "--start".into(),
-            message: format!("'{}' is not a month (YYYY-MM)", args.start),
+            message: Text::new(
+                format!("'{}' är ingen månad (ÅÅÅÅ-MM)", args.start),
+                format!("'{}' is not a month (YYYY-MM)", args.start),
+            ),
         })?;
     if args.months == 0 || args.months > 600 {
         return Err(Error::Setting {
             setting: "--months".into(),
-            message: "give 1 to 600 months".into(),
+            message: Text::new("ange 1 till 600 månader", "give 1 to 600 months"),
         });
     }
     let out = &args.out;
@@ -508,12 +543,11 @@ pub fn write(args: &SampleArgs) -> Result<()> {
         };
         std::fs::write(&path, bytes).map_err(|e| io_err(&path, e))?;
     }
-    println!(
+    Ok(format!(
         "Sample data written to {}: register.toml, avropskoll.toml and {} monthly exports.",
         out.display(),
         args.months
-    );
-    Ok(())
+    ))
 }
 
 /// One invoice line of the clean benchmark data.
@@ -534,7 +568,7 @@ struct CleanRow {
 /// repeated, dates rise evenly over the months. One careless unit still
 /// throws Elinstallationer's key.
 fn clean_rows<'a>(
-    args: &SampleArgs,
+    args: &SampleOptions,
     ags: &'a [SampleAgreement],
     start: NaiveDate,
 ) -> impl Iterator<Item = CleanRow> + 'a {
@@ -642,11 +676,11 @@ const CLEAN_HEADER: [&str; 9] = [
 
 /// Writes the clean benchmark export `exports/bench.csv` (UTF-8, `;`, LF,
 /// `12 500,00`) or `exports/bench.xlsx` (date and number cells).
-fn write_clean(args: &SampleArgs, ags: &[SampleAgreement], start: NaiveDate, dir: &Path) -> Result<()> {
+fn write_clean(args: &SampleOptions, ags: &[SampleAgreement], start: NaiveDate, dir: &Path) -> Result<String> {
     use std::io::Write;
     let rows = clean_rows(args, ags, start);
-    let path = match args.format.as_str() {
-        "csv" => {
+    let path = match args.format {
+        SampleFormat::Csv => {
             let path = dir.join("bench.csv");
             let file = std::fs::File::create(&path).map_err(|e| io_err(&path, e))?;
             let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
@@ -672,7 +706,7 @@ fn write_clean(args: &SampleArgs, ags: &[SampleAgreement], start: NaiveDate, dir
             w.flush().map_err(|e| io_err(&path, e))?;
             path
         }
-        "xlsx" => {
+        SampleFormat::Xlsx => {
             let path = dir.join("bench.xlsx");
             let xerr = |e: rust_xlsxwriter::XlsxError| io_err(&path, e);
             let mut wb = rust_xlsxwriter::Workbook::new();
@@ -705,15 +739,8 @@ fn write_clean(args: &SampleArgs, ags: &[SampleAgreement], start: NaiveDate, dir
             wb.save(&path).map_err(xerr)?;
             path
         }
-        other => {
-            return Err(Error::Setting {
-                setting: "--format".into(),
-                message: format!("'{other}' is neither csv nor xlsx"),
-            })
-        }
     };
-    println!("Clean benchmark data written to {}.", path.display());
-    Ok(())
+    Ok(format!("Clean benchmark data written to {}.", path.display()))
 }
 
 fn blank_line(date: NaiveDate) -> Line {

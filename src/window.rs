@@ -65,7 +65,11 @@ impl Window {
             }
             let year: i32 = y.parse().ok()?;
             let upper = rest.to_ascii_uppercase();
-            let (kind, n) = upper.split_at(1.min(upper.len()));
+            // `get` rather than `split_at`: a non-ASCII first character
+            // (`2019-ö1`) is no window, not a panic.
+            let (Some(kind), Some(n)) = (upper.get(..1), upper.get(1..)) else {
+                return None;
+            };
             let n: u32 = if kind.bytes().all(|b| b.is_ascii_alphabetic()) {
                 n.parse().ok()?
             } else {
@@ -168,6 +172,12 @@ mod tests {
             "2019-5",
             "2019-08..2019-01",
             "H1-2019",
+            "2019-ö1",
+            "2019-Ö",
+            "2019-",
+            "ö019-H1",
+            "2019-H1..",
+            "2019-01..ö",
         ] {
             assert_eq!(Window::parse(bad), None, "{bad}");
         }

@@ -39,10 +39,21 @@ impl Case {
         self.dir.path().join("out")
     }
 
+    /// Runs in English (`--lang en`): the catalogue's messages are asserted
+    /// in English; [`Case::run_sv`] runs in the default Swedish.
     fn run(&self, extra: &[&str]) -> assert_cmd::assert::Assert {
+        self.run_in("en", extra)
+    }
+
+    fn run_sv(&self, extra: &[&str]) -> assert_cmd::assert::Assert {
+        self.run_in("sv", extra)
+    }
+
+    fn run_in(&self, lang: &str, extra: &[&str]) -> assert_cmd::assert::Assert {
         Command::cargo_bin("avropskoll")
             .expect("binary")
-            .args(["run", "--period", "2019-H1", "--min-call-offs", "1", "--agreements"])
+            .args(["run", "--lang", lang])
+            .args(["--period", "2019-H1", "--min-call-offs", "1", "--agreements"])
             .arg(fixture("register.toml"))
             .arg("--exports")
             .arg(self.input())
@@ -127,12 +138,27 @@ fn duplicated_header_names_take_the_first_with_a_warning() {
 }
 
 #[test]
-fn binary_file_named_csv_stops_with_2() {
+fn binary_file_named_csv_is_skipped_in_a_folder_and_stops_with_2_when_named() {
     let junk: Vec<u8> = (0..4096u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
-    let c = Case::new(&[("binary.csv", &junk)]);
+    // Found in a folder beside a real export: it maps no column, so it is
+    // not an export; the run goes on and names it.
+    let c = Case::new(&[("binary.csv", &junk), ("a.csv", format!("{HEADER}{GOOD}").as_bytes())]);
     c.run(&[])
+        .success()
+        .stdout(contains("skipped binary.csv: not an export"));
+    assert_eq!(c.tally("read").0, 1);
+    // Named directly: a file the user named must be an export.
+    Command::cargo_bin("avropskoll")
+        .expect("binary")
+        .args(["run", "--lang", "en", "--period", "2019-H1", "--agreements"])
+        .arg(fixture("register.toml"))
+        .arg("--exports")
+        .arg(c.input().join("binary.csv"))
+        .arg("--out")
+        .arg(c.out())
+        .assert()
         .code(2)
         .stderr(contains("binary.csv"))
         .stderr(contains("no header row with the required columns"));
@@ -280,7 +306,7 @@ fn unreadable_numbers_and_dates_land_in_data_quality() {
         .chain(rows.iter().map(|(d, a)| format!("{d};Måleri Syd AB;RA-1;{a}\n")))
         .collect();
     let c = Case::new(&[("n.csv", text.as_bytes())]);
-    c.run(&["--lang", "en"]).success();
+    c.run(&[]).success();
     let q = c.quality();
     let got: Vec<(String, String, String)> = q.iter().map(|r| (r[1].clone(), r[3].clone(), r[4].clone())).collect();
     assert_eq!(
@@ -354,7 +380,7 @@ fn excel_error_cells_and_huge_numbers_are_rejected() {
         ws.write_number(3, 3, 70.0).expect("cell");
     });
     let c = Case::new(&[("errors.xlsx", &bytes)]);
-    c.run(&["--lang", "en"]).success();
+    c.run(&[]).success();
     let q = c.quality();
     assert_eq!(q.len(), 2, "{q:?}");
     assert_eq!((q[0][1].as_str(), q[0][2].as_str()), ("2", "rejected"));
@@ -530,20 +556,38 @@ fn a_failed_run_leaves_the_previous_report_untouched() {
         format!("{HEADER}2019-03-05;Penselkungen AB;RA-1;50,00\n"),
     )
     .expect("write");
-    Command::cargo_bin("avropskoll")
-        .expect("binary")
-        .env("AVROPSKOLL_FAIL_WRITER", "charts")
-        .args(["run", "--period", "2019-H1", "--min-call-offs", "1", "--agreements"])
-        .arg(fixture("register.toml"))
-        .arg("--exports")
-        .arg(c.input())
-        .arg("--out")
-        .arg(c.out())
-        .assert()
-        .code(1)
-        .stderr(contains("injected failure in the charts writer"))
-        .stderr(contains("no report was written to"))
-        .stderr(contains("a previous report there is unchanged"));
+    // A writer that fails after writing a file, injected through the library.
+    struct Failing;
+    impl avropskoll::report::ReportWriter for Failing {
+        fn name(&self) -> &'static str {
+            "failing"
+        }
+        fn write(&self, _: &avropskoll::report::Context, dir: &Path) -> avropskoll::error::Result<Vec<PathBuf>> {
+            std::fs::write(dir.join("half.txt"), "x").expect("write");
+            Err(avropskoll::error::Error::Output {
+                path: dir.to_path_buf(),
+                message: "injected failure".to_string().into(),
+            })
+        }
+    }
+    let args = avropskoll::cli::RunArgs {
+        agreements: Some(fixture("register.toml")),
+        exports: vec![c.input()],
+        out: Some(c.out()),
+        period: Some("2019-H1".into()),
+        min_call_offs: Some(1),
+        quiet: true,
+        ..Default::default()
+    };
+    let settings = avropskoll::config::Settings::resolve(&args).expect("settings");
+    let mut writers = avropskoll::report::standard_writers().to_vec();
+    writers.push(&Failing);
+    let err = avropskoll::run_with(&settings, &avropskoll::Silent, &writers).expect_err("the run fails");
+    assert_eq!(err.exit_code(), 1);
+    let text = err.to_string();
+    assert!(text.contains("injected failure"), "{text}");
+    assert!(text.contains("no report was written to"), "{text}");
+    assert!(text.contains("a previous report there is unchanged"), "{text}");
     assert_eq!(c.report("allocation.csv"), before);
     let left: Vec<String> = std::fs::read_dir(c.out())
         .expect("out")
@@ -564,4 +608,313 @@ fn a_failed_run_leaves_the_previous_report_untouched() {
         .assert()
         .code(1)
         .stderr(contains("a-file"));
+}
+
+// ---- Robust monthly runs: a real export folder ----
+
+/// The run's stdout, stderr and reconciliation of a folder run whose
+/// reports go inside the exports folder itself.
+fn run_in_folder(dir: &Path, register: &Path) -> (String, String, String) {
+    let out = Command::cargo_bin("avropskoll")
+        .expect("binary")
+        .args(["run", "--period", "2019-H1", "--min-call-offs", "1", "--agreements"])
+        .arg(register)
+        .arg("--exports")
+        .arg(dir)
+        .arg("--out")
+        .arg(dir.join("rapporter"))
+        .assert()
+        .success();
+    let o = out.get_output();
+    let recon = std::fs::read_to_string(dir.join("rapporter/2019-H1/reconciliation.csv")).expect("recon");
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+        recon,
+    )
+}
+
+#[test]
+fn a_shared_folder_with_notes_mac_files_locks_its_own_reports_and_the_register_runs_twice_alike() {
+    let d = TempDir::new().expect("tempdir");
+    let dir = d.path().join("exporter");
+    std::fs::create_dir_all(dir.join(".git")).expect("dir");
+    std::fs::write(dir.join("2019-03.csv"), format!("{HEADER}{GOOD}")).expect("write");
+    std::fs::write(
+        dir.join("LÄSMIG.txt"),
+        "Exporterna kommer från Raindance varje månad.\nKontakta ekonomienheten vid frågor.\n",
+    )
+    .expect("write");
+    std::fs::write(dir.join("._2019-05.xlsx"), [0u8, 5, 22, 7, 0, 2]).expect("write");
+    std::fs::write(dir.join(".DS_Store"), [0u8, 0, 0, 1, 66, 117, 100, 49]).expect("write");
+    std::fs::write(dir.join("~$2019-03.xlsx"), [7u8; 162]).expect("write");
+    std::fs::write(dir.join(".git/old.csv"), "garbage;;\n").expect("write");
+    // The register lies in the exports folder too.
+    let register = dir.join("register.csv");
+    std::fs::write(
+        &register,
+        "Avtal;Benämning;Giltigt från;Giltigt till;Leverantör;Andel\nRA-1;Målning;2018-10-01;2020-12-31;Måleri Syd AB;50\n;;;;Färg & Fasad AB;30\n;;;;Penselkungen AB;20\n",
+    )
+    .expect("write");
+    let first = run_in_folder(&dir, &register);
+    assert!(
+        first.0.contains("hoppade över LÄSMIG.txt: inte en export"),
+        "{}",
+        first.0
+    );
+    assert!(first.0.contains("Läste 1 fil:"), "{}", first.0);
+    assert!(first.2.contains("read,1,100.00"), "{}", first.2);
+    // The second run finds its own reports in the folder and leaves them be.
+    let second = run_in_folder(&dir, &register);
+    assert_eq!(first.2, second.2);
+    assert!(second.0.contains("Läste 1 fil:"), "{}", second.0);
+    // The workbook's data-quality sheet names the skipped file.
+    let wb: calamine::Xlsx<_> =
+        calamine::open_workbook(dir.join("rapporter/2019-H1/fordelning-2019-H1.xlsx")).expect("workbook");
+    let mut wb = wb;
+    let q = calamine::Reader::worksheet_range(&mut wb, "Datakvalitet").expect("sheet");
+    let texts: Vec<String> = q.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
+    assert!(texts.iter().any(|t| t.contains("LÄSMIG.txt")), "{texts:?}");
+}
+
+#[test]
+fn a_file_that_maps_some_required_columns_stops_the_run() {
+    let c = Case::new(&[
+        ("a.csv", format!("{HEADER}{GOOD}").as_bytes()),
+        (
+            "b.csv",
+            "Datum;Leverantör;Summa\n2019-03-01;Måleri Syd AB;100\n".as_bytes(),
+        ),
+    ]);
+    c.run_sv(&[])
+        .code(2)
+        .stderr(contains("b.csv"))
+        .stderr(contains("saknas: belopp"))
+        .stderr(contains("[columns]\namount = [\"Summa\"]"));
+}
+
+#[test]
+fn unknown_headers_get_a_columns_suggestion_read_from_the_values() {
+    let text = "Export från ekonomisystemet\n\nBokf.dat;Lev;Konto;Belopp (SEK);Text\n2019-03-01;Måleri Syd AB;4410;1 250,00;Fönster\n2019-03-02;Penselkungen AB;4411;-300,50;Kredit\n";
+    let c = Case::new(&[("x.csv", text.as_bytes())]);
+    // Named directly: the run stops with a ready [columns] block.
+    Command::cargo_bin("avropskoll")
+        .expect("binary")
+        .args(["run", "--period", "2019-H1", "--agreements"])
+        .arg(fixture("register.toml"))
+        .arg("--exports")
+        .arg(c.input().join("x.csv"))
+        .arg("--out")
+        .arg(c.out())
+        .assert()
+        .code(2)
+        .stderr(contains("x.csv"))
+        .stderr(contains("saknas: datum (Bokföringsdatum"))
+        .stderr(contains(
+            "Lägg till de här raderna i avropskoll.toml (gissade från kolumnernas värden – kontrollera dem):\n[columns]\ndate = [\"Bokf.dat\"]\nsupplier = [\"Lev\"]\namount = [\"Belopp (SEK)\"]",
+        ));
+    // Found in a folder: skipped, and the reason says how to map it.
+    c.run_sv(&[]).stdout(contains(
+        "hoppade över x.csv: inte en export: ingen av de 50 första raderna har kolumnerna datum, leverantör eller belopp (om det är en export: lägg till under [columns] i avropskoll.toml: date = [\"Bokf.dat\"], supplier = [\"Lev\"], amount = [\"Belopp (SEK)\"])",
+    ));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinked_folders_are_followed_and_loops_named() {
+    let c = Case::new(&[("a.csv", format!("{HEADER}{GOOD}").as_bytes())]);
+    let elsewhere = c.dir.path().join("annan");
+    std::fs::create_dir_all(&elsewhere).expect("dir");
+    std::fs::write(
+        elsewhere.join("b.csv"),
+        format!("{HEADER}2019-03-02;Penselkungen AB;RA-1;50,00\n"),
+    )
+    .expect("write");
+    std::os::unix::fs::symlink(&elsewhere, c.input().join("länk")).expect("symlink");
+    std::os::unix::fs::symlink(c.input(), c.input().join("slinga")).expect("symlink");
+    c.run_sv(&[])
+        .success()
+        .stdout(contains("hoppade över slinga: en länk till en mapp som redan lästs"));
+    assert_eq!(c.tally("read"), (2, "150.00".into()));
+}
+
+#[test]
+fn an_html_table_saved_as_xls_is_read_as_a_table() {
+    let html = "<html><head><meta charset=\"utf-8\"></head><body><table>\n<tr><th>Bokföringsdatum</th><th>Leverantör</th><th>Avtal</th><th>Belopp</th></tr>\n<tr><td>2019-03-01</td><td>Måleri Syd AB</td><td>RA-1</td><td>1&nbsp;000,00</td></tr>\n<tr><td>2019-03-02</td><td>F&auml;rg &amp; Fasad AB</td><td>RA-1</td><td>500,00</td></tr>\n</table></body></html>";
+    let c = Case::new(&[("export.xls", html.as_bytes())]);
+    c.run_sv(&[]).success().stdout(contains(
+        "export.xls (HTML-tabell sparad som .xls): rubrikrad 1, 2 rader",
+    ));
+    assert_eq!(c.tally("in_agreements"), (2, "1500.00".into()));
+}
+
+#[test]
+fn excel_sep_line_names_the_delimiter() {
+    let text = "sep=,\nBokföringsdatum,Leverantör,Avtal,Belopp\n2019-03-01,Måleri Syd AB,RA-1,\"1 000,50\"\n";
+    let c = Case::new(&[("a.csv", text.as_bytes())]);
+    c.run(&[])
+        .success()
+        .stdout(contains("delimiter ','): header in row 2, 1 rows"));
+    assert_eq!(c.tally("in_agreements"), (1, "1000.50".into()));
+    assert_eq!(c.quality().len(), 0);
+}
+
+#[test]
+fn a_run_that_counts_nothing_warns() {
+    let c = Case::new(&[(
+        "a.csv",
+        format!("{HEADER}2019-03-01;Okänd Leverantör AB;;100,00\n").as_bytes(),
+    )]);
+    c.run_sv(&[])
+        .success()
+        .stderr(contains("ingen av de 1 lästa raderna räknades för något avtal"));
+}
+
+#[test]
+fn a_far_date_that_sets_the_default_window_is_named() {
+    let mut text = HEADER.to_string();
+    for day in 1..=28 {
+        text.push_str(&format!("2019-03-{day:02};Måleri Syd AB;RA-1;100,00\n"));
+    }
+    text.push_str("2052-09-01;Måleri Syd AB;RA-1;100,00\n");
+    let c = Case::new(&[("a.csv", text.as_bytes())]);
+    Command::cargo_bin("avropskoll")
+        .expect("binary")
+        .args(["run", "--agreements"])
+        .arg(fixture("register.toml"))
+        .arg("--exports")
+        .arg(c.input())
+        .arg("--out")
+        .arg(c.out())
+        .assert()
+        .success()
+        .stderr(contains(
+            "perioden 2052-H2 valdes från det senaste datumet 2052-09-01 (a.csv, rad 30)",
+        ))
+        .stderr(contains("resten av datan pekar på 2019-H1"));
+}
+
+#[test]
+fn an_unknown_id_close_to_a_registered_one_is_suggested_not_matched() {
+    let c = Case::new(&[(
+        "a.csv",
+        format!("{HEADER}2019-03-01;Måleri Syd AB;RA 1;100,00\n2019-03-02;Måleri Syd AB;ra1;100,00\n").as_bytes(),
+    )]);
+    c.run_sv(&[]).success().stderr(contains(
+        "avtalet 'RA 1' (1 rader) finns inte i avtalsregistret – menas RA-1?",
+    ));
+    let q = c.quality();
+    assert_eq!(q.len(), 2);
+    assert_eq!(q[0][2], "unknown_agreement");
+    assert!(q[0][3].contains("menas RA-1?"), "{}", q[0][3]);
+    assert_eq!(c.tally("in_agreements").0, 0);
+}
+
+#[test]
+fn rows_in_another_currency_are_rejected_naming_it() {
+    let text = "Bokföringsdatum;Leverantör;Avtal;Belopp;Valuta\n2019-03-01;Måleri Syd AB;RA-1;100,00;SEK\n2019-03-02;Måleri Syd AB;RA-1;50,00;EUR\n2019-03-03;Måleri Syd AB;RA-1;70,00;\nSumma;;;220,00;\n";
+    let c = Case::new(&[("a.csv", text.as_bytes())]);
+    c.run_sv(&[]).success();
+    let q = c.quality();
+    assert_eq!(q.len(), 2, "{q:?}");
+    assert_eq!(
+        (q[0][1].as_str(), q[0][2].as_str(), q[0][4].as_str()),
+        ("3", "rejected", "50.00")
+    );
+    assert!(q[0][3].contains("beloppet är i EUR"), "{}", q[0][3]);
+    assert_eq!(q[1][2], "total_row");
+    assert_eq!(c.tally("in_agreements"), (2, "170.00".into()));
+}
+
+#[test]
+fn open_data_faktura_nr_is_the_id_field() {
+    let text = "Bokföringsdatum;Leverantör;Avtal;Belopp;faktura_nr\n2019-03-01;Måleri Syd AB;RA-1;100,00;F-1\n";
+    let c = Case::new(&[("a.csv", text.as_bytes())]);
+    c.run_sv(&[]).success().stdout(contains("verifikation ← 'faktura_nr'"));
+}
+
+#[test]
+fn a_window_with_non_ascii_is_refused_not_a_panic() {
+    let c = Case::new(&[("a.csv", format!("{HEADER}{GOOD}").as_bytes())]);
+    Command::cargo_bin("avropskoll")
+        .expect("binary")
+        .args(["run", "--period", "2019-ö1", "--agreements"])
+        .arg(fixture("register.toml"))
+        .arg("--exports")
+        .arg(c.input())
+        .arg("--out")
+        .arg(c.out())
+        .assert()
+        .code(2)
+        .stderr(contains("'2019-ö1' är ingen period"));
+}
+
+#[test]
+fn a_register_year_outside_1900_to_9999_names_the_agreement() {
+    let d = TempDir::new().expect("tempdir");
+    let reg = d.path().join("reg.toml");
+    std::fs::write(
+        &reg,
+        "[[agreement]]\nid = \"RA-X\"\nname = \"X\"\nvalid_from = 1019-01-01\nvalid_to = 2020-01-01\n  [[agreement.supplier]]\n  name = \"A AB\"\n  share = 100\n",
+    )
+    .expect("write");
+    Command::cargo_bin("avropskoll")
+        .expect("binary")
+        .args(["run", "--agreements"])
+        .arg(&reg)
+        .arg("--exports")
+        .arg(fixture("base.csv"))
+        .arg("--out")
+        .arg(d.path().join("out"))
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "avtal RA-X: giltigt från 1019-01-01: året måste ligga mellan 1900 och 9999",
+        ));
+}
+
+#[test]
+fn a_cover_sheet_is_passed_over_for_the_sheet_with_the_header() {
+    let mut wb = Workbook::new();
+    let cover = wb.add_worksheet();
+    cover.set_name("Försättsblad").expect("name");
+    cover
+        .write_string(0, 0, "Leverantörsreskontra, mars 2019")
+        .expect("cell");
+    let data = wb.add_worksheet();
+    data.set_name("Data").expect("name");
+    for (c, h) in ["Bokföringsdatum", "Leverantör", "Avtal", "Belopp"].iter().enumerate() {
+        data.write_string(0, c as u16, *h).expect("cell");
+    }
+    data.write_string(1, 0, "2019-03-01").expect("cell");
+    data.write_string(1, 1, "Måleri Syd AB").expect("cell");
+    data.write_string(1, 2, "RA-1").expect("cell");
+    data.write_number(1, 3, 100.0).expect("cell");
+    let bytes = wb.save_to_buffer().expect("xlsx");
+    let c = Case::new(&[("mars.xlsx", &bytes)]);
+    c.run_sv(&[])
+        .success()
+        .stdout(contains("mars.xlsx (bladet 'Data')"))
+        .stderr(contains(
+            "det första bladet 'Försättsblad' har ingen rubrikrad; bladet 'Data' lästes",
+        ));
+    assert_eq!(c.tally("in_agreements"), (1, "100.00".into()));
+    // With no sheet holding a header, the error names the sheet and --sheet.
+    let mut wb = Workbook::new();
+    wb.add_worksheet().write_string(0, 0, "Belopp").expect("cell");
+    let c = Case::new(&[("tom.xlsx", &wb.save_to_buffer().expect("xlsx"))]);
+    c.run_sv(&[]).code(2).stderr(contains("tom.xlsx (bladet 'Sheet1')"));
+}
+
+#[test]
+fn interrupted_runs_leave_no_staging_folders_after_the_next_run() {
+    let c = Case::new(&[("a.csv", format!("{HEADER}{GOOD}").as_bytes())]);
+    std::fs::create_dir_all(c.out().join(".2019-H1.partial-999999/diagram")).expect("dir");
+    std::fs::create_dir_all(c.out().join(".2019-H1.previous-999998")).expect("dir");
+    c.run(&[]).success();
+    let left: Vec<String> = std::fs::read_dir(c.out())
+        .expect("out")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(left, ["2019-H1"]);
 }

@@ -6,6 +6,7 @@
 //! in another format or encoding and must give the very same numbers.
 
 use assert_cmd::Command;
+use predicates::prelude::PredicateBooleanExt;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
@@ -332,7 +333,7 @@ fn default_window_is_the_half_year_of_the_latest_date() {
     let out = TempDir::new().expect("tempdir");
     run(out.path(), &[&fixture("base.csv")], &[])
         .success()
-        .stdout(predicates::str::contains("Window 2021-H1"));
+        .stdout(predicates::str::contains("Period 2021-H1"));
     let alloc = read(&out.path().join("2021-H1/allocation.csv"));
     let lines: Vec<&str> = alloc.lines().collect();
     assert_eq!(lines.len(), 5, "{alloc}");
@@ -355,10 +356,35 @@ fn prints_the_mapping_table_and_reconciliation() {
         &["--period", "2019-H1", "--min-call-offs", "2"],
     )
     .success()
+    .stdout(predicates::str::contains(
+        "base.csv (CSV, UTF-8, avgränsare ';'): rubrikrad 1, 20 rader",
+    ))
+    .stdout(predicates::str::contains("datum ← 'Bokföringsdatum'"))
+    .stdout(predicates::str::contains("belopp ← 'Belopp'"))
+    .stdout(predicates::str::contains("RA-1"))
+    .stdout(predicates::str::contains("obalans   +26,3 pe"))
+    .stdout(predicates::str::contains(
+        "Avstämning (varje läst rad hamnar på exakt en rad):",
+    ))
+    .stdout(predicates::str::contains("Lästa rader"))
+    .stdout(predicates::str::contains("12\u{a0}020,00 kr"))
+    .stdout(predicates::str::contains("stämmer"))
+    .stdout(predicates::str::contains("SEK").not())
+    .stdout(predicates::str::contains("Window").not());
+    // The English variant.
+    run(
+        out.path(),
+        &[&fixture("base.csv")],
+        &["--period", "2019-H1", "--min-call-offs", "2", "--lang", "en"],
+    )
+    .success()
+    .stdout(predicates::str::contains(
+        "base.csv (CSV, UTF-8, delimiter ';'): header in row 1, 20 rows",
+    ))
     .stdout(predicates::str::contains("date ← 'Bokföringsdatum'"))
     .stdout(predicates::str::contains("amount ← 'Belopp'"))
-    .stdout(predicates::str::contains("RA-1"))
-    .stdout(predicates::str::contains("imbalance"))
+    .stdout(predicates::str::contains("imbalance  +26.3 pp"))
+    .stdout(predicates::str::contains("12,020.00 SEK"))
     .stdout(predicates::str::contains("adds up"));
 }
 
@@ -578,7 +604,7 @@ fn sample_generator_is_deterministic_and_runs_clean() {
         .arg(&out)
         .assert()
         .success()
-        .stdout(predicates::str::contains("adds up"));
+        .stdout(predicates::str::contains("stämmer"));
     let recon = read(&out.join("2024-H1/reconciliation.csv"));
     let dup: u64 = recon
         .lines()

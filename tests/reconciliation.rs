@@ -127,7 +127,7 @@ proptest! {
         }
         let reg = register::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/register.toml"), avropskoll::lang::Lang::En)
             .expect("register");
-        let (found, _) = read::discover(&[dir.path().to_path_buf()]).expect("discover");
+        let (found, _) = read::discover(&[dir.path().to_path_buf()], &read::Exclude::default(), avropskoll::lang::Lang::En).expect("discover");
         let exports = read::read_all(&found, &ReadOptions::default(), &|_| {}).expect("read");
         let classified = classify::classify(&exports, &reg);
         let rec = Reconciliation::new(&exports, &classified);

@@ -5,6 +5,7 @@
 
 use assert_cmd::Command;
 use calamine::{open_workbook, Data, Reader, Xlsx};
+use predicates::prelude::PredicateBooleanExt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
@@ -99,6 +100,7 @@ fn main_workbook_sheets_and_overview() {
             "Obalanser",
             "RA-1",
             "RA-2",
+            "Takvolym",
             "Användning",
             "Datakvalitet"
         ]
@@ -292,7 +294,15 @@ fn english_workbook() {
     let path = dir.join("fordelning-2019-H1.xlsx");
     assert_eq!(
         sheet_names(&path),
-        ["Overview", "Imbalances", "RA-1", "RA-2", "Usage", "Data quality"]
+        [
+            "Overview",
+            "Imbalances",
+            "RA-1",
+            "RA-2",
+            "Ceiling",
+            "Usage",
+            "Data quality"
+        ]
     );
     let o = sheet(&path, "Overview");
     let r = find_row(&o, "RA-1", 0);
@@ -363,4 +373,76 @@ fn text_from_the_inputs_never_becomes_a_formula() {
     for (part, xml) in parts(&dir.join("sektioner/@unit.xlsx")) {
         assert!(!xml.contains("<f>"), "{part}");
     }
+}
+
+#[test]
+fn ceiling_sheet_chart_and_lines() {
+    let out = TempDir::new().expect("tempdir");
+    Command::cargo_bin("avropskoll")
+        .expect("binary")
+        .args(["run", "--period", "2024-H1", "--min-call-offs", "1", "--agreements"])
+        .arg(fixture("ceiling.toml"))
+        .arg("--exports")
+        .arg(fixture("ceiling.csv"))
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success()
+        // The terminal warns about every reached, warning and forecast ceiling.
+        .stdout(
+            predicates::str::contains("RA-C1 Nådd, sedan kreditnota: TAKET NÅTT 2024-04-01 – 2 avrop för −150,00 kr")
+                .or(predicates::str::contains(
+                    "RA-C1 Nådd, sedan kreditnota: TAKET NÅTT 2024-04-01 – 2 avrop för -150,00 kr",
+                )),
+        )
+        .stdout(predicates::str::contains(
+            "RA-C5 Varning, delad: 85,0 % av takvolymen använd (varningsnivå 80 %)",
+        ))
+        .stdout(predicates::str::contains(
+            "RA-C6 Prognos före slut: 50,0 % använd; i nuvarande takt nås taket 2024-12-29",
+        ))
+        .stdout(predicates::str::contains("delad takvolym: bara våra avrop räknas"));
+    let path = out.path().join("2024-H1/fordelning-2024-H1.xlsx");
+    let t = sheet(&path, "Takvolym");
+    let r = find_row(&t, "RA-C1", 0);
+    assert!(approx(number(&t, r, 2), 1000.0));
+    assert!(approx(number(&t, r, 4), 950.0));
+    assert!(approx(number(&t, r, 5), 0.95));
+    assert!(approx(number(&t, r, 6), 182.0 / 731.0));
+    assert!(approx(number(&t, r, 11), 2.0));
+    assert!(approx(number(&t, r, 12), -150.0));
+    assert_eq!(text(&t, r, 13), "Taket nått");
+    let r5 = find_row(&t, "RA-C5", 0);
+    assert_eq!(text(&t, r5, 13), "Nära taket");
+    assert!(text(&t, r5, 15).contains("Delad takvolym"), "{}", text(&t, r5, 15));
+    // Months without exports beside the figure (RA-C7 runs from 2022-01).
+    let r7 = find_row(&t, "RA-C7", 0);
+    assert!(
+        text(&t, r7, 14).starts_with("2022-01–2022-02, 2022-04–2023-10"),
+        "{}",
+        text(&t, r7, 14)
+    );
+    // The ceiling line on the agreement sheet and the status on the overview.
+    let a = sheet(&path, "RA-C1");
+    assert!(
+        text(&a, 2, 0).starts_with("Takvolym 1\u{a0}000,00 kr · använt 950,00 kr (95,0 %)"),
+        "{}",
+        text(&a, 2, 0)
+    );
+    let o = sheet(&path, "Sammanfattning");
+    let ro = find_row(&o, "RA-C1", 0);
+    assert_eq!(text(&o, ro, 13), "Taket nått (95,0 %)");
+    // A native bar chart on the Takvolym sheet.
+    let charts: Vec<(String, String)> = parts(&path)
+        .into_iter()
+        .filter(|(n, x)| n.starts_with("xl/charts/") && x.contains("<c:barChart>") && x.contains("Takvolym"))
+        .collect();
+    assert_eq!(charts.len(), 1);
+    // A ceiling chart per agreement with a ceiling, PNG and SVG.
+    let diagram = out.path().join("2024-H1/diagram");
+    assert!(diagram.join("RA-C1-takvolym.png").is_file());
+    let svg = std::fs::read_to_string(diagram.join("RA-C6-takvolym.svg")).expect("svg");
+    assert!(svg.contains("nås 2024-12-29"), "forecast marked");
+    assert!(svg.contains("Avtalet slutar 2024-12-31"), "end marked");
+    assert!(!diagram.join("RA-C8-takvolym.png").exists(), "no ceiling, no chart");
 }

@@ -471,3 +471,133 @@ mod tests {
         }
     }
 }
+
+/// Call-offs one unit booked, for the agreement's life.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitUse {
+    pub unit: crate::read::Sym,
+    pub rows: u64,
+    /// Fixed point.
+    pub amount: i64,
+}
+
+/// Call-offs an agreement should no longer have received: after it ended,
+/// or after its ceiling was reached; per unit, the largest amount first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LateUse {
+    /// Index into the register.
+    pub agreement: usize,
+    pub rows: u64,
+    /// Fixed point.
+    pub amount: i64,
+    pub units: Vec<UnitUse>,
+}
+
+/// The agreements' life as of `as_of`: ending soon, ended but still used,
+/// used after the ceiling was reached.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Life {
+    /// Agreements whose `valid_to` is from `as_of` to six months after it
+    /// (a new procurement takes longer), earliest end first.
+    pub ending_soon: Vec<usize>,
+    /// Rows dated after the agreement's `valid_to` (rule 5's
+    /// `outside_validity`), per agreement.
+    pub ended_in_use: Vec<LateUse>,
+    /// Counted rows dated after the ceiling was reached, up to `as_of`.
+    pub after_ceiling: Vec<LateUse>,
+}
+
+/// Months ahead within which an ending agreement is flagged.
+pub const ENDING_MONTHS: u32 = 6;
+
+/// Adds one row to a per-agreement tally.
+fn tally(list: &mut Vec<LateUse>, agreement: usize, unit: crate::read::Sym, amount: i64) {
+    let entry = match list.iter().position(|l| l.agreement == agreement) {
+        Some(p) => &mut list[p],
+        None => {
+            list.push(LateUse {
+                agreement,
+                rows: 0,
+                amount: 0,
+                units: Vec::new(),
+            });
+            let last = list.len() - 1;
+            &mut list[last]
+        }
+    };
+    entry.rows += 1;
+    entry.amount += amount;
+    match entry.units.iter_mut().find(|u| u.unit == unit) {
+        Some(u) => {
+            u.rows += 1;
+            u.amount += amount;
+        }
+        None => entry.units.push(UnitUse { unit, rows: 1, amount }),
+    }
+}
+
+/// The life of the register's agreements as of `as_of`.
+pub fn life(
+    exports: &crate::read::Exports,
+    classified: &crate::classify::Classified,
+    register: &Register,
+    ceilings: &[CeilingUse],
+    as_of: NaiveDate,
+) -> Life {
+    use crate::classify::{Detail, Outcome};
+    use crate::read::Field;
+    let horizon = as_of
+        .checked_add_months(chrono::Months::new(ENDING_MONTHS))
+        .unwrap_or(NaiveDate::MAX);
+    let mut ending_soon: Vec<usize> = (0..register.agreements.len())
+        .filter(|&i| {
+            let to = register.agreements[i].valid_to;
+            to >= as_of && to <= horizon
+        })
+        .collect();
+    ending_soon.sort_by_key(|&i| register.agreements[i].valid_to);
+    let mut ended_in_use = Vec::new();
+    for f in &classified.findings {
+        if let Detail::OutsideValidity { agreement } = f.detail {
+            let Some(row) = exports.rows.get(f.row) else { continue };
+            let Some(a) = register.agreements.get(agreement as usize) else {
+                continue;
+            };
+            if row.date.is_some_and(|d| parse::days_to_date(d) > a.valid_to) {
+                let amount = row.amount.map_or(0, |m| m.0);
+                tally(&mut ended_in_use, agreement as usize, row.get(Field::Unit), amount);
+            }
+        }
+    }
+    let reached: Vec<(usize, i32)> = ceilings
+        .iter()
+        .filter_map(|c| Some((c.agreement, parse::date_to_days(c.reached_on?))))
+        .collect();
+    let mut after_ceiling = Vec::new();
+    if !reached.is_empty() {
+        let end = parse::date_to_days(as_of);
+        for (row, outcome) in exports.rows.iter().zip(&classified.outcomes) {
+            if let (Outcome::InAgreement { agreement, .. }, Some(d)) = (outcome, row.date) {
+                let hit = reached
+                    .iter()
+                    .any(|&(a, r)| a == *agreement as usize && d > r && d <= end);
+                if hit {
+                    let amount = row.amount.map_or(0, |m| m.0);
+                    tally(&mut after_ceiling, *agreement as usize, row.get(Field::Unit), amount);
+                }
+            }
+        }
+    }
+    for list in [&mut ended_in_use, &mut after_ceiling] {
+        list.sort_by_key(|l| l.agreement);
+        for l in list.iter_mut() {
+            l.units
+                .sort_by(|a, b| b.amount.cmp(&a.amount).then(a.unit.cmp(&b.unit)));
+        }
+    }
+    Life {
+        ending_soon,
+        ended_in_use,
+        after_ceiling,
+    }
+}

@@ -134,7 +134,10 @@ pub fn frame(exports: &Exports, classified: &Classified, register: &Register) ->
     let mut month = Vec::with_capacity(n);
     let mut unit = Vec::with_capacity(n);
     let mut orderer = Vec::with_capacity(n);
-    let mut abs_total: i128 = 0;
+    // Absolute sums per agreement: a sum beyond i64 names its agreement
+    // and the file whose row crossed the limit.
+    let mut abs_totals: Vec<i128> = vec![0; register.agreements.len()];
+    let mut overflow: Option<(u32, u32)> = None;
     for (row, outcome) in exports.rows.iter().zip(&classified.outcomes) {
         if let (
             Outcome::InAgreement {
@@ -149,17 +152,25 @@ pub fn frame(exports: &Exports, classified: &Classified, register: &Register) ->
             supplier.push(*s);
             date.push(d);
             amount.push(am.0);
-            abs_total += am.0.unsigned_abs() as i128;
+            if let Some(t) = abs_totals.get_mut(*a as usize) {
+                *t += am.0.unsigned_abs() as i128;
+                if *t > i64::MAX as i128 && overflow.is_none() {
+                    overflow = Some((*a, row.file));
+                }
+            }
             valid_from.push(parse::date_to_days(register.agreements[*a as usize].valid_from));
             month.push(monthly::month_key(parse::days_to_date(d)));
             unit.push(row.get(Field::Unit));
             orderer.push(row.get(Field::Orderer));
         }
     }
-    if abs_total > i64::MAX as i128 {
-        return Err(Error::Overflow(format!(
-            "the rows counted for agreements sum to more than {} SEK",
-            i64::MAX / AMOUNT_SCALE
+    if let Some((a, file)) = overflow {
+        let id = register.agreements.get(a as usize).map_or("?", |x| x.id.as_str());
+        let file = exports.files.get(file as usize).map_or("?", |f| f.display.as_str());
+        let limit = crate::report::terminal::sek(i64::MAX as i128 / 10_000 * 10_000, crate::lang::Lang::Sv);
+        return Err(Error::Overflow(crate::lang::Text::new(
+            format!("raderna för avtal {id} summerar till mer än {limit} kr (gränsen nåddes i {file}) – kontrollera beloppskolumnen i den filen"),
+            format!("the rows of agreement {id} sum to more than {limit} SEK (the limit was crossed in {file}) – check that file's amount column"),
         )));
     }
     DataFrame::new(
@@ -179,7 +190,7 @@ pub fn frame(exports: &Exports, classified: &Classified, register: &Register) ->
 }
 
 pub(crate) fn compute_err(e: polars::error::PolarsError) -> Error {
-    Error::Compute(e.to_string())
+    Error::Compute(e)
 }
 
 /// Net amount and call-offs (rows above zero) per group of the rows

@@ -3,15 +3,18 @@
 //! date and amount parsed by the spec's rules. Nothing is matched here; a row
 //! that cannot be read is kept as rejected (or a totals row) with its reason.
 
+pub mod discover;
 pub mod header;
+pub mod suggest;
 pub mod table;
 
 use crate::error::{Error, Result};
+use crate::lang::{Lang, Text};
 use crate::parse::{self, Amount};
 use rayon::prelude::*;
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use table::{Cell, CsvRecords, Format, Source};
+use std::path::PathBuf;
+use table::{Cell, CsvRecords, Source};
 
 /// The fields an export row is mapped to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -25,9 +28,13 @@ pub enum Field {
     Orderer,
     Account,
     Id,
+    Currency,
 }
 
-pub const FIELDS: [Field; 9] = [
+/// The number of mapped fields.
+pub const N_FIELDS: usize = 10;
+
+pub const FIELDS: [Field; N_FIELDS] = [
     Field::Date,
     Field::Supplier,
     Field::OrgNr,
@@ -37,6 +44,7 @@ pub const FIELDS: [Field; 9] = [
     Field::Orderer,
     Field::Account,
     Field::Id,
+    Field::Currency,
 ];
 
 /// The interned text fields, in the order of [`Row::text`]. The invoice
@@ -64,6 +72,7 @@ impl Field {
             Field::Orderer => "orderer",
             Field::Account => "account",
             Field::Id => "id",
+            Field::Currency => "currency",
         }
     }
 
@@ -120,6 +129,7 @@ impl Field {
                 "Fakturanummer",
                 "Fakturanr",
             ],
+            Field::Currency => &["Valuta", "Valutakod"],
         }
     }
 
@@ -136,7 +146,7 @@ impl Field {
 /// defaults.
 #[derive(Debug, Clone)]
 pub struct ColumnNames {
-    names: [Vec<String>; 9],
+    names: [Vec<String>; N_FIELDS],
 }
 
 impl Default for ColumnNames {
@@ -154,10 +164,13 @@ impl ColumnNames {
         for (key, extra) in overrides {
             let field = Field::from_key(key).ok_or_else(|| Error::Setting {
                 setting: format!("columns.{key}"),
-                message: format!(
-                    "unknown field; the fields are {}",
-                    FIELDS.iter().map(|f| f.key()).collect::<Vec<_>>().join(", ")
-                ),
+                message: {
+                    let list = FIELDS.iter().map(|f| f.key()).collect::<Vec<_>>().join(", ");
+                    Text::new(
+                        format!("okänt fält; fälten heter {list}"),
+                        format!("unknown field; the fields are {list}"),
+                    )
+                },
             })?;
             let mut list: Vec<String> = extra.iter().map(|n| parse::fold_header(n)).collect();
             list.append(&mut names.names[field.index()]);
@@ -167,13 +180,13 @@ impl ColumnNames {
     }
 
     /// Maps a candidate header record: the column of each field, if any.
-    pub fn map(&self, headers: &[String]) -> [Option<usize>; 9] {
+    pub fn map(&self, headers: &[String]) -> [Option<usize>; N_FIELDS] {
         let found = header::map_columns(&self.names, headers);
         std::array::from_fn(|i| found.get(i).copied().flatten())
     }
 }
 
-fn has_required(columns: &[Option<usize>; 9]) -> bool {
+fn has_required(columns: &[Option<usize>; N_FIELDS]) -> bool {
     FIELDS.iter().all(|f| !f.required() || columns[f.index()].is_some())
 }
 
@@ -327,88 +340,7 @@ pub struct Exports {
     pub warnings: Vec<String>,
 }
 
-/// One export file to read, with its display name.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExportFile {
-    pub path: PathBuf,
-    pub display: String,
-}
-
-/// A file found but not read, with the reason.
-pub type Skipped = (String, String);
-
-/// Finds the export files under the given paths (folders recursively,
-/// extensions without case), sorted by path, each file once.
-pub fn discover(paths: &[PathBuf]) -> Result<(Vec<ExportFile>, Vec<Skipped>)> {
-    let mut files = Vec::new();
-    let mut skipped = Vec::new();
-    for root in paths {
-        let meta = std::fs::metadata(root).map_err(|e| Error::Setting {
-            setting: "--exports".into(),
-            message: format!("{}: {e}", root.display()),
-        })?;
-        if meta.is_dir() {
-            walk(root, root, &mut files, &mut skipped).map_err(|e| Error::Export {
-                path: root.clone(),
-                message: e.to_string(),
-            })?;
-        } else {
-            let display = root
-                .file_name()
-                .map_or_else(|| root.display().to_string(), |n| n.to_string_lossy().into_owned());
-            files.push(ExportFile {
-                path: root.clone(),
-                display,
-            });
-        }
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut seen = std::collections::HashSet::new();
-    files.retain(|f| seen.insert(std::fs::canonicalize(&f.path).unwrap_or_else(|_| f.path.clone())));
-    if files.is_empty() {
-        return Err(Error::Setting {
-            setting: "--exports".into(),
-            message: format!(
-                "no export files (csv, xlsx, xls, xlsb, ods) found in {}",
-                paths
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        });
-    }
-    Ok((files, skipped))
-}
-
-fn walk(root: &Path, dir: &Path, files: &mut Vec<ExportFile>, skipped: &mut Vec<Skipped>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<std::io::Result<_>>()?;
-    entries.sort_by_key(|e| e.path());
-    for entry in entries {
-        let path = entry.path();
-        if entry.file_type()?.is_dir() {
-            walk(root, &path, files, skipped)?;
-            continue;
-        }
-        let display = path
-            .strip_prefix(root)
-            .unwrap_or(&path)
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if Format::from_path(&path).is_none() {
-            continue;
-        }
-        if name.starts_with("~$") || name.starts_with(".~lock") {
-            skipped.push((display, "an Excel/LibreOffice lock file".into()));
-            continue;
-        }
-        files.push(ExportFile { path, display });
-    }
-    Ok(())
-}
+pub use discover::{discover, Exclude, ExportFile, Skipped};
 
 /// Reads all files into one [`Exports`], in parallel, merged in path order
 /// (so the result is the same as reading them one by one). `progress` is
@@ -428,11 +360,12 @@ pub fn read_all(files: &[ExportFile], options: &ReadOptions, progress: &(dyn Fn(
         out.append(part?);
         if out.rows.len() as u64 > options.max_rows || out.ids.len() as u64 > u32::MAX as u64 / 2 {
             let last = out.files.last().map(|f| f.path.clone()).unwrap_or_default();
+            let max = options.max_rows;
             return Err(Error::Limit {
                 path: last,
-                message: format!(
-                    "the exports hold more than {} rows in all (max_rows in the config), or more than 2 GB of invoice ids",
-                    options.max_rows
+                message: Text::new(
+                    format!("exporterna har fler än {max} rader sammanlagt (max_rows i avropskoll.toml), eller mer än 2 GB verifikationsnummer"),
+                    format!("the exports hold more than {max} rows in all (max_rows in the config), or more than 2 GB of invoice ids"),
                 ),
             });
         }
@@ -444,11 +377,13 @@ pub fn read_all(files: &[ExportFile], options: &ReadOptions, progress: &(dyn Fn(
 #[derive(Debug, Clone)]
 pub struct ReadOptions {
     pub names: ColumnNames,
-    /// Sheet to read in workbooks (default: the first).
+    /// Sheet to read in workbooks (default: the first with a header row).
     pub sheet: Option<String>,
     pub limits: table::Limits,
     /// Most rows read in all.
     pub max_rows: u64,
+    /// Language of warnings.
+    pub lang: Lang,
 }
 
 impl Default for ReadOptions {
@@ -458,6 +393,7 @@ impl Default for ReadOptions {
             sheet: None,
             limits: table::Limits::default(),
             max_rows: 50_000_000,
+            lang: Lang::Sv,
         }
     }
 }
@@ -518,23 +454,8 @@ fn header_score(names: &ColumnNames, cells: &[Cell]) -> usize {
 #[derive(Debug, Clone)]
 struct Header {
     line: usize,
-    columns: [Option<usize>; 9],
+    columns: [Option<usize>; N_FIELDS],
     names: Vec<String>,
-}
-
-/// Looks at one of the first 50 records: the header if it maps the required
-/// fields; remembers the first non-empty record for messages.
-fn probe_header(names: &ColumnNames, line: usize, cells: &[Cell], first_texts: &mut Vec<String>) -> Option<Header> {
-    let texts: Vec<String> = cells.iter().map(Cell::text).collect();
-    if first_texts.is_empty() && texts.iter().any(|t| !t.is_empty()) {
-        *first_texts = texts.clone();
-    }
-    let columns = names.map(&texts);
-    has_required(&columns).then_some(Header {
-        line,
-        columns,
-        names: texts,
-    })
 }
 
 /// Where the data records of one file (or one chunk of it) go.
@@ -600,13 +521,16 @@ impl Sink<'_> {
         let id_start = ids.len() as u32;
         ids.push_str(&cell(Field::Id).text_cow());
         let id = (id_start, ids.len() as u32);
+        let currency = cell(Field::Currency).text_cow();
+        let foreign = !currency.is_empty() && !currency.eq_ignore_ascii_case("SEK");
         let kind = if date.is_none() && cells.iter().any(|c| parse::is_totals_label(&c.text_cow())) {
             RowKind::Total
-        } else if date.is_none() || amount.is_none() {
+        } else if date.is_none() || amount.is_none() || foreign {
             let mut problems = Vec::new();
             for (field, ok, c) in [
                 (Field::Date, date.is_some(), date_cell),
                 (Field::Amount, amount.is_some(), amount_cell),
+                (Field::Currency, !foreign, cell(Field::Currency)),
             ] {
                 if !ok {
                     let header = columns[field.index()]
@@ -697,84 +621,182 @@ fn read_csv_data(data: &str, delimiter: u8, header: &Header, max_rows: u64, out:
     out.rows.len() as u64 > max_rows
 }
 
+/// What the first 50 records of a source showed.
+#[derive(Debug, Default)]
+struct Probe {
+    /// The header row, when one maps every required field.
+    header: Option<Header>,
+    /// The record that maps the most required fields (and how many), for
+    /// messages and the `[columns]` suggestion.
+    best: Option<(usize, Header)>,
+    /// The first non-empty record's texts.
+    first_texts: Vec<String>,
+    /// The records seen, for the suggestion.
+    samples: Vec<(usize, Vec<suggest::Sample>)>,
+    /// The reading stopped at `max_rows`.
+    over_limit: bool,
+}
+
+impl Probe {
+    /// Looks at one of the first 50 records; true when it is the header.
+    fn look(&mut self, names: &ColumnNames, line: usize, cells: &[Cell]) -> bool {
+        let texts: Vec<String> = cells.iter().map(Cell::text).collect();
+        if self.first_texts.is_empty() && texts.iter().any(|t| !t.is_empty()) {
+            self.first_texts = texts.clone();
+        }
+        self.samples
+            .push((line, cells.iter().map(suggest::Sample::of).collect()));
+        let columns = names.map(&texts);
+        let required = FIELDS
+            .iter()
+            .filter(|f| f.required() && columns[f.index()].is_some())
+            .count();
+        let header = Header {
+            line,
+            columns,
+            names: texts,
+        };
+        if has_required(&header.columns) {
+            self.header = Some(header);
+            return true;
+        }
+        if required > self.best.as_ref().map_or(0, |b| b.0) {
+            self.best = Some((required, header));
+        }
+        false
+    }
+
+    /// How many required fields the best record maps (3 with a header).
+    fn required_found(&self) -> usize {
+        if self.header.is_some() {
+            3
+        } else {
+            self.best.as_ref().map_or(0, |b| b.0)
+        }
+    }
+}
+
+/// Reads a CSV text: finds the header among the first 50 records and
+/// reads the rows below it into `out` (in parallel chunks when large).
+fn read_csv(c: &table::CsvText, names: &ColumnNames, max_rows: u64, out: &mut Exports) -> Probe {
+    let mut probe = Probe::default();
+    let mut records = CsvRecords::new(&c.text, c.delimiter);
+    let mut cells = Vec::new();
+    let mut seen = 0;
+    while let Some(line) = records.next_record(&mut cells) {
+        seen += 1;
+        if seen > 50 || probe.look(names, line, &cells) {
+            break;
+        }
+    }
+    if let Some(h) = &probe.header {
+        let rest = c.text.get(records.position()..).unwrap_or("");
+        probe.over_limit = read_csv_data(rest, c.delimiter, h, max_rows, out);
+    }
+    probe
+}
+
+/// Reads one workbook sheet (or HTML table) in a single streamed pass.
+fn read_sheet(source: &mut Source, names: &ColumnNames, max_rows: u64, out: &mut Exports) -> Result<Probe> {
+    let mut probe = Probe::default();
+    let mut seen = 0usize;
+    let mut part = Exports::default();
+    let mut limit_hit = false;
+    source.for_each_record(&mut |line, cells| {
+        if let Some(h) = &probe.header {
+            let mut sink = Sink {
+                part: &mut part,
+                header: h,
+                max_rows,
+                over_limit: false,
+            };
+            let go_on = sink.push(line, cells);
+            limit_hit |= sink.over_limit;
+            return go_on;
+        }
+        seen += 1;
+        if seen > 50 {
+            return false;
+        }
+        probe.look(names, line, cells);
+        true
+    })?;
+    probe.over_limit = limit_hit;
+    out.append(part);
+    Ok(probe)
+}
+
 fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports) -> Result<()> {
     let names = &options.names;
+    let lang = options.lang;
     let mut source = table::open(&f.path, options.sheet.as_deref(), options.limits)?;
     if let Source::Csv(c) = &source {
-        let d = table::best_delimiter(&c.text, |cells| header_score(names, cells));
         if c.encoding.contains("invalid") {
-            out.warnings.push(format!(
-                "{}: the file starts with a UTF-8 byte-order mark but holds bytes that are not UTF-8; they were read as \u{fffd} (check the export's encoding)",
-                f.display
+            out.warnings.push(lang.pick(
+                format!("{}: filen börjar med en UTF-8-markering men innehåller byte som inte är UTF-8; de lästes som \u{fffd} (kontrollera exportens teckenkodning)", f.display),
+                format!("{}: the file starts with a UTF-8 byte-order mark but holds bytes that are not UTF-8; they were read as \u{fffd} (check the export's encoding)", f.display),
             ));
         }
-        source = source.with_delimiter(d);
+        if !c.declared {
+            let d = table::best_delimiter(&c.text, |cells| header_score(names, cells));
+            source = source.with_delimiter(d);
+        }
     }
     let max_rows = options.max_rows;
-    let mut header: Option<Header> = None;
-    let mut first_texts: Vec<String> = Vec::new();
-    let mut over_limit = false;
-    if let Source::Csv(c) = &source {
-        let mut records = CsvRecords::new(&c.text, c.delimiter);
-        let mut cells = Vec::new();
-        let mut seen = 0;
-        while let Some(line) = records.next_record(&mut cells) {
-            seen += 1;
-            if seen > 50 {
-                break;
-            }
-            if let Some(h) = probe_header(names, line, &cells, &mut first_texts) {
-                header = Some(h);
-                break;
+    let mut probe = match &source {
+        Source::Csv(c) => read_csv(c, names, max_rows, out),
+        _ => read_sheet(&mut source, names, max_rows, out)?,
+    };
+    // A workbook whose first sheet is not the data (a cover page): look for
+    // the sheet with the header row.
+    let first_sheet = source.sheet().map(str::to_string);
+    if probe.header.is_none() && options.sheet.is_none() {
+        if let Some(first) = &first_sheet {
+            for name in table::list_sheets(&f.path).into_iter().filter(|n| n != first) {
+                let mut other = table::open(&f.path, Some(&name), options.limits)?;
+                let mut part = Exports::default();
+                let p = read_sheet(&mut other, names, max_rows, &mut part)?;
+                if p.header.is_some() {
+                    out.append(part);
+                    out.warnings.push(lang.pick(
+                        format!(
+                            "{}: det första bladet '{first}' har ingen rubrikrad; bladet '{name}' lästes",
+                            f.display
+                        ),
+                        format!(
+                            "{}: the first sheet '{first}' has no header row; sheet '{name}' was read",
+                            f.display
+                        ),
+                    ));
+                    probe = p;
+                    source = other;
+                    break;
+                }
+                if p.required_found() > probe.required_found() {
+                    probe = p;
+                }
             }
         }
-        if let Some(h) = &header {
-            over_limit = read_csv_data(&c.text[records.position()..], c.delimiter, h, max_rows, out);
-        }
-    } else {
-        let mut seen = 0usize;
-        let mut found: Option<Header> = None;
-        let mut part = Exports::default();
-        let mut limit_hit = false;
-        source.for_each_record(&mut |line, cells| {
-            if let Some(h) = &found {
-                let mut sink = Sink {
-                    part: &mut part,
-                    header: h,
-                    max_rows,
-                    over_limit: false,
-                };
-                let go_on = sink.push(line, cells);
-                limit_hit |= sink.over_limit;
-                return go_on;
-            }
-            seen += 1;
-            if seen > 50 {
-                return false;
-            }
-            found = probe_header(names, line, cells, &mut first_texts);
-            true
-        })?;
-        header = found;
-        over_limit = limit_hit;
-        out.append(part);
     }
-    if over_limit {
+    if probe.over_limit {
         return Err(Error::Limit {
             path: f.path.clone(),
-            message: format!(
-                "the file holds more than {max_rows} rows (max_rows in the config), or more than 2 GB of invoice ids"
+            message: Text::new(
+                format!("filen har fler än {max_rows} rader (max_rows i avropskoll.toml), eller mer än 2 GB verifikationsnummer"),
+                format!("the file holds more than {max_rows} rows (max_rows in the config), or more than 2 GB of invoice ids"),
             ),
         });
     }
-    if header.is_none() && first_texts.is_empty() {
+    if probe.header.is_none() && probe.first_texts.is_empty() {
         // Nothing but blank records: an empty export, not a broken one.
-        out.warnings
-            .push(format!("{}: the file is empty (no rows read)", f.display));
+        out.warnings.push(lang.pick(
+            format!("{}: filen är tom (inga rader lästes)", f.display),
+            format!("{}: the file is empty (no rows read)", f.display),
+        ));
         out.files.push(FileInfo {
             path: f.path.clone(),
             display: f.display.clone(),
-            description: source.describe(),
+            description: source.describe(lang),
             header_row: 0,
             mapping: Vec::new(),
             rows: 0,
@@ -785,17 +807,70 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports) -> Result
         line: header_row,
         columns,
         names: headers,
-    }) = header
+    }) = probe.header
     else {
-        let missing = FIELDS
+        // A file found in a folder that maps none of the required fields is
+        // not an export (a read-me, notes): skipped, named.
+        // With no record mapping a required field, the header is taken to
+        // be the record with the most text cells that read as neither
+        // dates nor amounts (a title block has fewer).
+        let guessed = probe
+            .samples
             .iter()
-            .filter(|f| f.required())
-            .map(|f| format!("{} ({})", f.key(), f.default_names().join(" / ")))
+            .map(|(line, cells)| (cells.iter().filter(|c| c.is_label()).count(), *line))
+            .filter(|(n, _)| *n >= 2)
+            .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+            .map(|(_, line)| line);
+        let guessed_texts = guessed
+            .and_then(|l| probe.samples.iter().find(|(x, _)| *x == l))
+            .map(|(_, cells)| cells.iter().map(suggest::Sample::text).collect::<Vec<_>>());
+        let (mapped, found) = match (&probe.best, guessed_texts) {
+            (Some((_, h)), _) => (h.columns.to_vec(), h.names.clone()),
+            (None, Some(texts)) => (vec![None; N_FIELDS], texts),
+            (None, None) => (vec![None; N_FIELDS], probe.first_texts.clone()),
+        };
+        let missing: Vec<Field> = FIELDS
+            .iter()
+            .copied()
+            .filter(|f| f.required() && mapped.get(f.index()).copied().flatten().is_none())
             .collect();
+        let header_line = probe.best.as_ref().map(|(_, h)| h.line).or(guessed);
+        let below: Vec<Vec<suggest::Sample>> = probe
+            .samples
+            .iter()
+            .filter(|(l, _)| header_line.is_some_and(|h| *l > h))
+            .map(|(_, c)| c.clone())
+            .collect();
+        let suggestion = suggest::suggest(&found, &below, &mapped, &missing);
+        if probe.required_found() == 0 && !f.explicit {
+            // Its values may still read like an export under other names:
+            // then the reason says how to map them.
+            let hint = suggestion
+                .as_ref()
+                .filter(|s| s.lines().count() == 4)
+                .map(|s| {
+                    let block = s.lines().skip(1).collect::<Vec<_>>().join(", ");
+                    lang.pick(
+                        format!(" (om det är en export: lägg till under [columns] i avropskoll.toml: {block})"),
+                        format!(" (if it is an export: add under [columns] in avropskoll.toml: {block})"),
+                    )
+                })
+                .unwrap_or_default();
+            out.skipped.push((
+                f.display.clone(),
+                lang.pick(
+                    format!("inte en export: ingen av de 50 första raderna har kolumnerna datum, leverantör eller belopp{hint}"),
+                    format!("not an export: none of its first 50 records has a date, supplier or amount column{hint}"),
+                ),
+            ));
+            return Ok(());
+        }
         return Err(Error::MissingColumns {
             path: f.path.clone(),
+            sheet: first_sheet,
             missing,
-            found: first_texts.into_iter().filter(|t| !t.is_empty()).collect(),
+            found: found.into_iter().filter(|t| !t.is_empty()).collect(),
+            suggestion,
         });
     };
     let mapping: Vec<(Field, String)> = FIELDS
@@ -811,18 +886,25 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports) -> Result
             .map(|(i, _)| i + 1)
             .collect();
         if same.len() > 1 {
-            out.warnings.push(format!(
-                "{}: the header '{header}' stands in columns {}; the first was read as {}",
-                f.display,
-                same.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", "),
-                field.key()
+            let cols = same.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", ");
+            out.warnings.push(lang.pick(
+                format!(
+                    "{}: rubriken '{header}' står i kolumnerna {cols}; den första lästes som {}",
+                    f.display,
+                    crate::report::terminal::field_name(*field, lang)
+                ),
+                format!(
+                    "{}: the header '{header}' stands in columns {cols}; the first was read as {}",
+                    f.display,
+                    field.key()
+                ),
             ));
         }
     }
     out.files.push(FileInfo {
         path: f.path.clone(),
         display: f.display.clone(),
-        description: source.describe(),
+        description: source.describe(lang),
         header_row,
         mapping,
         rows: out.rows.len(),

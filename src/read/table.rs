@@ -3,6 +3,7 @@
 //! give records of [`Cell`]s with the record's 1-based number in the file.
 
 use crate::error::{Error, Result};
+use crate::lang::{Lang, Text};
 use crate::parse;
 use calamine::{Data, Reader};
 use chrono::NaiveDate;
@@ -89,6 +90,11 @@ pub enum Source {
         range: calamine::Range<Data>,
         sheet: String,
     },
+    /// Rows of text already split (an HTML table saved as .xls).
+    Rows {
+        rows: Vec<Vec<String>>,
+        what: String,
+    },
     /// xlsx: cells streamed, so that a sheet with millions of formatted but
     /// empty rows costs no memory.
     Xlsx {
@@ -123,6 +129,20 @@ pub struct CsvText {
     pub text: String,
     pub encoding: &'static str,
     pub delimiter: u8,
+    /// The delimiter was named by Excel's `sep=;` first line.
+    pub declared: bool,
+}
+
+/// Excel's `sep=;` (or `sep=,`, `sep=\t`) first line: the delimiter.
+pub fn declared_delimiter(text: &str) -> Option<u8> {
+    let first = text.lines().next()?.trim_end_matches(['\r', '\n']);
+    let rest = first.strip_prefix("sep=").or_else(|| first.strip_prefix("SEP="))?;
+    match rest.trim_matches('"') {
+        ";" => Some(b';'),
+        "," => Some(b','),
+        "\t" | "\\t" => Some(b'\t'),
+        _ => None,
+    }
 }
 
 /// Delimiters tried, in order of preference on a tie.
@@ -132,90 +152,268 @@ pub const DELIMITERS: [u8; 3] = [b';', b',', b'\t'];
 /// most non-empty cells in its widest record among the first 50; callers
 /// that know better (exports: the most mapped fields) use [`Source::with_delimiter`].
 pub fn open(path: &Path, sheet: Option<&str>, limits: Limits) -> Result<Source> {
-    let err = |message: String| Error::Export {
+    let io = |e: std::io::Error| Error::Export {
         path: path.to_path_buf(),
-        message,
+        message: Text::io(&e),
     };
-    let size = std::fs::metadata(path).map_err(|e| err(e.to_string()))?.len();
+    let size = std::fs::metadata(path).map_err(io)?.len();
     if size > limits.max_file_bytes {
+        let (mb, max) = (size >> 20, limits.max_file_bytes >> 20);
         return Err(Error::Limit {
             path: path.to_path_buf(),
-            message: format!(
-                "the file is {} MB, more than the limit of {} MB (max_file_mb in the config)",
-                size >> 20,
-                limits.max_file_bytes >> 20
+            message: Text::new(
+                format!("filen är {mb} MB, mer än gränsen {max} MB (max_file_mb i avropskoll.toml)"),
+                format!("the file is {mb} MB, more than the limit of {max} MB (max_file_mb in the config)"),
             ),
         });
     }
     match Format::from_path(path) {
         Some(Format::Csv) => {
-            let bytes = std::fs::read(path).map_err(|e| err(e.to_string()))?;
+            let bytes = std::fs::read(path).map_err(io)?;
             let (text, encoding) = decode(bytes);
+            let declared = declared_delimiter(&text);
             let mut csv = CsvText {
                 text,
                 encoding,
                 delimiter: b';',
+                declared: declared.is_some(),
             };
-            csv.delimiter = best_delimiter(&csv.text, |cells| cells.iter().filter(|c| !c.is_empty()).count());
+            csv.delimiter = declared
+                .unwrap_or_else(|| best_delimiter(&csv.text, |cells| cells.iter().filter(|c| !c.is_empty()).count()));
             Ok(Source::Csv(csv))
         }
+        Some(Format::Xls) if markup_kind(path) == Some(Markup::Html) => {
+            let bytes = std::fs::read(path).map_err(io)?;
+            let (text, _) = decode(bytes);
+            Ok(Source::Rows {
+                rows: html_rows(&text),
+                what: "HTML".into(),
+            })
+        }
+        Some(Format::Xls) if markup_kind(path) == Some(Markup::Xml) => Err(Error::Export {
+            path: path.to_path_buf(),
+            message: Text::new(
+                "filen är ett XML-kalkylblad (Excel 2003) med ändelsen .xls; öppna den i Excel och spara som Excel-arbetsbok (.xlsx)",
+                "the file is an XML spreadsheet (Excel 2003) named .xls; open it in Excel and save it as an Excel workbook (.xlsx)",
+            ),
+        }),
         Some(format) => {
             check_container(path, format, size, limits)?;
             open_sheet(path, format, sheet)
         }
-        None => Err(err("not a CSV file or a workbook (xlsx, xls, xlsb, ods)".into())),
+        None => Err(Error::Export {
+            path: path.to_path_buf(),
+            message: Text::new(
+                "varken en CSV-fil eller en arbetsbok (xlsx, xls, xlsb, ods)",
+                "not a CSV file or a workbook (xlsx, xls, xlsb, ods)",
+            ),
+        }),
     }
+}
+
+/// Markup saved under a workbook's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Markup {
+    /// An HTML table (what many economy systems' "export to Excel" writes).
+    Html,
+    /// An XML Spreadsheet 2003.
+    Xml,
+}
+
+/// Looks at the first kilobyte of a file for HTML or XML.
+fn markup_kind(path: &Path) -> Option<Markup> {
+    use std::io::Read;
+    let mut head = vec![0u8; 1024];
+    let n = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)).ok()?;
+    head.truncate(n);
+    let text = String::from_utf8_lossy(&head).to_lowercase();
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    if !text.starts_with('<') {
+        return None;
+    }
+    if text.contains("urn:schemas-microsoft-com:office:spreadsheet") || text.contains("<workbook") {
+        Some(Markup::Xml)
+    } else if text.contains("<html")
+        || text.contains("<table")
+        || text.contains("<!doctype html")
+        || text.contains("<meta")
+    {
+        Some(Markup::Html)
+    } else {
+        None
+    }
+}
+
+/// The rows of the HTML tables in `text`: each `<tr>` a record, each
+/// `<td>`/`<th>` a cell, tags dropped and entities decoded.
+pub fn html_rows(text: &str) -> Vec<Vec<String>> {
+    let lower = text.to_ascii_lowercase();
+    let mut rows = Vec::new();
+    let mut pos = 0;
+    while let Some(start) = lower.get(pos..).and_then(|t| t.find("<tr")).map(|i| i + pos) {
+        let end = lower
+            .get(start + 3..)
+            .and_then(|t| t.find("<tr").or_else(|| t.find("</table")))
+            .map_or(lower.len(), |i| i + start + 3);
+        let row_text = text.get(start..end).unwrap_or("");
+        let row_lower = lower.get(start..end).unwrap_or("");
+        let mut cells = Vec::new();
+        let mut cpos = 0;
+        loop {
+            let td = row_lower.get(cpos..).and_then(|t| t.find("<td")).map(|i| i + cpos);
+            let th = row_lower.get(cpos..).and_then(|t| t.find("<th")).map(|i| i + cpos);
+            let Some(open) = [td, th].into_iter().flatten().min() else {
+                break;
+            };
+            let Some(content) = row_lower.get(open..).and_then(|t| t.find('>')).map(|i| i + open + 1) else {
+                break;
+            };
+            let close = ["</td", "</th", "<td", "<th"]
+                .iter()
+                .filter_map(|m| row_lower.get(content..).and_then(|t| t.find(m)))
+                .min()
+                .map_or(row_lower.len(), |i| i + content);
+            let span = row_lower
+                .get(open..content)
+                .and_then(|tag| tag.split("colspan=").nth(1))
+                .and_then(|v| {
+                    v.trim_start_matches(['"', '\''])
+                        .split(|c: char| !c.is_ascii_digit())
+                        .next()
+                })
+                .and_then(|n| n.parse::<usize>().ok())
+                .unwrap_or(1)
+                .clamp(1, 100);
+            cells.push(html_text(row_text.get(content..close).unwrap_or("")));
+            for _ in 1..span {
+                cells.push(String::new());
+            }
+            cpos = close.max(content);
+        }
+        rows.push(cells);
+        pos = end;
+    }
+    rows
+}
+
+/// A cell's text: tags dropped, entities decoded, whitespace collapsed.
+fn html_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let mut decoded = String::with_capacity(out.len());
+    let mut rest = out.as_str();
+    while let Some(amp) = rest.find('&') {
+        decoded.push_str(rest.get(..amp).unwrap_or(""));
+        let after = rest.get(amp..).unwrap_or("");
+        let semi = after.find(';').filter(|&i| i <= 10);
+        let entity = semi.and_then(|i| after.get(1..i));
+        let ch = match entity {
+            Some("amp") => Some('&'),
+            Some("lt") => Some('<'),
+            Some("gt") => Some('>'),
+            Some("quot") => Some('"'),
+            Some("apos") => Some('\''),
+            Some("nbsp") => Some('\u{a0}'),
+            Some("auml") => Some('ä'),
+            Some("Auml") => Some('Ä'),
+            Some("ouml") => Some('ö'),
+            Some("Ouml") => Some('Ö'),
+            Some("aring") => Some('å'),
+            Some("Aring") => Some('Å'),
+            Some("eacute") => Some('é'),
+            Some("Eacute") => Some('É'),
+            Some("uuml") => Some('ü'),
+            Some("Uuml") => Some('Ü'),
+            Some("minus") => Some('−'),
+            Some(e) if e.starts_with("#x") || e.starts_with("#X") => e
+                .get(2..)
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .and_then(char::from_u32),
+            Some(e) if e.starts_with('#') => e.get(1..).and_then(|d| d.parse().ok()).and_then(char::from_u32),
+            _ => None,
+        };
+        match (ch, semi) {
+            (Some(c), Some(i)) => {
+                decoded.push(c);
+                rest = after.get(i + 1..).unwrap_or("");
+            }
+            _ => {
+                decoded.push('&');
+                rest = after.get(1..).unwrap_or("");
+            }
+        }
+    }
+    decoded.push_str(rest);
+    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Before a workbook is opened: an xlsx/xlsb/ods must be a zip whose parts
 /// do not expand beyond the limits (a zip bomb is refused, not expanded);
 /// an OLE file named .xlsx is an encrypted workbook.
 fn check_container(path: &Path, format: Format, size: u64, limits: Limits) -> Result<()> {
-    let err = |message: String| Error::Export {
+    let err = |message: Text| Error::Export {
         path: path.to_path_buf(),
         message,
     };
+    let io = |e: std::io::Error| err(Text::io(&e));
     if format == Format::Xls {
         return Ok(());
     }
     let mut head = [0u8; 8];
     {
         use std::io::Read;
-        let mut f = std::fs::File::open(path).map_err(|e| err(e.to_string()))?;
-        let n = f.read(&mut head).map_err(|e| err(e.to_string()))?;
+        let mut f = std::fs::File::open(path).map_err(io)?;
+        let n = f.read(&mut head).map_err(io)?;
         if n < 4 {
-            return Err(err(format!(
-                "not a {format:?} workbook: the file is empty or truncated"
+            return Err(err(Text::new(
+                format!("inte en läsbar {format:?}-arbetsbok: filen är tom eller avkortad"),
+                format!("not a {format:?} workbook: the file is empty or truncated"),
             )));
         }
     }
     if head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        return Err(err(format!(
-            "not a readable {format:?} workbook: it is password-protected (encrypted), or an old .xls under another name; save it without a password"
+        return Err(err(Text::new(
+            format!("inte en läsbar {format:?}-arbetsbok: den är lösenordsskyddad (krypterad), eller en gammal .xls med annat namn; spara den utan lösenord"),
+            format!("not a readable {format:?} workbook: it is password-protected (encrypted), or an old .xls under another name; save it without a password"),
         )));
     }
     if !head.starts_with(b"PK") {
-        return Err(err(format!(
-            "not a {format:?} workbook (a workbook is a zip file; this one is not)"
+        return Err(err(Text::new(
+            format!("inte en {format:?}-arbetsbok (en arbetsbok är en zip-fil, den här är det inte); öppna den i Excel och spara som .xlsx"),
+            format!("not a {format:?} workbook (a workbook is a zip file; this one is not)"),
         )));
     }
-    let file = std::fs::File::open(path).map_err(|e| err(e.to_string()))?;
-    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file))
-        .map_err(|e| err(format!("not a readable {format:?} workbook: {e}")))?;
+    let broken = |e: &dyn std::fmt::Display| {
+        err(Text::new(
+            format!("inte en läsbar {format:?}-arbetsbok (skadad eller avkortad?): {e}"),
+            format!("not a readable {format:?} workbook: {e}"),
+        ))
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let mut zip = zip::ZipArchive::new(std::io::BufReader::new(file)).map_err(|e| broken(&e))?;
     let mut total: u64 = 0;
     for i in 0..zip.len() {
-        let entry = zip
-            .by_index_raw(i)
-            .map_err(|e| err(format!("not a readable {format:?} workbook: {e}")))?;
+        let entry = zip.by_index_raw(i).map_err(|e| broken(&e))?;
         total = total.saturating_add(entry.size());
     }
     if total > limits.max_unzipped_bytes || (total > 100 << 20 && total / size.max(1) > 200) {
+        let (kb, mb) = (size >> 10, total >> 20);
         return Err(Error::Limit {
             path: path.to_path_buf(),
-            message: format!(
-                "the workbook would expand from {} KB to {} MB; refused as a possible zip bomb",
-                size >> 10,
-                total >> 20
+            message: Text::new(
+                format!("arbetsboken skulle växa från {kb} kB till {mb} MB; den vägras som en möjlig zip-bomb"),
+                format!("the workbook would expand from {kb} KB to {mb} MB; refused as a possible zip bomb"),
             ),
         });
     }
@@ -242,6 +440,13 @@ pub fn best_delimiter(text: &str, score: impl Fn(&[Cell]) -> usize) -> u8 {
     best.1
 }
 
+/// The sheet names of a workbook (empty when it cannot be opened as one).
+pub fn list_sheets(path: &Path) -> Vec<String> {
+    calamine::open_workbook_auto(path)
+        .map(|wb| wb.sheet_names())
+        .unwrap_or_default()
+}
+
 /// The named sheet (compared without case), or the first.
 fn pick_sheet(names: &[String], sheet: Option<&str>) -> std::result::Result<String, String> {
     match sheet {
@@ -261,7 +466,10 @@ fn open_sheet(path: &Path, format: Format, sheet: Option<&str>) -> Result<Source
     use calamine::{open_workbook, Ods, Xls, Xlsb, Xlsx};
     let err = |message: String| Error::Export {
         path: path.to_path_buf(),
-        message,
+        message: Text::new(
+            format!("inte en läsbar {format:?}-arbetsbok: {message}"),
+            format!("not a readable {format:?} workbook: {message}"),
+        ),
     };
     /// Opens the workbook as `R` and loads the named (or first) sheet.
     fn load<R: Reader<std::io::BufReader<std::fs::File>>>(
@@ -277,10 +485,8 @@ fn open_sheet(path: &Path, format: Format, sheet: Option<&str>) -> Result<Source
         Ok((range, name))
     }
     if format == Format::Xlsx {
-        let wb: Xlsx<_> =
-            open_workbook(path).map_err(|e: calamine::XlsxError| err(format!("not a readable Xlsx workbook: {e}")))?;
-        let name =
-            pick_sheet(&wb.sheet_names(), sheet).map_err(|m| err(format!("not a readable Xlsx workbook: {m}")))?;
+        let wb: Xlsx<_> = open_workbook(path).map_err(|e: calamine::XlsxError| err(e.to_string()))?;
+        let name = pick_sheet(&wb.sheet_names(), sheet).map_err(err)?;
         return Ok(Source::Xlsx {
             workbook: Box::new(wb),
             sheet: name,
@@ -294,7 +500,7 @@ fn open_sheet(path: &Path, format: Format, sheet: Option<&str>) -> Result<Source
         Format::Ods => load::<Ods<_>>(path, sheet),
         Format::Csv => Err("not a workbook".to_string()),
     };
-    let (range, sheet) = opened.map_err(|m| err(format!("not a readable {format:?} workbook: {m}")))?;
+    let (range, sheet) = opened.map_err(err)?;
     Ok(Source::Sheet { range, sheet })
 }
 
@@ -338,16 +544,37 @@ impl Source {
     }
 
     /// A short description: encoding and delimiter, or the sheet.
-    pub fn describe(&self) -> String {
+    pub fn describe(&self, lang: Lang) -> String {
         match self {
             Source::Csv(c) => {
                 let d = match c.delimiter {
-                    b'\t' => "tab".to_string(),
+                    b'\t' => lang.pick("tabb", "tab").to_string(),
                     other => format!("'{}'", other as char),
                 };
-                format!("CSV, {}, delimiter {d}", c.encoding)
+                let encoding = c.encoding.replace(
+                    "invalid bytes replaced",
+                    lang.pick("ogiltiga byte ersatta", "invalid bytes replaced"),
+                );
+                lang.pick(
+                    format!("CSV, {encoding}, avgränsare {d}"),
+                    format!("CSV, {encoding}, delimiter {d}"),
+                )
             }
-            Source::Sheet { sheet, .. } | Source::Xlsx { sheet, .. } => format!("sheet '{sheet}'"),
+            Source::Sheet { sheet, .. } | Source::Xlsx { sheet, .. } => {
+                lang.pick(format!("bladet '{sheet}'"), format!("sheet '{sheet}'"))
+            }
+            Source::Rows { what, .. } => lang.pick(
+                format!("{what}-tabell sparad som .xls"),
+                format!("{what} table saved as .xls"),
+            ),
+        }
+    }
+
+    /// The sheet read, for workbooks.
+    pub fn sheet(&self) -> Option<&str> {
+        match self {
+            Source::Sheet { sheet, .. } | Source::Xlsx { sheet, .. } => Some(sheet),
+            _ => None,
         }
     }
 
@@ -358,7 +585,10 @@ impl Source {
             Source::Xlsx { workbook, sheet, path } => {
                 let err = |e: calamine::XlsxError| Error::Export {
                     path: path.clone(),
-                    message: format!("sheet '{sheet}': {e}"),
+                    message: Text::new(
+                        format!("bladet '{sheet}' kan inte läsas (skadad arbetsbok?): {e}"),
+                        format!("sheet '{sheet}': {e}"),
+                    ),
                 };
                 let mut reader = workbook.worksheet_cells_reader(sheet).map_err(err)?;
                 let mut current: Option<u32> = None;
@@ -393,6 +623,16 @@ impl Source {
                 let mut cells = Vec::new();
                 while let Some(row) = records.next_record(&mut cells) {
                     if !f(row, &cells) {
+                        break;
+                    }
+                }
+            }
+            Source::Rows { rows, .. } => {
+                let mut cells: Vec<Cell> = Vec::new();
+                for (i, row) in rows.iter().enumerate() {
+                    cells.clear();
+                    cells.extend(row.iter().map(|t| Cell::Text(Cow::Borrowed(t.as_str()))));
+                    if !f(i + 1, &cells) {
                         break;
                     }
                 }

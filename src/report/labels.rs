@@ -257,3 +257,63 @@ pub fn category(lang: Lang, c: Category) -> &'static str {
         (Lang::En, Category::OutsideValidity) => "Outside the agreement's validity",
     }
 }
+
+/// The status of a ceiling (rule 11) in words.
+pub fn ceiling_status(lang: Lang, s: crate::allocate::ceiling::CeilingStatus) -> &'static str {
+    use crate::allocate::ceiling::CeilingStatus as C;
+    match (lang, s) {
+        (Lang::Sv, C::Reached) => "Taket nått",
+        (Lang::Sv, C::Warning) => "Nära taket",
+        (Lang::Sv, C::Forecast) => "Nås före avtalets slut",
+        (Lang::Sv, C::Ok) => "OK",
+        (Lang::En, C::Reached) => "Ceiling reached",
+        (Lang::En, C::Warning) => "Near the ceiling",
+        (Lang::En, C::Forecast) => "Reached before the end",
+        (Lang::En, C::Ok) => "OK",
+    }
+}
+
+/// Month keys as runs: `2024-03–2024-12, 2025-02`.
+pub fn month_runs(months: &[i32]) -> String {
+    use crate::allocate::monthly::month_start;
+    crate::allocate::ceiling::month_runs(months)
+        .into_iter()
+        .map(|(a, b)| {
+            let f = |k: i32| month_start(k).format("%Y-%m").to_string();
+            if a == b {
+                f(a)
+            } else {
+                format!("{}–{}", f(a), f(b))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What a missing month does to the ceiling figures, in a sentence (empty
+/// when every month is there).
+pub fn coverage_note(lang: Lang, missing: &[i32]) -> String {
+    if missing.is_empty() {
+        return String::new();
+    }
+    let runs = month_runs(missing);
+    match lang {
+        Lang::Sv => format!("exporterna saknar {runs}: använt är en undre gräns"),
+        Lang::En => format!("the exports lack {runs}: used is a lower bound"),
+    }
+}
+
+/// How an agreement's status moved since the previous window (rule 12).
+pub fn change(lang: Lang, c: crate::allocate::compare::Change) -> &'static str {
+    use crate::allocate::compare::Change as C;
+    match (lang, c) {
+        (Lang::Sv, C::NewImbalance) => "Ny obalans",
+        (Lang::Sv, C::Resolved) => "Åtgärdad",
+        (Lang::Sv, C::Persists) => "Kvarstår",
+        (Lang::Sv, C::Unchanged) => "Ingen obalans",
+        (Lang::En, C::NewImbalance) => "New imbalance",
+        (Lang::En, C::Resolved) => "Resolved",
+        (Lang::En, C::Persists) => "Persists",
+        (Lang::En, C::Unchanged) => "No imbalance",
+    }
+}

@@ -3,6 +3,7 @@
 //! the target and moved into `OUT/LABEL/` only when complete, so a failed
 //! run never leaves half a report in place of the last one.
 
+pub mod ceiling_sheet;
 pub mod charts;
 pub mod csv;
 pub mod labels;
@@ -11,7 +12,7 @@ pub mod sheet;
 pub mod terminal;
 pub mod xlsx;
 
-use crate::allocate::ceiling::CeilingUse;
+use crate::allocate::ceiling::{CeilingUse, Life};
 use crate::allocate::compare::Comparison;
 use crate::allocate::monthly::Monthly;
 use crate::allocate::usage::AgreementUsage;
@@ -36,6 +37,19 @@ pub struct RunInfo {
     pub generated: String,
     /// Width and height of the PNG/SVG charts, pixels.
     pub chart_size: (u32, u32),
+    /// What the user was warned about (listed on the first sheet).
+    pub warnings: Vec<String>,
+}
+
+/// The writers of a normal run: CSV, the main workbook, the section
+/// workbooks, the charts.
+pub fn standard_writers() -> [&'static dyn ReportWriter; 4] {
+    [
+        &csv::CsvReport,
+        &xlsx::WorkbookReport,
+        &sections::SectionReport,
+        &charts::ChartReport,
+    ]
 }
 
 /// Everything the reports are made from.
@@ -53,6 +67,8 @@ pub struct Context<'a> {
     pub ceilings: &'a [CeilingUse],
     /// Rule 12: the previous window's shares.
     pub comparison: Option<&'a Comparison>,
+    /// Agreements ending soon, ended but used, used past the ceiling.
+    pub life: &'a Life,
     pub info: &'a RunInfo,
     pub lang: Lang,
 }
@@ -79,7 +95,7 @@ pub trait ReportWriter: Sync {
 pub fn write_all(ctx: &Context, out: &Path, writers: &[&dyn ReportWriter]) -> Result<(PathBuf, Vec<PathBuf>)> {
     let io = |path: &Path, e: std::io::Error| Error::Output {
         path: path.to_path_buf(),
-        message: e.to_string(),
+        message: crate::lang::Text::io(&e),
     };
     let label = &ctx.allocation.window.label;
     let target = out.join(label);
@@ -92,20 +108,11 @@ pub fn write_all(ctx: &Context, out: &Path, writers: &[&dyn ReportWriter]) -> Re
     std::fs::create_dir_all(&tmp).map_err(|e| io(&tmp, e))?;
     // The writers make different files: run them side by side.
     let timings = std::env::var_os("AVROPSKOLL_TIMINGS").is_some();
-    // Test hook: AVROPSKOLL_FAIL_WRITER=<name> makes that writer fail after
-    // it has written, to show that a failed run leaves the last report be.
-    let fail = std::env::var("AVROPSKOLL_FAIL_WRITER").ok();
     let results: Vec<Result<Vec<PathBuf>>> = writers
         .par_iter()
         .map(|w| {
             let started = std::time::Instant::now();
-            let r = w.write(ctx, &tmp).and_then(|files| match &fail {
-                Some(name) if name == w.name() => Err(Error::Output {
-                    path: tmp.clone(),
-                    message: format!("injected failure in the {name} writer (AVROPSKOLL_FAIL_WRITER)"),
-                }),
-                _ => Ok(files),
-            });
+            let r = w.write(ctx, &tmp);
             if timings {
                 eprintln!("timing:   {:<9} {:>8.3} s", w.name(), started.elapsed().as_secs_f64());
             }
@@ -140,6 +147,7 @@ pub fn write_all(ctx: &Context, out: &Path, writers: &[&dyn ReportWriter]) -> Re
     if had_old {
         let _ = std::fs::remove_dir_all(&old);
     }
+    remove_stale_staging(out, label);
     let written = written
         .into_iter()
         .map(|p| target.join(p.strip_prefix(&tmp).unwrap_or(&p)))
@@ -147,11 +155,24 @@ pub fn write_all(ctx: &Context, out: &Path, writers: &[&dyn ReportWriter]) -> Re
     Ok((target, written))
 }
 
-fn field_name(field: Field, lang: Lang) -> &'static str {
-    match (field, lang) {
-        (Field::Date, Lang::Sv) => "datum",
-        (Field::Amount, Lang::Sv) => "belopp",
-        (f, _) => f.key(),
+/// Removes the staging folders (`.LABEL.partial-PID`, `.LABEL.previous-PID`)
+/// that interrupted runs left behind, unless their process still runs.
+fn remove_stale_staging(out: &Path, label: &str) {
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let pid = [".partial-", ".previous-"]
+            .iter()
+            .find_map(|kind| name.strip_prefix(&format!(".{label}{kind}")));
+        let Some(pid) = pid else { continue };
+        let running = pid
+            .parse::<u32>()
+            .is_ok_and(|p| p == std::process::id() || Path::new("/proc").join(p.to_string()).exists());
+        if !running {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
     }
 }
 
@@ -164,6 +185,16 @@ pub fn detail_text(ctx: &Context, finding: &Finding) -> String {
         (Detail::Unreadable(problems), _) => problems
             .iter()
             .map(|(field, header, value)| {
+                if *field == Field::Currency {
+                    return match lang {
+                        Lang::Sv => format!(
+                            "beloppet är i {value}, inte i kronor (kolumnen '{header}'); räkna om till SEK i exporten"
+                        ),
+                        Lang::En => format!(
+                            "the amount is in {value}, not SEK (column '{header}'); convert it to SEK in the export"
+                        ),
+                    };
+                }
                 let value = if value.is_empty() {
                     match lang {
                         Lang::Sv => "tom".to_string(),
@@ -173,8 +204,14 @@ pub fn detail_text(ctx: &Context, finding: &Finding) -> String {
                     format!("'{value}'")
                 };
                 match lang {
-                    Lang::Sv => format!("oläsbart {} i kolumnen '{header}': {value}", field_name(*field, lang)),
-                    Lang::En => format!("unreadable {} in column '{header}': {value}", field_name(*field, lang)),
+                    Lang::Sv => format!(
+                        "oläsbart {} i kolumnen '{header}': {value}",
+                        terminal::field_name(*field, lang)
+                    ),
+                    Lang::En => format!(
+                        "unreadable {} in column '{header}': {value}",
+                        terminal::field_name(*field, lang)
+                    ),
                 }
             })
             .collect::<Vec<_>>()
@@ -192,8 +229,19 @@ pub fn detail_text(ctx: &Context, finding: &Finding) -> String {
                 Lang::En => format!("duplicate: the same row is row {line} of {f}"),
             }
         }
-        (Detail::UnknownAgreement { text }, Lang::Sv) => format!("avtalet '{text}' finns inte i avtalsregistret"),
-        (Detail::UnknownAgreement { text }, Lang::En) => format!("agreement '{text}' is not in the register"),
+        (Detail::UnknownAgreement { text, suggestion }, _) => {
+            let near = suggestion.as_ref().and_then(agreement).map(|a| a.id.as_str());
+            match (lang, near) {
+                (Lang::Sv, None) => format!("avtalet '{text}' finns inte i avtalsregistret"),
+                (Lang::Sv, Some(id)) => format!(
+                    "avtalet '{text}' finns inte i avtalsregistret – menas {id}? Rätta id:t i ekonomisystemet (raden räknas inte)"
+                ),
+                (Lang::En, None) => format!("agreement '{text}' is not in the register"),
+                (Lang::En, Some(id)) => format!(
+                    "agreement '{text}' is not in the register – did you mean {id}? Correct the id in the economy system (the row is not counted)"
+                ),
+            }
+        }
         (Detail::Ambiguous { supplier, agreements }, _) => {
             let ids = agreements.iter().map(id).collect::<Vec<_>>().join(", ");
             match lang {

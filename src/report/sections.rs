@@ -65,7 +65,7 @@ impl ReportWriter for SectionReport {
         let folder = dir.join(FOLDER);
         std::fs::create_dir_all(&folder).map_err(|e| Error::Output {
             path: folder.clone(),
-            message: e.to_string(),
+            message: crate::lang::Text::io(&e),
         })?;
         let l = labels(ctx.lang);
         // File names first (in unit order, so they are the same every run),
@@ -103,7 +103,17 @@ fn unit_workbook(ctx: &Context, unit: &str, rows: &[usize], l: &Labels) -> Resul
     let f = Formats::new();
     let mut wb = Workbook::new();
     summary_sheet(wb.add_worksheet(), ctx, unit, rows, &f, l)?;
-    calls_sheet(wb.add_worksheet(), ctx, rows, &f, l)?;
+    // Excel holds 1 048 576 rows a sheet: a longer list goes on to more
+    // sheets, nothing is cut.
+    let parts = rows.chunks(ROWS_PER_SHEET).count();
+    for (k, part) in rows.chunks(ROWS_PER_SHEET.max(1)).enumerate() {
+        let name = if parts > 1 {
+            format!("{} ({} {} {parts})", l.section_calls, k + 1, ctx.lang.pick("av", "of"))
+        } else {
+            l.section_calls.to_string()
+        };
+        calls_sheet(wb.add_worksheet(), &name, ctx, part, &f, l)?;
+    }
     Ok(wb)
 }
 
@@ -200,8 +210,18 @@ fn summary_sheet(
     print_setup(ws, None, l)
 }
 
-fn calls_sheet(ws: &mut Worksheet, ctx: &Context, rows: &[usize], f: &Formats, l: &Labels) -> Result<(), XlsxError> {
-    ws.set_name(l.section_calls)?;
+/// Call-offs on one sheet at most (Excel's limit is 1 048 576 rows).
+pub const ROWS_PER_SHEET: usize = 1_000_000;
+
+fn calls_sheet(
+    ws: &mut Worksheet,
+    name: &str,
+    ctx: &Context,
+    rows: &[usize],
+    f: &Formats,
+    l: &Labels,
+) -> Result<(), XlsxError> {
+    ws.set_name(name)?;
     let heads = [l.date, l.agreement, l.supplier, l.amount, l.orderer, l.id];
     for (k, &i) in rows.iter().enumerate() {
         let r = 1 + k as u32;

@@ -16,7 +16,7 @@ use std::path::Path;
 pub fn xlsx_err(path: &Path) -> impl Fn(XlsxError) -> Error + '_ {
     move |e| Error::Output {
         path: path.to_path_buf(),
-        message: e.to_string(),
+        message: e.to_string().into(),
     }
 }
 
@@ -46,6 +46,8 @@ pub struct Formats {
     /// Values in a header block, left-aligned like the text beside them.
     pub date_left: Format,
     pub number_left: Format,
+    pub warning: Format,
+    pub warning_label: Format,
 }
 
 impl Formats {
@@ -73,6 +75,8 @@ impl Formats {
             note: Format::new().set_italic().set_font_color(0x595959),
             date_left: Format::new().set_num_format("yyyy-mm-dd").set_align(FormatAlign::Left),
             number_left: Format::new().set_num_format("0.0##").set_align(FormatAlign::Left),
+            warning: Format::new().set_quote_prefix().set_font_color(0x9C0006),
+            warning_label: Format::new().set_bold().set_font_color(0x9C0006),
         }
     }
 }
@@ -111,6 +115,35 @@ pub fn status_colours(
         let cf = ConditionalFormatText::new()
             .set_rule(ConditionalFormatTextRule::BeginsWith(
                 labels::status(lang, status).to_string(),
+            ))
+            .set_format(Format::new().set_background_color(fill).set_font_color(font));
+        ws.add_conditional_format(first_row, col, last_row, col, &cf)?;
+    }
+    Ok(())
+}
+
+/// Red, orange, yellow and green fills for ceiling status cells.
+pub fn ceiling_colours(
+    ws: &mut Worksheet,
+    first_row: u32,
+    last_row: u32,
+    col: u16,
+    lang: Lang,
+) -> Result<(), XlsxError> {
+    use crate::allocate::ceiling::CeilingStatus as C;
+    if last_row < first_row {
+        return Ok(());
+    }
+    let rules = [
+        (C::Reached, 0xFFC7CE, 0x9C0006),
+        (C::Warning, 0xFFD8B0, 0x7A3E00),
+        (C::Forecast, 0xFFEB9C, 0x7A5C00),
+        (C::Ok, 0xC6EFCE, 0x006100),
+    ];
+    for (status, fill, font) in rules {
+        let cf = ConditionalFormatText::new()
+            .set_rule(ConditionalFormatTextRule::BeginsWith(
+                labels::ceiling_status(lang, status).to_string(),
             ))
             .set_format(Format::new().set_background_color(fill).set_font_color(font));
         ws.add_conditional_format(first_row, col, last_row, col, &cf)?;

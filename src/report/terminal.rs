@@ -1,10 +1,14 @@
-//! What a run prints: the header mapped to each field per file, a table of
-//! agreements with status and largest deviation, and the reconciliation.
+//! What a run prints, in the user's language: the header mapped to each
+//! field per file, a table of agreements with status and largest
+//! deviation, the ceilings and the agreements' life that need attention,
+//! and the reconciliation.
 
+use super::charts::{percent, points};
+use super::labels::{self, labels};
 use super::{Context, Lang};
-use crate::allocate::{AgreementShares, Scope};
+use crate::allocate::{AgreementShares, Scope, Status};
 use crate::parse::format_grouped;
-use crate::read::Exports;
+use crate::read::{Exports, Field};
 use std::fmt::Write;
 
 /// An amount in SEK for people: `1 234 567,89` (sv) or `1,234,567.89` (en).
@@ -15,44 +19,101 @@ pub fn sek(units: i128, lang: Lang) -> String {
     }
 }
 
+/// An amount with its unit: `1 234 567,89 kr` or `1,234,567.89 SEK`.
+pub fn sek_unit(units: i128, lang: Lang) -> String {
+    format!("{} {}", sek(units, lang), lang.pick("kr", "SEK"))
+}
+
+/// A whole number grouped by thousands: `26 410` or `26,410`.
+pub fn count(n: u64, lang: Lang) -> String {
+    let grouped = sek(n as i128 * crate::parse::AMOUNT_SCALE as i128, lang);
+    grouped.split([',', '.']).next().unwrap_or("").to_string()
+}
+
+/// A field's name for people.
+pub fn field_name(field: Field, lang: Lang) -> &'static str {
+    match (lang, field) {
+        (Lang::Sv, Field::Date) => "datum",
+        (Lang::Sv, Field::Supplier) => "leverantör",
+        (Lang::Sv, Field::OrgNr) => "org.nr",
+        (Lang::Sv, Field::Amount) => "belopp",
+        (Lang::Sv, Field::Agreement) => "avtal",
+        (Lang::Sv, Field::Unit) => "enhet",
+        (Lang::Sv, Field::Orderer) => "beställare",
+        (Lang::Sv, Field::Account) => "konto",
+        (Lang::Sv, Field::Id) => "verifikation",
+        (Lang::Sv, Field::Currency) => "valuta",
+        (Lang::En, f) => f.key(),
+    }
+}
+
 /// Per file: format, header row, rows and the header taken for each field.
-pub fn files(exports: &Exports) -> String {
+pub fn files(exports: &Exports, lang: Lang) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "Read {} file(s):", exports.files.len());
-    let mut previous: Option<&Vec<(crate::read::Field, String)>> = None;
+    let n = exports.files.len();
+    let _ = writeln!(
+        s,
+        "{}",
+        lang.pick(
+            format!("Läste {n} {}:", if n == 1 { "fil" } else { "filer" }),
+            format!("Read {n} file(s):")
+        )
+    );
+    let mut previous: Option<&Vec<(Field, String)>> = None;
     for f in &exports.files {
+        let rows = count(f.rows as u64, lang);
         let _ = writeln!(
             s,
-            "  {} ({}): header in row {}, {} rows",
-            f.display, f.description, f.header_row, f.rows
+            "  {} ({}): {}",
+            f.display,
+            f.description,
+            lang.pick(
+                format!("rubrikrad {}, {rows} rader", f.header_row),
+                format!("header in row {}, {rows} rows", f.header_row)
+            )
         );
         if previous == Some(&f.mapping) {
-            let _ = writeln!(s, "    columns mapped as in the file above");
+            let _ = writeln!(
+                s,
+                "    {}",
+                lang.pick("kolumnerna som i filen ovan", "columns mapped as in the file above")
+            );
         } else {
             let mapping: Vec<String> = f
                 .mapping
                 .iter()
-                .map(|(field, h)| format!("{} ← '{h}'", field.key()))
+                .map(|(field, h)| format!("{} ← '{h}'", field_name(*field, lang)))
                 .collect();
             let _ = writeln!(s, "    {}", mapping.join(", "));
         }
         previous = Some(&f.mapping);
     }
     for (file, why) in &exports.skipped {
-        let _ = writeln!(s, "  skipped {file}: {why}");
+        let _ = writeln!(s, "  {} {file}: {why}", lang.pick("hoppade över", "skipped"));
     }
     s
 }
 
-fn deviation(a: &AgreementShares) -> String {
-    a.largest_deviation().map_or("-".into(), |d| format!("{d:+.1} pp"))
+fn deviation(a: &AgreementShares, lang: Lang) -> String {
+    a.largest_deviation().map_or("-".into(), |d| points(d, lang))
 }
 
-/// The agreements table and the reconciliation.
+/// The agreements table, the ceilings, the agreements' life and the
+/// reconciliation.
 pub fn summary(ctx: &Context) -> String {
+    let lang = ctx.lang;
+    let l = labels(lang);
     let mut s = String::new();
     let w = &ctx.allocation.window;
-    let _ = writeln!(s, "\nWindow {w}");
+    let _ = writeln!(
+        s,
+        "\n{} {} ({} – {})",
+        lang.pick("Period", "Window"),
+        w.label,
+        w.start,
+        w.end
+    );
+    let status = |st: Status| labels::status(lang, st).to_lowercase();
     let rows: Vec<[String; 6]> = ctx
         .allocation
         .shares
@@ -68,19 +129,126 @@ pub fn summary(ctx: &Context) -> String {
             [
                 ag.id.clone(),
                 ag.name.clone(),
-                p.status.key().to_string(),
-                deviation(p),
-                to_date.map_or("-".into(), |t| t.status.key().to_string()),
-                to_date.map_or("-".into(), deviation),
+                status(p.status),
+                deviation(p, lang),
+                to_date.map_or("-".into(), |t| status(t.status)),
+                to_date.map_or("-".into(), |t| deviation(t, lang)),
             ]
         })
         .collect();
-    let head = ["agreement", "name", "period", "largest dev", "to date", "largest dev"];
+    let head: [&str; 6] = lang.pick(
+        [
+            "avtal",
+            "benämning",
+            "perioden",
+            "största avvikelse",
+            "hittills",
+            "största avvikelse",
+        ],
+        ["agreement", "name", "period", "largest dev", "to date", "largest dev"],
+    );
+    let _ = write!(s, "{}", table(&head, &rows));
+    if rows.is_empty() {
+        let _ = writeln!(
+            s,
+            "{}",
+            lang.pick(
+                "(inget avtal i registret gäller under perioden)",
+                "(no agreement of the register is valid in the window)"
+            )
+        );
+    }
+    let imbalanced = ctx
+        .allocation
+        .shares
+        .iter()
+        .filter(|a| a.scope == Scope::Period && a.status == Status::Imbalance)
+        .count();
+    let _ = writeln!(
+        s,
+        "{}",
+        lang.pick(
+            format!("{imbalanced} av {} avtal i obalans under perioden.", rows.len()),
+            format!(
+                "{imbalanced} of {} agreement(s) out of balance in the window.",
+                rows.len()
+            )
+        )
+    );
+    if let Some(c) = ctx.comparison {
+        use crate::allocate::compare::Change;
+        let changes: Vec<Change> = ctx
+            .allocation
+            .shares
+            .iter()
+            .filter(|a| a.scope == Scope::Period)
+            .map(|a| c.change(a))
+            .collect();
+        let new = changes.iter().filter(|c| **c == Change::NewImbalance).count();
+        let resolved = changes.iter().filter(|c| **c == Change::Resolved).count();
+        let _ = writeln!(
+            s,
+            "{}",
+            lang.pick(
+                format!(
+                    "Jämfört med {}: {new} ny(a) obalans(er), {resolved} åtgärdad(e).",
+                    c.previous.label
+                ),
+                format!(
+                    "Compared with {}: {new} new imbalance(s), {resolved} resolved.",
+                    c.previous.label
+                )
+            )
+        );
+    }
+    ceilings(&mut s, ctx);
+    life(&mut s, ctx);
+    let _ = writeln!(
+        s,
+        "\n{}",
+        lang.pick(
+            "Avstämning (varje läst rad hamnar på exakt en rad):",
+            "Reconciliation (every row read lands in exactly one line):"
+        )
+    );
+    let mut names: Vec<&str> = vec![l.read, l.in_agreements, l.outside_agreements];
+    names.extend(
+        crate::classify::Category::ALL
+            .iter()
+            .map(|c| labels::category(lang, *c)),
+    );
+    for (name, (key, t)) in names.iter().zip(ctx.reconciliation.lines()) {
+        let name = if lang == Lang::En { key } else { name };
+        let _ = writeln!(
+            s,
+            "  {name:<28} {:>9} {}  {:>20} {}",
+            count(t.rows, lang),
+            lang.pick("rader", "rows"),
+            sek(t.amount, lang),
+            lang.pick("kr", "SEK")
+        );
+    }
+    let ok = ctx.reconciliation.balances();
+    let _ = writeln!(
+        s,
+        "  {}",
+        match (lang, ok) {
+            (Lang::Sv, true) => "kontroll: lästa = i avtal + utanför avtalen + datakvalitetens kategorier: stämmer",
+            (Lang::Sv, false) => "kontroll: lästa = i avtal + utanför avtalen + datakvalitetens kategorier: STÄMMER INTE (ett fel i verktyget: rapportera det)",
+            (Lang::En, true) => "check: read = in_agreements + outside_agreements + data-quality categories: adds up",
+            (Lang::En, false) => "check: read = in_agreements + outside_agreements + data-quality categories: DOES NOT ADD UP (a bug: please report it)",
+        }
+    );
+    s
+}
+
+/// Left-aligned columns two spaces apart.
+fn table(head: &[&str; 6], rows: &[[String; 6]]) -> String {
     let widths: Vec<usize> = (0..6)
         .map(|i| {
             rows.iter()
                 .map(|r| r[i].chars().count())
-                .chain([head[i].len()])
+                .chain([head[i].chars().count()])
                 .max()
                 .unwrap_or(0)
         })
@@ -89,45 +257,269 @@ pub fn summary(ctx: &Context) -> String {
         cells
             .iter()
             .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
+            .map(|(c, w)| {
+                let pad = w.saturating_sub(c.chars().count());
+                format!("{c}{}", " ".repeat(pad))
+            })
             .collect::<Vec<_>>()
             .join("  ")
             .trim_end()
             .to_string()
     };
+    let mut s = String::new();
     let _ = writeln!(s, "{}", line(&head.map(String::from)));
-    for r in &rows {
+    for r in rows {
         let _ = writeln!(s, "{}", line(r));
     }
-    if rows.is_empty() {
-        let _ = writeln!(s, "(no agreement of the register is valid in the window)");
-    }
-    let imbalanced = rows.iter().filter(|r| r[2] == "imbalance").count();
+    s
+}
+
+/// Every ceiling that is reached, near or forecast to be reached.
+fn ceilings(s: &mut String, ctx: &Context) {
+    use crate::allocate::ceiling::CeilingStatus;
+    let lang = ctx.lang;
+    let flagged: Vec<_> = ctx.ceilings.iter().filter(|c| c.status.needs_attention()).collect();
+    let Some(first) = ctx.ceilings.first() else {
+        return;
+    };
     let _ = writeln!(
         s,
-        "{imbalanced} of {} agreement(s) out of balance in the window.",
-        rows.len()
+        "\n{}",
+        lang.pick(
+            format!(
+                "Takvolym (t.o.m. {}): {} av {} avtal med takvolym behöver uppmärksamhet.",
+                first.as_of,
+                flagged.len(),
+                ctx.ceilings.len()
+            ),
+            format!(
+                "Ceilings (as of {}): {} of {} agreement(s) with a ceiling need attention.",
+                first.as_of,
+                flagged.len(),
+                ctx.ceilings.len()
+            )
+        )
     );
-    let _ = writeln!(s, "\nReconciliation (every row read lands in exactly one line):");
-    for (name, t) in ctx.reconciliation.lines() {
+    for c in flagged {
+        let a = &ctx.register.agreements[c.agreement];
+        let used = percent(c.used_pct, 1, lang);
+        let what = match c.status {
+            CeilingStatus::Reached => lang.pick(
+                format!(
+                    "TAKET NÅTT {} – {} avrop för {} efter det är direktupphandlingar",
+                    c.reached_on.map(|d| d.to_string()).unwrap_or_default(),
+                    count(c.after_reached_rows, lang),
+                    sek_unit(c.after_reached_amount as i128, lang)
+                ),
+                format!(
+                    "CEILING REACHED {} – {} call-off(s) for {} after it are direct awards",
+                    c.reached_on.map(|d| d.to_string()).unwrap_or_default(),
+                    count(c.after_reached_rows, lang),
+                    sek_unit(c.after_reached_amount as i128, lang)
+                ),
+            ),
+            CeilingStatus::Warning => lang.pick(
+                format!(
+                    "{used} av takvolymen använd (varningsnivå {}), {} av avtalstiden har gått",
+                    percent(c.ceiling.warn_pct, 0, lang),
+                    percent(c.elapsed_pct, 1, lang)
+                ),
+                format!(
+                    "{used} of the ceiling used (warning level {}), {} of the agreement's time elapsed",
+                    percent(c.ceiling.warn_pct, 0, lang),
+                    percent(c.elapsed_pct, 1, lang)
+                ),
+            ),
+            CeilingStatus::Forecast | CeilingStatus::Ok => lang.pick(
+                format!(
+                    "{used} använd; i nuvarande takt nås taket {}, före avtalets slut {}",
+                    c.forecast_date.map(|d| d.to_string()).unwrap_or_default(),
+                    a.valid_to
+                ),
+                format!(
+                    "{used} used; at the present pace the ceiling is reached {}, before the agreement ends {}",
+                    c.forecast_date.map(|d| d.to_string()).unwrap_or_default(),
+                    a.valid_to
+                ),
+            ),
+        };
+        let _ = writeln!(s, "  {} {}: {what}", a.id, a.name);
+        let note = labels::coverage_note(lang, &c.missing_months);
+        if !note.is_empty() {
+            let _ = writeln!(s, "    ({note})");
+        }
+        if c.ceiling.shared {
+            let _ = writeln!(
+                s,
+                "    ({})",
+                lang.pick(
+                    "delad takvolym: bara våra avrop räknas, den verkliga användningen är högre",
+                    "shared ceiling: only our call-offs are counted, the real use is higher"
+                )
+            );
+        }
+    }
+}
+
+/// Agreements that end soon and ended agreements still in use.
+fn life(s: &mut String, ctx: &Context) {
+    let lang = ctx.lang;
+    let life = ctx.life;
+    if life.ending_soon.is_empty() && life.ended_in_use.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "\n{}", lang.pick("Avtalens löptid:", "The agreements' life:"));
+    for &i in &life.ending_soon {
+        let a = &ctx.register.agreements[i];
         let _ = writeln!(
             s,
-            "  {name:<28} {:>9} rows  {:>20} SEK",
-            t.rows,
-            sek(t.amount, Lang::Sv)
+            "  {} {}: {}",
+            a.id,
+            a.name,
+            lang.pick(
+                format!(
+                    "löper ut {} – inom sex månader; en ny upphandling tar längre tid",
+                    a.valid_to
+                ),
+                format!(
+                    "ends {} – within six months; a new procurement takes longer",
+                    a.valid_to
+                )
+            )
         );
     }
-    let ok = ctx.reconciliation.balances();
-    let _ = writeln!(
-        s,
-        "  check: read = in_agreements + outside_agreements + data-quality categories: {}",
-        if ok {
-            "adds up"
-        } else {
-            "DOES NOT ADD UP (a bug: please report it)"
+    for u in &life.ended_in_use {
+        let a = &ctx.register.agreements[u.agreement];
+        let units: Vec<String> = u
+            .units
+            .iter()
+            .take(5)
+            .map(|x| {
+                let name = ctx.text(x.unit);
+                if name.is_empty() {
+                    lang.pick("(ingen enhet)", "(no unit)").to_string()
+                } else {
+                    name.to_string()
+                }
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "  {} {}: {}",
+            a.id,
+            a.name,
+            lang.pick(
+                format!(
+                    "upphörde {} men har {} avrop för {} efter det (enheter: {})",
+                    a.valid_to,
+                    count(u.rows, lang),
+                    sek_unit(u.amount as i128, lang),
+                    units.join(", ")
+                ),
+                format!(
+                    "ended {} but has {} call-off(s) for {} after it (units: {})",
+                    a.valid_to,
+                    count(u.rows, lang),
+                    sek_unit(u.amount as i128, lang),
+                    units.join(", ")
+                )
+            )
+        );
+    }
+}
+
+/// The terminal reporter: a progress bar while reading, the files read,
+/// warnings, the summary and where the reports went. Quiet prints only
+/// errors (which `main` prints).
+pub struct Terminal {
+    lang: Lang,
+    quiet: bool,
+    bar: std::sync::OnceLock<indicatif::ProgressBar>,
+    started: std::time::Instant,
+}
+
+impl Terminal {
+    pub fn new(lang: Lang, quiet: bool) -> Self {
+        Terminal {
+            lang,
+            quiet,
+            bar: std::sync::OnceLock::new(),
+            started: std::time::Instant::now(),
         }
-    );
-    s
+    }
+
+    /// `avropskoll: varning: …` on stderr.
+    pub fn warn(&self, text: &str) {
+        if !self.quiet {
+            eprintln!("avropskoll: {}: {text}", self.lang.pick("varning", "warning"));
+        }
+    }
+}
+
+impl crate::Observer for Terminal {
+    fn reading(&self, total_bytes: u64) {
+        let bar = if self.quiet {
+            indicatif::ProgressBar::hidden()
+        } else {
+            let bar =
+                indicatif::ProgressBar::with_draw_target(Some(total_bytes), indicatif::ProgressDrawTarget::stderr());
+            let template = self.lang.pick(
+                "läser exporterna {bar:30} {bytes}/{total_bytes} ({eta} kvar)",
+                "reading exports {bar:30} {bytes}/{total_bytes} ({eta} left)",
+            );
+            if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+                bar.set_style(style);
+            }
+            bar.enable_steady_tick(std::time::Duration::from_millis(250));
+            bar
+        };
+        let _ = self.bar.set(bar);
+    }
+
+    fn progress(&self, bytes: u64) {
+        if let Some(bar) = self.bar.get() {
+            bar.inc(bytes);
+        }
+    }
+
+    fn read_done(&self, exports: &Exports) {
+        if let Some(bar) = self.bar.get() {
+            bar.finish_and_clear();
+        }
+        if self.quiet {
+            return;
+        }
+        print!("{}", files(exports, self.lang));
+        for w in &exports.warnings {
+            self.warn(w);
+        }
+    }
+
+    fn warning(&self, text: &str) {
+        self.warn(text);
+    }
+
+    fn finished(&self, ctx: &Context, folder: &std::path::Path, written: usize) {
+        if self.quiet {
+            return;
+        }
+        print!("{}", summary(ctx));
+        let seconds = crate::parse::format_float(self.started.elapsed().as_secs_f64(), 1);
+        println!(
+            "\n{}",
+            self.lang.pick(
+                format!(
+                    "Rapporterna finns i {}/ ({written} filer, {} s).",
+                    folder.display(),
+                    seconds.replace('.', ",")
+                ),
+                format!(
+                    "Reports written to {}/ ({written} files) in {seconds} s.",
+                    folder.display()
+                ),
+            )
+        );
+    }
 }
 
 #[cfg(test)]
@@ -139,5 +531,7 @@ mod tests {
         assert_eq!(sek(12_345_678_900, Lang::Sv), "1\u{a0}234\u{a0}567,89");
         assert_eq!(sek(-12_345_678_900, Lang::En), "-1,234,567.89");
         assert_eq!(sek(5_000, Lang::Sv), "0,50");
+        assert_eq!(count(26_410, Lang::Sv), "26\u{a0}410");
+        assert_eq!(count(7, Lang::En), "7");
     }
 }

@@ -53,10 +53,17 @@ fn build(ctx: &Context) -> Result<Workbook, XlsxError> {
     let l = labels(ctx.lang);
     let f = Formats::new();
     let mut wb = Workbook::new();
-    let mut taken: HashSet<String> = [l.overview, l.imbalances, l.usage, l.quality]
-        .iter()
-        .map(|s| s.to_lowercase())
-        .collect();
+    let mut taken: HashSet<String> = [
+        l.overview,
+        l.imbalances,
+        l.usage,
+        l.quality,
+        super::ceiling_sheet::NAME_SV,
+        super::ceiling_sheet::NAME_EN,
+    ]
+    .iter()
+    .map(|s| s.to_lowercase())
+    .collect();
     overview(wb.add_worksheet(), ctx, &f, l)?;
     imbalances(wb.add_worksheet(), ctx, &f, l)?;
     for p in ctx.allocation.shares.iter().filter(|s| s.scope == Scope::Period) {
@@ -65,6 +72,9 @@ fn build(ctx: &Context) -> Result<Workbook, XlsxError> {
         let ws = wb.add_worksheet();
         ws.set_name(&name)?;
         agreement_sheet(ws, &name, ctx, p, &f, l)?;
+    }
+    if !ctx.ceilings.is_empty() || !ctx.life.ending_soon.is_empty() || !ctx.life.ended_in_use.is_empty() {
+        super::ceiling_sheet::ceiling_sheet(wb.add_worksheet(), ctx, &f, l)?;
     }
     usage_sheet(wb.add_worksheet(), ctx, &f, l)?;
     quality_sheet(wb.add_worksheet(), ctx, &f, l)?;
@@ -108,6 +118,15 @@ fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Resul
     ws.write_number_with_format(6, 1, ctx.info.min_call_offs as f64, &f.number_left)?;
     ws.write_string_with_format(7, 0, l.generated, &f.label)?;
     ws.write_string(7, 1, &ctx.info.generated)?;
+    let lang = ctx.lang;
+    let mut head_row = 9;
+    if !ctx.info.warnings.is_empty() {
+        ws.write_string_with_format(9, 0, lang.pick("Varningar", "Warnings"), &f.warning_label)?;
+        for (i, w) in ctx.info.warnings.iter().enumerate() {
+            ws.write_string_with_format(9 + i as u32, 1, w, &f.warning)?;
+        }
+        head_row = 10 + ctx.info.warnings.len() as u32;
+    }
 
     let period_label = labels::scope(ctx.lang, Scope::Period);
     let to_date_label = labels::scope(ctx.lang, Scope::ToDate);
@@ -123,7 +142,20 @@ fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Resul
         format!("{} ({})", l.status, to_date_label.to_lowercase()),
         format!("{} ({})", l.largest_deviation, to_date_label.to_lowercase()),
     ];
-    let head_row = 9;
+    let previous = ctx.comparison.map(|c| c.previous.label.clone()).unwrap_or_default();
+    let mut heads = heads.to_vec();
+    heads.extend([
+        lang.pick(
+            format!("Största avvikelse {previous}"),
+            format!("Largest deviation {previous}"),
+        ),
+        lang.pick(format!("Status {previous}"), format!("Status {previous}")),
+        lang.pick(
+            format!("Förändring sedan {previous}"),
+            format!("Change since {previous}"),
+        ),
+        lang.pick("Takvolym".to_string(), "Ceiling".to_string()),
+    ]);
     header_row(
         ws,
         head_row,
@@ -161,12 +193,37 @@ fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Resul
                 ws.write_number_with_format(r, 9, d, &f.pp)?;
             }
         }
+        if let Some(c) = ctx.comparison {
+            if let Some(before) = c.of(p.agreement) {
+                if let Some(d) = before.largest_deviation() {
+                    ws.write_number_with_format(r, 10, d, &f.pp)?;
+                }
+                ws.write_string(r, 11, labels::status(ctx.lang, before.status))?;
+            }
+            ws.write_string(r, 12, labels::change(ctx.lang, c.change(p)))?;
+        }
+        if let Some(u) = ctx.ceilings.iter().find(|u| u.agreement == p.agreement) {
+            ws.write_string(
+                r,
+                13,
+                format!(
+                    "{} ({})",
+                    labels::ceiling_status(lang, u.status),
+                    super::charts::percent(u.used_pct, 1, lang)
+                ),
+            )?;
+        }
         r += 1;
     }
     status_colours(ws, head_row + 1, r.saturating_sub(1), 7, ctx.lang)?;
     status_colours(ws, head_row + 1, r.saturating_sub(1), 8, ctx.lang)?;
+    status_colours(ws, head_row + 1, r.saturating_sub(1), 11, ctx.lang)?;
+    sheet::ceiling_colours(ws, head_row + 1, r.saturating_sub(1), 13, ctx.lang)?;
     ws.set_freeze_panes(head_row + 1, 0)?;
-    for (c, width) in [22, 30, 12, 16, 12, 12, 14, 22, 22, 16].iter().enumerate() {
+    for (c, width) in [22, 30, 12, 16, 12, 12, 14, 22, 22, 16, 16, 22, 18, 26]
+        .iter()
+        .enumerate()
+    {
         ws.set_column_width(c as u16, *width)?;
     }
     ws.set_row_height(head_row, 30)?;
@@ -331,6 +388,9 @@ fn agreement_sheet(
         ),
         &f.note,
     )?;
+    if let Some(u) = ctx.ceilings.iter().find(|u| u.agreement == period.agreement) {
+        ws.write_string_with_format(2, 0, super::ceiling_sheet::ceiling_line(ctx, u), &f.note)?;
+    }
     let period_row = 3;
     let mut next = allocation_table(ws, period_row, ctx, period, f, l)?;
     if let Some(t) = to_date_of(ctx, period.agreement) {
@@ -553,7 +613,20 @@ fn quality_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> 
         .set_result(verdict),
     )?;
 
-    let top = check + 2;
+    let mut top = check + 2;
+    if !ctx.exports.skipped.is_empty() {
+        ws.write_string_with_format(
+            top,
+            0,
+            ctx.lang.pick("Filer som inte lästes", "Files not read"),
+            &f.subtitle,
+        )?;
+        for (i, (file, why)) in ctx.exports.skipped.iter().enumerate() {
+            ws.write_string_with_format(top + 1 + i as u32, 0, file, &f.text)?;
+            ws.write_string_with_format(top + 1 + i as u32, 3, why, &f.text)?;
+        }
+        top += ctx.exports.skipped.len() as u32 + 2;
+    }
     let heads = [l.file, l.row, l.category, l.detail, l.amount];
     let findings = &ctx.classified.findings;
     let shown = findings.len().min(MAX_ROWS - top as usize - 2);

@@ -62,6 +62,7 @@ pub fn export_reader(data: &[u8]) {
     let file = ExportFile {
         path,
         display: format!("export.{ext}"),
+        explicit: kind % 2 == 0,
     };
     if let Ok(exports) = read_all(&[file], &ReadOptions::default(), &|_| {}) {
         assert!(exports.rows.len() <= bytes.len());

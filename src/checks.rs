@@ -1,0 +1,117 @@
+//! Warnings when the input is plainly wrong but the run still goes on: no
+//! row counted for any agreement, a default window chosen from a date far
+//! from the rest of the data, unknown agreement ids close to registered
+//! ones. They are printed and listed on the workbook's first sheet.
+
+use crate::classify::{Classified, Detail, Reconciliation};
+use crate::lang::Lang;
+use crate::parse;
+use crate::read::Exports;
+use crate::register::Register;
+use crate::window::Window;
+
+/// A gap in the dates (days) that sets the latest rows apart from the bulk.
+const GAP_DAYS: i32 = 92;
+
+/// Every plausibility warning of a run, in `lang`.
+pub fn plausibility(
+    exports: &Exports,
+    classified: &Classified,
+    register: &Register,
+    reconciliation: &Reconciliation,
+    window: &Window,
+    default_window: bool,
+    lang: Lang,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    if reconciliation.in_agreements.rows == 0 {
+        out.push(lang.pick(
+            format!(
+                "ingen av de {} lästa raderna räknades för något avtal i registret – fel exportmapp eller fel avtalsregister? Kontrollera att leverantörernas namn, organisationsnummer och avtals-id i exporterna finns i registret.",
+                reconciliation.read.rows
+            ),
+            format!(
+                "none of the {} rows read was counted for any agreement of the register – wrong export folder or wrong register? Check that the exports' supplier names, organisation numbers and agreement ids are in the register.",
+                reconciliation.read.rows
+            ),
+        ));
+    }
+    if default_window {
+        if let Some(w) = far_latest_date(exports, window, lang) {
+            out.push(w);
+        }
+    }
+    out.extend(near_miss_ids(classified, register, lang));
+    out
+}
+
+/// When the latest date stands more than [`GAP_DAYS`] after the rest of the
+/// data and only a few rows (at most 1 %, at most 100) lie beyond the gap,
+/// the default window was set by what is probably a typo.
+fn far_latest_date(exports: &Exports, window: &Window, lang: Lang) -> Option<String> {
+    let mut dates: Vec<(i32, usize)> = exports
+        .rows
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| Some((r.date?, i)))
+        .collect();
+    if dates.len() < 2 {
+        return None;
+    }
+    dates.sort_unstable();
+    let most = (dates.len() / 100).clamp(1, 100);
+    // The largest gap among the top `most` rows.
+    let top = dates.len() - 1;
+    let (gap_at, gap) = (top.saturating_sub(most)..top)
+        .map(|k| (k, dates[k + 1].0 - dates[k].0))
+        .max_by_key(|&(_, g)| g)?;
+    if gap <= GAP_DAYS {
+        return None;
+    }
+    let bulk = Window::half_year_of(parse::days_to_date(dates[gap_at].0));
+    if bulk.label == window.label {
+        return None;
+    }
+    let (latest, row) = dates[top];
+    let r = exports.rows.get(row)?;
+    let file = exports.files.get(r.file as usize).map_or("?", |f| f.display.as_str());
+    let date = parse::days_to_date(latest);
+    let beyond = top - gap_at;
+    Some(lang.pick(
+        format!(
+            "perioden {} valdes från det senaste datumet {date} ({file}, rad {}), men {beyond} rad(er) ligger långt efter alla andra; resten av datan pekar på {} – är datumet ett skrivfel? Ange annars --period {}.",
+            window.label, r.line, bulk.label, bulk.label
+        ),
+        format!(
+            "the window {} was chosen from the latest date {date} ({file}, row {}), but {beyond} row(s) lie far after all others; the rest of the data points to {} – is the date a typo? Otherwise give --period {}.",
+            window.label, r.line, bulk.label, bulk.label
+        ),
+    ))
+}
+
+/// One warning per distinct unknown agreement id that is close to a
+/// registered one.
+fn near_miss_ids(classified: &Classified, register: &Register, lang: Lang) -> Vec<String> {
+    let mut seen: Vec<(String, u32, usize)> = Vec::new();
+    for f in &classified.findings {
+        if let Detail::UnknownAgreement {
+            text,
+            suggestion: Some(a),
+        } = &f.detail
+        {
+            match seen.iter_mut().find(|(t, ..)| t == text) {
+                Some(entry) => entry.2 += 1,
+                None => seen.push((text.clone(), *a, 1)),
+            }
+        }
+    }
+    seen.into_iter()
+        .filter_map(|(text, a, rows)| {
+            let id = &register.agreements.get(a as usize)?.id;
+            Some(lang.pick(
+                format!("avtalet '{text}' ({rows} rader) finns inte i avtalsregistret – menas {id}? Raderna räknas inte förrän id:t rättas."),
+                format!("agreement '{text}' ({rows} rows) is not in the register – did you mean {id}? The rows are not counted until the id is corrected."),
+            ))
+        })
+        .collect()
+}

@@ -1,0 +1,196 @@
+//! Finding the export files: the paths given, folders searched
+//! recursively (symlinked folders followed, loops detected), extensions
+//! compared without case; hidden files and folders, lock files, the run's
+//! own report folders and the register file left out (docs/rules.md,
+//! "Files").
+
+use crate::error::{Error, Result};
+use crate::lang::{Lang, Text};
+use crate::read::table::Format;
+use crate::window::Window;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// One export file to read, with its display name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportFile {
+    pub path: PathBuf,
+    /// Relative to the export path given, with `/`.
+    pub display: String,
+    /// Named on the command line or in the config (never skipped: a file
+    /// the user named that is no export stops the run).
+    pub explicit: bool,
+}
+
+/// A file or folder found but not read, with the reason.
+pub type Skipped = (String, String);
+
+/// What a folder walk must leave out.
+#[derive(Debug, Clone, Default)]
+pub struct Exclude {
+    /// The run's `--out` folder: its report folders are never exports.
+    pub out: Option<PathBuf>,
+    /// The register file.
+    pub register: Option<PathBuf>,
+}
+
+/// Finds the export files under the given paths, sorted by path, each
+/// file once; also what was found but left out, with the reason.
+pub fn discover(paths: &[PathBuf], exclude: &Exclude, lang: Lang) -> Result<(Vec<ExportFile>, Vec<Skipped>)> {
+    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let out = exclude.out.as_deref().map(canon);
+    let register = exclude.register.as_deref().map(canon);
+    let mut walk = Walk {
+        out,
+        register,
+        files: Vec::new(),
+        skipped: Vec::new(),
+        visited: HashSet::new(),
+        lang,
+    };
+    for root in paths {
+        let meta = std::fs::metadata(root).map_err(|e| Error::Setting {
+            setting: "--exports".into(),
+            message: Text::new(
+                format!("{}: {}", root.display(), Text::io(&e).sv),
+                format!("{}: {e}", root.display()),
+            ),
+        })?;
+        if meta.is_dir() {
+            walk.visited.insert(canon(root));
+            walk.dir(root, root)?;
+        } else {
+            let display = root
+                .file_name()
+                .map_or_else(|| root.display().to_string(), |n| n.to_string_lossy().into_owned());
+            walk.files.push(ExportFile {
+                path: root.clone(),
+                display,
+                explicit: true,
+            });
+        }
+    }
+    let Walk { mut files, skipped, .. } = walk;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut seen = HashSet::new();
+    files.retain(|f| seen.insert(canon(&f.path)));
+    if files.is_empty() {
+        let where_ = paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ");
+        return Err(Error::Setting {
+            setting: "--exports".into(),
+            message: Text::new(
+                format!("hittar inga exportfiler (csv, txt, tsv, xlsx, xlsm, xls, xlsb, ods) i {where_}"),
+                format!("no export files (csv, txt, tsv, xlsx, xlsm, xls, xlsb, ods) found in {where_}"),
+            ),
+        });
+    }
+    Ok((files, skipped))
+}
+
+struct Walk {
+    out: Option<PathBuf>,
+    register: Option<PathBuf>,
+    files: Vec<ExportFile>,
+    skipped: Vec<Skipped>,
+    /// Folders already walked (canonical), against symlink loops.
+    visited: HashSet<PathBuf>,
+    lang: Lang,
+}
+
+impl Walk {
+    fn dir(&mut self, root: &Path, dir: &Path) -> Result<()> {
+        let io = |e: std::io::Error| Error::Export {
+            path: dir.to_path_buf(),
+            message: Text::new(
+                format!("mappen kan inte läsas: {}", Text::io(&e).sv),
+                format!("the folder cannot be read: {e}"),
+            ),
+        };
+        let mut entries: Vec<_> = std::fs::read_dir(dir)
+            .map_err(io)?
+            .collect::<std::io::Result<_>>()
+            .map_err(io)?;
+        entries.sort_by_key(|e| e.path());
+        for entry in entries {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') || name.starts_with("~$") {
+                continue; // hidden files and folders, lock files
+            }
+            let display = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/");
+            let is_link = entry.file_type().map(|t| t.is_symlink()).unwrap_or(false);
+            // Follows symlinks; a dangling one is named and left out.
+            let meta = match std::fs::metadata(&path) {
+                Ok(m) => m,
+                Err(e) if is_link => {
+                    self.skipped.push((
+                        display,
+                        self.lang.pick(
+                            format!("en länk som inte pekar på något ({})", Text::io(&e).sv),
+                            format!("a link that points nowhere ({e})"),
+                        ),
+                    ));
+                    continue;
+                }
+                Err(e) => return Err(io(e)),
+            };
+            let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+            if meta.is_dir() {
+                if self.is_report_folder(&canonical) {
+                    continue;
+                }
+                if !self.visited.insert(canonical) {
+                    self.skipped.push((
+                        display,
+                        self.lang
+                            .pick(
+                                "en länk till en mapp som redan lästs (en slinga); den lästes en gång",
+                                "a link to a folder already read (a loop); it was read once",
+                            )
+                            .to_string(),
+                    ));
+                    continue;
+                }
+                self.dir(root, &path)?;
+                continue;
+            }
+            if Format::from_path(&path).is_none() {
+                continue;
+            }
+            if self.register.as_ref() == Some(&canonical) {
+                continue; // the register is never an export
+            }
+            if name.starts_with(".~lock") {
+                continue;
+            }
+            self.files.push(ExportFile {
+                path,
+                display,
+                explicit: false,
+            });
+        }
+        Ok(())
+    }
+
+    /// The `--out` folder itself, or a window folder (`2025-H2`) in it.
+    fn is_report_folder(&self, dir: &Path) -> bool {
+        let Some(out) = &self.out else {
+            return false;
+        };
+        if dir == out {
+            return true;
+        }
+        let label = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        dir.parent() == Some(out.as_path()) && Window::parse(label).is_some_and(|w| w.label == label)
+    }
+}
