@@ -19,8 +19,55 @@ pub struct Cli {
 pub enum Command {
     /// Read the register and exports, compute shares, write the reports.
     Run(RunArgs),
+    /// Write a register template (register.xlsx) and avropskoll.toml.
+    Init(InitArgs),
+    /// Check the register (and the exports) without writing reports.
+    Check(CheckArgs),
     /// Generate a realistic, deterministic sample data set.
     Sample(SampleArgs),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct InitArgs {
+    /// Folder to write register.xlsx, avropskoll.toml and exporter/ into.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub out: PathBuf,
+    /// Language of the messages: sv (default) or en.
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct CheckArgs {
+    /// The agreement register (TOML, xlsx, xls, ods or csv).
+    #[arg(long, value_name = "REGISTER")]
+    pub agreements: Option<PathBuf>,
+    /// Export files and folders to check too (searched recursively).
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub exports: Vec<PathBuf>,
+    /// Config file (default: ./avropskoll.toml if it exists).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Sheet to read in workbook exports (default: the first with a header row).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+    /// Language of the messages: sv (default) or en.
+    #[arg(long, value_enum)]
+    pub lang: Option<LangArg>,
+}
+
+impl CheckArgs {
+    /// As run's arguments (the same settings are checked the same way).
+    pub fn as_run(&self) -> RunArgs {
+        RunArgs {
+            agreements: self.agreements.clone(),
+            exports: self.exports.clone(),
+            config: self.config.clone(),
+            sheet: self.sheet.clone(),
+            lang: self.lang,
+            ..RunArgs::default()
+        }
+    }
 }
 
 #[derive(Debug, Args, Default, Clone)]
@@ -89,6 +136,8 @@ impl Command {
     pub fn lang_hint(&self) -> Lang {
         match self {
             Command::Run(a) => a.lang.map_or(Lang::Sv, Lang::from),
+            Command::Init(a) => a.lang.map_or(Lang::Sv, Lang::from),
+            Command::Check(a) => a.lang.map_or(Lang::Sv, Lang::from),
             Command::Sample(_) => Lang::Sv,
         }
     }

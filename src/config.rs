@@ -101,6 +101,12 @@ fn setting(name: &str, message: Text) -> Error {
 impl Settings {
     /// Merges flags over the config file (given, or ./avropskoll.toml).
     pub fn resolve(args: &RunArgs) -> Result<Settings> {
+        Settings::resolve_with(args, true)
+    }
+
+    /// [`Settings::resolve`]; without `require_exports` (`check`) an empty
+    /// list of exports is allowed.
+    pub fn resolve_with(args: &RunArgs, require_exports: bool) -> Result<Settings> {
         let config_path = match &args.config {
             Some(p) => Some(p.clone()),
             None => Some(PathBuf::from("avropskoll.toml")).filter(|p| p.is_file()),
@@ -148,7 +154,7 @@ impl Settings {
                 .map(|e| e.to_vec().iter().map(rel).collect())
                 .unwrap_or_default()
         };
-        if exports.is_empty() {
+        if exports.is_empty() && require_exports {
             return Err(setting(
                 "--exports",
                 Text::new(

@@ -23,6 +23,11 @@ pub enum Error {
     #[error("cannot read {}: {message}", path.display())]
     ConfigFile { path: PathBuf, message: Text },
 
+    /// Something the user asked for is refused (a file that would be
+    /// overwritten).
+    #[error("{0}")]
+    Refused(Text),
+
     /// A setting (flag or config value) is invalid.
     #[error("invalid setting {setting}: {message}")]
     Setting { setting: String, message: Text },
@@ -87,6 +92,7 @@ impl Error {
             Error::Register { .. }
             | Error::ConfigFile { .. }
             | Error::Setting { .. }
+            | Error::Refused(_)
             | Error::MissingColumns { .. }
             | Error::Export { .. }
             | Error::Limit { .. }
@@ -110,6 +116,7 @@ impl Error {
             ),
             Error::ConfigFile { path, message } => format!("kan inte läsa {}: {}", path.display(), message.sv),
             Error::Setting { setting, message } => format!("ogiltig inställning {setting}: {}", message.sv),
+            Error::Refused(message) => message.sv.clone(),
             Error::MissingColumns {
                 path,
                 sheet,

@@ -6,6 +6,7 @@
 //! [`allocate`] → [`report`]. [`run`] strings them together.
 
 pub mod allocate;
+pub mod check;
 pub mod checks;
 pub mod classify;
 pub mod cli;
@@ -17,6 +18,7 @@ pub mod read;
 pub mod register;
 pub mod report;
 pub mod sample;
+pub mod template;
 pub mod window;
 
 use config::Settings;
@@ -77,6 +79,9 @@ pub fn run_with(
         register: Some(settings.agreements.clone()),
     };
     let (files, skipped) = read::discover(&settings.exports, &exclude, settings.lang)?;
+    if files.is_empty() {
+        return Err(read::no_exports(&settings.exports));
+    }
     let total_bytes: u64 = files
         .iter()
         .filter_map(|f| std::fs::metadata(&f.path).ok())

@@ -781,3 +781,225 @@ fn comparison_csv_matches_hand_computed_changes() {
     let q1 = run_ceiling_fixture(&d, "2024-Q1");
     assert_eq!(read(&q1.join("comparison.csv")), COMPARISON_Q1);
 }
+
+// ---- The register as Swedish Excel users write it ----
+
+/// The test register with RA-3 split 33.33/33.33/33.34 (a key typed with
+/// decimal commas), as TOML.
+fn thirds_toml() -> String {
+    read(&fixture("register.toml")).replace(
+        "  [[agreement.supplier]]\n  name = \"Elkraft AB\"\n  share = 50\n\n  [[agreement.supplier]]\n  name = \"Låssmeden AB\"\n  share = 50",
+        "  [[agreement.supplier]]\n  name = \"Elkraft AB\"\n  share = 33.33\n\n  [[agreement.supplier]]\n  name = \"Låssmeden AB\"\n  share = 33.33\n\n  [[agreement.supplier]]\n  name = \"Nyckelmannen AB\"\n  share = 33.34",
+    )
+}
+
+/// allocation.csv of a run over base.csv for 2019 with `register`.
+fn allocation_with(register: &Path, out: &Path) -> String {
+    bin()
+        .args(["run", "--period", "2019", "--min-call-offs", "2", "-q", "--exports"])
+        .arg(fixture("base.csv"))
+        .arg("--agreements")
+        .arg(register)
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .success();
+    read(&out.join("2019/allocation.csv"))
+}
+
+/// The Swedish register: a title block, Swedish headers, agreement fields
+/// on the first row only, shares as percent cells (RA-1), `60` and `40 %`
+/// (RA-2) and `33,33` (RA-3), `antal avrop`, RA-1's id in a merged cell.
+pub fn swedish_register_xlsx() -> Vec<u8> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Avtal").expect("name");
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    let pct = Format::new().set_num_format("0%");
+    let d = |y: u16, m: u8, dd: u8| ExcelDateTime::from_ymd(y, m, dd).expect("date");
+    ws.write_string(0, 0, "Avtalsregister – Fastighetskontoret")
+        .expect("cell");
+    ws.write_string(1, 0, "Uppdaterat 2024-11-01 av projektenheten")
+        .expect("cell");
+    let heads = [
+        "Avtal",
+        "Benämning",
+        "Giltigt från",
+        "Giltigt till",
+        "Grund",
+        "Tolerans (pe)",
+        "Konton",
+        "Leverantör",
+        "Org.nr",
+        "Andel (%)",
+        "Andra stavningar",
+    ];
+    for (c, h) in heads.iter().enumerate() {
+        ws.write_string(3, c as u16, *h).expect("cell");
+    }
+    // RA-1, rows 5–7 of the sheet; the id merged over its three rows.
+    ws.merge_range(4, 0, 6, 0, "RA-1", &Format::new()).expect("merge");
+    ws.write_string(4, 1, "Målning").expect("cell");
+    ws.write_datetime_with_format(4, 2, d(2018, 10, 1), &date)
+        .expect("cell");
+    ws.write_datetime_with_format(4, 3, d(2020, 12, 31), &date)
+        .expect("cell");
+    ws.write_string(4, 4, "belopp").expect("cell");
+    ws.write_number(4, 8, 5_560_360_793.0).expect("cell");
+    for (k, (name, share, alias)) in [
+        ("Måleri Syd AB", 0.5, ""),
+        ("Färg & Fasad AB", 0.3, "Färg och Fasad AB"),
+        ("Penselkungen AB", 0.2, ""),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let r = 4 + k as u32;
+        ws.write_string(r, 7, *name).expect("cell");
+        ws.write_number_with_format(r, 9, *share, &pct).expect("cell");
+        if !alias.is_empty() {
+            ws.write_string(r, 10, *alias).expect("cell");
+        }
+    }
+    // RA-2, rows 8–9.
+    ws.write_string(7, 0, "RA-2").expect("cell");
+    ws.write_string(7, 1, "El").expect("cell");
+    ws.write_string(7, 2, "2019-01-01").expect("cell");
+    ws.write_datetime_with_format(7, 3, d(2019, 12, 31), &date)
+        .expect("cell");
+    ws.write_string(7, 4, "Antal avrop").expect("cell");
+    ws.write_number(7, 5, 2.0).expect("cell");
+    ws.write_number(7, 6, 4410.0).expect("cell");
+    ws.write_string(7, 7, "Elkraft AB").expect("cell");
+    ws.write_string(7, 9, "60").expect("cell");
+    ws.write_string(8, 7, "Ljus AB").expect("cell");
+    ws.write_string(8, 9, "40 %").expect("cell");
+    // RA-3, rows 11–13 after a blank row.
+    ws.write_string(10, 0, "RA-3").expect("cell");
+    ws.write_string(10, 1, "Lås").expect("cell");
+    ws.write_datetime_with_format(10, 2, d(2019, 7, 1), &date)
+        .expect("cell");
+    ws.write_datetime_with_format(10, 3, d(2021, 6, 30), &date)
+        .expect("cell");
+    for (k, (name, share)) in [
+        ("Elkraft AB", "33,33"),
+        ("Låssmeden AB", "33,33"),
+        ("Nyckelmannen AB", "33,34"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(10 + k as u32, 7, *name).expect("cell");
+        ws.write_string(10 + k as u32, 9, *share).expect("cell");
+    }
+    wb.save_to_buffer().expect("xlsx")
+}
+
+/// The same register as Swedish Excel saves a CSV: Windows-1252, `;`,
+/// decimal commas.
+fn swedish_register_csv() -> Vec<u8> {
+    let text = "Avtalsregister – Fastighetskontoret;;;;;;;;;;\r\n\
+;;;;;;;;;;\r\n\
+Avtal;Benämning;Giltig från;Giltig till;Fördelningsgrund;Tolerans;Konton;Leverantör;Organisationsnummer;Andel;Alias\r\n\
+RA-1;Målning;2018-10-01;2020-12-31;Belopp;;;Måleri Syd AB;556036-0793;50,00;\r\n\
+;;;;;;;Färg & Fasad AB;;30,00;Färg och Fasad AB\r\n\
+;;;;;;;Penselkungen AB;;20,00;\r\n\
+RA-2;El;2019-01-01;2019-12-31;antal;2,0;4410;Elkraft AB;;60;\r\n\
+;;;;;;;Ljus AB;;40 %;\r\n\
+RA-3;Lås;2019-07-01;2021-06-30;;;;Elkraft AB;;33,33;\r\n\
+;;;;;;;Låssmeden AB;;33,33;\r\n\
+;;;;;;;Nyckelmannen AB;;33,34;\r\n";
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(text);
+    bytes.into_owned()
+}
+
+#[test]
+fn a_register_typed_in_swedish_excel_gives_the_same_allocation_as_toml() {
+    let d = TempDir::new().expect("tempdir");
+    let toml = d.path().join("register.toml");
+    std::fs::write(&toml, thirds_toml()).expect("write");
+    let expected = allocation_with(&toml, &d.path().join("toml"));
+    assert!(expected.contains("RA-3,Lås,,Nyckelmannen AB,33.34,"), "{expected}");
+    let xlsx = d.path().join("Avtalsregister.xlsx");
+    std::fs::write(&xlsx, swedish_register_xlsx()).expect("write");
+    assert_eq!(allocation_with(&xlsx, &d.path().join("xlsx")), expected, "xlsx");
+    let csv = d.path().join("avtalsregister.csv");
+    std::fs::write(&csv, swedish_register_csv()).expect("write");
+    assert_eq!(allocation_with(&csv, &d.path().join("csv")), expected, "cp1252 csv");
+    // tests/fixtures/register-sv.ods: the workbook above converted by
+    // LibreOffice (soffice --headless --convert-to ods).
+    assert_eq!(
+        allocation_with(&fixture("register-sv.ods"), &d.path().join("ods")),
+        expected,
+        "ods"
+    );
+}
+
+#[test]
+fn init_then_check_passes_and_a_key_summing_to_99_is_named_with_its_rows() {
+    let d = TempDir::new().expect("tempdir");
+    bin()
+        .args(["init", "--out"])
+        .arg(d.path())
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("register.xlsx"));
+    // Never overwrites.
+    bin()
+        .args(["init", "--out"])
+        .arg(d.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("finns redan och skrivs inte över"));
+    bin()
+        .current_dir(d.path())
+        .arg("check")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "Avtalsregistret register.xlsx är giltigt: 1 avtal, 3 leverantörer, 1 med takvolym.",
+        ))
+        .stdout(predicates::str::contains("RA-2025-001"))
+        .stdout(predicates::str::contains("50/30/20"));
+    // The template's Grund drop-down and percent format are there.
+    let parts = std::fs::read(d.path().join("register.xlsx")).expect("read");
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(parts)).expect("zip");
+    let mut sheet = String::new();
+    std::io::Read::read_to_string(&mut z.by_name("xl/worksheets/sheet1.xml").expect("sheet"), &mut sheet)
+        .expect("read");
+    assert!(
+        sheet.contains("<dataValidation type=\"list\"") && sheet.contains("\"belopp,antal\""),
+        "drop-down"
+    );
+    // A key summing to 99: exit 2 naming the agreement, the sum and the rows.
+    let reg = d.path().join("fel.csv");
+    std::fs::write(
+        &reg,
+        "Avtalsregister\n\nAvtal;Benämning;Giltigt från;Giltigt till;Leverantör;Andel\nRA-9;Städ;2024-01-01;2025-12-31;A AB;50\n;;;;B AB;49\n",
+    )
+    .expect("write");
+    bin()
+        .args(["check", "--agreements"])
+        .arg(&reg)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains(
+            "avtal RA-9 (rad 4–5): andelarna summerar till 99,00 %, inte 100 %",
+        ));
+    // With exports: per file its mapping, rows and dates; nothing written.
+    let toml = d.path().join("register.toml");
+    std::fs::write(&toml, read(&fixture("register.toml"))).expect("write");
+    bin()
+        .args(["check", "--agreements"])
+        .arg(&toml)
+        .arg("--exports")
+        .arg(fixture("base.csv"))
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "base.csv (CSV, UTF-8, avgränsare ';'): rubrikrad 1, 20 rader, datum 2018-12-15 – 2021-01-05",
+        ))
+        .stdout(predicates::str::contains("datum ← 'Bokföringsdatum'"));
+    assert!(!d.path().join("rapporter").exists() && !d.path().join("reports").exists());
+}

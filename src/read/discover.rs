@@ -35,7 +35,8 @@ pub struct Exclude {
 }
 
 /// Finds the export files under the given paths, sorted by path, each
-/// file once; also what was found but left out, with the reason.
+/// file once; also what was found but left out, with the reason. An empty
+/// list is no error here ([`no_exports`] is, for a run).
 pub fn discover(paths: &[PathBuf], exclude: &Exclude, lang: Lang) -> Result<(Vec<ExportFile>, Vec<Skipped>)> {
     let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let out = exclude.out.as_deref().map(canon);
@@ -74,20 +75,6 @@ pub fn discover(paths: &[PathBuf], exclude: &Exclude, lang: Lang) -> Result<(Vec
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let mut seen = HashSet::new();
     files.retain(|f| seen.insert(canon(&f.path)));
-    if files.is_empty() {
-        let where_ = paths
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", ");
-        return Err(Error::Setting {
-            setting: "--exports".into(),
-            message: Text::new(
-                format!("hittar inga exportfiler (csv, txt, tsv, xlsx, xlsm, xls, xlsb, ods) i {where_}"),
-                format!("no export files (csv, txt, tsv, xlsx, xlsm, xls, xlsb, ods) found in {where_}"),
-            ),
-        });
-    }
     Ok((files, skipped))
 }
 
@@ -192,5 +179,21 @@ impl Walk {
         }
         let label = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
         dir.parent() == Some(out.as_path()) && Window::parse(label).is_some_and(|w| w.label == label)
+    }
+}
+
+/// The error of a run that found no export file under `paths`.
+pub fn no_exports(paths: &[PathBuf]) -> Error {
+    let where_ = paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Error::Setting {
+        setting: "--exports".into(),
+        message: Text::new(
+            format!("hittar inga exportfiler (csv, txt, tsv, xlsx, xlsm, xls, xlsb, ods) i {where_}"),
+            format!("no export files (csv, txt, tsv, xlsx, xlsm, xls, xlsb, ods) found in {where_}"),
+        ),
     }
 }

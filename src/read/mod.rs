@@ -340,7 +340,7 @@ pub struct Exports {
     pub warnings: Vec<String>,
 }
 
-pub use discover::{discover, Exclude, ExportFile, Skipped};
+pub use discover::{discover, no_exports, Exclude, ExportFile, Skipped};
 
 /// Reads all files into one [`Exports`], in parallel, merged in path order
 /// (so the result is the same as reading them one by one). `progress` is

@@ -253,7 +253,7 @@ fn life_tables(ws: &mut Worksheet, ctx: &Context, mut r: u32, f: &Formats, l: &L
         ws.write_datetime_with_format(r, 2, excel_date(a.valid_to)?, &f.date)?;
         if let Some(d) = as_of {
             let months = (a.valid_to - d).num_days() as f64 / crate::allocate::ceiling::DAYS_PER_MONTH;
-            ws.write_number_with_format(r, 3, months, &f.number_left)?;
+            ws.write_number_with_format(r, 3, months, &f.one_decimal)?;
         }
         r += 1;
     }

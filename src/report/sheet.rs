@@ -46,6 +46,7 @@ pub struct Formats {
     /// Values in a header block, left-aligned like the text beside them.
     pub date_left: Format,
     pub number_left: Format,
+    pub one_decimal: Format,
     pub warning: Format,
     pub warning_label: Format,
 }
@@ -74,7 +75,8 @@ impl Formats {
             date: Format::new().set_num_format("yyyy-mm-dd"),
             note: Format::new().set_italic().set_font_color(0x595959),
             date_left: Format::new().set_num_format("yyyy-mm-dd").set_align(FormatAlign::Left),
-            number_left: Format::new().set_num_format("0.0##").set_align(FormatAlign::Left),
+            number_left: Format::new().set_num_format("General").set_align(FormatAlign::Left),
+            one_decimal: Format::new().set_num_format("0.0"),
             warning: Format::new().set_quote_prefix().set_font_color(0x9C0006),
             warning_label: Format::new().set_bold().set_font_color(0x9C0006),
         }

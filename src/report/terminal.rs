@@ -49,6 +49,15 @@ pub fn field_name(field: Field, lang: Lang) -> &'static str {
 
 /// Per file: format, header row, rows and the header taken for each field.
 pub fn files(exports: &Exports, lang: Lang) -> String {
+    files_with_dates(exports, &[], lang)
+}
+
+/// [`files`] with each file's date range (`check`).
+pub fn files_with_dates(
+    exports: &Exports,
+    ranges: &[Option<(chrono::NaiveDate, chrono::NaiveDate)>],
+    lang: Lang,
+) -> String {
     let mut s = String::new();
     let n = exports.files.len();
     let _ = writeln!(
@@ -62,9 +71,15 @@ pub fn files(exports: &Exports, lang: Lang) -> String {
     let mut previous: Option<&Vec<(Field, String)>> = None;
     for f in &exports.files {
         let rows = count(f.rows as u64, lang);
+        let index = exports.files.iter().position(|x| std::ptr::eq(x, f)).unwrap_or(0);
+        let dates = match ranges.get(index) {
+            Some(Some((a, b))) => lang.pick(format!(", datum {a} – {b}"), format!(", dates {a} to {b}")),
+            Some(None) => lang.pick(", inga läsbara datum".to_string(), ", no readable dates".to_string()),
+            None => String::new(),
+        };
         let _ = writeln!(
             s,
-            "  {} ({}): {}",
+            "  {} ({}): {}{dates}",
             f.display,
             f.description,
             lang.pick(
@@ -426,6 +441,88 @@ fn life(s: &mut String, ctx: &Context) {
             )
         );
     }
+}
+
+/// What `check` prints: the register in short and, with exports, every
+/// file with its mapping, rows and dates, and the files it would skip.
+pub fn check_report(report: &crate::check::CheckReport, lang: Lang) -> String {
+    let mut s = String::new();
+    let reg = &report.register;
+    let suppliers: usize = reg.agreements.iter().map(|a| a.suppliers.len()).sum();
+    let ceilings = reg.agreements.iter().filter(|a| a.ceiling.is_some()).count();
+    let _ = writeln!(
+        s,
+        "{}",
+        lang.pick(
+            format!(
+                "Avtalsregistret {} är giltigt: {} avtal, {suppliers} leverantörer, {ceilings} med takvolym.",
+                report.register_path.display(),
+                reg.agreements.len()
+            ),
+            format!(
+                "The register {} is valid: {} agreement(s), {suppliers} supplier(s), {ceilings} with a ceiling.",
+                report.register_path.display(),
+                reg.agreements.len()
+            )
+        )
+    );
+    let rows: Vec<[String; 6]> = reg
+        .agreements
+        .iter()
+        .map(|a| {
+            let key: Vec<String> = a
+                .suppliers
+                .iter()
+                .map(|x| {
+                    crate::register::format_number(x.share, 2, lang)
+                        .trim_end_matches("00")
+                        .trim_end_matches([',', '.'])
+                        .to_string()
+                })
+                .collect();
+            [
+                a.id.clone(),
+                a.name.clone(),
+                format!("{} – {}", a.valid_from, a.valid_to),
+                labels::basis(lang, a.basis).to_string(),
+                key.join("/"),
+                a.ceiling.map(|c| sek_unit(c.ceiling as i128, lang)).unwrap_or_default(),
+            ]
+        })
+        .collect();
+    let head: [&str; 6] = lang.pick(
+        ["avtal", "benämning", "giltigt", "grund", "nyckel (%)", "takvolym"],
+        ["agreement", "name", "valid", "basis", "key (%)", "ceiling"],
+    );
+    for line in table(&head, &rows).lines() {
+        let _ = writeln!(s, "  {line}");
+    }
+    if let Some(exports) = &report.exports {
+        let _ = writeln!(s);
+        if exports.files.is_empty() && exports.skipped.is_empty() {
+            let _ = writeln!(
+                s,
+                "{}",
+                lang.pick(
+                    "Inga exportfiler hittades ännu; lägg månadsexporterna (CSV eller Excel) i exportmappen.",
+                    "No export files were found yet; put the monthly exports (CSV or Excel) in the exports folder."
+                )
+            );
+        }
+        let _ = write!(s, "{}", files_with_dates(exports, &report.date_ranges, lang));
+        for w in &exports.warnings {
+            let _ = writeln!(s, "  {}: {w}", lang.pick("varning", "warning"));
+        }
+        let _ = writeln!(
+            s,
+            "{}",
+            lang.pick(
+                "Inga rapporter skrevs (check räknar inget); kör avropskoll run för rapporterna.",
+                "No reports were written (check computes nothing); run avropskoll run for the reports."
+            )
+        );
+    }
+    s
 }
 
 /// The terminal reporter: a progress bar while reading, the files read,

@@ -140,14 +140,19 @@ fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Resul
         l.largest_deviation.to_string(),
         format!("{} ({})", l.status, period_label.to_lowercase()),
         format!("{} ({})", l.status, to_date_label.to_lowercase()),
-        format!("{} ({})", l.largest_deviation, to_date_label.to_lowercase()),
+        // "Största avvikelse (pe)" → "Största avvikelse hittills (pe)": one
+        // pair of parentheses in a heading.
+        match l.largest_deviation.split_once(" (") {
+            Some((head, unit)) => format!("{head} {} ({unit}", to_date_label.to_lowercase()),
+            None => format!("{} {}", l.largest_deviation, to_date_label.to_lowercase()),
+        },
     ];
     let previous = ctx.comparison.map(|c| c.previous.label.clone()).unwrap_or_default();
     let mut heads = heads.to_vec();
     heads.extend([
         lang.pick(
-            format!("Största avvikelse {previous}"),
-            format!("Largest deviation {previous}"),
+            format!("Största avvikelse {previous} (pe)"),
+            format!("Largest deviation {previous} (pp)"),
         ),
         lang.pick(format!("Status {previous}"), format!("Status {previous}")),
         lang.pick(

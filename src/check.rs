@@ -1,0 +1,58 @@
+//! `avropskoll check`: validates the register (every problem at once) and,
+//! with exports, reads them and tells per file the header mapping, the
+//! rows, the date range and the files it would skip, without computing or
+//! writing reports.
+
+use crate::error::Result;
+use crate::read::{self, Exports};
+use crate::register::{self, Register};
+use chrono::NaiveDate;
+use std::path::PathBuf;
+
+/// What `check` found.
+#[derive(Debug)]
+pub struct CheckReport {
+    pub register_path: PathBuf,
+    pub register: Register,
+    /// The exports read, when any were given.
+    pub exports: Option<Exports>,
+    /// Per file (index into `exports.files`): the earliest and latest
+    /// readable date.
+    pub date_ranges: Vec<Option<(NaiveDate, NaiveDate)>>,
+}
+
+/// Checks the register and, when given, the exports.
+pub fn check(settings: &crate::config::Settings) -> Result<CheckReport> {
+    let register = register::load(&settings.agreements, settings.lang)?;
+    if settings.exports.is_empty() {
+        return Ok(CheckReport {
+            register_path: settings.agreements.clone(),
+            register,
+            exports: None,
+            date_ranges: Vec::new(),
+        });
+    }
+    let exclude = read::Exclude {
+        out: Some(settings.out.clone()),
+        register: Some(settings.agreements.clone()),
+    };
+    let (files, skipped) = read::discover(&settings.exports, &exclude, settings.lang)?;
+    let mut exports = read::read_all(&files, &settings.read, &|_| {})?;
+    exports.skipped.splice(0..0, skipped);
+    let mut date_ranges: Vec<Option<(NaiveDate, NaiveDate)>> = vec![None; exports.files.len()];
+    for row in &exports.rows {
+        if let (Some(d), Some(slot)) = (row.date, date_ranges.get_mut(row.file as usize)) {
+            let d = crate::parse::days_to_date(d);
+            *slot = Some(match *slot {
+                Some((a, b)) => (a.min(d), b.max(d)),
+                None => (d, d),
+            });
+        }
+    }
+    Ok(CheckReport {
+        register_path: settings.agreements.clone(),
+        register,
+        exports: Some(exports),
+        date_ranges,
+    })
+}

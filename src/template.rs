@@ -1,0 +1,175 @@
+//! `avropskoll init`: a ready register template `register.xlsx` (Swedish
+//! headers, one filled-in example agreement, a drop-down for *Grund*, a
+//! percent format for *Andel*, an *Instruktioner* sheet) and an
+//! `avropskoll.toml` pointing at it and at an `exporter/` folder. Nothing
+//! that exists is overwritten.
+
+use crate::error::{Error, Result};
+use crate::lang::Text;
+use rust_xlsxwriter::{DataValidation, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
+use std::path::{Path, PathBuf};
+
+/// The register template's file name.
+pub const REGISTER: &str = "register.xlsx";
+/// The config file's name.
+pub const CONFIG: &str = "avropskoll.toml";
+/// The exports folder the config points at.
+pub const EXPORTS: &str = "exporter";
+
+/// The template's columns: header, width, what it means.
+const COLUMNS: [(&str, f64, &str); 15] = [
+    ("Avtal", 14.0, "Avtalets id, t.ex. RA-2025-001, som det skrivs i ekonomisystemets avtalskolumn. Skrivs på avtalets första rad; lämna tomt på raderna för avtalets övriga leverantörer."),
+    ("Benämning", 24.0, "Avtalets namn, t.ex. Målningsarbeten."),
+    ("Giltigt från", 12.0, "Avtalets första dag (datum)."),
+    ("Giltigt till", 12.0, "Avtalets sista dag (datum), förlängningar medräknade."),
+    ("Grund", 10.0, "Vad andelarna avser: belopp (kronor, det vanliga) eller antal (antal avrop). Välj i listan."),
+    ("Tolerans (pe)", 10.0, "Hur många procentenheter en leverantörs andel får avvika innan avtalet räknas som i obalans. Tomt = körningens (5)."),
+    ("Konton", 12.0, "Frivilligt: kontonummer som avtalet bokförs på, åtskilda med komma. Begränsar bara matchningen på leverantör när avtalskolumnen är tom."),
+    ("Takvolym (kr)", 15.0, "Avtalets högsta värde (takvolym) i kronor. När det nås har avtalet upphört att gälla."),
+    ("Uppskattat värde", 15.0, "Frivilligt: det uppskattade värdet i upphandlingen, kronor."),
+    ("Varningsnivå (%)", 11.0, "Frivilligt: vid hur många procent av takvolymen avtalet flaggas. Tomt = 80."),
+    ("Delad takvolym", 10.0, "ja om andra organisationers avrop räknas mot samma takvolym (då är vår siffra en undre gräns), annars nej."),
+    ("Leverantör", 26.0, "Leverantörens namn som i avtalet. En rad per leverantör."),
+    ("Org.nr", 13.0, "Frivilligt: organisationsnummer NNNNNN-NNNN. Matchar säkrare än namnet."),
+    ("Andel (%)", 10.0, "Leverantörens avtalade andel i procent; avtalets andelar summerar till 100 %."),
+    ("Alias", 26.0, "Frivilligt: andra stavningar av leverantörens namn i exporterna, åtskilda med ; (semikolon)."),
+];
+
+/// Writes the template files into `dir`; returns their paths. Refuses,
+/// writing nothing, when any of them exists.
+pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
+    let register = dir.join(REGISTER);
+    let config = dir.join(CONFIG);
+    for path in [&register, &config] {
+        if path.exists() {
+            return Err(Error::Refused(Text::new(
+                    format!("{} finns redan och skrivs inte över; flytta eller byt namn på den, eller välj en annan mapp med --out", path.display()),
+                    format!("{} exists and is not overwritten; move or rename it, or choose another folder with --out", path.display()),
+            )));
+        }
+    }
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |e: std::io::Error| Error::Output {
+            message: Text::io(&e),
+            path: path.clone(),
+        }
+    };
+    std::fs::create_dir_all(dir.join(EXPORTS)).map_err(io(&dir.join(EXPORTS)))?;
+    template()
+        .and_then(|mut wb| wb.save(&register))
+        .map_err(|e| Error::Output {
+            path: register.clone(),
+            message: e.to_string().into(),
+        })?;
+    std::fs::write(&config, config_text()).map_err(io(&config))?;
+    Ok(vec![register, config, dir.join(EXPORTS)])
+}
+
+fn config_text() -> String {
+    format!(
+        "# avropskoll – inställningar. Sökvägar räknas från den här filens mapp;\n# flaggor på kommandoraden går före.\n\n# Avtalsregistret (fyll i mallen i Excel).\nagreements = \"{REGISTER}\"\n\n# Mappen med ekonomisystemets månadsexporter (CSV eller Excel).\nexports = [\"{EXPORTS}\"]\n\n# Rapporterna hamnar i rapporter/PERIOD/.\nout = \"rapporter\"\n\n# Tolerans i procentenheter och minsta antal avrop för en bedömning.\ntolerance_pp = 5\nmin_call_offs = 10\n\n# Språk: sv eller en.\nlang = \"sv\"\n\n# Egna kolumnnamn i exporterna, om avropskoll inte känner igen dem, t.ex.:\n# [columns]\n# date = [\"Bokf.dat\"]\n# amount = [\"Belopp (SEK)\"]\n# supplier = [\"Lev\"]\n"
+    )
+}
+
+fn date(y: u16, m: u8, d: u8) -> std::result::Result<ExcelDateTime, XlsxError> {
+    ExcelDateTime::from_ymd(y, m, d)
+}
+
+fn template() -> std::result::Result<Workbook, XlsxError> {
+    let mut wb = Workbook::new();
+    let title = Format::new().set_bold().set_font_size(14);
+    let note = Format::new().set_italic().set_font_color(0x595959);
+    let header = Format::new()
+        .set_bold()
+        .set_text_wrap()
+        .set_align(FormatAlign::Top)
+        .set_background_color(0xD9E1F2)
+        .set_border_bottom(FormatBorder::Thin);
+    let date_format = Format::new().set_num_format("yyyy-mm-dd");
+    let sek = Format::new().set_num_format("#,##0");
+    let percent = Format::new().set_num_format("0%");
+    let ws = wb.add_worksheet();
+    ws.set_name("Avtal")?;
+    ws.write_string_with_format(0, 0, "Avtalsregister – ramavtal med fördelningsnyckel", &title)?;
+    ws.write_string_with_format(
+        1,
+        0,
+        "En rad per leverantör. Avtalets uppgifter skrivs på dess första rad; lämna Avtal tomt på raderna under för avtalets övriga leverantörer. Se bladet Instruktioner.",
+        &note,
+    )?;
+    let head = 3u32;
+    for (c, (name, width, _)) in COLUMNS.iter().enumerate() {
+        ws.write_string_with_format(head, c as u16, *name, &header)?;
+        ws.set_column_width(c as u16, *width)?;
+    }
+    ws.set_row_height(head, 30)?;
+    // The example agreement: 50/30/20 by amount, with a ceiling.
+    let r = head + 1;
+    ws.write_string(r, 0, "RA-2025-001")?;
+    ws.write_string(r, 1, "Målningsarbeten (exempel)")?;
+    ws.write_datetime_with_format(r, 2, date(2025, 1, 1)?, &date_format)?;
+    ws.write_datetime_with_format(r, 3, date(2028, 12, 31)?, &date_format)?;
+    ws.write_string(r, 4, "belopp")?;
+    ws.write_number_with_format(r, 7, 40_000_000.0, &sek)?;
+    ws.write_number_with_format(r, 8, 30_000_000.0, &sek)?;
+    ws.write_number(r, 9, 80.0)?;
+    ws.write_string(r, 10, "nej")?;
+    let suppliers = [
+        ("Måleri Syd AB", "556036-0793", 0.5, "Måleri Syd Aktiebolag"),
+        ("Färg & Fasad AB", "", 0.3, ""),
+        ("Penselkungen AB", "", 0.2, ""),
+    ];
+    for (k, (name, org, share, alias)) in suppliers.iter().enumerate() {
+        let row = r + k as u32;
+        ws.write_string(row, 11, *name)?;
+        if !org.is_empty() {
+            ws.write_string(row, 12, *org)?;
+        }
+        ws.write_number_with_format(row, 13, *share, &percent)?;
+        if !alias.is_empty() {
+            ws.write_string(row, 14, *alias)?;
+        }
+    }
+    // Formats and drop-downs for the rows users fill in.
+    let last = 2000u32;
+    ws.set_column_format(2, &date_format)?;
+    ws.set_column_format(3, &date_format)?;
+    ws.set_column_format(7, &sek)?;
+    ws.set_column_format(8, &sek)?;
+    ws.set_column_format(13, &percent)?;
+    let basis = DataValidation::new()
+        .allow_list_strings(&["belopp", "antal"])?
+        .set_input_title("Grund")?
+        .set_input_message("belopp = andelar av kronor, antal = andelar av antal avrop")?;
+    ws.add_data_validation(head + 1, 4, last, 4, &basis)?;
+    let shared = DataValidation::new().allow_list_strings(&["ja", "nej"])?;
+    ws.add_data_validation(head + 1, 10, last, 10, &shared)?;
+    ws.set_freeze_panes(head + 1, 2)?;
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+
+    let help = wb.add_worksheet();
+    help.set_name("Instruktioner")?;
+    help.write_string_with_format(0, 0, "Så fyller du i avtalsregistret", &title)?;
+    let lines = [
+        "1. Skriv ett avtal per block: avtalets uppgifter på första raden, en rad per leverantör.",
+        "2. Leverantörernas andelar i ett avtal ska summera till 100 %.",
+        "3. Kontrollera registret med: avropskoll check",
+        "4. Kör månadsuppdateringen med: avropskoll run",
+    ];
+    for (i, line) in lines.iter().enumerate() {
+        help.write_string(2 + i as u32, 0, *line)?;
+    }
+    let top = 3 + lines.len() as u32;
+    help.write_string_with_format(top, 0, "Kolumn", &header)?;
+    help.write_string_with_format(top, 1, "Vad den betyder", &header)?;
+    let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
+    for (i, (name, _, meaning)) in COLUMNS.iter().enumerate() {
+        help.write_string_with_format(top + 1 + i as u32, 0, *name, &wrap)?;
+        help.write_string_with_format(top + 1 + i as u32, 1, *meaning, &wrap)?;
+    }
+    help.set_column_width(0, 20)?;
+    help.set_column_width(1, 100)?;
+    Ok(wb)
+}
