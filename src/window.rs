@@ -84,7 +84,7 @@ impl Window {
                     return Window::months((yy, m), (yy, m), format!("{yy:04}-{m:02}"));
                 }
             };
-            return Window::months((year, first), (year, first + len - 1), format!("{year}-{kind}{n}"));
+            return Window::months((year, first), (year, first + len - 1), format!("{year:04}-{kind}{n}"));
         }
         None
     }

@@ -10,7 +10,17 @@ use std::path::Path;
 fn fuzz_regressions_stay_fixed() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz/regressions");
     let mut replayed = 0;
-    for target in ["amount", "date", "org_nr", "csv_sniff", "export_reader"] {
+    for target in [
+        "amount",
+        "date",
+        "org_nr",
+        "csv_sniff",
+        "export_reader",
+        "window",
+        "config",
+        "register_toml",
+        "register_table",
+    ] {
         let Ok(entries) = std::fs::read_dir(root.join(target)) else {
             continue;
         };
@@ -23,6 +33,10 @@ fn fuzz_regressions_stay_fixed() {
                 ("org_nr", Ok(t)) => checks::org_nr(t),
                 ("csv_sniff", _) => checks::csv_sniff(&bytes),
                 ("export_reader", _) => checks::export_reader(&bytes),
+                ("window", Ok(t)) => checks::window(t),
+                ("config", Ok(t)) => checks::config(t),
+                ("register_toml", Ok(t)) => checks::register_toml(t),
+                ("register_table", _) => checks::register_table(&bytes),
                 _ => continue,
             }
             replayed += 1;

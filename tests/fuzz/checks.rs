@@ -68,3 +68,68 @@ pub fn export_reader(data: &[u8]) {
         assert!(exports.rows.len() <= bytes.len());
     }
 }
+
+/// The window parser: a window or `None`, never a panic; a window read
+/// back from its label is the same window, and its previous window is
+/// just before it.
+pub fn window(text: &str) {
+    if let Some(w) = avropskoll::window::Window::parse(text) {
+        assert!(w.start <= w.end);
+        assert_eq!(avropskoll::window::Window::parse(&w.label), Some(w.clone()));
+        if let Some(p) = w.previous() {
+            assert!(p.end < w.start);
+        }
+    }
+}
+
+/// The config file: settings or a clear error, never a panic.
+pub fn config(text: &str) {
+    let dir = std::env::temp_dir().join(format!("avropskoll-fuzz-config-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let path = dir.join("avropskoll.toml");
+    if std::fs::write(&path, text).is_err() {
+        return;
+    }
+    let args = avropskoll::cli::RunArgs {
+        config: Some(path),
+        ..Default::default()
+    };
+    if let Err(e) = avropskoll::config::Settings::resolve(&args) {
+        assert!(!e.localized(avropskoll::lang::Lang::Sv).is_empty());
+        assert!(e.exit_code() == 2);
+    }
+}
+
+/// A TOML register: checked agreements or problems, never a panic.
+pub fn register_toml(text: &str) {
+    if let Ok(drafts) = avropskoll::register::drafts_from_toml(text) {
+        match avropskoll::register::check(drafts, avropskoll::lang::Lang::Sv) {
+            Ok(reg) => {
+                for a in &reg.agreements {
+                    assert!(a.valid_from <= a.valid_to);
+                    let sum: f64 = a.suppliers.iter().map(|s| s.share).sum();
+                    assert!((sum - 100.0).abs() <= 0.01 + 1e-9);
+                }
+            }
+            Err(problems) => assert!(!problems.is_empty()),
+        }
+    }
+}
+
+/// A register table (CSV text or a workbook by the first byte): a register
+/// or an error, never a panic.
+pub fn register_table(bytes: &[u8]) {
+    let Some((&kind, bytes)) = bytes.split_first() else {
+        return;
+    };
+    let ext = ["csv", "xlsx", "ods"][kind as usize % 3];
+    let dir = std::env::temp_dir().join(format!("avropskoll-fuzz-register-{}", std::process::id()));
+    let _ = std::fs::create_dir_all(&dir);
+    let path = dir.join(format!("register.{ext}"));
+    if std::fs::write(&path, bytes).is_err() {
+        return;
+    }
+    if let Err(e) = avropskoll::register::load(&path, avropskoll::lang::Lang::Sv) {
+        assert_eq!(e.exit_code(), 2);
+    }
+}
