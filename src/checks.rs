@@ -115,3 +115,64 @@ fn near_miss_ids(classified: &Classified, register: &Register, lang: Lang) -> Ve
         })
         .collect()
 }
+
+/// Units that booked call-offs under imbalanced agreements in the window
+/// but are missing from the organisation file (their section workbook is
+/// *Utan sektion*).
+pub fn units_without_section(
+    exports: &Exports,
+    classified: &Classified,
+    allocation: &crate::allocate::Allocation,
+    organisation: &crate::organisation::Organisation,
+    lang: Lang,
+) -> Vec<String> {
+    use crate::allocate::{Scope, Status};
+    use crate::classify::Outcome;
+    let imbalanced: Vec<usize> = allocation
+        .shares
+        .iter()
+        .filter(|s| s.scope == Scope::Period && s.status == Status::Imbalance)
+        .map(|s| s.agreement)
+        .collect();
+    let mut missing: Vec<String> = Vec::new();
+    for (row, outcome) in exports.rows.iter().zip(&classified.outcomes) {
+        let Outcome::InAgreement { agreement, .. } = outcome else {
+            continue;
+        };
+        let in_window = row
+            .date
+            .is_some_and(|d| allocation.window.contains(parse::days_to_date(d)));
+        if !in_window || !imbalanced.contains(&(*agreement as usize)) {
+            continue;
+        }
+        let unit = exports.strings.get(row.get(crate::read::Field::Unit));
+        if organisation.section_of(unit).is_none() && !missing.iter().any(|m| m == unit) {
+            missing.push(unit.to_string());
+        }
+    }
+    if missing.is_empty() {
+        return Vec::new();
+    }
+    missing.sort();
+    let list = missing
+        .iter()
+        .map(|u| {
+            if u.is_empty() {
+                lang.pick("(tomt ansvar)", "(no unit)").to_string()
+            } else {
+                u.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    vec![lang.pick(
+        format!(
+            "{} ansvar finns inte i organisationsfilen och hamnar i arbetsboken Utan sektion: {list}",
+            missing.len()
+        ),
+        format!(
+            "{} unit(s) are not in the organisation file and go to the workbook Utan sektion: {list}",
+            missing.len()
+        ),
+    )]
+}

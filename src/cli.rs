@@ -78,6 +78,10 @@ pub struct RunArgs {
     /// Export files and folders (searched recursively).
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub exports: Vec<PathBuf>,
+    /// Organisation file: units (Ansvar) → Sektion, Sektionschef, E-post
+    /// (xlsx, ods or csv); section workbooks then follow it.
+    #[arg(long, value_name = "FILE")]
+    pub organisation: Option<PathBuf>,
     /// Report window: 2019, 2019-H1, 2019-T2, 2019-Q3, 2019-05 or 2019-01..2019-08.
     /// Default: the half-year of the latest date read.
     #[arg(long, value_name = "WINDOW")]

@@ -18,6 +18,8 @@ use std::path::{Path, PathBuf};
 pub struct ConfigFile {
     pub agreements: Option<PathBuf>,
     pub exports: Option<OneOrMany<PathBuf>>,
+    /// Units → sections and section heads (xlsx, ods, csv).
+    pub organisation: Option<PathBuf>,
     pub out: Option<PathBuf>,
     pub period: Option<String>,
     pub tolerance_pp: Option<toml::Value>,
@@ -73,6 +75,7 @@ impl ConfigFile {
 pub struct Settings {
     pub agreements: PathBuf,
     pub exports: Vec<PathBuf>,
+    pub organisation: Option<PathBuf>,
     pub out: PathBuf,
     pub period: Option<Window>,
     pub tolerance_pp: f64,
@@ -238,9 +241,14 @@ impl Settings {
         };
         let overrides: HashMap<String, Vec<String>> =
             config.columns.iter().map(|(k, v)| (k.clone(), v.to_vec())).collect();
+        let organisation = args
+            .organisation
+            .clone()
+            .or_else(|| config.organisation.as_ref().map(rel));
         Ok(Settings {
             agreements,
             exports,
+            organisation,
             out,
             period,
             tolerance_pp,

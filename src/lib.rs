@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod lang;
+pub mod organisation;
 pub mod parse;
 pub mod read;
 pub mod register;
@@ -74,6 +75,10 @@ pub fn run_with(
 ) -> Result<RunOutcome> {
     let started = Instant::now();
     let register = register::load(&settings.agreements, settings.lang)?;
+    let organisation = match &settings.organisation {
+        Some(p) => Some(organisation::Organisation::load(p, settings.lang)?),
+        None => None,
+    };
     let exclude = read::Exclude {
         out: Some(settings.out.clone()),
         register: Some(settings.agreements.clone()),
@@ -140,6 +145,15 @@ pub fn run_with(
         allocate::ceiling::as_of(&window, latest_date),
     );
     timer.lap("allocate");
+    if let Some(org) = &organisation {
+        warnings.extend(checks::units_without_section(
+            &exports,
+            &classified,
+            &allocation,
+            org,
+            settings.lang,
+        ));
+    }
     warnings.extend(checks::plausibility(
         &exports,
         &classified,
@@ -171,6 +185,7 @@ pub fn run_with(
         ceilings: &ceilings,
         comparison: comparison.as_ref(),
         life: &life,
+        organisation: organisation.as_ref(),
         info: &info,
         lang: settings.lang,
     };

@@ -100,10 +100,13 @@ fn svgs_hold_names_and_swedish_percentages() {
         assert!(svg.contains(text), "RA-1.svg lacks {text:?}");
     }
     let trend = std::fs::read_to_string(dir.join("RA-1-trend.svg")).expect("svg");
+    // RA-1 is valid from 2018-10 but its first call-off is 2018-12-15:
+    // the trend starts there, and the window is marked.
     assert!(
-        trend.contains("Målning") && trend.contains("2018-10"),
-        "trend starts at valid_from"
+        trend.contains("Målning") && trend.contains("2018-12 – 2019-06") && !trend.contains("2018-10"),
+        "trend starts at the first month with data"
     );
+    assert!(trend.contains("perioden 2019-H1"), "the window is marked");
     let overview = std::fs::read_to_string(dir.join("oversikt.svg")).expect("svg");
     assert!(
         overview.contains("RA-1 Målning") && overview.contains("+26,3 pe"),

@@ -102,7 +102,8 @@ fn main_workbook_sheets_and_overview() {
             "RA-2",
             "Takvolym",
             "Användning",
-            "Datakvalitet"
+            "Datakvalitet",
+            "Datakvalitet, rader"
         ]
     );
     let o = sheet(&path, "Sammanfattning");
@@ -243,11 +244,26 @@ fn data_quality_sheet_reconciles() {
     let check = find_row(&q, "Kontroll: lästa − summan av delarna", read);
     assert!(approx(number(&q, check, 1), 0.0));
     assert_eq!(text(&q, check, 3), "Stämmer");
-    let list = find_row(&q, "Fil", check);
-    assert_eq!(text(&q, list + 1, 0), "base.csv");
-    assert!(approx(number(&q, list + 1, 1), 11.0));
-    assert_eq!(text(&q, list + 1, 2), "Leverantör utanför avtalet");
-    assert_eq!(q.height() as u32, list + 8, "seven data-quality rows");
+    // The printed page: per file and category.
+    let per = find_row(&q, "Per fil och kategori", check);
+    assert_eq!(text(&q, per + 1, 0), "Fil");
+    assert_eq!(text(&q, per + 2, 0), "base.csv");
+    assert_eq!(text(&q, per + 2, 1), "Oläsbar rad");
+    assert!(approx(number(&q, per + 2, 2), 2.0));
+    // Every row on its own sheet, which prints only its header.
+    let rows = sheet(&dir.join("fordelning-2019-H1.xlsx"), "Datakvalitet, rader");
+    assert_eq!(text(&rows, 0, 0), "Fil");
+    assert_eq!(text(&rows, 1, 0), "base.csv");
+    assert!(approx(number(&rows, 1, 1), 11.0));
+    assert_eq!(text(&rows, 1, 2), "Leverantör utanför avtalet");
+    assert_eq!(rows.height(), 8, "seven data-quality rows");
+    let workbook = parts(&dir.join("fordelning-2019-H1.xlsx"));
+    let names = workbook
+        .iter()
+        .find(|(n, _)| n == "xl/workbook.xml")
+        .map(|(_, x)| x.clone())
+        .unwrap_or_default();
+    assert!(names.contains("'Datakvalitet, rader'!$A$1:$E$1"), "print area: {names}");
 }
 
 #[test]
@@ -301,7 +317,8 @@ fn english_workbook() {
             "RA-2",
             "Ceiling",
             "Usage",
-            "Data quality"
+            "Data quality",
+            "Data quality, rows"
         ]
     );
     let o = sheet(&path, "Overview");
@@ -365,11 +382,11 @@ fn text_from_the_inputs_never_becomes_a_formula() {
     files.sort();
     assert_eq!(files, ["+Sektion.xlsx", "@unit.xlsx"]);
     let calls = sheet(&dir.join("sektioner/+Sektion.xlsx"), "Avrop");
-    assert_eq!(text(&calls, 1, 4), "-Bo");
-    assert_eq!(text(&calls, 1, 5), "=1+1");
-    let q = sheet(&path, "Datakvalitet");
-    let list = find_row(&q, "Fil", 0);
-    assert!(text(&q, list + 1, 3).contains("'nope'"));
+    assert_eq!(text(&calls, 1, 4), "+Sektion");
+    assert_eq!(text(&calls, 1, 5), "-Bo");
+    assert_eq!(text(&calls, 1, 6), "=1+1");
+    let q = sheet(&path, "Datakvalitet, rader");
+    assert!(text(&q, 1, 3).contains("'nope'"));
     for (part, xml) in parts(&dir.join("sektioner/@unit.xlsx")) {
         assert!(!xml.contains("<f>"), "{part}");
     }
@@ -445,4 +462,98 @@ fn ceiling_sheet_chart_and_lines() {
     assert!(svg.contains("nås 2024-12-29"), "forecast marked");
     assert!(svg.contains("Avtalet slutar 2024-12-31"), "end marked");
     assert!(!diagram.join("RA-C8-takvolym.png").exists(), "no ceiling, no chart");
+}
+
+#[test]
+fn section_workbooks_follow_the_organisation_file() {
+    let out = TempDir::new().expect("tempdir");
+    let dir = out.path().join("2019-H1");
+    Command::cargo_bin("avropskoll")
+        .expect("binary")
+        .args(["run", "--period", "2019-H1", "--min-call-offs", "2", "--agreements"])
+        .arg(fixture("register.toml"))
+        .arg("--exports")
+        .arg(fixture("base.csv"))
+        .arg("--organisation")
+        .arg(fixture("organisation.csv"))
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(
+            "1 ansvar finns inte i organisationsfilen och hamnar i arbetsboken Utan sektion: Öster",
+        ));
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("sektioner"))
+        .expect("sektioner")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "Sektion Nord.xlsx",
+            "Sektion Stab.xlsx",
+            "Sektion Syd.xlsx",
+            "Utan sektion.xlsx"
+        ]
+    );
+    let nord = dir.join("sektioner/Sektion Nord.xlsx");
+    let s = sheet(&nord, "Sammanfattning");
+    assert_eq!(text(&s, 0, 0), "Sektion Nord – Avrop i ramavtal i obalans");
+    assert_eq!(text(&s, 1, 0), "Sektionschef: Anna Berg (anna.berg@example.se)");
+    let ask = (0..8)
+        .map(|r| text_or_empty(&s, r, 0))
+        .find(|t| t.starts_with("Sektionen ombeds"))
+        .expect("the ask");
+    // To date (from 2018-10-01) Måleri Syd and Färg & Fasad are behind the key.
+    assert!(
+        ask.contains("Målning (RA-1): Måleri Syd AB och Färg & Fasad AB tills nyckeln är återställd"),
+        "{ask}"
+    );
+    // Both units of the section, with their excess; orderers too.
+    let units = find_row(&s, "Ansvar i sektionen", 0);
+    assert_eq!(text(&s, units + 1, 0), "Ansvar");
+    let norr = find_row(&s, "Norr", units);
+    assert!(approx(number(&s, norr, 2), 1250.0), "Norr's excess in the window");
+    assert_eq!(text(&s, norr, 5), "Utanför nyckeln");
+    let orderers = find_row(&s, "Beställare i sektionen", units);
+    assert_eq!(text(&s, find_row(&s, "Anna", orderers), 0), "Anna");
+    // A section with nothing to do says so.
+    let stab = sheet(&dir.join("sektioner/Sektion Stab.xlsx"), "Sammanfattning");
+    assert_eq!(text(&stab, 1, 0), "Sektionschef: Cecilia Dahl");
+    assert!(text(&stab, 4, 0).starts_with("Sektionen har inga avrop på ramavtal i obalans"));
+    // The usage sheet and the forum report name the section beside the unit.
+    let html = std::fs::read_to_string(dir.join("forum-2019-H1.html")).expect("html");
+    assert!(
+        html.contains("<td>Norr</td><td>Sektion Nord</td>"),
+        "section beside the unit"
+    );
+}
+
+#[test]
+fn the_forum_report_is_one_self_contained_page() {
+    let out = TempDir::new().expect("tempdir");
+    let dir = run_base(out.path(), &[]);
+    let html = std::fs::read_to_string(dir.join("forum-2019-H1.html")).expect("html");
+    // Every agreement, the previous window and the change.
+    for id in ["RA-1", "RA-2"] {
+        assert!(html.contains(&format!("<td>{id}</td>")), "{id}");
+    }
+    assert!(html.contains("jämfört med 2018-H2"));
+    assert!(html.contains("nya obalanser sedan 2018-H2"));
+    // The plain sentence with the catch-up in Swedish format.
+    assert!(
+        html.contains("Målning: Måleri Syd AB fick 76,3 % mot avtalade 50 %; Färg &amp; Fasad AB behöver 1 140 kr för att nyckeln ska återställas"),
+        "sentence"
+    );
+    assert!(
+        html.contains("El: Ljus AB fick 50,0 % mot avtalade 40 %; Elkraft AB behöver 1 avrop"),
+        "count basis"
+    );
+    // Inline charts, no script, no external reference.
+    assert!(html.matches("<svg").count() >= 4);
+    for bad in ["<script", "<link", "src=", "href=", "url(", "@import"] {
+        assert!(!html.contains(bad), "{bad}");
+    }
+    assert!(html.contains("@page { size: A4 landscape"));
 }

@@ -415,8 +415,29 @@ fn wrap<DB: DrawingBackend>(text: &str, font: &TextStyle, width: i32, area: &Dra
 struct TrendChart<'a> {
     agreement: &'a Agreement,
     monthly: &'a Monthly,
+    /// The report window's first and last month keys (shaded) and label.
+    window: (i32, i32),
+    window_label: &'a str,
+    /// The month of the latest date read: no line after it.
+    last_read: i32,
     lang: Lang,
     size: (u32, u32),
+}
+
+impl<'a> TrendChart<'a> {
+    fn new(ctx: &'a Context, agreement: &'a Agreement, monthly: &'a Monthly, size: (u32, u32)) -> Self {
+        use crate::allocate::monthly::month_key;
+        let w = &ctx.allocation.window;
+        TrendChart {
+            agreement,
+            monthly,
+            window: (month_key(w.start), month_key(w.end)),
+            window_label: w.label.as_str(),
+            last_read: ctx.info.latest_date.map_or(month_key(w.end), month_key),
+            lang: ctx.lang,
+            size,
+        }
+    }
 }
 
 impl Drawing for TrendChart<'_> {
@@ -430,8 +451,13 @@ impl Drawing for TrendChart<'_> {
         let m = self.monthly;
         let scale = self.size.1 as f64 / 900.0;
         let px = scaler(scale);
-        let first = m.months.first().copied().unwrap_or(0);
-        let last = m.months.last().copied().unwrap_or(0);
+        // From the first month with data (not valid_from when nothing came
+        // before) to the window's end; no line after the last month read.
+        let has_data = |i: usize| m.cumulative_pct.iter().any(|s| s.get(i).copied().flatten().is_some());
+        let lo = (0..m.months.len()).find(|&i| has_data(i)).unwrap_or(0);
+        let months: Vec<i32> = m.months.get(lo..).unwrap_or(&[]).to_vec();
+        let first = months.first().copied().unwrap_or(0);
+        let last = months.last().copied().unwrap_or(0);
         let title = format!("{} {} – {}", a.id, a.name, l.chart_trend.to_lowercase());
         let subtitle = format!(
             "{} – {} · {}",
@@ -457,7 +483,7 @@ impl Drawing for TrendChart<'_> {
             .chain(a.suppliers.iter().map(|s| s.share))
             .fold(10.0f64, f64::max);
         let y_max = (top * 1.15).min(105.0);
-        let x_max = (m.months.len().max(2) - 1) as f64;
+        let x_max = (months.len().max(2) - 1) as f64;
         let mut chart = ChartBuilder::on(&chart_area)
             .margin_left(px(30.0))
             .margin_right(px(50.0))
@@ -466,12 +492,32 @@ impl Drawing for TrendChart<'_> {
             .build_cartesian_2d(0f64..x_max, 0f64..y_max)
             .map_err(draw_err)?;
         let lang = self.lang;
-        let months = m.months.clone();
+        let labels_of = months.clone();
+        // The report window, shaded.
+        let at = |key: i32| (key - first) as f64;
+        let (w0, w1) = (at(self.window.0).max(0.0) - 0.5, at(self.window.1).min(x_max) + 0.5);
+        if w1 > w0 {
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(w0.max(0.0), 0.0), (w1.min(x_max), y_max)],
+                    RGBColor(0xEE, 0xF3, 0xFA).filled(),
+                )))
+                .map_err(draw_err)?;
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    format!("{} {}", lang.pick("perioden", "window"), self.window_label),
+                    ((w0.max(0.0) + w1.min(x_max)) / 2.0, y_max * 0.98),
+                    TextStyle::from((FONT, px(20.0)).into_font())
+                        .color(&GREY)
+                        .pos(Pos::new(HPos::Center, VPos::Top)),
+                )))
+                .map_err(draw_err)?;
+        }
         quiet_grid(&mut chart.configure_mesh())
-            .x_labels(12.min(m.months.len()))
+            .x_labels(12.min(months.len()))
             .x_label_formatter(&|x| {
                 let i = x.round() as usize;
-                months
+                labels_of
                     .get(i)
                     .map(|k| month_start(*k).format("%Y-%m").to_string())
                     .unwrap_or_default()
@@ -494,7 +540,9 @@ impl Drawing for TrendChart<'_> {
             let points: Vec<(f64, f64)> = m.cumulative_pct[s]
                 .iter()
                 .enumerate()
-                .filter_map(|(i, v)| v.map(|v| (i as f64, v)))
+                .skip(lo)
+                .filter(|(i, _)| m.months.get(*i).is_some_and(|k| *k <= self.last_read))
+                .filter_map(|(i, v)| v.map(|v| ((i - lo) as f64, v)))
                 .collect();
             chart
                 .draw_series(LineSeries::new(points, colour.stroke_width(px(5.0) as u32)))
@@ -917,12 +965,7 @@ impl ReportWriter for ChartReport {
                 )?;
                 if let Some(m) = ctx.monthly.iter().find(|m| m.agreement == p.agreement) {
                     files.extend(save(
-                        &TrendChart {
-                            agreement,
-                            monthly: m,
-                            lang: ctx.lang,
-                            size,
-                        },
+                        &TrendChart::new(ctx, agreement, m, size),
                         &folder,
                         &format!("{stem}-trend"),
                     )?);
@@ -947,32 +990,95 @@ impl ReportWriter for ChartReport {
         for r in per_agreement {
             written.extend(r?);
         }
-        let mut rows: Vec<(String, f64, f64, Status)> = jobs
-            .iter()
-            .map(|(_, p)| {
-                let a = &ctx.register.agreements[p.agreement];
-                (
-                    format!("{} {}", a.id, a.name),
-                    p.largest_deviation().unwrap_or(0.0),
-                    p.tolerance_pp,
-                    p.status,
-                )
-            })
-            .collect();
-        rows.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let (w, h) = size;
-        let height = h.max((190.0 * h as f64 / 900.0) as u32 + 44 * rows.len() as u32);
-        written.extend(save(
-            &OverviewChart {
-                rows,
-                window,
-                lang: ctx.lang,
-                size: (w, height),
-            },
-            &folder,
-            "oversikt",
-        )?);
+        written.extend(save(&overview(ctx, size), &folder, "oversikt")?);
         Ok(written)
+    }
+}
+
+/// The overview chart of every reported agreement's largest deviation.
+fn overview<'a>(ctx: &'a Context, (w, h): (u32, u32)) -> OverviewChart<'a> {
+    let mut rows: Vec<(String, f64, f64, Status)> = ctx
+        .allocation
+        .shares
+        .iter()
+        .filter(|s| s.scope == Scope::Period)
+        .map(|p| {
+            let a = &ctx.register.agreements[p.agreement];
+            (
+                format!("{} {}", a.id, a.name),
+                p.largest_deviation().unwrap_or(0.0),
+                p.tolerance_pp,
+                p.status,
+            )
+        })
+        .collect();
+    rows.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let height = h.max((190.0 * h as f64 / 900.0) as u32 + 44 * rows.len() as u32);
+    OverviewChart {
+        rows,
+        window: ctx.allocation.window.label.as_str(),
+        lang: ctx.lang,
+        size: (w, height),
+    }
+}
+
+/// A drawing as SVG text, for embedding in a page.
+fn svg_string(drawing: &impl Drawing) -> Result<String> {
+    let mut out = String::new();
+    {
+        let root = SVGBackend::with_string(&mut out, drawing.size()).into_drawing_area();
+        drawing.draw(&root).map_err(Error::Chart)?;
+        root.present().map_err(|e| Error::Chart(e.to_string()))?;
+    }
+    Ok(out)
+}
+
+/// Charts as inline SVG for the forum report.
+pub mod inline {
+    use super::*;
+
+    /// The overview of every agreement's largest deviation.
+    pub fn overview_svg(ctx: &Context, size: (u32, u32)) -> Result<String> {
+        fonts()?;
+        svg_string(&overview(ctx, size))
+    }
+
+    /// An agreement's shares in a window (`shares` may be the previous
+    /// window's).
+    pub fn shares_svg(ctx: &Context, shares: &AgreementShares, window: &str, size: (u32, u32)) -> Result<String> {
+        fonts()?;
+        svg_string(&SharesChart {
+            agreement: &ctx.register.agreements[shares.agreement],
+            shares,
+            window,
+            lang: ctx.lang,
+            size,
+        })
+    }
+
+    /// An agreement's cumulative shares month by month.
+    pub fn trend_svg(ctx: &Context, agreement: usize, size: (u32, u32)) -> Result<Option<String>> {
+        fonts()?;
+        match ctx.monthly.iter().find(|m| m.agreement == agreement) {
+            Some(m) => svg_string(&TrendChart::new(ctx, &ctx.register.agreements[agreement], m, size)).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// An agreement's use of its ceiling.
+    pub fn ceiling_svg(ctx: &Context, usage: &CeilingUse, size: (u32, u32)) -> Result<Option<String>> {
+        fonts()?;
+        match ctx.monthly.iter().find(|m| m.agreement == usage.agreement) {
+            Some(m) => svg_string(&CeilingChart {
+                agreement: &ctx.register.agreements[usage.agreement],
+                usage,
+                monthly: m,
+                lang: ctx.lang,
+                size,
+            })
+            .map(Some),
+            None => Ok(None),
+        }
     }
 }
 

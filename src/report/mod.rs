@@ -6,6 +6,7 @@
 pub mod ceiling_sheet;
 pub mod charts;
 pub mod csv;
+pub mod html;
 pub mod labels;
 pub mod sections;
 pub mod sheet;
@@ -42,13 +43,14 @@ pub struct RunInfo {
 }
 
 /// The writers of a normal run: CSV, the main workbook, the section
-/// workbooks, the charts.
-pub fn standard_writers() -> [&'static dyn ReportWriter; 4] {
+/// workbooks, the charts, the forum report.
+pub fn standard_writers() -> [&'static dyn ReportWriter; 5] {
     [
         &csv::CsvReport,
         &xlsx::WorkbookReport,
         &sections::SectionReport,
         &charts::ChartReport,
+        &html::ForumReport,
     ]
 }
 
@@ -69,6 +71,8 @@ pub struct Context<'a> {
     pub comparison: Option<&'a Comparison>,
     /// Agreements ending soon, ended but used, used past the ceiling.
     pub life: &'a Life,
+    /// Sections and their heads, when an organisation file was given.
+    pub organisation: Option<&'a crate::organisation::Organisation>,
     pub info: &'a RunInfo,
     pub lang: Lang,
 }

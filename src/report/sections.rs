@@ -1,7 +1,11 @@
-//! A workbook per unit (`sektioner/<unit>.xlsx`) for every unit that used an
-//! agreement in imbalance in the window: the unit's own split against the
-//! key, its excess beyond the key, which suppliers should get the next
-//! call-offs, and the unit's call-offs row by row.
+//! The section workbooks (`sektioner/`): with an organisation file one per
+//! section, named after it, with the section head on its first page;
+//! without one, one per unit that used an agreement in imbalance. Each
+//! says in two sentences what the list is and what the section is asked
+//! to do, then per imbalanced agreement the section's split against the
+//! key (window and to date), its units (those in balance marked OK) and
+//! orderers with their excess beyond the key, and the call-offs row by
+//! row.
 
 use super::labels::{labels, Labels};
 use super::sheet::{self, header_row, print_setup, xlsx_err, Formats};
@@ -11,9 +15,10 @@ use crate::allocate::usage::excess;
 use crate::allocate::{AgreementShares, Scope, Status};
 use crate::classify::Outcome;
 use crate::error::{Error, Result};
+
 use crate::parse;
 use crate::read::Field;
-use crate::register::Basis;
+use crate::register::{Agreement, Basis};
 use rayon::prelude::*;
 use rust_xlsxwriter::{Table, TableColumn, Workbook, Worksheet, XlsxError};
 use std::collections::{BTreeMap, HashSet};
@@ -25,31 +30,89 @@ pub struct SectionReport;
 /// The folder the section workbooks go to.
 pub const FOLDER: &str = "sektioner";
 
-/// The rows (indices into the exports) of each unit in imbalanced
-/// agreements in the window, per unit in order of unit text.
-pub fn unit_rows(ctx: &Context) -> BTreeMap<String, Vec<usize>> {
-    let window = &ctx.allocation.window;
-    let imbalanced: HashSet<usize> = ctx
-        .allocation
+/// Call-offs on one sheet at most (Excel's limit is 1 048 576 rows).
+pub const ROWS_PER_SHEET: usize = 1_000_000;
+
+/// The workbook name for units missing from the organisation file.
+pub const NO_SECTION: &str = "Utan sektion";
+
+/// One section workbook: who it is for and the rows it covers.
+#[derive(Debug, Clone, Default)]
+pub struct Group {
+    /// The section (or unit) name, also the file name.
+    pub name: String,
+    /// The section head, with an organisation file.
+    pub head: Option<String>,
+    pub email: Option<String>,
+    /// Rows (indices into the exports) counted for imbalanced agreements,
+    /// dated up to the window's end.
+    pub rows: Vec<usize>,
+}
+
+/// The agreements in imbalance in the window (indices into the register).
+fn imbalanced(ctx: &Context) -> HashSet<usize> {
+    ctx.allocation
         .shares
         .iter()
         .filter(|s| s.scope == Scope::Period && s.status == Status::Imbalance)
         .map(|s| s.agreement)
-        .collect();
-    let mut units: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        .collect()
+}
+
+/// The workbooks to write: per section (organisation file) or per unit.
+pub fn groups(ctx: &Context) -> Vec<Group> {
+    let window = &ctx.allocation.window;
+    let imbalanced = imbalanced(ctx);
+    let mut by_name: BTreeMap<String, Group> = BTreeMap::new();
+    if let Some(org) = ctx.organisation {
+        for s in &org.sections {
+            by_name.insert(
+                s.name.clone(),
+                Group {
+                    name: s.name.clone(),
+                    head: Some(s.head.clone()).filter(|h| !h.is_empty()),
+                    email: s.email.clone(),
+                    rows: Vec::new(),
+                },
+            );
+        }
+    }
+    let mut used_in_window: HashSet<String> = HashSet::new();
     for (i, (row, outcome)) in ctx.exports.rows.iter().zip(&ctx.classified.outcomes).enumerate() {
         let Outcome::InAgreement { agreement, .. } = outcome else {
             continue;
         };
-        let in_window = row.date.is_some_and(|d| window.contains(parse::days_to_date(d)));
-        if in_window && imbalanced.contains(&(*agreement as usize)) {
-            units
-                .entry(ctx.text(row.get(Field::Unit)).to_string())
-                .or_default()
-                .push(i);
+        let Some(date) = row.date.map(parse::days_to_date) else {
+            continue;
+        };
+        if date > window.end || !imbalanced.contains(&(*agreement as usize)) {
+            continue;
         }
+        let unit = ctx.text(row.get(Field::Unit));
+        let name = match ctx.organisation {
+            Some(org) => org
+                .section_of(unit)
+                .map_or_else(|| NO_SECTION.to_string(), |s| s.name.clone()),
+            None => unit.to_string(),
+        };
+        if window.contains(date) {
+            used_in_window.insert(name.clone());
+        }
+        by_name
+            .entry(name.clone())
+            .or_insert_with(|| Group {
+                name,
+                ..Group::default()
+            })
+            .rows
+            .push(i);
     }
-    units
+    by_name
+        .into_values()
+        // Without an organisation file only units that used an imbalanced
+        // agreement in the window get a workbook.
+        .filter(|g| ctx.organisation.is_some() || used_in_window.contains(&g.name))
+        .collect()
 }
 
 impl ReportWriter for SectionReport {
@@ -58,8 +121,8 @@ impl ReportWriter for SectionReport {
     }
 
     fn write(&self, ctx: &Context, dir: &Path) -> Result<Vec<PathBuf>> {
-        let units = unit_rows(ctx);
-        if units.is_empty() {
+        let groups = groups(ctx);
+        if groups.is_empty() {
             return Ok(Vec::new());
         }
         let folder = dir.join(FOLDER);
@@ -68,29 +131,20 @@ impl ReportWriter for SectionReport {
             message: crate::lang::Text::io(&e),
         })?;
         let l = labels(ctx.lang);
-        // File names first (in unit order, so they are the same every run),
+        // File names first (in name order, so they are the same every run),
         // then the workbooks side by side.
         let mut taken = HashSet::new();
-        let fallback = if ctx.lang == super::Lang::Sv {
-            "utan-enhet"
-        } else {
-            "no-unit"
-        };
-        let jobs: Vec<(PathBuf, &String, &Vec<usize>)> = units
+        let fallback = ctx.lang.pick("utan-enhet", "no-unit");
+        let jobs: Vec<(PathBuf, &Group)> = groups
             .iter()
-            .map(|(unit_text, rows)| {
-                let stem = sheet::file_stem(unit_text, fallback, &mut taken);
-                (folder.join(format!("{stem}.xlsx")), unit_text, rows)
+            .map(|g| {
+                let stem = sheet::file_stem(&g.name, fallback, &mut taken);
+                (folder.join(format!("{stem}.xlsx")), g)
             })
             .collect();
         jobs.par_iter()
-            .map(|(path, unit_text, rows)| {
-                let shown = if unit_text.is_empty() {
-                    l.no_unit
-                } else {
-                    unit_text.as_str()
-                };
-                unit_workbook(ctx, shown, rows, l)
+            .map(|(path, group)| {
+                group_workbook(ctx, group, l)
                     .and_then(|mut wb| wb.save(path))
                     .map_err(xlsx_err(path))?;
                 Ok(path.clone())
@@ -99,14 +153,25 @@ impl ReportWriter for SectionReport {
     }
 }
 
-fn unit_workbook(ctx: &Context, unit: &str, rows: &[usize], l: &Labels) -> Result<Workbook, XlsxError> {
+fn group_workbook(ctx: &Context, group: &Group, l: &Labels) -> Result<Workbook, XlsxError> {
     let f = Formats::new();
     let mut wb = Workbook::new();
-    summary_sheet(wb.add_worksheet(), ctx, unit, rows, &f, l)?;
+    let window = &ctx.allocation.window;
+    let in_window: Vec<usize> = group
+        .rows
+        .iter()
+        .copied()
+        .filter(|&i| {
+            ctx.exports.rows[i]
+                .date
+                .is_some_and(|d| window.contains(parse::days_to_date(d)))
+        })
+        .collect();
+    summary_sheet(wb.add_worksheet(), ctx, group, &in_window, &f, l)?;
     // Excel holds 1 048 576 rows a sheet: a longer list goes on to more
     // sheets, nothing is cut.
-    let parts = rows.chunks(ROWS_PER_SHEET).count();
-    for (k, part) in rows.chunks(ROWS_PER_SHEET.max(1)).enumerate() {
+    let parts = in_window.chunks(ROWS_PER_SHEET).count();
+    for (k, part) in in_window.chunks(ROWS_PER_SHEET).enumerate() {
         let name = if parts > 1 {
             format!("{} ({} {} {parts})", l.section_calls, k + 1, ctx.lang.pick("av", "of"))
         } else {
@@ -114,52 +179,172 @@ fn unit_workbook(ctx: &Context, unit: &str, rows: &[usize], l: &Labels) -> Resul
         };
         calls_sheet(wb.add_worksheet(), &name, ctx, part, &f, l)?;
     }
+    if in_window.is_empty() {
+        calls_sheet(wb.add_worksheet(), l.section_calls, ctx, &[], &f, l)?;
+    }
     Ok(wb)
+}
+
+/// Amounts and call-offs per supplier of one agreement over some rows.
+fn split(ctx: &Context, agreement: usize, rows: &[usize]) -> (Vec<i64>, Vec<u64>) {
+    let n = ctx.register.agreements[agreement].suppliers.len();
+    let (mut amounts, mut counts) = (vec![0i64; n], vec![0u64; n]);
+    for &i in rows {
+        if let (Outcome::InAgreement { agreement: a, supplier }, Some(m)) =
+            (ctx.classified.outcomes[i], ctx.exports.rows[i].amount)
+        {
+            if a as usize == agreement {
+                if let Some(slot) = amounts.get_mut(supplier as usize) {
+                    *slot += m.0;
+                    counts[supplier as usize] += u64::from(m.0 > 0);
+                }
+            }
+        }
+    }
+    (amounts, counts)
+}
+
+/// The largest |deviation| of a split from the key, percentage points.
+fn largest_deviation(a: &Agreement, amounts: &[i64], counts: &[u64]) -> Option<f64> {
+    let value = |s: usize| match a.basis {
+        Basis::Amount => amounts[s] as f64,
+        Basis::Count => counts[s] as f64,
+    };
+    let total: f64 = (0..a.suppliers.len()).map(value).sum();
+    (total > 0.0).then(|| {
+        a.suppliers
+            .iter()
+            .enumerate()
+            .map(|(s, sup)| (100.0 * value(s) / total - sup.share).abs())
+            .fold(0.0, f64::max)
+    })
+}
+
+fn shares_of<'a>(ctx: &'a Context, agreement: usize, scope: Scope) -> Option<&'a AgreementShares> {
+    ctx.allocation
+        .shares
+        .iter()
+        .find(|s| s.scope == scope && s.agreement == agreement)
 }
 
 fn summary_sheet(
     ws: &mut Worksheet,
     ctx: &Context,
-    unit: &str,
-    rows: &[usize],
+    group: &Group,
+    in_window: &[usize],
     f: &Formats,
     l: &Labels,
 ) -> Result<(), XlsxError> {
+    let lang = ctx.lang;
     ws.set_name(l.overview)?;
     let w = &ctx.allocation.window;
-    ws.write_string_with_format(0, 0, format!("{unit} – {}", l.section_title), &f.title)?;
+    ws.write_string_with_format(0, 0, format!("{} – {}", group.name, l.section_title), &f.title)?;
+    let mut r = 1u32;
+    if let Some(head) = &group.head {
+        let email = group.email.as_ref().map(|e| format!(" ({e})")).unwrap_or_default();
+        ws.write_string_with_format(
+            r,
+            0,
+            format!("{}: {head}{email}", lang.pick("Sektionschef", "Section head")),
+            &f.label,
+        )?;
+        r += 1;
+    }
     ws.write_string_with_format(
-        1,
+        r,
         0,
         format!("{} {} ({} – {})", l.window, w.label, w.start, w.end),
         &f.note,
     )?;
-    // The unit's amounts and call-offs per agreement and supplier.
-    let mut per: BTreeMap<usize, (Vec<i64>, Vec<u64>)> = BTreeMap::new();
-    for &i in rows {
-        if let (Outcome::InAgreement { agreement, supplier }, Some(a)) =
-            (ctx.classified.outcomes[i], ctx.exports.rows[i].amount)
-        {
-            let n = ctx.register.agreements[agreement as usize].suppliers.len();
-            let e = per
-                .entry(agreement as usize)
-                .or_insert_with(|| (vec![0; n], vec![0; n]));
-            e.0[supplier as usize] += a.0;
-            e.1[supplier as usize] += u64::from(a.0 > 0);
-        }
+    r += 1;
+    // Which agreements the group used, in register order.
+    let mut agreements: Vec<usize> = group
+        .rows
+        .iter()
+        .filter_map(|&i| match ctx.classified.outcomes[i] {
+            Outcome::InAgreement { agreement, .. } => Some(agreement as usize),
+            _ => None,
+        })
+        .collect();
+    agreements.sort_unstable();
+    agreements.dedup();
+    // The two sentences: what this is, what to do.
+    ws.write_string(
+        r,
+        0,
+        lang.pick(
+            "Listan visar hur sektionens avrop på ramavtal i obalans fördelar sig mellan leverantörerna, jämfört med avtalets fördelningsnyckel, för perioden och hittills under avtalet.",
+            "The list shows how the section's call-offs under agreements out of balance are split between the suppliers, against the agreement's key, for the window and to date.",
+        ),
+    )?;
+    r += 1;
+    let asks: Vec<String> = agreements
+        .iter()
+        .filter_map(|&a| {
+            let shares = shares_of(ctx, a, Scope::ToDate).or(shares_of(ctx, a, Scope::Period))?;
+            let ag = &ctx.register.agreements[a];
+            let behind: Vec<&str> = shares
+                .suppliers
+                .iter()
+                .filter(|s| s.catch_up > 0.0)
+                .map(|s| ag.suppliers[s.supplier].name.as_str())
+                .collect();
+            (!behind.is_empty())
+                .then(|| format!("{} ({}): {}", ag.name, ag.id, behind.join(lang.pick(" och ", " and "))))
+        })
+        .collect();
+    let ask = if asks.is_empty() {
+        lang.pick(
+            "Sektionen har inga avrop på ramavtal i obalans under perioden: inget att åtgärda.".to_string(),
+            "The section has no call-offs under agreements out of balance in the window: nothing to do.".to_string(),
+        )
+    } else {
+        lang.pick(
+            format!(
+                "Sektionen ombeds lägga nästa avrop till {} tills nyckeln är återställd.",
+                asks.join("; ")
+            ),
+            format!(
+                "The section is asked to send the next call-offs to {} until the key is restored.",
+                asks.join("; ")
+            ),
+        )
+    };
+    ws.write_string_with_format(r, 0, ask, &f.text_bold)?;
+    r += 2;
+    for &ai in &agreements {
+        r = agreement_block(ws, ctx, group, in_window, ai, r, f, l)?;
     }
-    let mut r = 3u32;
-    for (ai, (amounts, counts)) in &per {
-        let a = &ctx.register.agreements[*ai];
-        let Some(period) = ctx
-            .allocation
-            .shares
-            .iter()
-            .find(|s: &&AgreementShares| s.scope == Scope::Period && s.agreement == *ai)
-        else {
+    ws.set_column_width(0, 34)?;
+    for c in 1..8u16 {
+        ws.set_column_width(c, 15)?;
+    }
+    ws.set_column_width(7, 26)?;
+    print_setup(ws, None, l)
+}
+
+/// One imbalanced agreement: the section's split (window and to date), its
+/// units and orderers; returns the next free row.
+#[allow(clippy::too_many_arguments)]
+fn agreement_block(
+    ws: &mut Worksheet,
+    ctx: &Context,
+    group: &Group,
+    in_window: &[usize],
+    ai: usize,
+    mut r: u32,
+    f: &Formats,
+    l: &Labels,
+) -> Result<u32, XlsxError> {
+    let lang = ctx.lang;
+    let a = &ctx.register.agreements[ai];
+    ws.write_string_with_format(r, 0, format!("{} – {}", a.id, a.name), &f.subtitle)?;
+    r += 1;
+    for (scope, rows) in [(Scope::Period, in_window), (Scope::ToDate, group.rows.as_slice())] {
+        let Some(shares) = shares_of(ctx, ai, scope) else {
             continue;
         };
-        ws.write_string_with_format(r, 0, format!("{} – {}", a.id, a.name), &f.subtitle)?;
+        ws.write_string_with_format(r, 0, super::labels::scope(lang, scope), &f.label)?;
         r += 1;
         let heads = [
             l.supplier,
@@ -174,6 +359,7 @@ fn summary_sheet(
         header_row(ws, r, 0, &heads, f)?;
         ws.set_row_height(r, 30)?;
         r += 1;
+        let (amounts, counts) = split(ctx, ai, rows);
         let value = |s: usize| match a.basis {
             Basis::Amount => amounts[s] as f64,
             Basis::Count => counts[s] as f64,
@@ -189,29 +375,101 @@ fn summary_sheet(
                 ws.write_number_with_format(r, 4, share, &f.pct)?;
                 ws.write_number_with_format(r, 5, 100.0 * share - sup.share, &f.pp)?;
             }
-            if let Some(p) = period.suppliers[s].actual_pct {
+            if let Some(p) = shares.suppliers[s].actual_pct {
                 ws.write_number_with_format(r, 6, p / 100.0, &f.pct)?;
             }
-            if period.suppliers[s].catch_up > 0.0 {
+            if shares.suppliers[s].catch_up > 0.0 {
                 ws.write_string(r, 7, l.next_yes)?;
             }
             r += 1;
         }
         let fractions: Vec<f64> = a.suppliers.iter().map(|s| s.share / 100.0).collect();
         ws.write_string_with_format(r, 0, l.unit_excess, &f.text_bold)?;
-        ws.write_number_with_format(r, 2, excess(amounts, &fractions), &f.sek_bold)?;
-        r += 3;
+        ws.write_number_with_format(r, 2, excess(&amounts, &fractions), &f.sek_bold)?;
+        r += 2;
     }
-    ws.set_column_width(0, 34)?;
-    for c in 1..8u16 {
-        ws.set_column_width(c, 15)?;
+    // Units and orderers, window and to date; in balance marked OK.
+    let fractions: Vec<f64> = a.suppliers.iter().map(|s| s.share / 100.0).collect();
+    let tolerance = shares_of(ctx, ai, Scope::Period).map_or(5.0, |s| s.tolerance_pp);
+    for (field, title) in [
+        (Field::Unit, lang.pick("Ansvar i sektionen", "Units in the section")),
+        (
+            Field::Orderer,
+            lang.pick("Beställare i sektionen", "Orderers in the section"),
+        ),
+    ] {
+        let mut who: BTreeMap<String, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+        for &i in &group.rows {
+            if !matches!(ctx.classified.outcomes[i], Outcome::InAgreement { agreement, .. } if agreement as usize == ai)
+            {
+                continue;
+            }
+            let name = ctx.text(ctx.exports.rows[i].get(field)).to_string();
+            let entry = who.entry(name).or_default();
+            entry.1.push(i);
+            if in_window.contains(&i) {
+                entry.0.push(i);
+            }
+        }
+        ws.write_string_with_format(r, 0, title, &f.label)?;
+        r += 1;
+        let heads: [&str; 6] = lang.pick(
+            [
+                if field == Field::Unit { "Ansvar" } else { "Beställare" },
+                "Belopp perioden",
+                "Överskott perioden",
+                "Belopp hittills",
+                "Överskott hittills",
+                "Bedömning",
+            ],
+            [
+                if field == Field::Unit { "Unit" } else { "Orderer" },
+                "Amount, window",
+                "Excess, window",
+                "Amount to date",
+                "Excess to date",
+                "Assessment",
+            ],
+        );
+        header_row(ws, r, 0, &heads, f)?;
+        ws.set_row_height(r, 30)?;
+        r += 1;
+        let mut list: Vec<(String, f64, i64, f64, i64, Option<f64>)> = who
+            .into_iter()
+            .map(|(name, (window_rows, all_rows))| {
+                let (wa, wc) = split(ctx, ai, &window_rows);
+                let (ta, _) = split(ctx, ai, &all_rows);
+                let dev = largest_deviation(a, &wa, &wc);
+                (
+                    name,
+                    excess(&wa, &fractions),
+                    wa.iter().sum(),
+                    excess(&ta, &fractions),
+                    ta.iter().sum(),
+                    dev,
+                )
+            })
+            .collect();
+        list.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        for (name, ex_w, am_w, ex_t, am_t, dev) in list {
+            let shown = if name.is_empty() { l.no_unit.to_string() } else { name };
+            ws.write_string_with_format(r, 0, shown, &f.text)?;
+            ws.write_number_with_format(r, 1, sek(am_w), &f.sek)?;
+            ws.write_number_with_format(r, 2, ex_w, &f.sek)?;
+            ws.write_number_with_format(r, 3, sek(am_t), &f.sek)?;
+            ws.write_number_with_format(r, 4, ex_t, &f.sek)?;
+            let verdict = match dev {
+                None => lang.pick("Inga avrop under perioden", "No call-offs in the window"),
+                Some(d) if d <= tolerance => "OK",
+                Some(_) => lang.pick("Utanför nyckeln", "Outside the key"),
+            };
+            ws.write_string(r, 5, verdict)?;
+            r += 1;
+        }
+        r += 1;
     }
-    ws.set_column_width(7, 26)?;
-    print_setup(ws, None, l)
+    Ok(r + 1)
 }
-
-/// Call-offs on one sheet at most (Excel's limit is 1 048 576 rows).
-pub const ROWS_PER_SHEET: usize = 1_000_000;
 
 fn calls_sheet(
     ws: &mut Worksheet,
@@ -222,7 +480,7 @@ fn calls_sheet(
     l: &Labels,
 ) -> Result<(), XlsxError> {
     ws.set_name(name)?;
-    let heads = [l.date, l.agreement, l.supplier, l.amount, l.orderer, l.id];
+    let heads = [l.date, l.agreement, l.supplier, l.amount, l.unit, l.orderer, l.id];
     for (k, &i) in rows.iter().enumerate() {
         let r = 1 + k as u32;
         let row = &ctx.exports.rows[i];
@@ -237,13 +495,14 @@ fn calls_sheet(
         if let Some(a) = row.amount {
             ws.write_number_with_format(r, 3, sek(a.0), &f.sek)?;
         }
-        ws.write_string_with_format(r, 4, ctx.text(row.get(Field::Orderer)), &f.text)?;
-        ws.write_string_with_format(r, 5, ctx.exports.id(row), &f.text)?;
+        ws.write_string_with_format(r, 4, ctx.text(row.get(Field::Unit)), &f.text)?;
+        ws.write_string_with_format(r, 5, ctx.text(row.get(Field::Orderer)), &f.text)?;
+        ws.write_string_with_format(r, 6, ctx.exports.id(row), &f.text)?;
     }
     let columns: Vec<TableColumn> = heads.iter().map(|h| TableColumn::new().set_header(*h)).collect();
-    ws.add_table(0, 0, rows.len().max(1) as u32, 5, &Table::new().set_columns(&columns))?;
+    ws.add_table(0, 0, rows.len().max(1) as u32, 6, &Table::new().set_columns(&columns))?;
     ws.set_freeze_panes(1, 0)?;
-    for (c, width) in [12, 14, 30, 15, 24, 16].iter().enumerate() {
+    for (c, width) in [12, 14, 30, 15, 20, 24, 16].iter().enumerate() {
         ws.set_column_width(c as u16, *width)?;
     }
     print_setup(ws, Some((0, 0)), l)

@@ -78,6 +78,7 @@ fn build(ctx: &Context) -> Result<Workbook, XlsxError> {
     }
     usage_sheet(wb.add_worksheet(), ctx, &f, l)?;
     quality_sheet(wb.add_worksheet(), ctx, &f, l)?;
+    quality_rows_sheet(wb.add_worksheet(), ctx, &f, l)?;
     Ok(wb)
 }
 
@@ -346,15 +347,35 @@ fn allocation_table(
         Basis::Amount => l.catch_up_sek,
         Basis::Count => l.catch_up_count,
     };
-    let mut heads = supplier_heads(l).to_vec();
-    heads.extend([catch_up, l.status]);
-    header_row(ws, row + 1, 0, &heads, f)?;
+    let mut heads: Vec<String> = supplier_heads(l).iter().map(|h| h.to_string()).collect();
+    heads.extend([catch_up.to_string(), l.status.to_string()]);
+    // The window's table also holds the previous window's actual share
+    // (rule 12), which the column chart shows beside it.
+    let previous = match (shares.scope, ctx.comparison) {
+        (Scope::Period, Some(c)) => Some((c.previous.label.as_str(), c.of(shares.agreement))),
+        _ => None,
+    };
+    if let Some((label, _)) = previous {
+        heads.push(format!("{} {label}", l.actual));
+    }
+    let head_refs: Vec<&str> = heads.iter().map(String::as_str).collect();
+    header_row(ws, row + 1, 0, &head_refs, f)?;
     ws.set_row_height(row + 1, 30)?;
     let mut r = row + 2;
     for s in &shares.suppliers {
         supplier_cells(ws, r, 0, a, s, f)?;
         catch_up_cell(ws, r, 7, a, s.catch_up, f)?;
         ws.write_string(r, 8, labels::status(ctx.lang, s.status))?;
+        if let Some((_, Some(before))) = previous {
+            let pct = before
+                .suppliers
+                .iter()
+                .find(|x| x.supplier == s.supplier)
+                .and_then(|x| x.actual_pct);
+            if let Some(p) = pct {
+                ws.write_number_with_format(r, 9, p / 100.0, &f.pct)?;
+            }
+        }
         r += 1;
     }
     ws.write_string_with_format(r, 0, l.total, &f.text_bold)?;
@@ -420,6 +441,14 @@ fn agreement_sheet(
         .set_categories((sheet_name, first, 0, last, 0))
         .set_values((sheet_name, first, 3, last, 3))
         .set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(PALETTE[0])));
+    if let Some(c) = ctx.comparison.filter(|c| c.of(period.agreement).is_some()) {
+        column
+            .add_series()
+            .set_name(format!("{} {}", l.actual, c.previous.label).as_str())
+            .set_categories((sheet_name, first, 0, last, 0))
+            .set_values((sheet_name, first, 9, last, 9))
+            .set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(0x9DC3E6)));
+    }
     column.y_axis().set_num_format("0%").set_min(0);
     column.legend().set_position(ChartLegendPosition::Bottom);
     column.set_width(560).set_height(340);
@@ -536,6 +565,10 @@ fn usage_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Re
             heads.extend(a.suppliers.iter().map(|s| s.name.as_str()));
             heads.push(l.total);
             heads.push(l.excess);
+            let with_section = who_label == l.unit && ctx.organisation.is_some();
+            if with_section {
+                heads.push(ctx.lang.pick("Sektion", "Section"));
+            }
             header_row(ws, r, 0, &heads, f)?;
             ws.set_row_height(r, 30)?;
             r += 1;
@@ -548,6 +581,13 @@ fn usage_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Re
                 let n = a.suppliers.len() as u16;
                 ws.write_number_with_format(r, 1 + n, sek(usage.total), &f.sek_bold)?;
                 ws.write_number_with_format(r, 2 + n, usage.excess, &f.sek)?;
+                if let Some(section) = ctx
+                    .organisation
+                    .filter(|_| with_section)
+                    .and_then(|o| o.section_of(who))
+                {
+                    ws.write_string_with_format(r, 3 + n, &section.name, &f.text)?;
+                }
                 r += 1;
             }
             r += 1;
@@ -632,6 +672,75 @@ fn quality_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> 
         }
         top += ctx.exports.skipped.len() as u32 + 2;
     }
+    // Per file and category: what the printed page shows; the full list
+    // is on the next sheet, which is not printed (it can run to thousands
+    // of rows).
+    let mut per: std::collections::BTreeMap<(u32, crate::classify::Category), (u64, i64)> = Default::default();
+    for finding in &ctx.classified.findings {
+        let row = &ctx.exports.rows[finding.row];
+        let e = per.entry((row.file, finding.category)).or_default();
+        e.0 += 1;
+        e.1 += row.amount.map_or(0, |a| a.0);
+    }
+    ws.write_string_with_format(
+        top,
+        0,
+        ctx.lang.pick("Per fil och kategori", "Per file and category"),
+        &f.subtitle,
+    )?;
+    header_row(ws, top + 1, 0, &[l.file, l.category, l.rows, l.amount], f)?;
+    let mut r = top + 2;
+    for ((file, category), (rows, amount)) in &per {
+        let name = ctx
+            .exports
+            .files
+            .get(*file as usize)
+            .map_or("?", |f| f.display.as_str());
+        ws.write_string_with_format(r, 0, name, &f.text)?;
+        ws.write_string(r, 1, labels::category(ctx.lang, *category))?;
+        ws.write_number_with_format(r, 2, *rows as f64, &f.int)?;
+        ws.write_number_with_format(r, 3, sek(*amount), &f.sek)?;
+        r += 1;
+    }
+    if per.is_empty() {
+        ws.write_string_with_format(
+            r,
+            0,
+            ctx.lang.pick("Inga rader med anmärkning.", "No rows with a finding."),
+            &f.note,
+        )?;
+        r += 1;
+    }
+    ws.write_string_with_format(
+        r + 1,
+        0,
+        ctx.lang.pick(
+            format!(
+                "Varje rad finns på bladet '{}' (skrivs inte ut) och i data_quality.csv.",
+                quality_rows_name(ctx.lang)
+            ),
+            format!(
+                "Every row is on the sheet '{}' (not printed) and in data_quality.csv.",
+                quality_rows_name(ctx.lang)
+            ),
+        ),
+        &f.note,
+    )?;
+    for (c, width) in [34, 26, 12, 16, 80].iter().enumerate() {
+        ws.set_column_width(c as u16, *width)?;
+    }
+    print_setup(ws, None, l)
+}
+
+/// The name of the sheet with every data-quality row.
+fn quality_rows_name(lang: crate::lang::Lang) -> &'static str {
+    lang.pick("Datakvalitet, rader", "Data quality, rows")
+}
+
+/// Every data-quality row, as an Excel table; not printed.
+fn quality_rows_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Result<(), XlsxError> {
+    ws.set_name(quality_rows_name(ctx.lang))?;
+    let top = 0u32;
     let heads = [l.file, l.row, l.category, l.detail, l.amount];
     let findings = &ctx.classified.findings;
     let shown = findings.len().min(MAX_ROWS - top as usize - 2);
@@ -659,5 +768,8 @@ fn quality_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> 
     for (c, width) in [34, 12, 26, 80, 16].iter().enumerate() {
         ws.set_column_width(c as u16, *width)?;
     }
-    print_setup(ws, Some((top, top)), l)
+    print_setup(ws, None, l)?;
+    // Printing the workbook prints the header row only.
+    ws.set_print_area(0, 0, 0, 4)?;
+    Ok(())
 }

@@ -1,0 +1,143 @@
+//! The optional organisation file (`--organisation`, `organisation` in the
+//! config): which section each unit (*ansvar*) belongs to and who heads it.
+//! Columns *Ansvar* (also *Enhet*, *Kostnadsställe*), *Sektion*,
+//! *Sektionschef* and optionally *E-post*; xlsx, xls, ods or csv, the
+//! header row found like an export's.
+
+use crate::error::{Error, Result};
+use crate::lang::{Lang, Text};
+use crate::read::header;
+use crate::read::table::{self, Cell};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// A section and its head.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    pub name: String,
+    pub head: String,
+    pub email: Option<String>,
+}
+
+/// Units mapped to their sections.
+#[derive(Debug, Clone, Default)]
+pub struct Organisation {
+    /// Unit (trimmed, lower case) → index into `sections`.
+    units: HashMap<String, usize>,
+    pub sections: Vec<Section>,
+}
+
+const NAMES: [&[&str]; 4] = [
+    &["Ansvar", "Enhet", "Kostnadsställe", "Ansvarsenhet", "unit"],
+    &["Sektion", "section"],
+    &["Sektionschef", "Chef", "head"],
+    &["E-post", "Epost", "Mejl", "email"],
+];
+
+impl Organisation {
+    /// The section of a unit as it appears in the exports.
+    pub fn section_of(&self, unit: &str) -> Option<&Section> {
+        self.units
+            .get(&unit.trim().to_lowercase())
+            .and_then(|&i| self.sections.get(i))
+    }
+
+    /// Reads an organisation file.
+    pub fn load(path: &Path, lang: Lang) -> Result<Organisation> {
+        let mut source = table::open(path, None, table::Limits::default()).map_err(|e| match e {
+            Error::Export { path, message } => Error::ConfigFile { path, message },
+            other => other,
+        })?;
+        let names: Vec<Vec<String>> = NAMES.iter().map(|n| header::folded(n)).collect();
+        let map = |cells: &[Cell]| {
+            let texts: Vec<String> = cells.iter().map(Cell::text).collect();
+            header::map_columns(&names, &texts)
+        };
+        if let table::Source::Csv(c) = &source {
+            if !c.declared {
+                let d = table::best_delimiter(&c.text, |cells| map(cells).iter().flatten().count());
+                source = source.with_delimiter(d);
+            }
+        }
+        let mut columns: Option<Vec<Option<usize>>> = None;
+        let mut org = Organisation::default();
+        let mut problems: Vec<String> = Vec::new();
+        source.for_each_record(&mut |row, cells| {
+            let Some(cols) = &columns else {
+                let found = map(cells);
+                if found[0].is_some() && found[1].is_some() {
+                    columns = Some(found);
+                }
+                return row <= 50;
+            };
+            let get = |i: usize| {
+                cols.get(i)
+                    .copied()
+                    .flatten()
+                    .and_then(|c| cells.get(c))
+                    .map(Cell::text)
+                    .unwrap_or_default()
+            };
+            let (unit, section) = (get(0), get(1));
+            if unit.is_empty() && section.is_empty() {
+                return true;
+            }
+            if unit.is_empty() || section.is_empty() {
+                problems.push(lang.pick(
+                    format!("rad {row}: både Ansvar och Sektion behövs"),
+                    format!("row {row}: both unit and section are needed"),
+                ));
+                return true;
+            }
+            let head = get(2);
+            let email = Some(get(3)).filter(|e| !e.is_empty());
+            let index = match org.sections.iter().position(|s| s.name == section) {
+                Some(i) => {
+                    let s = &mut org.sections[i];
+                    if s.head.is_empty() {
+                        s.head = head;
+                    }
+                    if s.email.is_none() {
+                        s.email = email;
+                    }
+                    i
+                }
+                None => {
+                    org.sections.push(Section {
+                        name: section,
+                        head,
+                        email,
+                    });
+                    org.sections.len() - 1
+                }
+            };
+            let key = unit.trim().to_lowercase();
+            match org.units.get(&key) {
+                Some(&other) if other != index => problems.push(lang.pick(
+                    format!("rad {row}: ansvaret '{unit}' står redan under en annan sektion"),
+                    format!("row {row}: the unit '{unit}' is already in another section"),
+                )),
+                _ => {
+                    org.units.insert(key, index);
+                }
+            }
+            true
+        })?;
+        if columns.is_none() {
+            return Err(Error::ConfigFile {
+                path: path.to_path_buf(),
+                message: Text::new(
+                    "hittar ingen rubrikrad med kolumnerna Ansvar och Sektion (och Sektionschef, E-post) bland de 50 första raderna",
+                    "no header row with the columns Ansvar (unit) and Sektion (section) among the first 50 records",
+                ),
+            });
+        }
+        if !problems.is_empty() {
+            return Err(Error::ConfigFile {
+                path: path.to_path_buf(),
+                message: Text::new(problems.join("; "), problems.join("; ")),
+            });
+        }
+        Ok(org)
+    }
+}
