@@ -23,7 +23,7 @@ pub struct CheckReport {
 
 /// Checks the register and, when given, the exports.
 pub fn check(settings: &crate::config::Settings) -> Result<CheckReport> {
-    let register = register::load(&settings.agreements, settings.lang)?;
+    let register = register::load(&settings.agreements)?;
     if settings.exports.is_empty() {
         return Ok(CheckReport {
             register_path: settings.agreements.clone(),

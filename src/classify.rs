@@ -1,4 +1,4 @@
-//! Normalise and match: rules 1–5 of the spec. Every row read gets exactly
+//! Normalise and match: rules 1–5 of docs/rules.md. Every row read gets exactly
 //! one [`Outcome`]: counted for an agreement supplier, a purchase outside the
 //! agreements, or one data-quality [`Category`] (the first that applies).
 

@@ -13,11 +13,17 @@ use std::path::PathBuf;
 /// Every failure the pipeline reports to the user.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The agreement register breaks one or more rules; one line each,
-    /// naming the agreement, its rows and what to change (already worded
-    /// in the run's language: the checks know it).
-    #[error("invalid agreement register {}:\n  {}", path.display(), problems.join("\n  "))]
-    Register { path: PathBuf, problems: Vec<String> },
+    /// The agreement register breaks one or more rules; each problem names
+    /// the agreement, its rows and what to change.
+    #[error(
+        "invalid agreement register {}:\n  {}",
+        path.display(),
+        problems.iter().map(|p| p.describe(Lang::En)).collect::<Vec<_>>().join("\n  ")
+    )]
+    Register {
+        path: PathBuf,
+        problems: Vec<crate::register::Problem>,
+    },
 
     /// The register or config file could not be read or parsed at all.
     #[error("cannot read {}: {message}", path.display())]
@@ -112,7 +118,11 @@ impl Error {
             Error::Register { path, problems } => format!(
                 "avtalsregistret {} har fel – rätta dem och kör igen:\n  {}",
                 path.display(),
-                problems.join("\n  ")
+                problems
+                    .iter()
+                    .map(|p| p.describe(Lang::Sv))
+                    .collect::<Vec<_>>()
+                    .join("\n  ")
             ),
             Error::ConfigFile { path, message } => format!("kan inte läsa {}: {}", path.display(), message.sv),
             Error::Setting { setting, message } => format!("ogiltig inställning {setting}: {}", message.sv),

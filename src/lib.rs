@@ -53,6 +53,8 @@ pub trait Observer: Sync {
     fn read_done(&self, _exports: &read::Exports) {}
     /// Something the user should know that does not stop the run.
     fn warning(&self, _text: &str) {}
+    /// A stage (or a report writer, `report/NAME`) took `seconds`.
+    fn stage(&self, _name: &str, _seconds: f64) {}
     /// The reports are written; `ctx` is what they were made from.
     fn finished(&self, _ctx: &report::Context, _folder: &std::path::Path, _files: usize) {}
 }
@@ -74,7 +76,7 @@ pub fn run_with(
     writers: &[&dyn report::ReportWriter],
 ) -> Result<RunOutcome> {
     let started = Instant::now();
-    let register = register::load(&settings.agreements, settings.lang)?;
+    let register = register::load(&settings.agreements)?;
     let organisation = match &settings.organisation {
         Some(p) => Some(organisation::Organisation::load(p, settings.lang)?),
         None => None,
@@ -93,7 +95,7 @@ pub fn run_with(
         .map(|m| m.len())
         .sum();
     observer.reading(total_bytes);
-    let mut timer = StageTimer::new();
+    let mut timer = StageTimer::new(observer);
     let mut exports = read::read_all(&files, &settings.read, &|bytes| observer.progress(bytes))?;
     timer.lap("read");
     exports.skipped.splice(0..0, skipped);
@@ -189,7 +191,9 @@ pub fn run_with(
         info: &info,
         lang: settings.lang,
     };
-    let (folder, written) = report::write_all(&ctx, &settings.out, writers)?;
+    let (folder, written) = report::write_all(&ctx, &settings.out, writers, &|name, seconds| {
+        observer.stage(&format!("report/{name}"), seconds)
+    })?;
     timer.lap("report");
     observer.finished(&ctx, &folder, written.len());
     let imbalanced = allocation
@@ -207,25 +211,23 @@ pub fn run_with(
     })
 }
 
-/// Prints the time of each stage to stderr when `AVROPSKOLL_TIMINGS` is set
-/// (for profiling; see bench/).
-struct StageTimer {
-    enabled: bool,
+/// Times the stages of a run and tells the observer (the terminal prints
+/// them when `AVROPSKOLL_TIMINGS` is set; see bench/).
+struct StageTimer<'o> {
+    observer: &'o dyn Observer,
     last: Instant,
 }
 
-impl StageTimer {
-    fn new() -> Self {
+impl<'o> StageTimer<'o> {
+    fn new(observer: &'o dyn Observer) -> Self {
         StageTimer {
-            enabled: std::env::var_os("AVROPSKOLL_TIMINGS").is_some(),
+            observer,
             last: Instant::now(),
         }
     }
 
     fn lap(&mut self, stage: &str) {
-        if self.enabled {
-            eprintln!("timing: {stage:<9} {:>8.3} s", self.last.elapsed().as_secs_f64());
-        }
+        self.observer.stage(stage, self.last.elapsed().as_secs_f64());
         self.last = Instant::now();
     }
 }

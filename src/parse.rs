@@ -1,4 +1,4 @@
-//! Parsers for single cell values, following the spec's "Cells" rules:
+//! Parsers for single cell values, following docs/rules.md, "Exports", cells:
 //! Swedish amounts, dates, organisation numbers, supplier names and header
 //! names. Pure functions, no I/O; every one is unit tested below.
 
@@ -90,7 +90,7 @@ pub fn format_float(value: f64, decimals: usize) -> String {
     }
 }
 
-/// Parses an amount written as text, by the spec's rules: spaces (also
+/// Parses an amount written as text, by docs/rules.md: spaces (also
 /// no-break and thin) removed; sign from a leading `+`/`-`/`−` or a trailing
 /// `-`; trailing `kr`/`SEK` ignored; `,`/`.` as decimal or thousands
 /// separator. Returns `None` for anything else.

@@ -146,17 +146,17 @@ fn one_edit_apart(a: &[char], b: &[char]) -> bool {
 }
 
 /// Loads and checks a register; TOML by extension `.toml`, otherwise a
-/// spreadsheet or CSV table. Problems are worded in `lang`.
-pub fn load(path: &Path, lang: Lang) -> Result<Register> {
-    let drafts = read_drafts(path, lang)?;
-    check(drafts, lang).map_err(|problems| Error::Register {
+/// spreadsheet or CSV table. Every message carries both languages.
+pub fn load(path: &Path) -> Result<Register> {
+    let drafts = read_drafts(path)?;
+    check(drafts).map_err(|problems| Error::Register {
         path: path.to_path_buf(),
         problems,
     })
 }
 
 /// Reads a register's agreements as written, before checking.
-pub fn read_drafts(path: &Path, lang: Lang) -> Result<Vec<Draft>> {
+pub fn read_drafts(path: &Path) -> Result<Vec<Draft>> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -172,7 +172,7 @@ pub fn read_drafts(path: &Path, lang: Lang) -> Result<Vec<Draft>> {
             message: Text::new(format!("avtalsregistret är inte giltig TOML: {message}"), message),
         })
     } else {
-        drafts_from_table(path, lang)
+        drafts_from_table(path)
     }
 }
 
@@ -205,6 +205,30 @@ impl Origin {
             *first = (*first).min(row);
             *last = (*last).max(row);
         }
+    }
+}
+
+/// One problem of a register: the agreement (when it has an id), where it
+/// was written and what is wrong, in both languages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub agreement: Option<String>,
+    pub origin: Origin,
+    pub message: Text,
+}
+
+impl Problem {
+    /// `avtal RA-1 (rad 6–8): …` / `agreement RA-1 (rows 6–8): …`.
+    pub fn describe(&self, lang: Lang) -> String {
+        let place = self.origin.describe(lang);
+        let label = match (&self.agreement, &self.origin) {
+            (None, _) => place,
+            (Some(id), Origin::Rows { .. }) => {
+                lang.pick(format!("avtal {id} ({place})"), format!("agreement {id} ({place})"))
+            }
+            (Some(id), Origin::Toml(_)) => lang.pick(format!("avtal {id}"), format!("agreement {id}")),
+        };
+        format!("{label}: {}", self.message.get(lang))
     }
 }
 
@@ -391,7 +415,7 @@ fn split_list(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn drafts_from_table(path: &Path, lang: Lang) -> Result<Vec<Draft>> {
+fn drafts_from_table(path: &Path) -> Result<Vec<Draft>> {
     let mut source = table::open(path, None, table::Limits::default()).map_err(|e| match e {
         Error::Export { path, message } => Error::ConfigFile { path, message },
         other => other,
@@ -410,7 +434,7 @@ fn drafts_from_table(path: &Path, lang: Lang) -> Result<Vec<Draft>> {
     let mut first_headers: Vec<String> = Vec::new();
     let mut drafts: Vec<Draft> = Vec::new();
     let mut current: Option<usize> = None;
-    let mut problems: Vec<String> = Vec::new();
+    let mut problems: Vec<Problem> = Vec::new();
     source.for_each_record(&mut |row, cells| {
         let Some(columns) = &header else {
             if row > 50 {
@@ -458,10 +482,14 @@ fn drafts_from_table(path: &Path, lang: Lang) -> Result<Vec<Draft>> {
             None => match current {
                 Some(p) => p,
                 None => {
-                    problems.push(lang.pick(
-                        format!("rad {row}: raden saknar avtals-id och står inte under något avtal – fyll i kolumnen Avtal"),
-                        format!("row {row}: the row has no agreement id and stands below no agreement – fill in the id column"),
-                    ));
+                    problems.push(Problem {
+                        agreement: None,
+                        origin: Origin::Rows { first: row, last: row },
+                        message: Text::new(
+                            "raden saknar avtals-id och står inte under något avtal – fyll i kolumnen Avtal",
+                            "the row has no agreement id and stands below no agreement – fill in the id column",
+                        ),
+                    });
                     return true;
                 }
             },
@@ -578,25 +606,23 @@ pub fn format_number(value: f64, decimals: usize, lang: Lang) -> String {
     lang.pick(s.replace('.', ","), s)
 }
 
-/// Checks drafts against every rule of the register; returns all problems,
-/// worded in `lang`.
-pub fn check(drafts: Vec<Draft>, lang: Lang) -> std::result::Result<Register, Vec<String>> {
+/// Checks drafts against every rule of the register; returns all problems.
+pub fn check(drafts: Vec<Draft>) -> std::result::Result<Register, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut agreements = Vec::new();
     let mut seen_ids = HashSet::new();
-    let t = |sv: String, en: String| lang.pick(sv, en);
+    let t = |sv: String, en: String| Text::new(sv, en);
     for d in drafts {
         let id = d.id.trim().to_string();
-        let place = d.origin.describe(lang);
-        let label = if id.is_empty() {
-            place.clone()
-        } else {
-            match &d.origin {
-                Origin::Rows { .. } => t(format!("avtal {id} ({place})"), format!("agreement {id} ({place})")),
-                Origin::Toml(_) => t(format!("avtal {id}"), format!("agreement {id}")),
-            }
+        let origin = d.origin.clone();
+        let agreement = Some(id.clone()).filter(|i| !i.is_empty());
+        let mut p = |message: Text| {
+            problems.push(Problem {
+                agreement: agreement.clone(),
+                origin: origin.clone(),
+                message,
+            })
         };
-        let mut p = |msg: String| problems.push(format!("{label}: {msg}"));
         if id.is_empty() {
             p(t("saknar avtals-id".into(), "has no id".into()));
         } else if !seen_ids.insert(id.to_lowercase()) {
@@ -613,27 +639,27 @@ pub fn check(drafts: Vec<Draft>, lang: Lang) -> std::result::Result<Register, Ve
             ));
         }
         let mut date = |field: (&str, &str), value: &Option<String>| -> Option<NaiveDate> {
-            let field = lang.pick(field.0, field.1);
+            let (sv, en) = field;
             match value {
                 None => {
                     p(t(
-                        format!("{field} saknas – skriv datumet som ÅÅÅÅ-MM-DD"),
-                        format!("{field} is missing"),
+                        format!("{sv} saknas – skriv datumet som ÅÅÅÅ-MM-DD"),
+                        format!("{en} is missing"),
                     ));
                     None
                 }
                 Some(v) => match parse::parse_date(v) {
                     None => {
                         p(t(
-                            format!("{field} '{v}' är inte ett datum – skriv ÅÅÅÅ-MM-DD"),
-                            format!("{field} '{v}' is not a date (YYYY-MM-DD)"),
+                            format!("{sv} '{v}' är inte ett datum – skriv ÅÅÅÅ-MM-DD"),
+                            format!("{en} '{v}' is not a date (YYYY-MM-DD)"),
                         ));
                         None
                     }
                     Some(d) if !(1900..=9999).contains(&d.year()) => {
                         p(t(
-                            format!("{field} {d}: året måste ligga mellan 1900 och 9999 – rätta årtalet"),
-                            format!("{field} {d}: the year must be between 1900 and 9999"),
+                            format!("{sv} {d}: året måste ligga mellan 1900 och 9999 – rätta årtalet"),
+                            format!("{en} {d}: the year must be between 1900 and 9999"),
                         ));
                         None
                     }
@@ -734,15 +760,18 @@ pub fn check(drafts: Vec<Draft>, lang: Lang) -> std::result::Result<Register, Ve
         let mut sum = 0.0;
         for s in &d.suppliers {
             let sname = s.name.trim().to_string();
-            let who = if sname.is_empty() {
-                t("en leverantör utan namn".into(), "a supplier without a name".into())
+            let (who_sv, who_en) = if sname.is_empty() {
+                (
+                    "en leverantör utan namn".to_string(),
+                    "a supplier without a name".to_string(),
+                )
             } else {
-                t(format!("leverantören '{sname}'"), format!("supplier '{sname}'"))
+                (format!("leverantören '{sname}'"), format!("supplier '{sname}'"))
             };
             if sname.is_empty() {
                 p(t(
-                    format!("{who}: namnet saknas – fyll i kolumnen Leverantör"),
-                    format!("{who}: name is missing"),
+                    format!("{who_sv}: namnet saknas – fyll i kolumnen Leverantör"),
+                    format!("{who_en}: name is missing"),
                 ));
             }
             let org_nr = match s.org_nr.as_deref().map(str::trim) {
@@ -751,8 +780,8 @@ pub fn check(drafts: Vec<Draft>, lang: Lang) -> std::result::Result<Register, Ve
                     let parsed = OrgNr::parse(o);
                     if parsed.is_none() {
                         p(t(
-                            format!("{who}: organisationsnumret '{o}' stämmer inte (10 siffror, den sista en kontrollsiffra) – kontrollera numret eller lämna cellen tom"),
-                            format!("{who}: org_nr '{o}' is not a valid organisation number (10 digits, last one a Luhn check digit)"),
+                            format!("{who_sv}: organisationsnumret '{o}' stämmer inte (10 siffror, den sista en kontrollsiffra) – kontrollera numret eller lämna cellen tom"),
+                            format!("{who_en}: org_nr '{o}' is not a valid organisation number (10 digits, last one a Luhn check digit)"),
                         ));
                     }
                     parsed
@@ -761,8 +790,8 @@ pub fn check(drafts: Vec<Draft>, lang: Lang) -> std::result::Result<Register, Ve
             let share = match s.share.as_deref() {
                 None => {
                     p(t(
-                        format!("{who}: andelen saknas – fyll i kolumnen Andel"),
-                        format!("{who}: share is missing"),
+                        format!("{who_sv}: andelen saknas – fyll i kolumnen Andel"),
+                        format!("{who_en}: share is missing"),
                     ));
                     0.0
                 }
@@ -771,17 +800,17 @@ pub fn check(drafts: Vec<Draft>, lang: Lang) -> std::result::Result<Register, Ve
                     Some(v) => {
                         p(t(
                             format!(
-                                "{who}: andelen {} % ligger inte mellan 0 och 100",
-                                format_number(v, 2, lang)
+                                "{who_sv}: andelen {} % ligger inte mellan 0 och 100",
+                                format_number(v, 2, Lang::Sv)
                             ),
-                            format!("{who}: share {v} is not in (0, 100]"),
+                            format!("{who_en}: share {v} is not in (0, 100]"),
                         ));
                         v
                     }
                     None => {
                         p(t(
-                            format!("{who}: andelen '{text}' är inte ett tal"),
-                            format!("{who}: share '{text}' is not a number"),
+                            format!("{who_sv}: andelen '{text}' är inte ett tal"),
+                            format!("{who_en}: share '{text}' is not a number"),
                         ));
                         0.0
                     }
@@ -791,7 +820,10 @@ pub fn check(drafts: Vec<Draft>, lang: Lang) -> std::result::Result<Register, Ve
             let norm = parse::normalize_supplier(&sname);
             let twice = (!norm.is_empty() && !names.insert(norm)) || org_nr.is_some_and(|o| !orgs.insert(o));
             if twice {
-                p(t(format!("{who} står två gånger"), format!("{who} appears twice")));
+                p(t(
+                    format!("{who_sv} står två gånger"),
+                    format!("{who_en} appears twice"),
+                ));
             }
             suppliers.push(Supplier {
                 name: sname,
@@ -809,7 +841,7 @@ pub fn check(drafts: Vec<Draft>, lang: Lang) -> std::result::Result<Register, Ve
             p(t(
                 format!(
                     "andelarna summerar till {} %, inte 100 % – ändra andelarna så att summan blir 100",
-                    format_number(sum, 2, lang)
+                    format_number(sum, 2, Lang::Sv)
                 ),
                 format!("shares sum to {sum:.2}, not 100"),
             ));
@@ -871,12 +903,16 @@ accounts = ["4410", 4411]
 "#;
 
     fn problems(text: &str) -> Vec<String> {
-        check(drafts_from_toml(text).expect("toml parses"), Lang::En).expect_err("should be invalid")
+        check(drafts_from_toml(text).expect("toml parses"))
+            .expect_err("should be invalid")
+            .iter()
+            .map(|p| p.describe(Lang::En))
+            .collect()
     }
 
     #[test]
     fn reads_a_good_register() {
-        let reg = check(drafts_from_toml(GOOD).expect("parses"), Lang::En).expect("valid");
+        let reg = check(drafts_from_toml(GOOD).expect("parses")).expect("valid");
         let a = &reg.agreements[0];
         assert_eq!(a.id, "RA-2017-031");
         assert_eq!(a.valid_from, NaiveDate::from_ymd_opt(2017, 9, 1).expect("date"));
@@ -945,7 +981,7 @@ valid_to = 2018-01-01
 
     #[test]
     fn suggests_a_registered_id_for_a_near_miss() {
-        let reg = check(drafts_from_toml(GOOD).expect("parses"), Lang::En).expect("valid");
+        let reg = check(drafts_from_toml(GOOD).expect("parses")).expect("valid");
         assert_eq!(reg.suggest_id("RA 2017-031"), Some(0));
         assert_eq!(reg.suggest_id("ra2017031"), Some(0));
         assert_eq!(reg.suggest_id("RA-2017-032"), Some(0));

@@ -1,4 +1,4 @@
-//! Report windows of whole months (rule 6): `2019`, `2019-H1`, `2019-T2`,
+//! Report windows of whole months (docs/rules.md, rule 6): `2019`, `2019-H1`, `2019-T2`,
 //! `2019-Q3`, `2019-05`, `2019-01..2019-08`.
 
 use chrono::{Datelike, NaiveDate};
@@ -9,7 +9,7 @@ use std::fmt;
 pub struct Window {
     pub start: NaiveDate,
     pub end: NaiveDate,
-    /// The window as written in the spec's canonical form; also the name of
+    /// The window as written in its canonical form (docs/rules.md, rule 6); also the name of
     /// the output folder.
     pub label: String,
 }
@@ -46,7 +46,7 @@ impl Window {
         (start <= end).then_some(Window { start, end, label })
     }
 
-    /// Parses a window; `None` when it is not one of the spec's forms.
+    /// Parses a window; `None` when it is not one of the forms of rule 6.
     pub fn parse(text: &str) -> Option<Window> {
         let s = text.trim();
         if let Some((a, b)) = s.split_once("..") {

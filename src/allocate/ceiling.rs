@@ -1,4 +1,4 @@
-//! Rule 11: the ceiling (takvolym) of each reported agreement that has
+//! Rule 11 (docs/rules.md): the ceiling (takvolym) of each reported agreement that has
 //! one: how much is used, how much of the agreement's life has passed, the
 //! pace over the last year, when the ceiling will be reached at that pace
 //! and whether it already was. The per-date sums come from a polars

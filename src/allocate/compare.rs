@@ -1,4 +1,4 @@
-//! Rule 12: the change since the previous window. Rules 6–8 are applied to
+//! Rule 12 (docs/rules.md): the change since the previous window. Rules 6–8 are applied to
 //! the window of the same kind just before, with the same data and
 //! settings (scope `period` only), and each reported agreement's suppliers
 //! are set beside their previous figures.

@@ -1,4 +1,4 @@
-//! Allocation: rules 6–10. The rows counted for an agreement supplier go
+//! Allocation: rules 6–10 of docs/rules.md. The rows counted for an agreement supplier go
 //! into a polars frame; sums and call-off counts per agreement, scope and
 //! supplier come from lazy group-bys; shares, status and catch-up are
 //! computed on the (small) result. [`usage`] (rule 10: who uses an

@@ -1,4 +1,4 @@
-//! Rule 10: who uses an agreement. Per unit (and per orderer): amount per
+//! Rule 10 (docs/rules.md): who uses an agreement. Per unit (and per orderer): amount per
 //! supplier, the total, and the *excess* Σ_s max(0, amount_s − p_s·total):
 //! how much was sent beyond the key to over-served suppliers. Ranked by
 //! excess.

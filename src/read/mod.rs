@@ -1,6 +1,6 @@
 //! Reading exports: finding the files, finding the header row and mapping
 //! its columns to fields, and turning every record into a [`Row`] with its
-//! date and amount parsed by the spec's rules. Nothing is matched here; a row
+//! date and amount parsed by docs/rules.md. Nothing is matched here; a row
 //! that cannot be read is kept as rejected (or a totals row) with its reason.
 
 pub mod discover;

@@ -1,4 +1,4 @@
-//! The machine-readable outputs of the spec's stable contract:
+//! The machine-readable outputs of the stable contract (docs/rules.md, "Outputs"):
 //! `allocation.csv`, `data_quality.csv` and `reconciliation.csv`.
 
 use super::{detail_text, Context, ReportWriter};

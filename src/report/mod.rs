@@ -96,7 +96,12 @@ pub trait ReportWriter: Sync {
 /// Writes all reports into `out/LABEL/`, atomically: into a temporary
 /// folder first, then moved into place (the previous report is removed only
 /// after the new one is complete).
-pub fn write_all(ctx: &Context, out: &Path, writers: &[&dyn ReportWriter]) -> Result<(PathBuf, Vec<PathBuf>)> {
+pub fn write_all(
+    ctx: &Context,
+    out: &Path,
+    writers: &[&dyn ReportWriter],
+    timed: &(dyn Fn(&str, f64) + Sync),
+) -> Result<(PathBuf, Vec<PathBuf>)> {
     let io = |path: &Path, e: std::io::Error| Error::Output {
         path: path.to_path_buf(),
         message: crate::lang::Text::io(&e),
@@ -111,15 +116,12 @@ pub fn write_all(ctx: &Context, out: &Path, writers: &[&dyn ReportWriter]) -> Re
     }
     std::fs::create_dir_all(&tmp).map_err(|e| io(&tmp, e))?;
     // The writers make different files: run them side by side.
-    let timings = std::env::var_os("AVROPSKOLL_TIMINGS").is_some();
     let results: Vec<Result<Vec<PathBuf>>> = writers
         .par_iter()
         .map(|w| {
             let started = std::time::Instant::now();
             let r = w.write(ctx, &tmp);
-            if timings {
-                eprintln!("timing:   {:<9} {:>8.3} s", w.name(), started.elapsed().as_secs_f64());
-            }
+            timed(w.name(), started.elapsed().as_secs_f64());
             r
         })
         .collect();

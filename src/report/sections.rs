@@ -407,7 +407,8 @@ fn agreement_block(
             let name = ctx.text(ctx.exports.rows[i].get(field)).to_string();
             let entry = who.entry(name).or_default();
             entry.1.push(i);
-            if in_window.contains(&i) {
+            // Both lists are in row order: a binary search, not a scan.
+            if in_window.binary_search(&i).is_ok() {
                 entry.0.push(i);
             }
         }

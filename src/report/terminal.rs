@@ -596,6 +596,12 @@ impl crate::Observer for Terminal {
         self.warn(text);
     }
 
+    fn stage(&self, name: &str, seconds: f64) {
+        if std::env::var_os("AVROPSKOLL_TIMINGS").is_some() {
+            eprintln!("timing: {name:<16} {seconds:>8.3} s");
+        }
+    }
+
     fn finished(&self, ctx: &Context, folder: &std::path::Path, written: usize) {
         if self.quiet {
             return;

@@ -103,7 +103,7 @@ pub fn config(text: &str) {
 /// A TOML register: checked agreements or problems, never a panic.
 pub fn register_toml(text: &str) {
     if let Ok(drafts) = avropskoll::register::drafts_from_toml(text) {
-        match avropskoll::register::check(drafts, avropskoll::lang::Lang::Sv) {
+        match avropskoll::register::check(drafts) {
             Ok(reg) => {
                 for a in &reg.agreements {
                     assert!(a.valid_from <= a.valid_to);
@@ -129,7 +129,7 @@ pub fn register_table(bytes: &[u8]) {
     if std::fs::write(&path, bytes).is_err() {
         return;
     }
-    if let Err(e) = avropskoll::register::load(&path, avropskoll::lang::Lang::Sv) {
+    if let Err(e) = avropskoll::register::load(&path) {
         assert_eq!(e.exit_code(), 2);
     }
 }

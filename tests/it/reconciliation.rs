@@ -1,4 +1,4 @@
-//! The reconciliation as an invariant (issue 6), over generated messy
+//! The reconciliation as an invariant, over generated messy
 //! exports: rows and SEK read = counted in shares + outside agreements +
 //! every data-quality category; every non-empty row is read, once.
 
@@ -125,7 +125,7 @@ proptest! {
         for (i, rows) in files.iter().enumerate() {
             write_file(&dir.path().join(format!("{i}.csv")), rows, delimiter, title, utf16);
         }
-        let reg = register::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/register.toml"), avropskoll::lang::Lang::En)
+        let reg = register::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/register.toml"))
             .expect("register");
         let (found, _) = read::discover(&[dir.path().to_path_buf()], &read::Exclude::default(), avropskoll::lang::Lang::En).expect("discover");
         let exports = read::read_all(&found, &ReadOptions::default(), &|_| {}).expect("read");

@@ -5,20 +5,11 @@
 //! (see the comments at EXPECTED_*); each format test writes the same rows
 //! in another format or encoding and must give the very same numbers.
 
-use assert_cmd::Command;
+use super::common::{bin, fixture, read};
+
 use predicates::prelude::PredicateBooleanExt;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
-}
-
-fn bin() -> Command {
-    let mut c = Command::cargo_bin("avropskoll").expect("binary built");
-    c.env_remove("RUST_LOG");
-    c
-}
 
 /// Runs `avropskoll run` with the test register; returns the output folder.
 fn run(out: &Path, exports: &[&Path], extra: &[&str]) -> assert_cmd::assert::Assert {
@@ -32,10 +23,6 @@ fn run(out: &Path, exports: &[&Path], extra: &[&str]) -> assert_cmd::assert::Ass
         .args(exports)
         .args(extra);
     c.assert()
-}
-
-fn read(path: &Path) -> String {
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// The base rows as text cells (header first).

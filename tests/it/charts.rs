@@ -2,17 +2,13 @@
 //! right size and are not blank, SVGs hold the agreement's name and the
 //! Swedish-formatted percentages, file names are safe.
 
-use assert_cmd::Command;
-use std::path::{Path, PathBuf};
+use super::common::{bin, fixture};
+
+use std::path::Path;
 use tempfile::TempDir;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
-}
-
 fn run(register: &Path, exports: &Path, out: &Path, extra: &[&str]) {
-    Command::cargo_bin("avropskoll")
-        .expect("binary")
+    bin()
         .args(["run", "--period", "2019-H1", "--min-call-offs", "2", "--agreements"])
         .arg(register)
         .arg("--exports")
@@ -134,8 +130,7 @@ fn size_is_configurable_and_english_works() {
 #[test]
 fn bad_chart_size_exits_2() {
     let out = TempDir::new().expect("tempdir");
-    Command::cargo_bin("avropskoll")
-        .expect("binary")
+    bin()
         .args(["run", "--chart-size", "big", "--agreements"])
         .arg(fixture("register.toml"))
         .arg("--exports")

@@ -1,7 +1,7 @@
 //! Replays every input kept in tests/fuzz/regressions/<target>/ through the
 //! same checks the fuzz targets make (tests/fuzz/checks.rs).
 
-#[path = "fuzz/checks.rs"]
+#[path = "../fuzz/checks.rs"]
 mod checks;
 
 use std::path::Path;

@@ -3,22 +3,18 @@
 //! values, text from the inputs stored as text, and two native charts per
 //! agreement sheet.
 
-use assert_cmd::Command;
+use super::common::{bin, fixture};
+
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use predicates::prelude::PredicateBooleanExt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
-}
-
 /// Runs the base fixture for 2019-H1 (as in tests/pipeline.rs); returns the
 /// report folder.
 fn run_base(out: &Path, extra: &[&str]) -> PathBuf {
-    Command::cargo_bin("avropskoll")
-        .expect("binary")
+    bin()
         .args(["run", "--period", "2019-H1", "--min-call-offs", "2", "--agreements"])
         .arg(fixture("register.toml"))
         .arg("--exports")
@@ -347,8 +343,7 @@ fn text_from_the_inputs_never_becomes_a_formula() {
     )
     .expect("write");
     let out = d.path().join("out");
-    Command::cargo_bin("avropskoll")
-        .expect("binary")
+    bin()
         .args(["run", "--period", "2019-H1", "--min-call-offs", "1", "--agreements"])
         .arg(&reg)
         .arg("--exports")
@@ -395,8 +390,7 @@ fn text_from_the_inputs_never_becomes_a_formula() {
 #[test]
 fn ceiling_sheet_chart_and_lines() {
     let out = TempDir::new().expect("tempdir");
-    Command::cargo_bin("avropskoll")
-        .expect("binary")
+    bin()
         .args(["run", "--period", "2024-H1", "--min-call-offs", "1", "--agreements"])
         .arg(fixture("ceiling.toml"))
         .arg("--exports")
@@ -468,8 +462,7 @@ fn ceiling_sheet_chart_and_lines() {
 fn section_workbooks_follow_the_organisation_file() {
     let out = TempDir::new().expect("tempdir");
     let dir = out.path().join("2019-H1");
-    Command::cargo_bin("avropskoll")
-        .expect("binary")
+    bin()
         .args(["run", "--period", "2019-H1", "--min-call-offs", "2", "--agreements"])
         .arg(fixture("register.toml"))
         .arg("--exports")

@@ -1,20 +1,17 @@
-//! The catalogue of bad inputs (issue 6): each one reads correctly, lands in
+//! The catalogue of bad inputs (docs/rules.md; the README lists every case): each one reads correctly, lands in
 //! data_quality.csv with a clear detail, or stops with exit code 2 and a
 //! message naming the file (and row and column where there is one). The
 //! register is tests/fixtures/register.toml (RA-1: Måleri Syd AB 50 %,
 //! Färg & Fasad AB 30 %, Penselkungen AB 20 %).
 
-use assert_cmd::Command;
+use super::common::{bin, fixture};
+
 use predicates::str::contains;
 use rust_xlsxwriter::{Format, Workbook};
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
 const HEADER: &str = "Bokföringsdatum;Leverantör;Avtal;Belopp\n";
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
-}
 
 /// A temp folder with export files in `in/`, reports in `out/`.
 struct Case {
@@ -50,8 +47,7 @@ impl Case {
     }
 
     fn run_in(&self, lang: &str, extra: &[&str]) -> assert_cmd::assert::Assert {
-        Command::cargo_bin("avropskoll")
-            .expect("binary")
+        bin()
             .args(["run", "--lang", lang])
             .args(["--period", "2019-H1", "--min-call-offs", "1", "--agreements"])
             .arg(fixture("register.toml"))
@@ -150,8 +146,7 @@ fn binary_file_named_csv_is_skipped_in_a_folder_and_stops_with_2_when_named() {
         .stdout(contains("skipped binary.csv: not an export"));
     assert_eq!(c.tally("read").0, 1);
     // Named directly: a file the user named must be an export.
-    Command::cargo_bin("avropskoll")
-        .expect("binary")
+    bin()
         .args(["run", "--lang", "en", "--period", "2019-H1", "--agreements"])
         .arg(fixture("register.toml"))
         .arg("--exports")
@@ -477,8 +472,7 @@ valid_to = 2019-12-31
     )
     .expect("write");
     let out = d.path().join("out");
-    Command::cargo_bin("avropskoll")
-        .expect("binary")
+    bin()
         .args(["run", "--exports"])
         .arg(fixture("base.csv"))
         .arg("--agreements")
@@ -519,8 +513,7 @@ fn path_separators_and_excel_forbidden_characters_stay_inside_the_report() {
     )
     .expect("write");
     let out = d.path().join("out");
-    Command::cargo_bin("avropskoll")
-        .expect("binary")
+    bin()
         .args(["run", "--period", "2019-H1", "--min-call-offs", "1", "--exports"])
         .arg(&exports)
         .arg("--agreements")
@@ -597,8 +590,7 @@ fn a_failed_run_leaves_the_previous_report_untouched() {
     // An output path that is a file: a clear error, exit 1.
     let file = c.dir.path().join("a-file");
     std::fs::write(&file, "x").expect("write");
-    Command::cargo_bin("avropskoll")
-        .expect("binary")
+    bin()
         .args(["run", "--period", "2019-H1", "--agreements"])
         .arg(fixture("register.toml"))
         .arg("--exports")
@@ -615,8 +607,7 @@ fn a_failed_run_leaves_the_previous_report_untouched() {
 /// The run's stdout, stderr and reconciliation of a folder run whose
 /// reports go inside the exports folder itself.
 fn run_in_folder(dir: &Path, register: &Path) -> (String, String, String) {
-    let out = Command::cargo_bin("avropskoll")
-        .expect("binary")
+    let out = bin()
         .args(["run", "--period", "2019-H1", "--min-call-offs", "1", "--agreements"])
         .arg(register)
         .arg("--exports")
@@ -698,8 +689,7 @@ fn unknown_headers_get_a_columns_suggestion_read_from_the_values() {
     let text = "Export från ekonomisystemet\n\nBokf.dat;Lev;Konto;Belopp (SEK);Text\n2019-03-01;Måleri Syd AB;4410;1 250,00;Fönster\n2019-03-02;Penselkungen AB;4411;-300,50;Kredit\n";
     let c = Case::new(&[("x.csv", text.as_bytes())]);
     // Named directly: the run stops with a ready [columns] block.
-    Command::cargo_bin("avropskoll")
-        .expect("binary")
+    bin()
         .args(["run", "--period", "2019-H1", "--agreements"])
         .arg(fixture("register.toml"))
         .arg("--exports")
@@ -778,8 +768,7 @@ fn a_far_date_that_sets_the_default_window_is_named() {
     }
     text.push_str("2052-09-01;Måleri Syd AB;RA-1;100,00\n");
     let c = Case::new(&[("a.csv", text.as_bytes())]);
-    Command::cargo_bin("avropskoll")
-        .expect("binary")
+    bin()
         .args(["run", "--agreements"])
         .arg(fixture("register.toml"))
         .arg("--exports")
@@ -836,8 +825,7 @@ fn open_data_faktura_nr_is_the_id_field() {
 #[test]
 fn a_window_with_non_ascii_is_refused_not_a_panic() {
     let c = Case::new(&[("a.csv", format!("{HEADER}{GOOD}").as_bytes())]);
-    Command::cargo_bin("avropskoll")
-        .expect("binary")
+    bin()
         .args(["run", "--period", "2019-ö1", "--agreements"])
         .arg(fixture("register.toml"))
         .arg("--exports")
@@ -858,8 +846,7 @@ fn a_register_year_outside_1900_to_9999_names_the_agreement() {
         "[[agreement]]\nid = \"RA-X\"\nname = \"X\"\nvalid_from = 1019-01-01\nvalid_to = 2020-01-01\n  [[agreement.supplier]]\n  name = \"A AB\"\n  share = 100\n",
     )
     .expect("write");
-    Command::cargo_bin("avropskoll")
-        .expect("binary")
+    bin()
         .args(["run", "--agreements"])
         .arg(&reg)
         .arg("--exports")

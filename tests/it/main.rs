@@ -1,0 +1,10 @@
+//! The integration tests, one crate (one link of the library): each module
+//! runs the binary on small fixtures and reads the outputs back.
+
+mod bad_inputs;
+mod charts;
+mod common;
+mod fuzz_regressions;
+mod pipeline;
+mod reconciliation;
+mod workbooks;
