@@ -126,14 +126,8 @@ pub fn units_without_section(
     organisation: &crate::organisation::Organisation,
     lang: Lang,
 ) -> Vec<String> {
-    use crate::allocate::{Scope, Status};
     use crate::classify::Outcome;
-    let imbalanced: Vec<usize> = allocation
-        .shares
-        .iter()
-        .filter(|s| s.scope == Scope::Period && s.status == Status::Imbalance)
-        .map(|s| s.agreement)
-        .collect();
+    let imbalanced = allocation.imbalanced();
     let mut missing: Vec<String> = Vec::new();
     for (row, outcome) in exports.rows.iter().zip(&classified.outcomes) {
         let Outcome::InAgreement { agreement, .. } = outcome else {

@@ -31,7 +31,8 @@ pdf="$work/pdf/$(basename "${xlsx%.xlsx}").pdf"
 pages=$(pdfinfo "$pdf" | awk '/^Pages:/{print $2}')
 text=$(pdftotext "$pdf" -)
 for expected in "Fördelning per ramavtal" "RA-2023-014 – Elinstallationer" "Ackumulerad andel per månad" \
-  "Användning –" "Datakvalitet –" "Stämmer"; do
+  "Takvolym och avtalens löptid" "Använt av takvolymen och avtalstid som gått" \
+  "Användning –" "Datakvalitet –" "Per fil och kategori" "Stämmer"; do
   grep -qF "$expected" <<<"$text" || { echo "render-pdf: '$expected' missing from the PDF" >&2; exit 1; }
 done
 echo "render-pdf: $(basename "$pdf"): $pages pages, every sheet rendered; section workbook rendered."
@@ -39,8 +40,13 @@ if $pictures; then
   page=$(for p in $(seq 1 "$pages"); do
     pdftotext -f "$p" -l "$p" "$pdf" - | grep -qF "RA-2023-014 – Elinstallationer" && { echo "$p"; break; }
   done)
+  ceiling=$(for p in $(seq 1 "$pages"); do
+    pdftotext -f "$p" -l "$p" "$pdf" - | grep -qF "Takvolym och avtalens löptid" && { echo "$p"; break; }
+  done)
   pdftoppm -r 90 -png -f 1 -l 1 -singlefile "$pdf" sample-data/images/overview
   pdftoppm -r 90 -png -f "$page" -l "$page" -singlefile "$pdf" sample-data/images/agreement
+  pdftoppm -r 110 -png -f "$ceiling" -l "$ceiling" -x 0 -y 0 -W 1300 -H 520 -singlefile "$pdf" sample-data/images/ceiling-sheet
+  cp "$(dirname "$xlsx")/diagram/RA-2022-031-takvolym.png" sample-data/images/chart-ceiling.png
   cp "$(dirname "$xlsx")/diagram/oversikt.png" sample-data/images/chart-overview.png
   cp "$(dirname "$xlsx")/diagram/RA-2023-014.png" sample-data/images/chart-agreement.png
   echo "render-pdf: wrote sample-data/images/ (workbook pages and charts)"

@@ -115,6 +115,29 @@ pub struct Allocation {
     pub shares: Vec<AgreementShares>,
 }
 
+impl Allocation {
+    /// The agreements' shares in the window, in register order.
+    pub fn period(&self) -> impl Iterator<Item = &AgreementShares> + '_ {
+        self.shares.iter().filter(|s| s.scope == Scope::Period)
+    }
+
+    /// One agreement's shares in a scope.
+    pub fn of(&self, agreement: usize, scope: Scope) -> Option<&AgreementShares> {
+        self.shares
+            .iter()
+            .find(|s| s.scope == scope && s.agreement == agreement)
+    }
+
+    /// The agreements (indices into the register) in imbalance in the
+    /// window.
+    pub fn imbalanced(&self) -> Vec<usize> {
+        self.period()
+            .filter(|s| s.status == Status::Imbalance)
+            .map(|s| s.agreement)
+            .collect()
+    }
+}
+
 /// The rows counted for agreement suppliers as a polars frame with columns
 /// `agreement` (u32), `supplier` (u32), `date` (i32 days since 1970),
 /// `amount` (i64 fixed point), `valid_from` (i32 days, the agreement's),

@@ -162,7 +162,7 @@ pub fn page(ctx: &Context) -> Result<String> {
 }
 
 fn period<'a>(ctx: &'a Context) -> impl Iterator<Item = &'a AgreementShares> + 'a {
-    ctx.allocation.shares.iter().filter(|s| s.scope == Scope::Period)
+    ctx.allocation.period()
 }
 
 /// One plain sentence per imbalanced agreement: who got too much, who
@@ -360,11 +360,7 @@ fn agreement_section(h: &mut String, ctx: &Context, p: &AgreementShares) -> Resu
     let lang = ctx.lang;
     let l = labels(lang);
     let a = &ctx.register.agreements[p.agreement];
-    let to_date = ctx
-        .allocation
-        .shares
-        .iter()
-        .find(|s| s.scope == Scope::ToDate && s.agreement == p.agreement);
+    let to_date = ctx.allocation.of(p.agreement, Scope::ToDate);
     let _ = write!(
         h,
         "<section><h2>{} {}</h2><p>{}</p>",

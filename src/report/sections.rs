@@ -12,7 +12,7 @@ use super::sheet::{self, header_row, print_setup, xlsx_err, Formats};
 use super::xlsx::{excel_date, sek};
 use super::{Context, ReportWriter};
 use crate::allocate::usage::excess;
-use crate::allocate::{AgreementShares, Scope, Status};
+use crate::allocate::{AgreementShares, Scope};
 use crate::classify::Outcome;
 use crate::error::{Error, Result};
 
@@ -51,12 +51,7 @@ pub struct Group {
 
 /// The agreements in imbalance in the window (indices into the register).
 fn imbalanced(ctx: &Context) -> HashSet<usize> {
-    ctx.allocation
-        .shares
-        .iter()
-        .filter(|s| s.scope == Scope::Period && s.status == Status::Imbalance)
-        .map(|s| s.agreement)
-        .collect()
+    ctx.allocation.imbalanced().into_iter().collect()
 }
 
 /// The workbooks to write: per section (organisation file) or per unit.
@@ -221,10 +216,7 @@ fn largest_deviation(a: &Agreement, amounts: &[i64], counts: &[u64]) -> Option<f
 }
 
 fn shares_of<'a>(ctx: &'a Context, agreement: usize, scope: Scope) -> Option<&'a AgreementShares> {
-    ctx.allocation
-        .shares
-        .iter()
-        .find(|s| s.scope == scope && s.agreement == agreement)
+    ctx.allocation.of(agreement, scope)
 }
 
 fn summary_sheet(

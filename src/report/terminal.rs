@@ -136,11 +136,7 @@ pub fn summary(ctx: &Context) -> String {
         .filter(|a| a.scope == Scope::Period)
         .map(|p| {
             let ag = &ctx.register.agreements[p.agreement];
-            let to_date = ctx
-                .allocation
-                .shares
-                .iter()
-                .find(|t| t.scope == Scope::ToDate && t.agreement == p.agreement);
+            let to_date = ctx.allocation.of(p.agreement, Scope::ToDate);
             [
                 ag.id.clone(),
                 ag.name.clone(),
@@ -359,6 +355,28 @@ fn ceilings(s: &mut String, ctx: &Context) {
             ),
         };
         let _ = writeln!(s, "  {} {}: {what}", a.id, a.name);
+        if let Some(late) = ctx.life.after_ceiling.iter().find(|l| l.agreement == c.agreement) {
+            let units: Vec<String> = late
+                .units
+                .iter()
+                .take(5)
+                .map(|u| {
+                    let name = ctx.text(u.unit);
+                    let name = if name.is_empty() {
+                        lang.pick("(ingen enhet)", "(no unit)")
+                    } else {
+                        name
+                    };
+                    format!("{name} {}", sek_unit(u.amount as i128, lang))
+                })
+                .collect();
+            let _ = writeln!(
+                s,
+                "    {}: {}",
+                lang.pick("efter taket, per enhet", "after the ceiling, per unit"),
+                units.join(", ")
+            );
+        }
         let note = labels::coverage_note(lang, &c.missing_months);
         if !note.is_empty() {
             let _ = writeln!(s, "    ({note})");

@@ -83,10 +83,7 @@ fn build(ctx: &Context) -> Result<Workbook, XlsxError> {
 }
 
 fn to_date_of<'a>(ctx: &'a Context, agreement: usize) -> Option<&'a AgreementShares> {
-    ctx.allocation
-        .shares
-        .iter()
-        .find(|s| s.scope == Scope::ToDate && s.agreement == agreement)
+    ctx.allocation.of(agreement, Scope::ToDate)
 }
 
 fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Result<(), XlsxError> {

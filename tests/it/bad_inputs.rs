@@ -905,3 +905,21 @@ fn interrupted_runs_leave_no_staging_folders_after_the_next_run() {
         .collect();
     assert_eq!(left, ["2019-H1"]);
 }
+
+#[test]
+fn sums_beyond_the_exact_amount_type_name_the_agreement_and_file() {
+    // 1 000 rows of almost 10^12 kr each: one agreement's sum passes what
+    // an exact 64-bit amount holds.
+    let mut text = HEADER.to_string();
+    for day in 0..1000 {
+        text.push_str(&format!(
+            "2019-03-{:02};Måleri Syd AB;RA-1;999 999 999 999,00\n",
+            1 + day % 28
+        ));
+    }
+    let c = Case::new(&[("huge.csv", text.as_bytes())]);
+    c.run_sv(&[])
+        .code(2)
+        .stderr(contains("raderna för avtal RA-1 summerar till mer än"))
+        .stderr(contains("huge.csv"));
+}

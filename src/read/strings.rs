@@ -1,0 +1,82 @@
+//! The interner for the text fields of all rows: rows stay small and
+//! comparing or hashing them is cheap. The strings live in one arena (no
+//! allocation per string); a hash table of indices finds them.
+
+/// An interned string: the index into [`Strings`]. 0 is the empty string.
+pub type Sym = u32;
+
+/// String interner for the text fields of all rows: rows stay small and
+/// comparing or hashing them is cheap. The strings live in one arena (no
+/// allocation per string); a hash table of indices finds them.
+pub struct Strings {
+    arena: String,
+    spans: Vec<(usize, usize)>,
+    table: hashbrown::HashTable<Sym>,
+    state: foldhash::quality::FixedState,
+}
+
+impl std::fmt::Debug for Strings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Strings({} distinct)", self.spans.len())
+    }
+}
+
+impl Default for Strings {
+    fn default() -> Self {
+        let mut s = Strings {
+            arena: String::new(),
+            spans: Vec::new(),
+            table: hashbrown::HashTable::new(),
+            state: foldhash::quality::FixedState::default(),
+        };
+        s.intern("");
+        s
+    }
+}
+
+impl Strings {
+    pub fn intern(&mut self, s: &str) -> Sym {
+        use std::hash::BuildHasher;
+        let Strings {
+            arena,
+            spans,
+            table,
+            state,
+        } = self;
+        let text = |id: Sym| {
+            let (a, b) = spans[id as usize];
+            &arena[a..b]
+        };
+        let hash = state.hash_one(s);
+        if let Some(&id) = table.find(hash, |&id| text(id) == s) {
+            return id;
+        }
+        let id = spans.len() as Sym;
+        let start = arena.len();
+        arena.push_str(s);
+        spans.push((start, arena.len()));
+        let (arena, spans) = (&*arena, &*spans);
+        table.insert_unique(hash, id, |&id| {
+            let (a, b) = spans[id as usize];
+            state.hash_one(&arena[a..b])
+        });
+        id
+    }
+
+    pub fn get(&self, id: Sym) -> &str {
+        self.spans.get(id as usize).map_or("", |&(a, b)| &self.arena[a..b])
+    }
+
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.len() <= 1
+    }
+
+    /// Every string, in order of their [`Sym`].
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        self.spans.iter().map(|&(a, b)| &self.arena[a..b])
+    }
+}
