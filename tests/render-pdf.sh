@@ -45,7 +45,7 @@ if $pictures; then
   done)
   pdftoppm -r 90 -png -f 1 -l 1 -singlefile "$pdf" sample-data/images/overview
   pdftoppm -r 90 -png -f "$page" -l "$page" -singlefile "$pdf" sample-data/images/agreement
-  pdftoppm -r 110 -png -f "$ceiling" -l "$ceiling" -x 0 -y 0 -W 1300 -H 520 -singlefile "$pdf" sample-data/images/ceiling-sheet
+  pdftoppm -r 150 -png -f "$ceiling" -l "$ceiling" -x 60 -y 100 -W 1640 -H 820 -singlefile "$pdf" sample-data/images/ceiling-sheet
   cp "$(dirname "$xlsx")/diagram/RA-2022-031-takvolym.png" sample-data/images/chart-ceiling.png
   cp "$(dirname "$xlsx")/diagram/oversikt.png" sample-data/images/chart-overview.png
   cp "$(dirname "$xlsx")/diagram/RA-2023-014.png" sample-data/images/chart-agreement.png

@@ -130,6 +130,10 @@ pub fn ceiling_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels)
     header_row(ws, head, 0, &heads, f)?;
     ws.set_row_height(head, 45)?;
     let ratio = rust_xlsxwriter::Format::new().set_num_format("0.00");
+    let wrap = rust_xlsxwriter::Format::new()
+        .set_quote_prefix()
+        .set_text_wrap()
+        .set_align(rust_xlsxwriter::FormatAlign::Top);
     let mut r = head + 1;
     for u in ctx.ceilings {
         let a = &ctx.register.agreements[u.agreement];
@@ -155,7 +159,7 @@ pub fn ceiling_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels)
         ws.write_number_with_format(r, 11, u.after_reached_rows as f64, &f.int)?;
         ws.write_number_with_format(r, 12, sek(u.after_reached_amount), &f.sek)?;
         ws.write_string(r, 13, labels::ceiling_status(lang, u.status))?;
-        ws.write_string(r, 14, labels::month_runs(&u.missing_months))?;
+        ws.write_string_with_format(r, 14, labels::month_runs(&u.missing_months), &wrap)?;
         let mut notes = Vec::new();
         if u.ceiling.shared {
             notes.push(lang.pick(
@@ -169,7 +173,11 @@ pub fn ceiling_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels)
                 "The agreement ceased to have effect when the ceiling was reached: later call-offs are unlawful direct awards.",
             ));
         }
-        ws.write_string_with_format(r, 15, notes.join(" "), &f.text)?;
+        ws.write_string_with_format(r, 15, notes.join(" "), &wrap)?;
+        if !notes.is_empty() {
+            // Wrapped notes need the height (readers do not refit rows).
+            ws.set_row_height(r, 15.0 * (1.0 + notes.join(" ").chars().count() as f64 / 40.0).ceil())?;
+        }
         r += 1;
     }
     if ctx.ceilings.is_empty() {
@@ -214,7 +222,7 @@ pub fn ceiling_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels)
         next += height / 20 + 2;
     }
     life_tables(ws, ctx, next, f, l)?;
-    for (c, width) in [14, 26, 15, 15, 15, 11, 11, 9, 15, 13, 13, 10, 15, 20, 22, 50]
+    for (c, width) in [13, 22, 14, 14, 14, 9, 9, 8, 14, 11, 11, 9, 14, 20, 16, 36]
         .iter()
         .enumerate()
     {
