@@ -103,6 +103,13 @@ figure.wide svg { max-height: 150mm; }
 @media screen { body { font-size: 14pt; max-width: 1500px; margin: auto; } section { border-bottom: 3px solid #eee; padding: 10mm; } table { font-size: 12pt; } }
 "#;
 
+/// A table's opening: column widths in percent and the header cells.
+fn table_head(widths: &[u32], heads: &[&str]) -> String {
+    let cols: String = widths.iter().map(|w| format!("<col style=\"width:{w}%\">")).collect();
+    let ths: String = heads.iter().map(|t| format!("<th>{}</th>", esc(t))).collect();
+    format!("<table><colgroup>{cols}</colgroup><tr>{ths}</tr>")
+}
+
 fn status_class(s: Status) -> &'static str {
     match s {
         Status::Ok => "s-ok",
@@ -314,11 +321,7 @@ fn summary(h: &mut String, ctx: &Context) {
             "Ceiling",
         ],
     );
-    let _ = write!(
-        h,
-        "<table><colgroup><col style=\"width:12%\"><col style=\"width:22%\"><col style=\"width:12%\"><col style=\"width:12%\"><col style=\"width:14%\"><col style=\"width:12%\"><col style=\"width:16%\"></colgroup><tr>{}</tr>",
-        heads.iter().map(|t| format!("<th>{}</th>", esc(t))).collect::<String>()
-    );
+    h.push_str(&table_head(&[12, 22, 12, 12, 14, 12, 16], &heads));
     for (k, p) in all.iter().enumerate() {
         let a = &ctx.register.agreements[p.agreement];
         let before = ctx.comparison.and_then(|c| c.of(p.agreement));
@@ -539,11 +542,7 @@ fn ceilings(h: &mut String, ctx: &Context) -> Result<()> {
                 "Note",
             ],
         );
-        let _ = write!(
-            h,
-            "<table><colgroup><col style=\"width:18%\"><col style=\"width:13%\"><col style=\"width:17%\"><col style=\"width:9%\"><col style=\"width:10%\"><col style=\"width:12%\"><col style=\"width:21%\"></colgroup><tr>{}</tr>",
-            heads.iter().map(|t| format!("<th>{}</th>", esc(t))).collect::<String>()
-        );
+        h.push_str(&table_head(&[18, 13, 17, 9, 10, 12, 21], &heads));
         for u in &flagged {
             let a = &ctx.register.agreements[u.agreement];
             let mut notes = vec![labels::coverage_note(lang, &u.missing_months)];

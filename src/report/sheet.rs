@@ -97,6 +97,26 @@ pub fn header_row(ws: &mut Worksheet, row: u32, col: u16, names: &[&str], f: &Fo
     Ok(())
 }
 
+/// Fills for the cells of a column range that begin with a label: one
+/// conditional format per (label, fill, font colour).
+fn label_colours(
+    ws: &mut Worksheet,
+    (first_row, last_row): (u32, u32),
+    col: u16,
+    rules: &[(&str, u32, u32)],
+) -> Result<(), XlsxError> {
+    if last_row < first_row {
+        return Ok(());
+    }
+    for &(label, fill, font) in rules {
+        let cf = ConditionalFormatText::new()
+            .set_rule(ConditionalFormatTextRule::BeginsWith(label.to_string()))
+            .set_format(Format::new().set_background_color(fill).set_font_color(font));
+        ws.add_conditional_format(first_row, col, last_row, col, &cf)?;
+    }
+    Ok(())
+}
+
 /// Green, red and grey fills for the status cells of a column range.
 pub fn status_colours(
     ws: &mut Worksheet,
@@ -105,23 +125,17 @@ pub fn status_colours(
     col: u16,
     lang: Lang,
 ) -> Result<(), XlsxError> {
-    if last_row < first_row {
-        return Ok(());
-    }
-    let rules = [
-        (Status::Imbalance, 0xFFC7CE, 0x9C0006),
-        (Status::Ok, 0xC6EFCE, 0x006100),
-        (Status::Insufficient, 0xE7E6E6, 0x3A3838),
-    ];
-    for (status, fill, font) in rules {
-        let cf = ConditionalFormatText::new()
-            .set_rule(ConditionalFormatTextRule::BeginsWith(
-                labels::status(lang, status).to_string(),
-            ))
-            .set_format(Format::new().set_background_color(fill).set_font_color(font));
-        ws.add_conditional_format(first_row, col, last_row, col, &cf)?;
-    }
-    Ok(())
+    let label = |s| labels::status(lang, s);
+    label_colours(
+        ws,
+        (first_row, last_row),
+        col,
+        &[
+            (label(Status::Imbalance), 0xFFC7CE, 0x9C0006),
+            (label(Status::Ok), 0xC6EFCE, 0x006100),
+            (label(Status::Insufficient), 0xE7E6E6, 0x3A3838),
+        ],
+    )
 }
 
 /// Red, orange, yellow and green fills for ceiling status cells.
@@ -133,24 +147,18 @@ pub fn ceiling_colours(
     lang: Lang,
 ) -> Result<(), XlsxError> {
     use crate::allocate::ceiling::CeilingStatus as C;
-    if last_row < first_row {
-        return Ok(());
-    }
-    let rules = [
-        (C::Reached, 0xFFC7CE, 0x9C0006),
-        (C::Warning, 0xFFD8B0, 0x7A3E00),
-        (C::Forecast, 0xFFEB9C, 0x7A5C00),
-        (C::Ok, 0xC6EFCE, 0x006100),
-    ];
-    for (status, fill, font) in rules {
-        let cf = ConditionalFormatText::new()
-            .set_rule(ConditionalFormatTextRule::BeginsWith(
-                labels::ceiling_status(lang, status).to_string(),
-            ))
-            .set_format(Format::new().set_background_color(fill).set_font_color(font));
-        ws.add_conditional_format(first_row, col, last_row, col, &cf)?;
-    }
-    Ok(())
+    let label = |s| labels::ceiling_status(lang, s);
+    label_colours(
+        ws,
+        (first_row, last_row),
+        col,
+        &[
+            (label(C::Reached), 0xFFC7CE, 0x9C0006),
+            (label(C::Warning), 0xFFD8B0, 0x7A3E00),
+            (label(C::Forecast), 0xFFEB9C, 0x7A5C00),
+            (label(C::Ok), 0xC6EFCE, 0x006100),
+        ],
+    )
 }
 
 /// Landscape, one page wide, header rows repeated, sheet name and page

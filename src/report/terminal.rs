@@ -356,20 +356,7 @@ fn ceilings(s: &mut String, ctx: &Context) {
         };
         let _ = writeln!(s, "  {} {}: {what}", a.id, a.name);
         if let Some(late) = ctx.life.after_ceiling.iter().find(|l| l.agreement == c.agreement) {
-            let units: Vec<String> = late
-                .units
-                .iter()
-                .take(5)
-                .map(|u| {
-                    let name = ctx.text(u.unit);
-                    let name = if name.is_empty() {
-                        lang.pick("(ingen enhet)", "(no unit)")
-                    } else {
-                        name
-                    };
-                    format!("{name} {}", sek_unit(u.amount as i128, lang))
-                })
-                .collect();
+            let units = unit_names(ctx, &late.units, true);
             let _ = writeln!(
                 s,
                 "    {}: {}",
@@ -392,6 +379,28 @@ fn ceilings(s: &mut String, ctx: &Context) {
             );
         }
     }
+}
+
+/// The first five units of a list, by name (with their amounts).
+fn unit_names(ctx: &Context, units: &[crate::allocate::ceiling::UnitUse], amounts: bool) -> Vec<String> {
+    let lang = ctx.lang;
+    units
+        .iter()
+        .take(5)
+        .map(|u| {
+            let name = ctx.text(u.unit);
+            let name = if name.is_empty() {
+                lang.pick("(ingen enhet)", "(no unit)")
+            } else {
+                name
+            };
+            if amounts {
+                format!("{name} {}", sek_unit(u.amount as i128, lang))
+            } else {
+                name.to_string()
+            }
+        })
+        .collect()
 }
 
 /// Agreements that end soon and ended agreements still in use.
@@ -423,19 +432,7 @@ fn life(s: &mut String, ctx: &Context) {
     }
     for u in &life.ended_in_use {
         let a = &ctx.register.agreements[u.agreement];
-        let units: Vec<String> = u
-            .units
-            .iter()
-            .take(5)
-            .map(|x| {
-                let name = ctx.text(x.unit);
-                if name.is_empty() {
-                    lang.pick("(ingen enhet)", "(no unit)").to_string()
-                } else {
-                    name.to_string()
-                }
-            })
-            .collect();
+        let units: Vec<String> = unit_names(ctx, &u.units, false);
         let _ = writeln!(
             s,
             "  {} {}: {}",
