@@ -26,8 +26,9 @@ pub fn sek_unit(units: i128, lang: Lang) -> String {
 
 /// A whole number grouped by thousands: `26 410` or `26,410`.
 pub fn count(n: u64, lang: Lang) -> String {
-    let grouped = sek(n as i128 * crate::parse::AMOUNT_SCALE as i128, lang);
-    grouped.split([',', '.']).next().unwrap_or("").to_string()
+    let (group, decimal) = lang.pick(("\u{a0}", ','), (",", '.'));
+    let s = format_grouped(n as i128 * crate::parse::AMOUNT_SCALE as i128, group, decimal);
+    s.rsplit_once(decimal).map_or(s.clone(), |(whole, _)| whole.to_string())
 }
 
 /// A field's name for people.
@@ -651,5 +652,6 @@ mod tests {
         assert_eq!(sek(5_000, Lang::Sv), "0,50");
         assert_eq!(count(26_410, Lang::Sv), "26\u{a0}410");
         assert_eq!(count(7, Lang::En), "7");
+        assert_eq!(count(26_410, Lang::En), "26,410");
     }
 }

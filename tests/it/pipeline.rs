@@ -372,6 +372,7 @@ fn prints_the_mapping_table_and_reconciliation() {
     .stdout(predicates::str::contains("amount ← 'Belopp'"))
     .stdout(predicates::str::contains("imbalance  +26.3 pp"))
     .stdout(predicates::str::contains("12,020.00 SEK"))
+    .stdout(predicates::str::contains("read                                20 rows"))
     .stdout(predicates::str::contains("adds up"));
 }
 
