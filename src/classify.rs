@@ -62,7 +62,7 @@ pub enum Outcome {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Detail {
     /// Unreadable columns: (field, header, value).
-    Unreadable(Vec<(Field, String, String)>),
+    Unreadable(Vec<crate::read::Unreadable>),
     Total,
     /// Identical to the row at (file index, line).
     DuplicateOf {

@@ -82,7 +82,8 @@ pub enum Error {
     #[error("aggregation failed: {0}")]
     Compute(#[from] polars::error::PolarsError),
 
-    /// A chart could not be drawn (a bug, not bad input).
+    /// A chart could not be drawn (a bug, not bad input). Text, not a
+    /// source: plotters' errors are generic over the drawing backend.
     #[error("a chart could not be drawn: {0}")]
     Chart(String),
 

@@ -59,16 +59,22 @@ impl Organisation {
                 source = source.with_delimiter(d);
             }
         }
+        let required = [0, 1];
+        let mut search = header::HeaderSearch::new(&names, &required);
         let mut columns: Option<Vec<Option<usize>>> = None;
         let mut org = Organisation::default();
         let mut problems: Vec<String> = Vec::new();
         source.for_each_record(&mut |row, cells| {
             let Some(cols) = &columns else {
-                let found = map(cells);
-                if found[0].is_some() && found[1].is_some() {
-                    columns = Some(found);
-                }
-                return row <= 50;
+                let texts: Vec<String> = cells.iter().map(Cell::text).collect();
+                return match search.look(&texts) {
+                    header::Look::Header(found) => {
+                        columns = Some(found);
+                        true
+                    }
+                    header::Look::NotYet(_) => true,
+                    header::Look::GaveUp => false,
+                };
             };
             let get = |i: usize| {
                 cols.get(i)

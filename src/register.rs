@@ -421,7 +421,6 @@ fn drafts_from_table(path: &Path) -> Result<Vec<Draft>> {
         other => other,
     })?;
     let names: Vec<Vec<String>> = COLS.iter().map(|c| header::folded(c.names())).collect();
-    let required = [Col::Id, Col::Supplier, Col::Share];
     let map = |cells: &[Cell]| {
         let texts: Vec<String> = cells.iter().map(Cell::text).collect();
         header::map_columns(&names, &texts)
@@ -430,24 +429,23 @@ fn drafts_from_table(path: &Path) -> Result<Vec<Draft>> {
         let d = table::best_delimiter(&c.text, |cells| map(cells).iter().flatten().count());
         source = source.with_delimiter(d);
     }
+    let required = [Col::Id.index(), Col::Supplier.index(), Col::Share.index()];
+    let mut search = header::HeaderSearch::new(&names, &required);
     let mut header: Option<Vec<Option<usize>>> = None;
-    let mut first_headers: Vec<String> = Vec::new();
     let mut drafts: Vec<Draft> = Vec::new();
     let mut current: Option<usize> = None;
     let mut problems: Vec<Problem> = Vec::new();
     source.for_each_record(&mut |row, cells| {
         let Some(columns) = &header else {
-            if row > 50 {
-                return false;
-            }
-            if first_headers.is_empty() && cells.iter().any(|c| !c.is_empty()) {
-                first_headers = cells.iter().map(Cell::text).collect();
-            }
-            let positions = map(cells);
-            if required.iter().all(|r| positions[r.index()].is_some()) {
-                header = Some(positions);
-            }
-            return true;
+            let texts: Vec<String> = cells.iter().map(Cell::text).collect();
+            return match search.look(&texts) {
+                header::Look::Header(found) => {
+                    header = Some(found);
+                    true
+                }
+                header::Look::NotYet(_) => true,
+                header::Look::GaveUp => false,
+            };
         };
         if cells.iter().all(Cell::is_empty) {
             return true;
@@ -535,12 +533,12 @@ fn drafts_from_table(path: &Path) -> Result<Vec<Draft>> {
                 format!(
                     "hittar ingen rubrikrad med kolumnerna Avtal, Leverantör och Andel bland de 50 första raderna (avtalsregistrets kolumner: {}); första raden: {}. Skapa en mall med `avropskoll init`.",
                     COLS.iter().map(|c| c.names().get(1).copied().unwrap_or("")).collect::<Vec<_>>().join(", "),
-                    first_headers.join(" | ")
+                    search.first_texts.join(" | ")
                 ),
                 format!(
                     "no header row with the columns id, supplier and share among the first 50 records (register columns: {}); first row found: {}. `avropskoll init` writes a template.",
                     COLS.iter().map(|c| c.names()[0]).collect::<Vec<_>>().join(", "),
-                    first_headers.join(" | ")
+                    search.first_texts.join(" | ")
                 ),
             ),
         });

@@ -23,7 +23,12 @@ pub struct ExportFile {
 }
 
 /// A file or folder found but not read, with the reason.
-pub type Skipped = (String, String);
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// As shown to the user (relative to the export path given).
+    pub file: String,
+    pub reason: String,
+}
 
 /// What a folder walk must leave out.
 #[derive(Debug, Clone, Default)]
@@ -120,13 +125,13 @@ impl Walk {
             let meta = match std::fs::metadata(&path) {
                 Ok(m) => m,
                 Err(e) if is_link => {
-                    self.skipped.push((
-                        display,
-                        self.lang.pick(
+                    self.skipped.push(Skipped {
+                        file: display,
+                        reason: self.lang.pick(
                             format!("en länk som inte pekar på något ({})", Text::io(&e).sv),
                             format!("a link that points nowhere ({e})"),
                         ),
-                    ));
+                    });
                     continue;
                 }
                 Err(e) => return Err(io(e)),
@@ -137,15 +142,16 @@ impl Walk {
                     continue;
                 }
                 if !self.visited.insert(canonical) {
-                    self.skipped.push((
-                        display,
-                        self.lang
+                    self.skipped.push(Skipped {
+                        file: display,
+                        reason: self
+                            .lang
                             .pick(
                                 "en länk till en mapp som redan lästs (en slinga); den lästes en gång",
                                 "a link to a folder already read (a loop); it was read once",
                             )
                             .to_string(),
-                    ));
+                    });
                     continue;
                 }
                 self.dir(root, &path)?;

@@ -3,6 +3,7 @@
 //! date and amount parsed by docs/rules.md. Nothing is matched here; a row
 //! that cannot be read is kept as rejected (or a totals row) with its reason.
 
+pub mod chunks;
 pub mod discover;
 pub mod header;
 pub mod strings;
@@ -225,11 +226,20 @@ impl Row {
     }
 }
 
+/// One unreadable (or refused) cell of a row: the field, the column's
+/// header and the cell's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    pub field: Field,
+    pub header: String,
+    pub value: String,
+}
+
 /// Why a row was rejected: each unreadable column with its header and value.
 #[derive(Debug, Clone)]
 pub struct Rejection {
     pub row: usize,
-    pub problems: Vec<(Field, String, String)>,
+    pub problems: Vec<Unreadable>,
 }
 
 /// One file read.
@@ -375,24 +385,24 @@ fn header_score(names: &ColumnNames, cells: &[Cell]) -> usize {
 /// The header row found: its record number, each field's column, and the
 /// header texts.
 #[derive(Debug, Clone)]
-struct Header {
-    line: usize,
+pub(crate) struct Header {
+    pub(crate) line: usize,
     columns: [Option<usize>; N_FIELDS],
     names: Vec<String>,
 }
 
 /// Where the data records of one file (or one chunk of it) go.
-struct Sink<'a> {
-    part: &'a mut Exports,
-    header: &'a Header,
-    max_rows: u64,
-    over_limit: bool,
+pub(crate) struct Sink<'a> {
+    pub(crate) part: &'a mut Exports,
+    pub(crate) header: &'a Header,
+    pub(crate) max_rows: u64,
+    pub(crate) over_limit: bool,
 }
 
 impl Sink<'_> {
     /// Reads the CSV records of `text`, the first being record `first_line`
     /// of the file, until the end or a limit.
-    fn feed(&mut self, text: &str, delimiter: u8, first_line: usize) {
+    pub(crate) fn feed(&mut self, text: &str, delimiter: u8, first_line: usize) {
         let mut records = CsvRecords::new(text, delimiter);
         let mut cells = Vec::new();
         while let Some(n) = records.next_record(&mut cells) {
@@ -460,7 +470,11 @@ impl Sink<'_> {
                         .and_then(|i| self.header.names.get(i))
                         .cloned()
                         .unwrap_or_default();
-                    problems.push((field, header, c.text()));
+                    problems.push(Unreadable {
+                        field,
+                        header,
+                        value: c.text(),
+                    });
                 }
             }
             rejections.push(Rejection {
@@ -484,102 +498,54 @@ impl Sink<'_> {
     }
 }
 
-/// Reads the CSV records below the header; returns true when a limit
-/// stopped it. A large file whose data holds no quote and no bare CR (so
-/// that every LF ends a record) is cut at LFs into chunks read side by side
-/// and merged in order: the result is the same as reading it in one go.
-fn read_csv_data(data: &str, delimiter: u8, header: &Header, max_rows: u64, out: &mut Exports) -> bool {
-    let bytes = data.as_bytes();
-    let bare_cr = memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'));
-    let chunks = rayon::current_num_threads().max(1) * 2;
-    if data.len() < 8 << 20 || chunks < 2 || bare_cr || memchr::memchr(b'"', bytes).is_some() {
-        let mut sink = Sink {
-            part: out,
-            header,
-            max_rows,
-            over_limit: false,
-        };
-        sink.feed(data, delimiter, header.line + 1);
-        return sink.over_limit;
-    }
-    let mut bounds = vec![0usize];
-    for k in 1..chunks {
-        let target = data.len() * k / chunks;
-        let at = memchr::memchr(b'\n', &bytes[target..]).map_or(data.len(), |p| target + p + 1);
-        if at > *bounds.last().unwrap_or(&0) && at < data.len() {
-            bounds.push(at);
-        }
-    }
-    bounds.push(data.len());
-    let mut first_lines = Vec::with_capacity(bounds.len());
-    let mut line = header.line + 1;
-    for w in bounds.windows(2) {
-        first_lines.push(line);
-        line += memchr::memchr_iter(b'\n', &bytes[w[0]..w[1]]).count();
-    }
-    let parts: Vec<(Exports, bool)> = bounds
-        .windows(2)
-        .zip(first_lines)
-        .collect::<Vec<_>>()
-        .into_par_iter()
-        .map(|(w, first_line)| {
-            let mut part = Exports::default();
-            let mut sink = Sink {
-                part: &mut part,
-                header,
-                max_rows,
-                over_limit: false,
-            };
-            sink.feed(&data[w[0]..w[1]], delimiter, first_line);
-            let over = sink.over_limit;
-            (part, over)
-        })
-        .collect();
-    for (part, over) in parts {
-        if over {
-            return true;
-        }
-        out.append(part);
-    }
-    out.rows.len() as u64 > max_rows
-}
-
-/// What the first 50 records of a source showed.
-#[derive(Debug, Default)]
-struct Probe {
+/// What the first 50 records of a source showed: the header search shared
+/// with registers ([`header::HeaderSearch`]), plus the best partial match
+/// and the records seen, for messages and the `[columns]` suggestion.
+#[derive(Debug)]
+struct Probe<'n> {
+    search: header::HeaderSearch<'n>,
     /// The header row, when one maps every required field.
     header: Option<Header>,
-    /// The record that maps the most required fields (and how many), for
-    /// messages and the `[columns]` suggestion.
+    /// The record that maps the most required fields (and how many).
     best: Option<(usize, Header)>,
-    /// The first non-empty record's texts.
-    first_texts: Vec<String>,
     /// The records seen, for the suggestion.
     samples: Vec<(usize, Vec<suggest::Sample>)>,
     /// The reading stopped at `max_rows`.
     over_limit: bool,
 }
 
-impl Probe {
-    /// Looks at one of the first 50 records; true when it is the header.
-    fn look(&mut self, names: &ColumnNames, line: usize, cells: &[Cell]) -> bool {
-        let texts: Vec<String> = cells.iter().map(Cell::text).collect();
-        if self.first_texts.is_empty() && texts.iter().any(|t| !t.is_empty()) {
-            self.first_texts = texts.clone();
+/// The indices of the required fields.
+const REQUIRED: [usize; 3] = [0, 1, 3];
+
+impl<'n> Probe<'n> {
+    fn new(names: &'n ColumnNames) -> Self {
+        Probe {
+            search: header::HeaderSearch::new(&names.names, &REQUIRED),
+            header: None,
+            best: None,
+            samples: Vec::new(),
+            over_limit: false,
         }
+    }
+
+    /// Looks at one record; true when the search is over (the header found,
+    /// or past the first 50 records).
+    fn look(&mut self, line: usize, cells: &[Cell]) -> bool {
+        let texts: Vec<String> = cells.iter().map(Cell::text).collect();
+        let columns = match self.search.look(&texts) {
+            header::Look::GaveUp => return true,
+            header::Look::Header(c) | header::Look::NotYet(c) => c,
+        };
         self.samples
             .push((line, cells.iter().map(suggest::Sample::of).collect()));
-        let columns = names.map(&texts);
-        let required = FIELDS
-            .iter()
-            .filter(|f| f.required() && columns[f.index()].is_some())
-            .count();
+        let columns: [Option<usize>; N_FIELDS] = std::array::from_fn(|i| columns.get(i).copied().flatten());
+        let required = REQUIRED.iter().filter(|&&f| columns[f].is_some()).count();
         let header = Header {
             line,
             columns,
             names: texts,
         };
-        if has_required(&header.columns) {
+        if required == REQUIRED.len() {
             self.header = Some(header);
             return true;
         }
@@ -592,7 +558,7 @@ impl Probe {
     /// How many required fields the best record maps (3 with a header).
     fn required_found(&self) -> usize {
         if self.header.is_some() {
-            3
+            REQUIRED.len()
         } else {
             self.best.as_ref().map_or(0, |b| b.0)
         }
@@ -601,28 +567,25 @@ impl Probe {
 
 /// Reads a CSV text: finds the header among the first 50 records and
 /// reads the rows below it into `out` (in parallel chunks when large).
-fn read_csv(c: &table::CsvText, names: &ColumnNames, max_rows: u64, out: &mut Exports) -> Probe {
-    let mut probe = Probe::default();
+fn read_csv<'n>(c: &table::CsvText, names: &'n ColumnNames, max_rows: u64, out: &mut Exports) -> Probe<'n> {
+    let mut probe = Probe::new(names);
     let mut records = CsvRecords::new(&c.text, c.delimiter);
     let mut cells = Vec::new();
-    let mut seen = 0;
     while let Some(line) = records.next_record(&mut cells) {
-        seen += 1;
-        if seen > 50 || probe.look(names, line, &cells) {
+        if probe.look(line, &cells) {
             break;
         }
     }
     if let Some(h) = &probe.header {
         let rest = c.text.get(records.position()..).unwrap_or("");
-        probe.over_limit = read_csv_data(rest, c.delimiter, h, max_rows, out);
+        probe.over_limit = chunks::read_csv_data(rest, c.delimiter, h, max_rows, out);
     }
     probe
 }
 
 /// Reads one workbook sheet (or HTML table) in a single streamed pass.
-fn read_sheet(source: &mut Source, names: &ColumnNames, max_rows: u64, out: &mut Exports) -> Result<Probe> {
-    let mut probe = Probe::default();
-    let mut seen = 0usize;
+fn read_sheet<'n>(source: &mut Source, names: &'n ColumnNames, max_rows: u64, out: &mut Exports) -> Result<Probe<'n>> {
+    let mut probe = Probe::new(names);
     let mut part = Exports::default();
     let mut limit_hit = false;
     source.for_each_record(&mut |line, cells| {
@@ -637,12 +600,9 @@ fn read_sheet(source: &mut Source, names: &ColumnNames, max_rows: u64, out: &mut
             limit_hit |= sink.over_limit;
             return go_on;
         }
-        seen += 1;
-        if seen > 50 {
-            return false;
-        }
-        probe.look(names, line, cells);
-        true
+        let done = probe.look(line, cells);
+        // Go on past the header (the rows follow); stop after 50 without.
+        !done || probe.header.is_some()
     })?;
     probe.over_limit = limit_hit;
     out.append(part);
@@ -710,7 +670,7 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports) -> Result
             ),
         });
     }
-    if probe.header.is_none() && probe.first_texts.is_empty() {
+    if probe.header.is_none() && probe.search.first_texts.is_empty() {
         // Nothing but blank records: an empty export, not a broken one.
         out.warnings.push(lang.pick(
             format!("{}: filen är tom (inga rader lästes)", f.display),
@@ -750,7 +710,7 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports) -> Result
         let (mapped, found) = match (&probe.best, guessed_texts) {
             (Some((_, h)), _) => (h.columns.to_vec(), h.names.clone()),
             (None, Some(texts)) => (vec![None; N_FIELDS], texts),
-            (None, None) => (vec![None; N_FIELDS], probe.first_texts.clone()),
+            (None, None) => (vec![None; N_FIELDS], probe.search.first_texts.clone()),
         };
         let missing: Vec<Field> = FIELDS
             .iter()
@@ -779,13 +739,13 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports) -> Result
                     )
                 })
                 .unwrap_or_default();
-            out.skipped.push((
-                f.display.clone(),
-                lang.pick(
+            out.skipped.push(Skipped {
+                file: f.display.clone(),
+                reason: lang.pick(
                     format!("inte en export: ingen av de 50 första raderna har kolumnerna datum, leverantör eller belopp{hint}"),
                     format!("not an export: none of its first 50 records has a date, supplier or amount column{hint}"),
                 ),
-            ));
+            });
             return Ok(());
         }
         return Err(Error::MissingColumns {

@@ -697,7 +697,7 @@ fn quality(h: &mut String, ctx: &Context) {
             ctx.exports
                 .skipped
                 .iter()
-                .map(|(f, why)| format!("<li>{}: {}</li>", esc(f), esc(why)))
+                .map(|x| format!("<li>{}: {}</li>", esc(&x.file), esc(&x.reason)))
                 .collect::<String>()
         );
     }

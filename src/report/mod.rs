@@ -190,7 +190,7 @@ pub fn detail_text(ctx: &Context, finding: &Finding) -> String {
     match (&finding.detail, lang) {
         (Detail::Unreadable(problems), _) => problems
             .iter()
-            .map(|(field, header, value)| {
+            .map(|crate::read::Unreadable { field, header, value }| {
                 if *field == Field::Currency {
                     return match lang {
                         Lang::Sv => format!(

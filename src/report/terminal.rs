@@ -104,7 +104,7 @@ pub fn files_with_dates(
         }
         previous = Some(&f.mapping);
     }
-    for (file, why) in &exports.skipped {
+    for crate::read::Skipped { file, reason: why } in &exports.skipped {
         let _ = writeln!(s, "  {} {file}: {why}", lang.pick("hoppade över", "skipped"));
     }
     s

@@ -663,7 +663,7 @@ fn quality_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> 
             ctx.lang.pick("Filer som inte lästes", "Files not read"),
             &f.subtitle,
         )?;
-        for (i, (file, why)) in ctx.exports.skipped.iter().enumerate() {
+        for (i, crate::read::Skipped { file, reason: why }) in ctx.exports.skipped.iter().enumerate() {
             ws.write_string_with_format(top + 1 + i as u32, 0, file, &f.text)?;
             ws.write_string_with_format(top + 1 + i as u32, 3, why, &f.text)?;
         }
