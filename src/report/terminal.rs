@@ -203,11 +203,11 @@ pub fn summary(ctx: &Context) -> String {
             "{}",
             lang.pick(
                 format!(
-                    "Jämfört med {}: {new} ny(a) obalans(er), {resolved} åtgärdad(e).",
+                    "Jämfört med {}: nya obalanser {new}, åtgärdade {resolved}.",
                     c.previous.label
                 ),
                 format!(
-                    "Compared with {}: {new} new imbalance(s), {resolved} resolved.",
+                    "Compared with {}: new imbalances {new}, resolved {resolved}.",
                     c.previous.label
                 )
             )
