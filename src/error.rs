@@ -10,7 +10,11 @@ use crate::lang::{Lang, Text};
 use crate::read::Field;
 use std::path::PathBuf;
 
-/// Every failure the pipeline reports to the user.
+/// Every failure the pipeline reports to the user. Variants carry a
+/// `message: Text` where the words depend on what went wrong in ways a
+/// kind of its own would not help the user with (the reason a workbook is
+/// unreadable, an operating-system error in plain words); `Text` holds
+/// both languages, so the error is worded at display time.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// The agreement register breaks one or more rules; each problem names
