@@ -222,6 +222,9 @@ struct SharesChart<'a> {
     agreement: &'a Agreement,
     shares: &'a AgreementShares,
     window: &'a str,
+    /// The previous window's shares and label (rule 12), drawn as a mark
+    /// on each actual bar.
+    previous: Option<(&'a AgreementShares, &'a str)>,
     lang: Lang,
     size: (u32, u32),
 }
@@ -272,6 +275,14 @@ impl Drawing for SharesChart<'_> {
             ),
             (WARNING, outside_label(self.lang).to_string(), false),
         ];
+        let mut legend_items = legend_items;
+        if let Some((_, label)) = self.previous {
+            legend_items.push((
+                TEXT,
+                format!("{} {label}", self.lang.pick("Förra perioden", "Previous window")),
+                true,
+            ));
+        }
         legend(&body, &legend_items, (px(40.0), px(0.0)), scale)?;
         let (_, chart_area) = body.split_vertically(px(50.0));
         let mut chart = ChartBuilder::on(&chart_area)
@@ -315,6 +326,12 @@ impl Drawing for SharesChart<'_> {
                     value_font(&TEXT, false),
                 )))
                 .map_err(draw_err)?;
+            // The previous window's actual share: a dark mark across the bar
+            // (the value label stands above both).
+            let before = self
+                .previous
+                .and_then(|(p, _)| p.suppliers.iter().find(|x| x.supplier == s.supplier))
+                .and_then(|x| x.actual_pct);
             if let Some(actual) = s.actual_pct {
                 let outside = (actual - sup.share).abs() > tol;
                 let fill = if outside { WARNING } else { colour };
@@ -333,8 +350,19 @@ impl Drawing for SharesChart<'_> {
                 chart
                     .draw_series(std::iter::once(Text::new(
                         percent(actual, 1, lang),
-                        (x + 0.67, actual),
+                        (
+                            x + 0.67,
+                            before.map_or(actual, |b| actual.max(b.min(y_max) + y_max * 0.01)),
+                        ),
                         value_font(if outside { &WARNING } else { &TEXT }, true),
+                    )))
+                    .map_err(draw_err)?;
+            }
+            if let Some(b) = before {
+                chart
+                    .draw_series(std::iter::once(PathElement::new(
+                        vec![(x + 0.49, b.min(y_max)), (x + 0.85, b.min(y_max))],
+                        TEXT.stroke_width(px(5.0) as u32),
                     )))
                     .map_err(draw_err)?;
             }
@@ -957,6 +985,9 @@ impl ReportWriter for ChartReport {
                         agreement,
                         shares: p,
                         window,
+                        previous: ctx
+                            .comparison
+                            .and_then(|c| Some((c.of(p.agreement)?, c.previous.label.as_str()))),
                         lang: ctx.lang,
                         size,
                     },
@@ -1051,6 +1082,7 @@ pub mod inline {
             agreement: &ctx.register.agreements[shares.agreement],
             shares,
             window,
+            previous: None,
             lang: ctx.lang,
             size,
         })

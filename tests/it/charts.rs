@@ -95,6 +95,7 @@ fn svgs_hold_names_and_swedish_percentages() {
     ] {
         assert!(svg.contains(text), "RA-1.svg lacks {text:?}");
     }
+    assert!(svg.contains("Förra perioden 2018-H2"), "the previous window is marked");
     let trend = std::fs::read_to_string(dir.join("RA-1-trend.svg")).expect("svg");
     // RA-1 is valid from 2018-10 but its first call-off is 2018-12-15:
     // the trend starts there, and the window is marked.
