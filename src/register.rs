@@ -149,6 +149,18 @@ fn one_edit_apart(a: &[char], b: &[char]) -> bool {
 /// spreadsheet or CSV table. Every message carries both languages.
 pub fn load(path: &Path) -> Result<Register> {
     let drafts = read_drafts(path)?;
+    if drafts.is_empty() {
+        return Err(Error::Refused(Text::new(
+            format!(
+                "avtalsregistret {} innehåller inga avtal – fyll i minst ett avtal (`avropskoll init` skriver en mall)",
+                path.display()
+            ),
+            format!(
+                "the register {} holds no agreement – fill in at least one (`avropskoll init` writes a template)",
+                path.display()
+            ),
+        )));
+    }
     check(drafts).map_err(|problems| Error::Register {
         path: path.to_path_buf(),
         problems,

@@ -923,3 +923,16 @@ fn sums_beyond_the_exact_amount_type_name_the_agreement_and_file() {
         .stderr(contains("raderna för avtal RA-1 summerar till mer än"))
         .stderr(contains("huge.csv"));
 }
+
+#[test]
+fn a_register_without_agreements_is_refused() {
+    let d = TempDir::new().expect("tempdir");
+    let reg = d.path().join("tomt.csv");
+    std::fs::write(&reg, "Avtalsregister\nAvtal;Leverantör;Andel\n").expect("write");
+    bin()
+        .args(["check", "--agreements"])
+        .arg(&reg)
+        .assert()
+        .code(2)
+        .stderr(contains("tomt.csv innehåller inga avtal"));
+}
