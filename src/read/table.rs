@@ -167,7 +167,13 @@ pub fn open(path: &Path, sheet: Option<&str>, limits: Limits) -> Result<Source> 
             ),
         });
     }
-    match Format::from_path(path) {
+    let format = match Format::from_path(path) {
+        // Many economy systems save tab- or semicolon-separated text under
+        // `.xls`: read it as the text it is.
+        Some(Format::Xls) if is_plain_text(path) => Some(Format::Csv),
+        other => other,
+    };
+    match format {
         Some(Format::Csv) => {
             let bytes = std::fs::read(path).map_err(io)?;
             let (text, encoding) = decode(bytes);
@@ -218,6 +224,24 @@ enum Markup {
     Html,
     /// An XML Spreadsheet 2003.
     Xml,
+}
+
+/// True when the first kilobyte of a file is text with a delimiter and no
+/// NUL byte and no workbook signature (an OLE or zip header).
+fn is_plain_text(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = vec![0u8; 1024];
+    let Ok(n) = std::fs::File::open(path).and_then(|mut f| f.read(&mut head)) else {
+        return false;
+    };
+    head.truncate(n);
+    if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return true; // Excel's "Unicode text": UTF-16 with a BOM
+    }
+    let signature = head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) || head.starts_with(b"PK");
+    let text = String::from_utf8_lossy(&head);
+    let markup = text.trim_start_matches('\u{feff}').trim_start().starts_with('<');
+    n > 0 && !signature && !markup && !head.contains(&0) && head.iter().any(|b| matches!(b, b';' | b'\t' | b','))
 }
 
 /// Looks at the first kilobyte of a file for HTML or XML.

@@ -936,3 +936,25 @@ fn a_register_without_agreements_is_refused() {
         .code(2)
         .stderr(contains("tomt.csv innehåller inga avtal"));
 }
+
+#[test]
+fn text_saved_as_xls_is_read_as_the_text_it_is() {
+    // Tab-separated Windows-1252 text and Excel's "Unicode text" (UTF-16
+    // with a BOM), both named .xls, as economy systems save them.
+    let tab = "Bokföringsdatum\tLeverantör\tAvtal\tBelopp\r\n2019-03-01\tMåleri Syd AB\tRA-1\t100,00\r\n";
+    let (cp1252, _, _) = encoding_rs::WINDOWS_1252.encode(tab);
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in
+        "Bokföringsdatum\tLeverantör\tAvtal\tBelopp\r\n2019-03-02\tPenselkungen AB\tRA-1\t50,00\r\n".encode_utf16()
+    {
+        utf16.extend(unit.to_le_bytes());
+    }
+    let c = Case::new(&[("a.xls", &cp1252), ("b.xls", &utf16)]);
+    c.run_sv(&[])
+        .success()
+        .stdout(contains(
+            "a.xls (CSV, Windows-1252, avgränsare tabb): rubrikrad 1, 1 rader",
+        ))
+        .stdout(contains("b.xls (CSV, UTF-16LE, avgränsare tabb)"));
+    assert_eq!(c.tally("in_agreements"), (2, "150.00".into()));
+}
