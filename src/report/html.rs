@@ -371,6 +371,30 @@ fn agreement_section(h: &mut String, ctx: &Context, p: &AgreementShares) -> Resu
         esc(&a.name),
         esc(&sentence(ctx, p))
     );
+    if let Some(c) = ctx.comparison {
+        let before = c.of(p.agreement);
+        let then = before
+            .and_then(|b| b.largest_deviation())
+            .map(|d| points(d, lang))
+            .unwrap_or_else(|| "-".into());
+        let now = p.largest_deviation().map(|d| points(d, lang)).unwrap_or_default();
+        let _ = write!(
+            h,
+            "<p><b>{}</b></p>",
+            esc(&lang.pick(
+                format!(
+                    "Jämfört med {}: {} – största avvikelse {then} då, {now} nu.",
+                    c.previous.label,
+                    labels::change(lang, c.change(p))
+                ),
+                format!(
+                    "Compared with {}: {} – largest deviation {then} then, {now} now.",
+                    c.previous.label,
+                    labels::change(lang, c.change(p))
+                )
+            ))
+        );
+    }
     let catch_head = match a.basis {
         Basis::Amount => l.catch_up_sek,
         Basis::Count => l.catch_up_count,

@@ -534,6 +534,10 @@ fn the_forum_report_is_one_self_contained_page() {
     }
     assert!(html.contains("jämfört med 2018-H2"));
     assert!(html.contains("nya obalanser sedan 2018-H2"));
+    assert!(
+        html.contains("Jämfört med 2018-H2: Ny obalans"),
+        "the change per agreement"
+    );
     // The plain sentence with the catch-up in Swedish format.
     assert!(
         html.contains("Målning: Måleri Syd AB fick 76,3 % mot avtalade 50 %; Färg &amp; Fasad AB behöver 1 140 kr för att nyckeln ska återställas"),
