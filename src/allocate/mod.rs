@@ -121,11 +121,14 @@ impl Allocation {
         self.shares.iter().filter(|s| s.scope == Scope::Period)
     }
 
-    /// One agreement's shares in a scope.
+    /// One agreement's shares in a scope (a binary search: `shares` is
+    /// ordered by scope, then agreement).
     pub fn of(&self, agreement: usize, scope: Scope) -> Option<&AgreementShares> {
+        let rank = |s: Scope| (s == Scope::ToDate) as u8;
         self.shares
-            .iter()
-            .find(|s| s.scope == scope && s.agreement == agreement)
+            .binary_search_by_key(&(rank(scope), agreement), |s| (rank(s.scope), s.agreement))
+            .ok()
+            .and_then(|i| self.shares.get(i))
     }
 
     /// The agreements (indices into the register) in imbalance in the

@@ -33,6 +33,9 @@ pub const FOLDER: &str = "sektioner";
 /// Call-offs on one sheet at most (Excel's limit is 1 048 576 rows).
 pub const ROWS_PER_SHEET: usize = 1_000_000;
 
+/// Units or orderers listed per agreement (the largest excess first).
+const SHOWN: usize = 15;
+
 /// The workbook name for units missing from the organisation file.
 pub const NO_SECTION: &str = "Utan sektion";
 
@@ -151,6 +154,8 @@ impl ReportWriter for SectionReport {
 fn group_workbook(ctx: &Context, group: &Group, l: &Labels) -> Result<Workbook, XlsxError> {
     let f = Formats::new();
     let mut wb = Workbook::new();
+    // Many small workbooks: fast compression is most of the time saved.
+    wb.set_zip_compression_level(1);
     let window = &ctx.allocation.window;
     let in_window: Vec<usize> = group
         .rows
@@ -304,8 +309,21 @@ fn summary_sheet(
     };
     ws.write_string_with_format(r, 0, ask, &f.text_bold)?;
     r += 2;
-    for &ai in &agreements {
-        r = agreement_block(ws, ctx, group, in_window, ai, r, f, l)?;
+    // The group's rows per agreement, once (window, to date): each block
+    // reads only its own.
+    let mut per: BTreeMap<usize, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+    for &i in &group.rows {
+        if let Outcome::InAgreement { agreement, .. } = ctx.classified.outcomes[i] {
+            let e = per.entry(agreement as usize).or_default();
+            e.1.push(i);
+            // Both lists are in row order: a binary search, not a scan.
+            if in_window.binary_search(&i).is_ok() {
+                e.0.push(i);
+            }
+        }
+    }
+    for (&ai, (window_rows, all_rows)) in &per {
+        r = agreement_block(ws, ctx, (window_rows, all_rows), ai, r, f, l)?;
     }
     ws.set_column_width(0, 34)?;
     for c in 1..8u16 {
@@ -321,8 +339,7 @@ fn summary_sheet(
 fn agreement_block(
     ws: &mut Worksheet,
     ctx: &Context,
-    group: &Group,
-    in_window: &[usize],
+    (in_window, all_rows): (&[usize], &[usize]),
     ai: usize,
     mut r: u32,
     f: &Formats,
@@ -332,7 +349,7 @@ fn agreement_block(
     let a = &ctx.register.agreements[ai];
     ws.write_string_with_format(r, 0, format!("{} – {}", a.id, a.name), &f.subtitle)?;
     r += 1;
-    for (scope, rows) in [(Scope::Period, in_window), (Scope::ToDate, group.rows.as_slice())] {
+    for (scope, rows) in [(Scope::Period, in_window), (Scope::ToDate, all_rows)] {
         let Some(shares) = shares_of(ctx, ai, scope) else {
             continue;
         };
@@ -383,23 +400,23 @@ fn agreement_block(
     // Units and orderers, window and to date; in balance marked OK.
     let fractions: Vec<f64> = a.suppliers.iter().map(|s| s.share / 100.0).collect();
     let tolerance = shares_of(ctx, ai, Scope::Period).map_or(5.0, |s| s.tolerance_pp);
-    for (field, title) in [
-        (Field::Unit, lang.pick("Ansvar i sektionen", "Units in the section")),
-        (
-            Field::Orderer,
-            lang.pick("Beställare i sektionen", "Orderers in the section"),
-        ),
-    ] {
+    // Without an organisation file a workbook is one unit: no units table.
+    let units = (Field::Unit, lang.pick("Ansvar i sektionen", "Units in the section"));
+    let orderers = (
+        Field::Orderer,
+        lang.pick("Beställare i sektionen", "Orderers in the section"),
+    );
+    let fields = if ctx.organisation.is_some() {
+        vec![units, orderers]
+    } else {
+        vec![orderers]
+    };
+    for (field, title) in fields {
         let mut who: BTreeMap<String, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
-        for &i in &group.rows {
-            if !matches!(ctx.classified.outcomes[i], Outcome::InAgreement { agreement, .. } if agreement as usize == ai)
-            {
-                continue;
-            }
+        for &i in all_rows {
             let name = ctx.text(ctx.exports.rows[i].get(field)).to_string();
             let entry = who.entry(name).or_default();
             entry.1.push(i);
-            // Both lists are in row order: a binary search, not a scan.
             if in_window.binary_search(&i).is_ok() {
                 entry.0.push(i);
             }
@@ -444,6 +461,9 @@ fn agreement_block(
             })
             .collect();
         list.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        // The 15 with the largest excess; the rest in one line.
+        let rest = list.len().saturating_sub(SHOWN);
+        list.truncate(SHOWN);
         for (name, ex_w, am_w, ex_t, am_t, dev) in list {
             let shown = if name.is_empty() { l.no_unit.to_string() } else { name };
             ws.write_string_with_format(r, 0, shown, &f.text)?;
@@ -457,6 +477,18 @@ fn agreement_block(
                 Some(_) => lang.pick("Utanför nyckeln", "Outside the key"),
             };
             ws.write_string(r, 5, verdict)?;
+            r += 1;
+        }
+        if rest > 0 {
+            ws.write_string_with_format(
+                r,
+                0,
+                lang.pick(
+                    format!("… och {rest} till (alla avrop finns på bladet Avrop)"),
+                    format!("… and {rest} more (every call-off is on the Call-offs sheet)"),
+                ),
+                &f.note,
+            )?;
             r += 1;
         }
         r += 1;

@@ -53,6 +53,8 @@ fn build(ctx: &Context) -> Result<Workbook, XlsxError> {
     let l = labels(ctx.lang);
     let f = Formats::new();
     let mut wb = Workbook::new();
+    // Fast compression: the file is a little larger, written much sooner.
+    wb.set_zip_compression_level(1);
     let mut taken: HashSet<String> = [
         l.overview,
         l.imbalances,
