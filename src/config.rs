@@ -70,6 +70,16 @@ impl ConfigFile {
     }
 }
 
+/// The language a config file asks for (`lang = "en"`), for messages
+/// printed when the settings themselves cannot be checked; `None` when the
+/// file is missing or says nothing readable.
+pub fn config_lang(config: Option<&Path>) -> Option<Lang> {
+    let path = config.map_or_else(|| PathBuf::from("avropskoll.toml"), Path::to_path_buf);
+    let text = std::fs::read_to_string(path).ok()?;
+    let table: toml::Table = toml::from_str(&text).ok()?;
+    Lang::parse(table.get("lang")?.as_str()?)
+}
+
 /// Everything a run needs, checked.
 #[derive(Debug, Clone)]
 pub struct Settings {

@@ -991,3 +991,21 @@ fn init_then_check_passes_and_a_key_summing_to_99_is_named_with_its_rows() {
         .stdout(predicates::str::contains("datum ← 'Bokföringsdatum'"));
     assert!(!d.path().join("rapporter").exists() && !d.path().join("reports").exists());
 }
+
+#[test]
+fn errors_follow_the_config_files_language() {
+    let d = TempDir::new().expect("tempdir");
+    let cfg = d.path().join("avropskoll.toml");
+    std::fs::write(
+        &cfg,
+        "lang = \"en\"\nagreements = \"missing.toml\"\nexports = [\".\"]\n",
+    )
+    .expect("write");
+    bin()
+        .args(["run", "--config"])
+        .arg(&cfg)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("avropskoll: error: cannot read"))
+        .stderr(predicates::str::contains("missing.toml"));
+}
