@@ -104,12 +104,15 @@ pub fn run_with(
     let classified = classify::classify(&exports, &register);
     let reconciliation = classify::Reconciliation::new(&exports, &classified);
     timer.lap("classify");
-    let latest_date = exports
-        .rows
-        .iter()
-        .filter_map(|r| r.date)
-        .max()
-        .map(parse::days_to_date);
+    // One pass over the dates: the latest (rule 6) and the months the
+    // exports cover (rule 11's coverage).
+    let mut months_read = std::collections::BTreeSet::new();
+    let mut latest_days: Option<i32> = None;
+    for d in exports.rows.iter().filter_map(|r| r.date) {
+        latest_days = Some(latest_days.map_or(d, |l| l.max(d)));
+        months_read.insert(allocate::monthly::month_key(parse::days_to_date(d)));
+    }
+    let latest_date = latest_days.map(parse::days_to_date);
     let window = match &settings.period {
         Some(w) => w.clone(),
         None => window::Window::half_year_of(latest_date.ok_or(Error::NoDates)?),
@@ -131,12 +134,6 @@ pub fn run_with(
         .map(|s| s.agreement)
         .collect();
     let monthly = allocate::monthly::monthly(&frame, &register, &window, &reported)?;
-    let months_read: std::collections::BTreeSet<i32> = exports
-        .rows
-        .iter()
-        .filter_map(|r| r.date)
-        .map(|d| allocate::monthly::month_key(parse::days_to_date(d)))
-        .collect();
     let ceilings = allocate::ceiling::ceilings(&frame, &register, &window, latest_date, &months_read)?;
     let comparison = allocate::compare::compare(&frame, &register, &allocation, rules)?;
     let life = allocate::ceiling::life(

@@ -38,6 +38,16 @@ impl Comparison {
         self.shares.iter().flatten().find(|s| s.agreement == agreement)
     }
 
+    /// How many agreements of `now` became imbalanced and how many were
+    /// resolved since the previous window.
+    pub fn counts(&self, now: &Allocation) -> (usize, usize) {
+        now.period().fold((0, 0), |(new, resolved), a| match self.change(a) {
+            Change::NewImbalance => (new + 1, resolved),
+            Change::Resolved => (new, resolved + 1),
+            _ => (new, resolved),
+        })
+    }
+
     /// The change of an agreement's status from the previous window to now.
     pub fn change(&self, now: &AgreementShares) -> Change {
         let before = self.of(now.agreement).map(|p| p.status) == Some(Status::Imbalance);

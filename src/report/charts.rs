@@ -69,11 +69,8 @@ fn fonts() -> Result<()> {
 
 /// `32,5 %` (sv) or `32.5%` (en).
 pub fn percent(value: f64, decimals: usize, lang: Lang) -> String {
-    let s = crate::parse::format_float(value, decimals);
-    match lang {
-        Lang::Sv => format!("{} %", s.replace('.', ",")),
-        Lang::En => format!("{s}%"),
-    }
+    let s = crate::register::format_number(value, decimals, lang);
+    lang.pick(format!("{s} %"), format!("{s}%"))
 }
 
 /// `+10,4 pe` (sv) or `+10.4 pp` (en).

@@ -110,6 +110,15 @@ fn table_head(widths: &[u32], heads: &[&str]) -> String {
     format!("<table><colgroup>{cols}</colgroup><tr>{ths}</tr>")
 }
 
+/// A heading and a bulleted list, nothing when the list is empty.
+fn list(h: &mut String, title: &str, items: &[String]) {
+    if items.is_empty() {
+        return;
+    }
+    let items: String = items.iter().map(|l| format!("<li>{}</li>", esc(l))).collect();
+    let _ = write!(h, "<h3>{}</h3><ul>{items}</ul>", esc(title));
+}
+
 fn status_class(s: Status) -> &'static str {
     match s {
         Status::Ok => "s-ok",
@@ -241,8 +250,7 @@ fn summary(h: &mut String, ctx: &Context) {
         Some(c) => all.iter().map(|p| c.change(p)).collect(),
         None => Vec::new(),
     };
-    let new = changes.iter().filter(|c| **c == Change::NewImbalance).count();
-    let resolved = changes.iter().filter(|c| **c == Change::Resolved).count();
+    let (new, resolved) = ctx.comparison.map_or((0, 0), |c| c.counts(ctx.allocation));
     let _ = write!(
         h,
         "<section><h1>{}</h1><p class=\"lead\">{}</p>",
@@ -646,14 +654,7 @@ fn ceilings(h: &mut String, ctx: &Context) -> Result<()> {
             ),
         ));
     }
-    if !lines.is_empty() {
-        let _ = write!(
-            h,
-            "<h3>{}</h3><ul>{}</ul>",
-            lang.pick("Avtalens löptid", "The agreements' life"),
-            lines.iter().map(|l| format!("<li>{}</li>", esc(l))).collect::<String>()
-        );
-    }
+    list(h, lang.pick("Avtalens löptid", "The agreements' life"), &lines);
     h.push_str("</section>\n");
     Ok(())
 }
@@ -713,30 +714,14 @@ fn quality(h: &mut String, ctx: &Context) {
         )),
         esc(&files.join(", "))
     );
-    if !ctx.exports.skipped.is_empty() {
-        let _ = write!(
-            h,
-            "<h3>{}</h3><ul>{}</ul>",
-            lang.pick("Filer som inte lästes", "Files not read"),
-            ctx.exports
-                .skipped
-                .iter()
-                .map(|x| format!("<li>{}: {}</li>", esc(&x.file), esc(&x.reason)))
-                .collect::<String>()
-        );
-    }
-    if !ctx.info.warnings.is_empty() {
-        let _ = write!(
-            h,
-            "<h3>{}</h3><ul>{}</ul>",
-            lang.pick("Varningar", "Warnings"),
-            ctx.info
-                .warnings
-                .iter()
-                .map(|w| format!("<li>{}</li>", esc(w)))
-                .collect::<String>()
-        );
-    }
+    let skipped: Vec<String> = ctx
+        .exports
+        .skipped
+        .iter()
+        .map(|x| format!("{}: {}", x.file, x.reason))
+        .collect();
+    list(h, lang.pick("Filer som inte lästes", "Files not read"), &skipped);
+    list(h, lang.pick("Varningar", "Warnings"), &ctx.info.warnings);
     h.push_str("</section>\n");
 }
 

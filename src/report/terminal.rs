@@ -188,16 +188,7 @@ pub fn summary(ctx: &Context) -> String {
         )
     );
     if let Some(c) = ctx.comparison {
-        use crate::allocate::compare::Change;
-        let changes: Vec<Change> = ctx
-            .allocation
-            .shares
-            .iter()
-            .filter(|a| a.scope == Scope::Period)
-            .map(|a| c.change(a))
-            .collect();
-        let new = changes.iter().filter(|c| **c == Change::NewImbalance).count();
-        let resolved = changes.iter().filter(|c| **c == Change::Resolved).count();
+        let (new, resolved) = c.counts(ctx.allocation);
         let _ = writeln!(
             s,
             "{}",
