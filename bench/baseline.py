@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Baselines for bench/run.sh, on the clean benchmark export
-(`avropskoll sample --clean`): what a user would otherwise write.
+(`avropskoll sample --clean`): what a user would otherwise write. The
+export is as the economy system writes it: Windows-1252, `;`, CRLF, a
+three-line title block above the header, `12 345,67`, a totals row.
 
   baseline.py duckdb   REGISTER CSV START END OUT   per agreement and supplier:
   baseline.py pandas   REGISTER CSV START END OUT   amount, call-offs, actual share
@@ -58,10 +60,10 @@ def duckdb_baseline(reg_path, csv_path, start, end, out):
         f"""
         WITH src AS (
           SELECT "Avtal" AS agreement, "Leverantör" AS supplier,
-                 CAST("Bokföringsdatum" AS DATE) AS d,
+                 TRY_CAST("Bokföringsdatum" AS DATE) AS d,
                  CAST(round(CAST(replace(replace("Belopp exkl moms", ' ', ''), ',', '.') AS DECIMAL(18, 2)) * 100) AS BIGINT) AS ore
-          FROM read_csv('{csv_path}', delim = ';', header = true, all_varchar = true)
-          WHERE "Avtal" IS NOT NULL AND "Avtal" <> ''
+          FROM read_csv('{csv_path}', delim = ';', header = true, skip = 3, encoding = 'latin-1', all_varchar = true)
+          WHERE "Avtal" IS NOT NULL AND "Avtal" <> '' AND d IS NOT NULL
         )
         SELECT r.agreement, r.supplier, coalesce(sum(s.ore), 0), count(s.ore) FILTER (WHERE s.ore > 0), r.basis
         FROM reg r LEFT JOIN src s
@@ -77,8 +79,8 @@ def duckdb_baseline(reg_path, csv_path, start, end, out):
 def pandas_baseline(reg_path, csv_path, start, end, out):
     import pandas as pd
 
-    df = pd.read_csv(csv_path, sep=";", dtype=str, keep_default_na=False)
-    df = df[df["Avtal"] != ""]
+    df = pd.read_csv(csv_path, sep=";", dtype=str, keep_default_na=False, skiprows=3, encoding="cp1252")
+    df = df[(df["Avtal"] != "") & (df["Bokföringsdatum"].str.match(r"\d{4}-\d\d-\d\d$"))]
     df = df.assign(
         d=pd.to_datetime(df["Bokföringsdatum"], format="%Y-%m-%d"),
         ore=(
@@ -103,7 +105,7 @@ def pandas_baseline(reg_path, csv_path, start, end, out):
 def floor(csv_path):
     import polars as pl
 
-    df = pl.read_csv(csv_path, separator=";", infer_schema=False)
+    df = pl.read_csv(csv_path, separator=";", infer_schema=False, skip_rows=3, encoding="utf8-lossy")
     print(df.height)
 
 

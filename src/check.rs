@@ -40,7 +40,7 @@ pub fn check(settings: &crate::config::Settings) -> Result<CheckReport> {
     let mut exports = read::read_all(&files, &settings.read, &|_| {})?;
     exports.skipped.splice(0..0, skipped);
     let mut date_ranges: Vec<Option<(NaiveDate, NaiveDate)>> = vec![None; exports.files.len()];
-    for row in &exports.rows {
+    for row in exports.rows.iter() {
         if let (Some(d), Some(slot)) = (row.date, date_ranges.get_mut(row.file as usize)) {
             let d = crate::parse::days_to_date(d);
             *slot = Some(match *slot {

@@ -3,7 +3,7 @@
 //! agreements, or one data-quality [`Category`] (the first that applies).
 
 use crate::parse::{self, Amount, OrgNr};
-use crate::read::{Exports, Field, RowKind, Sym};
+use crate::read::{rows::IdKey, Exports, Field, RowKind, Sym};
 use crate::register::Register;
 use std::collections::HashMap;
 
@@ -289,24 +289,19 @@ pub fn classify(exports: &Exports, register: &Register) -> Classified {
 /// and text fields are; a row occurring `k_f` times in file `f` counts
 /// `max_f k_f` times, files taken in order.
 ///
-/// Sort-based: each row's key is hashed to 64 bits and the (hash, row)
+/// Sort-based: each row's key is hashed to 32 bits and the (hash, row)
 /// pairs sorted in parallel; only groups of equal hashes are compared
 /// field by field. Cheaper than a hash map with an entry per row.
 fn duplicates(exports: &Exports) -> FastMap<u32, (u32, u32)> {
     use rayon::prelude::*;
     use std::hash::BuildHasher;
-    type Key<'a> = (i32, Amount, [Sym; 6], &'a str);
-    let key = |i: usize| -> Option<Key> {
-        let r = &exports.rows[i];
-        match (r.kind, r.date, r.amount) {
-            (RowKind::Normal, Some(d), Some(a)) => Some((d, a, r.text, exports.id(r))),
-            _ => None,
-        }
-    };
+    type Key<'a> = (i32, i64, u32, IdKey<'a>);
+    let key = |i: usize| -> Option<Key> { exports.rows.identity(i) };
     let state = foldhash::fast::FixedState::default();
-    let mut hashed: Vec<(u64, u32)> = (0..exports.rows.len())
+    // 32 bits of hash: equal hashes are compared exactly below.
+    let mut hashed: Vec<(u32, u32)> = (0..exports.rows.len())
         .into_par_iter()
-        .filter_map(|i| key(i).map(|k| (state.hash_one(k), i as u32)))
+        .filter_map(|i| key(i).map(|k| (state.hash_one(k) as u32, i as u32)))
         .collect();
     hashed.par_sort_unstable();
     let mut out = FastMap::default();
@@ -340,7 +335,7 @@ fn mark_copies(exports: &Exports, rows: impl Iterator<Item = u32>, out: &mut Fas
     let mut count = 0u32;
     let mut first: Option<(u32, u32)> = None;
     for i in rows {
-        let r = &exports.rows[i as usize];
+        let r = &exports.rows.at(i as usize);
         let first = *first.get_or_insert((r.file, r.line));
         if r.file != file {
             max_before = max_before.max(count);

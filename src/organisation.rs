@@ -55,7 +55,7 @@ impl Organisation {
         };
         if let table::Source::Csv(c) = &source {
             if !c.declared {
-                let d = table::best_delimiter(&c.text, |cells| map(cells).iter().flatten().count());
+                let d = c.best_delimiter(|cells| map(cells).iter().flatten().count());
                 source = source.with_delimiter(d);
             }
         }

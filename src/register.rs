@@ -438,7 +438,7 @@ fn drafts_from_table(path: &Path) -> Result<Vec<Draft>> {
         header::map_columns(&names, &texts)
     };
     if let table::Source::Csv(c) = &source {
-        let d = table::best_delimiter(&c.text, |cells| map(cells).iter().flatten().count());
+        let d = c.best_delimiter(|cells| map(cells).iter().flatten().count());
         source = source.with_delimiter(d);
     }
     let required = [Col::Id.index(), Col::Supplier.index(), Col::Share.index()];

@@ -674,8 +674,8 @@ const CLEAN_HEADER: [&str; 9] = [
     "Belopp exkl moms",
 ];
 
-/// Writes the clean benchmark export `exports/bench.csv` (UTF-8, `;`, LF,
-/// `12 500,00`) or `exports/bench.xlsx` (date and number cells).
+/// Writes the clean benchmark export `exports/bench.csv` (Windows-1252,
+/// `;`, CRLF, `12 500,00`, a title block and a totals row) or `exports/bench.xlsx` (date and number cells).
 fn write_clean(args: &SampleOptions, ags: &[SampleAgreement], start: NaiveDate, dir: &Path) -> Result<String> {
     use std::io::Write;
     let rows = clean_rows(args, ags, start);
@@ -684,12 +684,29 @@ fn write_clean(args: &SampleOptions, ags: &[SampleAgreement], start: NaiveDate, 
             let path = dir.join("bench.csv");
             let file = std::fs::File::create(&path).map_err(|e| io_err(&path, e))?;
             let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+            // As the economy system writes it: a title block, Windows-1252,
+            // CRLF, a totals row at the end.
             let mut out = String::with_capacity(256);
-            let _ = writeln!(out, "{}", CLEAN_HEADER.join(";"));
+            let _ = write!(
+                out,
+                "Leverantörsfakturor, bokförda rader;;;;;;;;\r\nUtdrag {} - {};;;;;;;;\r\n;;;;;;;;\r\n{}\r\n",
+                start,
+                month_add(start, args.months) - chrono::Duration::days(1),
+                CLEAN_HEADER.join(";")
+            );
+            let mut total = 0i64;
+            let mut put = |out: &mut String| -> Result<()> {
+                let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(out);
+                w.write_all(&bytes).map_err(|e| io_err(&path, e))?;
+                out.clear();
+                Ok(())
+            };
+            put(&mut out)?;
             for r in rows {
-                let _ = writeln!(
+                total += r.ore;
+                let _ = write!(
                     out,
-                    "{};{};{};{};{};{};{};{};{}",
+                    "{};{};{};{};{};{};{};{};{}\r\n",
                     r.date,
                     r.ver,
                     r.supplier,
@@ -700,9 +717,13 @@ fn write_clean(args: &SampleOptions, ags: &[SampleAgreement], start: NaiveDate, 
                     r.account,
                     swedish_amount(r.ore, true, false)
                 );
-                w.write_all(out.as_bytes()).map_err(|e| io_err(&path, e))?;
-                out.clear();
+                if out.len() > 1 << 16 {
+                    put(&mut out)?;
+                }
             }
+            let _ = write!(out, "Summa;;;;;;;;{}\r\n", swedish_amount(total, true, false));
+            put(&mut out)?;
+            drop(put);
             w.flush().map_err(|e| io_err(&path, e))?;
             path
         }

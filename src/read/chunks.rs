@@ -1,66 +1,229 @@
-//! Reading a large CSV in parallel: data without quotes and bare CRs is
-//! cut at line ends into chunks read side by side and merged in order;
-//! the result is the same as reading it in one go.
+//! Streaming a CSV file: it is read in blocks of [`BLOCK`] bytes (never
+//! held whole, never decoded whole); each block is cut at record
+//! boundaries into chunks parsed side by side, each into its own small
+//! columns, appended in order to the run's columns. A block with quotes is
+//! cut by a quote-aware scan with the same rules as the parser, so quoted
+//! fields with line breaks and bare CRs read the same as in one go.
 
+use super::table::{CsvRecords, CsvText, Encoding};
 use super::{Exports, Header, Sink};
 use rayon::prelude::*;
+use std::io::{Read, Seek};
 
-/// Reads the CSV records below the header; returns true when a limit
-/// stopped it. A large file whose data holds no quote and no bare CR (so
-/// that every LF ends a record) is cut at LFs into chunks read side by side
-/// and merged in order: the result is the same as reading it in one go.
-pub(crate) fn read_csv_data(data: &str, delimiter: u8, header: &Header, max_rows: u64, out: &mut Exports) -> bool {
-    let bytes = data.as_bytes();
-    let bare_cr = memchr::memchr_iter(b'\r', bytes).any(|i| bytes.get(i + 1) != Some(&b'\n'));
-    let chunks = rayon::current_num_threads().max(1) * 2;
-    if data.len() < 8 << 20 || chunks < 2 || bare_cr || memchr::memchr(b'"', bytes).is_some() {
-        let mut sink = Sink {
-            part: out,
-            header,
-            max_rows,
-            over_limit: false,
+/// Bytes read at a time.
+pub const BLOCK: usize = 32 << 20;
+
+/// Below this, a block is parsed in one piece.
+const MIN_CHUNK: usize = 1 << 20;
+
+/// How streaming a file ended.
+#[derive(Debug, Default)]
+pub(crate) struct Streamed {
+    /// `max_rows` was reached.
+    pub over_limit: bool,
+    /// Some UTF-8 field held bytes that are not UTF-8.
+    pub invalid: bool,
+}
+
+/// Reads the records after the header (from byte `start` of the head on)
+/// into `out`; `progress` gets the bytes read from the file as it goes.
+pub(crate) fn read_csv_data(
+    c: &CsvText,
+    start: usize,
+    header: &Header,
+    max_rows: u64,
+    out: &mut Exports,
+    progress: &(dyn Fn(u64) + Sync),
+) -> std::io::Result<Streamed> {
+    let mut buf: Vec<u8> = c.head.get(start..).unwrap_or(&[]).to_vec();
+    progress(c.head.len() as u64);
+    let mut file = match c.rest_from {
+        Some(from) => {
+            let mut f = std::fs::File::open(&c.path)?;
+            f.seek(std::io::SeekFrom::Start(from))?;
+            Some(f)
+        }
+        None => None,
+    };
+    let mut block = BLOCK.max(buf.len());
+    let mut next_line = header.line as u32 + 1;
+    let pieces = rayon::current_num_threads().max(1) * 2;
+    let mut done = Streamed::default();
+    loop {
+        if let Some(f) = &mut file {
+            let want = block.saturating_sub(buf.len());
+            buf.reserve(want);
+            let n = f.by_ref().take(want as u64).read_to_end(&mut buf)?;
+            progress(n as u64);
+            if n < want {
+                file = None;
+            }
+        }
+        let eof = file.is_none();
+        if buf.is_empty() {
+            break;
+        }
+        let cuts = cut_points(&buf, eof, c.delimiter, c.encoding, pieces);
+        let Some(&end) = cuts.last() else {
+            // No whole record in the block: a record longer than it.
+            block *= 2;
+            continue;
         };
-        sink.feed(data, delimiter, header.line + 1);
-        return sink.over_limit;
-    }
-    let mut bounds = vec![0usize];
-    for k in 1..chunks {
-        let target = data.len() * k / chunks;
-        let at = memchr::memchr(b'\n', &bytes[target..]).map_or(data.len(), |p| target + p + 1);
-        if at > *bounds.last().unwrap_or(&0) && at < data.len() {
-            bounds.push(at);
+        let mut from = 0;
+        let spans: Vec<(usize, usize)> = cuts
+            .iter()
+            .map(|&to| {
+                let span = (from, to);
+                from = to;
+                span
+            })
+            .collect();
+        let parts: Vec<(Exports, usize, bool, bool)> = spans
+            .into_par_iter()
+            .map(|(a, b)| {
+                let mut part = Exports::default();
+                let mut sink = Sink {
+                    part: &mut part,
+                    header,
+                    max_rows,
+                    over_limit: false,
+                };
+                let (records, invalid) = sink.feed(buf.get(a..b).unwrap_or(&[]), c.delimiter, c.encoding);
+                let over = sink.over_limit;
+                (part, records, invalid, over)
+            })
+            .collect();
+        for (part, records, invalid, over) in parts {
+            if invalid && !c.lossy {
+                // Read again as Windows-1252 by the caller.
+                done.invalid = true;
+                return Ok(done);
+            }
+            done.invalid |= invalid;
+            out.append(part, next_line - 1);
+            next_line += records as u32;
+            if over || out.rows.len() as u64 > max_rows {
+                done.over_limit = true;
+                return Ok(done);
+            }
+        }
+        buf.drain(..end);
+        if eof && buf.is_empty() {
+            break;
         }
     }
-    bounds.push(data.len());
-    let mut first_lines = Vec::with_capacity(bounds.len());
-    let mut line = header.line + 1;
-    for w in bounds.windows(2) {
-        first_lines.push(line);
-        line += memchr::memchr_iter(b'\n', &bytes[w[0]..w[1]]).count();
-    }
-    let parts: Vec<(Exports, bool)> = bounds
-        .windows(2)
-        .zip(first_lines)
-        .collect::<Vec<_>>()
-        .into_par_iter()
-        .map(|(w, first_line)| {
-            let mut part = Exports::default();
-            let mut sink = Sink {
-                part: &mut part,
-                header,
-                max_rows,
-                over_limit: false,
-            };
-            sink.feed(&data[w[0]..w[1]], delimiter, first_line);
-            let over = sink.over_limit;
-            (part, over)
-        })
-        .collect();
-    for (part, over) in parts {
-        if over {
-            return true;
+    Ok(done)
+}
+
+/// Where to cut `buf` (which starts at a record boundary) into about
+/// `pieces` chunks of whole records: the end of each chunk, the last being
+/// the end of the last whole record (all of `buf` at the end of the file).
+/// Empty when `buf` holds no whole record.
+fn cut_points(buf: &[u8], eof: bool, delimiter: u8, encoding: Encoding, pieces: usize) -> Vec<usize> {
+    let pieces = if buf.len() < 2 * MIN_CHUNK { 1 } else { pieces };
+    let mut cuts = Vec::with_capacity(pieces);
+    if memchr::memchr(b'"', buf).is_none() {
+        // Without quotes every LF ends a record; a bare CR too.
+        let end = if eof {
+            Some(buf.len())
+        } else {
+            memchr::memrchr(b'\n', buf)
+                .map(|p| p + 1)
+                .or_else(|| memchr::memrchr(b'\r', buf).filter(|&p| p + 1 < buf.len()).map(|p| p + 1))
+        };
+        let Some(end) = end else { return cuts };
+        for k in 1..pieces {
+            let target = end * k / pieces;
+            let at = buf
+                .get(target..end)
+                .and_then(|rest| memchr::memchr(b'\n', rest))
+                .map(|p| target + p + 1);
+            if let Some(at) = at.filter(|&at| at < end && cuts.last().is_none_or(|&l| at > l)) {
+                cuts.push(at);
+            }
         }
-        out.append(part);
+        cuts.push(end);
+        return cuts;
     }
-    out.rows.len() as u64 > max_rows
+    // With quotes: walk the records as the parser does.
+    let mut records = CsvRecords::new(buf, delimiter, encoding);
+    let step = buf.len() / pieces;
+    let mut target = step;
+    let mut last = None;
+    while let Some(at) = records.skip_record() {
+        if at >= buf.len() && !eof {
+            // The last record may go on in the next block.
+            break;
+        }
+        last = Some(at);
+        if at >= target && at < buf.len() {
+            cuts.push(at);
+            target = at + step;
+        }
+    }
+    match last {
+        Some(end) => {
+            cuts.retain(|&c| c < end);
+            cuts.push(end);
+        }
+        None => cuts.clear(),
+    }
+    cuts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every cut ends a record: parsing the chunks one by one gives the
+    /// same records as parsing the whole.
+    fn same_records(text: &str, pieces: usize) {
+        let bytes = text.as_bytes();
+        let whole: Vec<Vec<String>> = {
+            let mut r = CsvRecords::new(bytes, b';', Encoding::Utf8);
+            let mut cells = Vec::new();
+            let mut all = Vec::new();
+            while r.next_record(&mut cells).is_some() {
+                all.push(cells.iter().map(|c| c.text()).collect());
+            }
+            all
+        };
+        let cuts = cut_points(bytes, true, b';', Encoding::Utf8, pieces);
+        assert_eq!(cuts.last(), Some(&bytes.len()));
+        let mut from = 0;
+        let mut parts = Vec::new();
+        for to in cuts {
+            let mut r = CsvRecords::new(&bytes[from..to], b';', Encoding::Utf8);
+            let mut cells = Vec::new();
+            while r.next_record(&mut cells).is_some() {
+                parts.push(cells.iter().map(|c| c.text()).collect::<Vec<String>>());
+            }
+            from = to;
+        }
+        assert_eq!(parts, whole);
+    }
+
+    #[test]
+    fn cuts_fall_between_records_with_quotes_and_bare_crs() {
+        let mut text = String::new();
+        for i in 0..200_000 {
+            match i % 4 {
+                0 => text.push_str(&format!("a{i};\"multi\nline {i}\";\"x\"\"y\"\r\n")),
+                1 => text.push_str(&format!("b{i};2\r")),
+                2 => text.push_str("\n"),
+                _ => text.push_str(&format!("c{i};\"q;r\"\n")),
+            }
+        }
+        same_records(&text, 4);
+        same_records(&text.replace('"', ""), 4);
+    }
+
+    #[test]
+    fn an_unfinished_record_waits_for_the_next_block() {
+        let buf = b"a;b\n1;\"open\nstill";
+        assert_eq!(cut_points(buf, false, b';', Encoding::Utf8, 1), vec![4]);
+        assert_eq!(cut_points(b"a;b\n1;2", false, b';', Encoding::Utf8, 1), vec![4]);
+        assert_eq!(cut_points(b"no end", false, b';', Encoding::Utf8, 1), Vec::<usize>::new());
+        assert_eq!(cut_points(b"a\r", false, b';', Encoding::Utf8, 1), Vec::<usize>::new());
+    }
 }

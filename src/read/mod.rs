@@ -1,11 +1,14 @@
 //! Reading exports: finding the files, finding the header row and mapping
-//! its columns to fields, and turning every record into a [`Row`] with its
-//! date and amount parsed by docs/rules.md. Nothing is matched here; a row
-//! that cannot be read is kept as rejected (or a totals row) with its reason.
+//! its columns to fields, and turning every record into a row of the
+//! columns in [`rows`] with its date and amount parsed by docs/rules.md.
+//! CSV files are streamed in blocks and parsed in parallel chunks
+//! ([`chunks`]). Nothing is matched here; a row that cannot be read is kept
+//! as rejected (or a totals row) with its reason.
 
 pub mod chunks;
 pub mod discover;
 pub mod header;
+pub mod rows;
 pub mod strings;
 pub mod suggest;
 pub mod table;
@@ -14,6 +17,7 @@ use crate::error::{Error, Result};
 use crate::lang::{Lang, Text};
 use crate::parse::{self, Amount};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use table::{Cell, CsvRecords, Source};
@@ -51,7 +55,7 @@ pub const FIELDS: [Field; N_FIELDS] = [
 
 /// The interned text fields, in the order of [`Row::text`]. The invoice
 /// id is not interned (it is unique per row: a hash table of ten million
-/// ids is bound by memory latency); it is kept in [`Exports::ids`].
+/// ids is bound by memory latency); it is packed per row (see [`rows::IdRef`]).
 pub const TEXT_FIELDS: [Field; 6] = [
     Field::Supplier,
     Field::OrgNr,
@@ -192,40 +196,6 @@ fn has_required(columns: &[Option<usize>; N_FIELDS]) -> bool {
     FIELDS.iter().all(|f| !f.required() || columns[f.index()].is_some())
 }
 
-/// How a row came out of reading.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RowKind {
-    /// Date and amount readable.
-    Normal,
-    /// Date unreadable and a cell begins with Summa/Totalt/Total.
-    Total,
-    /// Date or amount unreadable; see [`Rejection`].
-    Rejected,
-}
-
-/// One non-empty record after the header row.
-#[derive(Debug, Clone)]
-pub struct Row {
-    /// Index into [`Exports::files`].
-    pub file: u32,
-    /// 1-based record number in the file (sheet row in a workbook).
-    pub line: u32,
-    /// Days since 1970-01-01, when readable.
-    pub date: Option<i32>,
-    pub amount: Option<Amount>,
-    /// Trimmed text of the fields in [`TEXT_FIELDS`] order.
-    pub text: [Sym; 6],
-    /// The invoice id's place in [`Exports::ids`] (start, end).
-    pub id: (u32, u32),
-    pub kind: RowKind,
-}
-
-impl Row {
-    pub fn get(&self, field: Field) -> Sym {
-        TEXT_FIELDS.iter().position(|f| *f == field).map_or(0, |i| self.text[i])
-    }
-}
-
 /// One unreadable (or refused) cell of a row: the field, the column's
 /// header and the cell's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -260,45 +230,50 @@ pub struct FileInfo {
 #[derive(Debug, Default)]
 pub struct Exports {
     pub files: Vec<FileInfo>,
-    pub rows: Vec<Row>,
+    pub rows: Rows,
     pub rejections: Vec<Rejection>,
     pub strings: Strings,
     /// Files found but skipped, with the reason (for the terminal).
     pub skipped: Vec<Skipped>,
-    /// The invoice ids of all rows, one after the other (see [`Row::id`]).
-    pub ids: String,
     /// Things the user should know that do not stop the run (an empty file,
     /// a header name used twice, bytes that were not valid UTF-8).
     pub warnings: Vec<String>,
 }
 
 pub use discover::{discover, no_exports, Exclude, ExportFile, Skipped};
+pub use rows::{IdRef, Row, RowKind, Rows};
 pub use strings::{Strings, Sym};
 
-/// Reads all files into one [`Exports`], in parallel, merged in path order
-/// (so the result is the same as reading them one by one). `progress` is
-/// called with the bytes of each file once it is read.
+/// Reads all files into one [`Exports`], merged in path order (so the
+/// result is the same as reading them one by one). Workbooks are read side
+/// by side; a CSV file is streamed in blocks, each parsed in parallel
+/// chunks straight into the columns. `progress` is called with the bytes
+/// read as reading goes on.
 pub fn read_all(files: &[ExportFile], options: &ReadOptions, progress: &(dyn Fn(u64) + Sync)) -> Result<Exports> {
-    let parts: Vec<Result<Exports>> = files
+    let sheets: Vec<Option<Result<Exports>>> = files
         .par_iter()
         .map(|f| {
-            let mut part = Exports::default();
-            let r = read_file(f, options, &mut part).map(|()| part);
-            progress(std::fs::metadata(&f.path).map(|m| m.len()).unwrap_or(0));
-            r
+            (!table::reads_as_csv(&f.path)).then(|| {
+                let mut part = Exports::default();
+                let r = read_file(f, options, &mut part, &|_| {}).map(|()| part);
+                progress(std::fs::metadata(&f.path).map(|m| m.len()).unwrap_or(0));
+                r
+            })
         })
         .collect();
     let mut out = Exports::default();
-    for part in parts {
-        out.append(part?);
-        if out.rows.len() as u64 > options.max_rows || out.ids.len() as u64 > u32::MAX as u64 / 2 {
-            let last = out.files.last().map(|f| f.path.clone()).unwrap_or_default();
+    for (f, sheet) in files.iter().zip(sheets) {
+        match sheet {
+            Some(part) => out.append(part?, 0),
+            None => read_file(f, options, &mut out, progress)?,
+        }
+        if out.rows.len() as u64 > options.max_rows {
             let max = options.max_rows;
             return Err(Error::Limit {
-                path: last,
+                path: f.path.clone(),
                 message: Text::new(
-                    format!("exporterna har fler än {max} rader sammanlagt (max_rows i avropskoll.toml), eller mer än 2 GB verifikationsnummer"),
-                    format!("the exports hold more than {max} rows in all (max_rows in the config), or more than 2 GB of invoice ids"),
+                    format!("exporterna har fler än {max} rader sammanlagt (max_rows i avropskoll.toml)"),
+                    format!("the exports hold more than {max} rows in all (max_rows in the config)"),
                 ),
             });
         }
@@ -331,15 +306,40 @@ impl Default for ReadOptions {
     }
 }
 
+/// Where reading stood: [`Exports::truncate`] goes back to it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Mark {
+    rows: rows::Mark,
+    rejections: usize,
+    row_count: usize,
+}
+
 impl Exports {
     /// A row's invoice id.
-    pub fn id(&self, row: &Row) -> &str {
-        self.ids.get(row.id.0 as usize..row.id.1 as usize).unwrap_or("")
+    pub fn id(&self, row: &Row) -> Cow<'_, str> {
+        self.rows.id_text(row.id)
     }
 
-    /// Appends what another [`Exports`] read, re-interning its strings.
-    fn append(&mut self, part: Exports) {
-        if self.files.is_empty() && self.rows.is_empty() && self.strings.is_empty() {
+    pub(crate) fn mark(&self) -> Mark {
+        Mark {
+            rows: self.rows.mark(),
+            rejections: self.rejections.len(),
+            row_count: self.rows.len(),
+        }
+    }
+
+    /// Drops the rows read after `mark`.
+    pub(crate) fn truncate(&mut self, mark: Mark) {
+        self.rows.truncate(mark.rows);
+        self.rejections.truncate(mark.rejections);
+    }
+
+    /// Appends what another [`Exports`] read (a whole file, or a chunk of
+    /// the file being read), re-interning its strings; its record numbers
+    /// are moved by `line_offset`.
+    pub(crate) fn append(&mut self, part: Exports, line_offset: u32) {
+        let row_offset = self.rows.len();
+        if row_offset == 0 && self.files.is_empty() && self.strings.is_empty() && line_offset == 0 {
             // The first part becomes the whole: nothing to re-intern.
             let (skipped, warnings) = (std::mem::take(&mut self.skipped), std::mem::take(&mut self.warnings));
             *self = part;
@@ -347,22 +347,11 @@ impl Exports {
             self.warnings.splice(0..0, warnings);
             return;
         }
-        let remap: Vec<Sym> = part.strings.iter().map(|s| self.strings.intern(s)).collect();
-        let file_offset = self.files.len() as u32;
-        let row_offset = self.rows.len();
+        let remap = rows::remap_strings(&mut self.strings, &part.strings);
+        self.rows.append(&part.rows, &remap, line_offset);
         self.files.extend(part.files);
         self.rejections.extend(part.rejections.into_iter().map(|mut r| {
             r.row += row_offset;
-            r
-        }));
-        let id_offset = self.ids.len() as u32;
-        self.ids.push_str(&part.ids);
-        self.rows.extend(part.rows.into_iter().map(|mut r| {
-            r.file += file_offset;
-            for t in &mut r.text {
-                *t = remap[*t as usize];
-            }
-            r.id = (r.id.0 + id_offset, r.id.1 + id_offset);
             r
         }));
         self.skipped.extend(part.skipped);
@@ -400,16 +389,20 @@ pub(crate) struct Sink<'a> {
 }
 
 impl Sink<'_> {
-    /// Reads the CSV records of `text`, the first being record `first_line`
-    /// of the file, until the end or a limit.
-    pub(crate) fn feed(&mut self, text: &str, delimiter: u8, first_line: usize) {
-        let mut records = CsvRecords::new(text, delimiter);
+    /// Reads the CSV records of `bytes` (record 1 being its first) until
+    /// the end or a limit; returns the number of records and whether some
+    /// UTF-8 field was not valid UTF-8.
+    pub(crate) fn feed(&mut self, bytes: &[u8], delimiter: u8, encoding: table::Encoding) -> (usize, bool) {
+        let mut records = CsvRecords::new(bytes, delimiter, encoding);
         let mut cells = Vec::new();
+        let mut count = 0;
         while let Some(n) = records.next_record(&mut cells) {
-            if !self.push(first_line + n - 1, &cells) {
+            count = n;
+            if !self.push(n, &cells) {
                 break;
             }
         }
+        (count, records.invalid)
     }
 
     /// Reads one record below the header; false to stop (a limit).
@@ -421,10 +414,9 @@ impl Sink<'_> {
             rows,
             rejections,
             strings,
-            ids,
             ..
         } = &mut *self.part;
-        if rows.len() as u64 >= self.max_rows || ids.len() as u64 > u32::MAX as u64 / 2 {
+        if rows.len() as u64 >= self.max_rows {
             self.over_limit = true;
             return false;
         }
@@ -451,9 +443,6 @@ impl Sink<'_> {
         for (slot, field) in text.iter_mut().zip(TEXT_FIELDS) {
             *slot = strings.intern(&cell(field).text_cow());
         }
-        let id_start = ids.len() as u32;
-        ids.push_str(&cell(Field::Id).text_cow());
-        let id = (id_start, ids.len() as u32);
         let currency = cell(Field::Currency).text_cow();
         let foreign = !currency.is_empty() && !currency.eq_ignore_ascii_case("SEK");
         let kind = if date.is_none() && cells.iter().any(|c| parse::is_totals_label(&c.text_cow())) {
@@ -485,13 +474,12 @@ impl Sink<'_> {
         } else {
             RowKind::Normal
         };
-        rows.push(Row {
-            file: 0,
+        rows.push(rows::NewRow {
             line: line as u32,
             date: date.map(parse::date_to_days),
             amount,
             text,
-            id,
+            id: &cell(Field::Id).text_cow(),
             kind,
         });
         true
@@ -512,6 +500,8 @@ struct Probe<'n> {
     samples: Vec<(usize, Vec<suggest::Sample>)>,
     /// The reading stopped at `max_rows`.
     over_limit: bool,
+    /// Some UTF-8 field held bytes that are not UTF-8.
+    invalid: bool,
 }
 
 /// The indices of the required fields.
@@ -525,6 +515,7 @@ impl<'n> Probe<'n> {
             best: None,
             samples: Vec::new(),
             over_limit: false,
+            invalid: false,
         }
     }
 
@@ -565,22 +556,34 @@ impl<'n> Probe<'n> {
     }
 }
 
-/// Reads a CSV text: finds the header among the first 50 records and
-/// reads the rows below it into `out` (in parallel chunks when large).
-fn read_csv<'n>(c: &table::CsvText, names: &'n ColumnNames, max_rows: u64, out: &mut Exports) -> Probe<'n> {
+/// Reads a CSV file: finds the header among the first 50 records of its
+/// head and streams the rows below it into `out`.
+fn read_csv<'n>(
+    c: &table::CsvText,
+    names: &'n ColumnNames,
+    max_rows: u64,
+    out: &mut Exports,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Probe<'n>> {
     let mut probe = Probe::new(names);
-    let mut records = CsvRecords::new(&c.text, c.delimiter);
+    let mut records = c.records(c.delimiter);
     let mut cells = Vec::new();
     while let Some(line) = records.next_record(&mut cells) {
         if probe.look(line, &cells) {
             break;
         }
     }
+    probe.invalid = records.invalid;
     if let Some(h) = &probe.header {
-        let rest = c.text.get(records.position()..).unwrap_or("");
-        probe.over_limit = chunks::read_csv_data(rest, c.delimiter, h, max_rows, out);
+        let streamed =
+            chunks::read_csv_data(c, records.position(), h, max_rows, out, progress).map_err(|e| Error::Export {
+                path: c.path.clone(),
+                message: Text::io(&e),
+            })?;
+        probe.over_limit = streamed.over_limit;
+        probe.invalid |= streamed.invalid;
     }
-    probe
+    Ok(probe)
 }
 
 /// Reads one workbook sheet (or HTML table) in a single streamed pass.
@@ -605,31 +608,49 @@ fn read_sheet<'n>(source: &mut Source, names: &'n ColumnNames, max_rows: u64, ou
         !done || probe.header.is_some()
     })?;
     probe.over_limit = limit_hit;
-    out.append(part);
+    out.append(part, 0);
     Ok(probe)
 }
 
-fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports) -> Result<()> {
+fn read_file(
+    f: &ExportFile,
+    options: &ReadOptions,
+    out: &mut Exports,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<()> {
     let names = &options.names;
     let lang = options.lang;
+    let mark = out.mark();
     let mut source = table::open(&f.path, options.sheet.as_deref(), options.limits)?;
     if let Source::Csv(c) = &source {
-        if c.encoding.contains("invalid") {
-            out.warnings.push(lang.pick(
-                format!("{}: filen börjar med en UTF-8-markering men innehåller byte som inte är UTF-8; de lästes som \u{fffd} (kontrollera exportens teckenkodning)", f.display),
-                format!("{}: the file starts with a UTF-8 byte-order mark but holds bytes that are not UTF-8; they were read as \u{fffd} (check the export's encoding)", f.display),
-            ));
-        }
         if !c.declared {
-            let d = table::best_delimiter(&c.text, |cells| header_score(names, cells));
+            let d = c.best_delimiter(|cells| header_score(names, cells));
             source = source.with_delimiter(d);
         }
     }
     let max_rows = options.max_rows;
     let mut probe = match &source {
-        Source::Csv(c) => read_csv(c, names, max_rows, out),
+        Source::Csv(c) => read_csv(c, names, max_rows, out, progress)?,
         _ => read_sheet(&mut source, names, max_rows, out)?,
     };
+    if let Source::Csv(c) = &mut source {
+        if probe.invalid && !c.lossy {
+            // Valid UTF-8 at the start, not later: the file is Windows-1252.
+            out.truncate(mark);
+            let io = |e: std::io::Error| Error::Export {
+                path: f.path.clone(),
+                message: Text::io(&e),
+            };
+            *c = c.as_windows_1252().map_err(io)?;
+            probe = read_csv(c, names, max_rows, out, &|_| {})?;
+        } else if probe.invalid {
+            c.encoding_name = "UTF-8 (BOM, invalid bytes replaced)";
+            out.warnings.push(lang.pick(
+                format!("{}: filen börjar med en UTF-8-markering men innehåller byte som inte är UTF-8; de lästes som \u{fffd} (kontrollera exportens teckenkodning)", f.display),
+                format!("{}: the file starts with a UTF-8 byte-order mark but holds bytes that are not UTF-8; they were read as \u{fffd} (check the export's encoding)", f.display),
+            ));
+        }
+    }
     // A workbook whose first sheet is not the data (a cover page): look for
     // the sheet with the header row.
     let first_sheet = source.sheet().map(str::to_string);
@@ -640,7 +661,7 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports) -> Result
                 let mut part = Exports::default();
                 let p = read_sheet(&mut other, names, max_rows, &mut part)?;
                 if p.header.is_some() {
-                    out.append(part);
+                    out.append(part, 0);
                     out.warnings.push(lang.pick(
                         format!(
                             "{}: det första bladet '{first}' har ingen rubrikrad; bladet '{name}' lästes",
@@ -676,6 +697,7 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports) -> Result
             format!("{}: filen är tom (inga rader lästes)", f.display),
             format!("{}: the file is empty (no rows read)", f.display),
         ));
+        out.rows.file_from(mark.rows);
         out.files.push(FileInfo {
             path: f.path.clone(),
             display: f.display.clone(),
@@ -784,13 +806,14 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports) -> Result
             ));
         }
     }
+    out.rows.file_from(mark.rows);
     out.files.push(FileInfo {
         path: f.path.clone(),
         display: f.display.clone(),
         description: source.describe(lang),
         header_row,
         mapping,
-        rows: out.rows.len(),
+        rows: out.rows.len() - mark.row_count,
     });
     Ok(())
 }

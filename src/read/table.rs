@@ -124,13 +124,151 @@ impl Default for Limits {
     }
 }
 
-/// A CSV file decoded to UTF-8, with its detected encoding.
+/// How the bytes of a CSV file become text: field by field, so that no
+/// decoded copy of the file is ever held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8 (invalid bytes, when allowed, become U+FFFD and are counted).
+    Utf8,
+    Windows1252,
+}
+
+impl Encoding {
+    /// A field's text. `invalid` is set when UTF-8 bytes were not valid.
+    pub fn text<'a>(self, bytes: &'a [u8], invalid: &mut bool) -> Cow<'a, str> {
+        match self {
+            Encoding::Utf8 => match std::str::from_utf8(bytes) {
+                Ok(s) => Cow::Borrowed(s),
+                Err(_) => {
+                    *invalid = true;
+                    String::from_utf8_lossy(bytes)
+                }
+            },
+            Encoding::Windows1252 => match std::str::from_utf8(bytes) {
+                Ok(s) if bytes.is_ascii() => Cow::Borrowed(s),
+                _ => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0,
+            },
+        }
+    }
+
+    fn text_owned(self, bytes: Vec<u8>, invalid: &mut bool) -> String {
+        match self.text(&bytes, invalid) {
+            Cow::Borrowed(_) => String::from_utf8(bytes).unwrap_or_default(),
+            Cow::Owned(s) => s,
+        }
+    }
+}
+
+/// The bytes read first from a CSV file: enough for the header search and
+/// the delimiter; the rest is streamed (see [`super::chunks`]).
+pub const HEAD_BYTES: u64 = 16 << 20;
+
+/// A CSV file: its first block (or all of it), the encoding detected and
+/// the delimiter.
 pub struct CsvText {
-    pub text: String,
-    pub encoding: &'static str,
+    pub path: std::path::PathBuf,
+    /// The file's first bytes after any byte-order mark (all of a small
+    /// file; a UTF-16 file whole, decoded to UTF-8).
+    pub head: Vec<u8>,
+    /// Where the bytes after `head` start in the file, when there are more.
+    pub rest_from: Option<u64>,
+    pub encoding: Encoding,
+    /// The encoding's name for the user.
+    pub encoding_name: &'static str,
+    /// Invalid UTF-8 is replaced (a file with a UTF-8 byte-order mark)
+    /// rather than taken as a sign of Windows-1252.
+    pub lossy: bool,
     pub delimiter: u8,
     /// The delimiter was named by Excel's `sep=;` first line.
     pub declared: bool,
+}
+
+impl CsvText {
+    /// Reads the first block of a CSV file and detects its encoding: a
+    /// byte-order mark (UTF-8, UTF-16 LE/BE), else UTF-8 if valid, else
+    /// Windows-1252. A file whose head is valid UTF-8 but whose later bytes
+    /// are not is read again as Windows-1252 (see [`super::read_all`]).
+    pub fn open(path: &Path, size: u64) -> std::io::Result<CsvText> {
+        use std::io::Read;
+        let mut file = std::fs::File::open(path)?;
+        let mut head = Vec::new();
+        (&mut file).take(HEAD_BYTES).read_to_end(&mut head)?;
+        let mut read = head.len() as u64;
+        let utf16 = if head.starts_with(b"\xFF\xFE") {
+            Some(encoding_rs::UTF_16LE)
+        } else if head.starts_with(b"\xFE\xFF") {
+            Some(encoding_rs::UTF_16BE)
+        } else {
+            None
+        };
+        let (encoding, encoding_name, lossy) = if let Some(enc) = utf16 {
+            // Rare and small (Excel's "Unicode text"): decoded whole.
+            file.read_to_end(&mut head)?;
+            read = head.len() as u64;
+            let (text, _, _) = enc.decode(&head);
+            head = text.trim_start_matches('\u{feff}').as_bytes().to_vec();
+            (Encoding::Utf8, if enc == encoding_rs::UTF_16LE { "UTF-16LE" } else { "UTF-16BE" }, true)
+        } else if head.starts_with(b"\xEF\xBB\xBF") {
+            head.drain(..3);
+            (Encoding::Utf8, "UTF-8 (BOM)", true)
+        } else {
+            let complete = read >= size;
+            let valid = match std::str::from_utf8(&head) {
+                Ok(_) => true,
+                // Cut inside a character at the end of the block.
+                Err(e) => !complete && e.error_len().is_none(),
+            };
+            if valid {
+                (Encoding::Utf8, "UTF-8", false)
+            } else {
+                (Encoding::Windows1252, "Windows-1252", false)
+            }
+        };
+        let first_line = head.split(|&b| b == b'\n' || b == b'\r').next().unwrap_or(&[]);
+        let declared = declared_delimiter(&String::from_utf8_lossy(first_line));
+        let mut csv = CsvText {
+            path: path.to_path_buf(),
+            head,
+            rest_from: (read < size).then_some(read),
+            encoding,
+            encoding_name,
+            lossy,
+            delimiter: b';',
+            declared: declared.is_some(),
+        };
+        csv.delimiter = declared.unwrap_or_else(|| csv.best_delimiter(|cells| cells.iter().filter(|c| !c.is_empty()).count()));
+        Ok(csv)
+    }
+
+    /// Appends the bytes from `from` on to the head.
+    fn read_rest(&mut self, from: u64) -> std::io::Result<()> {
+        use std::io::{Read, Seek};
+        let mut file = std::fs::File::open(&self.path)?;
+        file.seek(std::io::SeekFrom::Start(from))?;
+        file.read_to_end(&mut self.head)?;
+        Ok(())
+    }
+
+    /// The records of the head.
+    pub fn records(&self, delimiter: u8) -> CsvRecords<'_> {
+        CsvRecords::new(&self.head, delimiter, self.encoding)
+    }
+
+    /// Picks the delimiter whose best record among the first 50 scores highest.
+    pub fn best_delimiter(&self, score: impl Fn(&[Cell]) -> usize) -> u8 {
+        best_delimiter_in(&self.head, self.encoding, score)
+    }
+
+    /// The same file read as Windows-1252 (its later bytes were not UTF-8).
+    pub fn as_windows_1252(&self) -> std::io::Result<CsvText> {
+        let size = std::fs::metadata(&self.path)?.len();
+        let mut again = CsvText::open(&self.path, size)?;
+        again.encoding = Encoding::Windows1252;
+        again.encoding_name = "Windows-1252";
+        again.delimiter = self.delimiter;
+        again.declared = self.declared;
+        Ok(again)
+    }
 }
 
 /// Excel's `sep=;` (or `sep=,`, `sep=\t`) first line: the delimiter.
@@ -174,20 +312,7 @@ pub fn open(path: &Path, sheet: Option<&str>, limits: Limits) -> Result<Source> 
         other => other,
     };
     match format {
-        Some(Format::Csv) => {
-            let bytes = std::fs::read(path).map_err(io)?;
-            let (text, encoding) = decode(bytes);
-            let declared = declared_delimiter(&text);
-            let mut csv = CsvText {
-                text,
-                encoding,
-                delimiter: b';',
-                declared: declared.is_some(),
-            };
-            csv.delimiter = declared
-                .unwrap_or_else(|| best_delimiter(&csv.text, |cells| cells.iter().filter(|c| !c.is_empty()).count()));
-            Ok(Source::Csv(csv))
-        }
+        Some(Format::Csv) => Ok(Source::Csv(CsvText::open(path, size).map_err(io)?)),
         Some(Format::Xls) if markup_kind(path) == Some(Markup::Html) => {
             let bytes = std::fs::read(path).map_err(io)?;
             let (text, _) = decode(bytes);
@@ -228,6 +353,16 @@ enum Markup {
 
 /// True when the first kilobyte of a file is text with a delimiter and no
 /// NUL byte and no workbook signature (an OLE or zip header).
+/// Whether [`open`] reads the file as CSV text (streamed; see
+/// [`super::chunks`]) rather than as a workbook.
+pub fn reads_as_csv(path: &Path) -> bool {
+    match Format::from_path(path) {
+        Some(Format::Csv) => true,
+        Some(Format::Xls) => is_plain_text(path),
+        _ => false,
+    }
+}
+
 fn is_plain_text(path: &Path) -> bool {
     use std::io::Read;
     let mut head = vec![0u8; 1024];
@@ -446,9 +581,13 @@ fn check_container(path: &Path, format: Format, size: u64, limits: Limits) -> Re
 
 /// Picks the delimiter whose best record among the first 50 scores highest.
 pub fn best_delimiter(text: &str, score: impl Fn(&[Cell]) -> usize) -> u8 {
+    best_delimiter_in(text.as_bytes(), Encoding::Utf8, score)
+}
+
+fn best_delimiter_in(bytes: &[u8], encoding: Encoding, score: impl Fn(&[Cell]) -> usize) -> u8 {
     let mut best = (0usize, DELIMITERS[0]);
     for d in DELIMITERS {
-        let mut records = CsvRecords::new(text, d);
+        let mut records = CsvRecords::new(bytes, d, encoding);
         let mut cells = Vec::new();
         let mut top = 0;
         while let Some(row) = records.next_record(&mut cells) {
@@ -575,7 +714,7 @@ impl Source {
                     b'\t' => lang.pick("tabb", "tab").to_string(),
                     other => format!("'{}'", other as char),
                 };
-                let encoding = c.encoding.replace(
+                let encoding = c.encoding_name.replace(
                     "invalid bytes replaced",
                     lang.pick("ogiltiga byte ersatta", "invalid bytes replaced"),
                 );
@@ -643,7 +782,14 @@ impl Source {
                 }
             }
             Source::Csv(c) => {
-                let mut records = CsvRecords::new(&c.text, c.delimiter);
+                // A register or an organisation file: small, read whole.
+                if let Some(from) = c.rest_from.take() {
+                    c.read_rest(from).map_err(|e| Error::Export {
+                        path: c.path.clone(),
+                        message: Text::io(&e),
+                    })?;
+                }
+                let mut records = c.records(c.delimiter);
                 let mut cells = Vec::new();
                 while let Some(row) = records.next_record(&mut cells) {
                     if !f(row, &cells) {
@@ -718,24 +864,35 @@ fn sheet_cell(d: &Data) -> Cell<'_> {
     }
 }
 
-/// A CSV record splitter over decoded text: `"` quoting with `""` escapes,
-/// records ended by CRLF, LF or a bare CR; a blank line is a record of one
-/// empty cell (so record numbers match line numbers outside quoted fields).
+/// A CSV record splitter over bytes, each field decoded on its own:
+/// `"` quoting with `""` escapes, records ended by CRLF, LF or a bare CR;
+/// a blank line is a record of one empty cell (so record numbers match
+/// line numbers outside quoted fields).
 pub struct CsvRecords<'a> {
-    text: &'a str,
+    bytes: &'a [u8],
     pos: usize,
     delimiter: u8,
     row: usize,
+    encoding: Encoding,
+    /// Some UTF-8 field held bytes that are not UTF-8.
+    pub invalid: bool,
 }
 
 impl<'a> CsvRecords<'a> {
-    pub fn new(text: &'a str, delimiter: u8) -> Self {
+    pub fn new(bytes: &'a [u8], delimiter: u8, encoding: Encoding) -> Self {
         CsvRecords {
-            text,
+            bytes,
             pos: 0,
             delimiter,
             row: 0,
+            encoding,
+            invalid: false,
         }
+    }
+
+    /// Over text already decoded.
+    pub fn of_text(text: &'a str, delimiter: u8) -> Self {
+        CsvRecords::new(text.as_bytes(), delimiter, Encoding::Utf8)
     }
 
     /// The byte offset where the next record starts.
@@ -743,9 +900,14 @@ impl<'a> CsvRecords<'a> {
         self.pos
     }
 
+    fn text(&mut self, from: usize, to: usize) -> Cow<'a, str> {
+        let bytes: &'a [u8] = self.bytes;
+        self.encoding.text(bytes.get(from..to).unwrap_or(&[]), &mut self.invalid)
+    }
+
     /// Fills `out` with the next record's cells and returns its number.
     pub fn next_record(&mut self, out: &mut Vec<Cell<'a>>) -> Option<usize> {
-        let bytes = self.text.as_bytes();
+        let bytes: &'a [u8] = self.bytes;
         if self.pos >= bytes.len() {
             return None;
         }
@@ -756,44 +918,46 @@ impl<'a> CsvRecords<'a> {
             // One field starting at self.pos.
             let start = self.pos;
             if bytes.get(start) == Some(&b'"') {
-                let mut owned: Option<String> = None;
+                let mut owned: Option<Vec<u8>> = None;
                 let mut seg = start + 1;
                 let mut i = start + 1;
                 loop {
                     match memchr_quote(bytes, i) {
                         None => {
                             // Unterminated quote: the rest of the file is the field.
-                            let tail = &self.text[seg..];
                             let v = match owned.take() {
                                 Some(mut s) => {
-                                    s.push_str(tail);
-                                    Cow::Owned(s)
+                                    s.extend_from_slice(bytes.get(seg..).unwrap_or(&[]));
+                                    Cow::Owned(self.encoding.text_owned(s, &mut self.invalid))
                                 }
-                                None => Cow::Borrowed(tail),
+                                None => self.text(seg, bytes.len()),
                             };
                             out.push(Cell::Text(v));
                             self.pos = bytes.len();
                             return Some(self.row);
                         }
                         Some(q) if bytes.get(q + 1) == Some(&b'"') => {
-                            let s = owned.get_or_insert_with(String::new);
-                            s.push_str(&self.text[seg..=q]);
+                            let s = owned.get_or_insert_with(Vec::new);
+                            s.extend_from_slice(bytes.get(seg..=q).unwrap_or(&[]));
                             seg = q + 2;
                             i = q + 2;
                         }
                         Some(q) => {
-                            let mut value = match owned.take() {
-                                Some(mut s) => {
-                                    s.push_str(&self.text[seg..q]);
-                                    Cow::Owned(s)
-                                }
-                                None => Cow::Borrowed(&self.text[seg..q]),
-                            };
                             // Text after the closing quote belongs to the field.
                             let j = field_end(bytes, q + 1, d);
-                            if j > q + 1 {
-                                value = Cow::Owned(format!("{}{}", value, &self.text[q + 1..j]));
-                            }
+                            let value = match owned.take() {
+                                Some(mut s) => {
+                                    s.extend_from_slice(bytes.get(seg..q).unwrap_or(&[]));
+                                    s.extend_from_slice(bytes.get(q + 1..j).unwrap_or(&[]));
+                                    Cow::Owned(self.encoding.text_owned(s, &mut self.invalid))
+                                }
+                                None if j > q + 1 => {
+                                    let mut s = bytes.get(seg..q).unwrap_or(&[]).to_vec();
+                                    s.extend_from_slice(bytes.get(q + 1..j).unwrap_or(&[]));
+                                    Cow::Owned(self.encoding.text_owned(s, &mut self.invalid))
+                                }
+                                None => self.text(seg, q),
+                            };
                             out.push(Cell::Text(value));
                             self.pos = j;
                             break;
@@ -802,11 +966,10 @@ impl<'a> CsvRecords<'a> {
                 }
             } else {
                 let j = field_end(bytes, start, d);
-                let field = &self.text[start..j];
-                out.push(if field.is_empty() {
+                out.push(if j == start {
                     Cell::Empty
                 } else {
-                    Cell::Text(Cow::Borrowed(field))
+                    Cell::Text(self.text(start, j))
                 });
                 self.pos = j;
             }
@@ -834,6 +997,57 @@ impl<'a> CsvRecords<'a> {
             }
         }
     }
+
+    /// Skips the next record without decoding it; returns where it ends.
+    pub fn skip_record(&mut self) -> Option<usize> {
+        let bytes: &'a [u8] = self.bytes;
+        if self.pos >= bytes.len() {
+            return None;
+        }
+        self.row += 1;
+        let d = self.delimiter;
+        loop {
+            let start = self.pos;
+            if bytes.get(start) == Some(&b'"') {
+                let mut i = start + 1;
+                loop {
+                    match memchr_quote(bytes, i) {
+                        None => {
+                            self.pos = bytes.len();
+                            return Some(self.pos);
+                        }
+                        Some(q) if bytes.get(q + 1) == Some(&b'"') => i = q + 2,
+                        Some(q) => {
+                            self.pos = field_end(bytes, q + 1, d);
+                            break;
+                        }
+                    }
+                }
+            } else {
+                self.pos = field_end(bytes, start, d);
+            }
+            match bytes.get(self.pos) {
+                Some(&b) if b == d => {
+                    self.pos += 1;
+                    if self.pos >= bytes.len() {
+                        return Some(self.pos);
+                    }
+                }
+                Some(b'\r') => {
+                    self.pos += 1;
+                    if bytes.get(self.pos) == Some(&b'\n') {
+                        self.pos += 1;
+                    }
+                    return Some(self.pos);
+                }
+                Some(b'\n') => {
+                    self.pos += 1;
+                    return Some(self.pos);
+                }
+                _ => return Some(self.pos),
+            }
+        }
+    }
 }
 
 fn memchr_quote(bytes: &[u8], from: usize) -> Option<usize> {
@@ -854,7 +1068,7 @@ mod tests {
     use super::*;
 
     fn records(text: &str, d: u8) -> Vec<(usize, Vec<String>)> {
-        let mut r = CsvRecords::new(text, d);
+        let mut r = CsvRecords::of_text(text, d);
         let mut cells = Vec::new();
         let mut out = Vec::new();
         while let Some(n) = r.next_record(&mut cells) {

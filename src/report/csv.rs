@@ -181,7 +181,7 @@ impl ReportWriter for CsvReport {
             allocation,
         )?;
         let quality = ctx.classified.findings.iter().map(|f| {
-            let row = &ctx.exports.rows[f.row];
+            let row = &ctx.exports.rows.at(f.row);
             vec![
                 ctx.exports.files[row.file as usize].display.clone(),
                 row.line.to_string(),

@@ -162,7 +162,7 @@ fn group_workbook(ctx: &Context, group: &Group, l: &Labels) -> Result<Workbook, 
         .iter()
         .copied()
         .filter(|&i| {
-            ctx.exports.rows[i]
+            ctx.exports.rows.at(i)
                 .date
                 .is_some_and(|d| window.contains(parse::days_to_date(d)))
         })
@@ -191,7 +191,7 @@ fn split(ctx: &Context, agreement: usize, rows: &[usize]) -> (Vec<i64>, Vec<u64>
     let (mut amounts, mut counts) = (vec![0i64; n], vec![0u64; n]);
     for &i in rows {
         if let (Outcome::InAgreement { agreement: a, supplier }, Some(m)) =
-            (ctx.classified.outcomes[i], ctx.exports.rows[i].amount)
+            (ctx.classified.outcomes[i], ctx.exports.rows.at(i).amount)
         {
             if a as usize == agreement {
                 if let Some(slot) = amounts.get_mut(supplier as usize) {
@@ -414,7 +414,7 @@ fn agreement_block(
     for (field, title) in fields {
         let mut who: BTreeMap<String, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
         for &i in all_rows {
-            let name = ctx.text(ctx.exports.rows[i].get(field)).to_string();
+            let name = ctx.text(ctx.exports.rows.at(i).get(field)).to_string();
             let entry = who.entry(name).or_default();
             entry.1.push(i);
             if in_window.binary_search(&i).is_ok() {
@@ -508,7 +508,7 @@ fn calls_sheet(
     let heads = [l.date, l.agreement, l.supplier, l.amount, l.unit, l.orderer, l.id];
     for (k, &i) in rows.iter().enumerate() {
         let r = 1 + k as u32;
-        let row = &ctx.exports.rows[i];
+        let row = &ctx.exports.rows.at(i);
         if let Outcome::InAgreement { agreement, supplier } = ctx.classified.outcomes[i] {
             let a = &ctx.register.agreements[agreement as usize];
             if let Some(d) = row.date {

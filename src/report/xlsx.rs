@@ -676,7 +676,7 @@ fn quality_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> 
     // of rows).
     let mut per: std::collections::BTreeMap<(u32, crate::classify::Category), (u64, i64)> = Default::default();
     for finding in &ctx.classified.findings {
-        let row = &ctx.exports.rows[finding.row];
+        let row = &ctx.exports.rows.at(finding.row);
         let e = per.entry((row.file, finding.category)).or_default();
         e.0 += 1;
         e.1 += row.amount.map_or(0, |a| a.0);
@@ -745,7 +745,7 @@ fn quality_rows_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels
     let shown = findings.len().min(MAX_ROWS - top as usize - 2);
     for (i, finding) in findings.iter().take(shown).enumerate() {
         let r = top + 1 + i as u32;
-        let row = &ctx.exports.rows[finding.row];
+        let row = &ctx.exports.rows.at(finding.row);
         ws.write_string_with_format(r, 0, &ctx.exports.files[row.file as usize].display, &f.text)?;
         ws.write_number(r, 1, row.line as f64)?;
         ws.write_string(r, 2, labels::category(ctx.lang, finding.category))?;

@@ -4,7 +4,7 @@
                      // return normally for any input; a panic is a finding.
 
 use avropskoll::parse::{date_to_days, days_to_date, parse_amount, parse_date, OrgNr, AMOUNT_LIMIT};
-use avropskoll::read::table::{best_delimiter, decode, CsvRecords};
+use avropskoll::read::table::{best_delimiter, decode, CsvRecords, Encoding};
 use avropskoll::read::{read_all, ExportFile, ReadOptions};
 
 pub fn amount(text: &str) {
@@ -35,7 +35,7 @@ pub fn org_nr(text: &str) {
 pub fn csv_sniff(bytes: &[u8]) {
     let (text, _) = decode(bytes.to_vec());
     let delimiter = best_delimiter(&text, |cells| cells.len());
-    let mut records = CsvRecords::new(&text, delimiter);
+    let mut records = CsvRecords::of_text(&text, delimiter);
     let mut cells = Vec::new();
     let mut last = 0;
     while let Some(n) = records.next_record(&mut cells) {
@@ -44,6 +44,24 @@ pub fn csv_sniff(bytes: &[u8]) {
         last = n;
     }
     assert!(last <= text.len() + 1);
+    // On the raw bytes, field by field: the records are split at the same
+    // bytes whatever the encoding, and skipping finds the same ends.
+    let mut count = |encoding| {
+        let mut r = CsvRecords::new(bytes, delimiter, encoding);
+        let mut ends = Vec::new();
+        while r.next_record(&mut cells).is_some() {
+            ends.push(r.position());
+        }
+        ends
+    };
+    let ends = count(Encoding::Utf8);
+    assert_eq!(ends, count(Encoding::Windows1252));
+    let mut skip = CsvRecords::new(bytes, delimiter, Encoding::Utf8);
+    let mut skipped = Vec::new();
+    while let Some(end) = skip.skip_record() {
+        skipped.push(end);
+    }
+    assert_eq!(ends, skipped);
 }
 
 /// The whole export reader on arbitrary bytes, as CSV or as a workbook

@@ -1,0 +1,472 @@
+//! The rows read, held as columns: what a run holds grows with the rows,
+//! never with the bytes of the input. Per row: the date (4 bytes), the
+//! amount (8), the interned combination of its six text fields (4), the
+//! record number (4), the invoice id packed into 8 bytes and one byte of
+//! kind and flags — 29 bytes. The file of a row follows from its index
+//! (files are contiguous). [`Row`] is one row put back together, by value.
+
+use super::strings::{Strings, Sym};
+use crate::parse::Amount;
+use std::borrow::Cow;
+
+/// How a row came out of reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowKind {
+    /// Date and amount readable.
+    Normal,
+    /// Date unreadable and a cell begins with Summa/Totalt/Total.
+    Total,
+    /// Date or amount unreadable; see [`super::Rejection`].
+    Rejected,
+}
+
+/// An invoice id packed into 8 bytes. Ids of 1–17 ASCII digits (leading
+/// zeros kept) are held as the number and its digit count; any other text
+/// is a span of [`Rows`]'s id arena. Equal packed ids mean equal text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct IdRef(u64);
+
+const TEXT_BIT: u64 = 1 << 63;
+const LEN_SHIFT: u32 = 57;
+const SPAN_LEN_BITS: u32 = 23;
+/// The longest id kept whole (8 MB); a longer cell is cut there.
+const MAX_TEXT_ID: usize = (1 << SPAN_LEN_BITS) - 1;
+
+impl IdRef {
+    fn numeric(text: &str) -> Option<IdRef> {
+        let bytes = text.as_bytes();
+        if bytes.is_empty() || bytes.len() > 17 || !bytes.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let value = bytes.iter().fold(0u64, |v, &b| v * 10 + u64::from(b - b'0'));
+        Some(IdRef(((bytes.len() as u64) << LEN_SHIFT) | value))
+    }
+
+    fn span(start: usize, len: usize) -> IdRef {
+        IdRef(TEXT_BIT | ((start as u64) << SPAN_LEN_BITS) | len as u64)
+    }
+
+    fn text_span(self) -> Option<(usize, usize)> {
+        (self.0 & TEXT_BIT != 0).then(|| {
+            let start = ((self.0 & !TEXT_BIT) >> SPAN_LEN_BITS) as usize;
+            (start, start + (self.0 & MAX_TEXT_ID as u64) as usize)
+        })
+    }
+
+    /// The same id with its arena span moved by `offset` bytes.
+    fn shifted(self, offset: usize) -> IdRef {
+        match self.text_span() {
+            Some((a, b)) => IdRef::span(a + offset, b - a),
+            None => self,
+        }
+    }
+}
+
+/// An invoice id compared exactly: the packed number, or the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum IdKey<'a> {
+    Number(u64),
+    Text(&'a str),
+}
+
+/// Distinct combinations of the six text fields of a row (see
+/// [`super::TEXT_FIELDS`]): most exports repeat a few thousand of them.
+#[derive(Default)]
+pub struct Combos {
+    list: Vec<[Sym; 6]>,
+    table: hashbrown::HashTable<u32>,
+    state: foldhash::fast::FixedState,
+}
+
+impl std::fmt::Debug for Combos {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Combos({} distinct)", self.list.len())
+    }
+}
+
+impl Combos {
+    pub fn intern(&mut self, text: [Sym; 6]) -> u32 {
+        use std::hash::BuildHasher;
+        let Combos { list, table, state } = self;
+        let hash = state.hash_one(text);
+        if let Some(&id) = table.find(hash, |&id| list[id as usize] == text) {
+            return id;
+        }
+        let id = list.len() as u32;
+        list.push(text);
+        let list = &*list;
+        table.insert_unique(hash, id, |&id| state.hash_one(list[id as usize]));
+        id
+    }
+
+    pub fn get(&self, id: u32) -> [Sym; 6] {
+        self.list.get(id as usize).copied().unwrap_or_default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+}
+
+const HAS_DATE: u8 = 1 << 2;
+const HAS_AMOUNT: u8 = 1 << 3;
+const KIND_MASK: u8 = 3;
+
+/// One row put back together from the columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Row {
+    /// Index into [`super::Exports::files`].
+    pub file: u32,
+    /// 1-based record number in the file (sheet row in a workbook).
+    pub line: u32,
+    /// Days since 1970-01-01, when readable.
+    pub date: Option<i32>,
+    pub amount: Option<Amount>,
+    /// The combination of its text fields (equal combos, equal texts).
+    pub combo: u32,
+    /// Trimmed text of the fields in [`super::TEXT_FIELDS`] order.
+    pub text: [Sym; 6],
+    /// The invoice id; its text is [`super::Exports::id`].
+    pub id: IdRef,
+    pub kind: RowKind,
+}
+
+impl Row {
+    pub fn get(&self, field: super::Field) -> Sym {
+        super::TEXT_FIELDS
+            .iter()
+            .position(|f| *f == field)
+            .map_or(0, |i| self.text[i])
+    }
+}
+
+/// The rows as columns (see the module's text).
+#[derive(Debug, Default)]
+pub struct Rows {
+    date: Vec<i32>,
+    amount: Vec<i64>,
+    combo: Vec<u32>,
+    line: Vec<u32>,
+    flags: Vec<u8>,
+    id: Vec<IdRef>,
+    /// The text of ids that are not plain numbers, one after the other.
+    id_text: String,
+    /// The index of each file's first row (files are contiguous).
+    file_starts: Vec<u32>,
+    pub combos: Combos,
+}
+
+/// What one row is made of, before it is stored.
+pub(crate) struct NewRow<'t> {
+    pub line: u32,
+    pub date: Option<i32>,
+    pub amount: Option<Amount>,
+    pub text: [Sym; 6],
+    pub id: &'t str,
+    pub kind: RowKind,
+}
+
+/// How many rows and id bytes there were: [`Rows::truncate`] goes back.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Mark {
+    rows: usize,
+    id_text: usize,
+    files: usize,
+}
+
+impl Rows {
+    pub fn len(&self) -> usize {
+        self.date.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.date.is_empty()
+    }
+
+    /// Bytes held per row by the columns (for the README's figure).
+    pub const BYTES_PER_ROW: usize = 4 + 8 + 4 + 4 + 1 + 8;
+
+    /// The bytes the columns hold now (capacity, the id arena and the
+    /// text combinations included).
+    pub fn heap_bytes(&self) -> usize {
+        self.date.capacity() * 4
+            + self.amount.capacity() * 8
+            + self.combo.capacity() * 4
+            + self.line.capacity() * 4
+            + self.flags.capacity()
+            + self.id.capacity() * 8
+            + self.id_text.capacity()
+            + self.file_starts.capacity() * 4
+            + self.combos.list.capacity() * 24
+            + self.combos.table.capacity() * 4
+    }
+
+    /// Marks the start of a new file's rows.
+    #[cfg(test)]
+    pub(crate) fn start_file(&mut self) {
+        self.file_starts.push(self.len() as u32);
+    }
+
+    /// Records that a file's rows began at `mark` (called once the file is
+    /// known to be an export, after its rows were read).
+    pub(crate) fn file_from(&mut self, mark: Mark) {
+        self.file_starts.push(mark.rows as u32);
+    }
+
+    pub(crate) fn mark(&self) -> Mark {
+        Mark {
+            rows: self.len(),
+            id_text: self.id_text.len(),
+            files: self.file_starts.len(),
+        }
+    }
+
+    /// Drops everything after `mark` (a file read again in another encoding).
+    pub(crate) fn truncate(&mut self, mark: Mark) {
+        self.date.truncate(mark.rows);
+        self.amount.truncate(mark.rows);
+        self.combo.truncate(mark.rows);
+        self.line.truncate(mark.rows);
+        self.flags.truncate(mark.rows);
+        self.id.truncate(mark.rows);
+        self.id_text.truncate(mark.id_text);
+        self.file_starts.truncate(mark.files);
+    }
+
+    pub(crate) fn reserve(&mut self, rows: usize) {
+        self.date.reserve(rows);
+        self.amount.reserve(rows);
+        self.combo.reserve(rows);
+        self.line.reserve(rows);
+        self.flags.reserve(rows);
+        self.id.reserve(rows);
+    }
+
+    pub(crate) fn push(&mut self, row: NewRow) {
+        let combo = self.combos.intern(row.text);
+        self.push_raw(row.line, row.date, row.amount, combo, row.kind);
+        let id = match IdRef::numeric(row.id) {
+            Some(id) => id,
+            None if row.id.is_empty() => IdRef::default(),
+            None => {
+                let mut end = row.id.len().min(MAX_TEXT_ID);
+                while !row.id.is_char_boundary(end) {
+                    end -= 1;
+                }
+                let start = self.id_text.len();
+                self.id_text.push_str(row.id.get(..end).unwrap_or(""));
+                IdRef::span(start, end)
+            }
+        };
+        self.id.push(id);
+    }
+
+    fn push_raw(&mut self, line: u32, date: Option<i32>, amount: Option<Amount>, combo: u32, kind: RowKind) {
+        let kind_bits = match kind {
+            RowKind::Normal => 0,
+            RowKind::Total => 1,
+            RowKind::Rejected => 2,
+        };
+        let flags = kind_bits
+            | if date.is_some() { HAS_DATE } else { 0 }
+            | if amount.is_some() { HAS_AMOUNT } else { 0 };
+        self.date.push(date.unwrap_or(0));
+        self.amount.push(amount.map_or(0, |a| a.0));
+        self.combo.push(combo);
+        self.line.push(line);
+        self.flags.push(flags);
+    }
+
+    /// Appends another [`Rows`] (read with the strings `remap` translates
+    /// into this one's), its record numbers moved by `line_offset`. The
+    /// other's files continue the last file of this one.
+    pub(crate) fn append(&mut self, other: &Rows, remap: &[Sym], line_offset: u32) {
+        let combos: Vec<u32> = other
+            .combos
+            .list
+            .iter()
+            .map(|t| self.combos.intern(t.map(|s| remap.get(s as usize).copied().unwrap_or(0))))
+            .collect();
+        let base = self.len() as u32;
+        self.file_starts
+            .extend(other.file_starts.iter().map(|s| s + base));
+        self.reserve(other.len());
+        self.date.extend_from_slice(&other.date);
+        self.amount.extend_from_slice(&other.amount);
+        self.combo
+            .extend(other.combo.iter().map(|&c| combos.get(c as usize).copied().unwrap_or(0)));
+        self.line.extend(other.line.iter().map(|&l| l + line_offset));
+        self.flags.extend_from_slice(&other.flags);
+        let offset = self.id_text.len();
+        self.id_text.push_str(&other.id_text);
+        self.id.extend(other.id.iter().map(|id| id.shifted(offset)));
+    }
+
+    /// The file (index) of row `i`.
+    pub fn file_of(&self, i: usize) -> u32 {
+        (self.file_starts.partition_point(|&s| s as usize <= i) as u32).saturating_sub(1)
+    }
+
+    /// Row `i` put back together (a default row past the end).
+    pub fn at(&self, i: usize) -> Row {
+        self.build(i, self.file_of(i))
+    }
+
+    pub fn get(&self, i: usize) -> Option<Row> {
+        (i < self.len()).then(|| self.at(i))
+    }
+
+    fn build(&self, i: usize, file: u32) -> Row {
+        let flags = self.flags.get(i).copied().unwrap_or(2);
+        let combo = self.combo.get(i).copied().unwrap_or(0);
+        Row {
+            file,
+            line: self.line.get(i).copied().unwrap_or(0),
+            date: (flags & HAS_DATE != 0).then(|| self.date.get(i).copied().unwrap_or(0)),
+            amount: (flags & HAS_AMOUNT != 0).then(|| Amount(self.amount.get(i).copied().unwrap_or(0))),
+            combo,
+            text: self.combos.get(combo),
+            id: self.id.get(i).copied().unwrap_or_default(),
+            kind: match flags & KIND_MASK {
+                0 => RowKind::Normal,
+                1 => RowKind::Total,
+                _ => RowKind::Rejected,
+            },
+        }
+    }
+
+    /// Every row in order.
+    pub fn iter(&self) -> impl Iterator<Item = Row> + '_ {
+        let mut file = 0u32;
+        (0..self.len()).map(move |i| {
+            while self
+                .file_starts
+                .get(file as usize + 1)
+                .is_some_and(|&s| s as usize <= i)
+            {
+                file += 1;
+            }
+            self.build(i, file)
+        })
+    }
+
+    /// Row `i`'s date column, for quick passes (0 when unreadable: check
+    /// [`Row::date`] where that matters).
+    pub fn dates(&self) -> impl Iterator<Item = Option<i32>> + '_ {
+        self.date
+            .iter()
+            .zip(&self.flags)
+            .map(|(&d, &f)| (f & HAS_DATE != 0).then_some(d))
+    }
+
+    /// What makes row `i` the same invoice line as another (rule 2): date,
+    /// amount, text fields and invoice id; `None` unless the row is normal.
+    pub fn identity(&self, i: usize) -> Option<(i32, i64, u32, IdKey<'_>)> {
+        let flags = *self.flags.get(i)?;
+        if flags != HAS_DATE | HAS_AMOUNT {
+            return None;
+        }
+        let id = *self.id.get(i)?;
+        let key = match id.text_span() {
+            Some((a, b)) => IdKey::Text(self.id_text.get(a..b).unwrap_or("")),
+            None => IdKey::Number(id.0),
+        };
+        Some((*self.date.get(i)?, *self.amount.get(i)?, *self.combo.get(i)?, key))
+    }
+
+    /// An id's text.
+    pub fn id_text(&self, id: IdRef) -> Cow<'_, str> {
+        match id.text_span() {
+            Some((a, b)) => Cow::Borrowed(self.id_text.get(a..b).unwrap_or("")),
+            None => {
+                let len = (id.0 >> LEN_SHIFT) as usize;
+                if len == 0 {
+                    Cow::Borrowed("")
+                } else {
+                    Cow::Owned(format!("{:0len$}", id.0 & ((1 << LEN_SHIFT) - 1)))
+                }
+            }
+        }
+    }
+}
+
+/// The strings of `other` interned into `strings`: the new symbol of each
+/// of `other`'s.
+pub(crate) fn remap_strings(strings: &mut Strings, other: &Strings) -> Vec<Sym> {
+    other.iter().map(|s| strings.intern(s)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row<'t>(line: u32, text: [Sym; 6], id: &'t str) -> NewRow<'t> {
+        NewRow {
+            line,
+            date: Some(19_000),
+            amount: Some(Amount(125_000)),
+            text,
+            id,
+            kind: RowKind::Normal,
+        }
+    }
+
+    #[test]
+    fn ids_round_trip_exactly() {
+        let mut rows = Rows::default();
+        rows.start_file();
+        let ids = ["", "0", "007", "12345678901234567", "123456789012345678", "F-2024/1", "åäö", " 12"];
+        for (i, id) in ids.iter().enumerate() {
+            rows.push(row(i as u32 + 1, [0; 6], id));
+        }
+        for (i, id) in ids.iter().enumerate() {
+            assert_eq!(rows.id_text(rows.at(i).id), *id);
+        }
+        // Equal packed ids exactly when the texts are equal.
+        assert_ne!(rows.at(1).id, rows.at(2).id);
+        assert_eq!(IdRef::numeric("007"), IdRef::numeric("007"));
+        assert_ne!(IdRef::numeric("07"), IdRef::numeric("007"));
+    }
+
+    #[test]
+    fn columns_give_back_what_was_pushed_across_files_and_appends() {
+        let mut a = Rows::default();
+        a.start_file();
+        a.push(row(5, [1, 2, 3, 4, 5, 6], "A-1"));
+        a.push(NewRow {
+            line: 6,
+            date: None,
+            amount: None,
+            text: [0; 6],
+            id: "",
+            kind: RowKind::Rejected,
+        });
+        let mut b = Rows::default();
+        b.start_file();
+        b.push(row(2, [1, 0, 0, 0, 0, 0], "B-7"));
+        b.start_file();
+        b.push(row(9, [2, 0, 0, 0, 0, 0], "42"));
+        let remap: Vec<Sym> = (0..10).map(|s| s * 10).collect();
+        a.append(&b, &remap, 100);
+        assert_eq!(a.len(), 4);
+        let all: Vec<Row> = a.iter().collect();
+        assert_eq!(all.iter().map(|r| r.file).collect::<Vec<_>>(), [0, 0, 1, 2]);
+        assert_eq!(all.iter().map(|r| r.line).collect::<Vec<_>>(), [5, 6, 102, 109]);
+        assert_eq!(all[0].text, [1, 2, 3, 4, 5, 6]);
+        assert_eq!(all[2].text, [10, 0, 0, 0, 0, 0]);
+        assert_eq!(all[1].date, None);
+        assert_eq!(all[1].kind, RowKind::Rejected);
+        assert_eq!(all[3].amount, Some(Amount(125_000)));
+        assert_eq!(a.id_text(all[2].id), "B-7");
+        assert_eq!(a.id_text(all[0].id), "A-1");
+        assert_eq!(all.iter().map(|r| r.file).collect::<Vec<_>>(), (0..4).map(|i| a.at(i).file).collect::<Vec<_>>());
+        let mark = Rows::mark(&a);
+        a.push(row(1, [0; 6], "x"));
+        a.truncate(mark);
+        assert_eq!(a.len(), 4);
+    }
+}
