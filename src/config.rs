@@ -274,6 +274,7 @@ impl Settings {
                 },
                 max_rows,
                 lang,
+                ..ReadOptions::default()
             },
             lang,
             chart_size,

@@ -723,7 +723,6 @@ fn write_clean(args: &SampleOptions, ags: &[SampleAgreement], start: NaiveDate, 
             }
             let _ = write!(out, "Summa;;;;;;;;{}\r\n", swedish_amount(total, true, false));
             put(&mut out)?;
-            drop(put);
             w.flush().map_err(|e| io_err(&path, e))?;
             path
         }

@@ -10,11 +10,8 @@ use super::{Exports, Header, Sink};
 use rayon::prelude::*;
 use std::io::{Read, Seek};
 
-/// Bytes read at a time.
+/// Bytes read at a time (the default of [`super::ReadOptions::block_bytes`]).
 pub const BLOCK: usize = 32 << 20;
-
-/// Below this, a block is parsed in one piece.
-const MIN_CHUNK: usize = 1 << 20;
 
 /// How streaming a file ended.
 #[derive(Debug, Default)]
@@ -31,10 +28,11 @@ pub(crate) fn read_csv_data(
     c: &CsvText,
     start: usize,
     header: &Header,
-    max_rows: u64,
+    options: &super::ReadOptions,
     out: &mut Exports,
     progress: &(dyn Fn(u64) + Sync),
 ) -> std::io::Result<Streamed> {
+    let max_rows = options.max_rows;
     let mut buf: Vec<u8> = c.head.get(start..).unwrap_or(&[]).to_vec();
     progress(c.head.len() as u64);
     let mut file = match c.rest_from {
@@ -45,7 +43,9 @@ pub(crate) fn read_csv_data(
         }
         None => None,
     };
-    let mut block = BLOCK.max(buf.len());
+    let mut block = options.block_bytes.max(1024).max(buf.len());
+    // Below this, a block is parsed in one piece.
+    let min_chunk = (block / 8).min(1 << 20);
     let mut next_line = header.line as u32 + 1;
     let pieces = rayon::current_num_threads().max(1) * 2;
     let mut done = Streamed::default();
@@ -63,7 +63,13 @@ pub(crate) fn read_csv_data(
         if buf.is_empty() {
             break;
         }
-        let cuts = cut_points(&buf, eof, c.delimiter, c.encoding, pieces);
+        let cuts = cut_points(
+            &buf,
+            eof,
+            c.delimiter,
+            c.encoding,
+            if buf.len() < 2 * min_chunk { 1 } else { pieces },
+        );
         let Some(&end) = cuts.last() else {
             // No whole record in the block: a record longer than it.
             block *= 2;
@@ -120,16 +126,17 @@ pub(crate) fn read_csv_data(
 /// the end of the last whole record (all of `buf` at the end of the file).
 /// Empty when `buf` holds no whole record.
 fn cut_points(buf: &[u8], eof: bool, delimiter: u8, encoding: Encoding, pieces: usize) -> Vec<usize> {
-    let pieces = if buf.len() < 2 * MIN_CHUNK { 1 } else { pieces };
     let mut cuts = Vec::with_capacity(pieces);
     if memchr::memchr(b'"', buf).is_none() {
         // Without quotes every LF ends a record; a bare CR too.
         let end = if eof {
             Some(buf.len())
         } else {
-            memchr::memrchr(b'\n', buf)
-                .map(|p| p + 1)
-                .or_else(|| memchr::memrchr(b'\r', buf).filter(|&p| p + 1 < buf.len()).map(|p| p + 1))
+            memchr::memrchr(b'\n', buf).map(|p| p + 1).or_else(|| {
+                memchr::memrchr(b'\r', buf)
+                    .filter(|&p| p + 1 < buf.len())
+                    .map(|p| p + 1)
+            })
         };
         let Some(end) = end else { return cuts };
         for k in 1..pieces {
@@ -210,7 +217,7 @@ mod tests {
             match i % 4 {
                 0 => text.push_str(&format!("a{i};\"multi\nline {i}\";\"x\"\"y\"\r\n")),
                 1 => text.push_str(&format!("b{i};2\r")),
-                2 => text.push_str("\n"),
+                2 => text.push('\n'),
                 _ => text.push_str(&format!("c{i};\"q;r\"\n")),
             }
         }
@@ -223,7 +230,10 @@ mod tests {
         let buf = b"a;b\n1;\"open\nstill";
         assert_eq!(cut_points(buf, false, b';', Encoding::Utf8, 1), vec![4]);
         assert_eq!(cut_points(b"a;b\n1;2", false, b';', Encoding::Utf8, 1), vec![4]);
-        assert_eq!(cut_points(b"no end", false, b';', Encoding::Utf8, 1), Vec::<usize>::new());
+        assert_eq!(
+            cut_points(b"no end", false, b';', Encoding::Utf8, 1),
+            Vec::<usize>::new()
+        );
         assert_eq!(cut_points(b"a\r", false, b';', Encoding::Utf8, 1), Vec::<usize>::new());
     }
 }

@@ -278,6 +278,7 @@ pub fn read_all(files: &[ExportFile], options: &ReadOptions, progress: &(dyn Fn(
             });
         }
     }
+    out.rows.shrink_to_fit();
     Ok(out)
 }
 
@@ -292,6 +293,8 @@ pub struct ReadOptions {
     pub max_rows: u64,
     /// Language of warnings.
     pub lang: Lang,
+    /// Bytes of a CSV file read at a time (tests make it small).
+    pub block_bytes: usize,
 }
 
 impl Default for ReadOptions {
@@ -300,8 +303,9 @@ impl Default for ReadOptions {
             names: ColumnNames::default(),
             sheet: None,
             limits: table::Limits::default(),
-            max_rows: 50_000_000,
+            max_rows: 200_000_000,
             lang: Lang::Sv,
+            block_bytes: chunks::BLOCK,
         }
     }
 }
@@ -561,7 +565,7 @@ impl<'n> Probe<'n> {
 fn read_csv<'n>(
     c: &table::CsvText,
     names: &'n ColumnNames,
-    max_rows: u64,
+    options: &ReadOptions,
     out: &mut Exports,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<Probe<'n>> {
@@ -576,7 +580,7 @@ fn read_csv<'n>(
     probe.invalid = records.invalid;
     if let Some(h) = &probe.header {
         let streamed =
-            chunks::read_csv_data(c, records.position(), h, max_rows, out, progress).map_err(|e| Error::Export {
+            chunks::read_csv_data(c, records.position(), h, options, out, progress).map_err(|e| Error::Export {
                 path: c.path.clone(),
                 message: Text::io(&e),
             })?;
@@ -612,12 +616,7 @@ fn read_sheet<'n>(source: &mut Source, names: &'n ColumnNames, max_rows: u64, ou
     Ok(probe)
 }
 
-fn read_file(
-    f: &ExportFile,
-    options: &ReadOptions,
-    out: &mut Exports,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<()> {
+fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports, progress: &(dyn Fn(u64) + Sync)) -> Result<()> {
     let names = &options.names;
     let lang = options.lang;
     let mark = out.mark();
@@ -630,7 +629,7 @@ fn read_file(
     }
     let max_rows = options.max_rows;
     let mut probe = match &source {
-        Source::Csv(c) => read_csv(c, names, max_rows, out, progress)?,
+        Source::Csv(c) => read_csv(c, names, options, out, progress)?,
         _ => read_sheet(&mut source, names, max_rows, out)?,
     };
     if let Source::Csv(c) = &mut source {
@@ -642,7 +641,7 @@ fn read_file(
                 message: Text::io(&e),
             };
             *c = c.as_windows_1252().map_err(io)?;
-            probe = read_csv(c, names, max_rows, out, &|_| {})?;
+            probe = read_csv(c, names, options, out, &|_| {})?;
         } else if probe.invalid {
             c.encoding_name = "UTF-8 (BOM, invalid bytes replaced)";
             out.warnings.push(lang.pick(

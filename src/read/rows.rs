@@ -237,6 +237,18 @@ impl Rows {
         self.file_starts.truncate(mark.files);
     }
 
+    /// Gives back the capacity the columns do not use.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.date.shrink_to_fit();
+        self.amount.shrink_to_fit();
+        self.combo.shrink_to_fit();
+        self.line.shrink_to_fit();
+        self.flags.shrink_to_fit();
+        self.id.shrink_to_fit();
+        self.id_text.shrink_to_fit();
+        self.combos.list.shrink_to_fit();
+    }
+
     pub(crate) fn reserve(&mut self, rows: usize) {
         self.date.reserve(rows);
         self.amount.reserve(rows);
@@ -271,9 +283,8 @@ impl Rows {
             RowKind::Total => 1,
             RowKind::Rejected => 2,
         };
-        let flags = kind_bits
-            | if date.is_some() { HAS_DATE } else { 0 }
-            | if amount.is_some() { HAS_AMOUNT } else { 0 };
+        let flags =
+            kind_bits | if date.is_some() { HAS_DATE } else { 0 } | if amount.is_some() { HAS_AMOUNT } else { 0 };
         self.date.push(date.unwrap_or(0));
         self.amount.push(amount.map_or(0, |a| a.0));
         self.combo.push(combo);
@@ -289,16 +300,22 @@ impl Rows {
             .combos
             .list
             .iter()
-            .map(|t| self.combos.intern(t.map(|s| remap.get(s as usize).copied().unwrap_or(0))))
+            .map(|t| {
+                self.combos
+                    .intern(t.map(|s| remap.get(s as usize).copied().unwrap_or(0)))
+            })
             .collect();
         let base = self.len() as u32;
-        self.file_starts
-            .extend(other.file_starts.iter().map(|s| s + base));
+        self.file_starts.extend(other.file_starts.iter().map(|s| s + base));
         self.reserve(other.len());
         self.date.extend_from_slice(&other.date);
         self.amount.extend_from_slice(&other.amount);
-        self.combo
-            .extend(other.combo.iter().map(|&c| combos.get(c as usize).copied().unwrap_or(0)));
+        self.combo.extend(
+            other
+                .combo
+                .iter()
+                .map(|&c| combos.get(c as usize).copied().unwrap_or(0)),
+        );
         self.line.extend(other.line.iter().map(|&l| l + line_offset));
         self.flags.extend_from_slice(&other.flags);
         let offset = self.id_text.len();
@@ -419,7 +436,16 @@ mod tests {
     fn ids_round_trip_exactly() {
         let mut rows = Rows::default();
         rows.start_file();
-        let ids = ["", "0", "007", "12345678901234567", "123456789012345678", "F-2024/1", "åäö", " 12"];
+        let ids = [
+            "",
+            "0",
+            "007",
+            "12345678901234567",
+            "123456789012345678",
+            "F-2024/1",
+            "åäö",
+            " 12",
+        ];
         for (i, id) in ids.iter().enumerate() {
             rows.push(row(i as u32 + 1, [0; 6], id));
         }
@@ -463,7 +489,10 @@ mod tests {
         assert_eq!(all[3].amount, Some(Amount(125_000)));
         assert_eq!(a.id_text(all[2].id), "B-7");
         assert_eq!(a.id_text(all[0].id), "A-1");
-        assert_eq!(all.iter().map(|r| r.file).collect::<Vec<_>>(), (0..4).map(|i| a.at(i).file).collect::<Vec<_>>());
+        assert_eq!(
+            all.iter().map(|r| r.file).collect::<Vec<_>>(),
+            (0..4).map(|i| a.at(i).file).collect::<Vec<_>>()
+        );
         let mark = Rows::mark(&a);
         a.push(row(1, [0; 6], "x"));
         a.truncate(mark);

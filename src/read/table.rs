@@ -207,7 +207,15 @@ impl CsvText {
             read = head.len() as u64;
             let (text, _, _) = enc.decode(&head);
             head = text.trim_start_matches('\u{feff}').as_bytes().to_vec();
-            (Encoding::Utf8, if enc == encoding_rs::UTF_16LE { "UTF-16LE" } else { "UTF-16BE" }, true)
+            (
+                Encoding::Utf8,
+                if enc == encoding_rs::UTF_16LE {
+                    "UTF-16LE"
+                } else {
+                    "UTF-16BE"
+                },
+                true,
+            )
         } else if head.starts_with(b"\xEF\xBB\xBF") {
             head.drain(..3);
             (Encoding::Utf8, "UTF-8 (BOM)", true)
@@ -236,7 +244,8 @@ impl CsvText {
             delimiter: b';',
             declared: declared.is_some(),
         };
-        csv.delimiter = declared.unwrap_or_else(|| csv.best_delimiter(|cells| cells.iter().filter(|c| !c.is_empty()).count()));
+        csv.delimiter =
+            declared.unwrap_or_else(|| csv.best_delimiter(|cells| cells.iter().filter(|c| !c.is_empty()).count()));
         Ok(csv)
     }
 
@@ -902,7 +911,8 @@ impl<'a> CsvRecords<'a> {
 
     fn text(&mut self, from: usize, to: usize) -> Cow<'a, str> {
         let bytes: &'a [u8] = self.bytes;
-        self.encoding.text(bytes.get(from..to).unwrap_or(&[]), &mut self.invalid)
+        self.encoding
+            .text(bytes.get(from..to).unwrap_or(&[]), &mut self.invalid)
     }
 
     /// Fills `out` with the next record's cells and returns its number.

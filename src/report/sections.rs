@@ -162,7 +162,9 @@ fn group_workbook(ctx: &Context, group: &Group, l: &Labels) -> Result<Workbook, 
         .iter()
         .copied()
         .filter(|&i| {
-            ctx.exports.rows.at(i)
+            ctx.exports
+                .rows
+                .at(i)
                 .date
                 .is_some_and(|d| window.contains(parse::days_to_date(d)))
         })

@@ -605,7 +605,20 @@ impl crate::Observer for Terminal {
 
     fn stage(&self, name: &str, seconds: f64) {
         if std::env::var_os("AVROPSKOLL_TIMINGS").is_some() {
-            eprintln!("timing: {name:<16} {seconds:>8.3} s");
+            // The memory held now and at most so far (Linux), for bench/.
+            let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+            let field = |key: &str| {
+                status
+                    .lines()
+                    .find_map(|l| l.strip_prefix(key))
+                    .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+                    .map_or_else(String::new, |kb| format!("{:>6} MB", kb / 1024))
+            };
+            eprintln!(
+                "timing: {name:<16} {seconds:>8.3} s   memory {} (peak {})",
+                field("VmRSS:"),
+                field("VmHWM:")
+            );
         }
     }
 

@@ -7,4 +7,5 @@ mod common;
 mod fuzz_regressions;
 mod pipeline;
 mod reconciliation;
+mod streaming;
 mod workbooks;

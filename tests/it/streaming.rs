@@ -1,0 +1,170 @@
+//! The streaming reader: a CSV file read in small blocks, cut into chunks
+//! parsed side by side, gives exactly the rows of reading it in one go;
+//! and what the run holds per row is bounded by the columns.
+
+use crate::common::bin;
+use avropskoll::read::{self, Exports, ReadOptions, Row};
+use std::path::Path;
+use tempfile::TempDir;
+
+/// Every row as plain values: file, record number, date, amount, the six
+/// text fields, the invoice id and the kind.
+fn rows_of(e: &Exports) -> Vec<String> {
+    e.rows
+        .iter()
+        .map(|r: Row| {
+            let text: Vec<&str> = r.text.iter().map(|&s| e.strings.get(s)).collect();
+            format!(
+                "{} {} {:?} {:?} {:?} {} {:?}",
+                e.files[r.file as usize].display,
+                r.line,
+                r.date,
+                r.amount,
+                text,
+                e.id(&r),
+                r.kind
+            )
+        })
+        .collect()
+}
+
+fn read_with(path: &Path, block_bytes: usize) -> Exports {
+    let (found, _) = read::discover(
+        &[path.to_path_buf()],
+        &read::Exclude::default(),
+        avropskoll::lang::Lang::En,
+    )
+    .expect("discover");
+    let options = ReadOptions {
+        block_bytes,
+        ..ReadOptions::default()
+    };
+    read::read_all(&found, &options, &|_| {}).expect("read")
+}
+
+fn assert_same_in_small_blocks(path: &Path) -> usize {
+    let whole = read_with(path, 1 << 30);
+    let rows = rows_of(&whole);
+    for block in [1024, 4096, 65_536] {
+        let small = read_with(path, block);
+        assert_eq!(rows_of(&small), rows, "block of {block} bytes");
+        assert_eq!(format!("{:?}", small.rejections), format!("{:?}", whole.rejections));
+        assert_eq!(small.warnings, whole.warnings);
+        assert_eq!(
+            small
+                .files
+                .iter()
+                .map(|f| (f.rows, f.description.clone()))
+                .collect::<Vec<_>>(),
+            whole
+                .files
+                .iter()
+                .map(|f| (f.rows, f.description.clone()))
+                .collect::<Vec<_>>()
+        );
+    }
+    rows.len()
+}
+
+#[test]
+fn the_messy_sample_reads_the_same_in_small_blocks() {
+    let d = TempDir::new().expect("tempdir");
+    bin()
+        .args(["sample", "--months", "4", "--rows-per-month", "400", "--out"])
+        .arg(d.path())
+        .assert()
+        .success();
+    let n = assert_same_in_small_blocks(&d.path().join("exports"));
+    assert!(n > 1600, "{n} rows");
+}
+
+#[test]
+fn quotes_line_breaks_bare_crs_and_windows_1252_read_the_same_in_small_blocks() {
+    let d = TempDir::new().expect("tempdir");
+    let mut text = String::from("Rapport;;;\r\n;;;\r\nDatum;Leverantör;Belopp;Verifikation;Ansvar\r\n");
+    for i in 0..3000 {
+        let line = match i % 5 {
+            0 => format!(
+                "2024-01-{:02};\"Bygg \"\"Öst\"\" AB\";\"1 {i:03},50\";V{i};\"rad\nbrytning\"\r\n",
+                i % 28 + 1
+            ),
+            1 => format!("2024-02-{:02};Målare AB;{i},25;{i:06};Söder\r", i % 28 + 1),
+            2 => "\r\n".to_string(),
+            3 => format!("2024-03-{:02};Elkraft AB;-{i};;Norr\n", i % 28 + 1),
+            _ => format!("Summa;;{i};;\r\n"),
+        };
+        text.push_str(&line);
+    }
+    let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
+    std::fs::write(d.path().join("export.csv"), &bytes).expect("write");
+    let n = assert_same_in_small_blocks(d.path());
+    assert_eq!(n, 2400);
+    let e = read_with(d.path(), 1024);
+    assert_eq!(e.files[0].description, "CSV, Windows-1252, avgränsare ';'");
+    let first = e.rows.at(0);
+    assert_eq!(e.strings.get(first.get(read::Field::Supplier)), "Bygg \"Öst\" AB");
+    assert_eq!(e.strings.get(first.get(read::Field::Unit)), "rad\nbrytning");
+    assert_eq!(first.line, 4);
+    // The record numbers go on across the quoted line breaks.
+    assert_eq!(e.rows.at(1).line, 5);
+    assert_eq!(e.id(&e.rows.at(1)), "000001");
+}
+
+#[test]
+fn utf8_that_turns_invalid_after_the_first_block_is_read_as_windows_1252() {
+    // The first 16 MB are valid UTF-8 (with "ö" in it); a byte further on
+    // is not: the whole file is Windows-1252, as if read in one go.
+    let d = TempDir::new().expect("tempdir");
+    let mut bytes = b"Datum;Leverantor;Belopp\n2024-01-02;Sk\xc3\xb6nt AB;100\n".to_vec();
+    let mut n = 1;
+    while bytes.len() < (17 << 20) {
+        bytes.extend_from_slice(format!("2024-01-02;AB {n};100\n").as_bytes());
+        n += 1;
+    }
+    bytes.extend_from_slice(b"2024-01-03;M\xe5lare AB;200\n");
+    std::fs::write(d.path().join("export.csv"), &bytes).expect("write");
+    let e = read_with(d.path(), 4 << 20);
+    assert_eq!(e.files[0].description, "CSV, Windows-1252, avgränsare ';'");
+    assert_eq!(e.rows.len(), n + 1);
+    assert_eq!(e.strings.get(e.rows.at(0).get(read::Field::Supplier)), "SkÃ¶nt AB");
+    let last = e.rows.at(e.rows.len() - 1);
+    assert_eq!(e.strings.get(last.get(read::Field::Supplier)), "Målare AB");
+    assert_eq!(last.line as usize, n + 2);
+}
+
+/// What a run holds grows with the rows, not with the bytes: on a
+/// generated 200 000-row export (Windows-1252, title block, 60 agreements,
+/// 300 units) the columns hold 29 bytes a row plus the distinct text
+/// combinations, far below the file's ~100 bytes a row.
+#[test]
+fn the_columns_hold_29_bytes_a_row_plus_the_text_combinations() {
+    let d = TempDir::new().expect("tempdir");
+    bin()
+        .args([
+            "sample",
+            "--clean",
+            "--rows",
+            "200000",
+            "--agreements",
+            "60",
+            "--units",
+            "300",
+            "--out",
+        ])
+        .arg(d.path())
+        .assert()
+        .success();
+    let file = d.path().join("exports/bench.csv");
+    let size = std::fs::metadata(&file).expect("size").len() as usize;
+    let e = read_with(&file, 1 << 20);
+    let rows = e.rows.len();
+    assert_eq!(rows, 200_001); // and the totals row
+    assert_eq!(read::Rows::BYTES_PER_ROW, 29);
+    let combos = e.rows.combos.len();
+    let held = e.rows.heap_bytes();
+    assert!(
+        held <= rows * read::Rows::BYTES_PER_ROW + combos * 40 + 4096,
+        "{held} bytes for {rows} rows and {combos} combinations"
+    );
+    assert!(held * 2 < size, "{held} bytes held for a file of {size}");
+}
