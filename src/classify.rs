@@ -295,7 +295,7 @@ pub fn classify(exports: &Exports, register: &Register) -> Classified {
 fn duplicates(exports: &Exports) -> FastMap<u32, (u32, u32)> {
     use rayon::prelude::*;
     use std::hash::BuildHasher;
-    type Key<'a> = (i32, i64, u32, IdKey<'a>);
+    type Key<'a> = (i32, i64, u32, u32, IdKey<'a>);
     let key = |i: usize| -> Option<Key> { exports.rows.identity(i) };
     let state = foldhash::fast::FixedState::default();
     // 32 bits of hash: equal hashes are compared exactly below.

@@ -1,8 +1,9 @@
 //! The rows read, held as columns: what a run holds grows with the rows,
 //! never with the bytes of the input. Per row: the date (4 bytes), the
-//! amount (8), the interned combination of its six text fields (4), the
-//! record number (4), the invoice id packed into 8 bytes and one byte of
-//! kind and flags — 29 bytes. The file of a row follows from its index
+//! amount (8), two interned combinations of its six text fields (8: the
+//! purchase — supplier, org nr, agreement, account — and the buyer — unit,
+//! orderer), the record number (4), the invoice id packed into 8 bytes and
+//! one byte of kind and flags — 33 bytes. The file of a row follows from its index
 //! (files are contiguous). [`Row`] is one row put back together, by value.
 
 use super::strings::{Strings, Sym};
@@ -69,23 +70,23 @@ pub enum IdKey<'a> {
     Text(&'a str),
 }
 
-/// Distinct combinations of the six text fields of a row (see
-/// [`super::TEXT_FIELDS`]): most exports repeat a few thousand of them.
+/// Distinct combinations of `N` text fields of a row: an export repeats a
+/// few thousand of them, so each is held once.
 #[derive(Default)]
-pub struct Combos {
-    list: Vec<[Sym; 6]>,
+pub struct Combos<const N: usize> {
+    list: Vec<[Sym; N]>,
     table: hashbrown::HashTable<u32>,
     state: foldhash::fast::FixedState,
 }
 
-impl std::fmt::Debug for Combos {
+impl<const N: usize> std::fmt::Debug for Combos<N> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Combos({} distinct)", self.list.len())
     }
 }
 
-impl Combos {
-    pub fn intern(&mut self, text: [Sym; 6]) -> u32 {
+impl<const N: usize> Combos<N> {
+    pub fn intern(&mut self, text: [Sym; N]) -> u32 {
         use std::hash::BuildHasher;
         let Combos { list, table, state } = self;
         let hash = state.hash_one(text);
@@ -99,8 +100,22 @@ impl Combos {
         id
     }
 
-    pub fn get(&self, id: u32) -> [Sym; 6] {
-        self.list.get(id as usize).copied().unwrap_or_default()
+    pub fn get(&self, id: u32) -> [Sym; N] {
+        self.list.get(id as usize).copied().unwrap_or([0; N])
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.list.capacity() * N * 4 + self.table.capacity() * 5
+    }
+
+    /// The other's combinations interned here (its symbols translated by
+    /// `remap`): the new index of each of the other's.
+    fn remap(&mut self, other: &Combos<N>, remap: &[Sym]) -> Vec<u32> {
+        other
+            .list
+            .iter()
+            .map(|t| self.intern(t.map(|s| remap.get(s as usize).copied().unwrap_or(0))))
+            .collect()
     }
 
     pub fn len(&self) -> usize {
@@ -126,8 +141,9 @@ pub struct Row {
     /// Days since 1970-01-01, when readable.
     pub date: Option<i32>,
     pub amount: Option<Amount>,
-    /// The combination of its text fields (equal combos, equal texts).
-    pub combo: u32,
+    /// The combinations of its text fields (equal combinations, equal
+    /// texts): purchase and buyer.
+    pub combo: (u32, u32),
     /// Trimmed text of the fields in [`super::TEXT_FIELDS`] order.
     pub text: [Sym; 6],
     /// The invoice id; its text is [`super::Exports::id`].
@@ -149,7 +165,8 @@ impl Row {
 pub struct Rows {
     date: Vec<i32>,
     amount: Vec<i64>,
-    combo: Vec<u32>,
+    purchase: Vec<u32>,
+    buyer: Vec<u32>,
     line: Vec<u32>,
     flags: Vec<u8>,
     id: Vec<IdRef>,
@@ -157,7 +174,18 @@ pub struct Rows {
     id_text: String,
     /// The index of each file's first row (files are contiguous).
     file_starts: Vec<u32>,
-    pub combos: Combos,
+    purchases: Combos<4>,
+    buyers: Combos<2>,
+}
+
+/// The text fields split into purchase (supplier, org nr, agreement,
+/// account) and buyer (unit, orderer), and put back.
+fn split(t: [Sym; 6]) -> ([Sym; 4], [Sym; 2]) {
+    ([t[0], t[1], t[2], t[5]], [t[3], t[4]])
+}
+
+fn join(p: [Sym; 4], b: [Sym; 2]) -> [Sym; 6] {
+    [p[0], p[1], p[2], b[0], b[1], p[3]]
 }
 
 /// What one row is made of, before it is stored.
@@ -188,21 +216,27 @@ impl Rows {
     }
 
     /// Bytes held per row by the columns (for the README's figure).
-    pub const BYTES_PER_ROW: usize = 4 + 8 + 4 + 4 + 1 + 8;
+    pub const BYTES_PER_ROW: usize = 4 + 8 + 4 + 4 + 4 + 1 + 8;
+
+    /// The distinct combinations of text fields held.
+    pub fn combinations(&self) -> usize {
+        self.purchases.len() + self.buyers.len()
+    }
 
     /// The bytes the columns hold now (capacity, the id arena and the
     /// text combinations included).
     pub fn heap_bytes(&self) -> usize {
         self.date.capacity() * 4
             + self.amount.capacity() * 8
-            + self.combo.capacity() * 4
+            + self.purchase.capacity() * 4
+            + self.buyer.capacity() * 4
             + self.line.capacity() * 4
             + self.flags.capacity()
             + self.id.capacity() * 8
             + self.id_text.capacity()
             + self.file_starts.capacity() * 4
-            + self.combos.list.capacity() * 24
-            + self.combos.table.capacity() * 4
+            + self.purchases.heap_bytes()
+            + self.buyers.heap_bytes()
     }
 
     /// Marks the start of a new file's rows.
@@ -229,7 +263,8 @@ impl Rows {
     pub(crate) fn truncate(&mut self, mark: Mark) {
         self.date.truncate(mark.rows);
         self.amount.truncate(mark.rows);
-        self.combo.truncate(mark.rows);
+        self.purchase.truncate(mark.rows);
+        self.buyer.truncate(mark.rows);
         self.line.truncate(mark.rows);
         self.flags.truncate(mark.rows);
         self.id.truncate(mark.rows);
@@ -241,25 +276,29 @@ impl Rows {
     pub(crate) fn shrink_to_fit(&mut self) {
         self.date.shrink_to_fit();
         self.amount.shrink_to_fit();
-        self.combo.shrink_to_fit();
+        self.purchase.shrink_to_fit();
+        self.buyer.shrink_to_fit();
         self.line.shrink_to_fit();
         self.flags.shrink_to_fit();
         self.id.shrink_to_fit();
         self.id_text.shrink_to_fit();
-        self.combos.list.shrink_to_fit();
+        self.purchases.list.shrink_to_fit();
+        self.buyers.list.shrink_to_fit();
     }
 
     pub(crate) fn reserve(&mut self, rows: usize) {
         self.date.reserve(rows);
         self.amount.reserve(rows);
-        self.combo.reserve(rows);
+        self.purchase.reserve(rows);
+        self.buyer.reserve(rows);
         self.line.reserve(rows);
         self.flags.reserve(rows);
         self.id.reserve(rows);
     }
 
     pub(crate) fn push(&mut self, row: NewRow) {
-        let combo = self.combos.intern(row.text);
+        let (p, b) = split(row.text);
+        let combo = (self.purchases.intern(p), self.buyers.intern(b));
         self.push_raw(row.line, row.date, row.amount, combo, row.kind);
         let id = match IdRef::numeric(row.id) {
             Some(id) => id,
@@ -277,7 +316,7 @@ impl Rows {
         self.id.push(id);
     }
 
-    fn push_raw(&mut self, line: u32, date: Option<i32>, amount: Option<Amount>, combo: u32, kind: RowKind) {
+    fn push_raw(&mut self, line: u32, date: Option<i32>, amount: Option<Amount>, combo: (u32, u32), kind: RowKind) {
         let kind_bits = match kind {
             RowKind::Normal => 0,
             RowKind::Total => 1,
@@ -287,7 +326,8 @@ impl Rows {
             kind_bits | if date.is_some() { HAS_DATE } else { 0 } | if amount.is_some() { HAS_AMOUNT } else { 0 };
         self.date.push(date.unwrap_or(0));
         self.amount.push(amount.map_or(0, |a| a.0));
-        self.combo.push(combo);
+        self.purchase.push(combo.0);
+        self.buyer.push(combo.1);
         self.line.push(line);
         self.flags.push(flags);
     }
@@ -296,26 +336,18 @@ impl Rows {
     /// into this one's), its record numbers moved by `line_offset`. The
     /// other's files continue the last file of this one.
     pub(crate) fn append(&mut self, other: &Rows, remap: &[Sym], line_offset: u32) {
-        let combos: Vec<u32> = other
-            .combos
-            .list
-            .iter()
-            .map(|t| {
-                self.combos
-                    .intern(t.map(|s| remap.get(s as usize).copied().unwrap_or(0)))
-            })
-            .collect();
+        let purchases = self.purchases.remap(&other.purchases, remap);
+        let buyers = self.buyers.remap(&other.buyers, remap);
         let base = self.len() as u32;
         self.file_starts.extend(other.file_starts.iter().map(|s| s + base));
         self.reserve(other.len());
         self.date.extend_from_slice(&other.date);
         self.amount.extend_from_slice(&other.amount);
-        self.combo.extend(
-            other
-                .combo
-                .iter()
-                .map(|&c| combos.get(c as usize).copied().unwrap_or(0)),
-        );
+        let moved = |ids: &[u32], to: &[u32]| -> Vec<u32> {
+            ids.iter().map(|&c| to.get(c as usize).copied().unwrap_or(0)).collect()
+        };
+        self.purchase.extend(moved(&other.purchase, &purchases));
+        self.buyer.extend(moved(&other.buyer, &buyers));
         self.line.extend(other.line.iter().map(|&l| l + line_offset));
         self.flags.extend_from_slice(&other.flags);
         let offset = self.id_text.len();
@@ -339,14 +371,17 @@ impl Rows {
 
     fn build(&self, i: usize, file: u32) -> Row {
         let flags = self.flags.get(i).copied().unwrap_or(2);
-        let combo = self.combo.get(i).copied().unwrap_or(0);
+        let combo = (
+            self.purchase.get(i).copied().unwrap_or(0),
+            self.buyer.get(i).copied().unwrap_or(0),
+        );
         Row {
             file,
             line: self.line.get(i).copied().unwrap_or(0),
             date: (flags & HAS_DATE != 0).then(|| self.date.get(i).copied().unwrap_or(0)),
             amount: (flags & HAS_AMOUNT != 0).then(|| Amount(self.amount.get(i).copied().unwrap_or(0))),
             combo,
-            text: self.combos.get(combo),
+            text: join(self.purchases.get(combo.0), self.buyers.get(combo.1)),
             id: self.id.get(i).copied().unwrap_or_default(),
             kind: match flags & KIND_MASK {
                 0 => RowKind::Normal,
@@ -382,7 +417,7 @@ impl Rows {
 
     /// What makes row `i` the same invoice line as another (rule 2): date,
     /// amount, text fields and invoice id; `None` unless the row is normal.
-    pub fn identity(&self, i: usize) -> Option<(i32, i64, u32, IdKey<'_>)> {
+    pub fn identity(&self, i: usize) -> Option<(i32, i64, u32, u32, IdKey<'_>)> {
         let flags = *self.flags.get(i)?;
         if flags != HAS_DATE | HAS_AMOUNT {
             return None;
@@ -392,7 +427,7 @@ impl Rows {
             Some((a, b)) => IdKey::Text(self.id_text.get(a..b).unwrap_or("")),
             None => IdKey::Number(id.0),
         };
-        Some((*self.date.get(i)?, *self.amount.get(i)?, *self.combo.get(i)?, key))
+        Some((*self.date.get(i)?, *self.amount.get(i)?, *self.purchase.get(i)?, *self.buyer.get(i)?, key))
     }
 
     /// An id's text.
