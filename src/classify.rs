@@ -50,8 +50,8 @@ impl Category {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     /// Counted for supplier `supplier` of agreement `agreement` (indices
-    /// into the register).
-    InAgreement { agreement: u32, supplier: u32 },
+    /// into the register; 16 bits keep an outcome at 6 bytes a row).
+    InAgreement { agreement: u16, supplier: u16 },
     /// A purchase outside the agreements.
     OutsideAgreements,
     /// A data-quality finding; its details are in [`Classified::findings`].
@@ -173,113 +173,169 @@ fn account_matches(accounts: &[String], account: &str) -> bool {
     accounts.iter().any(|a| a == account || a == first)
 }
 
-/// Applies rules 2–5 to every row.
+/// What the text fields of a purchase (supplier, org nr, agreement,
+/// account) say under rules 3–5, before the row's date is looked at.
+enum Purchase {
+    /// The agreement cell names no registered agreement.
+    Unknown { text: String, suggestion: Option<u32> },
+    /// The supplier is not one of the named agreement's.
+    Outside { agreement: u32 },
+    /// The named agreement and the supplier's place in it.
+    Named { agreement: u32, supplier: u32 },
+    /// No agreement named: the agreements whose supplier this is and whose
+    /// accounts (if listed) the row's account satisfies.
+    Unnamed(Vec<(u32, u32)>),
+}
+
+impl Purchase {
+    fn of(matcher: &Matcher, register: &Register, strings: &crate::read::Strings, text: [Sym; 4]) -> Purchase {
+        let [supplier, org, agreement, account] = text.map(|s| strings.get(s));
+        let entries = matcher.resolve(supplier, org);
+        if !agreement.is_empty() {
+            return match matcher.ids.get(&agreement.to_lowercase()).copied() {
+                None => Purchase::Unknown {
+                    text: agreement.to_string(),
+                    suggestion: register.suggest_id(agreement).map(|a| a as u32),
+                },
+                Some(a) => match entries.iter().find(|e| e.0 == a) {
+                    None => Purchase::Outside { agreement: a },
+                    Some(&(_, s)) => Purchase::Named {
+                        agreement: a,
+                        supplier: s,
+                    },
+                },
+            };
+        }
+        Purchase::Unnamed(
+            entries
+                .into_iter()
+                .filter(|&(a, _)| {
+                    register.agreements[a as usize]
+                        .accounts
+                        .as_ref()
+                        .is_none_or(|list| account_matches(list, account))
+                })
+                .collect(),
+        )
+    }
+}
+
+fn counted(agreement: u32, supplier: u32) -> Outcome {
+    Outcome::InAgreement {
+        agreement: agreement as u16,
+        supplier: supplier as u16,
+    }
+}
+
+/// Applies rules 2–5 to every row: what the text fields say is worked out
+/// once per distinct purchase, then the rows are classified side by side.
 pub fn classify(exports: &Exports, register: &Register) -> Classified {
+    use rayon::prelude::*;
     let matcher = Matcher::new(register);
     let strings = &exports.strings;
-    let mut resolved: FastMap<(Sym, Sym), Vec<(u32, u32)>> = FastMap::default();
     let duplicate_of = duplicates(exports);
-    // The register agreement an agreement cell names, per distinct cell text.
-    let mut agreement_ids: Vec<Option<Option<u32>>> = vec![None; strings.len()];
-    // The registered id an unknown agreement cell probably means.
-    let mut suggestions: Vec<Option<Option<u32>>> = vec![None; strings.len()];
+    let (row_purchase, purchase_texts) = exports.rows.purchases();
+    let purchases: Vec<Purchase> = purchase_texts
+        .par_iter()
+        .map(|&t| Purchase::of(&matcher, register, strings, t))
+        .collect();
+    const CHUNK: usize = 1 << 16;
+    let parts: Vec<Classified> = (0..exports.rows.len().div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|c| {
+            let range = c * CHUNK..((c + 1) * CHUNK).min(exports.rows.len());
+            let mut out = Classified {
+                outcomes: Vec::with_capacity(range.len()),
+                findings: Vec::new(),
+            };
+            for i in range {
+                let row = exports.rows.at(i);
+                let mut finding = |category: Category, detail: Detail| {
+                    out.findings.push(Finding {
+                        row: i,
+                        category,
+                        detail,
+                    });
+                    Outcome::Quality(category)
+                };
+                let outcome = match (row.kind, row.date, row.amount) {
+                    (RowKind::Total, ..) => finding(Category::TotalRow, Detail::Total),
+                    (RowKind::Normal, Some(date), Some(_)) => {
+                        if let Some(&(file, line)) = duplicate_of.get(&(i as u32)) {
+                            // Rule 2: later copies across files are duplicates.
+                            finding(Category::Duplicate, Detail::DuplicateOf { file, line })
+                        } else {
+                            // Rules 3–5.
+                            let day = parse::days_to_date(date);
+                            let valid = |a: u32| register.agreements[a as usize].is_valid_on(day);
+                            let supplier = || strings.get(row.get(Field::Supplier)).to_string();
+                            let p = row_purchase.get(i).and_then(|&p| purchases.get(p as usize));
+                            match p {
+                                Some(Purchase::Unknown { text, suggestion }) => finding(
+                                    Category::UnknownAgreement,
+                                    Detail::UnknownAgreement {
+                                        text: text.clone(),
+                                        suggestion: *suggestion,
+                                    },
+                                ),
+                                Some(&Purchase::Outside { agreement }) => finding(
+                                    Category::SupplierOutsideAgreement,
+                                    Detail::SupplierOutside {
+                                        supplier: supplier(),
+                                        agreement,
+                                    },
+                                ),
+                                Some(&Purchase::Named { agreement, supplier }) if valid(agreement) => {
+                                    counted(agreement, supplier)
+                                }
+                                Some(&Purchase::Named { agreement, .. }) => {
+                                    finding(Category::OutsideValidity, Detail::OutsideValidity { agreement })
+                                }
+                                Some(Purchase::Unnamed(entries)) => {
+                                    let mut candidates = entries.iter().filter(|e| valid(e.0));
+                                    match (candidates.next(), candidates.next()) {
+                                        (None, _) => Outcome::OutsideAgreements,
+                                        (Some(&(a, s)), None) => counted(a, s),
+                                        _ => finding(
+                                            Category::AmbiguousAgreement,
+                                            Detail::Ambiguous {
+                                                supplier: supplier(),
+                                                agreements: entries
+                                                    .iter()
+                                                    .filter(|e| valid(e.0))
+                                                    .map(|e| e.0)
+                                                    .collect(),
+                                            },
+                                        ),
+                                    }
+                                }
+                                None => Outcome::OutsideAgreements,
+                            }
+                        }
+                    }
+                    _ => {
+                        let problems = exports
+                            .rejections
+                            .binary_search_by_key(&i, |r| r.row)
+                            .ok()
+                            .and_then(|k| exports.rejections.get(k))
+                            .map(|r| r.problems.clone())
+                            .unwrap_or_default();
+                        finding(Category::Rejected, Detail::Unreadable(problems))
+                    }
+                };
+                out.outcomes.push(outcome);
+            }
+            out
+        })
+        .collect();
     let mut out = Classified {
         outcomes: Vec::with_capacity(exports.rows.len()),
         findings: Vec::new(),
     };
-    let mut rejections = exports.rejections.iter().peekable();
-    for (i, row) in exports.rows.iter().enumerate() {
-        let mut finding = |category: Category, detail: Detail| {
-            out.findings.push(Finding {
-                row: i,
-                category,
-                detail,
-            });
-            Outcome::Quality(category)
-        };
-        let date = match (row.kind, row.date, row.amount) {
-            (RowKind::Total, ..) => {
-                out.outcomes.push(finding(Category::TotalRow, Detail::Total));
-                continue;
-            }
-            (RowKind::Normal, Some(d), Some(_)) => d,
-            _ => {
-                let problems = match rejections.peek() {
-                    Some(r) if r.row == i => rejections.next().map(|r| r.problems.clone()).unwrap_or_default(),
-                    _ => Vec::new(),
-                };
-                out.outcomes
-                    .push(finding(Category::Rejected, Detail::Unreadable(problems)));
-                continue;
-            }
-        };
-        // Rule 2: later copies across files are duplicates.
-        if let Some(&(file, line)) = duplicate_of.get(&(i as u32)) {
-            out.outcomes
-                .push(finding(Category::Duplicate, Detail::DuplicateOf { file, line }));
-            continue;
-        }
-        // Rules 3–5.
-        let supplier_sym = row.get(Field::Supplier);
-        let entries = resolved
-            .entry((supplier_sym, row.get(Field::OrgNr)))
-            .or_insert_with(|| matcher.resolve(strings.get(supplier_sym), strings.get(row.get(Field::OrgNr))));
-        let day = parse::days_to_date(date);
-        let agreement_sym = row.get(Field::Agreement);
-        let agreement_text = strings.get(agreement_sym);
-        let outcome = if !agreement_text.is_empty() {
-            let id = *agreement_ids[agreement_sym as usize]
-                .get_or_insert_with(|| matcher.ids.get(&agreement_text.to_lowercase()).copied());
-            match id {
-                None => finding(
-                    Category::UnknownAgreement,
-                    Detail::UnknownAgreement {
-                        text: agreement_text.to_string(),
-                        suggestion: *suggestions[agreement_sym as usize]
-                            .get_or_insert_with(|| register.suggest_id(agreement_text).map(|a| a as u32)),
-                    },
-                ),
-                Some(a) => match entries.iter().find(|e| e.0 == a) {
-                    None => finding(
-                        Category::SupplierOutsideAgreement,
-                        Detail::SupplierOutside {
-                            supplier: strings.get(supplier_sym).to_string(),
-                            agreement: a,
-                        },
-                    ),
-                    Some(&(_, s)) if register.agreements[a as usize].is_valid_on(day) => Outcome::InAgreement {
-                        agreement: a,
-                        supplier: s,
-                    },
-                    Some(_) => finding(Category::OutsideValidity, Detail::OutsideValidity { agreement: a }),
-                },
-            }
-        } else {
-            let account = strings.get(row.get(Field::Account));
-            let candidates: Vec<(u32, u32)> = entries
-                .iter()
-                .copied()
-                .filter(|&(a, _)| {
-                    let ag = &register.agreements[a as usize];
-                    ag.is_valid_on(day) && ag.accounts.as_ref().is_none_or(|list| account_matches(list, account))
-                })
-                .collect();
-            match candidates.as_slice() {
-                [] => Outcome::OutsideAgreements,
-                [(a, s)] => Outcome::InAgreement {
-                    agreement: *a,
-                    supplier: *s,
-                },
-                many => finding(
-                    Category::AmbiguousAgreement,
-                    Detail::Ambiguous {
-                        supplier: strings.get(supplier_sym).to_string(),
-                        agreements: many.iter().map(|e| e.0).collect(),
-                    },
-                ),
-            }
-        };
-        out.outcomes.push(outcome);
+    for part in parts {
+        out.outcomes.extend(part.outcomes);
+        out.findings.extend(part.findings);
     }
     out
 }

@@ -161,6 +161,20 @@ pub fn load(path: &Path) -> Result<Register> {
             ),
         )));
     }
+    // Rows carry agreement and supplier as 16-bit indices.
+    let most_suppliers = drafts.iter().map(|d| d.suppliers.len()).max().unwrap_or(0);
+    if drafts.len() > u16::MAX as usize || most_suppliers > u16::MAX as usize {
+        return Err(Error::Refused(Text::new(
+            format!(
+                "avtalsregistret {} har fler än 65 535 avtal eller leverantörer i ett avtal – dela upp registret",
+                path.display()
+            ),
+            format!(
+                "the register {} has more than 65,535 agreements or suppliers in one agreement – split it",
+                path.display()
+            ),
+        )));
+    }
     check(drafts).map_err(|problems| Error::Register {
         path: path.to_path_buf(),
         problems,

@@ -174,14 +174,14 @@ pub fn frame(exports: &Exports, classified: &Classified, register: &Register) ->
             Some(am),
         ) = (outcome, row.date, row.amount)
         {
-            agreement.push(*a);
-            supplier.push(*s);
+            agreement.push(u32::from(*a));
+            supplier.push(u32::from(*s));
             date.push(d);
             amount.push(am.0);
             if let Some(t) = abs_totals.get_mut(*a as usize) {
                 *t += am.0.unsigned_abs() as i128;
                 if *t > i64::MAX as i128 && overflow.is_none() {
-                    overflow = Some((*a, row.file));
+                    overflow = Some((u32::from(*a), row.file));
                 }
             }
             valid_from.push(parse::date_to_days(register.agreements[*a as usize].valid_from));

@@ -430,6 +430,12 @@ impl Rows {
         Some((*self.date.get(i)?, *self.amount.get(i)?, *self.purchase.get(i)?, *self.buyer.get(i)?, key))
     }
 
+    /// The purchase combination of every row, and the text fields
+    /// (supplier, org nr, agreement, account) of each combination.
+    pub fn purchases(&self) -> (&[u32], &[[Sym; 4]]) {
+        (&self.purchase, &self.purchases.list)
+    }
+
     /// An id's text.
     pub fn id_text(&self, id: IdRef) -> Cow<'_, str> {
         match id.text_span() {
