@@ -5,13 +5,12 @@
 //! group-by over the same counted rows as the shares; the rule itself is
 //! [`ceiling_of`], a pure function on those sums.
 
-use super::compute_err;
+use super::Counted;
 use crate::error::Result;
 use crate::parse::{self, AMOUNT_SCALE};
 use crate::register::{Agreement, Ceiling, Register};
 use crate::window::Window;
 use chrono::{Datelike, NaiveDate};
-use polars::prelude::{col, lit, DataFrame, DataType, IntoLazy};
 use std::collections::BTreeSet;
 
 /// Days in an average month (365.25 / 12), for the monthly pace.
@@ -247,44 +246,26 @@ pub fn as_of(window: &Window, latest: Option<NaiveDate>) -> NaiveDate {
 /// Rule 11 for every reported agreement with a ceiling, in register order.
 /// `months_read` holds the month keys in which some row read is dated.
 pub fn ceilings(
-    df: &DataFrame,
+    counted: &Counted,
     register: &Register,
     window: &Window,
     latest: Option<NaiveDate>,
     months_read: &BTreeSet<i32>,
 ) -> Result<Vec<CeilingUse>> {
     let as_of = as_of(window, latest);
-    let sums = df
-        .clone()
-        .lazy()
-        .filter(col("date").lt_eq(lit(parse::date_to_days(as_of))))
-        .group_by([col("agreement"), col("date")])
-        .agg([
-            col("amount").sum().alias("amount"),
-            col("amount").count().cast(DataType::Int64).alias("rows"),
-        ])
-        .collect()
-        .map_err(compute_err)?;
-    let agreement = sums
-        .column("agreement")
-        .map_err(compute_err)?
-        .u32()
-        .map_err(compute_err)?;
-    let date = sums.column("date").map_err(compute_err)?.i32().map_err(compute_err)?;
-    let amount = sums.column("amount").map_err(compute_err)?.i64().map_err(compute_err)?;
-    let rows = sums.column("rows").map_err(compute_err)?.i64().map_err(compute_err)?;
-    let mut per_agreement: Vec<Vec<DaySum>> = vec![Vec::new(); register.agreements.len()];
-    for (((a, d), m), n) in agreement.iter().zip(date.iter()).zip(amount.iter()).zip(rows.iter()) {
-        if let (Some(a), Some(d)) = (a, d) {
-            if let Some(list) = per_agreement.get_mut(a as usize) {
-                list.push(DaySum {
+    let per_agreement: Vec<Vec<DaySum>> = counted
+        .per_day(register.agreements.len(), parse::date_to_days(as_of))
+        .into_iter()
+        .map(|days| {
+            days.into_iter()
+                .map(|(d, amount, rows)| DaySum {
                     date: parse::days_to_date(d),
-                    amount: m.unwrap_or(0),
-                    rows: n.unwrap_or(0).max(0) as u64,
-                });
-            }
-        }
-    }
+                    amount,
+                    rows,
+                })
+                .collect()
+        })
+        .collect();
     Ok(register
         .agreements
         .iter()

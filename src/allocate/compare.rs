@@ -3,11 +3,10 @@
 //! settings (scope `period` only), and each reported agreement's suppliers
 //! are set beside their previous figures.
 
-use super::{allocate, AgreementShares, Allocation, Rules, Scope, Status};
+use super::{allocate, AgreementShares, Allocation, Counted, Rules, Scope, Status};
 use crate::error::Result;
 use crate::register::Register;
 use crate::window::Window;
-use polars::prelude::DataFrame;
 
 /// How an agreement's status moved between the windows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,11 +61,11 @@ impl Comparison {
 
 /// Rule 12 for the current allocation; `None` when there is no previous
 /// window (a year before year 1).
-pub fn compare(df: &DataFrame, register: &Register, current: &Allocation, rules: Rules) -> Result<Option<Comparison>> {
+pub fn compare(counted: &Counted, register: &Register, current: &Allocation, rules: Rules) -> Result<Option<Comparison>> {
     let Some(previous) = current.window.previous() else {
         return Ok(None);
     };
-    let before = allocate(df, register, &previous, rules)?;
+    let before = allocate(counted, register, &previous, rules)?;
     let shares = current
         .shares
         .iter()

@@ -1,9 +1,10 @@
-//! Allocation: rules 6–10 of docs/rules.md. The rows counted for an agreement supplier go
-//! into a polars frame; sums and call-off counts per agreement, scope and
-//! supplier come from lazy group-bys; shares, status and catch-up are
-//! computed on the (small) result. [`usage`] (rule 10: who uses an
-//! agreement) and [`monthly`] (cumulative shares month by month) read the
-//! same frame.
+//! Allocation: rules 6–10 of docs/rules.md. The rows counted for an
+//! agreement supplier go into a polars frame ([`Counted`]); one group-by
+//! sums it per agreement, supplier and day, and every window, scope and
+//! month (rules 6–9, 11, 12, [`monthly`]) is summed from those day sums;
+//! shares, status and catch-up are computed on the (small) result.
+//! [`usage`] (rule 10: who uses an agreement) groups the frame's rows of
+//! one agreement by unit and orderer.
 
 pub mod ceiling;
 pub mod compare;
@@ -141,12 +142,85 @@ impl Allocation {
     }
 }
 
-/// The rows counted for agreement suppliers as a polars frame with columns
-/// `agreement` (u32), `supplier` (u32), `date` (i32 days since 1970),
-/// `amount` (i64 fixed point), `valid_from` (i32 days, the agreement's),
-/// `month` (i32, year·12 + month − 1), `unit` and `orderer` (u32 interned
-/// text, see [`crate::read::Strings`]).
-pub fn frame(exports: &Exports, classified: &Classified, register: &Register) -> Result<DataFrame> {
+/// The rows counted for agreement suppliers: a polars frame with columns
+/// `agreement`, `supplier` (u32), `date` (i32 days since 1970), `amount`
+/// (i64 fixed point), `unit` and `orderer` (u32 interned text, see
+/// [`crate::read::Strings`]); and its sums per agreement, supplier and day.
+pub struct Counted {
+    pub rows: DataFrame,
+    /// Sorted by agreement, supplier and date.
+    days: Vec<DaySums>,
+}
+
+/// The counted rows of one agreement supplier on one day.
+#[derive(Debug, Clone, Copy)]
+struct DaySums {
+    agreement: u32,
+    supplier: u32,
+    date: i32,
+    amount: i64,
+    call_offs: u64,
+    rows: u64,
+}
+
+impl Counted {
+    /// Sum and call-offs per (agreement, supplier) of the days `keep`
+    /// (agreement, date) keeps, sorted by agreement and supplier.
+    fn sums(&self, keep: impl Fn(u32, i32) -> bool) -> Vec<(u32, u32, i64, u64)> {
+        let mut out: Vec<(u32, u32, i64, u64)> = Vec::new();
+        for d in self.days.iter().filter(|d| keep(d.agreement, d.date)) {
+            match out.last_mut() {
+                Some(last) if (last.0, last.1) == (d.agreement, d.supplier) => {
+                    last.2 += d.amount;
+                    last.3 += d.call_offs;
+                }
+                _ => out.push((d.agreement, d.supplier, d.amount, d.call_offs)),
+            }
+        }
+        out
+    }
+
+    /// Per (agreement, supplier, month key) the sum and call-offs of the
+    /// days `keep` keeps.
+    fn monthly_sums(&self, keep: impl Fn(u32, i32) -> bool) -> Vec<([u32; 3], i64, u64)> {
+        let mut out: Vec<([u32; 3], i64, u64)> = Vec::new();
+        for d in self.days.iter().filter(|d| keep(d.agreement, d.date)) {
+            let key = [
+                d.agreement,
+                d.supplier,
+                monthly::month_key(parse::days_to_date(d.date)) as u32,
+            ];
+            match out.last_mut() {
+                Some(last) if last.0 == key => {
+                    last.1 += d.amount;
+                    last.2 += d.call_offs;
+                }
+                _ => out.push((key, d.amount, d.call_offs)),
+            }
+        }
+        out
+    }
+
+    /// Per agreement, the (date, amount, rows) of each day up to `until`,
+    /// suppliers together, in date order.
+    fn per_day(&self, agreements: usize, until: i32) -> Vec<Vec<(i32, i64, u64)>> {
+        let mut out: Vec<std::collections::BTreeMap<i32, (i64, u64)>> = vec![Default::default(); agreements];
+        for d in self.days.iter().filter(|d| d.date <= until) {
+            if let Some(map) = out.get_mut(d.agreement as usize) {
+                let e = map.entry(d.date).or_default();
+                e.0 += d.amount;
+                e.1 += d.rows;
+            }
+        }
+        out.into_iter()
+            .map(|m| m.into_iter().map(|(d, (a, n))| (d, a, n)).collect())
+            .collect()
+    }
+}
+
+/// The counted rows ([`Counted`]); an error when an agreement's amounts
+/// sum beyond what 64 bits hold.
+pub fn frame(exports: &Exports, classified: &Classified, register: &Register) -> Result<Counted> {
     let n = classified
         .outcomes
         .iter()
@@ -156,8 +230,6 @@ pub fn frame(exports: &Exports, classified: &Classified, register: &Register) ->
     let mut supplier = Vec::with_capacity(n);
     let mut date = Vec::with_capacity(n);
     let mut amount = Vec::with_capacity(n);
-    let mut valid_from = Vec::with_capacity(n);
-    let mut month = Vec::with_capacity(n);
     let mut unit = Vec::with_capacity(n);
     let mut orderer = Vec::with_capacity(n);
     // Absolute sums per agreement: a sum beyond i64 names its agreement
@@ -184,8 +256,6 @@ pub fn frame(exports: &Exports, classified: &Classified, register: &Register) ->
                     overflow = Some((u32::from(*a), row.file));
                 }
             }
-            valid_from.push(parse::date_to_days(register.agreements[*a as usize].valid_from));
-            month.push(monthly::month_key(parse::days_to_date(d)));
             unit.push(row.get(Field::Unit));
             orderer.push(row.get(Field::Orderer));
         }
@@ -199,20 +269,81 @@ pub fn frame(exports: &Exports, classified: &Classified, register: &Register) ->
             format!("the rows of agreement {id} sum to more than {limit} SEK (the limit was crossed in {file}) – check that file's amount column"),
         )));
     }
-    DataFrame::new(
+    let rows = DataFrame::new(
         n,
         vec![
             Column::new("agreement".into(), agreement),
             Column::new("supplier".into(), supplier),
             Column::new("date".into(), date),
             Column::new("amount".into(), amount),
-            Column::new("valid_from".into(), valid_from),
-            Column::new("month".into(), month),
             Column::new("unit".into(), unit),
             Column::new("orderer".into(), orderer),
         ],
     )
-    .map_err(compute_err)
+    .map_err(compute_err)?;
+    let days = day_sums(&rows)?;
+    Ok(Counted { rows, days })
+}
+
+/// The one group-by over all counted rows: per agreement, supplier and day.
+fn day_sums(rows: &DataFrame) -> Result<Vec<DaySums>> {
+    let df = rows
+        .clone()
+        .lazy()
+        .group_by([col("agreement"), col("supplier"), col("date")])
+        .agg([
+            col("amount").sum().alias("amount"),
+            col("amount")
+                .gt(lit(0i64))
+                .cast(DataType::Int64)
+                .sum()
+                .alias("call_offs"),
+            col("amount").count().cast(DataType::Int64).alias("rows"),
+        ])
+        .collect()
+        .map_err(compute_err)?;
+    let u32s = |name: &str| -> Result<Vec<u32>> {
+        Ok(df
+            .column(name)
+            .map_err(compute_err)?
+            .u32()
+            .map_err(compute_err)?
+            .iter()
+            .map(|v| v.unwrap_or(0))
+            .collect())
+    };
+    let i64s = |name: &str| -> Result<Vec<i64>> {
+        Ok(df
+            .column(name)
+            .map_err(compute_err)?
+            .i64()
+            .map_err(compute_err)?
+            .iter()
+            .map(|v| v.unwrap_or(0))
+            .collect())
+    };
+    let (agreement, supplier) = (u32s("agreement")?, u32s("supplier")?);
+    let date: Vec<i32> = df
+        .column("date")
+        .map_err(compute_err)?
+        .i32()
+        .map_err(compute_err)?
+        .iter()
+        .map(|v| v.unwrap_or(0))
+        .collect();
+    let (amount, call_offs, rows) = (i64s("amount")?, i64s("call_offs")?, i64s("rows")?);
+    let mut days: Vec<DaySums> = (0..df.height())
+        .map(|i| DaySums {
+            agreement: agreement[i],
+            supplier: supplier[i],
+            date: date[i],
+            amount: amount[i],
+            call_offs: call_offs[i].max(0) as u64,
+            rows: rows[i].max(0) as u64,
+        })
+        .collect();
+    days.sort_unstable_by_key(|d| (d.agreement, d.supplier, d.date));
+    Ok(days)
 }
 
 pub(crate) fn compute_err(e: polars::error::PolarsError) -> Error {
@@ -287,23 +418,16 @@ pub(crate) fn rows_between(df: &DataFrame, agreement: Option<usize>, start: Naiv
     df.clone().lazy().filter(keep)
 }
 
-/// Sum and call-offs per (agreement, supplier) of the rows `filtered` keeps.
-fn sums(filtered: LazyFrame) -> Result<Vec<(u32, u32, i64, u64)>> {
-    Ok(grouped_sums(filtered, &["agreement", "supplier"])?
-        .into_iter()
-        .map(|(k, m, c)| (k[0], k[1], m, c))
-        .collect())
-}
-
 /// Applies rules 6–9 for the window.
-pub fn allocate(df: &DataFrame, register: &Register, window: &Window, rules: Rules) -> Result<Allocation> {
-    let we = parse::date_to_days(window.end);
-    let period = sums(rows_between(df, None, window.start, window.end))?;
-    let to_date = sums(
-        df.clone()
-            .lazy()
-            .filter(col("date").gt_eq(col("valid_from")).and(col("date").lt_eq(lit(we)))),
-    )?;
+pub fn allocate(counted: &Counted, register: &Register, window: &Window, rules: Rules) -> Result<Allocation> {
+    let (ws, we) = (parse::date_to_days(window.start), parse::date_to_days(window.end));
+    let valid_from: Vec<i32> = register
+        .agreements
+        .iter()
+        .map(|a| parse::date_to_days(a.valid_from))
+        .collect();
+    let period = counted.sums(|_, d| ws <= d && d <= we);
+    let to_date = counted.sums(|a, d| valid_from.get(a as usize).is_some_and(|&f| f <= d) && d <= we);
     let mut shares = Vec::new();
     for (scope, sums) in [(Scope::Period, &period), (Scope::ToDate, &to_date)] {
         for (ai, a) in register.agreements.iter().enumerate() {

@@ -2,13 +2,12 @@
 //! per supplier, and each supplier's cumulative actual share (by the
 //! agreement's basis) at the end of every month.
 
-use super::grouped_sums;
+use super::Counted;
 use crate::error::Result;
 use crate::parse;
 use crate::register::{Basis, Register};
 use crate::window::Window;
 use chrono::{Datelike, NaiveDate};
-use polars::prelude::{col, lit, DataFrame, IntoLazy};
 
 /// `year·12 + month − 1`: consecutive months are consecutive numbers.
 pub fn month_key(date: NaiveDate) -> i32 {
@@ -37,13 +36,14 @@ pub struct Monthly {
 }
 
 /// Monthly series for the given agreements (indices into the register).
-pub fn monthly(df: &DataFrame, register: &Register, window: &Window, agreements: &[usize]) -> Result<Vec<Monthly>> {
-    let rows = df.clone().lazy().filter(
-        col("date")
-            .gt_eq(col("valid_from"))
-            .and(col("date").lt_eq(lit(parse::date_to_days(window.end)))),
-    );
-    let sums = grouped_sums(rows, &["agreement", "supplier", "month"])?;
+pub fn monthly(counted: &Counted, register: &Register, window: &Window, agreements: &[usize]) -> Result<Vec<Monthly>> {
+    let we = parse::date_to_days(window.end);
+    let valid_from: Vec<i32> = register
+        .agreements
+        .iter()
+        .map(|a| parse::date_to_days(a.valid_from))
+        .collect();
+    let sums = counted.monthly_sums(|a, d| valid_from.get(a as usize).is_some_and(|&f| f <= d) && d <= we);
     let last = month_key(window.end);
     Ok(agreements
         .iter()

@@ -3,12 +3,11 @@
 //! how much was sent beyond the key to over-served suppliers. Ranked by
 //! excess.
 
-use super::{grouped_sums, rows_between, AgreementShares};
+use super::{grouped_sums, rows_between, AgreementShares, Counted};
 use crate::error::Result;
 use crate::parse::AMOUNT_SCALE;
 use crate::read::Sym;
 use crate::register::Register;
-use polars::prelude::DataFrame;
 use std::collections::BTreeMap;
 
 /// One unit's (or orderer's) use of an agreement in one scope.
@@ -45,7 +44,7 @@ pub fn excess(amounts: &[i64], fractions: &[f64]) -> f64 {
 
 /// Computes rule 10 for each of `selected` (indices into `shares`).
 pub fn usage(
-    df: &DataFrame,
+    counted: &Counted,
     register: &Register,
     shares: &[AgreementShares],
     selected: &[usize],
@@ -57,7 +56,7 @@ pub fn usage(
             let agreement = &register.agreements[s.agreement];
             let fractions: Vec<f64> = agreement.suppliers.iter().map(|x| x.share / 100.0).collect();
             let by = |key: &str| -> Result<Vec<Usage>> {
-                let rows = rows_between(df, Some(s.agreement), s.start, s.end);
+                let rows = rows_between(&counted.rows, Some(s.agreement), s.start, s.end);
                 let mut per: BTreeMap<Sym, Vec<i64>> = BTreeMap::new();
                 for (k, amount, _) in grouped_sums(rows, &[key, "supplier"])? {
                     let v = per.entry(k[0]).or_insert_with(|| vec![0; fractions.len()]);
