@@ -126,7 +126,7 @@ pub fn run_with(
     let imbalanced: Vec<usize> = (0..allocation.shares.len())
         .filter(|&i| allocation.shares[i].status == allocate::Status::Imbalance)
         .collect();
-    let usage = allocate::usage::usage(&frame, &register, &allocation.shares, &imbalanced)?;
+    let usage = allocate::usage::usage(&exports, &classified, &register, &allocation.shares, &imbalanced)?;
     let reported: Vec<usize> = allocation
         .shares
         .iter()

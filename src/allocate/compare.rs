@@ -61,7 +61,12 @@ impl Comparison {
 
 /// Rule 12 for the current allocation; `None` when there is no previous
 /// window (a year before year 1).
-pub fn compare(counted: &Counted, register: &Register, current: &Allocation, rules: Rules) -> Result<Option<Comparison>> {
+pub fn compare(
+    counted: &Counted,
+    register: &Register,
+    current: &Allocation,
+    rules: Rules,
+) -> Result<Option<Comparison>> {
     let Some(previous) = current.window.previous() else {
         return Ok(None);
     };

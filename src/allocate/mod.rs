@@ -142,12 +142,9 @@ impl Allocation {
     }
 }
 
-/// The rows counted for agreement suppliers: a polars frame with columns
-/// `agreement`, `supplier` (u32), `date` (i32 days since 1970), `amount`
-/// (i64 fixed point), `unit` and `orderer` (u32 interned text, see
-/// [`crate::read::Strings`]); and its sums per agreement, supplier and day.
+/// The rows counted for agreement suppliers, summed per agreement,
+/// supplier and day by one polars group-by ([`frame`]).
 pub struct Counted {
-    pub rows: DataFrame,
     /// Sorted by agreement, supplier and date.
     days: Vec<DaySums>,
 }
@@ -161,6 +158,11 @@ struct DaySums {
     amount: i64,
     call_offs: u64,
     rows: u64,
+}
+
+/// Agreement, supplier and date in one 64-bit group key.
+fn day_key(agreement: u16, supplier: u16, date: i32) -> u64 {
+    (u64::from(agreement) << 48) | (u64::from(supplier) << 32) | u64::from(date as u32)
 }
 
 impl Counted {
@@ -218,25 +220,25 @@ impl Counted {
     }
 }
 
-/// The counted rows ([`Counted`]); an error when an agreement's amounts
-/// sum beyond what 64 bits hold.
+/// The counted rows summed per day ([`Counted`]): one pass over the rows
+/// collects each counted row's group key and amount (16 bytes a counted
+/// row, dropped after), one group-by sums them. An error when an
+/// agreement's amounts sum beyond what 64 bits hold.
 pub fn frame(exports: &Exports, classified: &Classified, register: &Register) -> Result<Counted> {
     let n = classified
         .outcomes
         .iter()
         .filter(|o| matches!(o, Outcome::InAgreement { .. }))
         .count();
-    let mut agreement = Vec::with_capacity(n);
-    let mut supplier = Vec::with_capacity(n);
-    let mut date = Vec::with_capacity(n);
+    let mut key = Vec::with_capacity(n);
     let mut amount = Vec::with_capacity(n);
-    let mut unit = Vec::with_capacity(n);
-    let mut orderer = Vec::with_capacity(n);
     // Absolute sums per agreement: a sum beyond i64 names its agreement
     // and the file whose row crossed the limit.
     let mut abs_totals: Vec<i128> = vec![0; register.agreements.len()];
-    let mut overflow: Option<(u32, u32)> = None;
-    for (row, outcome) in exports.rows.iter().zip(&classified.outcomes) {
+    let mut overflow: Option<(u32, usize)> = None;
+    let dates = exports.rows.dates();
+    let amounts = exports.rows.amounts();
+    for (i, ((outcome, d), am)) in classified.outcomes.iter().zip(dates).zip(amounts).enumerate() {
         if let (
             Outcome::InAgreement {
                 agreement: a,
@@ -244,25 +246,24 @@ pub fn frame(exports: &Exports, classified: &Classified, register: &Register) ->
             },
             Some(d),
             Some(am),
-        ) = (outcome, row.date, row.amount)
+        ) = (outcome, d, am)
         {
-            agreement.push(u32::from(*a));
-            supplier.push(u32::from(*s));
-            date.push(d);
-            amount.push(am.0);
+            key.push(day_key(*a, *s, d));
+            amount.push(am);
             if let Some(t) = abs_totals.get_mut(*a as usize) {
-                *t += am.0.unsigned_abs() as i128;
+                *t += am.unsigned_abs() as i128;
                 if *t > i64::MAX as i128 && overflow.is_none() {
-                    overflow = Some((u32::from(*a), row.file));
+                    overflow = Some((u32::from(*a), i));
                 }
             }
-            unit.push(row.get(Field::Unit));
-            orderer.push(row.get(Field::Orderer));
         }
     }
-    if let Some((a, file)) = overflow {
+    if let Some((a, row)) = overflow {
         let id = register.agreements.get(a as usize).map_or("?", |x| x.id.as_str());
-        let file = exports.files.get(file as usize).map_or("?", |f| f.display.as_str());
+        let file = exports
+            .files
+            .get(exports.rows.file_of(row) as usize)
+            .map_or("?", |f| f.display.as_str());
         let limit = crate::report::terminal::sek(i64::MAX as i128 / 10_000 * 10_000, crate::lang::Lang::Sv);
         return Err(Error::Overflow(crate::lang::Text::new(
             format!("raderna för avtal {id} summerar till mer än {limit} kr (gränsen nåddes i {file}) – kontrollera beloppskolumnen i den filen"),
@@ -271,26 +272,17 @@ pub fn frame(exports: &Exports, classified: &Classified, register: &Register) ->
     }
     let rows = DataFrame::new(
         n,
-        vec![
-            Column::new("agreement".into(), agreement),
-            Column::new("supplier".into(), supplier),
-            Column::new("date".into(), date),
-            Column::new("amount".into(), amount),
-            Column::new("unit".into(), unit),
-            Column::new("orderer".into(), orderer),
-        ],
+        vec![Column::new("key".into(), key), Column::new("amount".into(), amount)],
     )
     .map_err(compute_err)?;
-    let days = day_sums(&rows)?;
-    Ok(Counted { rows, days })
+    Ok(Counted { days: day_sums(rows)? })
 }
 
 /// The one group-by over all counted rows: per agreement, supplier and day.
-fn day_sums(rows: &DataFrame) -> Result<Vec<DaySums>> {
+fn day_sums(rows: DataFrame) -> Result<Vec<DaySums>> {
     let df = rows
-        .clone()
         .lazy()
-        .group_by([col("agreement"), col("supplier"), col("date")])
+        .group_by([col("key")])
         .agg([
             col("amount").sum().alias("amount"),
             col("amount")
@@ -302,16 +294,6 @@ fn day_sums(rows: &DataFrame) -> Result<Vec<DaySums>> {
         ])
         .collect()
         .map_err(compute_err)?;
-    let u32s = |name: &str| -> Result<Vec<u32>> {
-        Ok(df
-            .column(name)
-            .map_err(compute_err)?
-            .u32()
-            .map_err(compute_err)?
-            .iter()
-            .map(|v| v.unwrap_or(0))
-            .collect())
-    };
     let i64s = |name: &str| -> Result<Vec<i64>> {
         Ok(df
             .column(name)
@@ -322,28 +304,70 @@ fn day_sums(rows: &DataFrame) -> Result<Vec<DaySums>> {
             .map(|v| v.unwrap_or(0))
             .collect())
     };
-    let (agreement, supplier) = (u32s("agreement")?, u32s("supplier")?);
-    let date: Vec<i32> = df
-        .column("date")
+    let keys: Vec<u64> = df
+        .column("key")
         .map_err(compute_err)?
-        .i32()
+        .u64()
         .map_err(compute_err)?
         .iter()
         .map(|v| v.unwrap_or(0))
         .collect();
     let (amount, call_offs, rows) = (i64s("amount")?, i64s("call_offs")?, i64s("rows")?);
-    let mut days: Vec<DaySums> = (0..df.height())
-        .map(|i| DaySums {
-            agreement: agreement[i],
-            supplier: supplier[i],
-            date: date[i],
-            amount: amount[i],
-            call_offs: call_offs[i].max(0) as u64,
-            rows: rows[i].max(0) as u64,
+    let mut days: Vec<DaySums> = keys
+        .iter()
+        .zip(amount.iter().zip(call_offs.iter().zip(&rows)))
+        .map(|(&k, (&amount, (&call_offs, &rows)))| DaySums {
+            agreement: (k >> 48) as u32,
+            supplier: ((k >> 32) & 0xFFFF) as u32,
+            date: k as u32 as i32,
+            amount,
+            call_offs: call_offs.max(0) as u64,
+            rows: rows.max(0) as u64,
         })
         .collect();
     days.sort_unstable_by_key(|d| (d.agreement, d.supplier, d.date));
     Ok(days)
+}
+
+/// The counted rows of the given agreements as a polars frame with
+/// columns `agreement`, `supplier` (u32), `date` (i32 days since 1970),
+/// `amount` (i64 fixed point), `unit` and `orderer` (u32 interned text,
+/// see [`crate::read::Strings`]): rule 10 groups them by unit and orderer.
+pub fn rows_of(exports: &Exports, classified: &Classified, agreements: &[usize]) -> Result<DataFrame> {
+    let (mut agreement, mut supplier, mut date, mut amount, mut unit, mut orderer) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (row, outcome) in exports.rows.iter().zip(&classified.outcomes) {
+        if let (
+            Outcome::InAgreement {
+                agreement: a,
+                supplier: s,
+            },
+            Some(d),
+            Some(am),
+        ) = (outcome, row.date, row.amount)
+        {
+            if agreements.contains(&(*a as usize)) {
+                agreement.push(u32::from(*a));
+                supplier.push(u32::from(*s));
+                date.push(d);
+                amount.push(am.0);
+                unit.push(row.get(Field::Unit));
+                orderer.push(row.get(Field::Orderer));
+            }
+        }
+    }
+    DataFrame::new(
+        agreement.len(),
+        vec![
+            Column::new("agreement".into(), agreement),
+            Column::new("supplier".into(), supplier),
+            Column::new("date".into(), date),
+            Column::new("amount".into(), amount),
+            Column::new("unit".into(), unit),
+            Column::new("orderer".into(), orderer),
+        ],
+    )
+    .map_err(compute_err)
 }
 
 pub(crate) fn compute_err(e: polars::error::PolarsError) -> Error {

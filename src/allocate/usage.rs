@@ -3,9 +3,11 @@
 //! how much was sent beyond the key to over-served suppliers. Ranked by
 //! excess.
 
-use super::{grouped_sums, rows_between, AgreementShares, Counted};
+use super::{grouped_sums, rows_between, rows_of, AgreementShares};
+use crate::classify::Classified;
 use crate::error::Result;
 use crate::parse::AMOUNT_SCALE;
+use crate::read::Exports;
 use crate::read::Sym;
 use crate::register::Register;
 use std::collections::BTreeMap;
@@ -44,11 +46,18 @@ pub fn excess(amounts: &[i64], fractions: &[f64]) -> f64 {
 
 /// Computes rule 10 for each of `selected` (indices into `shares`).
 pub fn usage(
-    counted: &Counted,
+    exports: &Exports,
+    classified: &Classified,
     register: &Register,
     shares: &[AgreementShares],
     selected: &[usize],
 ) -> Result<Vec<AgreementUsage>> {
+    let agreements: Vec<usize> = selected
+        .iter()
+        .filter_map(|&i| shares.get(i))
+        .map(|s| s.agreement)
+        .collect();
+    let frame = rows_of(exports, classified, &agreements)?;
     selected
         .iter()
         .map(|&i| {
@@ -56,7 +65,7 @@ pub fn usage(
             let agreement = &register.agreements[s.agreement];
             let fractions: Vec<f64> = agreement.suppliers.iter().map(|x| x.share / 100.0).collect();
             let by = |key: &str| -> Result<Vec<Usage>> {
-                let rows = rows_between(&counted.rows, Some(s.agreement), s.start, s.end);
+                let rows = rows_between(&frame, Some(s.agreement), s.start, s.end);
                 let mut per: BTreeMap<Sym, Vec<i64>> = BTreeMap::new();
                 for (k, amount, _) in grouped_sums(rows, &[key, "supplier"])? {
                     let v = per.entry(k[0]).or_insert_with(|| vec![0; fractions.len()]);

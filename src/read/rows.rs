@@ -427,13 +427,27 @@ impl Rows {
             Some((a, b)) => IdKey::Text(self.id_text.get(a..b).unwrap_or("")),
             None => IdKey::Number(id.0),
         };
-        Some((*self.date.get(i)?, *self.amount.get(i)?, *self.purchase.get(i)?, *self.buyer.get(i)?, key))
+        Some((
+            *self.date.get(i)?,
+            *self.amount.get(i)?,
+            *self.purchase.get(i)?,
+            *self.buyer.get(i)?,
+            key,
+        ))
     }
 
     /// The purchase combination of every row, and the text fields
     /// (supplier, org nr, agreement, account) of each combination.
     pub fn purchases(&self) -> (&[u32], &[[Sym; 4]]) {
         (&self.purchase, &self.purchases.list)
+    }
+
+    /// Row `i`'s amount (fixed point), when readable.
+    pub fn amounts(&self) -> impl Iterator<Item = Option<i64>> + '_ {
+        self.amount
+            .iter()
+            .zip(&self.flags)
+            .map(|(&a, &f)| (f & HAS_AMOUNT != 0).then_some(a))
     }
 
     /// An id's text.
