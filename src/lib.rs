@@ -108,7 +108,7 @@ pub fn run_with(
     // exports cover (rule 11's coverage).
     let mut months_read = std::collections::BTreeSet::new();
     let mut latest_days: Option<i32> = None;
-    for d in exports.rows.dates().flatten() {
+    for d in exports.rows.dates(0..exports.rows.len()).flatten() {
         latest_days = Some(latest_days.map_or(d, |l| l.max(d)));
         months_read.insert(allocate::monthly::month_key(parse::days_to_date(d)));
     }

@@ -1,10 +1,10 @@
 //! Allocation: rules 6–10 of docs/rules.md. The rows counted for an
-//! agreement supplier go into a polars frame ([`Counted`]); one group-by
-//! sums it per agreement, supplier and day, and every window, scope and
-//! month (rules 6–9, 11, 12, [`monthly`]) is summed from those day sums;
-//! shares, status and catch-up are computed on the (small) result.
-//! [`usage`] (rule 10: who uses an agreement) groups the frame's rows of
-//! one agreement by unit and orderer.
+//! agreement supplier are summed per agreement, supplier and day in one
+//! parallel pass ([`Counted`]), and every window, scope and month (rules
+//! 6–9, 11, 12, [`monthly`]) is summed from those day sums; shares, status
+//! and catch-up are computed on the (small) result. [`usage`] (rule 10:
+//! who uses an agreement) puts the rows of the imbalanced agreements in a
+//! polars frame and groups them by unit and orderer.
 
 pub mod ceiling;
 pub mod compare;
@@ -143,7 +143,7 @@ impl Allocation {
 }
 
 /// The rows counted for agreement suppliers, summed per agreement,
-/// supplier and day by one polars group-by ([`frame`]).
+/// supplier and day ([`frame`]).
 pub struct Counted {
     /// Sorted by agreement, supplier and date.
     days: Vec<DaySums>,
@@ -220,41 +220,78 @@ impl Counted {
     }
 }
 
-/// The counted rows summed per day ([`Counted`]): one pass over the rows
-/// collects each counted row's group key and amount (16 bytes a counted
-/// row, dropped after), one group-by sums them. An error when an
+/// The counted rows summed per day ([`Counted`]): the rows are folded
+/// side by side, in chunks, into small tables keyed by agreement, supplier
+/// and date (a few hundred thousand keys at most, whatever the rows), and
+/// the tables merged. Nothing is held per row. An error when an
 /// agreement's amounts sum beyond what 64 bits hold.
 pub fn frame(exports: &Exports, classified: &Classified, register: &Register) -> Result<Counted> {
-    let n = classified
-        .outcomes
-        .iter()
-        .filter(|o| matches!(o, Outcome::InAgreement { .. }))
-        .count();
-    let mut key = Vec::with_capacity(n);
-    let mut amount = Vec::with_capacity(n);
-    // Absolute sums per agreement: a sum beyond i64 names its agreement
-    // and the file whose row crossed the limit.
-    let mut abs_totals: Vec<i128> = vec![0; register.agreements.len()];
-    let mut overflow: Option<(u32, usize)> = None;
-    let dates = exports.rows.dates();
-    let amounts = exports.rows.amounts();
-    for (i, ((outcome, d), am)) in classified.outcomes.iter().zip(dates).zip(amounts).enumerate() {
-        if let (
-            Outcome::InAgreement {
-                agreement: a,
-                supplier: s,
-            },
-            Some(d),
-            Some(am),
-        ) = (outcome, d, am)
-        {
-            key.push(day_key(*a, *s, d));
-            amount.push(am);
-            if let Some(t) = abs_totals.get_mut(*a as usize) {
-                *t += am.unsigned_abs() as i128;
-                if *t > i64::MAX as i128 && overflow.is_none() {
-                    overflow = Some((u32::from(*a), i));
+    use rayon::prelude::*;
+    type Table = std::collections::HashMap<u64, (i64, u64, u64), foldhash::fast::RandomState>;
+    const CHUNK: usize = 1 << 18;
+    let n = classified.outcomes.len();
+    let agreements = register.agreements.len();
+    let parts: Vec<(Table, Vec<i128>)> = (0..n.div_ceil(CHUNK))
+        .into_par_iter()
+        .map(|c| {
+            let range = c * CHUNK..((c + 1) * CHUNK).min(n);
+            let mut table = Table::default();
+            // Absolute sums per agreement: a sum beyond i64 names its
+            // agreement and the file whose row crossed the limit.
+            let mut abs_totals: Vec<i128> = vec![0; agreements];
+            let dates = exports.rows.dates(range.clone());
+            let amounts = exports.rows.amounts(range.clone());
+            let outcomes = classified.outcomes.get(range.clone()).unwrap_or(&[]);
+            for ((outcome, d), am) in outcomes.iter().zip(dates).zip(amounts) {
+                if let (
+                    Outcome::InAgreement {
+                        agreement: a,
+                        supplier: s,
+                    },
+                    Some(d),
+                    Some(am),
+                ) = (outcome, d, am)
+                {
+                    let e = table.entry(day_key(*a, *s, d)).or_default();
+                    e.0 += am;
+                    e.1 += u64::from(am > 0);
+                    e.2 += 1;
+                    if let Some(t) = abs_totals.get_mut(*a as usize) {
+                        *t += am.unsigned_abs() as i128;
+                    }
                 }
+            }
+            (table, abs_totals)
+        })
+        .collect();
+    let mut merged = Table::default();
+    let mut abs_totals: Vec<i128> = vec![0; agreements];
+    let mut overflow: Option<(u16, usize)> = None;
+    for (c, (table, totals)) in parts.into_iter().enumerate() {
+        for (k, (m, calls, r)) in table {
+            let e = merged.entry(k).or_default();
+            e.0 += m;
+            e.1 += calls;
+            e.2 += r;
+        }
+        for (a, (t, p)) in abs_totals.iter_mut().zip(totals).enumerate() {
+            let before = *t;
+            *t += p;
+            if *t > i64::MAX as i128 && before <= i64::MAX as i128 && overflow.is_none() {
+                // The row of this chunk where the running sum crossed.
+                let range = c * CHUNK..((c + 1) * CHUNK).min(n);
+                let mut running = before;
+                let rows = classified.outcomes.get(range.clone()).unwrap_or(&[]);
+                let amounts = exports.rows.amounts(range.clone());
+                let at = rows.iter().zip(amounts).position(|(o, am)| {
+                    if let (Outcome::InAgreement { agreement, .. }, Some(am)) = (o, am) {
+                        if *agreement as usize == a {
+                            running += am.unsigned_abs() as i128;
+                        }
+                    }
+                    running > i64::MAX as i128
+                });
+                overflow = Some((a as u16, range.start + at.unwrap_or(0)));
             }
         }
     }
@@ -270,63 +307,19 @@ pub fn frame(exports: &Exports, classified: &Classified, register: &Register) ->
             format!("the rows of agreement {id} sum to more than {limit} SEK (the limit was crossed in {file}) – check that file's amount column"),
         )));
     }
-    let rows = DataFrame::new(
-        n,
-        vec![Column::new("key".into(), key), Column::new("amount".into(), amount)],
-    )
-    .map_err(compute_err)?;
-    Ok(Counted { days: day_sums(rows)? })
-}
-
-/// The one group-by over all counted rows: per agreement, supplier and day.
-fn day_sums(rows: DataFrame) -> Result<Vec<DaySums>> {
-    let df = rows
-        .lazy()
-        .group_by([col("key")])
-        .agg([
-            col("amount").sum().alias("amount"),
-            col("amount")
-                .gt(lit(0i64))
-                .cast(DataType::Int64)
-                .sum()
-                .alias("call_offs"),
-            col("amount").count().cast(DataType::Int64).alias("rows"),
-        ])
-        .collect()
-        .map_err(compute_err)?;
-    let i64s = |name: &str| -> Result<Vec<i64>> {
-        Ok(df
-            .column(name)
-            .map_err(compute_err)?
-            .i64()
-            .map_err(compute_err)?
-            .iter()
-            .map(|v| v.unwrap_or(0))
-            .collect())
-    };
-    let keys: Vec<u64> = df
-        .column("key")
-        .map_err(compute_err)?
-        .u64()
-        .map_err(compute_err)?
-        .iter()
-        .map(|v| v.unwrap_or(0))
-        .collect();
-    let (amount, call_offs, rows) = (i64s("amount")?, i64s("call_offs")?, i64s("rows")?);
-    let mut days: Vec<DaySums> = keys
-        .iter()
-        .zip(amount.iter().zip(call_offs.iter().zip(&rows)))
-        .map(|(&k, (&amount, (&call_offs, &rows)))| DaySums {
+    let mut days: Vec<DaySums> = merged
+        .into_iter()
+        .map(|(k, (amount, call_offs, rows))| DaySums {
             agreement: (k >> 48) as u32,
             supplier: ((k >> 32) & 0xFFFF) as u32,
             date: k as u32 as i32,
             amount,
-            call_offs: call_offs.max(0) as u64,
-            rows: rows.max(0) as u64,
+            call_offs,
+            rows,
         })
         .collect();
     days.sort_unstable_by_key(|d| (d.agreement, d.supplier, d.date));
-    Ok(days)
+    Ok(Counted { days })
 }
 
 /// The counted rows of the given agreements as a polars frame with

@@ -406,13 +406,12 @@ impl Rows {
         })
     }
 
-    /// Row `i`'s date column, for quick passes (0 when unreadable: check
-    /// [`Row::date`] where that matters).
-    pub fn dates(&self) -> impl Iterator<Item = Option<i32>> + '_ {
-        self.date
-            .iter()
-            .zip(&self.flags)
-            .map(|(&d, &f)| (f & HAS_DATE != 0).then_some(d))
+    /// The dates of the rows in `range` (`None` when unreadable), for
+    /// quick passes.
+    pub fn dates(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = Option<i32>> + '_ {
+        let d = self.date.get(range.clone()).unwrap_or(&[]);
+        let f = self.flags.get(range).unwrap_or(&[]);
+        d.iter().zip(f).map(|(&d, &f)| (f & HAS_DATE != 0).then_some(d))
     }
 
     /// What makes row `i` the same invoice line as another (rule 2): date,
@@ -442,12 +441,11 @@ impl Rows {
         (&self.purchase, &self.purchases.list)
     }
 
-    /// Row `i`'s amount (fixed point), when readable.
-    pub fn amounts(&self) -> impl Iterator<Item = Option<i64>> + '_ {
-        self.amount
-            .iter()
-            .zip(&self.flags)
-            .map(|(&a, &f)| (f & HAS_AMOUNT != 0).then_some(a))
+    /// The amounts (fixed point) of the rows in `range`, when readable.
+    pub fn amounts(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = Option<i64>> + '_ {
+        let a = self.amount.get(range.clone()).unwrap_or(&[]);
+        let f = self.flags.get(range).unwrap_or(&[]);
+        a.iter().zip(f).map(|(&a, &f)| (f & HAS_AMOUNT != 0).then_some(a))
     }
 
     /// An id's text.
