@@ -239,6 +239,12 @@ pub fn classify(exports: &Exports, register: &Register) -> Classified {
         .par_iter()
         .map(|&t| Purchase::of(&matcher, register, strings, t))
         .collect();
+    // Each agreement's validity in days (rule 5).
+    let validity: Vec<(i32, i32)> = register
+        .agreements
+        .iter()
+        .map(|a| (parse::date_to_days(a.valid_from), parse::date_to_days(a.valid_to)))
+        .collect();
     const CHUNK: usize = 1 << 16;
     let parts: Vec<Classified> = (0..exports.rows.len().div_ceil(CHUNK))
         .into_par_iter()
@@ -249,7 +255,6 @@ pub fn classify(exports: &Exports, register: &Register) -> Classified {
                 findings: Vec::new(),
             };
             for i in range {
-                let row = exports.rows.at(i);
                 let mut finding = |category: Category, detail: Detail| {
                     out.findings.push(Finding {
                         row: i,
@@ -258,7 +263,7 @@ pub fn classify(exports: &Exports, register: &Register) -> Classified {
                     });
                     Outcome::Quality(category)
                 };
-                let outcome = match (row.kind, row.date, row.amount) {
+                let outcome = match exports.rows.basics(i) {
                     (RowKind::Total, ..) => finding(Category::TotalRow, Detail::Total),
                     (RowKind::Normal, Some(date), Some(_)) => {
                         if let Some(&(file, line)) = duplicate_of.get(&(i as u32)) {
@@ -266,9 +271,8 @@ pub fn classify(exports: &Exports, register: &Register) -> Classified {
                             finding(Category::Duplicate, Detail::DuplicateOf { file, line })
                         } else {
                             // Rules 3–5.
-                            let day = parse::days_to_date(date);
-                            let valid = |a: u32| register.agreements[a as usize].is_valid_on(day);
-                            let supplier = || strings.get(row.get(Field::Supplier)).to_string();
+                            let valid = |a: u32| validity.get(a as usize).is_some_and(|&(f, t)| f <= date && date <= t);
+                            let supplier = || strings.get(exports.rows.at(i).get(Field::Supplier)).to_string();
                             let p = row_purchase.get(i).and_then(|&p| purchases.get(p as usize));
                             match p {
                                 Some(Purchase::Unknown { text, suggestion }) => finding(
@@ -432,12 +436,13 @@ pub struct Reconciliation {
 impl Reconciliation {
     pub fn new(exports: &Exports, classified: &Classified) -> Self {
         let mut r = Reconciliation::default();
-        for (row, outcome) in exports.rows.iter().zip(&classified.outcomes) {
-            r.read.add(row.amount);
+        for (amount, outcome) in exports.rows.amounts(0..exports.rows.len()).zip(&classified.outcomes) {
+            let amount = amount.map(Amount);
+            r.read.add(amount);
             match outcome {
-                Outcome::InAgreement { .. } => r.in_agreements.add(row.amount),
-                Outcome::OutsideAgreements => r.outside_agreements.add(row.amount),
-                Outcome::Quality(c) => r.categories[*c as usize].add(row.amount),
+                Outcome::InAgreement { .. } => r.in_agreements.add(amount),
+                Outcome::OutsideAgreements => r.outside_agreements.add(amount),
+                Outcome::Quality(c) => r.categories[*c as usize].add(amount),
             }
         }
         r

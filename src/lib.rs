@@ -108,7 +108,12 @@ pub fn run_with(
     // exports cover (rule 11's coverage).
     let mut months_read = std::collections::BTreeSet::new();
     let mut latest_days: Option<i32> = None;
+    let mut last_day = None;
     for d in exports.rows.dates(0..exports.rows.len()).flatten() {
+        if last_day == Some(d) {
+            continue; // rows come mostly in date order
+        }
+        last_day = Some(d);
         latest_days = Some(latest_days.map_or(d, |l| l.max(d)));
         months_read.insert(allocate::monthly::month_key(parse::days_to_date(d)));
     }

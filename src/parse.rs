@@ -96,10 +96,20 @@ pub fn format_float(value: f64, decimals: usize) -> String {
 /// separator. Returns `None` for anything else.
 pub fn parse_amount(text: &str) -> Option<Amount> {
     let is_space = |c: char| matches!(c, ' ' | '\u{a0}' | '\u{2009}' | '\u{202f}' | '\u{2007}');
-    let compact: std::borrow::Cow<str> = if text.contains(is_space) {
-        std::borrow::Cow::Owned(text.chars().filter(|c| !is_space(*c)).collect())
-    } else {
+    // Spaces dropped; a short ASCII text (the common `12 345,67`) on the
+    // stack, without allocating.
+    let mut short = [0u8; 48];
+    let compact: std::borrow::Cow<str> = if !text.contains(is_space) {
         std::borrow::Cow::Borrowed(text)
+    } else if text.is_ascii() && text.len() <= short.len() {
+        let mut n = 0;
+        for &b in text.as_bytes().iter().filter(|&&b| b != b' ') {
+            short[n] = b;
+            n += 1;
+        }
+        std::borrow::Cow::Borrowed(std::str::from_utf8(short.get(..n).unwrap_or(&[])).unwrap_or(""))
+    } else {
+        std::borrow::Cow::Owned(text.chars().filter(|c| !is_space(*c)).collect())
     };
     let mut s: &str = &compact;
     let mut negative = false;

@@ -557,12 +557,14 @@ pub fn life(
     let mut after_ceiling = Vec::new();
     if !reached.is_empty() {
         let end = parse::date_to_days(as_of);
-        for (row, outcome) in exports.rows.iter().zip(&classified.outcomes) {
-            if let (Outcome::InAgreement { agreement, .. }, Some(d)) = (outcome, row.date) {
+        let dates = exports.rows.dates(0..exports.rows.len());
+        for (i, (outcome, date)) in classified.outcomes.iter().zip(dates).enumerate() {
+            if let (Outcome::InAgreement { agreement, .. }, Some(d)) = (outcome, date) {
                 let hit = reached
                     .iter()
                     .any(|&(a, r)| a == *agreement as usize && d > r && d <= end);
                 if hit {
+                    let row = exports.rows.at(i);
                     let amount = row.amount.map_or(0, |m| m.0);
                     tally(&mut after_ceiling, *agreement as usize, row.get(Field::Unit), amount);
                 }

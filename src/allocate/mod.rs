@@ -329,24 +329,25 @@ pub fn frame(exports: &Exports, classified: &Classified, register: &Register) ->
 pub fn rows_of(exports: &Exports, classified: &Classified, agreements: &[usize]) -> Result<DataFrame> {
     let (mut agreement, mut supplier, mut date, mut amount, mut unit, mut orderer) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (row, outcome) in exports.rows.iter().zip(&classified.outcomes) {
-        if let (
-            Outcome::InAgreement {
-                agreement: a,
-                supplier: s,
-            },
-            Some(d),
-            Some(am),
-        ) = (outcome, row.date, row.amount)
-        {
-            if agreements.contains(&(*a as usize)) {
-                agreement.push(u32::from(*a));
-                supplier.push(u32::from(*s));
-                date.push(d);
-                amount.push(am.0);
-                unit.push(row.get(Field::Unit));
-                orderer.push(row.get(Field::Orderer));
-            }
+    for (i, outcome) in classified.outcomes.iter().enumerate() {
+        let Outcome::InAgreement {
+            agreement: a,
+            supplier: s,
+        } = *outcome
+        else {
+            continue;
+        };
+        if !agreements.contains(&(a as usize)) {
+            continue;
+        }
+        let row = exports.rows.at(i);
+        if let (Some(d), Some(am)) = (row.date, row.amount) {
+            agreement.push(u32::from(a));
+            supplier.push(u32::from(s));
+            date.push(d);
+            amount.push(am.0);
+            unit.push(row.get(Field::Unit));
+            orderer.push(row.get(Field::Orderer));
         }
     }
     DataFrame::new(

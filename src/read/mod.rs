@@ -398,15 +398,87 @@ impl Sink<'_> {
     /// UTF-8 field was not valid UTF-8.
     pub(crate) fn feed(&mut self, bytes: &[u8], delimiter: u8, encoding: table::Encoding) -> (usize, bool) {
         let mut records = CsvRecords::new(bytes, delimiter, encoding);
-        let mut cells = Vec::new();
+        let mut raw = Vec::new();
+        let mut cache = strings::RawSyms::default();
         let mut count = 0;
-        while let Some(n) = records.next_record(&mut cells) {
+        while let Some(n) = records.next_raw(&mut raw) {
             count = n;
-            if !self.push(n, &cells) {
+            if !self.push_raw(n, &raw, &mut records, &mut cache) {
                 break;
             }
         }
         (count, records.invalid)
+    }
+
+    /// [`Sink::push`] on a CSV record's undecoded fields: a normal row is
+    /// stored with only its date, amount, id and currency decoded (the text
+    /// fields through `cache`); anything else (blank, totals, rejected)
+    /// goes the way of decoded cells, so both give the same row.
+    fn push_raw<'a>(
+        &mut self,
+        line: usize,
+        raw: &[table::RawField<'a>],
+        records: &mut CsvRecords<'a>,
+        cache: &mut strings::RawSyms,
+    ) -> bool {
+        if records.encoding() == table::Encoding::Utf8 {
+            // Every field counts for the file's encoding, read or not.
+            if raw
+                .iter()
+                .any(|f| !f.bytes.is_ascii() && std::str::from_utf8(&f.bytes).is_err())
+            {
+                records.invalid = true;
+            }
+        }
+        let blank = |f: &table::RawField| {
+            f.bytes
+                .iter()
+                .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\x0b' | b'\x0c' | b'\r'))
+        };
+        let slow = |sink: &mut Self, records: &mut CsvRecords<'a>| {
+            let cells: Vec<Cell> = raw.iter().map(|f| records.cell(f.clone())).collect();
+            sink.push(line, &cells)
+        };
+        if raw.iter().all(blank) || self.part.rows.len() as u64 >= self.max_rows {
+            return slow(self, records);
+        }
+        let columns = &self.header.columns;
+        let field = |f: Field| columns[f.index()].and_then(|i| raw.get(i));
+        let mut text_of = |f: Field| -> Option<Cow<'a, str>> {
+            let r = field(f)?;
+            (r.quoted || !r.bytes.is_empty()).then(|| records.decode(r.bytes.clone()))
+        };
+        let date = text_of(Field::Date).and_then(|t| parse::parse_date(&t));
+        let amount = text_of(Field::Amount).and_then(|t| parse::parse_amount(&t));
+        let currency = text_of(Field::Currency);
+        let foreign = currency
+            .as_deref()
+            .map(str::trim)
+            .is_some_and(|c| !c.is_empty() && !c.eq_ignore_ascii_case("SEK"));
+        let (Some(date), Some(amount), false) = (date, amount, foreign) else {
+            return slow(self, records);
+        };
+        let id = text_of(Field::Id);
+        let strings = &mut self.part.strings;
+        let mut text = [0; 6];
+        for (slot, f) in text.iter_mut().zip(TEXT_FIELDS) {
+            *slot = match field(f) {
+                None => 0,
+                Some(r) => cache.get(&r.bytes, || {
+                    let cell = records.cell(r.clone());
+                    strings.intern(&cell.text_cow())
+                }),
+            };
+        }
+        self.part.rows.push(rows::NewRow {
+            line: line as u32,
+            date: Some(parse::date_to_days(date)),
+            amount: Some(amount),
+            text,
+            id: id.as_deref().map_or("", str::trim),
+            kind: RowKind::Normal,
+        });
+        true
     }
 
     /// Reads one record below the header; false to stop (a limit).

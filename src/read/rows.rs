@@ -406,6 +406,20 @@ impl Rows {
         })
     }
 
+    /// Row `i`'s kind, date and amount, without the rest of the row.
+    pub fn basics(&self, i: usize) -> (RowKind, Option<i32>, Option<i64>) {
+        let flags = self.flags.get(i).copied().unwrap_or(2);
+        (
+            match flags & KIND_MASK {
+                0 => RowKind::Normal,
+                1 => RowKind::Total,
+                _ => RowKind::Rejected,
+            },
+            (flags & HAS_DATE != 0).then(|| self.date.get(i).copied().unwrap_or(0)),
+            (flags & HAS_AMOUNT != 0).then(|| self.amount.get(i).copied().unwrap_or(0)),
+        )
+    }
+
     /// The dates of the rows in `range` (`None` when unreadable), for
     /// quick passes.
     pub fn dates(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = Option<i32>> + '_ {

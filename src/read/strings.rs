@@ -80,3 +80,35 @@ impl Strings {
         self.spans.iter().map(|&(a, b)| &self.arena[a..b])
     }
 }
+
+/// A chunk's cache from a text field's raw bytes (as in the file, before
+/// decoding and trimming) to its interned [`Sym`]: a value met again is
+/// neither decoded nor trimmed again.
+#[derive(Default)]
+pub(crate) struct RawSyms {
+    arena: Vec<u8>,
+    table: hashbrown::HashTable<(usize, usize, Sym)>,
+    state: foldhash::fast::FixedState,
+}
+
+impl RawSyms {
+    /// The symbol of `raw`, from `make` the first time.
+    pub(crate) fn get(&mut self, raw: &[u8], make: impl FnOnce() -> Sym) -> Sym {
+        use std::hash::BuildHasher;
+        let RawSyms { arena, table, state } = self;
+        let hash = state.hash_one(raw);
+        let at = |a: usize, b: usize| arena.get(a..b).unwrap_or(&[]);
+        if let Some(&(_, _, sym)) = table.find(hash, |&(a, b, _)| at(a, b) == raw) {
+            return sym;
+        }
+        let sym = make();
+        let start = arena.len();
+        arena.extend_from_slice(raw);
+        let end = arena.len();
+        let arena = &*arena;
+        table.insert_unique(hash, (start, end, sym), |&(a, b, _)| {
+            state.hash_one(arena.get(a..b).unwrap_or(&[]))
+        });
+        sym
+    }
+}

@@ -885,6 +885,15 @@ pub struct CsvRecords<'a> {
     encoding: Encoding,
     /// Some UTF-8 field held bytes that are not UTF-8.
     pub invalid: bool,
+    scratch: Vec<RawField<'a>>,
+}
+
+/// One CSV field as read: its bytes (quotes and `""` escapes resolved),
+/// not yet decoded.
+#[derive(Debug, Clone)]
+pub struct RawField<'a> {
+    pub bytes: Cow<'a, [u8]>,
+    pub quoted: bool,
 }
 
 impl<'a> CsvRecords<'a> {
@@ -896,7 +905,12 @@ impl<'a> CsvRecords<'a> {
             row: 0,
             encoding,
             invalid: false,
+            scratch: Vec::new(),
         }
+    }
+
+    pub fn encoding(&self) -> Encoding {
+        self.encoding
     }
 
     /// Over text already decoded.
@@ -909,14 +923,37 @@ impl<'a> CsvRecords<'a> {
         self.pos
     }
 
-    fn text(&mut self, from: usize, to: usize) -> Cow<'a, str> {
-        let bytes: &'a [u8] = self.bytes;
-        self.encoding
-            .text(bytes.get(from..to).unwrap_or(&[]), &mut self.invalid)
-    }
-
     /// Fills `out` with the next record's cells and returns its number.
     pub fn next_record(&mut self, out: &mut Vec<Cell<'a>>) -> Option<usize> {
+        let mut raw = std::mem::take(&mut self.scratch);
+        let n = self.next_raw(&mut raw);
+        out.clear();
+        for f in raw.drain(..) {
+            out.push(self.cell(f));
+        }
+        self.scratch = raw;
+        n
+    }
+
+    /// A raw field decoded: an unquoted empty field is [`Cell::Empty`].
+    pub fn cell(&mut self, f: RawField<'a>) -> Cell<'a> {
+        if !f.quoted && f.bytes.is_empty() {
+            return Cell::Empty;
+        }
+        Cell::Text(self.decode(f.bytes))
+    }
+
+    /// Field bytes as text in the file's encoding.
+    pub fn decode(&mut self, bytes: Cow<'a, [u8]>) -> Cow<'a, str> {
+        match bytes {
+            Cow::Borrowed(b) => self.encoding.text(b, &mut self.invalid),
+            Cow::Owned(v) => Cow::Owned(self.encoding.text_owned(v, &mut self.invalid)),
+        }
+    }
+
+    /// Fills `out` with the next record's fields, undecoded (quotes and
+    /// `""` escapes resolved), and returns its number.
+    pub fn next_raw(&mut self, out: &mut Vec<RawField<'a>>) -> Option<usize> {
         let bytes: &'a [u8] = self.bytes;
         if self.pos >= bytes.len() {
             return None;
@@ -924,6 +961,7 @@ impl<'a> CsvRecords<'a> {
         out.clear();
         self.row += 1;
         let d = self.delimiter;
+        let slice = |a: usize, b: usize| bytes.get(a..b).unwrap_or(&[]);
         loop {
             // One field starting at self.pos.
             let start = self.pos;
@@ -937,18 +975,18 @@ impl<'a> CsvRecords<'a> {
                             // Unterminated quote: the rest of the file is the field.
                             let v = match owned.take() {
                                 Some(mut s) => {
-                                    s.extend_from_slice(bytes.get(seg..).unwrap_or(&[]));
-                                    Cow::Owned(self.encoding.text_owned(s, &mut self.invalid))
+                                    s.extend_from_slice(slice(seg, bytes.len()));
+                                    Cow::Owned(s)
                                 }
-                                None => self.text(seg, bytes.len()),
+                                None => Cow::Borrowed(slice(seg, bytes.len())),
                             };
-                            out.push(Cell::Text(v));
+                            out.push(RawField { bytes: v, quoted: true });
                             self.pos = bytes.len();
                             return Some(self.row);
                         }
                         Some(q) if bytes.get(q + 1) == Some(&b'"') => {
                             let s = owned.get_or_insert_with(Vec::new);
-                            s.extend_from_slice(bytes.get(seg..=q).unwrap_or(&[]));
+                            s.extend_from_slice(slice(seg, q + 1));
                             seg = q + 2;
                             i = q + 2;
                         }
@@ -957,18 +995,21 @@ impl<'a> CsvRecords<'a> {
                             let j = field_end(bytes, q + 1, d);
                             let value = match owned.take() {
                                 Some(mut s) => {
-                                    s.extend_from_slice(bytes.get(seg..q).unwrap_or(&[]));
-                                    s.extend_from_slice(bytes.get(q + 1..j).unwrap_or(&[]));
-                                    Cow::Owned(self.encoding.text_owned(s, &mut self.invalid))
+                                    s.extend_from_slice(slice(seg, q));
+                                    s.extend_from_slice(slice(q + 1, j));
+                                    Cow::Owned(s)
                                 }
                                 None if j > q + 1 => {
-                                    let mut s = bytes.get(seg..q).unwrap_or(&[]).to_vec();
-                                    s.extend_from_slice(bytes.get(q + 1..j).unwrap_or(&[]));
-                                    Cow::Owned(self.encoding.text_owned(s, &mut self.invalid))
+                                    let mut s = slice(seg, q).to_vec();
+                                    s.extend_from_slice(slice(q + 1, j));
+                                    Cow::Owned(s)
                                 }
-                                None => self.text(seg, q),
+                                None => Cow::Borrowed(slice(seg, q)),
                             };
-                            out.push(Cell::Text(value));
+                            out.push(RawField {
+                                bytes: value,
+                                quoted: true,
+                            });
                             self.pos = j;
                             break;
                         }
@@ -976,10 +1017,9 @@ impl<'a> CsvRecords<'a> {
                 }
             } else {
                 let j = field_end(bytes, start, d);
-                out.push(if j == start {
-                    Cell::Empty
-                } else {
-                    Cell::Text(self.text(start, j))
+                out.push(RawField {
+                    bytes: Cow::Borrowed(slice(start, j)),
+                    quoted: false,
                 });
                 self.pos = j;
             }
@@ -988,7 +1028,10 @@ impl<'a> CsvRecords<'a> {
                 Some(&b) if b == d => {
                     self.pos += 1;
                     if self.pos >= bytes.len() {
-                        out.push(Cell::Empty);
+                        out.push(RawField {
+                            bytes: Cow::Borrowed(&[]),
+                            quoted: false,
+                        });
                         return Some(self.row);
                     }
                 }
