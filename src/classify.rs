@@ -246,17 +246,17 @@ pub fn classify(exports: &Exports, register: &Register) -> Classified {
         .map(|a| (parse::date_to_days(a.valid_from), parse::date_to_days(a.valid_to)))
         .collect();
     const CHUNK: usize = 1 << 16;
-    let parts: Vec<Classified> = (0..exports.rows.len().div_ceil(CHUNK))
-        .into_par_iter()
-        .map(|c| {
-            let range = c * CHUNK..((c + 1) * CHUNK).min(exports.rows.len());
-            let mut out = Classified {
-                outcomes: Vec::with_capacity(range.len()),
-                findings: Vec::new(),
-            };
-            for i in range {
+    // Each chunk writes its rows' outcomes in place.
+    let mut outcomes = vec![Outcome::OutsideAgreements; exports.rows.len()];
+    let parts: Vec<Vec<Finding>> = outcomes
+        .par_chunks_mut(CHUNK)
+        .enumerate()
+        .map(|(c, slots)| {
+            let mut findings = Vec::new();
+            for (k, slot) in slots.iter_mut().enumerate() {
+                let i = c * CHUNK + k;
                 let mut finding = |category: Category, detail: Detail| {
-                    out.findings.push(Finding {
+                    findings.push(Finding {
                         row: i,
                         category,
                         detail,
@@ -328,20 +328,15 @@ pub fn classify(exports: &Exports, register: &Register) -> Classified {
                         finding(Category::Rejected, Detail::Unreadable(problems))
                     }
                 };
-                out.outcomes.push(outcome);
+                *slot = outcome;
             }
-            out
+            findings
         })
         .collect();
-    let mut out = Classified {
-        outcomes: Vec::with_capacity(exports.rows.len()),
-        findings: Vec::new(),
-    };
-    for part in parts {
-        out.outcomes.extend(part.outcomes);
-        out.findings.extend(part.findings);
+    Classified {
+        outcomes,
+        findings: parts.into_iter().flatten().collect(),
     }
-    out
 }
 
 /// Rule 2 for all readable rows: the later copies, each with the (file,
@@ -359,10 +354,18 @@ fn duplicates(exports: &Exports) -> FastMap<u32, (u32, u32)> {
     let key = |i: usize| -> Option<Key> { exports.rows.identity(i) };
     let state = foldhash::fast::FixedState::default();
     // 32 bits of hash: equal hashes are compared exactly below.
-    let mut hashed: Vec<(u32, u32)> = (0..exports.rows.len())
-        .into_par_iter()
-        .filter_map(|i| key(i).map(|k| (state.hash_one(k) as u32, i as u32)))
-        .collect();
+    // Filled in place (a parallel collect would hold it twice), then the
+    // rows without a key dropped.
+    let mut hashed: Vec<(u32, u32)> = vec![(0, u32::MAX); exports.rows.len()];
+    hashed.par_chunks_mut(1 << 16).enumerate().for_each(|(c, slots)| {
+        for (k, slot) in slots.iter_mut().enumerate() {
+            let i = (c << 16) + k;
+            if let Some(key) = key(i) {
+                *slot = (state.hash_one(key) as u32, i as u32);
+            }
+        }
+    });
+    hashed.retain(|&(_, i)| i != u32::MAX);
     hashed.par_sort_unstable();
     let mut out = FastMap::default();
     let mut start = 0;

@@ -174,6 +174,8 @@ pub struct Rows {
     id_text: String,
     /// The index of each file's first row (files are contiguous).
     file_starts: Vec<u32>,
+    /// The most [`Rows::heap_bytes`] was when the columns last grew.
+    peak_bytes: usize,
     purchases: Combos<4>,
     buyers: Combos<2>,
 }
@@ -286,14 +288,27 @@ impl Rows {
         self.buyers.list.shrink_to_fit();
     }
 
+    /// Room for `rows` more rows. The columns grow by a quarter at a time
+    /// (not doubling), so that they never hold much more than the rows.
     pub(crate) fn reserve(&mut self, rows: usize) {
-        self.date.reserve(rows);
-        self.amount.reserve(rows);
-        self.purchase.reserve(rows);
-        self.buyer.reserve(rows);
-        self.line.reserve(rows);
-        self.flags.reserve(rows);
-        self.id.reserve(rows);
+        let len = self.len();
+        if self.date.capacity() - len >= rows {
+            return;
+        }
+        let more = rows.max(len / 4);
+        self.date.reserve_exact(more);
+        self.amount.reserve_exact(more);
+        self.purchase.reserve_exact(more);
+        self.buyer.reserve_exact(more);
+        self.line.reserve_exact(more);
+        self.flags.reserve_exact(more);
+        self.id.reserve_exact(more);
+        self.peak_bytes = self.peak_bytes.max(self.heap_bytes());
+    }
+
+    /// The most the columns held at any time while reading ([`Rows::heap_bytes`]).
+    pub fn peak_bytes(&self) -> usize {
+        self.peak_bytes.max(self.heap_bytes())
     }
 
     pub(crate) fn push(&mut self, row: NewRow) {

@@ -161,7 +161,7 @@ impl Encoding {
 
 /// The bytes read first from a CSV file: enough for the header search and
 /// the delimiter; the rest is streamed (see [`super::chunks`]).
-pub const HEAD_BYTES: u64 = 16 << 20;
+pub const HEAD_BYTES: u64 = 4 << 20;
 
 /// A CSV file: its first block (or all of it), the encoding detected and
 /// the delimiter.
