@@ -110,7 +110,7 @@ pub struct RunArgs {
     /// Largest export file read, MB (default 2048).
     #[arg(long, value_name = "MB")]
     pub max_file_mb: Option<u64>,
-    /// Most rows read from the exports in all (default 50 000 000).
+    /// Most rows read from the exports in all (default 200 000 000).
     #[arg(long, value_name = "N")]
     pub max_rows: Option<u64>,
     /// Print only errors.

@@ -1053,53 +1053,10 @@ impl<'a> CsvRecords<'a> {
 
     /// Skips the next record without decoding it; returns where it ends.
     pub fn skip_record(&mut self) -> Option<usize> {
-        let bytes: &'a [u8] = self.bytes;
-        if self.pos >= bytes.len() {
-            return None;
-        }
-        self.row += 1;
-        let d = self.delimiter;
-        loop {
-            let start = self.pos;
-            if bytes.get(start) == Some(&b'"') {
-                let mut i = start + 1;
-                loop {
-                    match memchr_quote(bytes, i) {
-                        None => {
-                            self.pos = bytes.len();
-                            return Some(self.pos);
-                        }
-                        Some(q) if bytes.get(q + 1) == Some(&b'"') => i = q + 2,
-                        Some(q) => {
-                            self.pos = field_end(bytes, q + 1, d);
-                            break;
-                        }
-                    }
-                }
-            } else {
-                self.pos = field_end(bytes, start, d);
-            }
-            match bytes.get(self.pos) {
-                Some(&b) if b == d => {
-                    self.pos += 1;
-                    if self.pos >= bytes.len() {
-                        return Some(self.pos);
-                    }
-                }
-                Some(b'\r') => {
-                    self.pos += 1;
-                    if bytes.get(self.pos) == Some(&b'\n') {
-                        self.pos += 1;
-                    }
-                    return Some(self.pos);
-                }
-                Some(b'\n') => {
-                    self.pos += 1;
-                    return Some(self.pos);
-                }
-                _ => return Some(self.pos),
-            }
-        }
+        let mut raw = std::mem::take(&mut self.scratch);
+        let n = self.next_raw(&mut raw);
+        self.scratch = raw;
+        n.map(|_| self.pos)
     }
 }
 
