@@ -22,8 +22,14 @@ pub(crate) struct Streamed {
     pub invalid: bool,
 }
 
+/// One chunk parsed: its rows, its number of records, whether some UTF-8
+/// field was not valid, whether `max_rows` stopped it.
+type Parsed = (Exports, usize, bool, bool);
+
 /// Reads the records after the header (from byte `start` of the head on)
 /// into `out`; `progress` gets the bytes read from the file as it goes.
+/// A pipeline: while one block is parsed, the chunks of the block before
+/// are appended to `out` and the next block is read.
 pub(crate) fn read_csv_data(
     c: &CsvText,
     start: usize,
@@ -46,23 +52,21 @@ pub(crate) fn read_csv_data(
     let mut block = options.block_bytes.max(1024).max(buf.len());
     // Below this, a block is parsed in one piece.
     let min_chunk = (block / 8).min(1 << 20);
-    let mut next_line = header.line as u32 + 1;
     let pieces = rayon::current_num_threads().max(1) * 2;
-    let mut done = Streamed::default();
-    loop {
-        if let Some(f) = &mut file {
-            let want = block.saturating_sub(buf.len());
-            buf.reserve(want);
-            let n = f.by_ref().take(want as u64).read_to_end(&mut buf)?;
-            progress(n as u64);
-            if n < want {
-                file = None;
-            }
-        }
+    let mut sink = Appender {
+        out,
+        next_line: header.line as u32 + 1,
+        max_rows,
+        lossy: c.lossy,
+        done: Streamed::default(),
+    };
+    fill(&mut buf, block, &mut file, progress)?;
+    let mut pending: Vec<Parsed> = Vec::new();
+    // Two buffers in turn: one parsed while the next block is read into
+    // the other (kept, so that their memory is touched once).
+    let mut next: Vec<u8> = Vec::new();
+    while !buf.is_empty() {
         let eof = file.is_none();
-        if buf.is_empty() {
-            break;
-        }
         let cuts = cut_points(
             &buf,
             eof,
@@ -73,52 +77,104 @@ pub(crate) fn read_csv_data(
         let Some(&end) = cuts.last() else {
             // No whole record in the block: a record longer than it.
             block *= 2;
+            fill(&mut buf, block, &mut file, progress)?;
             continue;
         };
-        let mut from = 0;
-        let spans: Vec<(usize, usize)> = cuts
-            .iter()
-            .map(|&to| {
-                let span = (from, to);
-                from = to;
-                span
-            })
-            .collect();
-        let parts: Vec<(Exports, usize, bool, bool)> = spans
-            .into_par_iter()
-            .map(|(a, b)| {
-                let mut part = Exports::default();
-                let mut sink = Sink {
-                    part: &mut part,
-                    header,
-                    max_rows,
-                    over_limit: false,
-                };
-                let (records, invalid) = sink.feed(buf.get(a..b).unwrap_or(&[]), c.delimiter, c.encoding);
-                let over = sink.over_limit;
-                (part, records, invalid, over)
-            })
-            .collect();
-        for (part, records, invalid, over) in parts {
-            if invalid && !c.lossy {
-                // Read again as Windows-1252 by the caller.
-                done.invalid = true;
-                return Ok(done);
-            }
-            done.invalid |= invalid;
-            out.append(part, next_line - 1);
-            next_line += records as u32;
-            if over || out.rows.len() as u64 > max_rows {
-                done.over_limit = true;
-                return Ok(done);
-            }
+        next.clear();
+        next.extend_from_slice(buf.get(end..).unwrap_or(&[]));
+        let previous = std::mem::take(&mut pending);
+        let (parsed, (stop, read)) = rayon::join(
+            || parse(&buf, &cuts, header, c, max_rows),
+            || (sink.append(previous), fill(&mut next, block, &mut file, progress)),
+        );
+        if stop {
+            return Ok(sink.done);
         }
-        buf.drain(..end);
-        if eof && buf.is_empty() {
-            break;
+        read?;
+        pending = parsed;
+        std::mem::swap(&mut buf, &mut next);
+    }
+    sink.append(pending);
+    Ok(sink.done)
+}
+
+/// Reads from `file` until `buf` holds `block` bytes; at the end of the
+/// file, `file` becomes `None`.
+fn fill(
+    buf: &mut Vec<u8>,
+    block: usize,
+    file: &mut Option<std::fs::File>,
+    progress: &(dyn Fn(u64) + Sync),
+) -> std::io::Result<()> {
+    if let Some(f) = file {
+        let want = block.saturating_sub(buf.len());
+        buf.reserve(want);
+        let n = f.by_ref().take(want as u64).read_to_end(buf)?;
+        progress(n as u64);
+        if n < want {
+            *file = None;
         }
     }
-    Ok(done)
+    Ok(())
+}
+
+/// Parses the chunks of `buf` that `cuts` ends, side by side.
+fn parse(buf: &[u8], cuts: &[usize], header: &Header, c: &CsvText, max_rows: u64) -> Vec<Parsed> {
+    let mut from = 0;
+    let spans: Vec<(usize, usize)> = cuts
+        .iter()
+        .map(|&to| {
+            let span = (from, to);
+            from = to;
+            span
+        })
+        .collect();
+    spans
+        .into_par_iter()
+        .map(|(a, b)| {
+            let mut part = Exports::default();
+            let mut sink = Sink {
+                part: &mut part,
+                header,
+                max_rows,
+                over_limit: false,
+            };
+            let (records, invalid) = sink.feed(buf.get(a..b).unwrap_or(&[]), c.delimiter, c.encoding);
+            let over = sink.over_limit;
+            (part, records, invalid, over)
+        })
+        .collect()
+}
+
+/// Appends parsed chunks, in order, to the run's rows.
+struct Appender<'o> {
+    out: &'o mut Exports,
+    /// The record number of the next chunk's first record.
+    next_line: u32,
+    max_rows: u64,
+    lossy: bool,
+    done: Streamed,
+}
+
+impl Appender<'_> {
+    /// True when reading must stop: a limit, or bytes that are not UTF-8
+    /// in a file read as UTF-8 (the caller reads it again as Windows-1252).
+    fn append(&mut self, parts: Vec<Parsed>) -> bool {
+        for (part, records, invalid, over) in parts {
+            if invalid && !self.lossy {
+                self.done.invalid = true;
+                return true;
+            }
+            self.done.invalid |= invalid;
+            self.out.append(part, self.next_line - 1);
+            self.next_line += records as u32;
+            if over || self.out.rows.len() as u64 > self.max_rows {
+                self.done.over_limit = true;
+                return true;
+            }
+        }
+        false
+    }
 }
 
 /// Where to cut `buf` (which starts at a record boundary) into about

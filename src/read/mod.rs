@@ -399,7 +399,7 @@ impl Sink<'_> {
     pub(crate) fn feed(&mut self, bytes: &[u8], delimiter: u8, encoding: table::Encoding) -> (usize, bool) {
         let mut records = CsvRecords::new(bytes, delimiter, encoding);
         let mut raw = Vec::new();
-        let mut cache = strings::RawSyms::default();
+        let mut cache = strings::RawCache::default();
         let mut count = 0;
         while let Some(n) = records.next_raw(&mut raw) {
             count = n;
@@ -419,7 +419,7 @@ impl Sink<'_> {
         line: usize,
         raw: &[table::RawField<'a>],
         records: &mut CsvRecords<'a>,
-        cache: &mut strings::RawSyms,
+        cache: &mut strings::RawCache,
     ) -> bool {
         if records.encoding() == table::Encoding::Utf8 {
             // Every field counts for the file's encoding, read or not.
@@ -448,7 +448,14 @@ impl Sink<'_> {
             let r = field(f)?;
             (r.quoted || !r.bytes.is_empty()).then(|| records.decode(r.bytes.clone()))
         };
-        let date = text_of(Field::Date).and_then(|t| parse::parse_date(&t));
+        let date_bytes = field(Field::Date).map_or(&[][..], |r| &r.bytes[..]);
+        let date = if cache.date.0 == date_bytes {
+            cache.date.1
+        } else {
+            let date = text_of(Field::Date).and_then(|t| parse::parse_date(&t));
+            cache.date = (date_bytes.to_vec(), date);
+            date
+        };
         let amount = text_of(Field::Amount).and_then(|t| parse::parse_amount(&t));
         let currency = text_of(Field::Currency);
         let foreign = currency
@@ -464,7 +471,7 @@ impl Sink<'_> {
         for (slot, f) in text.iter_mut().zip(TEXT_FIELDS) {
             *slot = match field(f) {
                 None => 0,
-                Some(r) => cache.get(&r.bytes, || {
+                Some(r) => cache.syms.get(&r.bytes, || {
                     let cell = records.cell(r.clone());
                     strings.intern(&cell.text_cow())
                 }),

@@ -81,6 +81,15 @@ impl Strings {
     }
 }
 
+/// What a chunk remembers between records: the text fields' symbols by
+/// their raw bytes, and the last date cell (rows come mostly in date
+/// order, so most dates are the one before).
+#[derive(Default)]
+pub(crate) struct RawCache {
+    pub(crate) syms: RawSyms,
+    pub(crate) date: (Vec<u8>, Option<chrono::NaiveDate>),
+}
+
 /// A chunk's cache from a text field's raw bytes (as in the file, before
 /// decoding and trimming) to its interned [`Sym`]: a value met again is
 /// neither decoded nor trimmed again.
