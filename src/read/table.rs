@@ -167,6 +167,8 @@ pub const HEAD_BYTES: u64 = 4 << 20;
 /// the delimiter.
 pub struct CsvText {
     pub path: std::path::PathBuf,
+    /// The file's size in bytes.
+    pub size: u64,
     /// The file's first bytes after any byte-order mark (all of a small
     /// file; a UTF-16 file whole, decoded to UTF-8).
     pub head: Vec<u8>,
@@ -236,6 +238,7 @@ impl CsvText {
         let declared = declared_delimiter(&String::from_utf8_lossy(first_line));
         let mut csv = CsvText {
             path: path.to_path_buf(),
+            size,
             head,
             rest_from: (read < size).then_some(read),
             encoding,
