@@ -351,7 +351,14 @@ fn duplicates(exports: &Exports) -> FastMap<u32, (u32, u32)> {
     use rayon::prelude::*;
     use std::hash::BuildHasher;
     type Key<'a> = (i32, i64, u32, u32, IdKey<'a>);
-    let key = |i: usize| -> Option<Key> { exports.rows.identity(i) };
+    let Some(covered) = other_files_cover(exports) else {
+        // No file's dates overlap another's: no row can be a later copy.
+        return FastMap::default();
+    };
+    let key = |i: usize| -> Option<Key> {
+        let k = exports.rows.identity(i)?;
+        covered(i, k.0).then_some(k)
+    };
     let state = foldhash::fast::FixedState::default();
     // 32 bits of hash: equal hashes are compared exactly below.
     // Filled in place (a parallel collect would hold it twice), then the
@@ -389,6 +396,63 @@ fn duplicates(exports: &Exports) -> FastMap<u32, (u32, u32)> {
         start = end;
     }
     out
+}
+
+/// Which rows may be copies across files (rule 2): copies within one file
+/// all count, so only a row dated within another file's date range can be
+/// a later copy or the first of one. `None` when no file's dates overlap
+/// another's; else a test of (row, date).
+fn other_files_cover(exports: &Exports) -> Option<impl Fn(usize, i32) -> bool + Sync + '_> {
+    let mut starts = Vec::with_capacity(exports.files.len() + 1);
+    let mut at = 0;
+    for f in &exports.files {
+        starts.push(at);
+        at += f.rows;
+    }
+    starts.push(at);
+    let ranges: Vec<Option<(i32, i32)>> = starts
+        .windows(2)
+        .map(|w| {
+            exports
+                .rows
+                .dates(w[0]..w[1])
+                .flatten()
+                .fold(None, |r: Option<(i32, i32)>, d| {
+                    Some(r.map_or((d, d), |(a, b)| (a.min(d), b.max(d))))
+                })
+        })
+        .collect();
+    // Per file: the merged date ranges of all the other files.
+    let others: Vec<Vec<(i32, i32)>> = (0..ranges.len())
+        .map(|f| {
+            let mut list: Vec<(i32, i32)> = ranges
+                .iter()
+                .enumerate()
+                .filter(|&(g, _)| g != f)
+                .filter_map(|(_, r)| *r)
+                .filter(|&(a, b)| ranges[f].is_some_and(|(fa, fb)| a <= fb && fa <= b))
+                .collect();
+            list.sort_unstable();
+            let mut merged: Vec<(i32, i32)> = Vec::new();
+            for (a, b) in list {
+                match merged.last_mut() {
+                    Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                    _ => merged.push((a, b)),
+                }
+            }
+            merged
+        })
+        .collect();
+    if others.iter().all(Vec::is_empty) {
+        return None;
+    }
+    Some(move |i: usize, d: i32| {
+        let f = starts.partition_point(|&s| s <= i).saturating_sub(1);
+        others.get(f).is_some_and(|list| {
+            let k = list.partition_point(|r| r.1 < d);
+            list.get(k).is_some_and(|r| r.0 <= d)
+        })
+    })
 }
 
 /// Applies the `max_f k_f` rule to the rows (in file order) of one key.

@@ -314,6 +314,46 @@ fn duplicates_across_overlapping_files_count_once() {
 }
 
 #[test]
+fn repeats_within_a_file_or_in_files_of_other_dates_all_count() {
+    // Copies within one file all count (rule 2); so do rows repeated in
+    // files whose dates do not overlap (no row of one can be a copy of the
+    // other's), and a repeat inside the overlap of two files is still found.
+    let d = TempDir::new().expect("tempdir");
+    let header = "Bokföringsdatum;Leverantör;Avtal;Belopp\n";
+    let jan = "2019-01-15;Måleri Syd AB;RA-1;100,00\n";
+    let feb = "2019-02-15;Måleri Syd AB;RA-1;100,00\n";
+    std::fs::create_dir_all(d.path().join("exports")).expect("dir");
+    std::fs::write(d.path().join("exports/a.csv"), format!("{header}{jan}{jan}")).expect("write");
+    std::fs::write(d.path().join("exports/b.csv"), format!("{header}{feb}{feb}")).expect("write");
+    let out = d.path().join("out");
+    run(
+        &out,
+        &[&d.path().join("exports")],
+        &["--period", "2019-01..2019-02", "--min-call-offs", "1"],
+    )
+    .success();
+    let recon = read(&out.join("2019-01..2019-02/reconciliation.csv"));
+    assert!(recon.contains("read,4,400.00"), "{recon}");
+    assert!(recon.contains("duplicate,0,0.00"), "{recon}");
+    // A third file spanning both months repeats the January row once: it
+    // is a copy (a.csv holds it twice, c.csv once: max(2, 1) = 2).
+    std::fs::write(
+        d.path().join("exports/c.csv"),
+        format!("{header}{jan}2019-02-20;Måleri Syd AB;RA-1;1,00\n"),
+    )
+    .expect("write");
+    run(
+        &out,
+        &[&d.path().join("exports")],
+        &["--period", "2019-01..2019-02", "--min-call-offs", "1"],
+    )
+    .success();
+    let recon = read(&out.join("2019-01..2019-02/reconciliation.csv"));
+    assert!(recon.contains("read,6,501.00"), "{recon}");
+    assert!(recon.contains("duplicate,1,100.00"), "{recon}");
+}
+
+#[test]
 fn default_window_is_the_half_year_of_the_latest_date() {
     // The latest readable date in base.csv is 2021-01-05 (an outside-validity
     // row): the window is 2021-H1, where only RA-3 is valid.
