@@ -68,6 +68,8 @@ pub(crate) fn read_csv_data(
     // Two buffers in turn: one parsed while the next block is read into
     // the other (kept, so that their memory is touched once).
     let mut next: Vec<u8> = Vec::new();
+    // Chunks appended and emptied, used again for the block after next.
+    let mut pool: Vec<Exports> = Vec::new();
     while !buf.is_empty() {
         let eof = file.is_none();
         let cuts = cut_points(
@@ -86,9 +88,15 @@ pub(crate) fn read_csv_data(
         next.clear();
         next.extend_from_slice(buf.get(end..).unwrap_or(&[]));
         let previous = std::mem::take(&mut pending);
+        let spares = std::mem::take(&mut pool);
         let (parsed, (stop, read)) = rayon::join(
-            || parse(&buf, &cuts, header, c, max_rows),
-            || (sink.append(previous), fill(&mut next, block, &mut file, progress)),
+            || parse(&buf, &cuts, header, c, max_rows, spares),
+            || {
+                (
+                    sink.append(previous, &mut pool),
+                    fill(&mut next, block, &mut file, progress),
+                )
+            },
         );
         if stop {
             return Ok(sink.done);
@@ -97,7 +105,7 @@ pub(crate) fn read_csv_data(
         pending = parsed;
         std::mem::swap(&mut buf, &mut next);
     }
-    sink.append(pending);
+    sink.append(pending, &mut pool);
     Ok(sink.done)
 }
 
@@ -121,8 +129,9 @@ fn fill(
     Ok(())
 }
 
-/// Parses the chunks of `buf` that `cuts` ends, side by side.
-fn parse(buf: &[u8], cuts: &[usize], header: &Header, c: &CsvText, max_rows: u64) -> Vec<Parsed> {
+/// Parses the chunks of `buf` that `cuts` ends, side by side, into the
+/// `spares` (emptied chunks) first.
+fn parse(buf: &[u8], cuts: &[usize], header: &Header, c: &CsvText, max_rows: u64, spares: Vec<Exports>) -> Vec<Parsed> {
     let mut from = 0;
     let spans: Vec<(usize, usize)> = cuts
         .iter()
@@ -132,10 +141,14 @@ fn parse(buf: &[u8], cuts: &[usize], header: &Header, c: &CsvText, max_rows: u64
             span
         })
         .collect();
+    let mut spares = spares.into_iter();
+    let spans: Vec<((usize, usize), Exports)> = spans
+        .into_iter()
+        .map(|span| (span, spares.next().unwrap_or_default()))
+        .collect();
     spans
         .into_par_iter()
-        .map(|(a, b)| {
-            let mut part = Exports::default();
+        .map(|((a, b), mut part)| {
             let mut sink = Sink {
                 part: &mut part,
                 header,
@@ -162,14 +175,15 @@ struct Appender<'o> {
 impl Appender<'_> {
     /// True when reading must stop: a limit, or bytes that are not UTF-8
     /// in a file read as UTF-8 (the caller reads it again as Windows-1252).
-    fn append(&mut self, parts: Vec<Parsed>) -> bool {
-        for (part, records, invalid, over) in parts {
+    fn append(&mut self, parts: Vec<Parsed>, pool: &mut Vec<Exports>) -> bool {
+        for (mut part, records, invalid, over) in parts {
             if invalid && !self.lossy {
                 self.done.invalid = true;
                 return true;
             }
             self.done.invalid |= invalid;
-            self.out.append(part, self.next_line - 1);
+            self.out.append_chunk(&mut part, self.next_line - 1);
+            pool.push(part);
             self.next_line += records as u32;
             if over || self.out.rows.len() as u64 > self.max_rows {
                 self.done.over_limit = true;

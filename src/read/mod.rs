@@ -338,6 +338,22 @@ impl Exports {
         self.rejections.truncate(mark.rejections);
     }
 
+    /// Appends the rows of a chunk of the file being read (record numbers
+    /// moved by `line_offset`) and empties the chunk, keeping its memory
+    /// for the next one.
+    pub(crate) fn append_chunk(&mut self, part: &mut Exports, line_offset: u32) {
+        let row_offset = self.rows.len();
+        let remap = rows::remap_strings(&mut self.strings, &part.strings);
+        self.rows.append(&part.rows, &remap, line_offset);
+        self.rejections.extend(part.rejections.drain(..).map(|mut r| {
+            r.row += row_offset;
+            r
+        }));
+        self.warnings.append(&mut part.warnings);
+        part.rows.clear();
+        part.strings.clear();
+    }
+
     /// Appends what another [`Exports`] read (a whole file, or a chunk of
     /// the file being read), re-interning its strings; its record numbers
     /// are moved by `line_offset`.

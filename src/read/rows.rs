@@ -108,6 +108,11 @@ impl<const N: usize> Combos<N> {
         self.list.capacity() * N * 4 + self.table.capacity() * 5
     }
 
+    fn clear(&mut self) {
+        self.list.clear();
+        self.table.clear();
+    }
+
     /// The other's combinations interned here (its symbols translated by
     /// `remap`): the new index of each of the other's.
     fn remap(&mut self, other: &Combos<N>, remap: &[Sym]) -> Vec<u32> {
@@ -272,6 +277,17 @@ impl Rows {
         self.id.truncate(mark.rows);
         self.id_text.truncate(mark.id_text);
         self.file_starts.truncate(mark.files);
+    }
+
+    /// Forgets every row, keeping the memory (a chunk's columns, used again).
+    pub(crate) fn clear(&mut self) {
+        self.truncate(Mark {
+            rows: 0,
+            id_text: 0,
+            files: 0,
+        });
+        self.purchases.clear();
+        self.buyers.clear();
     }
 
     /// Gives back the capacity the columns do not use.

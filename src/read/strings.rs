@@ -63,6 +63,14 @@ impl Strings {
         id
     }
 
+    /// Forgets every string but the empty one, keeping the memory.
+    pub fn clear(&mut self) {
+        self.arena.clear();
+        self.spans.clear();
+        self.table.clear();
+        self.intern("");
+    }
+
     pub fn get(&self, id: Sym) -> &str {
         self.spans.get(id as usize).map_or("", |&(a, b)| &self.arena[a..b])
     }
