@@ -271,26 +271,40 @@ fn xlsx_with_date_and_number_cells() {
     check_file(&path, 3);
 }
 
+/// Writes `files` (name, rows below a four-column header) under
+/// `exports/` and runs the window 2019-01..2019-02; the report folder.
+fn run_jan_feb(d: &Path, files: &[(&str, String)]) -> std::path::PathBuf {
+    let header = "Bokföringsdatum;Leverantör;Avtal;Belopp\n";
+    for (name, rows) in files {
+        let path = d.join("exports").join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).expect("dir");
+        }
+        std::fs::write(path, format!("{header}{rows}")).expect("write");
+    }
+    let out = d.join("out");
+    run(
+        &out,
+        &[&d.join("exports")],
+        &["--period", "2019-01..2019-02", "--min-call-offs", "1"],
+    )
+    .success();
+    out.join("2019-01..2019-02")
+}
+
 #[test]
 fn duplicates_across_overlapping_files_count_once() {
     // Row X occurs twice in jan.csv and three times in feb.csv: it counts
     // max(2, 3) = 3 times; the first two copies in feb.csv are duplicates.
     let d = TempDir::new().expect("tempdir");
-    let header = "Bokföringsdatum;Leverantör;Avtal;Belopp\n";
     let x = "2019-01-31;Måleri Syd AB;RA-1;100,00\n";
     let y = "2019-02-01;Färg & Fasad AB;RA-1;50,00\n";
-    std::fs::create_dir_all(d.path().join("exports/sub")).expect("dir");
-    std::fs::write(d.path().join("exports/jan.csv"), format!("{header}{x}{x}")).expect("write");
-    std::fs::write(d.path().join("exports/sub/feb.CSV"), format!("{header}{x}{y}{x}{x}")).expect("write");
+    std::fs::create_dir_all(d.path().join("exports")).expect("dir");
     std::fs::write(d.path().join("exports/notes.txt.bak"), "ignored").expect("write");
-    let out = d.path().join("out");
-    run(
-        &out,
-        &[&d.path().join("exports")],
-        &["--period", "2019-01..2019-02", "--min-call-offs", "1"],
-    )
-    .success();
-    let dir = out.join("2019-01..2019-02");
+    let dir = run_jan_feb(
+        d.path(),
+        &[("jan.csv", format!("{x}{x}")), ("sub/feb.CSV", format!("{x}{y}{x}{x}"))],
+    );
     let q = quality(&dir);
     assert_eq!(q.len(), 2);
     assert_eq!(
@@ -319,36 +333,22 @@ fn repeats_within_a_file_or_in_files_of_other_dates_all_count() {
     // files whose dates do not overlap (no row of one can be a copy of the
     // other's), and a repeat inside the overlap of two files is still found.
     let d = TempDir::new().expect("tempdir");
-    let header = "Bokföringsdatum;Leverantör;Avtal;Belopp\n";
     let jan = "2019-01-15;Måleri Syd AB;RA-1;100,00\n";
     let feb = "2019-02-15;Måleri Syd AB;RA-1;100,00\n";
-    std::fs::create_dir_all(d.path().join("exports")).expect("dir");
-    std::fs::write(d.path().join("exports/a.csv"), format!("{header}{jan}{jan}")).expect("write");
-    std::fs::write(d.path().join("exports/b.csv"), format!("{header}{feb}{feb}")).expect("write");
-    let out = d.path().join("out");
-    run(
-        &out,
-        &[&d.path().join("exports")],
-        &["--period", "2019-01..2019-02", "--min-call-offs", "1"],
-    )
-    .success();
-    let recon = read(&out.join("2019-01..2019-02/reconciliation.csv"));
+    let dir = run_jan_feb(
+        d.path(),
+        &[("a.csv", format!("{jan}{jan}")), ("b.csv", format!("{feb}{feb}"))],
+    );
+    let recon = read(&dir.join("reconciliation.csv"));
     assert!(recon.contains("read,4,400.00"), "{recon}");
     assert!(recon.contains("duplicate,0,0.00"), "{recon}");
     // A third file spanning both months repeats the January row once: it
     // is a copy (a.csv holds it twice, c.csv once: max(2, 1) = 2).
-    std::fs::write(
-        d.path().join("exports/c.csv"),
-        format!("{header}{jan}2019-02-20;Måleri Syd AB;RA-1;1,00\n"),
-    )
-    .expect("write");
-    run(
-        &out,
-        &[&d.path().join("exports")],
-        &["--period", "2019-01..2019-02", "--min-call-offs", "1"],
-    )
-    .success();
-    let recon = read(&out.join("2019-01..2019-02/reconciliation.csv"));
+    let dir = run_jan_feb(
+        d.path(),
+        &[("c.csv", format!("{jan}2019-02-20;Måleri Syd AB;RA-1;1,00\n"))],
+    );
+    let recon = read(&dir.join("reconciliation.csv"));
     assert!(recon.contains("read,6,501.00"), "{recon}");
     assert!(recon.contains("duplicate,1,100.00"), "{recon}");
 }
