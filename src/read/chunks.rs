@@ -63,7 +63,18 @@ pub(crate) fn read_csv_data(
         lossy: c.lossy,
         done: Streamed::default(),
     };
-    fill(&mut buf, block, &mut file, progress)?;
+    let mut carry = Vec::new();
+    let mut read_more = |buf: &mut Vec<u8>, block: usize, file: &mut Option<std::fs::File>| match c.utf16 {
+        None => fill(buf, block, file, progress),
+        Some(enc) => {
+            // Read as UTF-16, kept as UTF-8: about as many bytes.
+            let before = buf.len();
+            fill(&mut carry, block.saturating_sub(before), file, progress)?;
+            super::table::utf16_to_utf8(enc, &mut carry, buf, file.is_none());
+            Ok(())
+        }
+    };
+    read_more(&mut buf, block, &mut file)?;
     let mut pending: Vec<Parsed> = Vec::new();
     // Two buffers in turn: one parsed while the next block is read into
     // the other (kept, so that their memory is touched once).
@@ -82,7 +93,7 @@ pub(crate) fn read_csv_data(
         let Some(&end) = cuts.last() else {
             // No whole record in the block: a record longer than it.
             block *= 2;
-            fill(&mut buf, block, &mut file, progress)?;
+            read_more(&mut buf, block, &mut file)?;
             continue;
         };
         next.clear();
@@ -91,12 +102,7 @@ pub(crate) fn read_csv_data(
         let spares = std::mem::take(&mut pool);
         let (parsed, (stop, read)) = rayon::join(
             || parse(&buf, &cuts, header, c, max_rows, spares),
-            || {
-                (
-                    sink.append(previous, &mut pool),
-                    fill(&mut next, block, &mut file, progress),
-                )
-            },
+            || (sink.append(previous, &mut pool), read_more(&mut next, block, &mut file)),
         );
         if stop {
             return Ok(sink.done);

@@ -159,6 +159,27 @@ impl Encoding {
     }
 }
 
+/// UTF-16 bytes (`raw`) turned into UTF-8 at the end of `out`: all of them
+/// when `last`, else up to the last whole character (an odd byte or the
+/// first half of a surrogate pair stays in `raw` for the next block), so
+/// that decoding block by block gives the text of decoding in one go.
+pub fn utf16_to_utf8(enc: &'static encoding_rs::Encoding, raw: &mut Vec<u8>, out: &mut Vec<u8>, last: bool) {
+    let mut n = if last { raw.len() } else { raw.len() & !1 };
+    if !last && n >= 2 {
+        let unit = match (raw.get(n - 2), raw.get(n - 1)) {
+            (Some(&a), Some(&b)) if enc == encoding_rs::UTF_16LE => u16::from_le_bytes([a, b]),
+            (Some(&a), Some(&b)) => u16::from_be_bytes([a, b]),
+            _ => 0,
+        };
+        if (0xD800..0xDC00).contains(&unit) {
+            n -= 2;
+        }
+    }
+    let (text, _) = enc.decode_without_bom_handling(raw.get(..n).unwrap_or(&[]));
+    out.extend_from_slice(text.as_bytes());
+    raw.drain(..n);
+}
+
 /// The bytes read first from a CSV file: enough for the header search and
 /// the delimiter; the rest is streamed (see [`super::chunks`]).
 pub const HEAD_BYTES: u64 = 4 << 20;
@@ -180,6 +201,8 @@ pub struct CsvText {
     /// Invalid UTF-8 is replaced (a file with a UTF-8 byte-order mark)
     /// rather than taken as a sign of Windows-1252.
     pub lossy: bool,
+    /// A UTF-16 file: its bytes are turned into UTF-8 as they are read.
+    pub utf16: Option<&'static encoding_rs::Encoding>,
     pub delimiter: u8,
     /// The delimiter was named by Excel's `sep=;` first line.
     pub declared: bool,
@@ -204,11 +227,19 @@ impl CsvText {
             None
         };
         let (encoding, encoding_name, lossy) = if let Some(enc) = utf16 {
-            // Rare and small (Excel's "Unicode text"): decoded whole.
-            file.read_to_end(&mut head)?;
-            read = head.len() as u64;
-            let (text, _, _) = enc.decode(&head);
-            head = text.trim_start_matches('\u{feff}').as_bytes().to_vec();
+            // Decoded a block at a time, like the rest of the file (see
+            // `utf16_to_utf8`); bytes of an unfinished character are read
+            // again with the next block.
+            let mut raw = head.split_off(2);
+            let mut text = Vec::new();
+            utf16_to_utf8(enc, &mut raw, &mut text, read >= size);
+            read -= raw.len() as u64;
+            let start = text.iter().position(|_| true).map_or(0, |_| {
+                let s = std::str::from_utf8(&text).unwrap_or("");
+                s.len() - s.trim_start_matches('\u{feff}').len()
+            });
+            text.drain(..start);
+            head = text;
             (
                 Encoding::Utf8,
                 if enc == encoding_rs::UTF_16LE {
@@ -241,6 +272,7 @@ impl CsvText {
             size,
             head,
             rest_from: (read < size).then_some(read),
+            utf16,
             encoding,
             encoding_name,
             lossy,
@@ -257,7 +289,16 @@ impl CsvText {
         use std::io::{Read, Seek};
         let mut file = std::fs::File::open(&self.path)?;
         file.seek(std::io::SeekFrom::Start(from))?;
-        file.read_to_end(&mut self.head)?;
+        match self.utf16 {
+            Some(enc) => {
+                let mut raw = Vec::new();
+                file.read_to_end(&mut raw)?;
+                utf16_to_utf8(enc, &mut raw, &mut self.head, true);
+            }
+            None => {
+                file.read_to_end(&mut self.head)?;
+            }
+        }
         Ok(())
     }
 

@@ -172,3 +172,40 @@ fn the_columns_hold_33_bytes_a_row_plus_the_text_combinations() {
     assert!(peak * 4 <= held * 5 + 4096, "peak {peak} bytes, {held} held");
     assert!(peak * 2 < size, "{peak} bytes at most for a file of {size}");
 }
+
+#[test]
+fn utf16_is_turned_into_utf8_block_by_block() {
+    // Over 4 MB of UTF-16 (Excel's "Unicode text"), with characters outside
+    // the basic plane (surrogate pairs) that block ends may split: the rows
+    // are those of the same text saved as UTF-8, in any block size.
+    let mut text = String::from("Datum\tLeverantör\tBelopp\tVerifikation\r\n");
+    let mut i = 0;
+    while text.len() < (5 << 20) {
+        text.push_str(&format!("2024-01-02\tÖrn 𝄞 AB {i}\t{i},50\tV{i}\r\n"));
+        i += 1;
+    }
+    let utf8 = TempDir::new().expect("tempdir");
+    std::fs::write(utf8.path().join("export.csv"), &text).expect("write");
+    let want = rows_of(&read_with(utf8.path(), 1 << 30));
+    assert_eq!(want.len(), i);
+    for (bom, le) in [([0xFF, 0xFE], true), ([0xFE, 0xFF], false)] {
+        let d = TempDir::new().expect("tempdir");
+        let bytes: Vec<u8> = bom
+            .into_iter()
+            .chain(
+                text.encode_utf16()
+                    .flat_map(|u| if le { u.to_le_bytes() } else { u.to_be_bytes() }),
+            )
+            .collect();
+        std::fs::write(d.path().join("export.csv"), bytes).expect("write");
+        for block in [1 << 30, 4097, 1 << 20] {
+            let e = read_with(d.path(), block);
+            assert_eq!(rows_of(&e), want, "block {block}");
+            assert!(
+                e.files[0].description.starts_with("CSV, UTF-16"),
+                "{}",
+                e.files[0].description
+            );
+        }
+    }
+}
