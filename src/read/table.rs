@@ -191,7 +191,7 @@ pub struct CsvText {
     /// The file's size in bytes.
     pub size: u64,
     /// The file's first bytes after any byte-order mark (all of a small
-    /// file; a UTF-16 file whole, decoded to UTF-8).
+    /// file; of a UTF-16 file, its first block turned into UTF-8).
     pub head: Vec<u8>,
     /// Where the bytes after `head` start in the file, when there are more.
     pub rest_from: Option<u64>,
