@@ -56,6 +56,14 @@ pub(crate) fn read_csv_data(
     // Below this, a block is parsed in one piece.
     let min_chunk = (block / 8).min(1 << 20);
     let pieces = rayon::current_num_threads().max(1) * 2;
+    // Room for the file's rows, estimated from the lines of the head: the
+    // columns then grow once rather than being copied as they grow.
+    if c.utf16.is_none() && c.rest_from.is_some() {
+        let lines = memchr::memchr_iter(b'\n', &c.head).count().max(1);
+        let per_line = (c.head.len() / lines).max(1) as u64;
+        let rows = c.size / per_line;
+        out.rows.reserve(usize::try_from(rows + rows / 20).unwrap_or(0));
+    }
     let mut sink = Appender {
         out,
         next_line: header.line as u32 + 1,
