@@ -122,12 +122,12 @@ pub fn run_with(
         Some(w) => w.clone(),
         None => window::Window::half_year_of(latest_date.ok_or(Error::NoDates)?),
     };
-    let frame = allocate::frame(&exports, &classified, &register)?;
+    let counted = allocate::counted(&exports, &classified, &register)?;
     let rules = allocate::Rules {
         tolerance_pp: settings.tolerance_pp,
         min_call_offs: settings.min_call_offs,
     };
-    let allocation = allocate::allocate(&frame, &register, &window, rules)?;
+    let allocation = allocate::allocate(&counted, &register, &window, rules)?;
     let imbalanced: Vec<usize> = (0..allocation.shares.len())
         .filter(|&i| allocation.shares[i].status == allocate::Status::Imbalance)
         .collect();
@@ -138,9 +138,9 @@ pub fn run_with(
         .filter(|s| s.scope == allocate::Scope::Period)
         .map(|s| s.agreement)
         .collect();
-    let monthly = allocate::monthly::monthly(&frame, &register, &window, &reported)?;
-    let ceilings = allocate::ceiling::ceilings(&frame, &register, &window, latest_date, &months_read)?;
-    let comparison = allocate::compare::compare(&frame, &register, &allocation, rules)?;
+    let monthly = allocate::monthly::monthly(&counted, &register, &window, &reported)?;
+    let ceilings = allocate::ceiling::ceilings(&counted, &register, &window, latest_date, &months_read)?;
+    let comparison = allocate::compare::compare(&counted, &register, &allocation, rules)?;
     let life = allocate::ceiling::life(
         &exports,
         &classified,

@@ -143,7 +143,7 @@ impl Allocation {
 }
 
 /// The rows counted for agreement suppliers, summed per agreement,
-/// supplier and day ([`frame`]).
+/// supplier and day ([`counted`]).
 pub struct Counted {
     /// Sorted by agreement, supplier and date.
     days: Vec<DaySums>,
@@ -225,7 +225,7 @@ impl Counted {
 /// and date (a few hundred thousand keys at most, whatever the rows), and
 /// the tables merged. Nothing is held per row. An error when an
 /// agreement's amounts sum beyond what 64 bits hold.
-pub fn frame(exports: &Exports, classified: &Classified, register: &Register) -> Result<Counted> {
+pub fn counted(exports: &Exports, classified: &Classified, register: &Register) -> Result<Counted> {
     use rayon::prelude::*;
     type Table = std::collections::HashMap<u64, (i64, u64, u64), foldhash::fast::RandomState>;
     const CHUNK: usize = 1 << 18;

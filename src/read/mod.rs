@@ -338,9 +338,9 @@ impl Exports {
         self.rejections.truncate(mark.rejections);
     }
 
-    /// Appends the rows of a chunk of the file being read (record numbers
-    /// moved by `line_offset`) and empties the chunk, keeping its memory
-    /// for the next one.
+    /// Appends the rows, rejections and warnings of a chunk of the file
+    /// being read (record numbers moved by `line_offset`) and empties the
+    /// chunk, keeping its memory for the next one.
     pub(crate) fn append_chunk(&mut self, part: &mut Exports, line_offset: u32) {
         let row_offset = self.rows.len();
         let remap = rows::remap_strings(&mut self.strings, &part.strings);
@@ -367,15 +367,10 @@ impl Exports {
             self.warnings.splice(0..0, warnings);
             return;
         }
-        let remap = rows::remap_strings(&mut self.strings, &part.strings);
-        self.rows.append(&part.rows, &remap, line_offset);
-        self.files.extend(part.files);
-        self.rejections.extend(part.rejections.into_iter().map(|mut r| {
-            r.row += row_offset;
-            r
-        }));
-        self.skipped.extend(part.skipped);
-        self.warnings.extend(part.warnings);
+        let mut part = part;
+        self.files.append(&mut part.files);
+        self.skipped.append(&mut part.skipped);
+        self.append_chunk(&mut part, line_offset);
     }
 }
 

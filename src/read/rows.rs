@@ -401,7 +401,7 @@ impl Rows {
     }
 
     fn build(&self, i: usize, file: u32) -> Row {
-        let flags = self.flags.get(i).copied().unwrap_or(2);
+        let (kind, date, amount) = self.basics(i);
         let combo = (
             self.purchase.get(i).copied().unwrap_or(0),
             self.buyer.get(i).copied().unwrap_or(0),
@@ -409,16 +409,12 @@ impl Rows {
         Row {
             file,
             line: self.line.get(i).copied().unwrap_or(0),
-            date: (flags & HAS_DATE != 0).then(|| self.date.get(i).copied().unwrap_or(0)),
-            amount: (flags & HAS_AMOUNT != 0).then(|| Amount(self.amount.get(i).copied().unwrap_or(0))),
+            date,
+            amount: amount.map(Amount),
             combo,
             text: join(self.purchases.get(combo.0), self.buyers.get(combo.1)),
             id: self.id.get(i).copied().unwrap_or_default(),
-            kind: match flags & KIND_MASK {
-                0 => RowKind::Normal,
-                1 => RowKind::Total,
-                _ => RowKind::Rejected,
-            },
+            kind,
         }
     }
 
@@ -440,12 +436,13 @@ impl Rows {
     /// Row `i`'s kind, date and amount, without the rest of the row.
     pub fn basics(&self, i: usize) -> (RowKind, Option<i32>, Option<i64>) {
         let flags = self.flags.get(i).copied().unwrap_or(2);
+        let kind = match flags & KIND_MASK {
+            0 => RowKind::Normal,
+            1 => RowKind::Total,
+            _ => RowKind::Rejected,
+        };
         (
-            match flags & KIND_MASK {
-                0 => RowKind::Normal,
-                1 => RowKind::Total,
-                _ => RowKind::Rejected,
-            },
+            kind,
             (flags & HAS_DATE != 0).then(|| self.date.get(i).copied().unwrap_or(0)),
             (flags & HAS_AMOUNT != 0).then(|| self.amount.get(i).copied().unwrap_or(0)),
         )

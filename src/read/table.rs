@@ -234,11 +234,11 @@ impl CsvText {
             let mut text = Vec::new();
             utf16_to_utf8(enc, &mut raw, &mut text, read >= size);
             read -= raw.len() as u64;
-            let start = text.iter().position(|_| true).map_or(0, |_| {
-                let s = std::str::from_utf8(&text).unwrap_or("");
-                s.len() - s.trim_start_matches('\u{feff}').len()
-            });
-            text.drain(..start);
+            // Byte-order marks at the start (one is usual) are not text.
+            let bom = "\u{feff}".as_bytes();
+            while text.starts_with(bom) {
+                text.drain(..bom.len());
+            }
             head = text;
             (
                 Encoding::Utf8,
