@@ -11,7 +11,9 @@ pub mod checks;
 pub mod classify;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod error;
+pub mod help;
 pub mod lang;
 pub mod organisation;
 pub mod parse;
@@ -19,6 +21,7 @@ pub mod read;
 pub mod register;
 pub mod report;
 pub mod sample;
+pub mod start;
 pub mod template;
 pub mod window;
 

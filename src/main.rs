@@ -1,16 +1,54 @@
-//! The command-line entry point: parse, dispatch, print through the
-//! terminal reporter, map errors to exit codes.
+//! The command-line entry point: parse (in the user's language), dispatch,
+//! print through the terminal reporter, map errors to exit codes. Started
+//! without arguments (a double-click), it works in its own folder.
 
 use avropskoll::cli::{Cli, Command};
 use avropskoll::config::Settings;
+use avropskoll::error::Error;
+use avropskoll::help::{self, Parsed};
+use avropskoll::lang::Lang;
 use avropskoll::report::terminal::{self, Terminal};
-use clap::Parser;
+use avropskoll::{console, start};
+use std::ffi::OsString;
+use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    console::prepare();
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let explorer = console::started_from_explorer();
+    let (code, lang) = if args.len() <= 1 {
+        without_arguments(explorer)
+    } else {
+        with_arguments(&args)
+    };
+    if explorer {
+        print!("\n{}", terminal::press_enter(lang));
+        let _ = std::io::stdout().flush();
+        console::wait_for_enter();
+    }
+    code
+}
+
+fn with_arguments(args: &[OsString]) -> (ExitCode, Lang) {
+    let lang = help::lang_of_args(args);
+    let cli = match help::parse(args, lang) {
+        Parsed::Args(cli) => cli,
+        Parsed::Info(text) => {
+            print!("{text}");
+            return (ExitCode::SUCCESS, lang);
+        }
+        Parsed::Usage(text) => {
+            eprint!("{text}");
+            return (ExitCode::from(2), lang);
+        }
+    };
     let lang = cli.command.lang_hint();
-    let result = match &cli.command {
+    (finish(dispatch(&cli, lang), lang), lang)
+}
+
+fn dispatch(cli: &Cli, lang: Lang) -> Result<(), Error> {
+    match &cli.command {
         Command::Run(args) => Settings::resolve(args).and_then(|s| {
             let terminal = Terminal::new(s.lang, s.quiet);
             avropskoll::run(&s, &terminal).map(|_| ())
@@ -18,24 +56,66 @@ fn main() -> ExitCode {
         Command::Check(args) => Settings::resolve_with(&args.as_run(), false).and_then(|s| {
             avropskoll::check::check(&s).map(|report| print!("{}", terminal::check_report(&report, s.lang)))
         }),
-        Command::Init(args) => avropskoll::template::init(&args.out).map(|files| {
-            let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
-            println!(
-                "{}",
-                lang.pick(
-                    format!(
-                        "Skrev {}.\nFyll i register.xlsx i Excel, lägg månadsexporterna i exporter/ och kör\n  avropskoll check   (kontrollerar registret och exporterna)\n  avropskoll run     (skriver rapporterna)",
-                        names.join(", ")
-                    ),
-                    format!(
-                        "Wrote {}.\nFill in register.xlsx in Excel, put the monthly exports in exporter/ and run\n  avropskoll check   (checks the register and the exports)\n  avropskoll run     (writes the reports)",
-                        names.join(", ")
-                    )
-                )
-            )
-        }),
+        Command::Init(args) => {
+            avropskoll::template::init(&args.out).map(|files| print!("{}", terminal::init_done(&files, lang)))
+        }
         Command::Sample(args) => avropskoll::sample::write(&args.options()).map(|summary| println!("{summary}")),
+    }
+}
+
+/// A start without arguments: the template in an empty folder, the
+/// monthly run in a filled one, a guide on a terminal.
+fn without_arguments(explorer: bool) -> (ExitCode, Lang) {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let exe = std::env::current_exe().ok();
+    let home = exe.as_deref().and_then(std::path::Path::parent);
+    let how = start::Start {
+        explorer,
+        interactive: console::interactive(),
     };
+    match start::plan(&cwd, home, how) {
+        start::Plan::Guide(dir) => {
+            print!("{}", terminal::guide(&dir, Lang::Sv));
+            (ExitCode::SUCCESS, Lang::Sv)
+        }
+        start::Plan::Init(dir) => {
+            let done =
+                avropskoll::template::init(&dir).map(|files| print!("{}", terminal::init_done(&files, Lang::Sv)));
+            (finish(done, Lang::Sv), Lang::Sv)
+        }
+        start::Plan::Run(folder) => {
+            let args = start::run_args(&folder);
+            let lang = Command::Run(args.clone()).lang_hint();
+            (finish(monthly(&args, explorer), lang), lang)
+        }
+    }
+}
+
+/// The monthly routine of a double-click: check, run, open the forum
+/// report.
+fn monthly(args: &avropskoll::cli::RunArgs, explorer: bool) -> Result<(), Error> {
+    let checked = Settings::resolve_with(args, false)?;
+    let report = avropskoll::check::check(&checked)?;
+    if report.exports.as_ref().is_none_or(|e| e.files.is_empty()) {
+        print!("{}", terminal::check_report(&report, checked.lang));
+        return Ok(());
+    }
+    let settings = Settings::resolve(args)?;
+    let terminal = Terminal::new(settings.lang, settings.quiet);
+    let outcome = avropskoll::run(&settings, &terminal)?;
+    let forum = outcome.files.iter().find(|f| {
+        f.extension().is_some_and(|e| e == "html")
+            && f.file_name().is_some_and(|n| n.to_string_lossy().starts_with("forum-"))
+    });
+    if let (true, Some(forum)) = (explorer, forum) {
+        if console::open(forum) {
+            println!("{}", terminal::opened(forum, settings.lang));
+        }
+    }
+    Ok(())
+}
+
+fn finish(result: Result<(), Error>, lang: Lang) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -532,6 +532,49 @@ pub fn check_report(report: &crate::check::CheckReport, lang: Lang) -> String {
     s
 }
 
+/// What `init` (or a first double-click) wrote and what to do next.
+pub fn init_done(files: &[std::path::PathBuf], lang: Lang) -> String {
+    let names: Vec<String> = files.iter().map(|f| crate::console::display_path(f)).collect();
+    lang.pick(
+        format!(
+            "Skrev {}.\n\nSå här går du vidare:\n  1. Öppna register.xlsx i Excel och fyll i era ramavtal: en rad per leverantör,\n     avtalets uppgifter på dess första rad (bladet Instruktioner förklarar kolumnerna).\n  2. Lägg ekonomisystemets månadsexporter (CSV eller Excel) i mappen exporter.\n  3. Starta avropskoll igen (dubbelklicka, eller kör avropskoll check och avropskoll run):\n     rapporterna hamnar i mappen rapporter.\n",
+            names.join(", ")
+        ),
+        format!(
+            "Wrote {}.\n\nNext:\n  1. Open register.xlsx in Excel and fill in your framework agreements: one row per supplier,\n     the agreement's fields on its first row (the Instruktioner sheet explains the columns).\n  2. Put the monthly exports of the economy system (CSV or Excel) in the exporter folder.\n  3. Start avropskoll again (double-click, or run avropskoll check and avropskoll run):\n     the reports land in the rapporter folder.\n",
+            names.join(", ")
+        ),
+    )
+}
+
+/// The guide a terminal gets when the program is started without
+/// arguments in a folder without a register or settings.
+pub fn guide(dir: &std::path::Path, lang: Lang) -> String {
+    let dir = crate::console::display_path(dir);
+    lang.pick(
+        format!(
+            "avropskoll kontrollerar att avropen från ramavtalen följer fördelningsnyckeln och takvolymen.\n\nI {dir} finns inget avtalsregister och ingen avropskoll.toml. Så här kommer du igång:\n  avropskoll init     skriver en registermall (register.xlsx), avropskoll.toml och mappen exporter här\n  avropskoll check    kontrollerar registret och exporterna\n  avropskoll run      skriver rapporterna i rapporter/PERIOD/\n  avropskoll --help   visar alla kommandon och flaggor\n\nPå Windows räcker det att dubbelklicka på avropskoll.exe i mappen där registret ska ligga.\n"
+        ),
+        format!(
+            "avropskoll checks that call-offs under framework agreements follow the agreed split and ceiling.\n\n{dir} holds no agreement register and no avropskoll.toml. To start:\n  avropskoll init     writes a register template (register.xlsx), avropskoll.toml and the exporter folder here\n  avropskoll check    checks the register and the exports\n  avropskoll run      writes the reports to rapporter/PERIOD/\n  avropskoll --help   shows every command and flag\n\nOn Windows, double-click avropskoll.exe in the folder where the register is to be.\n"
+        ),
+    )
+}
+
+/// The last line of a double-clicked start, so the window stays open.
+pub fn press_enter(lang: Lang) -> &'static str {
+    lang.pick("Tryck Enter för att stänga.", "Press Enter to close.")
+}
+
+/// The forum report was opened in the browser.
+pub fn opened(file: &std::path::Path, lang: Lang) -> String {
+    let file = crate::console::display_path(file);
+    lang.pick(
+        format!("Forumrapporten {file} öppnades i webbläsaren."),
+        format!("The forum report {file} was opened in the browser."),
+    )
+}
+
 /// The terminal reporter: a progress bar while reading, the files read,
 /// warnings, the summary and where the reports went. Quiet prints only
 /// errors (which `main` prints).
@@ -632,13 +675,13 @@ impl crate::Observer for Terminal {
             "\n{}",
             self.lang.pick(
                 format!(
-                    "Rapporterna finns i {}/ ({written} filer, {} s).",
-                    folder.display(),
+                    "Rapporterna finns i {} ({written} filer, {} s).",
+                    crate::console::display_folder(folder),
                     seconds.replace('.', ",")
                 ),
                 format!(
-                    "Reports written to {}/ ({written} files) in {seconds} s.",
-                    folder.display()
+                    "Reports written to {} ({written} files) in {seconds} s.",
+                    crate::console::display_folder(folder)
                 ),
             )
         );

@@ -7,5 +7,6 @@ mod common;
 mod fuzz_regressions;
 mod pipeline;
 mod reconciliation;
+mod start;
 mod streaming;
 mod workbooks;
