@@ -1,0 +1,1 @@
+//! The workbook's *Avtalstrohet* sheet (rule 15).
