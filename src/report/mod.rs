@@ -9,6 +9,7 @@ pub mod compliance_csv;
 pub mod compliance_sheet;
 pub mod csv;
 pub mod html;
+pub mod html_beside;
 pub mod labels;
 pub mod sections;
 pub mod sheet;
