@@ -12,6 +12,7 @@ pub mod html;
 pub mod html_beside;
 pub mod labels;
 pub mod sections;
+pub mod sections_beside;
 pub mod sheet;
 pub mod terminal;
 pub mod xlsx;

@@ -152,3 +152,91 @@ fn without_accounts_the_files_hold_only_their_headers() {
     assert_eq!(first(read(&out.join("2025-H1/compliance.csv"))), 1);
     assert_eq!(first(read(&out.join("2025-H1/beside.csv"))), 1);
 }
+
+/// Every row of a sheet as text (numbers as written by `{}`).
+fn cells(path: &Path, name: &str) -> Vec<Vec<String>> {
+    use calamine::{open_workbook, Data, Reader, Xlsx};
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let range = wb.worksheet_range(name).unwrap_or_else(|e| panic!("{name}: {e}"));
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| match c {
+                    Data::Empty => String::new(),
+                    Data::String(s) => s.clone(),
+                    Data::Float(v) => format!("{v}"),
+                    Data::Int(v) => format!("{v}"),
+                    other => format!("{other:?}"),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn workbook_forum_and_section_workbooks_name_the_purchases_beside() {
+    let d = TempDir::new().expect("tempdir");
+    run(d.path(), &["--direct-award-limit", "1000"]);
+    let dir = d.path().join("out/2025-H1");
+    let book = dir.join("fordelning-2025-H1.xlsx");
+    // Avtalstrohet: the accounts, then the suppliers, Fasad (over) first.
+    let sheet = cells(&book, "Avtalstrohet");
+    let account = sheet
+        .iter()
+        .find(|r| r.first().is_some_and(|c| c == "4411"))
+        .expect("4411");
+    assert_eq!(
+        account[1..7],
+        ["RA-A, RA-B", "2800", "1900", &format!("{}", 2800.0 / 4700.0), "2", "1"]
+    );
+    let first = sheet
+        .iter()
+        .position(|r| r.first().is_some_and(|c| c == "ÖVER GRÄNSEN"))
+        .expect("marked supplier");
+    assert_eq!(
+        sheet[first][1..8],
+        ["556214-3023", "Fasad AB", "4411", "2", "1500", "1500", "RA-A, RA-B"]
+    );
+    assert_eq!(sheet[first][8], "U2 (1\u{a0}500,00 kr)");
+    assert_eq!(sheet[first][9], "P2 (1\u{a0}000,00 kr), P3 (500,00 kr)");
+    // The other suppliers are not marked.
+    assert_eq!(
+        sheet
+            .iter()
+            .filter(|r| r.first().is_some_and(|c| c == "ÖVER GRÄNSEN"))
+            .count(),
+        1
+    );
+    // Sammanfattning carries the compliance per account.
+    let overview = cells(&book, "Sammanfattning");
+    assert!(overview
+        .iter()
+        .any(|r| r.first().is_some_and(|c| c == "4412") && r[4] == "0"));
+    // The forum report's section.
+    let html = read(&dir.join("forum-2025-H1.html"));
+    let at = html.find("Köp vid sidan av avtalen").expect("section");
+    assert!(html[at..].contains("Fasad AB") && html[at..].contains("59,6 %"));
+    // U2's workbook: its two purchases beside, with the agreements to use.
+    let u2 = cells(&dir.join("sektioner/U2.xlsx"), "Vid sidan av avtalen");
+    let rows: Vec<[&str; 5]> = u2[1..]
+        .iter()
+        .map(|r| {
+            [
+                r[1].as_str(),
+                r[2].as_str(),
+                r[4].as_str(),
+                r[8].as_str(),
+                r[9].as_str(),
+            ]
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            ["4411", "Fasad AB", "1000", "RA-A, RA-B", "Ja"],
+            // 2025-05-01: RA-B has ended, only RA-A is left.
+            ["4411", "Fasad Aktiebolag", "500", "RA-A", "Ja"],
+        ]
+    );
+}
