@@ -658,6 +658,81 @@ accounts = ["4410"]
         );
     }
 
+    /// A random row of a supplier of no agreement: (supplier 0–2, with its
+    /// org nr, account 0–3, year offset, month, day, amount in öre).
+    fn outside_row() -> impl proptest::strategy::Strategy<Value = (usize, bool, usize, i32, u32, u32, i64)> {
+        use proptest::prelude::*;
+        (
+            0..3usize,
+            any::<bool>(),
+            0..4usize,
+            0..2i32,
+            1..=12u32,
+            1..=28u32,
+            -50_000..500_000i64,
+        )
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+        /// Against a naive count: every row is outside the agreements, so
+        /// it is beside exactly when its account is listed by an agreement
+        /// valid on its date; Fasad is one supplier with or without its org
+        /// nr; the lines add up to the accounts and the suppliers.
+        #[test]
+        fn sums_match_a_naive_count(rows in proptest::collection::vec(outside_row(), 1..30)) {
+            const NAMES: [&str; 3] = ["Fasad AB", "Namnlös Bygg", "Annan AB"];
+            const ORGS: [&str; 3] = ["556214-3023", "", "556377-0519"];
+            const ACCOUNTS: [&str; 4] = ["4410", "4411", "4412", "5000"];
+            let text: Vec<String> = rows
+                .iter()
+                .map(|&(s, org, a, y, m, d, ore)| {
+                    let org = if org || s == 2 { ORGS[s] } else { "" };
+                    let sign = if ore < 0 { "-" } else { "" };
+                    let (whole, cents) = (ore.abs() / 100, ore.abs() % 100);
+                    format!("{}-{m:02}-{d:02};{};{org};U;P;{};{sign}{whole},{cents:02}", 2024 + y, NAMES[s], ACCOUNTS[a])
+                })
+                .collect();
+            let lines_text: Vec<&str> = text.iter().map(String::as_str).collect();
+            let (b, _) = run(TWO_SHARING, &lines_text, "2025-H1", 1000);
+            // RA-A lists 4410, 4411 (2024–2026); RA-B 4411, 4412 (to 2025-03-31).
+            let beside = |a: usize, y: i32, m: u32| match a {
+                0 | 1 => true,
+                2 => y == 0 || m <= 3,
+                _ => false,
+            };
+            let (mut per_account, mut per_supplier_year) = ([0i128; 3], [0i128; 3]);
+            for &(s, _, a, y, m, _, ore) in &rows {
+                if !beside(a, y, m) {
+                    continue;
+                }
+                if y == 1 && m <= 6 {
+                    per_account[a] += i128::from(ore) * 100;
+                    per_supplier_year[s] += i128::from(ore) * 100;
+                }
+            }
+            for (i, acc) in b.accounts.iter().enumerate() {
+                proptest::prop_assert_eq!(acc.in_agreements, 0);
+                proptest::prop_assert_eq!(acc.beside, per_account[i]);
+                let on: Vec<&BesideLine> = b.lines.iter().filter(|l| l.account == i).collect();
+                proptest::prop_assert_eq!(on.iter().map(|l| l.amount).sum::<i128>(), acc.beside);
+                proptest::prop_assert_eq!(on.len(), acc.beside_suppliers);
+                let over = on.iter().filter(|l| b.suppliers[l.supplier].over_limit).count();
+                proptest::prop_assert_eq!(over, acc.over_limit_suppliers);
+            }
+            for s in &b.suppliers {
+                let k = NAMES.iter().position(|n| *n == s.name).expect("a known name");
+                proptest::prop_assert_eq!(s.year_amount, per_supplier_year[k]);
+                proptest::prop_assert_eq!(s.over_limit, s.year_amount > 1000 * AMOUNT_SCALE as i128);
+            }
+            proptest::prop_assert_eq!(
+                b.suppliers.iter().map(|s| s.amount).sum::<i128>(),
+                b.accounts.iter().map(|a| a.beside).sum::<i128>()
+            );
+            proptest::prop_assert_eq!(b.suppliers.iter().map(|s| s.rows).sum::<u64>(), b.rows.len() as u64);
+        }
+    }
+
     #[test]
     fn the_account_is_the_first_word() {
         assert_eq!(account_of("4410 Reparationer"), "4410");

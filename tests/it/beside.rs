@@ -240,3 +240,26 @@ fn workbook_forum_and_section_workbooks_name_the_purchases_beside() {
         ]
     );
 }
+
+#[test]
+fn init_writes_the_limit_and_check_names_it() {
+    let d = TempDir::new().expect("tempdir");
+    bin().args(["init", "--out"]).arg(d.path()).assert().success();
+    let config = read(&d.path().join("avropskoll.toml"));
+    assert!(config.contains("direct_award_limit_sek = 700000"), "{config}");
+    assert!(config.contains("håll värdet aktuellt"), "{config}");
+    bin()
+        .current_dir(d.path())
+        .arg("check")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("direktupphandlingsgräns 700\u{a0}000,00 kr"));
+    let changed = config.replace("direct_award_limit_sek = 700000", "direct_award_limit_sek = 615000");
+    std::fs::write(d.path().join("avropskoll.toml"), changed).expect("config");
+    bin()
+        .current_dir(d.path())
+        .arg("check")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("direktupphandlingsgräns 615\u{a0}000,00 kr"));
+}
