@@ -413,7 +413,10 @@ fn compliance(s: &mut String, ctx: &Context) {
         )
     );
     for a in &b.accounts {
-        let ids = super::compliance_csv::agreement_ids(ctx.register, &a.agreements).replace(';', ", ");
+        let ids = match a.agreements.len() {
+            0..=3 => super::compliance_csv::agreement_ids(ctx.register, &a.agreements).replace(';', ", "),
+            n => lang.pick(format!("{n} avtal"), format!("{n} agreements")),
+        };
         let pct = a
             .compliance_pct()
             .map_or("–".to_string(), |p| crate::report::charts::percent(p, 1, lang));
@@ -440,8 +443,13 @@ fn compliance(s: &mut String, ctx: &Context) {
         s,
         "{}",
         lang.pick(
-            format!("{over} leverantörer vid sidan av avtalen över direktupphandlingsgränsen {limit} under {year}."),
-            format!("{over} supplier(s) beside the agreements over the direct-award limit of {limit} in {year}."),
+            format!(
+                "{over} {} vid sidan av avtalen över direktupphandlingsgränsen {limit} under {year} (se bladet Avtalstrohet).",
+                if over == 1 { "leverantör" } else { "leverantörer" }
+            ),
+            format!(
+                "{over} supplier(s) beside the agreements over the direct-award limit of {limit} in {year} (see the sheet Compliance)."
+            ),
         )
     );
 }

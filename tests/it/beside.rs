@@ -263,3 +263,35 @@ fn init_writes_the_limit_and_check_names_it() {
         .success()
         .stdout(predicates::str::contains("direktupphandlingsgräns 615\u{a0}000,00 kr"));
 }
+
+#[test]
+fn the_terminal_gives_each_account_one_line_and_counts_the_suppliers_over_the_limit() {
+    let d = TempDir::new().expect("tempdir");
+    std::fs::write(d.path().join("register.toml"), REGISTER).expect("register");
+    std::fs::write(d.path().join("export.csv"), EXPORT).expect("export");
+    let out = bin()
+        .args([
+            "run",
+            "--period",
+            "2025-H1",
+            "--direct-award-limit",
+            "1000",
+            "--agreements",
+        ])
+        .arg(d.path().join("register.toml"))
+        .arg("--exports")
+        .arg(d.path().join("export.csv"))
+        .arg("--out")
+        .arg(d.path().join("out"))
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    for line in [
+        "  4410 (RA-A): 87,0 % – 1\u{a0}000,00 kr genom avtal, 150,00 kr vid sidan av",
+        "  4411 (RA-A, RA-B): 59,6 % – 2\u{a0}800,00 kr genom avtal, 1\u{a0}900,00 kr vid sidan av",
+        "  4412 (RA-B): 0,0 % – 0,00 kr genom avtal, 300,00 kr vid sidan av",
+        "1 leverantör vid sidan av avtalen över direktupphandlingsgränsen 1\u{a0}000,00 kr under 2025 (se bladet Avtalstrohet).",
+    ] {
+        assert!(stdout.lines().any(|l| l == line), "{line:?} not in\n{stdout}");
+    }
+}
