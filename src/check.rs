@@ -19,6 +19,8 @@ pub struct CheckReport {
     /// Per file (index into `exports.files`): the earliest and latest
     /// readable date.
     pub date_ranges: Vec<Option<(NaiveDate, NaiveDate)>>,
+    /// The direct-award limit of the settings (rule 15), fixed point.
+    pub direct_award_limit: i64,
 }
 
 /// Checks the register and, when given, the exports.
@@ -30,6 +32,7 @@ pub fn check(settings: &crate::config::Settings) -> Result<CheckReport> {
             register,
             exports: None,
             date_ranges: Vec::new(),
+            direct_award_limit: settings.direct_award_limit,
         });
     }
     let exclude = read::Exclude {
@@ -54,5 +57,6 @@ pub fn check(settings: &crate::config::Settings) -> Result<CheckReport> {
         register,
         exports: Some(exports),
         date_ranges,
+        direct_award_limit: settings.direct_award_limit,
     })
 }

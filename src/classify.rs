@@ -163,14 +163,12 @@ impl<'r> Matcher<'r> {
     }
 }
 
-/// Does the row's account satisfy the agreement's `accounts` list? The
-/// account cell may hold the number followed by its name (`4410 Reparationer`).
+/// Does the row's account satisfy the agreement's `accounts` list? A row's
+/// account is the first word of its account cell (rule 4: `4410
+/// Reparationer` is `4410`); a row without one matches no list.
 fn account_matches(accounts: &[String], account: &str) -> bool {
-    if account.is_empty() {
-        return false;
-    }
-    let first = account.split_whitespace().next().unwrap_or("");
-    accounts.iter().any(|a| a == account || a == first)
+    let first = crate::allocate::beside::account_of(account);
+    !first.is_empty() && accounts.iter().any(|a| a == first)
 }
 
 /// What the text fields of a purchase (supplier, org nr, agreement,

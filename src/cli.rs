@@ -95,6 +95,10 @@ pub struct RunArgs {
     /// Fewest call-offs for a status other than insufficient (default 10).
     #[arg(long, value_name = "N")]
     pub min_call_offs: Option<u64>,
+    /// Direct-award limit in SEK: a supplier beside the agreements above it
+    /// this year is a likely unlawful direct award (default 700 000).
+    #[arg(long, value_name = "SEK")]
+    pub direct_award_limit: Option<String>,
     /// Config file (default: ./avropskoll.toml if it exists).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,

@@ -24,6 +24,8 @@ pub struct ConfigFile {
     pub period: Option<String>,
     pub tolerance_pp: Option<toml::Value>,
     pub min_call_offs: Option<i64>,
+    /// The direct-award limit in SEK (rule 15).
+    pub direct_award_limit_sek: Option<toml::Value>,
     pub sheet: Option<String>,
     pub lang: Option<String>,
     /// Chart size, `"1600x900"`.
@@ -90,6 +92,9 @@ pub struct Settings {
     pub period: Option<Window>,
     pub tolerance_pp: f64,
     pub min_call_offs: u64,
+    /// The direct-award limit (rule 15), fixed point
+    /// ([`crate::parse::AMOUNT_SCALE`]).
+    pub direct_award_limit: i64,
     /// How exports are read: header names, sheet, limits.
     pub read: ReadOptions,
     pub lang: Lang,
@@ -108,6 +113,39 @@ fn setting(name: &str, message: Text) -> Error {
     Error::Setting {
         setting: name.to_string(),
         message,
+    }
+}
+
+/// The direct-award limit (rule 15) from the flag (text: `700000`, `700 000`,
+/// `1 000 000 kr`), else the config (a number or such a text), else 700 000
+/// SEK; fixed point. Not a number ≥ 0: an error naming the setting.
+fn direct_award_limit(flag: Option<&str>, config: Option<&toml::Value>) -> Result<i64> {
+    use crate::parse::{parse_amount, Amount, AMOUNT_LIMIT, AMOUNT_SCALE};
+    let (name, value) = match (flag, config) {
+        (Some(t), _) => ("--direct-award-limit", parse_amount(t)),
+        (None, Some(toml::Value::Integer(i))) => ("direct_award_limit_sek", i.checked_mul(AMOUNT_SCALE).map(Amount)),
+        (None, Some(toml::Value::Float(f))) => ("direct_award_limit_sek", Amount::from_f64(*f)),
+        (None, Some(toml::Value::String(t))) => ("direct_award_limit_sek", parse_amount(t)),
+        (None, Some(_)) => ("direct_award_limit_sek", None),
+        (None, None) => {
+            return Ok(crate::allocate::beside::DEFAULT_DIRECT_AWARD_LIMIT_SEK * AMOUNT_SCALE);
+        }
+    };
+    match value {
+        Some(Amount(v)) if (0..=AMOUNT_LIMIT).contains(&v) => Ok(v),
+        _ => {
+            let shown = flag
+                .map(str::to_string)
+                .or_else(|| config.map(|v| v.to_string()))
+                .unwrap_or_default();
+            Err(setting(
+                name,
+                Text::new(
+                    format!("'{shown}' är inte ett belopp i kronor ≥ 0 (direktupphandlingsgränsen, t.ex. 700000)"),
+                    format!("'{shown}' is not an amount in SEK ≥ 0 (the direct-award limit, e.g. 700000)"),
+                ),
+            ))
+        }
     }
 }
 
@@ -225,6 +263,10 @@ impl Settings {
             }
             (None, None) => 10,
         };
+        let direct_award_limit = direct_award_limit(
+            args.direct_award_limit.as_deref(),
+            config.direct_award_limit_sek.as_ref(),
+        )?;
         let chart_size = match args.chart_size.as_ref().or(config.chart_size.as_ref()) {
             None => crate::report::charts::DEFAULT_SIZE,
             Some(t) => parse_size(t).ok_or_else(|| {
@@ -263,6 +305,7 @@ impl Settings {
             period,
             tolerance_pp,
             min_call_offs,
+            direct_award_limit,
             read: ReadOptions {
                 names: ColumnNames::with_overrides(&overrides)?,
                 sheet: args.sheet.clone().or(config.sheet),

@@ -151,6 +151,7 @@ pub fn run_with(
         &ceilings,
         allocate::ceiling::as_of(&window, latest_date),
     );
+    let beside = allocate::beside::beside(&exports, &classified, &register, &window, settings.direct_award_limit);
     timer.lap("allocate");
     if let Some(org) = &organisation {
         warnings.extend(checks::units_without_section(
@@ -192,6 +193,7 @@ pub fn run_with(
         ceilings: &ceilings,
         comparison: comparison.as_ref(),
         life: &life,
+        beside: &beside,
         organisation: organisation.as_ref(),
         info: &info,
         lang: settings.lang,

@@ -381,6 +381,9 @@ pub fn write(args: &SampleOptions) -> Result<String> {
         .collect();
     let mut carry: Vec<Line> = Vec::new();
     let mut seq = 0u64;
+    // Purchases beside the agreements draw from their own stream: the
+    // call-offs stay as they were.
+    let mut side = Rng::new(args.seed ^ 0xBE51_DE00);
     for m in 0..args.months {
         let first = month_add(start, m);
         let next = month_add(start, m + 1);
@@ -497,6 +500,7 @@ pub fn write(args: &SampleOptions) -> Result<String> {
             };
             lines.push(line);
         }
+        lines.extend(beside_lines(&mut side, first, days, m));
         // A few rows that go wrong the way real ones do.
         let mut odd = lines.first().cloned().unwrap_or_else(|| blank_line(first));
         if m % 3 == 0 {
@@ -778,6 +782,53 @@ fn blank_line(date: NaiveDate) -> Line {
     }
 }
 
+/// The accounts an agreement lists in the register: its own, else the
+/// accounts its call-offs are booked on.
+fn listed_accounts(a: &SampleAgreement) -> &'static [&'static str] {
+    a.accounts.unwrap_or(&["4410", "4411", "4420"])
+}
+
+/// Suppliers bought from beside the agreements (rule 15), on accounts the
+/// agreements list: name, org nr (0: none), account, rows a month, median
+/// amount in SEK. The builder passes the direct-award limit within a year;
+/// the painter has no org nr; the electrician's rows carry it only now
+/// and then.
+const BESIDE: [(&str, u32, &str, usize, f64); 3] = [
+    ("Byggfirma Holmgren AB", 445_566, "4420", 2, 48_000.0),
+    ("Målerifirman P. Andersson", 0, "4410", 1, 7_500.0),
+    ("Elektriker Nord AB", 556_677, "4411", 1, 11_000.0),
+];
+
+/// One month's purchases beside the agreements.
+fn beside_lines(rng: &mut Rng, first: NaiveDate, days: u32, m: u32) -> Vec<Line> {
+    let mut out = Vec::new();
+    for (k, &(name, org, account, per_month, median)) in BESIDE.iter().enumerate() {
+        for j in 0..per_month {
+            let day = first + chrono::Duration::days(rng.below(days as usize) as i64);
+            let (unit, orderers) = rng.pick(&UNITS);
+            let ore = (rng.lognormal(median.ln(), 0.3) * 100.0).round() as i64;
+            let org = if org == 0 || (k == 2 && rng.chance(0.4)) {
+                String::new()
+            } else {
+                org_nr(org)
+            };
+            out.push(Line {
+                date: day,
+                ver: format!("{}", 9_500_000 + m * 10 + (k * 3 + j) as u32),
+                supplier: name.to_string(),
+                org,
+                agreement: String::new(),
+                unit: unit.to_string(),
+                orderer: rng.pick(orderers).to_string(),
+                account: account.to_string(),
+                amount: ore.to_string(),
+                date_text: String::new(),
+            });
+        }
+    }
+    out
+}
+
 /// Org numbers as systems write them: with or without dash, VAT form,
 /// 12 digits, or missing.
 fn org_form(rng: &mut Rng, n: u32) -> String {
@@ -881,10 +932,8 @@ fn register_toml(ags: &[SampleAgreement]) -> String {
         if let Some(t) = a.tolerance {
             let _ = writeln!(s, "tolerance_pp = {t:.1}");
         }
-        if let Some(acc) = a.accounts {
-            let list: Vec<String> = acc.iter().map(|x| format!("\"{x}\"")).collect();
-            let _ = writeln!(s, "accounts = [{}]", list.join(", "));
-        }
+        let list: Vec<String> = listed_accounts(a).iter().map(|x| format!("\"{x}\"")).collect();
+        let _ = writeln!(s, "accounts = [{}]", list.join(", "));
         if let Some((ceiling, estimated, shared)) = a.ceiling {
             let _ = writeln!(s, "ceiling_sek = {ceiling}");
             if let Some(e) = estimated {
@@ -917,6 +966,9 @@ exports = ["exports"]
 tolerance_pp = 5.0
 min_call_offs = 10
 lang = "sv"
+
+# The direct-award limit in SEK (rule 15); keep it current (700 000 since 2022).
+direct_award_limit_sek = 700000
 
 # Extra header names per field, tried before the built-in ones, e.g.:
 # [columns]

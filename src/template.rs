@@ -68,7 +68,7 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
 
 fn config_text() -> String {
     format!(
-        "# avropskoll – inställningar. Sökvägar räknas från den här filens mapp;\n# flaggor på kommandoraden går före.\n\n# Avtalsregistret (fyll i mallen i Excel).\nagreements = \"{REGISTER}\"\n\n# Mappen med ekonomisystemets månadsexporter (CSV eller Excel).\nexports = [\"{EXPORTS}\"]\n\n# Rapporterna hamnar i rapporter/PERIOD/.\nout = \"rapporter\"\n\n# Tolerans i procentenheter och minsta antal avrop för en bedömning.\ntolerance_pp = 5\nmin_call_offs = 10\n\n# Språk: sv eller en.\nlang = \"sv\"\n\n# Egna kolumnnamn i exporterna, om avropskoll inte känner igen dem, t.ex.:\n# [columns]\n# date = [\"Bokf.dat\"]\n# amount = [\"Belopp (SEK)\"]\n# supplier = [\"Lev\"]\n"
+        "# avropskoll – inställningar. Sökvägar räknas från den här filens mapp;\n# flaggor på kommandoraden går före.\n\n# Avtalsregistret (fyll i mallen i Excel).\nagreements = \"{REGISTER}\"\n\n# Mappen med ekonomisystemets månadsexporter (CSV eller Excel).\nexports = [\"{EXPORTS}\"]\n\n# Rapporterna hamnar i rapporter/PERIOD/.\nout = \"rapporter\"\n\n# Tolerans i procentenheter och minsta antal avrop för en bedömning.\ntolerance_pp = 5\nmin_call_offs = 10\n\n# Direktupphandlingsgränsen i kronor (regel 15): en leverantör som fått mer än så\n# vid sidan av avtalen under året är sannolikt en otillåten direktupphandling.\n# Gränsen ändras i LOU (700 000 kr sedan 2022) – håll värdet aktuellt själv.\ndirect_award_limit_sek = 700000\n\n# Språk: sv eller en.\nlang = \"sv\"\n\n# Egna kolumnnamn i exporterna, om avropskoll inte känner igen dem, t.ex.:\n# [columns]\n# date = [\"Bokf.dat\"]\n# amount = [\"Belopp (SEK)\"]\n# supplier = [\"Lev\"]\n"
     )
 }
 

@@ -6,6 +6,7 @@
 //! who uses an agreement) puts the rows of the imbalanced agreements in a
 //! polars frame and groups them by unit and orderer.
 
+pub mod beside;
 pub mod ceiling;
 pub mod compare;
 pub mod monthly;

@@ -10,11 +10,11 @@ use std::path::{Path, PathBuf};
 /// Writes the three CSV files.
 pub struct CsvReport;
 
-fn amount(units: i64) -> String {
+pub(crate) fn amount(units: i64) -> String {
     format_fixed(units as i128, AMOUNT_SCALE as i128, 2)
 }
 
-fn write_csv(path: &Path, header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<PathBuf> {
+pub(crate) fn write_csv(path: &Path, header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<PathBuf> {
     let err = |e: &dyn std::fmt::Display| Error::Output {
         path: path.to_path_buf(),
         message: e.to_string().into(),

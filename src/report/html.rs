@@ -45,7 +45,7 @@ pub fn esc(text: &str) -> String {
 
 /// Kronor in the language's form with ordinary spaces (copied text and
 /// searches find `1 705 518`); `decimals` 0 or 2.
-fn kr(units: i128, decimals: u32, lang: Lang) -> String {
+pub(crate) fn kr(units: i128, decimals: u32, lang: Lang) -> String {
     let scale = AMOUNT_SCALE as i128;
     let (group, decimal) = lang.pick((" ", ','), (",", '.'));
     let text = if decimals == 0 {
@@ -104,7 +104,7 @@ figure.wide svg { max-height: 150mm; }
 "#;
 
 /// A table's opening: column widths in percent and the header cells.
-fn table_head(widths: &[u32], heads: &[&str]) -> String {
+pub(crate) fn table_head(widths: &[u32], heads: &[&str]) -> String {
     let cols: String = widths.iter().map(|w| format!("<col style=\"width:{w}%\">")).collect();
     let ths: String = heads.iter().map(|t| format!("<th>{}</th>", esc(t))).collect();
     format!("<table><colgroup>{cols}</colgroup><tr>{ths}</tr>")
@@ -172,6 +172,7 @@ pub fn page(ctx: &Context) -> Result<String> {
         agreement_section(&mut h, ctx, p)?;
     }
     ceilings(&mut h, ctx)?;
+    super::html_beside::section(&mut h, ctx);
     quality(&mut h, ctx);
     h.push_str("</body></html>\n");
     Ok(h)

@@ -5,10 +5,14 @@
 
 pub mod ceiling_sheet;
 pub mod charts;
+pub mod compliance_csv;
+pub mod compliance_sheet;
 pub mod csv;
 pub mod html;
+pub mod html_beside;
 pub mod labels;
 pub mod sections;
+pub mod sections_beside;
 pub mod sheet;
 pub mod terminal;
 pub mod xlsx;
@@ -42,11 +46,12 @@ pub struct RunInfo {
     pub warnings: Vec<String>,
 }
 
-/// The writers of a normal run: CSV, the main workbook, the section
-/// workbooks, the charts, the forum report.
-pub fn standard_writers() -> [&'static dyn ReportWriter; 5] {
+/// The writers of a normal run: CSV (rule 15's apart), the main workbook,
+/// the section workbooks, the charts, the forum report.
+pub fn standard_writers() -> [&'static dyn ReportWriter; 6] {
     [
         &csv::CsvReport,
+        &compliance_csv::ComplianceCsv,
         &xlsx::WorkbookReport,
         &sections::SectionReport,
         &charts::ChartReport,
@@ -71,6 +76,8 @@ pub struct Context<'a> {
     pub comparison: Option<&'a Comparison>,
     /// Agreements ending soon, ended but used, used past the ceiling.
     pub life: &'a Life,
+    /// Rule 15: purchases beside the agreements, compliance per account.
+    pub beside: &'a crate::allocate::beside::Beside,
     /// Sections and their heads, when an organisation file was given.
     pub organisation: Option<&'a crate::organisation::Organisation>,
     pub info: &'a RunInfo,

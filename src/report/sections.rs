@@ -57,6 +57,18 @@ fn imbalanced(ctx: &Context) -> HashSet<usize> {
     ctx.allocation.imbalanced().into_iter().collect()
 }
 
+/// The workbook a unit's rows go to: its section's (organisation file),
+/// else its own.
+pub(crate) fn group_name(ctx: &Context, unit: crate::read::Sym) -> String {
+    let unit = ctx.text(unit);
+    match ctx.organisation {
+        Some(org) => org
+            .section_of(unit)
+            .map_or_else(|| NO_SECTION.to_string(), |s| s.name.clone()),
+        None => unit.to_string(),
+    }
+}
+
 /// The workbooks to write: per section (organisation file) or per unit.
 pub fn groups(ctx: &Context) -> Vec<Group> {
     let window = &ctx.allocation.window;
@@ -86,13 +98,7 @@ pub fn groups(ctx: &Context) -> Vec<Group> {
         if date > window.end || !imbalanced.contains(&(*agreement as usize)) {
             continue;
         }
-        let unit = ctx.text(row.get(Field::Unit));
-        let name = match ctx.organisation {
-            Some(org) => org
-                .section_of(unit)
-                .map_or_else(|| NO_SECTION.to_string(), |s| s.name.clone()),
-            None => unit.to_string(),
-        };
+        let name = group_name(ctx, row.get(Field::Unit));
         if window.contains(date) {
             used_in_window.insert(name.clone());
         }
@@ -105,6 +111,7 @@ pub fn groups(ctx: &Context) -> Vec<Group> {
             .rows
             .push(i);
     }
+    super::sections_beside::add_groups(ctx, &mut by_name, &mut used_in_window);
     by_name
         .into_values()
         // Without an organisation file only units that used an imbalanced
@@ -184,6 +191,7 @@ fn group_workbook(ctx: &Context, group: &Group, l: &Labels) -> Result<Workbook, 
     if in_window.is_empty() {
         calls_sheet(wb.add_worksheet(), l.section_calls, ctx, &[], &f, l)?;
     }
+    super::sections_beside::beside_sheet(&mut wb, ctx, group, &f, l)?;
     Ok(wb)
 }
 

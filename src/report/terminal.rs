@@ -206,6 +206,7 @@ pub fn summary(ctx: &Context) -> String {
     }
     ceilings(&mut s, ctx);
     life(&mut s, ctx);
+    compliance(&mut s, ctx);
     let _ = writeln!(
         s,
         "\n{}",
@@ -395,6 +396,64 @@ fn unit_names(ctx: &Context, units: &[crate::allocate::ceiling::UnitUse], amount
         .collect()
 }
 
+/// Rule 15: the compliance per account, one line each, and how many
+/// suppliers beside the agreements passed the direct-award limit.
+fn compliance(s: &mut String, ctx: &Context) {
+    let lang = ctx.lang;
+    let b = ctx.beside;
+    if b.accounts.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "\n{}",
+        lang.pick(
+            "Avtalstrohet per konto (andel av kontots köp som gått genom avtalen):",
+            "Contract compliance per account (share of the account's spend through the agreements):"
+        )
+    );
+    for a in &b.accounts {
+        let ids = match a.agreements.len() {
+            0..=3 => super::compliance_csv::agreement_ids(ctx.register, &a.agreements).replace(';', ", "),
+            n => lang.pick(format!("{n} avtal"), format!("{n} agreements")),
+        };
+        let pct = a
+            .compliance_pct()
+            .map_or("–".to_string(), |p| crate::report::charts::percent(p, 1, lang));
+        let (through, beside) = (sek_unit(a.in_agreements, lang), sek_unit(a.beside, lang));
+        let _ = writeln!(
+            s,
+            "  {}",
+            lang.pick(
+                format!(
+                    "{} ({ids}): {pct} – {through} genom avtal, {beside} vid sidan av",
+                    a.account
+                ),
+                format!(
+                    "{} ({ids}): {pct} – {through} through agreements, {beside} beside them",
+                    a.account
+                ),
+            )
+        );
+    }
+    let over = b.over_limit();
+    let limit = sek_unit(i128::from(b.limit), lang);
+    let year = b.year;
+    let _ = writeln!(
+        s,
+        "{}",
+        lang.pick(
+            format!(
+                "{over} {} vid sidan av avtalen över direktupphandlingsgränsen {limit} under {year} (se bladet Avtalstrohet).",
+                if over == 1 { "leverantör" } else { "leverantörer" }
+            ),
+            format!(
+                "{over} supplier(s) beside the agreements over the direct-award limit of {limit} in {year} (see the sheet Compliance)."
+            ),
+        )
+    );
+}
+
 /// Agreements that end soon and ended agreements still in use.
 fn life(s: &mut String, ctx: &Context) {
     let lang = ctx.lang;
@@ -452,6 +511,26 @@ fn life(s: &mut String, ctx: &Context) {
 
 /// What `check` prints: the register in short and, with exports, every
 /// file with its mapping, rows and dates, and the files it would skip.
+/// `check`'s line on rule 15: the accounts whose compliance is measured and
+/// the direct-award limit in use.
+fn direct_award_line(report: &crate::check::CheckReport, lang: Lang) -> String {
+    let mut accounts: Vec<&str> = report
+        .register
+        .agreements
+        .iter()
+        .flat_map(|a| a.accounts.iter().flatten())
+        .map(String::as_str)
+        .collect();
+    accounts.sort_unstable();
+    accounts.dedup();
+    let limit = sek_unit(report.direct_award_limit as i128, lang);
+    let n = accounts.len();
+    lang.pick(
+        format!("Avtalstrohet mäts på {n} konton i registret; direktupphandlingsgräns {limit} (direct_award_limit_sek – håll den aktuell)."),
+        format!("Contract compliance is measured on {n} account(s) of the register; direct-award limit {limit} (direct_award_limit_sek – keep it current)."),
+    )
+}
+
 pub fn check_report(report: &crate::check::CheckReport, lang: Lang) -> String {
     let mut s = String::new();
     let reg = &report.register;
@@ -504,6 +583,7 @@ pub fn check_report(report: &crate::check::CheckReport, lang: Lang) -> String {
     for line in table(&head, &rows).lines() {
         let _ = writeln!(s, "  {line}");
     }
+    let _ = writeln!(s, "{}", direct_award_line(report, lang));
     if let Some(exports) = &report.exports {
         let _ = writeln!(s);
         if exports.files.is_empty() && exports.skipped.is_empty() {

@@ -62,6 +62,8 @@ fn build(ctx: &Context) -> Result<Workbook, XlsxError> {
         l.quality,
         super::ceiling_sheet::NAME_SV,
         super::ceiling_sheet::NAME_EN,
+        super::compliance_sheet::NAME_SV,
+        super::compliance_sheet::NAME_EN,
     ]
     .iter()
     .map(|s| s.to_lowercase())
@@ -77,6 +79,9 @@ fn build(ctx: &Context) -> Result<Workbook, XlsxError> {
     }
     if !ctx.ceilings.is_empty() || !ctx.life.ending_soon.is_empty() || !ctx.life.ended_in_use.is_empty() {
         super::ceiling_sheet::ceiling_sheet(wb.add_worksheet(), ctx, &f, l)?;
+    }
+    if !ctx.beside.accounts.is_empty() {
+        super::compliance_sheet::compliance_sheet(wb.add_worksheet(), ctx, &f, l)?;
     }
     usage_sheet(wb.add_worksheet(), ctx, &f, l)?;
     quality_sheet(wb.add_worksheet(), ctx, &f, l)?;
@@ -224,6 +229,7 @@ fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Resul
     status_colours(ws, head_row + 1, r.saturating_sub(1), 8, ctx.lang)?;
     status_colours(ws, head_row + 1, r.saturating_sub(1), 11, ctx.lang)?;
     sheet::ceiling_colours(ws, head_row + 1, r.saturating_sub(1), 13, ctx.lang)?;
+    super::compliance_sheet::overview_block(ws, ctx, r + 1, f)?;
     ws.set_freeze_panes(head_row + 1, 0)?;
     for (c, width) in [22, 30, 12, 16, 12, 12, 14, 22, 22, 16, 16, 22, 18, 26]
         .iter()

@@ -2,6 +2,7 @@
 //! runs the binary on small fixtures and reads the outputs back.
 
 mod bad_inputs;
+mod beside;
 mod charts;
 mod common;
 mod fuzz_regressions;

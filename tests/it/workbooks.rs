@@ -97,6 +97,8 @@ fn main_workbook_sheets_and_overview() {
             "RA-1",
             "RA-2",
             "Takvolym",
+            // RA-2 lists account 4410 (rule 15).
+            "Avtalstrohet",
             "Användning",
             "Datakvalitet",
             "Datakvalitet, rader"
@@ -172,7 +174,11 @@ fn every_agreement_sheet_has_a_column_and_a_line_chart() {
         .iter()
         .filter(|(n, _)| n.starts_with("xl/charts/chart") && n.ends_with(".xml"))
         .collect();
-    assert_eq!(charts.len(), 4, "two agreements, two charts each");
+    assert_eq!(
+        charts.len(),
+        5,
+        "two agreements, two charts each, and Avtalstrohet's (RA-2 lists an account)"
+    );
     for sheet in ["RA-1", "RA-2"] {
         let quoted = format!("'{sheet}'!");
         let bar = charts
@@ -312,6 +318,7 @@ fn english_workbook() {
             "RA-1",
             "RA-2",
             "Ceiling",
+            "Compliance",
             "Usage",
             "Data quality",
             "Data quality, rows"

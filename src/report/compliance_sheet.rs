@@ -1,0 +1,298 @@
+//! The workbook's *Avtalstrohet* sheet (rule 15): per account the spend
+//! through the agreements and beside them, with the compliance as a native
+//! bar chart; then the suppliers beside the agreements, those over the
+//! direct-award limit first and marked. Also the compliance block of
+//! *Sammanfattning*.
+
+use super::compliance_csv::agreement_ids;
+use super::labels::Labels;
+use super::sheet::{header_row, print_setup, Formats, PALETTE};
+use super::terminal::sek_unit;
+use super::Context;
+use crate::allocate::beside::{AccountCompliance, Beside, BesideSupplier};
+use crate::lang::Lang;
+use crate::parse::AMOUNT_SCALE;
+use crate::read::Sym;
+use rust_xlsxwriter::{Chart, ChartFormat, ChartSolidFill, ChartType, Format, Worksheet, XlsxError};
+
+/// The sheet's name.
+pub const NAME_SV: &str = "Avtalstrohet";
+pub const NAME_EN: &str = "Compliance";
+
+/// Most units or orderers named in one cell.
+const MOST_NAMED: usize = 5;
+
+fn sek(units: i128) -> f64 {
+    units as f64 / AMOUNT_SCALE as f64
+}
+
+/// The headings of the per-account table.
+fn account_heads(lang: Lang) -> [&'static str; 7] {
+    lang.pick(
+        [
+            "Konto",
+            "Avtal som listar kontot",
+            "Genom avtalen (kr)",
+            "Vid sidan av avtalen (kr)",
+            "Avtalstrohet",
+            "Leverantörer vid sidan av",
+            "Varav över direktupphandlingsgränsen",
+        ],
+        [
+            "Account",
+            "Agreements listing it",
+            "Through the agreements (SEK)",
+            "Beside the agreements (SEK)",
+            "Compliance",
+            "Suppliers beside",
+            "Of which over the direct-award limit",
+        ],
+    )
+}
+
+/// The per-account table from row `r` (heading included); returns the
+/// next free row.
+fn account_table(ws: &mut Worksheet, ctx: &Context, r: u32, f: &Formats) -> Result<u32, XlsxError> {
+    header_row(ws, r, 0, &account_heads(ctx.lang), f)?;
+    ws.set_row_height(r, 45)?;
+    let mut r = r + 1;
+    for a in &ctx.beside.accounts {
+        account_row(ws, ctx, r, a, f)?;
+        r += 1;
+    }
+    Ok(r)
+}
+
+fn account_row(ws: &mut Worksheet, ctx: &Context, r: u32, a: &AccountCompliance, f: &Formats) -> Result<(), XlsxError> {
+    ws.write_string_with_format(r, 0, &a.account, &f.text)?;
+    ws.write_string_with_format(
+        r,
+        1,
+        agreement_ids(ctx.register, &a.agreements).replace(';', ", "),
+        &f.text,
+    )?;
+    ws.write_number_with_format(r, 2, sek(a.in_agreements), &f.sek)?;
+    ws.write_number_with_format(r, 3, sek(a.beside), &f.sek)?;
+    if let Some(p) = a.compliance_pct() {
+        ws.write_number_with_format(r, 4, p / 100.0, &f.pct)?;
+    }
+    ws.write_number_with_format(r, 5, a.beside_suppliers as f64, &f.int)?;
+    ws.write_number_with_format(r, 6, a.over_limit_suppliers as f64, &f.int)?;
+    Ok(())
+}
+
+/// `Sammanfattning`'s block: the compliance per account from row `r`;
+/// returns the next free row (nothing when no agreement lists accounts).
+pub fn overview_block(ws: &mut Worksheet, ctx: &Context, r: u32, f: &Formats) -> Result<u32, XlsxError> {
+    if ctx.beside.accounts.is_empty() {
+        return Ok(r);
+    }
+    let lang = ctx.lang;
+    ws.write_string_with_format(
+        r,
+        0,
+        lang.pick(
+            "Avtalstrohet per konto (se bladet Avtalstrohet)",
+            "Contract compliance per account (see the sheet Compliance)",
+        ),
+        &f.subtitle,
+    )?;
+    account_table(ws, ctx, r + 1, f)
+}
+
+/// The note under the title: what the figures mean and the limit used.
+fn note(ctx: &Context) -> String {
+    let lang = ctx.lang;
+    let b = ctx.beside;
+    let limit = sek_unit(i128::from(b.limit), lang);
+    let year = b.year;
+    lang.pick(
+        format!(
+            "Vid sidan av avtalen = köp utanför avtalen bokförda på ett konto som ett rapporterat avtal listar, när avtalet gäller. Avtalstrohet = genom avtalen ÷ (genom avtalen + vid sidan av). Direktupphandlingsgränsen är {limit} (inställningen direct_award_limit_sek – håll den aktuell); en leverantör över den räknat från 1 januari {year} är sannolikt en otillåten direktupphandling."
+        ),
+        format!(
+            "Beside the agreements = purchases outside the agreements booked on an account a reported agreement lists, while it is valid. Compliance = through the agreements ÷ (through + beside). The direct-award limit is {limit} (the setting direct_award_limit_sek – keep it current); a supplier above it counted from 1 January {year} is likely an unlawful direct award."
+        ),
+    )
+}
+
+/// The native bar chart of the compliance per account; returns its height
+/// in rows.
+fn chart(ws: &mut Worksheet, ctx: &Context, name: &str, (first, last): (u32, u32), at: u32) -> Result<u32, XlsxError> {
+    let lang = ctx.lang;
+    let mut chart = Chart::new(ChartType::Bar);
+    chart
+        .title()
+        .set_name(lang.pick("Avtalstrohet per konto", "Contract compliance per account"));
+    chart
+        .add_series()
+        .set_name(account_heads(lang)[4])
+        .set_categories((name, first, 0, last, 0))
+        .set_values((name, first, 4, last, 4))
+        .set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(PALETTE[0])));
+    chart.x_axis().set_num_format("0%").set_min(0).set_max(1);
+    chart.y_axis().set_reverse();
+    chart.legend().set_hidden();
+    let height = (120 + 30 * ctx.beside.accounts.len() as u32).clamp(240, 900);
+    chart.set_width(720).set_height(height);
+    ws.insert_chart(at, 0, &chart)?;
+    Ok(height / 20 + 2)
+}
+
+pub fn compliance_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Result<(), XlsxError> {
+    let lang = ctx.lang;
+    let name = lang.pick(NAME_SV, NAME_EN);
+    ws.set_name(name)?;
+    let window = &ctx.allocation.window.label;
+    let title = lang.pick(
+        format!("Avtalstrohet och köp vid sidan av avtalen – {window}"),
+        format!("Contract compliance and purchases beside the agreements – {window}"),
+    );
+    ws.write_string_with_format(0, 0, title, &f.title)?;
+    ws.write_string_with_format(1, 0, note(ctx), &f.note)?;
+    let head = 3u32;
+    let next = account_table(ws, ctx, head, f)?;
+    let height = chart(ws, ctx, name, (head + 1, next.saturating_sub(1)), next + 1)?;
+    let list = next + 1 + height;
+    supplier_table(ws, ctx, list, f)?;
+    for (c, width) in [13, 24, 16, 16, 12, 14, 16, 16, 40, 40].iter().enumerate() {
+        ws.set_column_width(c as u16, *width)?;
+    }
+    ws.set_freeze_panes(head + 1, 1)?;
+    print_setup(ws, Some((head, head)), l)
+}
+
+/// The suppliers' headings.
+fn supplier_heads(lang: Lang) -> [&'static str; 10] {
+    lang.pick(
+        [
+            "Över gränsen",
+            "Org.nr",
+            "Leverantör",
+            "Konton",
+            "Rader",
+            "Belopp i perioden (kr)",
+            "Belopp hittills i år (kr)",
+            "Avtal som borde ha använts",
+            "Enheter",
+            "Beställare",
+        ],
+        [
+            "Over the limit",
+            "Org nr",
+            "Supplier",
+            "Accounts",
+            "Rows",
+            "Amount in the window (SEK)",
+            "Amount so far this year (SEK)",
+            "Agreements that should have been used",
+            "Units",
+            "Orderers",
+        ],
+    )
+}
+
+/// `Name (1 234 kr), …` for the largest few.
+pub fn named_amounts(ctx: &Context, list: &[(Sym, i128)]) -> String {
+    let lang = ctx.lang;
+    let mut parts: Vec<String> = list
+        .iter()
+        .take(MOST_NAMED)
+        .map(|&(s, amount)| {
+            let text = ctx.text(s);
+            let text = if text.is_empty() {
+                lang.pick("(tom)", "(empty)")
+            } else {
+                text
+            };
+            format!("{text} ({})", sek_unit(amount, lang))
+        })
+        .collect();
+    if list.len() > MOST_NAMED {
+        parts.push(lang.pick(
+            format!("och {} till", list.len() - MOST_NAMED),
+            format!("and {} more", list.len() - MOST_NAMED),
+        ));
+    }
+    parts.join(", ")
+}
+
+/// The accounts and agreements of one supplier's lines.
+fn supplier_accounts(b: &Beside, supplier: usize) -> (Vec<&str>, Vec<usize>) {
+    let mut accounts = Vec::new();
+    let mut agreements: Vec<usize> = Vec::new();
+    for l in b.lines.iter().filter(|l| l.supplier == supplier) {
+        if let Some(a) = b.accounts.get(l.account) {
+            accounts.push(a.account.as_str());
+            agreements.extend(a.agreements.iter().copied());
+        }
+    }
+    agreements.sort_unstable();
+    agreements.dedup();
+    (accounts, agreements)
+}
+
+/// The suppliers beside the agreements from row `r`; returns the next
+/// free row.
+fn supplier_table(ws: &mut Worksheet, ctx: &Context, r: u32, f: &Formats) -> Result<u32, XlsxError> {
+    let lang = ctx.lang;
+    ws.write_string_with_format(
+        r,
+        0,
+        lang.pick(
+            "Leverantörer vid sidan av avtalen (över direktupphandlingsgränsen först)",
+            "Suppliers beside the agreements (over the direct-award limit first)",
+        ),
+        &f.subtitle,
+    )?;
+    header_row(ws, r + 1, 0, &supplier_heads(lang), f)?;
+    ws.set_row_height(r + 1, 30)?;
+    let mut r = r + 2;
+    let over = Format::new()
+        .set_bold()
+        .set_background_color(0xFFC7CE)
+        .set_font_color(0x9C0006);
+    let wrap = Format::new().set_quote_prefix().set_text_wrap();
+    for (i, s) in ctx.beside.suppliers.iter().enumerate() {
+        supplier_row(ws, ctx, r, i, s, (f, &over, &wrap))?;
+        r += 1;
+    }
+    if ctx.beside.suppliers.is_empty() {
+        ws.write_string_with_format(r, 0, lang.pick("Inga.", "None."), &f.note)?;
+        r += 1;
+    }
+    Ok(r)
+}
+
+fn supplier_row(
+    ws: &mut Worksheet,
+    ctx: &Context,
+    r: u32,
+    i: usize,
+    s: &BesideSupplier,
+    (f, over, wrap): (&Formats, &Format, &Format),
+) -> Result<(), XlsxError> {
+    let lang = ctx.lang;
+    if s.over_limit {
+        ws.write_string_with_format(r, 0, lang.pick("ÖVER GRÄNSEN", "OVER THE LIMIT"), over)?;
+    }
+    let org = s.org_nr.map(|o| o.to_string()).unwrap_or_default();
+    ws.write_string_with_format(r, 1, org, &f.text)?;
+    let text = if s.over_limit { &f.text_bold } else { &f.text };
+    ws.write_string_with_format(r, 2, &s.name, text)?;
+    let (accounts, agreements) = supplier_accounts(ctx.beside, i);
+    ws.write_string_with_format(r, 3, accounts.join(", "), &f.text)?;
+    ws.write_number_with_format(r, 4, s.rows as f64, &f.int)?;
+    ws.write_number_with_format(r, 5, sek(s.amount), &f.sek)?;
+    let year = if s.over_limit { &f.sek_bold } else { &f.sek };
+    ws.write_number_with_format(r, 6, sek(s.year_amount), year)?;
+    ws.write_string_with_format(
+        r,
+        7,
+        agreement_ids(ctx.register, &agreements).replace(';', ", "),
+        &f.text,
+    )?;
+    ws.write_string_with_format(r, 8, named_amounts(ctx, &s.units), wrap)?;
+    ws.write_string_with_format(r, 9, named_amounts(ctx, &s.orderers), wrap)?;
+    Ok(())
+}

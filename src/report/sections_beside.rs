@@ -1,0 +1,129 @@
+//! The section workbooks' sheet *Vid sidan av avtalen* (rule 15): the
+//! section's own purchases beside the agreements in the window, each with
+//! the agreement that should have been used, and whether its supplier is
+//! over the direct-award limit.
+
+use super::compliance_csv::agreement_ids;
+use super::labels::Labels;
+use super::sections::Group;
+use super::sheet::{print_setup, Formats};
+use super::xlsx::{excel_date, sek};
+use super::Context;
+use crate::allocate::beside::BesideRow;
+use crate::parse;
+use crate::read::Field;
+use rust_xlsxwriter::{Table, TableColumn, Workbook, Worksheet, XlsxError};
+use std::collections::{BTreeMap, HashSet};
+
+/// The sheet's name.
+fn sheet_name(ctx: &Context) -> &'static str {
+    ctx.lang.pick("Vid sidan av avtalen", "Beside the agreements")
+}
+
+/// Groups for the units (or sections) with purchases beside the agreements
+/// in the window that have none yet: they get a workbook too.
+pub(crate) fn add_groups(ctx: &Context, by_name: &mut BTreeMap<String, Group>, used: &mut HashSet<String>) {
+    for r in &ctx.beside.rows {
+        let name = super::sections::group_name(ctx, ctx.exports.rows.at(r.row as usize).get(Field::Unit));
+        used.insert(name.clone());
+        by_name.entry(name.clone()).or_insert_with(|| Group {
+            name,
+            ..Group::default()
+        });
+    }
+}
+
+/// The group's beside rows in the window, in row order.
+fn rows_of<'a>(ctx: &'a Context, group: &Group) -> Vec<&'a BesideRow> {
+    // Units are few: each unit's group is worked out once.
+    let mut ours: std::collections::HashMap<crate::read::Sym, bool> = std::collections::HashMap::new();
+    ctx.beside
+        .rows
+        .iter()
+        .filter(|r| {
+            let unit = ctx.exports.rows.at(r.row as usize).get(Field::Unit);
+            *ours
+                .entry(unit)
+                .or_insert_with(|| super::sections::group_name(ctx, unit) == group.name)
+        })
+        .collect()
+}
+
+/// Adds the sheet when the group has purchases beside the agreements.
+pub(crate) fn beside_sheet(
+    wb: &mut Workbook,
+    ctx: &Context,
+    group: &Group,
+    f: &Formats,
+    l: &Labels,
+) -> Result<(), XlsxError> {
+    let rows = rows_of(ctx, group);
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let ws = wb.add_worksheet();
+    ws.set_name(sheet_name(ctx))?;
+    for (k, r) in rows.iter().enumerate() {
+        write_row(ws, ctx, 1 + k as u32, r, f)?;
+    }
+    let heads: [&str; 10] = ctx.lang.pick(
+        [
+            "Datum",
+            "Konto",
+            "Leverantör",
+            "Org.nr",
+            "Belopp (kr)",
+            "Enhet",
+            "Beställare",
+            "Verifikation",
+            "Avtal som borde ha använts",
+            "Leverantören över direktupphandlingsgränsen i år",
+        ],
+        [
+            "Date",
+            "Account",
+            "Supplier",
+            "Org nr",
+            "Amount (SEK)",
+            "Unit",
+            "Orderer",
+            "Voucher",
+            "Agreement that should have been used",
+            "Supplier over the direct-award limit this year",
+        ],
+    );
+    let columns: Vec<TableColumn> = heads.iter().map(|h| TableColumn::new().set_header(*h)).collect();
+    ws.add_table(0, 0, rows.len() as u32, 9, &Table::new().set_columns(&columns))?;
+    ws.set_freeze_panes(1, 0)?;
+    for (c, width) in [12, 10, 30, 14, 15, 20, 22, 16, 28, 18].iter().enumerate() {
+        ws.set_column_width(c as u16, *width)?;
+    }
+    print_setup(ws, Some((0, 0)), l)
+}
+
+fn write_row(ws: &mut Worksheet, ctx: &Context, r: u32, b: &BesideRow, f: &Formats) -> Result<(), XlsxError> {
+    let row = ctx.exports.rows.at(b.row as usize);
+    let supplier = ctx.beside.suppliers.get(b.supplier as usize);
+    let account = ctx
+        .beside
+        .accounts
+        .get(b.account as usize)
+        .map_or("", |a| a.account.as_str());
+    ws.write_datetime_with_format(r, 0, excel_date(parse::days_to_date(b.date))?, &f.date)?;
+    ws.write_string_with_format(r, 1, account, &f.text)?;
+    ws.write_string_with_format(r, 2, ctx.text(row.get(Field::Supplier)), &f.text)?;
+    let org = supplier
+        .and_then(|s| s.org_nr)
+        .map(|o| o.to_string())
+        .unwrap_or_default();
+    ws.write_string_with_format(r, 3, org, &f.text)?;
+    ws.write_number_with_format(r, 4, sek(b.amount), &f.sek)?;
+    ws.write_string_with_format(r, 5, ctx.text(row.get(Field::Unit)), &f.text)?;
+    ws.write_string_with_format(r, 6, ctx.text(row.get(Field::Orderer)), &f.text)?;
+    ws.write_string_with_format(r, 7, ctx.exports.id(&row), &f.text)?;
+    let should = agreement_ids(ctx.register, &ctx.beside.agreements_for(ctx.register, b)).replace(';', ", ");
+    ws.write_string_with_format(r, 8, should, &f.text)?;
+    let over = supplier.is_some_and(|s| s.over_limit);
+    ws.write_string(r, 9, if over { ctx.lang.pick("Ja", "Yes") } else { "" })?;
+    Ok(())
+}
