@@ -10,11 +10,11 @@ use std::path::{Path, PathBuf};
 /// Writes the three CSV files.
 pub struct CsvReport;
 
-fn amount(units: i64) -> String {
+pub(crate) fn amount(units: i64) -> String {
     format_fixed(units as i128, AMOUNT_SCALE as i128, 2)
 }
 
-fn write_csv(path: &Path, header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<PathBuf> {
+pub(crate) fn write_csv(path: &Path, header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<PathBuf> {
     let err = |e: &dyn std::fmt::Display| Error::Output {
         path: path.to_path_buf(),
         message: e.to_string().into(),
@@ -26,6 +26,15 @@ fn write_csv(path: &Path, header: &[&str], rows: impl Iterator<Item = Vec<String
     }
     w.flush().map_err(|e| err(&e))?;
     Ok(path.to_path_buf())
+}
+
+/// `agreed_pct`: the share with 2 decimals; empty for a rank order (rule 13).
+fn agreed(agreement: &crate::register::Agreement, share: f64) -> String {
+    if agreement.is_rank() {
+        String::new()
+    } else {
+        format_float(share, 2)
+    }
 }
 
 const CEILING_HEADER: [&str; 17] = [
@@ -114,7 +123,7 @@ fn comparison_rows<'a>(ctx: &'a Context) -> impl Iterator<Item = Vec<String>> + 
                     ag.name.clone(),
                     sup.org_nr.map(|o| o.to_string()).unwrap_or_default(),
                     sup.name.clone(),
-                    format_float(sup.share, 2),
+                    agreed(ag, sup.share),
                     before.map(|b| b.start.to_string()).unwrap_or_default(),
                     before.map(|b| b.end.to_string()).unwrap_or_default(),
                     pct(prev_pct),
@@ -145,12 +154,13 @@ impl ReportWriter for CsvReport {
                     ag.name.clone(),
                     sup.org_nr.map(|o| o.to_string()).unwrap_or_default(),
                     sup.name.clone(),
-                    format_float(sup.share, 2),
+                    agreed(ag, sup.share),
                     amount(s.amount),
                     s.call_offs.to_string(),
                     s.actual_pct.map(|p| format_float(p, 4)).unwrap_or_default(),
                     s.deviation_pp.map(|p| format_float(p, 4)).unwrap_or_default(),
                     match ag.basis {
+                        _ if ag.is_rank() => String::new(),
                         Basis::Amount => format_float(s.catch_up, 2),
                         Basis::Count => format_float(s.catch_up, 0),
                     },

@@ -8,6 +8,7 @@ pub mod charts;
 pub mod csv;
 pub mod html;
 pub mod labels;
+pub mod rank_csv;
 pub mod sections;
 pub mod sheet;
 pub mod terminal;
@@ -44,9 +45,10 @@ pub struct RunInfo {
 
 /// The writers of a normal run: CSV, the main workbook, the section
 /// workbooks, the charts, the forum report.
-pub fn standard_writers() -> [&'static dyn ReportWriter; 5] {
+pub fn standard_writers() -> [&'static dyn ReportWriter; 6] {
     [
         &csv::CsvReport,
+        &rank_csv::RankCsvReport,
         &xlsx::WorkbookReport,
         &sections::SectionReport,
         &charts::ChartReport,
@@ -63,6 +65,10 @@ pub struct Context<'a> {
     pub reconciliation: &'a Reconciliation,
     /// Rule 10 for every agreement and scope in imbalance.
     pub usage: &'a [AgreementUsage],
+    /// Rule 10 for every rank agreement and scope: skips per unit and orderer.
+    pub rank_usage: &'a [crate::allocate::rank::RankUsage],
+    /// Rule 14: the FKU call-offs and their rows.
+    pub fku: &'a crate::allocate::fku::Fku,
     /// Monthly series of every reported agreement.
     pub monthly: &'a [Monthly],
     /// Rule 11 for every reported agreement with a ceiling.

@@ -44,6 +44,7 @@ pub fn field_name(field: Field, lang: Lang) -> &'static str {
         (Lang::Sv, Field::Account) => "konto",
         (Lang::Sv, Field::Id) => "verifikation",
         (Lang::Sv, Field::Currency) => "valuta",
+        (Lang::Sv, Field::Order) => "order",
         (Lang::En, f) => f.key(),
     }
 }
