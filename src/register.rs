@@ -1109,6 +1109,105 @@ valid_to = 2018-01-01
         assert_eq!(reg.suggest_id("--"), None);
     }
 
+    const RANK: &str = r#"
+[[agreement]]
+id = "RA-2024-007"
+name = "Järnhandel"
+valid_from = 2024-01-01
+valid_to = 2027-12-31
+model = "rank"
+fku_threshold_sek = 500000
+  [[agreement.supplier]]
+  name = "Järn & Bygg Syd AB"
+  org_nr = "556036-0793"
+  rank = 1
+  [[agreement.supplier]]
+  name = "Verktygshuset i Malmö AB"
+  aliases = ["Verktygshuset Malmö"]
+  rank = 2
+  [[agreement.deviation]]
+  supplier = "Verktygshuset Malmö"
+  unit = " Sektion Öster "
+  from = 2024-03-01
+  to = "2024-05-31"
+  reason = "Rang 1 kunde inte leverera inom avtalad tid"
+  reference = "SF-2024-0412"
+"#;
+
+    #[test]
+    fn reads_a_rank_agreement_with_a_deviation() {
+        let reg = check(drafts_from_toml(RANK).expect("parses")).expect("valid");
+        let a = &reg.agreements[0];
+        assert_eq!(a.model, Model::Rank);
+        assert_eq!(a.fku_threshold, Some(500_000 * parse::AMOUNT_SCALE));
+        assert_eq!(
+            a.suppliers.iter().map(|s| s.rank).collect::<Vec<_>>(),
+            vec![Some(1), Some(2)]
+        );
+        assert_eq!(a.deviations.len(), 1);
+        let d = &a.deviations[0];
+        // Named by its alias: supplier 1; the unit trimmed, lower case.
+        assert_eq!((d.supplier, d.unit.as_deref()), (1, Some("sektion öster")));
+        assert_eq!(d.from, NaiveDate::from_ymd_opt(2024, 3, 1));
+        assert_eq!(d.to, NaiveDate::from_ymd_opt(2024, 5, 31));
+        assert_eq!(d.reference.as_deref(), Some("SF-2024-0412"));
+    }
+
+    #[test]
+    fn every_model_rule_is_reported() {
+        // Ranks 1, 3; a share in a rank agreement; a deviation naming rank
+        // 1, one naming no supplier, one without a reason, one with from
+        // after to; a threshold of zero.
+        let text = RANK
+            .replace("rank = 2", "rank = 3\n  share = 50")
+            .replace("fku_threshold_sek = 500000", "fku_threshold_sek = 0")
+            .replace("supplier = \"Verktygshuset Malmö\"", "supplier = \"556036-0793\"")
+            + r#"
+  [[agreement.deviation]]
+  supplier = "Okänd AB"
+  reason = " "
+  from = 2024-06-01
+  to = 2024-05-01
+"#;
+        let joined = problems(&text).join("\n");
+        for want in [
+            "supplier 'Verktygshuset i Malmö AB': has share 50 but the agreement is a rank order",
+            "the ranks are 1, 3 – a rank order of 2 suppliers has ranks 1 to 2, one each",
+            "fku_threshold_sek '0' is not an amount above zero",
+            "deviation number 1 ([[agreement.deviation]]): supplier '556036-0793' has rank 1",
+            "deviation number 2 ([[agreement.deviation]]): supplier 'Okänd AB' is not a supplier of the agreement",
+            "deviation number 2 ([[agreement.deviation]]): reason is empty",
+            "deviation number 2 ([[agreement.deviation]]): from 2024-06-01 is after to 2024-05-01",
+        ] {
+            assert!(joined.contains(want), "missing {want}:\n{joined}");
+        }
+    }
+
+    #[test]
+    fn key_agreements_refuse_ranks_and_deviations() {
+        let text = GOOD
+            .replace("share = 30.0", "share = 30.0\n  rank = 2")
+            .replace("model = ", "x")
+            + "  [[agreement.deviation]]\n  supplier = \"Färg & Fasad AB\"\n  reason = \"x\"\n";
+        let joined = problems(&text).join("\n");
+        assert!(
+            joined.contains("supplier 'Färg & Fasad AB': has rank 2 but the agreement has a key"),
+            "{joined}"
+        );
+        assert!(
+            joined.contains("a deviation belongs to a rank order, but the agreement has a key"),
+            "{joined}"
+        );
+        let bad_model = GOOD.replace("tolerance_pp = 5", "tolerance_pp = 5\nmodel = \"lottning\"");
+        assert!(problems(&bad_model)
+            .join("\n")
+            .contains("model 'lottning' is neither 'key' nor 'rank'"));
+        let no_rank = RANK.replace("  rank = 2\n", "");
+        assert!(problems(&no_rank)
+            .join("\n")
+            .contains("supplier 'Verktygshuset i Malmö AB': rank is missing"));
+    }
+
     #[test]
     fn unknown_fields_are_errors() {
         let err = drafts_from_toml(&GOOD.replace("tolerance_pp", "tolerans")).expect_err("unknown field");

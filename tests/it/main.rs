@@ -6,6 +6,7 @@ mod charts;
 mod common;
 mod fuzz_regressions;
 mod pipeline;
+mod rank;
 mod reconciliation;
 mod streaming;
 mod workbooks;
