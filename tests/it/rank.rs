@@ -329,3 +329,17 @@ fn an_avsteg_row_for_an_unknown_agreement_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn check_shows_the_model_ranks_and_threshold() {
+    let dir = TempDir::new().expect("tempdir");
+    let reg = dir.path().join("register.toml");
+    std::fs::write(&reg, REGISTER).expect("write register");
+    let out = bin().arg("check").arg("--agreements").arg(&reg).assert().success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).replace('\u{a0}', " ");
+    assert!(text.contains("rangordning (2 avsteg)"), "{text}");
+    assert!(text.contains("1. Ett AB, 2. Två AB, 3. Tre AB"), "{text}");
+    assert!(text.contains("fördelningsnyckel"), "{text}");
+    assert!(text.contains("60/40"), "{text}");
+    assert!(text.contains("500 000 kr"), "{text}");
+}
