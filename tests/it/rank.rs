@@ -341,5 +341,5 @@ fn check_shows_the_model_ranks_and_threshold() {
     assert!(text.contains("1. Ett AB, 2. Två AB, 3. Tre AB"), "{text}");
     assert!(text.contains("fördelningsnyckel"), "{text}");
     assert!(text.contains("60/40"), "{text}");
-    assert!(text.contains("500 000 kr"), "{text}");
+    assert!(text.contains("500 000,00 kr"), "{text}");
 }
