@@ -9,6 +9,7 @@ pub mod csv;
 pub mod html;
 pub mod labels;
 pub mod rank_csv;
+pub mod rank_sheet;
 pub mod sections;
 pub mod sheet;
 pub mod terminal;
