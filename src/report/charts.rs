@@ -1047,7 +1047,8 @@ fn overview<'a>(ctx: &'a Context, (w, h): (u32, u32)) -> OverviewChart<'a> {
         .allocation
         .shares
         .iter()
-        .filter(|s| s.scope == Scope::Period)
+        // A rank order has no deviation from a key: its own chart shows it.
+        .filter(|s| s.scope == Scope::Period && s.rank.is_none())
         .map(|p| {
             let a = &ctx.register.agreements[p.agreement];
             (
