@@ -381,7 +381,12 @@ fn largest(p: &AgreementShares, lang: Lang) -> String {
     match &p.rank {
         Some(r) => r
             .skip_pct
-            .map(|v| lang.pick(format!("avsteg {}", percent(v, 1, lang)), format!("skips {}", percent(v, 1, lang))))
+            .map(|v| {
+                lang.pick(
+                    format!("avsteg {}", percent(v, 1, lang)),
+                    format!("skips {}", percent(v, 1, lang)),
+                )
+            })
             .unwrap_or_default(),
         None => p.largest_deviation().map(|d| points(d, lang)).unwrap_or_default(),
     }

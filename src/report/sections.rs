@@ -24,6 +24,8 @@ use rust_xlsxwriter::{Table, TableColumn, Workbook, Worksheet, XlsxError};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
+mod rank;
+
 /// Writes the section workbooks.
 pub struct SectionReport;
 
@@ -316,8 +318,17 @@ fn summary_sheet(
             ),
         )
     };
-    ws.write_string_with_format(r, 0, ask, &f.text_bold)?;
-    r += 2;
+    // A rank order's undocumented skips (rule 13) are asked about apart.
+    let rank_ask = rank::ask(ctx, in_window);
+    if !(asks.is_empty() && rank_ask.is_some()) {
+        ws.write_string_with_format(r, 0, ask, &f.text_bold)?;
+        r += 1;
+    }
+    if let Some(rank_ask) = rank_ask {
+        ws.write_string_with_format(r, 0, rank_ask, &f.text_bold)?;
+        r += 1;
+    }
+    r += 1;
     // The group's rows per agreement, once (window, to date): each block
     // reads only its own.
     let mut per: BTreeMap<usize, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
@@ -332,7 +343,11 @@ fn summary_sheet(
         }
     }
     for (&ai, (window_rows, all_rows)) in &per {
-        r = agreement_block(ws, ctx, (window_rows, all_rows), ai, r, f, l)?;
+        r = if ctx.register.agreements[ai].is_rank() {
+            rank::block(ws, ctx, window_rows, ai, r, f, l)?
+        } else {
+            agreement_block(ws, ctx, (window_rows, all_rows), ai, r, f, l)?
+        };
     }
     ws.set_column_width(0, 34)?;
     for c in 1..8u16 {

@@ -343,3 +343,122 @@ fn check_shows_the_model_ranks_and_threshold() {
     assert!(text.contains("60/40"), "{text}");
     assert!(text.contains("500 000,00 kr"), "{text}");
 }
+
+/// Every cell of a sheet as text, row by row.
+fn sheet_rows(path: &Path, sheet: &str) -> Vec<Vec<String>> {
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(path).expect("xlsx");
+    let range = calamine::Reader::worksheet_range(&mut wb, sheet).expect("sheet");
+    range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
+fn has_row(rows: &[Vec<String>], want: &[&str]) -> bool {
+    rows.iter().any(|r| want.iter().all(|w| r.iter().any(|c| c == w)))
+}
+
+#[test]
+fn the_reports_show_rank_orders_and_fku() {
+    let dir = TempDir::new().expect("tempdir");
+    let out = toml_run(&dir);
+    let book = out.join("fordelning-2024-H1.xlsx");
+    // Sammanfattning: the rank agreement with its share to rank 1 and skips.
+    let overview = sheet_rows(&book, "Sammanfattning");
+    assert!(has_row(&overview, &["Rangordning"]), "{overview:?}");
+    let rank_row = overview
+        .iter()
+        .find(|r| r.first().is_some_and(|c| c == "RA-R") && r.iter().any(|c| c == "18000"))
+        .expect("RA-R rank row");
+    // 80 000 / 109 000 and 18 000 / 109 000 as fractions.
+    assert!(rank_row.iter().any(|c| c.starts_with("0.73394")), "{rank_row:?}");
+    assert!(rank_row.iter().any(|c| c.starts_with("0.16513")), "{rank_row:?}");
+    // The agreement sheet: per rank, documented and undocumented skips.
+    let sheet = sheet_rows(&book, "RA-R");
+    assert!(
+        has_row(&sheet, &["Två AB", "2", "20000", "3", "10000", "10000", "2"]),
+        "{sheet:?}"
+    );
+    assert!(has_row(&sheet, &["Avsteg per ansvar (perioden)"]), "{sheet:?}");
+    assert!(
+        has_row(&sheet, &["Öster", "73000", "10000", "1", "13000", "2"]),
+        "{sheet:?}"
+    );
+    // The FKU sheet.
+    let fku = sheet_rows(&book, "FKU");
+    assert!(has_row(&fku, &["RA-K", "Alfa AB", "P-1", "2", "500000"]), "{fku:?}");
+    // The forum report: the rank agreement's units and the FKU call-offs.
+    let html = read(&out.join("forum-2024-H1.html"));
+    assert!(
+        html.contains("Ansvar med avrop från lägre rang utan dokumenterat avsteg"),
+        "forum units"
+    );
+    assert!(
+        html.contains("<td>Öster</td><td class=\"num\">2</td><td class=\"num\">13 000 kr</td>"),
+        "forum Öster"
+    );
+    assert!(
+        html.contains("Förnyad konkurrensutsättning (FKU)") && html.contains("<td>P-1</td>"),
+        "forum FKU"
+    );
+    // A section workbook (one per unit here): what to do.
+    let section = sheet_rows(&out.join("sektioner/Öster.xlsx"), "Sammanfattning");
+    let text: Vec<&String> = section.iter().flatten().collect();
+    assert!(
+        text.iter()
+            .any(|t| t.contains("dokumentera avsteget eller avropa från rang 1")),
+        "{section:?}"
+    );
+    assert!(out.join("diagram/RA-R.png").exists());
+}
+
+/// Rule 10 revised (issue 20, point 5): a unit that buys only from the
+/// under-served supplier has no excess and is not *Utanför nyckeln*.
+#[test]
+fn rule_10_blames_no_unit_that_helps() {
+    let dir = TempDir::new().expect("tempdir");
+    let reg = dir.path().join("register.toml");
+    std::fs::write(
+        &reg,
+        "[[agreement]]\nid = \"RA-1\"\nname = \"Måleri\"\nvalid_from = 2024-01-01\nvalid_to = 2025-12-31\n  [[agreement.supplier]]\n  name = \"A AB\"\n  share = 60\n  [[agreement.supplier]]\n  name = \"B AB\"\n  share = 40\n",
+    )
+    .expect("write");
+    // U1 sends 9 000 to A; U2 sends 1 000 to B only. A has 90 % (+30 pe,
+    // over-served), B 10 %. U1's excess: 9 000 − 0.6·9 000 = 3 600. U2's:
+    // B is under-served, so none (before: 1 000 − 0.4·1 000 = 600).
+    let mut csv = String::from("Bokföringsdatum;Leverantör;Belopp;Ansvar;Beställare\n");
+    for d in 1..=9 {
+        csv.push_str(&format!("2024-02-{d:02};A AB;1000;U1;Ulla\n"));
+    }
+    csv.push_str("2024-03-01;B AB;1000;U2;Urban\n");
+    let export = dir.path().join("export.csv");
+    std::fs::write(&export, csv).expect("write");
+    let out = dir.path().join("out");
+    bin()
+        .arg("run")
+        .arg("--agreements")
+        .arg(&reg)
+        .arg("--exports")
+        .arg(&export)
+        .arg("--out")
+        .arg(&out)
+        .args(["--period", "2024-H1", "--min-call-offs", "5"])
+        .assert()
+        .success();
+    let out = out.join("2024-H1");
+    let usage = sheet_rows(&out.join("fordelning-2024-H1.xlsx"), "Användning");
+    assert!(has_row(&usage, &["U1", "9000", "0", "9000", "3600"]), "{usage:?}");
+    assert!(has_row(&usage, &["U2", "0", "1000", "1000", "0"]), "{usage:?}");
+    // U2's section workbook: B is behind (next call-offs: yes), and the
+    // orderer who sent work only to B is within the key.
+    let section = sheet_rows(&out.join("sektioner/U2.xlsx"), "Sammanfattning");
+    assert!(has_row(&section, &["B AB", "Ja – ligger efter nyckeln"]), "{section:?}");
+    assert!(
+        has_row(&section, &["Enhetens överskott utöver nyckeln", "0"]),
+        "{section:?}"
+    );
+    assert!(has_row(&section, &["Urban", "OK"]), "{section:?}");
+    assert!(!section.iter().flatten().any(|c| c == "Utanför nyckeln"), "{section:?}");
+    let section = sheet_rows(&out.join("sektioner/U1.xlsx"), "Sammanfattning");
+    assert!(has_row(&section, &["Ulla", "Utanför nyckeln"]), "{section:?}");
+}

@@ -54,7 +54,13 @@ fn section(h: &mut String, ctx: &Context, p: &AgreementShares) -> Result<()> {
         esc(&sentence(ctx, p))
     );
     let heads: [&str; 5] = lang.pick(
-        ["Rang", "Leverantör", "Andel", "Dokumenterade avsteg", "Odokumenterade avsteg"],
+        [
+            "Rang",
+            "Leverantör",
+            "Andel",
+            "Dokumenterade avsteg",
+            "Odokumenterade avsteg",
+        ],
         ["Rank", "Supplier", "Share", "Documented skips", "Undocumented skips"],
     );
     h.push_str(&table_head(&[8, 36, 14, 21, 21], &heads));
