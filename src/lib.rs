@@ -125,7 +125,14 @@ pub fn run_with(
         Some(w) => w.clone(),
         None => window::Window::half_year_of(latest_date.ok_or(Error::NoDates)?),
     };
-    let counted = allocate::counted(&exports, &classified, &register)?;
+    // Rule 14: FKU call-offs count for the ceiling only.
+    let fku = allocate::fku::fku(&exports, &classified, &register);
+    let counted = allocate::counted_except(&exports, &classified, &register, &fku.rows)?;
+    let counted_all = if fku.rows.is_empty() {
+        None
+    } else {
+        Some(allocate::counted(&exports, &classified, &register)?)
+    };
     let rules = allocate::Rules {
         tolerance_pp: settings.tolerance_pp,
         min_call_offs: settings.min_call_offs,
@@ -133,8 +140,17 @@ pub fn run_with(
     let allocation = allocate::allocate(&counted, &register, &window, rules)?;
     let imbalanced: Vec<usize> = (0..allocation.shares.len())
         .filter(|&i| allocation.shares[i].status == allocate::Status::Imbalance)
+        .filter(|&i| !register.agreements[allocation.shares[i].agreement].is_rank())
         .collect();
-    let usage = allocate::usage::usage(&exports, &classified, &register, &allocation.shares, &imbalanced)?;
+    let usage = allocate::usage::usage(
+        &exports,
+        &classified,
+        &register,
+        &allocation.shares,
+        &imbalanced,
+        &fku.rows,
+    )?;
+    let rank_usage = allocate::rank::skips_by(&exports, &classified, &register, &allocation.shares, &fku.rows);
     let reported: Vec<usize> = allocation
         .shares
         .iter()
@@ -142,7 +158,13 @@ pub fn run_with(
         .map(|s| s.agreement)
         .collect();
     let monthly = allocate::monthly::monthly(&counted, &register, &window, &reported)?;
-    let ceilings = allocate::ceiling::ceilings(&counted, &register, &window, latest_date, &months_read)?;
+    let ceilings = allocate::ceiling::ceilings(
+        counted_all.as_ref().unwrap_or(&counted),
+        &register,
+        &window,
+        latest_date,
+        &months_read,
+    )?;
     let comparison = allocate::compare::compare(&counted, &register, &allocation, rules)?;
     let life = allocate::ceiling::life(
         &exports,
@@ -189,6 +211,8 @@ pub fn run_with(
         allocation: &allocation,
         reconciliation: &reconciliation,
         usage: &usage,
+        rank_usage: &rank_usage,
+        fku: &fku,
         monthly: &monthly,
         ceilings: &ceilings,
         comparison: comparison.as_ref(),

@@ -14,6 +14,9 @@ use serde::Deserialize;
 use std::collections::HashSet;
 use std::path::Path;
 
+mod model;
+pub use model::{Deviation, DraftDeviation, Model, DEVIATION_SHEETS};
+
 /// What the shares of an agreement are shares of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Basis {
@@ -56,6 +59,8 @@ pub struct Supplier {
     pub share: f64,
     /// Other spellings of the name seen in exports (this agreement only).
     pub aliases: Vec<String>,
+    /// The rank in a rank-order agreement (1 is called first), rule 13.
+    pub rank: Option<u32>,
 }
 
 /// The ceiling (takvolym) of an agreement, rule 11.
@@ -87,11 +92,29 @@ pub struct Agreement {
     pub accounts: Option<Vec<String>>,
     pub suppliers: Vec<Supplier>,
     pub ceiling: Option<Ceiling>,
+    /// A key (the default) or a rank order (rule 13).
+    pub model: Model,
+    /// Call-offs worth at least this go to renewed competition (rule 14),
+    /// fixed point.
+    pub fku_threshold: Option<i64>,
+    /// A rank agreement's documented deviations (rule 13).
+    pub deviations: Vec<Deviation>,
 }
 
 impl Agreement {
     pub fn is_valid_on(&self, date: NaiveDate) -> bool {
         self.valid_from <= date && date <= self.valid_to
+    }
+
+    pub fn is_rank(&self) -> bool {
+        self.model == Model::Rank
+    }
+
+    /// The supplier indices by rank (a rank agreement), else register order.
+    pub fn by_rank(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.suppliers.len()).collect();
+        order.sort_by_key(|&i| self.suppliers[i].rank.unwrap_or(u32::MAX));
+        order
     }
 }
 
@@ -209,6 +232,8 @@ pub enum Origin {
     Toml(usize),
     /// Sheet rows (1-based, inclusive) of a spreadsheet register.
     Rows { first: usize, last: usize },
+    /// A row of another sheet of a spreadsheet register (*Avsteg*).
+    Sheet { sheet: String, row: usize },
 }
 
 impl Default for Origin {
@@ -223,6 +248,10 @@ impl Origin {
             Origin::Toml(n) => lang.pick(format!("[[agreement]] nr {n}"), format!("[[agreement]] number {n}")),
             Origin::Rows { first, last } if first == last => lang.pick(format!("rad {first}"), format!("row {first}")),
             Origin::Rows { first, last } => lang.pick(format!("rad {first}–{last}"), format!("rows {first}–{last}")),
+            Origin::Sheet { sheet, row } => lang.pick(
+                format!("bladet {sheet}, rad {row}"),
+                format!("sheet {sheet}, row {row}"),
+            ),
         }
     }
 
@@ -249,7 +278,7 @@ impl Problem {
         let place = self.origin.describe(lang);
         let label = match (&self.agreement, &self.origin) {
             (None, _) => place,
-            (Some(id), Origin::Rows { .. }) => {
+            (Some(id), Origin::Rows { .. } | Origin::Sheet { .. }) => {
                 lang.pick(format!("avtal {id} ({place})"), format!("agreement {id} ({place})"))
             }
             (Some(id), Origin::Toml(_)) => lang.pick(format!("avtal {id}"), format!("agreement {id}")),
@@ -275,7 +304,10 @@ pub struct Draft {
     pub estimated_sek: Option<String>,
     pub ceiling_warn_pct: Option<String>,
     pub shared_ceiling: Option<String>,
+    pub model: Option<String>,
+    pub fku_threshold_sek: Option<String>,
     pub suppliers: Vec<DraftSupplier>,
+    pub deviations: Vec<DraftDeviation>,
 }
 
 #[derive(Debug, Default, Clone)]
@@ -287,6 +319,7 @@ pub struct DraftSupplier {
     /// The share cell's value when it was a numeric spreadsheet cell (a
     /// percent-formatted cell stores the fraction: 0.5 for 50 %).
     pub share_number: Option<f64>,
+    pub rank: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -310,8 +343,12 @@ struct TomlAgreement {
     estimated_sek: Option<toml::Value>,
     ceiling_warn_pct: Option<toml::Value>,
     shared_ceiling: Option<toml::Value>,
+    model: Option<String>,
+    fku_threshold_sek: Option<toml::Value>,
     #[serde(default, rename = "supplier")]
     suppliers: Vec<TomlSupplier>,
+    #[serde(default, rename = "deviation")]
+    deviations: Vec<model::TomlDeviation>,
 }
 
 #[derive(Deserialize)]
@@ -322,6 +359,7 @@ struct TomlSupplier {
     share: Option<toml::Value>,
     #[serde(default)]
     aliases: Vec<String>,
+    rank: Option<toml::Value>,
 }
 
 fn toml_text(v: &toml::Value) -> String {
@@ -352,6 +390,14 @@ pub fn drafts_from_toml(text: &str) -> std::result::Result<Vec<Draft>, String> {
             estimated_sek: a.estimated_sek.as_ref().map(toml_text),
             ceiling_warn_pct: a.ceiling_warn_pct.as_ref().map(toml_text),
             shared_ceiling: a.shared_ceiling.as_ref().map(toml_text),
+            model: a.model,
+            fku_threshold_sek: a.fku_threshold_sek.as_ref().map(toml_text),
+            deviations: a
+                .deviations
+                .into_iter()
+                .enumerate()
+                .map(|(n, d)| d.draft(n + 1))
+                .collect(),
             suppliers: a
                 .suppliers
                 .into_iter()
@@ -361,6 +407,7 @@ pub fn drafts_from_toml(text: &str) -> std::result::Result<Vec<Draft>, String> {
                     share: s.share.as_ref().map(toml_text),
                     aliases: s.aliases,
                     share_number: None,
+                    rank: s.rank.as_ref().map(toml_text),
                 })
                 .collect(),
         })
@@ -385,9 +432,12 @@ enum Col {
     Estimated,
     WarnPct,
     Shared,
+    Model,
+    Rank,
+    Fku,
 }
 
-const COLS: [Col; 15] = [
+const COLS: [Col; 18] = [
     Col::Id,
     Col::Name,
     Col::ValidFrom,
@@ -403,6 +453,9 @@ const COLS: [Col; 15] = [
     Col::Estimated,
     Col::WarnPct,
     Col::Shared,
+    Col::Model,
+    Col::Rank,
+    Col::Fku,
 ];
 
 impl Col {
@@ -424,6 +477,14 @@ impl Col {
             Col::Estimated => &["estimated_sek", "Uppskattat värde"],
             Col::WarnPct => &["ceiling_warn_pct", "Varningsnivå (%)"],
             Col::Shared => &["shared_ceiling", "Delad takvolym"],
+            Col::Model => &["model", "Avropsmodell", "Modell"],
+            Col::Rank => &["rank", "Rang", "Rangordning"],
+            Col::Fku => &[
+                "fku_threshold_sek",
+                "FKU-gräns",
+                "FKU-gräns (kr)",
+                "Gräns för förnyad konkurrensutsättning",
+            ],
         }
     }
 
@@ -533,6 +594,7 @@ fn drafts_from_table(path: &Path) -> Result<Vec<Draft>> {
         fill(&mut draft.estimated_sek, get(Col::Estimated));
         fill(&mut draft.ceiling_warn_pct, get(Col::WarnPct));
         fill(&mut draft.shared_ceiling, get(Col::Shared));
+        model::fill_model(draft, get(Col::Model), get(Col::Fku));
         if draft.accounts.is_none() {
             draft.accounts = get(Col::Accounts).map(|a| split_list(&a));
         }
@@ -545,9 +607,11 @@ fn drafts_from_table(path: &Path) -> Result<Vec<Draft>> {
                 Some(Cell::Number(v)) => Some(*v),
                 _ => None,
             },
+            rank: get(Col::Rank),
         };
         // A row with only agreement fields adds no supplier.
-        if !(supplier.name.is_empty() && supplier.org_nr.is_none() && supplier.share.is_none()) {
+        let empty = supplier.name.is_empty() && supplier.org_nr.is_none() && supplier.share.is_none();
+        if !(empty && supplier.rank.is_none()) {
             draft.suppliers.push(supplier);
         }
         true
@@ -577,6 +641,18 @@ fn drafts_from_table(path: &Path) -> Result<Vec<Draft>> {
     }
     for d in &mut drafts {
         percent_cells_to_percent(d);
+    }
+    let orphans = model::attach_sheet_deviations(path, &mut drafts)?;
+    if !orphans.is_empty() {
+        // Reported with every other problem of the register.
+        let mut problems = orphans;
+        if let Err(more) = check(drafts) {
+            problems.extend(more);
+        }
+        return Err(Error::Register {
+            path: path.to_path_buf(),
+            problems,
+        });
     }
     Ok(drafts)
 }
@@ -775,9 +851,11 @@ pub fn check(drafts: Vec<Draft>) -> std::result::Result<Register, Vec<Problem>> 
                 false
             }),
         };
+        let checked = model::check_model(&d, &mut p);
         if d.suppliers.is_empty() {
             p(t("har inga leverantörer".into(), "has no suppliers".into()));
         }
+        let mut ranks = Vec::new();
         let mut suppliers = Vec::new();
         let mut names = HashSet::new();
         let mut orgs = HashSet::new();
@@ -811,7 +889,16 @@ pub fn check(drafts: Vec<Draft>) -> std::result::Result<Register, Vec<Problem>> 
                     parsed
                 }
             };
+            ranks.push(model::check_supplier_rank(checked.model, s, (&who_sv, &who_en), &mut p));
             let share = match s.share.as_deref() {
+                Some(text) if checked.model == Model::Rank => {
+                    p(t(
+                        format!("{who_sv}: har andelen {text} men avtalet har rangordning – ta bort andelen, eller skriv nyckel som avropsmodell"),
+                        format!("{who_en}: has share {text} but the agreement is a rank order – remove the share, or set model = \"key\""),
+                    ));
+                    0.0
+                }
+                None if checked.model == Model::Rank => 0.0,
                 None => {
                     p(t(
                         format!("{who_sv}: andelen saknas – fyll i kolumnen Andel"),
@@ -859,9 +946,14 @@ pub fn check(drafts: Vec<Draft>) -> std::result::Result<Register, Vec<Problem>> 
                     .map(|a| a.trim().to_string())
                     .filter(|a| !a.is_empty())
                     .collect(),
+                rank: ranks.last().copied().flatten(),
             });
         }
-        if !d.suppliers.is_empty() && (sum - 100.0).abs() > 0.01 + 1e-9 {
+        if checked.model == Model::Rank {
+            model::check_ranks(&ranks, &mut p);
+        }
+        let deviations = model::check_deviations(&d.deviations, checked.model, &suppliers, &mut p);
+        if checked.model == Model::Key && !d.suppliers.is_empty() && (sum - 100.0).abs() > 0.01 + 1e-9 {
             p(t(
                 format!(
                     "andelarna summerar till {} %, inte 100 % – ändra andelarna så att summan blir 100",
@@ -888,6 +980,9 @@ pub fn check(drafts: Vec<Draft>) -> std::result::Result<Register, Vec<Problem>> 
                     warn_pct,
                     shared,
                 }),
+                model: checked.model,
+                fku_threshold: checked.fku_threshold,
+                deviations,
             });
         }
     }
@@ -1012,6 +1107,105 @@ valid_to = 2018-01-01
         assert_eq!(reg.suggest_id("RA-2017-0311"), Some(0));
         assert_eq!(reg.suggest_id("RA-2019-999"), None);
         assert_eq!(reg.suggest_id("--"), None);
+    }
+
+    const RANK: &str = r#"
+[[agreement]]
+id = "RA-2024-007"
+name = "Järnhandel"
+valid_from = 2024-01-01
+valid_to = 2027-12-31
+model = "rank"
+fku_threshold_sek = 500000
+  [[agreement.supplier]]
+  name = "Järn & Bygg Syd AB"
+  org_nr = "556036-0793"
+  rank = 1
+  [[agreement.supplier]]
+  name = "Verktygshuset i Malmö AB"
+  aliases = ["Verktygshuset Malmö"]
+  rank = 2
+  [[agreement.deviation]]
+  supplier = "Verktygshuset Malmö"
+  unit = " Sektion Öster "
+  from = 2024-03-01
+  to = "2024-05-31"
+  reason = "Rang 1 kunde inte leverera inom avtalad tid"
+  reference = "SF-2024-0412"
+"#;
+
+    #[test]
+    fn reads_a_rank_agreement_with_a_deviation() {
+        let reg = check(drafts_from_toml(RANK).expect("parses")).expect("valid");
+        let a = &reg.agreements[0];
+        assert_eq!(a.model, Model::Rank);
+        assert_eq!(a.fku_threshold, Some(500_000 * parse::AMOUNT_SCALE));
+        assert_eq!(
+            a.suppliers.iter().map(|s| s.rank).collect::<Vec<_>>(),
+            vec![Some(1), Some(2)]
+        );
+        assert_eq!(a.deviations.len(), 1);
+        let d = &a.deviations[0];
+        // Named by its alias: supplier 1; the unit trimmed, lower case.
+        assert_eq!((d.supplier, d.unit.as_deref()), (1, Some("sektion öster")));
+        assert_eq!(d.from, NaiveDate::from_ymd_opt(2024, 3, 1));
+        assert_eq!(d.to, NaiveDate::from_ymd_opt(2024, 5, 31));
+        assert_eq!(d.reference.as_deref(), Some("SF-2024-0412"));
+    }
+
+    #[test]
+    fn every_model_rule_is_reported() {
+        // Ranks 1, 3; a share in a rank agreement; a deviation naming rank
+        // 1, one naming no supplier, one without a reason, one with from
+        // after to; a threshold of zero.
+        let text = RANK
+            .replace("rank = 2", "rank = 3\n  share = 50")
+            .replace("fku_threshold_sek = 500000", "fku_threshold_sek = 0")
+            .replace("supplier = \"Verktygshuset Malmö\"", "supplier = \"556036-0793\"")
+            + r#"
+  [[agreement.deviation]]
+  supplier = "Okänd AB"
+  reason = " "
+  from = 2024-06-01
+  to = 2024-05-01
+"#;
+        let joined = problems(&text).join("\n");
+        for want in [
+            "supplier 'Verktygshuset i Malmö AB': has share 50 but the agreement is a rank order",
+            "the ranks are 1, 3 – a rank order of 2 suppliers has ranks 1 to 2, one each",
+            "fku_threshold_sek '0' is not an amount above zero",
+            "deviation number 1 ([[agreement.deviation]]): supplier '556036-0793' has rank 1",
+            "deviation number 2 ([[agreement.deviation]]): supplier 'Okänd AB' is not a supplier of the agreement",
+            "deviation number 2 ([[agreement.deviation]]): reason is empty",
+            "deviation number 2 ([[agreement.deviation]]): from 2024-06-01 is after to 2024-05-01",
+        ] {
+            assert!(joined.contains(want), "missing {want}:\n{joined}");
+        }
+    }
+
+    #[test]
+    fn key_agreements_refuse_ranks_and_deviations() {
+        let text = GOOD
+            .replace("share = 30.0", "share = 30.0\n  rank = 2")
+            .replace("model = ", "x")
+            + "  [[agreement.deviation]]\n  supplier = \"Färg & Fasad AB\"\n  reason = \"x\"\n";
+        let joined = problems(&text).join("\n");
+        assert!(
+            joined.contains("supplier 'Färg & Fasad AB': has rank 2 but the agreement has a key"),
+            "{joined}"
+        );
+        assert!(
+            joined.contains("a deviation belongs to a rank order, but the agreement has a key"),
+            "{joined}"
+        );
+        let bad_model = GOOD.replace("tolerance_pp = 5", "tolerance_pp = 5\nmodel = \"lottning\"");
+        assert!(problems(&bad_model)
+            .join("\n")
+            .contains("model 'lottning' is neither 'key' nor 'rank'"));
+        let no_rank = RANK.replace("  rank = 2\n", "");
+        assert!(problems(&no_rank)
+            .join("\n")
+            .contains("supplier 'Verktygshuset i Malmö AB': rank is missing"));
     }
 
     #[test]

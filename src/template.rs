@@ -1,6 +1,7 @@
 //! `avropskoll init`: a ready register template `register.xlsx` (Swedish
-//! headers, one filled-in example agreement, a drop-down for *Grund*, a
-//! percent format for *Andel*, an *Instruktioner* sheet) and an
+//! headers, one filled-in example agreement, drop-downs for *Grund* and
+//! *Avropsmodell*, a percent format for *Andel*, an *Avsteg* sheet for a
+//! rank order's deviations, an *Instruktioner* sheet) and an
 //! `avropskoll.toml` pointing at it and at an `exporter/` folder. Nothing
 //! that exists is overwritten.
 
@@ -17,7 +18,7 @@ pub const CONFIG: &str = "avropskoll.toml";
 pub const EXPORTS: &str = "exporter";
 
 /// The template's columns: header, width, what it means.
-const COLUMNS: [(&str, f64, &str); 15] = [
+const COLUMNS: [(&str, f64, &str); 18] = [
     ("Avtal", 14.0, "Avtalets id, t.ex. RA-2025-001, som det skrivs i ekonomisystemets avtalskolumn. Skrivs på avtalets första rad; lämna tomt på raderna för avtalets övriga leverantörer."),
     ("Benämning", 24.0, "Avtalets namn, t.ex. Målningsarbeten."),
     ("Giltigt från", 12.0, "Avtalets första dag (datum)."),
@@ -33,6 +34,44 @@ const COLUMNS: [(&str, f64, &str); 15] = [
     ("Org.nr", 13.0, "Frivilligt: organisationsnummer NNNNNN-NNNN. Matchar säkrare än namnet."),
     ("Andel (%)", 10.0, "Leverantörens avtalade andel i procent; avtalets andelar summerar till 100 %."),
     ("Alias", 26.0, "Frivilligt: andra stavningar av leverantörens namn i exporterna, åtskilda med ; (semikolon)."),
+    ("Avropsmodell", 14.0, "nyckel (fördelningsnyckel: leverantörerna ska få sina andelar) eller rang (rangordning: rang 1 avropas först, en lägre rang bara när en högre inte kan leverera). Välj i listan; tomt = nyckel. Skrivs på avtalets första rad."),
+    ("Rang", 8.0, "Bara vid rangordning: leverantörens rang, 1 för den som avropas först, sedan 2, 3 … (en var). Lämna då Andel tom. Avsteg från rangordningen skrivs på bladet Avsteg."),
+    ("FKU-gräns (kr)", 15.0, "Frivilligt (kombinationsmodell): avrop värda minst detta belopp går till förnyad konkurrensutsättning (FKU) och räknas inte mot nyckeln eller rangordningen, bara mot takvolymen. Ett avrop är raderna med samma leverantör och ordernummer (exportens kolumn Ordernummer eller Projektnummer)."),
+];
+
+/// The *Avsteg* sheet's columns: header, width, what it means.
+const DEVIATION_COLUMNS: [(&str, f64, &str); 7] = [
+    ("Avtal", 14.0, "Rangordningsavtalets id, som på bladet Avtal."),
+    (
+        "Leverantör",
+        26.0,
+        "Leverantören som anlitades i stället för rang 1: namn, alias eller org.nr som i registret.",
+    ),
+    (
+        "Ansvar",
+        16.0,
+        "Frivilligt: avsteget gäller bara detta ansvar (enhet). Tomt = alla.",
+    ),
+    (
+        "Från",
+        12.0,
+        "Frivilligt: avstegets första dag (datum). Tomt = från avtalets början.",
+    ),
+    (
+        "Till",
+        12.0,
+        "Frivilligt: avstegets sista dag (datum). Tomt = tills vidare.",
+    ),
+    (
+        "Skäl",
+        40.0,
+        "Varför rang 1 inte anlitades, t.ex. kunde inte leverera inom avtalad tid, svarade inte i tid, kapacitet.",
+    ),
+    (
+        "Diarienummer",
+        16.0,
+        "Frivilligt: tjänsteanteckningens diarienummer eller referens.",
+    ),
 ];
 
 /// Writes the template files into `dir`; returns their paths. Refuses,
@@ -76,6 +115,38 @@ fn date(y: u16, m: u8, d: u8) -> std::result::Result<ExcelDateTime, XlsxError> {
     ExcelDateTime::from_ymd(y, m, d)
 }
 
+/// The *Avsteg* sheet: a rank agreement's documented deviations, one a row,
+/// with what each column means.
+fn deviation_sheet(
+    wb: &mut Workbook,
+    title: &Format,
+    note: &Format,
+    header: &Format,
+    date_format: &Format,
+) -> std::result::Result<(), XlsxError> {
+    let ws = wb.add_worksheet();
+    ws.set_name("Avsteg")?;
+    ws.write_string_with_format(0, 0, "Avsteg från rangordningen", title)?;
+    ws.write_string_with_format(
+        1,
+        0,
+        "Ett avsteg per rad: när en lägre rang anlitades för att rang 1 inte kunde leverera, med skälet ur tjänsteanteckningen. Ett avsteg kan gälla ett köp (samma dag i Från och Till), ett ansvar eller en period. Avrop från lägre rang utan avsteg redovisas som odokumenterade.",
+        note,
+    )?;
+    let head = 3u32;
+    for (c, (name, width, _)) in DEVIATION_COLUMNS.iter().enumerate() {
+        ws.write_string_with_format(head, c as u16, *name, header)?;
+        ws.set_column_width(c as u16, *width)?;
+    }
+    ws.set_row_height(head, 30)?;
+    ws.set_column_format(3, date_format)?;
+    ws.set_column_format(4, date_format)?;
+    ws.set_freeze_panes(head + 1, 0)?;
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    Ok(())
+}
+
 fn template() -> std::result::Result<Workbook, XlsxError> {
     let mut wb = Workbook::new();
     let title = Format::new().set_bold().set_font_size(14);
@@ -115,6 +186,7 @@ fn template() -> std::result::Result<Workbook, XlsxError> {
     ws.write_number_with_format(r, 8, 30_000_000.0, &sek)?;
     ws.write_number(r, 9, 80.0)?;
     ws.write_string(r, 10, "nej")?;
+    ws.write_string(r, 15, "nyckel")?;
     let suppliers = [
         ("Måleri Syd AB", "556036-0793", 0.5, "Måleri Syd Aktiebolag"),
         ("Färg & Fasad AB", "", 0.3, ""),
@@ -145,9 +217,17 @@ fn template() -> std::result::Result<Workbook, XlsxError> {
     ws.add_data_validation(head + 1, 4, last, 4, &basis)?;
     let shared = DataValidation::new().allow_list_strings(&["ja", "nej"])?;
     ws.add_data_validation(head + 1, 10, last, 10, &shared)?;
+    ws.set_column_format(17, &sek)?;
+    let model = DataValidation::new()
+        .allow_list_strings(&["nyckel", "rang"])?
+        .set_input_title("Avropsmodell")?
+        .set_input_message("nyckel = fördelningsnyckel (andelar), rang = rangordning (Rang 1, 2, 3 …)")?;
+    ws.add_data_validation(head + 1, 15, last, 15, &model)?;
     ws.set_freeze_panes(head + 1, 2)?;
     ws.set_landscape();
     ws.set_print_fit_to_pages(1, 0);
+
+    deviation_sheet(&mut wb, &title, &note, &header, &date_format)?;
 
     let help = wb.add_worksheet();
     help.set_name("Instruktioner")?;
@@ -155,8 +235,11 @@ fn template() -> std::result::Result<Workbook, XlsxError> {
     let lines = [
         "1. Skriv ett avtal per block: avtalets uppgifter på första raden, en rad per leverantör.",
         "2. Leverantörernas andelar i ett avtal ska summera till 100 %.",
-        "3. Kontrollera registret med: avropskoll check",
-        "4. Kör månadsuppdateringen med: avropskoll run",
+        "3. Ett avtal med rangordning: skriv rang i Avropsmodell och leverantörernas Rang (1, 2, 3 …) i stället för Andel.",
+        "4. Avsteg från rangordningen (tjänsteanteckningar) skrivs på bladet Avsteg, ett per rad.",
+        "5. Kombinationsmodell: skriv FKU-gränsen; avrop värda minst gränsen räknas bara mot takvolymen.",
+        "6. Kontrollera registret med: avropskoll check",
+        "7. Kör månadsuppdateringen med: avropskoll run",
     ];
     for (i, line) in lines.iter().enumerate() {
         help.write_string(2 + i as u32, 0, *line)?;
@@ -166,6 +249,13 @@ fn template() -> std::result::Result<Workbook, XlsxError> {
     help.write_string_with_format(top, 1, "Vad den betyder", &header)?;
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     for (i, (name, _, meaning)) in COLUMNS.iter().enumerate() {
+        help.write_string_with_format(top + 1 + i as u32, 0, *name, &wrap)?;
+        help.write_string_with_format(top + 1 + i as u32, 1, *meaning, &wrap)?;
+    }
+    let top = top + 2 + COLUMNS.len() as u32;
+    help.write_string_with_format(top, 0, "Bladet Avsteg", &header)?;
+    help.write_string_with_format(top, 1, "Vad kolumnen betyder", &header)?;
+    for (i, (name, _, meaning)) in DEVIATION_COLUMNS.iter().enumerate() {
         help.write_string_with_format(top + 1 + i as u32, 0, *name, &wrap)?;
         help.write_string_with_format(top + 1 + i as u32, 1, *meaning, &wrap)?;
     }

@@ -324,8 +324,12 @@ mod tests {
                 org_nr: None,
                 share: 100.0,
                 aliases: vec![],
+                rank: None,
             }],
             ceiling: None,
+            model: Default::default(),
+            fku_threshold: None,
+            deviations: vec![],
         }
     }
 

@@ -9,7 +9,9 @@
 pub mod beside;
 pub mod ceiling;
 pub mod compare;
+pub mod fku;
 pub mod monthly;
+pub mod rank;
 pub mod usage;
 
 use crate::classify::{Classified, Outcome};
@@ -93,6 +95,8 @@ pub struct AgreementShares {
     pub tolerance_pp: f64,
     pub status: Status,
     pub suppliers: Vec<SupplierShare>,
+    /// A rank agreement's skips (rule 13); `None` for a key agreement.
+    pub rank: Option<rank::RankFigures>,
 }
 
 impl AgreementShares {
@@ -159,6 +163,34 @@ struct DaySums {
     amount: i64,
     call_offs: u64,
     rows: u64,
+    /// The undocumented skips among them (rule 13).
+    skips: Skips,
+}
+
+/// Undocumented skips of a rank order (rule 13): net amount, call-offs
+/// (rows above zero) and rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Skips {
+    pub amount: i64,
+    pub call_offs: u64,
+    pub rows: u64,
+}
+
+impl std::ops::AddAssign for Skips {
+    fn add_assign(&mut self, o: Skips) {
+        self.amount += o.amount;
+        self.call_offs += o.call_offs;
+        self.rows += o.rows;
+    }
+}
+
+/// A day's sums while they are gathered.
+#[derive(Debug, Clone, Copy, Default)]
+struct Acc {
+    amount: i64,
+    call_offs: u64,
+    rows: u64,
+    skips: Skips,
 }
 
 /// Agreement, supplier and date in one 64-bit group key.
@@ -167,6 +199,41 @@ fn day_key(agreement: u16, supplier: u16, date: i32) -> u64 {
 }
 
 impl Counted {
+    /// Undocumented skips per (agreement, supplier) of the days `keep`
+    /// (agreement, date) keeps, sorted by agreement and supplier; only
+    /// pairs with a skip.
+    pub(crate) fn skip_sums(&self, keep: impl Fn(u32, i32) -> bool) -> Vec<(u32, u32, Skips)> {
+        let mut out: Vec<(u32, u32, Skips)> = Vec::new();
+        for d in self
+            .days
+            .iter()
+            .filter(|d| d.skips.rows > 0 && keep(d.agreement, d.date))
+        {
+            match out.last_mut() {
+                Some(last) if (last.0, last.1) == (d.agreement, d.supplier) => last.2 += d.skips,
+                _ => out.push((d.agreement, d.supplier, d.skips)),
+            }
+        }
+        out
+    }
+
+    /// Per (agreement, supplier, month key) the undocumented skips.
+    pub(crate) fn monthly_skips(&self, agreement: usize) -> Vec<([u32; 2], Skips)> {
+        let mut out: Vec<([u32; 2], Skips)> = Vec::new();
+        for d in self
+            .days
+            .iter()
+            .filter(|d| d.skips.rows > 0 && d.agreement as usize == agreement)
+        {
+            let key = [d.supplier, monthly::month_key(parse::days_to_date(d.date)) as u32];
+            match out.last_mut() {
+                Some(last) if last.0 == key => last.1 += d.skips,
+                _ => out.push((key, d.skips)),
+            }
+        }
+        out
+    }
+
     /// Sum and call-offs per (agreement, supplier) of the days `keep`
     /// (agreement, date) keeps, sorted by agreement and supplier.
     fn sums(&self, keep: impl Fn(u32, i32) -> bool) -> Vec<(u32, u32, i64, u64)> {
@@ -227,8 +294,19 @@ impl Counted {
 /// the tables merged. Nothing is held per row. An error when an
 /// agreement's amounts sum beyond what 64 bits hold.
 pub fn counted(exports: &Exports, classified: &Classified, register: &Register) -> Result<Counted> {
+    counted_except(exports, classified, register, &fku::RowSet::default())
+}
+
+/// [`counted`] without the rows of `except` (the FKU call-offs of rule 14);
+/// the undocumented skips of rank orders (rule 13) are summed beside.
+pub fn counted_except(
+    exports: &Exports,
+    classified: &Classified,
+    register: &Register,
+    except: &fku::RowSet,
+) -> Result<Counted> {
     use rayon::prelude::*;
-    type Table = std::collections::HashMap<u64, (i64, u64, u64), foldhash::fast::RandomState>;
+    type Table = std::collections::HashMap<u64, Acc, foldhash::fast::RandomState>;
     const CHUNK: usize = 1 << 18;
     let n = classified.outcomes.len();
     let agreements = register.agreements.len();
@@ -243,7 +321,7 @@ pub fn counted(exports: &Exports, classified: &Classified, register: &Register) 
             let dates = exports.rows.dates(range.clone());
             let amounts = exports.rows.amounts(range.clone());
             let outcomes = classified.outcomes.get(range.clone()).unwrap_or(&[]);
-            for ((outcome, d), am) in outcomes.iter().zip(dates).zip(amounts) {
+            for (i, ((outcome, d), am)) in outcomes.iter().zip(dates).zip(amounts).enumerate() {
                 if let (
                     Outcome::InAgreement {
                         agreement: a,
@@ -253,10 +331,21 @@ pub fn counted(exports: &Exports, classified: &Classified, register: &Register) 
                     Some(am),
                 ) = (outcome, d, am)
                 {
+                    let row = range.start + i;
+                    if except.contains(row) {
+                        continue;
+                    }
                     let e = table.entry(day_key(*a, *s, d)).or_default();
-                    e.0 += am;
-                    e.1 += u64::from(am > 0);
-                    e.2 += 1;
+                    e.amount += am;
+                    e.call_offs += u64::from(am > 0);
+                    e.rows += 1;
+                    if rank::undocumented(exports, register, row, *a as usize, *s as usize, d) {
+                        e.skips += Skips {
+                            amount: am,
+                            call_offs: u64::from(am > 0),
+                            rows: 1,
+                        };
+                    }
                     if let Some(t) = abs_totals.get_mut(*a as usize) {
                         *t += am.unsigned_abs() as i128;
                     }
@@ -269,11 +358,12 @@ pub fn counted(exports: &Exports, classified: &Classified, register: &Register) 
     let mut abs_totals: Vec<i128> = vec![0; agreements];
     let mut overflow: Option<(u16, usize)> = None;
     for (c, (table, totals)) in parts.into_iter().enumerate() {
-        for (k, (m, calls, r)) in table {
+        for (k, acc) in table {
             let e = merged.entry(k).or_default();
-            e.0 += m;
-            e.1 += calls;
-            e.2 += r;
+            e.amount += acc.amount;
+            e.call_offs += acc.call_offs;
+            e.rows += acc.rows;
+            e.skips += acc.skips;
         }
         for (a, (t, p)) in abs_totals.iter_mut().zip(totals).enumerate() {
             let before = *t;
@@ -310,13 +400,14 @@ pub fn counted(exports: &Exports, classified: &Classified, register: &Register) 
     }
     let mut days: Vec<DaySums> = merged
         .into_iter()
-        .map(|(k, (amount, call_offs, rows))| DaySums {
+        .map(|(k, acc)| DaySums {
             agreement: (k >> 48) as u32,
             supplier: ((k >> 32) & 0xFFFF) as u32,
             date: k as u32 as i32,
-            amount,
-            call_offs,
-            rows,
+            amount: acc.amount,
+            call_offs: acc.call_offs,
+            rows: acc.rows,
+            skips: acc.skips,
         })
         .collect();
     days.sort_unstable_by_key(|d| (d.agreement, d.supplier, d.date));
@@ -327,7 +418,13 @@ pub fn counted(exports: &Exports, classified: &Classified, register: &Register) 
 /// columns `agreement`, `supplier` (u32), `date` (i32 days since 1970),
 /// `amount` (i64 fixed point), `unit` and `orderer` (u32 interned text,
 /// see [`crate::read::Strings`]): rule 10 groups them by unit and orderer.
-pub fn rows_of(exports: &Exports, classified: &Classified, agreements: &[usize]) -> Result<DataFrame> {
+/// The rows of `except` (FKU call-offs, rule 14) are left out.
+pub fn rows_of(
+    exports: &Exports,
+    classified: &Classified,
+    agreements: &[usize],
+    except: &fku::RowSet,
+) -> Result<DataFrame> {
     let (mut agreement, mut supplier, mut date, mut amount, mut unit, mut orderer) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for (i, outcome) in classified.outcomes.iter().enumerate() {
@@ -338,7 +435,7 @@ pub fn rows_of(exports: &Exports, classified: &Classified, agreements: &[usize])
         else {
             continue;
         };
-        if !agreements.contains(&(a as usize)) {
+        if !agreements.contains(&(a as usize)) || except.contains(i) {
             continue;
         }
         let row = exports.rows.at(i);
@@ -445,10 +542,16 @@ pub fn allocate(counted: &Counted, register: &Register, window: &Window, rules: 
         .iter()
         .map(|a| parse::date_to_days(a.valid_from))
         .collect();
-    let period = counted.sums(|_, d| ws <= d && d <= we);
-    let to_date = counted.sums(|a, d| valid_from.get(a as usize).is_some_and(|&f| f <= d) && d <= we);
+    let in_period = |_: u32, d: i32| ws <= d && d <= we;
+    let to_date = |a: u32, d: i32| valid_from.get(a as usize).is_some_and(|&f| f <= d) && d <= we;
+    let skips = [counted.skip_sums(in_period), counted.skip_sums(to_date)];
+    let period = counted.sums(in_period);
+    let to_date = counted.sums(to_date);
     let mut shares = Vec::new();
-    for (scope, sums) in [(Scope::Period, &period), (Scope::ToDate, &to_date)] {
+    for (scope, sums, skips) in [
+        (Scope::Period, &period, &skips[0]),
+        (Scope::ToDate, &to_date, &skips[1]),
+    ] {
         for (ai, a) in register.agreements.iter().enumerate() {
             if a.valid_from > window.end || a.valid_to < window.start {
                 continue;
@@ -466,7 +569,7 @@ pub fn allocate(counted: &Counted, register: &Register, window: &Window, rules: 
                 Scope::ToDate => (a.valid_from, window.end),
             };
             let tolerance = a.tolerance_pp.unwrap_or(rules.tolerance_pp);
-            shares.push(shares_of(
+            let mut share = shares_of(
                 ai,
                 a,
                 scope,
@@ -476,7 +579,17 @@ pub fn allocate(counted: &Counted, register: &Register, window: &Window, rules: 
                 &counts,
                 tolerance,
                 rules.min_call_offs,
-            ));
+            );
+            if a.is_rank() {
+                let mut undocumented = vec![Skips::default(); a.suppliers.len()];
+                for (_, s, k) in skips.iter().filter(|e| e.0 as usize == ai) {
+                    if let Some(slot) = undocumented.get_mut(*s as usize) {
+                        *slot += *k;
+                    }
+                }
+                rank::apply(&mut share, a, undocumented);
+            }
+            shares.push(share);
         }
     }
     Ok(Allocation {
@@ -520,7 +633,8 @@ pub fn shares_of(
         .enumerate()
         .map(|(i, s)| {
             let actual_pct = (basis_total > 0.0).then(|| 100.0 * basis_value(i) / basis_total);
-            let deviation_pp = actual_pct.map(|p| p - s.share);
+            // A rank order has no agreed share (rule 13).
+            let deviation_pp = actual_pct.map(|p| p - s.share).filter(|_| !agreement.is_rank());
             let status = if insufficient {
                 Status::Insufficient
             } else if deviation_pp.is_some_and(|d| d.abs() > tolerance_pp) {
@@ -534,7 +648,7 @@ pub fn shares_of(
                 call_offs: counts[i],
                 actual_pct,
                 deviation_pp,
-                catch_up: catch_up[i],
+                catch_up: if agreement.is_rank() { 0.0 } else { catch_up[i] },
                 status,
             }
         })
@@ -556,6 +670,7 @@ pub fn shares_of(
         tolerance_pp,
         status,
         suppliers,
+        rank: None,
     }
 }
 
@@ -608,9 +723,13 @@ mod tests {
                     org_nr: None,
                     share,
                     aliases: vec![],
+                    rank: None,
                 })
                 .collect(),
             ceiling: None,
+            model: Default::default(),
+            fku_threshold: None,
+            deviations: vec![],
         }
     }
 
@@ -695,6 +814,51 @@ mod tests {
                 prop_assert!((a / total - p).abs() < 1e-9);
             }
             prop_assert!(c.iter().all(|v| *v >= -1e-6));
+        }
+    }
+}
+
+/// A small pipeline for the tests of rules 13–14: a TOML register and CSV
+/// text (`;`-separated) in, everything up to the allocation out.
+#[cfg(test)]
+pub(crate) mod testkit {
+    use super::*;
+    use crate::register;
+
+    pub(crate) struct Run {
+        pub register: Register,
+        pub exports: Exports,
+        pub classified: Classified,
+        pub fku: fku::Fku,
+        pub allocation: Allocation,
+    }
+
+    pub(crate) fn run(register_toml: &str, csv: &str, window: &str) -> Run {
+        let register = register::check(register::drafts_from_toml(register_toml).expect("toml")).expect("valid");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("export.csv");
+        std::fs::write(&path, csv).expect("write");
+        let files = vec![crate::read::ExportFile {
+            path,
+            display: "export.csv".into(),
+            explicit: true,
+        }];
+        let exports = crate::read::read_all(&files, &Default::default(), &|_| {}).expect("read");
+        let classified = crate::classify::classify(&exports, &register);
+        let fku = fku::fku(&exports, &classified, &register);
+        let counted = counted_except(&exports, &classified, &register, &fku.rows).expect("counted");
+        let window = Window::parse(window).expect("window");
+        let rules = Rules {
+            tolerance_pp: 5.0,
+            min_call_offs: 3,
+        };
+        let allocation = allocate(&counted, &register, &window, rules).expect("allocate");
+        Run {
+            register,
+            exports,
+            classified,
+            fku,
+            allocation,
         }
     }
 }

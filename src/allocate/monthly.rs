@@ -33,6 +33,9 @@ pub struct Monthly {
     /// `[supplier][month]` cumulative actual share in percent, `None` while
     /// the cumulative basis total is not above zero.
     pub cumulative_pct: Vec<Vec<Option<f64>>>,
+    /// A rank agreement's `[supplier][month]` undocumented skips (rule
+    /// 13); empty for a key agreement.
+    pub undocumented: Vec<Vec<super::Skips>>,
 }
 
 /// Monthly series for the given agreements (indices into the register).
@@ -77,7 +80,22 @@ pub fn monthly(counted: &Counted, register: &Register, window: &Window, agreemen
                     }
                 }
             }
+            let mut undocumented = Vec::new();
+            if a.is_rank() {
+                undocumented = vec![vec![super::Skips::default(); months.len()]; n];
+                for ([s, month], k) in counted.monthly_skips(ai) {
+                    let month = month as i32 - first;
+                    if let Some(slot) = undocumented
+                        .get_mut(s as usize)
+                        .and_then(|v| v.get_mut(month.max(0) as usize))
+                        .filter(|_| month >= 0)
+                    {
+                        *slot += k;
+                    }
+                }
+            }
             Monthly {
+                undocumented,
                 agreement: ai,
                 months,
                 amounts,

@@ -35,10 +35,12 @@ pub enum Field {
     Account,
     Id,
     Currency,
+    /// The order, purchase order or project a call-off was made under (rule 14).
+    Order,
 }
 
 /// The number of mapped fields.
-pub const N_FIELDS: usize = 10;
+pub const N_FIELDS: usize = 11;
 
 pub const FIELDS: [Field; N_FIELDS] = [
     Field::Date,
@@ -51,18 +53,20 @@ pub const FIELDS: [Field; N_FIELDS] = [
     Field::Account,
     Field::Id,
     Field::Currency,
+    Field::Order,
 ];
 
 /// The interned text fields, in the order of [`Row::text`]. The invoice
 /// id is not interned (it is unique per row: a hash table of ten million
 /// ids is bound by memory latency); it is packed per row (see [`rows::IdRef`]).
-pub const TEXT_FIELDS: [Field; 6] = [
+pub const TEXT_FIELDS: [Field; 7] = [
     Field::Supplier,
     Field::OrgNr,
     Field::Agreement,
     Field::Unit,
     Field::Orderer,
     Field::Account,
+    Field::Order,
 ];
 
 impl Field {
@@ -79,6 +83,7 @@ impl Field {
             Field::Account => "account",
             Field::Id => "id",
             Field::Currency => "currency",
+            Field::Order => "order",
         }
     }
 
@@ -136,6 +141,14 @@ impl Field {
                 "Fakturanr",
             ],
             Field::Currency => &["Valuta", "Valutakod"],
+            Field::Order => &[
+                "Ordernummer",
+                "Ordernr",
+                "Beställningsnummer",
+                "Inköpsordernummer",
+                "Projektnummer",
+                "Projekt",
+            ],
         }
     }
 
@@ -478,7 +491,7 @@ impl Sink<'_> {
         };
         let id = text_of(Field::Id);
         let strings = &mut self.part.strings;
-        let mut text = [0; 6];
+        let mut text = [0; 7];
         for (slot, f) in text.iter_mut().zip(TEXT_FIELDS) {
             *slot = match field(f) {
                 None => 0,
@@ -533,7 +546,7 @@ impl Sink<'_> {
             Cell::Text(t) => parse::parse_amount(t),
             _ => None,
         };
-        let mut text = [0; 6];
+        let mut text = [0; 7];
         for (slot, field) in text.iter_mut().zip(TEXT_FIELDS) {
             *slot = strings.intern(&cell(field).text_cow());
         }

@@ -1,8 +1,8 @@
 //! The rows read, held as columns: what a run holds grows with the rows,
 //! never with the bytes of the input. Per row: the date (4 bytes), the
-//! amount (8), two interned combinations of its six text fields (8: the
+//! amount (8), two interned combinations of its seven text fields (8: the
 //! purchase — supplier, org nr, agreement, account — and the buyer — unit,
-//! orderer), the record number (4), the invoice id packed into 8 bytes and
+//! orderer, order), the record number (4), the invoice id packed into 8 bytes and
 //! one byte of kind and flags — 33 bytes. The file of a row follows from its index
 //! (files are contiguous). [`Row`] is one row put back together, by value.
 
@@ -150,7 +150,7 @@ pub struct Row {
     /// texts): purchase and buyer.
     pub combo: (u32, u32),
     /// Trimmed text of the fields in [`super::TEXT_FIELDS`] order.
-    pub text: [Sym; 6],
+    pub text: [Sym; 7],
     /// The invoice id; its text is [`super::Exports::id`].
     pub id: IdRef,
     pub kind: RowKind,
@@ -182,17 +182,17 @@ pub struct Rows {
     /// The most [`Rows::heap_bytes`] was when the columns last grew.
     peak_bytes: usize,
     purchases: Combos<4>,
-    buyers: Combos<2>,
+    buyers: Combos<3>,
 }
 
 /// The text fields split into purchase (supplier, org nr, agreement,
-/// account) and buyer (unit, orderer), and put back.
-fn split(t: [Sym; 6]) -> ([Sym; 4], [Sym; 2]) {
-    ([t[0], t[1], t[2], t[5]], [t[3], t[4]])
+/// account) and buyer (unit, orderer, order), and put back.
+fn split(t: [Sym; 7]) -> ([Sym; 4], [Sym; 3]) {
+    ([t[0], t[1], t[2], t[5]], [t[3], t[4], t[6]])
 }
 
-fn join(p: [Sym; 4], b: [Sym; 2]) -> [Sym; 6] {
-    [p[0], p[1], p[2], b[0], b[1], p[3]]
+fn join(p: [Sym; 4], b: [Sym; 3]) -> [Sym; 7] {
+    [p[0], p[1], p[2], b[0], b[1], p[3], b[2]]
 }
 
 /// What one row is made of, before it is stored.
@@ -200,7 +200,7 @@ pub(crate) struct NewRow<'t> {
     pub line: u32,
     pub date: Option<i32>,
     pub amount: Option<Amount>,
-    pub text: [Sym; 6],
+    pub text: [Sym; 7],
     pub id: &'t str,
     pub kind: RowKind,
 }
@@ -516,7 +516,7 @@ pub(crate) fn remap_strings(strings: &mut Strings, other: &Strings) -> Vec<Sym> 
 mod tests {
     use super::*;
 
-    fn row<'t>(line: u32, text: [Sym; 6], id: &'t str) -> NewRow<'t> {
+    fn row<'t>(line: u32, text: [Sym; 7], id: &'t str) -> NewRow<'t> {
         NewRow {
             line,
             date: Some(19_000),
@@ -542,7 +542,7 @@ mod tests {
             " 12",
         ];
         for (i, id) in ids.iter().enumerate() {
-            rows.push(row(i as u32 + 1, [0; 6], id));
+            rows.push(row(i as u32 + 1, [0; 7], id));
         }
         for (i, id) in ids.iter().enumerate() {
             assert_eq!(rows.id_text(rows.at(i).id), *id);
@@ -557,28 +557,28 @@ mod tests {
     fn columns_give_back_what_was_pushed_across_files_and_appends() {
         let mut a = Rows::default();
         a.start_file();
-        a.push(row(5, [1, 2, 3, 4, 5, 6], "A-1"));
+        a.push(row(5, [1, 2, 3, 4, 5, 6, 7], "A-1"));
         a.push(NewRow {
             line: 6,
             date: None,
             amount: None,
-            text: [0; 6],
+            text: [0; 7],
             id: "",
             kind: RowKind::Rejected,
         });
         let mut b = Rows::default();
         b.start_file();
-        b.push(row(2, [1, 0, 0, 0, 0, 0], "B-7"));
+        b.push(row(2, [1, 0, 0, 0, 0, 0, 0], "B-7"));
         b.start_file();
-        b.push(row(9, [2, 0, 0, 0, 0, 0], "42"));
+        b.push(row(9, [2, 0, 0, 0, 0, 0, 0], "42"));
         let remap: Vec<Sym> = (0..10).map(|s| s * 10).collect();
         a.append(&b, &remap, 100);
         assert_eq!(a.len(), 4);
         let all: Vec<Row> = a.iter().collect();
         assert_eq!(all.iter().map(|r| r.file).collect::<Vec<_>>(), [0, 0, 1, 2]);
         assert_eq!(all.iter().map(|r| r.line).collect::<Vec<_>>(), [5, 6, 102, 109]);
-        assert_eq!(all[0].text, [1, 2, 3, 4, 5, 6]);
-        assert_eq!(all[2].text, [10, 0, 0, 0, 0, 0]);
+        assert_eq!(all[0].text, [1, 2, 3, 4, 5, 6, 7]);
+        assert_eq!(all[2].text, [10, 0, 0, 0, 0, 0, 0]);
         assert_eq!(all[1].date, None);
         assert_eq!(all[1].kind, RowKind::Rejected);
         assert_eq!(all[3].amount, Some(Amount(125_000)));
@@ -589,7 +589,7 @@ mod tests {
             (0..4).map(|i| a.at(i).file).collect::<Vec<_>>()
         );
         let mark = Rows::mark(&a);
-        a.push(row(1, [0; 6], "x"));
+        a.push(row(1, [0; 7], "x"));
         a.truncate(mark);
         assert_eq!(a.len(), 4);
     }

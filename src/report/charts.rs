@@ -21,6 +21,8 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+mod rank;
+
 /// Writes the charts.
 pub struct ChartReport;
 
@@ -554,9 +556,11 @@ impl Drawing for TrendChart<'_> {
             .map_err(draw_err)?;
         for (s, sup) in a.suppliers.iter().enumerate() {
             let colour = supplier_colour(s);
+            // A rank order has no agreed share to draw (rule 13).
+            let agreed = (!a.is_rank()).then(|| vec![(0.0, sup.share), (x_max, sup.share)]);
             chart
                 .draw_series(DashedLineSeries::new(
-                    vec![(0.0, sup.share), (x_max, sup.share)],
+                    agreed.unwrap_or_default(),
                     px(14.0),
                     px(10.0),
                     colour.stroke_width(px(3.0) as u32),
@@ -977,20 +981,34 @@ impl ReportWriter for ChartReport {
             .par_iter()
             .map(|(stem, p)| {
                 let agreement = &ctx.register.agreements[p.agreement];
-                let mut files = save(
-                    &SharesChart {
-                        agreement,
-                        shares: p,
-                        window,
-                        previous: ctx
-                            .comparison
-                            .and_then(|c| Some((c.of(p.agreement)?, c.previous.label.as_str()))),
-                        lang: ctx.lang,
-                        size,
-                    },
-                    &folder,
-                    stem,
-                )?;
+                let mut files = if agreement.is_rank() {
+                    save(
+                        &rank::RankChart {
+                            agreement,
+                            shares: p,
+                            window,
+                            lang: ctx.lang,
+                            size,
+                        },
+                        &folder,
+                        stem,
+                    )?
+                } else {
+                    save(
+                        &SharesChart {
+                            agreement,
+                            shares: p,
+                            window,
+                            previous: ctx
+                                .comparison
+                                .and_then(|c| Some((c.of(p.agreement)?, c.previous.label.as_str()))),
+                            lang: ctx.lang,
+                            size,
+                        },
+                        &folder,
+                        stem,
+                    )?
+                };
                 if let Some(m) = ctx.monthly.iter().find(|m| m.agreement == p.agreement) {
                     files.extend(save(
                         &TrendChart::new(ctx, agreement, m, size),
@@ -1029,7 +1047,8 @@ fn overview<'a>(ctx: &'a Context, (w, h): (u32, u32)) -> OverviewChart<'a> {
         .allocation
         .shares
         .iter()
-        .filter(|s| s.scope == Scope::Period)
+        // A rank order has no deviation from a key: its own chart shows it.
+        .filter(|s| s.scope == Scope::Period && s.rank.is_none())
         .map(|p| {
             let a = &ctx.register.agreements[p.agreement];
             (
@@ -1080,6 +1099,18 @@ pub mod inline {
             shares,
             window,
             previous: None,
+            lang: ctx.lang,
+            size,
+        })
+    }
+
+    /// A rank agreement's shares by rank, the undocumented part marked.
+    pub fn rank_svg(ctx: &Context, shares: &AgreementShares, size: (u32, u32)) -> Result<String> {
+        fonts()?;
+        svg_string(&rank::RankChart {
+            agreement: &ctx.register.agreements[shares.agreement],
+            shares,
+            window: &ctx.allocation.window.label,
             lang: ctx.lang,
             size,
         })

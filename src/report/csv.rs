@@ -28,6 +28,15 @@ pub(crate) fn write_csv(path: &Path, header: &[&str], rows: impl Iterator<Item =
     Ok(path.to_path_buf())
 }
 
+/// `agreed_pct`: the share with 2 decimals; empty for a rank order (rule 13).
+fn agreed(agreement: &crate::register::Agreement, share: f64) -> String {
+    if agreement.is_rank() {
+        String::new()
+    } else {
+        format_float(share, 2)
+    }
+}
+
 const CEILING_HEADER: [&str; 17] = [
     "agreement_id",
     "agreement_name",
@@ -114,7 +123,7 @@ fn comparison_rows<'a>(ctx: &'a Context) -> impl Iterator<Item = Vec<String>> + 
                     ag.name.clone(),
                     sup.org_nr.map(|o| o.to_string()).unwrap_or_default(),
                     sup.name.clone(),
-                    format_float(sup.share, 2),
+                    agreed(ag, sup.share),
                     before.map(|b| b.start.to_string()).unwrap_or_default(),
                     before.map(|b| b.end.to_string()).unwrap_or_default(),
                     pct(prev_pct),
@@ -145,12 +154,13 @@ impl ReportWriter for CsvReport {
                     ag.name.clone(),
                     sup.org_nr.map(|o| o.to_string()).unwrap_or_default(),
                     sup.name.clone(),
-                    format_float(sup.share, 2),
+                    agreed(ag, sup.share),
                     amount(s.amount),
                     s.call_offs.to_string(),
                     s.actual_pct.map(|p| format_float(p, 4)).unwrap_or_default(),
                     s.deviation_pp.map(|p| format_float(p, 4)).unwrap_or_default(),
                     match ag.basis {
+                        _ if ag.is_rank() => String::new(),
                         Basis::Amount => format_float(s.catch_up, 2),
                         Basis::Count => format_float(s.catch_up, 0),
                     },

@@ -67,6 +67,8 @@ fn catch_up_text(basis: Basis, value: f64, lang: Lang) -> String {
     }
 }
 
+mod rank;
+
 const STYLE: &str = r#"
 @page { size: A4 landscape; margin: 10mm; }
 * { box-sizing: border-box; }
@@ -167,10 +169,14 @@ pub fn page(ctx: &Context) -> Result<String> {
         ),
         inline::overview_svg(ctx, (1600, 900))?
     );
-    let imbalanced: Vec<&AgreementShares> = period(ctx).filter(|s| s.status == Status::Imbalance).collect();
+    let imbalanced: Vec<&AgreementShares> = period(ctx)
+        .filter(|s| s.status == Status::Imbalance && s.rank.is_none())
+        .collect();
     for p in imbalanced {
         agreement_section(&mut h, ctx, p)?;
     }
+    rank::sections(&mut h, ctx)?;
+    rank::fku(&mut h, ctx);
     ceilings(&mut h, ctx)?;
     super::html_beside::section(&mut h, ctx);
     quality(&mut h, ctx);
@@ -187,6 +193,9 @@ fn period<'a>(ctx: &'a Context) -> impl Iterator<Item = &'a AgreementShares> + '
 pub fn sentence(ctx: &Context, p: &AgreementShares) -> String {
     let lang = ctx.lang;
     let a = &ctx.register.agreements[p.agreement];
+    if a.is_rank() {
+        return rank::sentence(ctx, p);
+    }
     let over = p
         .suppliers
         .iter()
@@ -354,7 +363,7 @@ fn summary(h: &mut String, ctx: &Context) {
             esc(&a.name),
             status_class(p.status),
             esc(labels::status(lang, p.status)),
-            esc(&p.largest_deviation().map(|d| points(d, lang)).unwrap_or_default()),
+            esc(&largest(p, lang)),
             esc(&before
                 .map(|b| format!(
                     "{}{}",
@@ -366,6 +375,22 @@ fn summary(h: &mut String, ctx: &Context) {
         );
     }
     h.push_str("</table></section>\n");
+}
+
+/// The summary's largest deviation, or a rank order's undocumented skips.
+fn largest(p: &AgreementShares, lang: Lang) -> String {
+    match &p.rank {
+        Some(r) => r
+            .skip_pct
+            .map(|v| {
+                lang.pick(
+                    format!("avsteg {}", percent(v, 1, lang)),
+                    format!("skips {}", percent(v, 1, lang)),
+                )
+            })
+            .unwrap_or_default(),
+        None => p.largest_deviation().map(|d| points(d, lang)).unwrap_or_default(),
+    }
 }
 
 fn agreement_section(h: &mut String, ctx: &Context, p: &AgreementShares) -> Result<()> {

@@ -11,6 +11,8 @@ pub mod csv;
 pub mod html;
 pub mod html_beside;
 pub mod labels;
+pub mod rank_csv;
+pub mod rank_sheet;
 pub mod sections;
 pub mod sections_beside;
 pub mod sheet;
@@ -46,12 +48,13 @@ pub struct RunInfo {
     pub warnings: Vec<String>,
 }
 
-/// The writers of a normal run: CSV (rule 15's apart), the main workbook,
-/// the section workbooks, the charts, the forum report.
-pub fn standard_writers() -> [&'static dyn ReportWriter; 6] {
+/// The writers of a normal run: CSV (rules 13–15's apart), the main
+/// workbook, the section workbooks, the charts, the forum report.
+pub fn standard_writers() -> [&'static dyn ReportWriter; 7] {
     [
         &csv::CsvReport,
         &compliance_csv::ComplianceCsv,
+        &rank_csv::RankCsvReport,
         &xlsx::WorkbookReport,
         &sections::SectionReport,
         &charts::ChartReport,
@@ -68,6 +71,10 @@ pub struct Context<'a> {
     pub reconciliation: &'a Reconciliation,
     /// Rule 10 for every agreement and scope in imbalance.
     pub usage: &'a [AgreementUsage],
+    /// Rule 10 for every rank agreement and scope: skips per unit and orderer.
+    pub rank_usage: &'a [crate::allocate::rank::RankUsage],
+    /// Rule 14: the FKU call-offs and their rows.
+    pub fku: &'a crate::allocate::fku::Fku,
     /// Monthly series of every reported agreement.
     pub monthly: &'a [Monthly],
     /// Rule 11 for every reported agreement with a ceiling.

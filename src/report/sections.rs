@@ -11,7 +11,7 @@ use super::labels::{labels, Labels};
 use super::sheet::{self, header_row, print_setup, xlsx_err, Formats};
 use super::xlsx::{excel_date, sek};
 use super::{Context, ReportWriter};
-use crate::allocate::usage::excess;
+use crate::allocate::usage::{excess, over_served};
 use crate::allocate::{AgreementShares, Scope};
 use crate::classify::Outcome;
 use crate::error::{Error, Result};
@@ -23,6 +23,8 @@ use rayon::prelude::*;
 use rust_xlsxwriter::{Table, TableColumn, Workbook, Worksheet, XlsxError};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
+
+mod rank;
 
 /// Writes the section workbooks.
 pub struct SectionReport;
@@ -95,7 +97,8 @@ pub fn groups(ctx: &Context) -> Vec<Group> {
         let Some(date) = row.date.map(parse::days_to_date) else {
             continue;
         };
-        if date > window.end || !imbalanced.contains(&(*agreement as usize)) {
+        // FKU call-offs (rule 14) take no part in the key.
+        if date > window.end || !imbalanced.contains(&(*agreement as usize)) || ctx.fku.rows.contains(i) {
             continue;
         }
         let name = group_name(ctx, row.get(Field::Unit));
@@ -215,7 +218,12 @@ fn split(ctx: &Context, agreement: usize, rows: &[usize]) -> (Vec<i64>, Vec<u64>
 }
 
 /// The largest |deviation| of a split from the key, percentage points.
-fn largest_deviation(a: &Agreement, amounts: &[i64], counts: &[u64]) -> Option<f64> {
+/// How far a unit's split went beyond the key toward the suppliers that
+/// are over-served (`over`, rule 10): the largest of its share minus the
+/// agreed share among them, 0 when it sent them no more than the key;
+/// `None` without call-offs. A unit that buys only from under-served
+/// suppliers helps restore the key and is within it.
+fn over_deviation(a: &Agreement, amounts: &[i64], counts: &[u64], over: &[bool]) -> Option<f64> {
     let value = |s: usize| match a.basis {
         Basis::Amount => amounts[s] as f64,
         Basis::Count => counts[s] as f64,
@@ -225,7 +233,8 @@ fn largest_deviation(a: &Agreement, amounts: &[i64], counts: &[u64]) -> Option<f
         a.suppliers
             .iter()
             .enumerate()
-            .map(|(s, sup)| (100.0 * value(s) / total - sup.share).abs())
+            .filter(|(s, _)| over.get(*s).copied().unwrap_or(false))
+            .map(|(s, sup)| 100.0 * value(s) / total - sup.share)
             .fold(0.0, f64::max)
     })
 }
@@ -317,8 +326,17 @@ fn summary_sheet(
             ),
         )
     };
-    ws.write_string_with_format(r, 0, ask, &f.text_bold)?;
-    r += 2;
+    // A rank order's undocumented skips (rule 13) are asked about apart.
+    let rank_ask = rank::ask(ctx, in_window);
+    if !(asks.is_empty() && rank_ask.is_some()) {
+        ws.write_string_with_format(r, 0, ask, &f.text_bold)?;
+        r += 1;
+    }
+    if let Some(rank_ask) = rank_ask {
+        ws.write_string_with_format(r, 0, rank_ask, &f.text_bold)?;
+        r += 1;
+    }
+    r += 1;
     // The group's rows per agreement, once (window, to date): each block
     // reads only its own.
     let mut per: BTreeMap<usize, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
@@ -333,7 +351,11 @@ fn summary_sheet(
         }
     }
     for (&ai, (window_rows, all_rows)) in &per {
-        r = agreement_block(ws, ctx, (window_rows, all_rows), ai, r, f, l)?;
+        r = if ctx.register.agreements[ai].is_rank() {
+            rank::block(ws, ctx, window_rows, ai, r, f, l)?
+        } else {
+            agreement_block(ws, ctx, (window_rows, all_rows), ai, r, f, l)?
+        };
     }
     ws.set_column_width(0, 34)?;
     for c in 1..8u16 {
@@ -404,12 +426,15 @@ fn agreement_block(
         }
         let fractions: Vec<f64> = a.suppliers.iter().map(|s| s.share / 100.0).collect();
         ws.write_string_with_format(r, 0, l.unit_excess, &f.text_bold)?;
-        ws.write_number_with_format(r, 2, excess(&amounts, &fractions), &f.sek_bold)?;
+        let over = over_served(shares);
+        ws.write_number_with_format(r, 2, excess(&amounts, &fractions, &over), &f.sek_bold)?;
         r += 2;
     }
     // Units and orderers, window and to date; in balance marked OK.
     let fractions: Vec<f64> = a.suppliers.iter().map(|s| s.share / 100.0).collect();
     let tolerance = shares_of(ctx, ai, Scope::Period).map_or(5.0, |s| s.tolerance_pp);
+    let over_window = shares_of(ctx, ai, Scope::Period).map(over_served).unwrap_or_default();
+    let over_to_date = shares_of(ctx, ai, Scope::ToDate).map(over_served).unwrap_or_default();
     // Without an organisation file a workbook is one unit: no units table.
     let units = (Field::Unit, lang.pick("Ansvar i sektionen", "Units in the section"));
     let orderers = (
@@ -459,12 +484,12 @@ fn agreement_block(
             .map(|(name, (window_rows, all_rows))| {
                 let (wa, wc) = split(ctx, ai, &window_rows);
                 let (ta, _) = split(ctx, ai, &all_rows);
-                let dev = largest_deviation(a, &wa, &wc);
+                let dev = over_deviation(a, &wa, &wc, &over_window);
                 (
                     name,
-                    excess(&wa, &fractions),
+                    excess(&wa, &fractions, &over_window),
                     wa.iter().sum(),
-                    excess(&ta, &fractions),
+                    excess(&ta, &fractions, &over_to_date),
                     ta.iter().sum(),
                     dev,
                 )

@@ -44,6 +44,7 @@ pub fn field_name(field: Field, lang: Lang) -> &'static str {
         (Lang::Sv, Field::Account) => "konto",
         (Lang::Sv, Field::Id) => "verifikation",
         (Lang::Sv, Field::Currency) => "valuta",
+        (Lang::Sv, Field::Order) => "order",
         (Lang::En, f) => f.key(),
     }
 }
@@ -111,6 +112,15 @@ pub fn files_with_dates(
 }
 
 fn deviation(a: &AgreementShares, lang: Lang) -> String {
+    if let Some(r) = &a.rank {
+        // A rank order: its undocumented skips (rule 13).
+        return r.skip_pct.map_or("-".into(), |p| {
+            lang.pick(
+                format!("avsteg {}", percent(p, 1, lang)),
+                format!("skips {}", percent(p, 1, lang)),
+            )
+        });
+    }
     a.largest_deviation().map_or("-".into(), |d| points(d, lang))
 }
 
@@ -204,6 +214,8 @@ pub fn summary(ctx: &Context) -> String {
             )
         );
     }
+    rank_orders(&mut s, ctx);
+    fku_call_offs(&mut s, ctx);
     ceilings(&mut s, ctx);
     life(&mut s, ctx);
     compliance(&mut s, ctx);
@@ -247,8 +259,8 @@ pub fn summary(ctx: &Context) -> String {
 }
 
 /// Left-aligned columns two spaces apart.
-fn table(head: &[&str; 6], rows: &[[String; 6]]) -> String {
-    let widths: Vec<usize> = (0..6)
+fn table<const N: usize>(head: &[&str; N], rows: &[[String; N]]) -> String {
+    let widths: Vec<usize> = (0..N)
         .map(|i| {
             rows.iter()
                 .map(|r| r[i].chars().count())
@@ -279,6 +291,73 @@ fn table(head: &[&str; 6], rows: &[[String; 6]]) -> String {
 }
 
 /// Every ceiling that is reached, near or forecast to be reached.
+/// One line per rank agreement (rule 13): its share to rank 1, its
+/// undocumented skips and its status.
+fn rank_orders(s: &mut String, ctx: &Context) {
+    let lang = ctx.lang;
+    let mut first = true;
+    for p in ctx.allocation.period() {
+        let ag = &ctx.register.agreements[p.agreement];
+        let Some(r) = p.rank.as_ref().filter(|_| ag.is_rank()) else {
+            continue;
+        };
+        if std::mem::take(&mut first) {
+            let _ = writeln!(s, "\n{}", lang.pick("Rangordning:", "Rank order:"));
+        }
+        let rank1 = ag
+            .suppliers
+            .iter()
+            .position(|x| x.rank == Some(1))
+            .and_then(|i| p.suppliers.get(i))
+            .and_then(|x| x.actual_pct);
+        let undocumented: i64 = r.undocumented.iter().map(|u| u.amount).sum();
+        let pct = |v: Option<f64>| v.map_or("-".to_string(), |v| percent(v, 1, lang));
+        let _ = writeln!(
+            s,
+            "  {}",
+            lang.pick(
+                format!(
+                    "{} {}: {} till rang 1, odokumenterade avsteg {} ({}) – {}",
+                    ag.id,
+                    ag.name,
+                    pct(rank1),
+                    pct(r.skip_pct),
+                    sek_unit(undocumented as i128, lang),
+                    labels::status(lang, p.status).to_lowercase()
+                ),
+                format!(
+                    "{} {}: {} to rank 1, undocumented skips {} ({}) – {}",
+                    ag.id,
+                    ag.name,
+                    pct(rank1),
+                    pct(r.skip_pct),
+                    sek_unit(undocumented as i128, lang),
+                    labels::status(lang, p.status).to_lowercase()
+                )
+            )
+        );
+    }
+}
+
+/// The count of FKU call-offs shown for the window (rule 14).
+fn fku_call_offs(s: &mut String, ctx: &Context) {
+    let lang = ctx.lang;
+    let shown: Vec<_> = ctx.fku.shown(ctx.register, &ctx.allocation.window).collect();
+    if shown.is_empty() {
+        return;
+    }
+    let total: i64 = shown.iter().map(|c| c.amount).sum();
+    let n = shown.len();
+    let _ = writeln!(
+        s,
+        "\n{}",
+        lang.pick(
+            format!("FKU: {n} avrop på {} gick till förnyad konkurrensutsättning; de räknas mot takvolymen men inte mot nyckeln eller rangordningen (fku.csv).", sek_unit(total as i128, lang)),
+            format!("FKU: {n} call-off(s) worth {} went to renewed competition; they count against the ceiling but not toward the key or rank order (fku.csv).", sek_unit(total as i128, lang)),
+        )
+    );
+}
+
 fn ceilings(s: &mut String, ctx: &Context) {
     use crate::allocate::ceiling::CeilingStatus;
     let lang = ctx.lang;
@@ -552,33 +631,44 @@ pub fn check_report(report: &crate::check::CheckReport, lang: Lang) -> String {
             )
         )
     );
-    let rows: Vec<[String; 6]> = reg
+    let rows: Vec<[String; 8]> = reg
         .agreements
         .iter()
         .map(|a| {
-            let key: Vec<String> = a
-                .suppliers
-                .iter()
-                .map(|x| {
-                    crate::register::format_number(x.share, 2, lang)
-                        .trim_end_matches("00")
-                        .trim_end_matches([',', '.'])
-                        .to_string()
-                })
-                .collect();
+            let (model, key, fku) = model_cells(a, lang);
             [
                 a.id.clone(),
                 a.name.clone(),
                 format!("{} – {}", a.valid_from, a.valid_to),
                 labels::basis(lang, a.basis).to_string(),
-                key.join("/"),
+                model,
+                key,
+                fku,
                 a.ceiling.map(|c| sek_unit(c.ceiling as i128, lang)).unwrap_or_default(),
             ]
         })
         .collect();
-    let head: [&str; 6] = lang.pick(
-        ["avtal", "benämning", "giltigt", "grund", "nyckel (%)", "takvolym"],
-        ["agreement", "name", "valid", "basis", "key (%)", "ceiling"],
+    let head: [&str; 8] = lang.pick(
+        [
+            "avtal",
+            "benämning",
+            "giltigt",
+            "grund",
+            "modell",
+            "nyckel (%) / rang",
+            "FKU-gräns",
+            "takvolym",
+        ],
+        [
+            "agreement",
+            "name",
+            "valid",
+            "basis",
+            "model",
+            "key (%) / ranks",
+            "FKU threshold",
+            "ceiling",
+        ],
     );
     for line in table(&head, &rows).lines() {
         let _ = writeln!(s, "  {line}");
@@ -653,6 +743,39 @@ pub fn opened(file: &std::path::Path, lang: Lang) -> String {
         format!("Forumrapporten {file} öppnades i webbläsaren."),
         format!("The forum report {file} was opened in the browser."),
     )
+}
+
+/// An agreement's call-off model as read (rules 13–14), for `check`: the
+/// model (with its deviations), the key or the ranks, the FKU threshold.
+fn model_cells(a: &crate::register::Agreement, lang: Lang) -> (String, String, String) {
+    let model = match a.deviations.len() {
+        0 => a.model.label(lang).to_string(),
+        n => lang.pick(
+            format!("{} ({n} avsteg)", a.model.label(lang)),
+            format!("{} ({n} deviation(s))", a.model.label(lang)),
+        ),
+    };
+    let key = if a.is_rank() {
+        a.by_rank()
+            .iter()
+            .filter_map(|&i| a.suppliers.get(i))
+            .map(|x| format!("{}. {}", x.rank.unwrap_or(0), x.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    } else {
+        a.suppliers
+            .iter()
+            .map(|x| {
+                crate::register::format_number(x.share, 2, lang)
+                    .trim_end_matches("00")
+                    .trim_end_matches([',', '.'])
+                    .to_string()
+            })
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    let fku = a.fku_threshold.map(|t| sek_unit(t as i128, lang)).unwrap_or_default();
+    (model, key, fku)
 }
 
 /// The terminal reporter: a progress bar while reading, the files read,

@@ -64,6 +64,8 @@ fn build(ctx: &Context) -> Result<Workbook, XlsxError> {
         super::ceiling_sheet::NAME_EN,
         super::compliance_sheet::NAME_SV,
         super::compliance_sheet::NAME_EN,
+        super::rank_sheet::fku_name(crate::lang::Lang::Sv),
+        super::rank_sheet::fku_name(crate::lang::Lang::En),
     ]
     .iter()
     .map(|s| s.to_lowercase())
@@ -75,7 +77,14 @@ fn build(ctx: &Context) -> Result<Workbook, XlsxError> {
         let name = sheet::sheet_name(&a.id, &mut taken);
         let ws = wb.add_worksheet();
         ws.set_name(&name)?;
-        agreement_sheet(ws, &name, ctx, p, &f, l)?;
+        if a.is_rank() {
+            super::rank_sheet::rank_agreement_sheet(ws, &name, ctx, p, &f, l)?;
+        } else {
+            agreement_sheet(ws, &name, ctx, p, &f, l)?;
+        }
+    }
+    if super::rank_sheet::has_fku(ctx) {
+        super::rank_sheet::fku_sheet(wb.add_worksheet(), ctx, &f, l)?;
     }
     if !ctx.ceilings.is_empty() || !ctx.life.ending_soon.is_empty() || !ctx.life.ended_in_use.is_empty() {
         super::ceiling_sheet::ceiling_sheet(wb.add_worksheet(), ctx, &f, l)?;
@@ -229,7 +238,8 @@ fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Resul
     status_colours(ws, head_row + 1, r.saturating_sub(1), 8, ctx.lang)?;
     status_colours(ws, head_row + 1, r.saturating_sub(1), 11, ctx.lang)?;
     sheet::ceiling_colours(ws, head_row + 1, r.saturating_sub(1), 13, ctx.lang)?;
-    super::compliance_sheet::overview_block(ws, ctx, r + 1, f)?;
+    let r = super::rank_sheet::overview_rows(ws, ctx, r + 1, f)?;
+    super::compliance_sheet::overview_block(ws, ctx, r, f)?;
     ws.set_freeze_panes(head_row + 1, 0)?;
     for (c, width) in [22, 30, 12, 16, 12, 12, 14, 22, 22, 16, 16, 22, 18, 26]
         .iter()
@@ -269,7 +279,9 @@ fn supplier_cells(
     if let Some(o) = sup.org_nr {
         ws.write_string(r, col + 1, o.to_string())?;
     }
-    ws.write_number_with_format(r, col + 2, sup.share / 100.0, &f.pct)?;
+    if !a.is_rank() {
+        ws.write_number_with_format(r, col + 2, sup.share / 100.0, &f.pct)?;
+    }
     if let Some(p) = s.actual_pct {
         ws.write_number_with_format(r, col + 3, p / 100.0, &f.pct)?;
     }
@@ -291,6 +303,8 @@ fn catch_up_cell(
     f: &Formats,
 ) -> Result<(), XlsxError> {
     match a.basis {
+        // A rank order has no catch-up (rule 13).
+        _ if a.is_rank() => return Ok(()),
         Basis::Amount => ws.write_number_with_format(r, col, value, &f.sek)?,
         Basis::Count => ws.write_number_with_format(r, col, value, &f.int)?,
     };

@@ -7,6 +7,7 @@ mod charts;
 mod common;
 mod fuzz_regressions;
 mod pipeline;
+mod rank;
 mod reconciliation;
 mod start;
 mod streaming;

@@ -989,7 +989,8 @@ fn init_then_check_passes_and_a_key_summing_to_99_is_named_with_its_rows() {
             "Avtalsregistret register.xlsx är giltigt: 1 avtal, 3 leverantörer, 1 med takvolym.",
         ))
         .stdout(predicates::str::contains("RA-2025-001"))
-        .stdout(predicates::str::contains("50/30/20"));
+        .stdout(predicates::str::contains("50/30/20"))
+        .stdout(predicates::str::contains("fördelningsnyckel"));
     // The template's Grund drop-down and percent format are there.
     let parts = std::fs::read(d.path().join("register.xlsx")).expect("read");
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(parts)).expect("zip");
@@ -1000,6 +1001,16 @@ fn init_then_check_passes_and_a_key_summing_to_99_is_named_with_its_rows() {
         sheet.contains("<dataValidation type=\"list\"") && sheet.contains("\"belopp,antal\""),
         "drop-down"
     );
+    assert!(sheet.contains("\"nyckel,rang\""), "Avropsmodell drop-down");
+    for head in ["Avropsmodell", "Rang", "FKU-gräns (kr)"] {
+        let mut shared = String::new();
+        std::io::Read::read_to_string(&mut z.by_name("xl/sharedStrings.xml").expect("strings"), &mut shared)
+            .expect("read");
+        assert!(shared.contains(&format!(">{head}<")), "{head}");
+    }
+    let mut workbook = String::new();
+    std::io::Read::read_to_string(&mut z.by_name("xl/workbook.xml").expect("workbook"), &mut workbook).expect("read");
+    assert!(workbook.contains("name=\"Avsteg\""), "Avsteg sheet");
     // A key summing to 99: exit 2 naming the agreement, the sum and the rows.
     let reg = d.path().join("fel.csv");
     std::fs::write(
