@@ -45,6 +45,7 @@ name = "Måleri"
 valid_from = 2024-01-01
 valid_to = 2025-12-31
 fku_threshold_sek = 500000
+ceiling_sek = 1000000
   [[agreement.supplier]]
   name = "Alfa AB"
   share = 60
@@ -168,6 +169,17 @@ fn fku_csv_and_the_key_without_it() {
     assert!(
         cmp.contains(&"RA-R,Järnhandel,,Tre AB,,,,,8.2569,,,imbalance".to_string()),
         "{cmp:#?}"
+    );
+    // The ceiling counts the FKU call-offs: RA-K's rows to as_of
+    // 2024-06-30 (the window's end; P-9 is later): 300 000 + 200 000 +
+    // 100 000 + 60 000 + 60 000 + 40 000 + 40 000 = 800 000, 80 % of
+    // 1 000 000: at the warning level.
+    let ceiling = lines(&out, "ceiling.csv");
+    assert!(
+        ceiling.first().is_some_and(|l| l
+            .starts_with("RA-K,Måleri,2024-01-01,2025-12-31,2024-06-30,1000000.00,,800000.00,80.0000,")
+            && l.contains(",warning,")),
+        "{ceiling:?}"
     );
     // FKU rows stay in the agreements: 109 000 + 1 400 000 in 16 rows.
     let recon = read(&out.join("reconciliation.csv"));
