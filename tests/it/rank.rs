@@ -474,3 +474,35 @@ fn rule_10_blames_no_unit_that_helps() {
     let section = sheet_rows(&out.join("sektioner/U1.xlsx"), "Sammanfattning");
     assert!(has_row(&section, &["Ulla", "Utanför nyckeln"]), "{section:?}");
 }
+
+#[test]
+fn a_csv_register_of_rank_orders_needs_no_share_column() {
+    let dir = TempDir::new().expect("tempdir");
+    let reg = dir.path().join("register.csv");
+    std::fs::write(
+        &reg,
+        "Avtalsregister\n\nAvtal;Benämning;Giltigt från;Giltigt till;Avropsmodell;Leverantör;Rang;FKU-gräns (kr)\nRA-R;Järnhandel;2024-01-01;2025-12-31;Rangordning;Ett AB;1;250 000\n;;;;;Två AB;2;\n",
+    )
+    .expect("write");
+    let out = bin().arg("check").arg("--agreements").arg(&reg).assert().success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).replace('\u{a0}', " ");
+    assert!(
+        text.contains("rangordning") && text.contains("1. Ett AB, 2. Två AB"),
+        "{text}"
+    );
+    assert!(text.contains("250 000,00 kr"), "{text}");
+    // Ranks 1 and 3: refused, naming the rows.
+    std::fs::write(
+        &reg,
+        "Avtal;Benämning;Giltigt från;Giltigt till;Avropsmodell;Leverantör;Rang\nRA-R;Järnhandel;2024-01-01;2025-12-31;rang;Ett AB;1\n;;;;;Två AB;3\n",
+    )
+    .expect("write");
+    let out = bin().arg("check").arg("--agreements").arg(&reg).assert().code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains(
+            "avtal RA-R (rad 2–3): rangerna är 1, 3 – en rangordning med 2 leverantörer har rang 1 till 2, en var"
+        ),
+        "{err}"
+    );
+}
