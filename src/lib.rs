@@ -157,7 +157,11 @@ pub fn run_with(
         .filter(|s| s.scope == allocate::Scope::Period)
         .map(|s| s.agreement)
         .collect();
-    let monthly = allocate::monthly::monthly(&counted, &register, &window, &reported)?;
+    let mut monthly = allocate::monthly::monthly(&counted, &register, &window, &reported)?;
+    if let Some(all) = &counted_all {
+        let all = allocate::monthly::monthly(all, &register, &window, &reported)?;
+        allocate::monthly::add_fku(&mut monthly, &all);
+    }
     let ceilings = allocate::ceiling::ceilings(
         counted_all.as_ref().unwrap_or(&counted),
         &register,

@@ -518,6 +518,9 @@ fn drafts_from_table(path: &Path) -> Result<Vec<Draft>> {
     }
     let required = [Col::Id.index(), Col::Supplier.index(), Col::Share.index()];
     let mut search = header::HeaderSearch::new(&names, &required);
+    // A register of rank orders only may have Rang and no Andel column.
+    let required_rank = [Col::Id.index(), Col::Supplier.index(), Col::Rank.index()];
+    let mut search_rank = header::HeaderSearch::new(&names, &required_rank);
     let mut header: Option<Vec<Option<usize>>> = None;
     let mut drafts: Vec<Draft> = Vec::new();
     let mut current: Option<usize> = None;
@@ -525,13 +528,13 @@ fn drafts_from_table(path: &Path) -> Result<Vec<Draft>> {
     source.for_each_record(&mut |row, cells| {
         let Some(columns) = &header else {
             let texts: Vec<String> = cells.iter().map(Cell::text).collect();
-            return match search.look(&texts) {
-                header::Look::Header(found) => {
+            return match (search.look(&texts), search_rank.look(&texts)) {
+                (header::Look::Header(found), _) | (_, header::Look::Header(found)) => {
                     header = Some(found);
                     true
                 }
-                header::Look::NotYet(_) => true,
-                header::Look::GaveUp => false,
+                (header::Look::GaveUp, _) => false,
+                _ => true,
             };
         };
         if cells.iter().all(Cell::is_empty) {

@@ -12,6 +12,8 @@ use chrono::{Datelike, NaiveDate};
 use std::fmt::Write as _;
 use std::path::Path;
 
+mod projects;
+
 /// SplitMix64: small, fast and stable across versions (unlike a crate's
 /// default generator), so a seed always gives the same files.
 pub struct Rng(u64);
@@ -360,8 +362,15 @@ pub fn write(args: &SampleOptions) -> Result<String> {
         ags.extend(extra_agreements(extra));
     }
     ags.truncate(wanted);
+    // The realistic register also has a rank order and an FKU threshold,
+    // their rows in a project ledger of their own (sample/projects.rs).
+    let projects = wanted == 6 && !args.clean;
+    let mut register = register_toml(&ags);
+    if projects {
+        register.push_str(&projects::register_toml());
+    }
     let reg_path = out.join("register.toml");
-    std::fs::write(&reg_path, register_toml(&ags)).map_err(|e| io_err(&reg_path, e))?;
+    std::fs::write(&reg_path, register).map_err(|e| io_err(&reg_path, e))?;
     let cfg_path = out.join("avropskoll.toml");
     std::fs::write(&cfg_path, CONFIG).map_err(|e| io_err(&cfg_path, e))?;
 
@@ -546,6 +555,10 @@ pub fn write(args: &SampleOptions) -> Result<String> {
             format_old(&file_lines, first)
         };
         std::fs::write(&path, bytes).map_err(|e| io_err(&path, e))?;
+    }
+    if projects {
+        let path = exports_dir.join(projects::FILE);
+        std::fs::write(&path, projects::export(args.seed, start, args.months)).map_err(|e| io_err(&path, e))?;
     }
     Ok(format!(
         "Sample data written to {}: register.toml, avropskoll.toml and {} monthly exports.",

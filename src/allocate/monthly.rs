@@ -36,6 +36,34 @@ pub struct Monthly {
     /// A rank agreement's `[supplier][month]` undocumented skips (rule
     /// 13); empty for a key agreement.
     pub undocumented: Vec<Vec<super::Skips>>,
+    /// Per month the net amount of the FKU call-offs' rows (rule 14): kept
+    /// out of the series above, counted for the ceiling; empty when none.
+    pub fku: Vec<i64>,
+}
+
+impl Monthly {
+    /// The net amount counted for the ceiling in month `i` (rule 11): every
+    /// supplier's, FKU call-offs included.
+    pub fn ceiling_amount(&self, i: usize) -> i64 {
+        self.amounts.iter().map(|s| s.get(i).copied().unwrap_or(0)).sum::<i64>() + self.fku.get(i).copied().unwrap_or(0)
+    }
+}
+
+/// Sets each series' FKU amounts (rule 14) from the same series over all
+/// rows (`all`, FKU call-offs included).
+pub fn add_fku(monthly: &mut [Monthly], all: &[Monthly]) {
+    for m in monthly.iter_mut() {
+        let Some(a) = all.iter().find(|a| a.agreement == m.agreement) else {
+            continue;
+        };
+        m.fku = (0..m.months.len())
+            .map(|i| {
+                let with: i64 = a.amounts.iter().map(|s| s.get(i).copied().unwrap_or(0)).sum();
+                let without: i64 = m.amounts.iter().map(|s| s.get(i).copied().unwrap_or(0)).sum();
+                with - without
+            })
+            .collect();
+    }
 }
 
 /// Monthly series for the given agreements (indices into the register).
@@ -95,6 +123,7 @@ pub fn monthly(counted: &Counted, register: &Register, window: &Window, agreemen
                 }
             }
             Monthly {
+                fku: Vec::new(),
                 undocumented,
                 agreement: ai,
                 months,

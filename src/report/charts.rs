@@ -668,7 +668,7 @@ impl Drawing for CeilingChart<'_> {
             if *key < first_read {
                 continue;
             }
-            running += m.amounts.iter().map(|s| s.get(i).copied().unwrap_or(0)).sum::<i64>();
+            running += m.ceiling_amount(i);
             let month_end = month_start(*key + 1).pred_opt().unwrap_or(u.as_of).min(u.as_of);
             points.push((day(month_end).max(0.0), mkr(running)));
         }

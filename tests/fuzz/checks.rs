@@ -125,8 +125,22 @@ pub fn register_toml(text: &str) {
             Ok(reg) => {
                 for a in &reg.agreements {
                     assert!(a.valid_from <= a.valid_to);
-                    let sum: f64 = a.suppliers.iter().map(|s| s.share).sum();
-                    assert!((sum - 100.0).abs() <= 0.01 + 1e-9);
+                    if a.is_rank() {
+                        // Ranks 1..n, one each; deviations name a lower rank.
+                        let mut ranks: Vec<u32> = a.suppliers.iter().filter_map(|s| s.rank).collect();
+                        ranks.sort_unstable();
+                        assert!(ranks.iter().enumerate().all(|(i, r)| *r as usize == i + 1));
+                        assert_eq!(ranks.len(), a.suppliers.len());
+                        for d in &a.deviations {
+                            assert!(a.suppliers.get(d.supplier).and_then(|s| s.rank).is_some_and(|r| r > 1));
+                            assert!(!d.reason.is_empty());
+                        }
+                    } else {
+                        let sum: f64 = a.suppliers.iter().map(|s| s.share).sum();
+                        assert!((sum - 100.0).abs() <= 0.01 + 1e-9);
+                        assert!(a.deviations.is_empty());
+                    }
+                    assert!(a.fku_threshold.is_none_or(|t| t > 0));
                 }
             }
             Err(problems) => assert!(!problems.is_empty()),

@@ -45,6 +45,7 @@ name = "Måleri"
 valid_from = 2024-01-01
 valid_to = 2025-12-31
 fku_threshold_sek = 500000
+ceiling_sek = 1000000
   [[agreement.supplier]]
   name = "Alfa AB"
   share = 60
@@ -168,6 +169,17 @@ fn fku_csv_and_the_key_without_it() {
     assert!(
         cmp.contains(&"RA-R,Järnhandel,,Tre AB,,,,,8.2569,,,imbalance".to_string()),
         "{cmp:#?}"
+    );
+    // The ceiling counts the FKU call-offs: RA-K's rows to as_of
+    // 2024-06-30 (the window's end; P-9 is later): 300 000 + 200 000 +
+    // 100 000 + 60 000 + 60 000 + 40 000 + 40 000 = 800 000, 80 % of
+    // 1 000 000: at the warning level.
+    let ceiling = lines(&out, "ceiling.csv");
+    assert!(
+        ceiling.first().is_some_and(|l| l
+            .starts_with("RA-K,Måleri,2024-01-01,2025-12-31,2024-06-30,1000000.00,,800000.00,80.0000,")
+            && l.contains(",warning,")),
+        "{ceiling:?}"
     );
     // FKU rows stay in the agreements: 109 000 + 1 400 000 in 16 rows.
     let recon = read(&out.join("reconciliation.csv"));
@@ -461,4 +473,36 @@ fn rule_10_blames_no_unit_that_helps() {
     assert!(!section.iter().flatten().any(|c| c == "Utanför nyckeln"), "{section:?}");
     let section = sheet_rows(&out.join("sektioner/U1.xlsx"), "Sammanfattning");
     assert!(has_row(&section, &["Ulla", "Utanför nyckeln"]), "{section:?}");
+}
+
+#[test]
+fn a_csv_register_of_rank_orders_needs_no_share_column() {
+    let dir = TempDir::new().expect("tempdir");
+    let reg = dir.path().join("register.csv");
+    std::fs::write(
+        &reg,
+        "Avtalsregister\n\nAvtal;Benämning;Giltigt från;Giltigt till;Avropsmodell;Leverantör;Rang;FKU-gräns (kr)\nRA-R;Järnhandel;2024-01-01;2025-12-31;Rangordning;Ett AB;1;250 000\n;;;;;Två AB;2;\n",
+    )
+    .expect("write");
+    let out = bin().arg("check").arg("--agreements").arg(&reg).assert().success();
+    let text = String::from_utf8_lossy(&out.get_output().stdout).replace('\u{a0}', " ");
+    assert!(
+        text.contains("rangordning") && text.contains("1. Ett AB, 2. Två AB"),
+        "{text}"
+    );
+    assert!(text.contains("250 000,00 kr"), "{text}");
+    // Ranks 1 and 3: refused, naming the rows.
+    std::fs::write(
+        &reg,
+        "Avtal;Benämning;Giltigt från;Giltigt till;Avropsmodell;Leverantör;Rang\nRA-R;Järnhandel;2024-01-01;2025-12-31;rang;Ett AB;1\n;;;;;Två AB;3\n",
+    )
+    .expect("write");
+    let out = bin().arg("check").arg("--agreements").arg(&reg).assert().code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains(
+            "avtal RA-R (rad 2–3): rangerna är 1, 3 – en rangordning med 2 leverantörer har rang 1 till 2, en var"
+        ),
+        "{err}"
+    );
 }

@@ -203,15 +203,17 @@ fn usage_sheet_excess_is_computed_by_rule_10() {
     let out = TempDir::new().expect("tempdir");
     let dir = run_base(out.path(), &[]);
     let u = sheet(&dir.join("fordelning-2019-H1.xlsx"), "Användning");
-    // RA-1, window, by unit: Norr sent 2500 to Måleri Syd (key 50 %): excess
-    // 2500 − 0.5·2500 = 1250. Söder: 600 Färg & Fasad + 300 Penselkungen of
-    // 900: (600 − 270) + (300 − 180) = 450. Väster: 400 Måleri Syd: 200.
+    // RA-1, window: Måleri Syd has 2900 of 3800 = 76.3 % against 50 %, the
+    // only over-served supplier (rule 10 counts excess toward it alone).
+    // Norr sent 2500 to Måleri Syd: excess 2500 − 0.5·2500 = 1250. Väster:
+    // 400 − 200 = 200. Söder sent 600 to Färg & Fasad and 300 to
+    // Penselkungen, both under-served: it helps restore the key, excess 0.
     let head = find_row(&u, "Enhet", 0);
     assert_eq!(text(&u, head, 1), "Måleri Syd AB");
     let expected = [
         ("Norr", [2500.0, 0.0, 0.0], 2500.0, 1250.0),
-        ("Söder", [0.0, 600.0, 300.0], 900.0, 450.0),
         ("Väster", [400.0, 0.0, 0.0], 400.0, 200.0),
+        ("Söder", [0.0, 600.0, 300.0], 900.0, 0.0),
     ];
     for (i, (unit, amounts, total, excess)) in expected.iter().enumerate() {
         let r = head + 1 + i as u32;
@@ -226,13 +228,15 @@ fn usage_sheet_excess_is_computed_by_rule_10() {
     let orderers = find_row(&u, "Beställare", head);
     assert_eq!(text(&u, orderers + 1, 0), "Anna");
     assert!(approx(number(&u, orderers + 1, 5), 1250.0));
-    // To date, Söder also has Penselkungen's 1000 from 2018-12-15: 600 +
-    // 1300 of 1900: (600 − 570) + (1300 − 380) = 950.
+    // To date, Söder also has Penselkungen's 1000 from 2018-12-15; to date
+    // Penselkungen has 1300 of 4800 = 27.1 % against 20 %: over-served
+    // with Måleri Syd. Söder: 600 + 1300 of 1900; only Penselkungen counts:
+    // 1300 − 0.2·1900 = 920 (Färg & Fasad, under-served, is left out).
     let to_date = (0..u.height() as u32)
         .find(|&i| matches!(u.get_value((i, 0)), Some(Data::String(s)) if s.starts_with("RA-1 Målning – Hittills")))
         .expect("RA-1 to-date block");
     let soder = find_row(&u, "Söder", to_date);
-    assert!(approx(number(&u, soder, 5), 950.0));
+    assert!(approx(number(&u, soder, 5), 920.0));
 }
 
 #[test]
