@@ -31,29 +31,38 @@ fn account_heads(lang: Lang) -> [&'static str; 7] {
     lang.pick(
         [
             "Konto",
-            "Avtal som listar kontot",
             "Genom avtalen (kr)",
             "Vid sidan av avtalen (kr)",
             "Avtalstrohet",
             "Leverantörer vid sidan av",
-            "Varav över direktupphandlingsgränsen",
+            "Varav över gränsen",
+            "Avtal som listar kontot",
         ],
         [
             "Account",
-            "Agreements listing it",
             "Through the agreements (SEK)",
             "Beside the agreements (SEK)",
             "Compliance",
             "Suppliers beside",
-            "Of which over the direct-award limit",
+            "Of which over the limit",
+            "Agreements listing it",
         ],
     )
 }
 
+/// The column of the compliance (the chart's values).
+const COMPLIANCE_COL: u16 = 3;
+
+/// The last column the agreements of an account span (merged from column
+/// 6: a long list stays on one line).
+const LAST_COL: u16 = 9;
+
 /// The per-account table from row `r` (heading included); returns the
 /// next free row.
 fn account_table(ws: &mut Worksheet, ctx: &Context, r: u32, f: &Formats) -> Result<u32, XlsxError> {
-    header_row(ws, r, 0, &account_heads(ctx.lang), f)?;
+    let heads = account_heads(ctx.lang);
+    header_row(ws, r, 0, &heads[..6], f)?;
+    ws.merge_range(r, 6, r, LAST_COL, heads[6], &f.header)?;
     ws.set_row_height(r, 45)?;
     let mut r = r + 1;
     for a in &ctx.beside.accounts {
@@ -65,19 +74,15 @@ fn account_table(ws: &mut Worksheet, ctx: &Context, r: u32, f: &Formats) -> Resu
 
 fn account_row(ws: &mut Worksheet, ctx: &Context, r: u32, a: &AccountCompliance, f: &Formats) -> Result<(), XlsxError> {
     ws.write_string_with_format(r, 0, &a.account, &f.text)?;
-    ws.write_string_with_format(
-        r,
-        1,
-        agreement_ids(ctx.register, &a.agreements).replace(';', ", "),
-        &f.text,
-    )?;
-    ws.write_number_with_format(r, 2, sek(a.in_agreements), &f.sek)?;
-    ws.write_number_with_format(r, 3, sek(a.beside), &f.sek)?;
+    ws.write_number_with_format(r, 1, sek(a.in_agreements), &f.sek)?;
+    ws.write_number_with_format(r, 2, sek(a.beside), &f.sek)?;
     if let Some(p) = a.compliance_pct() {
-        ws.write_number_with_format(r, 4, p / 100.0, &f.pct)?;
+        ws.write_number_with_format(r, COMPLIANCE_COL, p / 100.0, &f.pct)?;
     }
-    ws.write_number_with_format(r, 5, a.beside_suppliers as f64, &f.int)?;
-    ws.write_number_with_format(r, 6, a.over_limit_suppliers as f64, &f.int)?;
+    ws.write_number_with_format(r, 4, a.beside_suppliers as f64, &f.int)?;
+    ws.write_number_with_format(r, 5, a.over_limit_suppliers as f64, &f.int)?;
+    let ids = agreement_ids(ctx.register, &a.agreements).replace(';', ", ");
+    ws.merge_range(r, 6, r, LAST_COL, &ids, &f.text)?;
     Ok(())
 }
 
@@ -126,9 +131,9 @@ fn chart(ws: &mut Worksheet, ctx: &Context, name: &str, (first, last): (u32, u32
         .set_name(lang.pick("Avtalstrohet per konto", "Contract compliance per account"));
     chart
         .add_series()
-        .set_name(account_heads(lang)[4])
+        .set_name(account_heads(lang)[COMPLIANCE_COL as usize])
         .set_categories((name, first, 0, last, 0))
-        .set_values((name, first, 4, last, 4))
+        .set_values((name, first, COMPLIANCE_COL, last, COMPLIANCE_COL))
         .set_format(ChartFormat::new().set_solid_fill(ChartSolidFill::new().set_color(PALETTE[0])));
     chart.x_axis().set_num_format("0%").set_min(0).set_max(1);
     chart.y_axis().set_reverse();
@@ -149,17 +154,38 @@ pub fn compliance_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labe
         format!("Contract compliance and purchases beside the agreements – {window}"),
     );
     ws.write_string_with_format(0, 0, title, &f.title)?;
-    ws.write_string_with_format(1, 0, note(ctx), &f.note)?;
+    let wrapped = f
+        .note
+        .clone()
+        .set_text_wrap()
+        .set_align(rust_xlsxwriter::FormatAlign::Top);
+    ws.merge_range(1, 0, 1, LAST_COL, &note(ctx), &wrapped)?;
+    ws.set_row_height(1, 48)?;
     let head = 3u32;
     let next = account_table(ws, ctx, head, f)?;
     let height = chart(ws, ctx, name, (head + 1, next.saturating_sub(1)), next + 1)?;
     let list = next + 1 + height;
     supplier_table(ws, ctx, list, f)?;
-    for (c, width) in [13, 24, 16, 16, 12, 14, 16, 16, 40, 40].iter().enumerate() {
+    for (c, width) in WIDTHS.iter().enumerate() {
         ws.set_column_width(c as u16, *width)?;
     }
     ws.set_freeze_panes(head + 1, 1)?;
     print_setup(ws, Some((head, head)), l)
+}
+
+/// The sheet's column widths (both tables share them).
+const WIDTHS: [f64; 10] = [14.0, 14.0, 28.0, 14.0, 12.0, 15.0, 15.0, 26.0, 40.0, 40.0];
+
+/// The height of a row whose wrapped cells hold `texts` in `columns`.
+fn wrapped_height(texts: &[(&str, u16)]) -> f64 {
+    let lines = texts
+        .iter()
+        .map(|(t, c)| {
+            let width = WIDTHS.get(usize::from(*c)).copied().unwrap_or(10.0).max(4.0);
+            (t.chars().count() as f64 / (width * 1.1)).ceil().max(1.0)
+        })
+        .fold(1.0, f64::max);
+    15.0 * lines
 }
 
 /// The suppliers' headings.
@@ -205,7 +231,7 @@ pub fn named_amounts(ctx: &Context, list: &[(Sym, i128)]) -> String {
             } else {
                 text
             };
-            format!("{text} ({})", sek_unit(amount, lang))
+            format!("{text} ({})", super::html::kr(amount, 0, lang))
         })
         .collect();
     if list.len() > MOST_NAMED {
@@ -248,13 +274,9 @@ fn supplier_table(ws: &mut Worksheet, ctx: &Context, r: u32, f: &Formats) -> Res
     header_row(ws, r + 1, 0, &supplier_heads(lang), f)?;
     ws.set_row_height(r + 1, 30)?;
     let mut r = r + 2;
-    let over = Format::new()
-        .set_bold()
-        .set_background_color(0xFFC7CE)
-        .set_font_color(0x9C0006);
-    let wrap = Format::new().set_quote_prefix().set_text_wrap();
+    let top = Top::new(f);
     for (i, s) in ctx.beside.suppliers.iter().enumerate() {
-        supplier_row(ws, ctx, r, i, s, (f, &over, &wrap))?;
+        supplier_row(ws, ctx, r, i, s, &top)?;
         r += 1;
     }
     if ctx.beside.suppliers.is_empty() {
@@ -264,17 +286,47 @@ fn supplier_table(ws: &mut Worksheet, ctx: &Context, r: u32, f: &Formats) -> Res
     Ok(r)
 }
 
+/// The supplier rows' formats, aligned to the top (rows are as tall as
+/// their longest wrapped cell).
+struct Top {
+    text: Format,
+    text_bold: Format,
+    int: Format,
+    sek: Format,
+    sek_bold: Format,
+    over: Format,
+    wrap: Format,
+}
+
+impl Top {
+    fn new(f: &Formats) -> Top {
+        let top = |x: &Format| x.clone().set_align(rust_xlsxwriter::FormatAlign::Top);
+        Top {
+            text: top(&f.text),
+            text_bold: top(&f.text_bold),
+            int: top(&f.int),
+            sek: top(&f.sek),
+            sek_bold: top(&f.sek_bold),
+            over: top(&Format::new()
+                .set_bold()
+                .set_background_color(0xFFC7CE)
+                .set_font_color(0x9C0006)),
+            wrap: top(&f.text).set_text_wrap(),
+        }
+    }
+}
+
 fn supplier_row(
     ws: &mut Worksheet,
     ctx: &Context,
     r: u32,
     i: usize,
     s: &BesideSupplier,
-    (f, over, wrap): (&Formats, &Format, &Format),
+    f: &Top,
 ) -> Result<(), XlsxError> {
     let lang = ctx.lang;
     if s.over_limit {
-        ws.write_string_with_format(r, 0, lang.pick("ÖVER GRÄNSEN", "OVER THE LIMIT"), over)?;
+        ws.write_string_with_format(r, 0, lang.pick("ÖVER GRÄNSEN", "OVER THE LIMIT"), &f.over)?;
     }
     let org = s.org_nr.map(|o| o.to_string()).unwrap_or_default();
     ws.write_string_with_format(r, 1, org, &f.text)?;
@@ -286,13 +338,12 @@ fn supplier_row(
     ws.write_number_with_format(r, 5, sek(s.amount), &f.sek)?;
     let year = if s.over_limit { &f.sek_bold } else { &f.sek };
     ws.write_number_with_format(r, 6, sek(s.year_amount), year)?;
-    ws.write_string_with_format(
-        r,
-        7,
-        agreement_ids(ctx.register, &agreements).replace(';', ", "),
-        &f.text,
-    )?;
-    ws.write_string_with_format(r, 8, named_amounts(ctx, &s.units), wrap)?;
-    ws.write_string_with_format(r, 9, named_amounts(ctx, &s.orderers), wrap)?;
+    let ids = agreement_ids(ctx.register, &agreements).replace(';', ", ");
+    let (units, orderers) = (named_amounts(ctx, &s.units), named_amounts(ctx, &s.orderers));
+    ws.write_string_with_format(r, 7, &ids, &f.wrap)?;
+    ws.write_string_with_format(r, 8, &units, &f.wrap)?;
+    ws.write_string_with_format(r, 9, &orderers, &f.wrap)?;
+    // Readers do not refit wrapped rows.
+    ws.set_row_height(r, wrapped_height(&[(&ids, 7), (&units, 8), (&orderers, 9)]))?;
     Ok(())
 }

@@ -77,7 +77,7 @@ pub(crate) fn beside_sheet(
             "Beställare",
             "Verifikation",
             "Avtal som borde ha använts",
-            "Leverantören över direktupphandlingsgränsen i år",
+            "Över direktupphandlingsgränsen i år",
         ],
         [
             "Date",
@@ -89,13 +89,13 @@ pub(crate) fn beside_sheet(
             "Orderer",
             "Voucher",
             "Agreement that should have been used",
-            "Supplier over the direct-award limit this year",
+            "Over the direct-award limit this year",
         ],
     );
     let columns: Vec<TableColumn> = heads.iter().map(|h| TableColumn::new().set_header(*h)).collect();
     ws.add_table(0, 0, rows.len() as u32, 9, &Table::new().set_columns(&columns))?;
     ws.set_freeze_panes(1, 0)?;
-    for (c, width) in [12, 10, 30, 14, 15, 20, 22, 16, 28, 18].iter().enumerate() {
+    for (c, width) in [12, 10, 30, 14, 15, 20, 22, 16, 58, 30].iter().enumerate() {
         ws.set_column_width(c as u16, *width)?;
     }
     print_setup(ws, Some((0, 0)), l)
