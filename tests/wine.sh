@@ -18,7 +18,7 @@ zip="$(realpath "${1:-target/dist/avropskoll-windows-x64.zip}")"
 [ -f "$zip" ] || { echo "wine.sh: $zip missing; run bash dist/windows.sh first" >&2; exit 1; }
 if ! command -v wine >/dev/null || ! command -v x86_64-w64-mingw32-gcc >/dev/null; then
   echo "wine.sh: installing wine and mingw-w64 from Debian…"
-  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
     wine wine64 gcc-mingw-w64-x86-64 unzip) >/dev/null
 fi
 command -v unzip >/dev/null || (apt-get update -qq && apt-get install -y -qq unzip) >/dev/null
