@@ -259,6 +259,22 @@ fn find_supplier(suppliers: &[Supplier], text: &str) -> Option<usize> {
     })
 }
 
+/// A deviation's optional date; a problem when it cannot be read.
+fn deviation_date(label: (&str, &str), v: &Option<String>, q: &mut dyn FnMut(String, String)) -> Option<NaiveDate> {
+    let v = v.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+    let parsed = parse::parse_date(v);
+    if parsed.is_none() {
+        q(
+            format!(
+                "{} '{v}' är inte ett datum – skriv ÅÅÅÅ-MM-DD eller lämna tomt",
+                label.0
+            ),
+            format!("{} '{v}' is not a date (YYYY-MM-DD)", label.1),
+        );
+    }
+    parsed
+}
+
 /// Checks an agreement's deviations against its model and suppliers.
 pub(super) fn check_deviations(
     drafts: &[DraftDeviation],
@@ -297,22 +313,8 @@ pub(super) fn check_deviations(
                 "reason is empty – write why rank 1 was not called".into(),
             );
         }
-        let mut date = |label: (&str, &str), v: &Option<String>| -> Option<NaiveDate> {
-            let v = v.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
-            let parsed = parse::parse_date(v);
-            if parsed.is_none() {
-                q(
-                    format!(
-                        "{} '{v}' är inte ett datum – skriv ÅÅÅÅ-MM-DD eller lämna tomt",
-                        label.0
-                    ),
-                    format!("{} '{v}' is not a date (YYYY-MM-DD)", label.1),
-                );
-            }
-            parsed
-        };
-        let from = date(("från", "from"), &d.from);
-        let to = date(("till", "to"), &d.to);
+        let from = deviation_date(("från", "from"), &d.from, &mut q);
+        let to = deviation_date(("till", "to"), &d.to, &mut q);
         if let (Some(f), Some(t)) = (from, to) {
             if f > t {
                 q(
@@ -457,19 +459,23 @@ pub(super) fn attach_sheet_deviations(path: &Path, drafts: &mut [Draft]) -> Resu
         true
     })?;
     if columns.is_none() {
-        problems.push(Problem {
-            agreement: None,
-            origin: Origin::Sheet {
-                sheet: sheet.clone(),
-                row: 1,
-            },
-            message: Text::new(
-                "hittar ingen rubrikrad med kolumnerna Avtal, Leverantör och Skäl bland de 50 första raderna – skapa en mall med `avropskoll init`",
-                "no header row with the columns Avtal, Leverantör and Skäl among the first 50 records – `avropskoll init` writes a template",
-            ),
-        });
+        problems.push(no_header(sheet));
     }
     Ok(problems)
+}
+
+fn no_header(sheet: &str) -> Problem {
+    Problem {
+        agreement: None,
+        origin: Origin::Sheet {
+            sheet: sheet.to_string(),
+            row: 1,
+        },
+        message: Text::new(
+            "hittar ingen rubrikrad med kolumnerna Avtal, Leverantör och Skäl bland de 50 första raderna – skapa en mall med `avropskoll init`",
+            "no header row with the columns Avtal, Leverantör and Skäl among the first 50 records – `avropskoll init` writes a template",
+        ),
+    }
 }
 
 /// Fills the model fields of a spreadsheet row into its draft.

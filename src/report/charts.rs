@@ -490,7 +490,15 @@ impl Drawing for TrendChart<'_> {
             "{} – {} · {}",
             month_start(first).format("%Y-%m"),
             month_start(last).format("%Y-%m"),
-            dashed_note(self.lang)
+            if a.is_rank() {
+                // A rank order has no agreed share to draw (rule 13).
+                self.lang.pick(
+                    "rangordning: rang 1 avropas först",
+                    "rank order: rank 1 is called first",
+                )
+            } else {
+                dashed_note(self.lang)
+            }
         );
         let body = titled(root, &title, &subtitle, scale)?;
         let items: Vec<(RGBColor, String, bool)> = a

@@ -289,31 +289,13 @@ fn usage_tables(ws: &mut Worksheet, ctx: &Context, r: u32, u: &RankUsage, f: &Fo
     skips_table(ws, ctx, r, &u.by_orderer, false, f)
 }
 
-/// Per month the basis value per rank, the undocumented part apart, and a
-/// stacked column chart of the shares by rank (the undocumented part of
-/// each lower rank marked with a pattern).
-fn monthly_chart(
-    ws: &mut Worksheet,
-    sheet_name: &str,
-    ctx: &Context,
-    a: &Agreement,
-    period: &AgreementShares,
-    top: u32,
-    f: &Formats,
-) -> Result<(), XlsxError> {
-    let lang = ctx.lang;
-    let Some(m) = ctx.monthly.iter().find(|m| m.agreement == period.agreement) else {
-        return Ok(());
-    };
-    let count = a.basis == Basis::Count;
-    let order = a.by_rank();
-    let title = lang.pick("Andel per rang och månad", "Share by rank per month");
-    ws.write_string_with_format(top, 0, title, &f.subtitle)?;
-    // Columns: month, then per rank its documented part (rank 1: all of
-    // it) and, below rank 1, its undocumented part.
+/// The monthly table's columns: month, then per rank its documented part
+/// (rank 1: all of it) and, below rank 1, its undocumented part; each
+/// column as (supplier, undocumented).
+fn monthly_columns(a: &Agreement, lang: Lang) -> (Vec<String>, Vec<(usize, bool)>) {
     let mut heads: Vec<String> = vec![lang.pick("Månad", "Month").to_string()];
     let mut cols: Vec<(usize, bool)> = Vec::new();
-    for &s in &order {
+    for s in a.by_rank() {
         let sup = &a.suppliers[s];
         let rank = sup.rank.unwrap_or(0);
         if rank == 1 {
@@ -332,6 +314,29 @@ fn monthly_chart(
             cols.push((s, true));
         }
     }
+    (heads, cols)
+}
+
+/// Per month the basis value per rank, the undocumented part apart, and a
+/// stacked column chart of the shares by rank (the undocumented part of
+/// each lower rank marked with a pattern).
+fn monthly_chart(
+    ws: &mut Worksheet,
+    sheet_name: &str,
+    ctx: &Context,
+    a: &Agreement,
+    period: &AgreementShares,
+    top: u32,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    let lang = ctx.lang;
+    let Some(m) = ctx.monthly.iter().find(|m| m.agreement == period.agreement) else {
+        return Ok(());
+    };
+    let count = a.basis == Basis::Count;
+    let title = lang.pick("Andel per rang och månad", "Share by rank per month");
+    ws.write_string_with_format(top, 0, title, &f.subtitle)?;
+    let (heads, cols) = monthly_columns(a, lang);
     let head_refs: Vec<&str> = heads.iter().map(String::as_str).collect();
     header_row(ws, top + 1, 0, &head_refs, f)?;
     ws.set_row_height(top + 1, 45)?;
@@ -386,26 +391,8 @@ fn monthly_chart(
     Ok(())
 }
 
-/// The *FKU* sheet: the FKU call-offs shown for the window (fku.csv).
-pub fn fku_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &labels::Labels) -> Result<(), XlsxError> {
-    let lang = ctx.lang;
-    ws.set_name(fku_name(lang))?;
-    ws.write_string_with_format(
-        0,
-        0,
-        lang.pick("Förnyad konkurrensutsättning (FKU)", "Renewed competition (FKU)"),
-        &f.title,
-    )?;
-    ws.write_string_with_format(
-        1,
-        0,
-        lang.pick(
-            "Avrop (samma leverantör och order) värda minst avtalets FKU-gräns. De räknas mot takvolymen men inte mot fördelningsnyckeln eller rangordningen.",
-            "Call-offs (the same supplier and order) worth at least the agreement's FKU threshold. They count against the ceiling but not toward the key or the rank order.",
-        ),
-        &f.note,
-    )?;
-    let heads: [&str; 9] = lang.pick(
+fn fku_heads(lang: Lang) -> [&'static str; 9] {
+    lang.pick(
         [
             "Avtal",
             "Benämning",
@@ -428,7 +415,29 @@ pub fn fku_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &labels::Lab
             "Amount (SEK)",
             "FKU threshold (SEK)",
         ],
-    );
+    )
+}
+
+/// The *FKU* sheet: the FKU call-offs shown for the window (fku.csv).
+pub fn fku_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &labels::Labels) -> Result<(), XlsxError> {
+    let lang = ctx.lang;
+    ws.set_name(fku_name(lang))?;
+    ws.write_string_with_format(
+        0,
+        0,
+        lang.pick("Förnyad konkurrensutsättning (FKU)", "Renewed competition (FKU)"),
+        &f.title,
+    )?;
+    ws.write_string_with_format(
+        1,
+        0,
+        lang.pick(
+            "Avrop (samma leverantör och order) värda minst avtalets FKU-gräns. De räknas mot takvolymen men inte mot fördelningsnyckeln eller rangordningen.",
+            "Call-offs (the same supplier and order) worth at least the agreement's FKU threshold. They count against the ceiling but not toward the key or the rank order.",
+        ),
+        &f.note,
+    )?;
+    let heads = fku_heads(lang);
     header_row(ws, 3, 0, &heads, f)?;
     ws.set_row_height(3, 30)?;
     let mut r = 3;

@@ -48,24 +48,15 @@ impl RankChart<'_> {
     }
 }
 
-impl Drawing for RankChart<'_> {
-    fn size(&self) -> (u32, u32) {
-        self.size
-    }
-
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> std::result::Result<(), String> {
-        let l = labels(self.lang);
-        let lang = self.lang;
-        let a = self.agreement;
-        let p = self.shares;
-        let scale = self.size.1 as f64 / 900.0;
-        let px = scaler(scale);
+impl RankChart<'_> {
+    fn subtitle(&self) -> String {
+        let (l, lang, p) = (labels(self.lang), self.lang, self.shares);
         let skip = p
             .rank
             .as_ref()
             .and_then(|r| r.skip_pct)
             .map_or("-".into(), |v| percent(v, 1, lang));
-        let subtitle = format!(
+        format!(
             "{} {} · {} · {}: {}",
             l.window,
             self.window,
@@ -81,8 +72,44 @@ impl Drawing for RankChart<'_> {
             ),
             l.status,
             labels::status(lang, p.status)
-        );
-        let body = titled(root, &format!("{} {}", a.id, a.name), &subtitle, scale)?;
+        )
+    }
+}
+
+/// A rank's name under its bar, wrapped to the bar's width.
+fn bar_label<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    name: &str,
+    (cx, cy): (i32, i32),
+    width: i32,
+    colour: RGBColor,
+    px: &impl Fn(f64) -> i32,
+) -> std::result::Result<(), String> {
+    let font = TextStyle::from((FONT, px(24.0)).into_font())
+        .color(&colour)
+        .pos(Pos::new(HPos::Center, VPos::Top));
+    for (n, line) in wrap(name, &font, width - px(12.0), root).iter().enumerate() {
+        root.draw(&Text::new(
+            line.clone(),
+            (cx, cy + px(14.0) + n as i32 * px(30.0)),
+            font.clone(),
+        ))
+        .map_err(draw_err)?;
+    }
+    Ok(())
+}
+
+impl Drawing for RankChart<'_> {
+    fn size(&self) -> (u32, u32) {
+        self.size
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> std::result::Result<(), String> {
+        let lang = self.lang;
+        let a = self.agreement;
+        let scale = self.size.1 as f64 / 900.0;
+        let px = scaler(scale);
+        let body = titled(root, &format!("{} {}", a.id, a.name), &self.subtitle(), scale)?;
         let bars = self.bars();
         let legend_items = vec![
             (
@@ -149,20 +176,9 @@ impl Drawing for RankChart<'_> {
                 )))
                 .map_err(draw_err)?;
             let sup = &a.suppliers[i];
-            let (cx, cy) = chart.backend_coord(&(x + 0.5, 0.0));
-            let name = format!("{}. {}", sup.rank.unwrap_or(0), sup.name);
-            let font = TextStyle::from((FONT, px(24.0)).into_font())
-                .color(&colour)
-                .pos(Pos::new(HPos::Center, VPos::Top));
             let width = chart.backend_coord(&(x + 1.0, 0.0)).0 - chart.backend_coord(&(x, 0.0)).0;
-            for (n, line) in wrap(&name, &font, width - px(12.0), root).iter().enumerate() {
-                root.draw(&Text::new(
-                    line.clone(),
-                    (cx, cy + px(14.0) + n as i32 * px(30.0)),
-                    font.clone(),
-                ))
-                .map_err(draw_err)?;
-            }
+            let name = format!("{}. {}", sup.rank.unwrap_or(0), sup.name);
+            bar_label(root, &name, chart.backend_coord(&(x + 0.5, 0.0)), width, colour, &px)?;
         }
         Ok(())
     }

@@ -44,7 +44,6 @@ pub(super) fn sections(h: &mut String, ctx: &Context) -> Result<()> {
 
 fn section(h: &mut String, ctx: &Context, p: &AgreementShares) -> Result<()> {
     let lang = ctx.lang;
-    let l = labels(lang);
     let a = &ctx.register.agreements[p.agreement];
     let _ = write!(
         h,
@@ -88,6 +87,15 @@ fn section(h: &mut String, ctx: &Context, p: &AgreementShares) -> Result<()> {
     h.push_str("</table>");
     let chart = inline::rank_svg(ctx, p, (1400, 700))?;
     let _ = write!(h, "<figure>{chart}</figure>");
+    units(h, ctx, p);
+    h.push_str("</section>\n");
+    Ok(())
+}
+
+/// The units with undocumented skips in the window (the first ten).
+fn units(h: &mut String, ctx: &Context, p: &AgreementShares) {
+    let lang = ctx.lang;
+    let l = labels(lang);
     let usage = crate::allocate::rank::period_usage(ctx.rank_usage, &ctx.allocation.shares, p.agreement);
     let rows: Vec<_> = usage
         .map(|u| u.by_unit.iter().filter(|x| x.undocumented.rows > 0).take(10).collect())
@@ -127,8 +135,6 @@ fn section(h: &mut String, ctx: &Context, p: &AgreementShares) -> Result<()> {
         }
         h.push_str("</table>");
     }
-    h.push_str("</section>\n");
-    Ok(())
 }
 
 /// The FKU call-offs of the window (rule 14), when any agreement has a

@@ -96,6 +96,21 @@ pub(super) fn block(
     if rows.is_empty() {
         return Ok(r + 1);
     }
+    rows_table(ws, ctx, a, &rows, r, f, l)
+}
+
+/// The undocumented skips row by row (the first 150), each with what to
+/// do; returns the next free row.
+fn rows_table(
+    ws: &mut Worksheet,
+    ctx: &Context,
+    a: &crate::register::Agreement,
+    rows: &[usize],
+    mut r: u32,
+    f: &Formats,
+    l: &Labels,
+) -> Result<u32, XlsxError> {
+    let lang = ctx.lang;
     let heads = [
         l.date,
         l.supplier,
