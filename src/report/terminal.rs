@@ -48,6 +48,64 @@ pub fn field_name(field: Field, lang: Lang) -> &'static str {
     }
 }
 
+/// The org nr column found by its values and the columns left unread, each
+/// unread one that looks like a field with the `[columns]` line mapping it.
+fn layout_notes(f: &crate::read::FileInfo, lang: Lang) -> String {
+    let mut s = String::new();
+    if let Some(b) = &f.by_contents {
+        let h = &b.header;
+        let (valid, filled) = (b.valid, b.filled);
+        let _ = writeln!(
+            s,
+            "    {}",
+            lang.pick(
+                format!("org.nr lästes ur kolumnen '{h}' (kolumn {}) på innehållet: ingen rubrik heter som ett org.nr, och {valid} av {filled} ifyllda celler där är giltiga organisationsnummer", b.column + 1),
+                format!("org_nr was read from the column '{h}' (column {}) by its contents: no header is named like an org nr, and {valid} of its {filled} filled cells are valid organisation numbers", b.column + 1),
+            )
+        );
+    }
+    if f.unread.is_empty() {
+        return s;
+    }
+    let names: Vec<String> = f.unread.iter().map(|u| format!("'{}'", u.header)).collect();
+    let _ = writeln!(
+        s,
+        "    {}: {}",
+        lang.pick("kolumner som inte läses", "columns not read"),
+        names.join(", ")
+    );
+    for u in &f.unread {
+        let h = &u.header;
+        if let Some(field) = u.field {
+            let line = crate::read::contents::columns_line(field, h);
+            let _ = writeln!(
+                s,
+                "      {}",
+                lang.pick(
+                    format!(
+                        "om '{h}' är {}: lägg till under [columns] i avropskoll.toml: {line}",
+                        field_name(field, lang)
+                    ),
+                    format!(
+                        "if '{h}' is the {}: add under [columns] in avropskoll.toml: {line}",
+                        field_name(field, lang)
+                    ),
+                )
+            );
+        } else if u.unit_name {
+            let _ = writeln!(
+                s,
+                "      {}",
+                lang.pick(
+                    format!("'{h}' ser ut som enhetens namn; enheten läses ur en annan kolumn"),
+                    format!("'{h}' looks like the unit's name; the unit is read from another column"),
+                )
+            );
+        }
+    }
+    s
+}
+
 /// Per file: format, header row, rows and the header taken for each field.
 pub fn files(exports: &Exports, lang: Lang) -> String {
     files_with_dates(exports, &[], lang)
@@ -69,7 +127,7 @@ pub fn files_with_dates(
             format!("Read {n} file(s):")
         )
     );
-    let mut previous: Option<&Vec<(Field, String)>> = None;
+    let mut previous: Option<&crate::read::FileInfo> = None;
     for f in &exports.files {
         let rows = count(f.rows as u64, lang);
         let index = exports.files.iter().position(|x| std::ptr::eq(x, f)).unwrap_or(0);
@@ -88,7 +146,7 @@ pub fn files_with_dates(
                 format!("header in row {}, {rows} rows", f.header_row)
             )
         );
-        if previous == Some(&f.mapping) {
+        if previous.is_some_and(|p| p.mapping == f.mapping && p.unread == f.unread && p.by_contents == f.by_contents) {
             let _ = writeln!(
                 s,
                 "    {}",
@@ -101,8 +159,9 @@ pub fn files_with_dates(
                 .map(|(field, h)| format!("{} ← '{h}'", field_name(*field, lang)))
                 .collect();
             let _ = writeln!(s, "    {}", mapping.join(", "));
+            s.push_str(&layout_notes(f, lang));
         }
-        previous = Some(&f.mapping);
+        previous = Some(f);
     }
     for crate::read::Skipped { file, reason: why } in &exports.skipped {
         let _ = writeln!(s, "  {} {file}: {why}", lang.pick("hoppade över", "skipped"));

@@ -686,7 +686,7 @@ fn a_file_that_maps_some_required_columns_stops_the_run() {
 
 #[test]
 fn unknown_headers_get_a_columns_suggestion_read_from_the_values() {
-    let text = "Export från ekonomisystemet\n\nBokf.dat;Lev;Konto;Belopp (SEK);Text\n2019-03-01;Måleri Syd AB;4410;1 250,00;Fönster\n2019-03-02;Penselkungen AB;4411;-300,50;Kredit\n";
+    let text = "Export från ekonomisystemet\n\nBokf.dat;Lev;Konto;Belopp (kr);Text\n2019-03-01;Måleri Syd AB;4410;1 250,00;Fönster\n2019-03-02;Penselkungen AB;4411;-300,50;Kredit\n";
     let c = Case::new(&[("x.csv", text.as_bytes())]);
     // Named directly: the run stops with a ready [columns] block.
     bin()
@@ -701,11 +701,11 @@ fn unknown_headers_get_a_columns_suggestion_read_from_the_values() {
         .stderr(contains("x.csv"))
         .stderr(contains("saknas: datum (Bokföringsdatum"))
         .stderr(contains(
-            "Lägg till de här raderna i avropskoll.toml (gissade från kolumnernas värden – kontrollera dem):\n[columns]\ndate = [\"Bokf.dat\"]\nsupplier = [\"Lev\"]\namount = [\"Belopp (SEK)\"]",
+            "Lägg till de här raderna i avropskoll.toml (gissade från kolumnernas värden – kontrollera dem):\n[columns]\ndate = [\"Bokf.dat\"]\nsupplier = [\"Lev\"]\namount = [\"Belopp (kr)\"]",
         ));
     // Found in a folder: skipped, and the reason says how to map it.
     c.run_sv(&[]).stdout(contains(
-        "hoppade över x.csv: inte en export: ingen av de 50 första raderna har kolumnerna datum, leverantör eller belopp (om det är en export: lägg till under [columns] i avropskoll.toml: date = [\"Bokf.dat\"], supplier = [\"Lev\"], amount = [\"Belopp (SEK)\"])",
+        "hoppade över x.csv: inte en export: ingen av de 50 första raderna har kolumnerna datum, leverantör eller belopp (om det är en export: lägg till under [columns] i avropskoll.toml: date = [\"Bokf.dat\"], supplier = [\"Lev\"], amount = [\"Belopp (kr)\"])",
     ));
 }
 
@@ -957,4 +957,75 @@ fn text_saved_as_xls_is_read_as_the_text_it_is() {
         ))
         .stdout(contains("b.xls (CSV, UTF-16LE, avgränsare tabb)"));
     assert_eq!(c.tally("in_agreements"), (2, "150.00".into()));
+}
+
+/// A Unit4-like workbook: a title block, `Lev.orgnr` (no known org nr
+/// name), `Belopp SEK`, `Referens`, `Attestant` and a unit name column.
+fn unit4_xlsx() -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "Leverantörsfakturor Unit4").expect("cell");
+    let head = [
+        "Bokföringsdatum",
+        "Leverantör",
+        "Lev.orgnr",
+        "Belopp SEK",
+        "Ansvar",
+        "Ansvar (T)",
+        "Referens",
+        "Attestant",
+    ];
+    for (c, h) in head.iter().enumerate() {
+        ws.write_string(2, c as u16, *h).expect("cell");
+    }
+    // Måleri Syd AB (556036-0793) under another name: by its org nr it is
+    // RA-1's 50 % supplier; Penselkungen AB has no org nr cell.
+    let rows = [
+        ("2019-03-01", "Måleri Syd i Skåne AB", "556036-0793", 1000.0),
+        ("2019-03-02", "Måleri Syd i Skåne AB", "5560360793", 500.0),
+        ("2019-03-03", "Penselkungen AB", "", 300.0),
+    ];
+    for (i, (d, s, o, a)) in rows.iter().enumerate() {
+        let r = 3 + i as u32;
+        ws.write_string(r, 0, *d).expect("cell");
+        ws.write_string(r, 1, *s).expect("cell");
+        ws.write_string(r, 2, *o).expect("cell");
+        ws.write_number(r, 3, *a).expect("cell");
+        ws.write_string(r, 4, "1010").expect("cell");
+        ws.write_string(r, 5, "Sektion Öster").expect("cell");
+        ws.write_string(r, 6, "ABC123").expect("cell");
+        ws.write_string(r, 7, "Anna Berg").expect("cell");
+    }
+    wb.save_to_buffer().expect("xlsx")
+}
+
+#[test]
+fn org_nr_found_by_its_contents_and_unread_columns_named_with_their_columns_line() {
+    let csv = "Bokföringsdatum;Leverantör;Lev.orgnr;Belopp SEK;Referens\n2019-04-01;Måleri Syd i Skåne AB;556036-0793;200,00;R1\n";
+    let c = Case::new(&[("a.xlsx", &unit4_xlsx()), ("b.csv", csv.as_bytes())]);
+    c.run_sv(&[])
+        .success()
+        .stdout(contains("org.nr ← 'Lev.orgnr'"))
+        // Workbook: 2 of its 2 filled cells valid; the CSV: 1 of 1.
+        .stdout(contains("org.nr lästes ur kolumnen 'Lev.orgnr' (kolumn 3) på innehållet: ingen rubrik heter som ett org.nr, och 2 av 2 ifyllda celler där är giltiga organisationsnummer"))
+        .stdout(contains("kolumner som inte läses: 'Ansvar (T)', 'Referens', 'Attestant'"))
+        .stdout(contains("om 'Attestant' är beställare: lägg till under [columns] i avropskoll.toml: orderer = [\"Attestant\"]"))
+        .stdout(contains("'Ansvar (T)' ser ut som enhetens namn; enheten läses ur en annan kolumn"))
+        .stdout(contains("1 av 1 ifyllda celler"));
+    // Måleri Syd AB: 1 000 + 500 + 200 = 1 700,00, none outside the key.
+    assert_eq!(c.allocation("Måleri Syd AB")[8], "1700.00");
+    assert_eq!(c.allocation("Penselkungen AB")[8], "300.00");
+    assert_eq!(c.tally("outside_agreements").0, 0);
+    // `check` says the same.
+    bin()
+        .args(["check", "--agreements"])
+        .arg(fixture("register.toml"))
+        .arg("--exports")
+        .arg(c.input())
+        .assert()
+        .success()
+        .stdout(contains("org.nr lästes ur kolumnen 'Lev.orgnr' (kolumn 3)"))
+        .stdout(contains(
+            "om 'Referens' är beställare: lägg till under [columns] i avropskoll.toml: orderer = [\"Referens\"]",
+        ));
 }
