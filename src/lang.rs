@@ -77,3 +77,55 @@ impl From<String> for Text {
         Text { sv: s.clone(), en: s }
     }
 }
+
+/// Text from input for a message: control characters escaped (`\0`,
+/// `\u{1b}`), at most 80 characters (then `…`), in single quotes.
+pub fn quote(text: &str) -> String {
+    format!("'{}'", shown(text, 80))
+}
+
+/// Text from input made safe to show: control characters escaped, at most
+/// `max` characters (then `…`).
+pub fn shown(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == max {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Text for a report cell: control characters (NUL, escape, …) dropped,
+/// a tab or line break kept as a space.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .filter_map(|c| match c {
+            '\t' | '\n' | '\r' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod quote_tests {
+    use super::*;
+
+    #[test]
+    fn input_is_escaped_and_capped() {
+        assert_eq!(quote("a\0b"), "'a\\u{0}b'");
+        assert_eq!(shown(&"x".repeat(100), 80), format!("{}…", "x".repeat(80)));
+        assert_eq!(printable("a\0b\tc"), "ab c");
+        assert_eq!(printable("åäö"), "åäö");
+    }
+}

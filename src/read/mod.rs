@@ -8,6 +8,7 @@
 pub mod chunks;
 pub mod contents;
 pub mod discover;
+pub mod formats;
 pub mod header;
 pub mod rows;
 pub mod strings;

@@ -305,8 +305,8 @@ pub fn summary(ctx: &Context) -> String {
 }
 
 /// Left-aligned columns two spaces apart.
-fn table(head: &[&str; 6], rows: &[[String; 6]]) -> String {
-    let widths: Vec<usize> = (0..6)
+fn table<const N: usize>(head: &[&str; N], rows: &[[String; N]]) -> String {
+    let widths: Vec<usize> = (0..N)
         .map(|i| {
             rows.iter()
                 .map(|r| r[i].chars().count())
@@ -532,33 +532,54 @@ pub fn check_report(report: &crate::check::CheckReport, lang: Lang) -> String {
             )
         )
     );
-    let rows: Vec<[String; 6]> = reg
+    let plain = |v: f64| crate::register::plain_number(v, lang);
+    let rows: Vec<[String; 8]> = reg
         .agreements
         .iter()
         .map(|a| {
-            let key: Vec<String> = a
-                .suppliers
-                .iter()
-                .map(|x| {
-                    crate::register::format_number(x.share, 2, lang)
-                        .trim_end_matches("00")
-                        .trim_end_matches([',', '.'])
-                        .to_string()
-                })
-                .collect();
+            let key: Vec<String> = a.suppliers.iter().map(|x| plain(x.share)).collect();
+            let tolerance = match a.tolerance_pp {
+                Some(t) => plain(t),
+                None => lang.pick(
+                    format!("{} (körningens)", plain(report.tolerance_pp)),
+                    format!("{} (the run's)", plain(report.tolerance_pp)),
+                ),
+            };
             [
                 a.id.clone(),
                 a.name.clone(),
                 format!("{} – {}", a.valid_from, a.valid_to),
                 labels::basis(lang, a.basis).to_string(),
                 key.join("/"),
+                tolerance,
                 a.ceiling.map(|c| sek_unit(c.ceiling as i128, lang)).unwrap_or_default(),
+                a.ceiling
+                    .map(|c| format!("{} %", plain(c.warn_pct)))
+                    .unwrap_or_default(),
             ]
         })
         .collect();
-    let head: [&str; 6] = lang.pick(
-        ["avtal", "benämning", "giltigt", "grund", "nyckel (%)", "takvolym"],
-        ["agreement", "name", "valid", "basis", "key (%)", "ceiling"],
+    let head: [&str; 8] = lang.pick(
+        [
+            "avtal",
+            "benämning",
+            "giltigt",
+            "grund",
+            "nyckel (%)",
+            "tolerans (pe)",
+            "takvolym",
+            "varningsnivå",
+        ],
+        [
+            "agreement",
+            "name",
+            "valid",
+            "basis",
+            "key (%)",
+            "tolerance (pp)",
+            "ceiling",
+            "warning level",
+        ],
     );
     for line in table(&head, &rows).lines() {
         let _ = writeln!(s, "  {line}");

@@ -490,7 +490,7 @@ valid_to = 2019-12-31
             "agreement RA-A: supplier 'X AB': org_nr '556036-0794' is not a valid organisation number",
         ))
         .stderr(contains("agreement RA-A: supplier 'X Aktiebolag' appears twice"))
-        .stderr(contains("agreement RA-A: shares sum to 90.00, not 100"))
+        .stderr(contains("agreement RA-A: shares sum to 90 %, not 100"))
         .stderr(contains("agreement ra-a: the id is used by another agreement too"))
         .stderr(contains("agreement ra-a: supplier 'Y AB': share 0 is not in (0, 100]"));
     assert!(!out.exists(), "nothing is written for an invalid register");
@@ -1028,4 +1028,100 @@ fn org_nr_found_by_its_contents_and_unread_columns_named_with_their_columns_line
         .stdout(contains(
             "om 'Referens' är beställare: lägg till under [columns] i avropskoll.toml: orderer = [\"Referens\"]",
         ));
+}
+
+/// A register workbook like the `init` template: `shares` in percent
+/// cells (their fractions), the warning level and tolerance as given.
+fn percent_register(shares: [f64; 3], warn: f64, tolerance: f64, tolerance_percent: bool) -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let percent = Format::new().set_num_format("0%");
+    let head = [
+        "Avtal",
+        "Benämning",
+        "Giltigt från",
+        "Giltigt till",
+        "Tolerans (pe)",
+        "Takvolym (kr)",
+        "Varningsnivå (%)",
+        "Leverantör",
+        "Andel (%)",
+    ];
+    for (c, h) in head.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).expect("cell");
+    }
+    ws.write_string(1, 0, "RA-1").expect("cell");
+    ws.write_string(1, 1, "Målning").expect("cell");
+    ws.write_string(1, 2, "2018-10-01").expect("cell");
+    ws.write_string(1, 3, "2020-12-31").expect("cell");
+    if tolerance_percent {
+        ws.write_number_with_format(1, 4, tolerance, &percent).expect("cell");
+    } else {
+        ws.write_number(1, 4, tolerance).expect("cell");
+    }
+    ws.write_number(1, 5, 1000.0).expect("cell");
+    ws.write_number_with_format(1, 6, warn, &percent).expect("cell");
+    for (k, (name, share)) in ["Måleri Syd AB", "Färg & Fasad AB", "Penselkungen AB"]
+        .iter()
+        .zip(shares)
+        .enumerate()
+    {
+        ws.write_string(1 + k as u32, 7, *name).expect("cell");
+        ws.write_number_with_format(1 + k as u32, 8, share, &percent)
+            .expect("cell");
+    }
+    wb.save_to_buffer().expect("xlsx")
+}
+
+#[test]
+fn percent_cells_are_read_as_percent_for_share_warning_level_and_tolerance() {
+    let c = Case::new(&[("a.csv", format!("{HEADER}{GOOD}").as_bytes())]);
+    let reg = c.dir.path().join("register.xlsx");
+    // 85 % stored as 0,85; tolerance 5 % stored as 0,05 (5 points).
+    std::fs::write(&reg, percent_register([0.5, 0.3, 0.2], 0.85, 0.05, true)).expect("write");
+    let check = |reg: &Path| bin().args(["check", "--agreements"]).arg(reg).assert();
+    check(&reg)
+        .success()
+        .stdout(contains("nyckel (%)"))
+        .stdout(contains("50/30/20"))
+        .stdout(contains("tolerans (pe)"))
+        .stdout(contains("1\u{a0}000,00 kr  85 %"));
+    // The agreement's line as cells: key, tolerance, ceiling, warning level.
+    let cells = |out: &[u8]| -> Vec<String> {
+        let text = String::from_utf8_lossy(out);
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("RA-1"))
+            .expect("RA-1 line");
+        line.split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .skip(4)
+            .map(str::to_string)
+            .collect()
+    };
+    let out = check(&reg).get_output().stdout.clone();
+    assert_eq!(cells(&out), ["50/30/20", "5", "1\u{a0}000,00 kr", "85 %"]);
+    // A plain number in the tolerance column is points too: 2.
+    std::fs::write(&reg, percent_register([0.5, 0.3, 0.2], 0.85, 2.0, false)).expect("write");
+    let out = check(&reg).get_output().stdout.clone();
+    assert_eq!(cells(&out), ["50/30/20", "2", "1\u{a0}000,00 kr", "85 %"]);
+    // The run reads the warning level as 85 %: 100 kr of a 1 000 kr
+    // ceiling is 10 %, not near the ceiling.
+    bin()
+        .args(["run", "--period", "2019-H1", "--min-call-offs", "1", "--agreements"])
+        .arg(&reg)
+        .arg("--exports")
+        .arg(c.input())
+        .arg("--out")
+        .arg(c.out())
+        .assert()
+        .success();
+    let ceiling = c.report("ceiling.csv");
+    assert!(ceiling.lines().nth(1).is_some_and(|l| l.contains(",ok")), "{ceiling}");
+    // 50 % + 30 % + 19 % in percent cells: the sum as typed.
+    std::fs::write(&reg, percent_register([0.5, 0.3, 0.19], 0.8, 5.0, false)).expect("write");
+    check(&reg)
+        .code(2)
+        .stderr(contains("andelarna summerar till 99 %, inte 100 %"));
 }

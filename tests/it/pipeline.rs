@@ -469,7 +469,7 @@ fn invalid_register_exits_2_naming_the_agreement() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains(
-            "avtal RA-2: andelarna summerar till 110,00 %, inte 100 %",
+            "avtal RA-2: andelarna summerar till 110 %, inte 100 %",
         ));
 }
 
@@ -1013,7 +1013,7 @@ fn init_then_check_passes_and_a_key_summing_to_99_is_named_with_its_rows() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains(
-            "avtal RA-9 (rad 4–5): andelarna summerar till 99,00 %, inte 100 %",
+            "avtal RA-9 (rad 4–5): andelarna summerar till 99 %, inte 100 %",
         ));
     // With exports: per file its mapping, rows and dates; nothing written.
     let toml = d.path().join("register.toml");
