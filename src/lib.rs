@@ -32,6 +32,8 @@ use std::time::Instant;
 pub struct RunOutcome {
     pub folder: PathBuf,
     pub files: Vec<PathBuf>,
+    /// Where the earlier report for the same window was kept.
+    pub archived: Option<PathBuf>,
     pub rows_read: u64,
     pub imbalanced: usize,
     /// Everything the user was warned about (also on the workbook's first
@@ -57,6 +59,8 @@ pub trait Observer: Sync {
     fn stage(&self, _name: &str, _seconds: f64) {}
     /// The reports are written; `ctx` is what they were made from.
     fn finished(&self, _ctx: &report::Context, _folder: &std::path::Path, _files: usize) {}
+    /// The earlier report at `folder` was kept: moved to `to`.
+    fn archived(&self, _folder: &std::path::Path, _to: &std::path::Path) {}
 }
 
 /// An observer that says nothing.
@@ -193,11 +197,18 @@ pub fn run_with(
         info: &info,
         lang: settings.lang,
     };
-    let (folder, written) = report::write_all(&ctx, &settings.out, writers, &|name, seconds| {
+    let report::Written {
+        folder,
+        files: written,
+        archived,
+    } = report::write_all(&ctx, &settings.out, writers, &|name, seconds| {
         observer.stage(&format!("report/{name}"), seconds)
     })?;
     timer.lap("report");
     observer.finished(&ctx, &folder, written.len());
+    if let Some(to) = &archived {
+        observer.archived(&folder, to);
+    }
     let imbalanced = allocation
         .shares
         .iter()
@@ -205,6 +216,7 @@ pub fn run_with(
         .count();
     Ok(RunOutcome {
         folder,
+        archived,
         files: written,
         rows_read: reconciliation.read.rows,
         imbalanced,

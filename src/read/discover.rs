@@ -175,7 +175,8 @@ impl Walk {
         Ok(())
     }
 
-    /// The `--out` folder itself, or a window folder (`2025-H2`) in it.
+    /// The `--out` folder itself, a window folder (`2025-H2`) in it, or its
+    /// archive of earlier reports (`arkiv`).
     fn is_report_folder(&self, dir: &Path) -> bool {
         let Some(out) = &self.out else {
             return false;
@@ -184,7 +185,9 @@ impl Walk {
             return true;
         }
         let label = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        dir.parent() == Some(out.as_path()) && Window::parse(label).is_some_and(|w| w.label == label)
+        dir.parent() == Some(out.as_path())
+            && (Window::parse(label).is_some_and(|w| w.label == label)
+                || crate::report::place::ARCHIVE_NAMES.contains(&label))
     }
 }
 

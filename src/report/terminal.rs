@@ -723,6 +723,27 @@ impl crate::Observer for Terminal {
             )
         );
     }
+
+    fn archived(&self, folder: &std::path::Path, to: &std::path::Path) {
+        if self.quiet {
+            return;
+        }
+        println!(
+            "{}",
+            self.lang.pick(
+                format!(
+                    "Den tidigare rapporten i {}/ sparades i {}/.",
+                    folder.display(),
+                    to.display()
+                ),
+                format!(
+                    "The previous report in {}/ was kept in {}/.",
+                    folder.display(),
+                    to.display()
+                ),
+            )
+        );
+    }
 }
 
 #[cfg(test)]

@@ -580,7 +580,7 @@ fn a_failed_run_leaves_the_previous_report_untouched() {
     let text = err.to_string();
     assert!(text.contains("injected failure"), "{text}");
     assert!(text.contains("no report was written to"), "{text}");
-    assert!(text.contains("a previous report there is unchanged"), "{text}");
+    assert!(text.contains("the previous report there is unchanged"), "{text}");
     assert_eq!(c.report("allocation.csv"), before);
     let left: Vec<String> = std::fs::read_dir(c.out())
         .expect("out")
@@ -659,6 +659,11 @@ fn a_shared_folder_with_notes_mac_files_locks_its_own_reports_and_the_register_r
     let second = run_in_folder(&dir, &register);
     assert_eq!(first.2, second.2);
     assert!(second.0.contains("Läste 1 fil:"), "{}", second.0);
+    // The third finds the first one's report in the archive: not read either.
+    assert!(second.0.contains("Den tidigare rapporten i"), "{}", second.0);
+    let third = run_in_folder(&dir, &register);
+    assert_eq!(first.2, third.2);
+    assert!(third.0.contains("Läste 1 fil:"), "{}", third.0);
     // The workbook's data-quality sheet names the skipped file.
     let wb: calamine::Xlsx<_> =
         calamine::open_workbook(dir.join("rapporter/2019-H1/fordelning-2019-H1.xlsx")).expect("workbook");
@@ -1124,4 +1129,80 @@ fn percent_cells_are_read_as_percent_for_share_warning_level_and_tolerance() {
     check(&reg)
         .code(2)
         .stderr(contains("andelarna summerar till 99 %, inte 100 %"));
+}
+
+/// The folders in `dir/arkiv/`.
+fn archived(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir.join("arkiv"))
+        .map(|d| d.map(|e| e.expect("entry").path()).collect())
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+#[test]
+fn an_earlier_report_is_archived_and_nothing_else_is_replaced_or_hidden() {
+    let c = Case::new(&[("a.csv", format!("{HEADER}{GOOD}").as_bytes())]);
+    c.run_sv(&[]).success();
+    let first = c.report("allocation.csv");
+    std::fs::write(
+        c.input().join("b.csv"),
+        format!("{HEADER}2019-03-05;Penselkungen AB;RA-1;50,00\n"),
+    )
+    .expect("write");
+    // The second run keeps the first report in arkiv/ and says where.
+    let out = c.run_sv(&[]).success().get_output().stdout.clone();
+    let out = String::from_utf8_lossy(&out);
+    let kept = archived(&c.out());
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let name = kept[0].file_name().expect("name").to_string_lossy().into_owned();
+    assert!(
+        name.starts_with("2019-H1 20") && name.len() == "2019-H1 2026-12-06 0915".len(),
+        "{name}"
+    );
+    assert!(
+        out.contains(&format!(
+            "Den tidigare rapporten i {}/ sparades i {}/.",
+            c.out().join("2019-H1").display(),
+            kept[0].display()
+        )),
+        "{out}"
+    );
+    assert_eq!(crate::common::read(&kept[0].join("allocation.csv")), first);
+    assert_ne!(c.report("allocation.csv"), first);
+    // A workbook open in Excel (its ~$ lock file): exit 2, nothing moved.
+    let lock = c.out().join("2019-H1/~$fordelning-2019-H1.xlsx");
+    std::fs::write(&lock, [7u8; 162]).expect("lock");
+    let now = c.report("allocation.csv");
+    c.run_sv(&[])
+        .code(2)
+        .stderr(contains("fordelning-2019-H1.xlsx är öppen i Excel"))
+        .stderr(contains("stäng filen och kör igen"));
+    assert!(lock.is_file(), "the lock file is left alone");
+    assert_eq!(c.report("allocation.csv"), now);
+    assert_eq!(archived(&c.out()).len(), 1);
+    std::fs::remove_file(&lock).expect("rm");
+    // A regular file of the user's where the report goes: exit 2, untouched,
+    // nothing hidden beside it.
+    let other = c.dir.path().join("other");
+    std::fs::create_dir_all(&other).expect("dir");
+    std::fs::write(other.join("2019-H1"), "mina anteckningar").expect("write");
+    bin()
+        .args(["run", "--period", "2019-H1", "--agreements"])
+        .arg(fixture("register.toml"))
+        .arg("--exports")
+        .arg(c.input())
+        .arg("--out")
+        .arg(&other)
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "2019-H1 finns redan och är ingen rapportmapp från avropskoll; den rörs inte",
+        ));
+    assert_eq!(crate::common::read(&other.join("2019-H1")), "mina anteckningar");
+    let names: Vec<String> = std::fs::read_dir(&other)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["2019-H1"]);
 }
