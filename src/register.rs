@@ -188,6 +188,14 @@ pub fn read_drafts(path: &Path) -> Result<Vec<Draft>> {
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
+    if let Ok(meta) = std::fs::metadata(path) {
+        if !meta.is_file() {
+            return Err(Error::ConfigFile {
+                path: path.to_path_buf(),
+                message: crate::read::discover::not_regular(&meta),
+            });
+        }
+    }
     if ext == "toml" {
         let text = std::fs::read_to_string(path).map_err(|e| Error::ConfigFile {
             path: path.to_path_buf(),
@@ -577,12 +585,12 @@ fn drafts_from_table(path: &Path) -> Result<Vec<Draft>> {
                 format!(
                     "hittar ingen rubrikrad med kolumnerna Avtal, Leverantör och Andel bland de 50 första raderna (avtalsregistrets kolumner: {}); första raden: {}. Skapa en mall med `avropskoll init`.",
                     COLS.iter().map(|c| c.names().get(1).copied().unwrap_or("")).collect::<Vec<_>>().join(", "),
-                    search.first_texts.join(" | ")
+                    search.first_texts.iter().take(40).map(|t| crate::lang::shown(t, 80)).collect::<Vec<_>>().join(" | ")
                 ),
                 format!(
                     "no header row with the columns id, supplier and share among the first 50 records (register columns: {}); first row found: {}. `avropskoll init` writes a template.",
                     COLS.iter().map(|c| c.names()[0]).collect::<Vec<_>>().join(", "),
-                    search.first_texts.join(" | ")
+                    search.first_texts.iter().take(40).map(|t| crate::lang::shown(t, 80)).collect::<Vec<_>>().join(" | ")
                 ),
             ),
         });

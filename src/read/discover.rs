@@ -66,6 +66,12 @@ pub fn discover(paths: &[PathBuf], exclude: &Exclude, lang: Lang) -> Result<(Vec
             walk.visited.insert(canon(root));
             walk.dir(root, root)?;
         } else {
+            if !meta.is_file() {
+                return Err(Error::Export {
+                    path: root.clone(),
+                    message: not_regular(&meta),
+                });
+            }
             let display = root
                 .file_name()
                 .map_or_else(|| root.display().to_string(), |n| n.to_string_lossy().into_owned());
@@ -160,6 +166,16 @@ impl Walk {
             if Format::from_path(&path).is_none() {
                 continue;
             }
+            if !meta.is_file() {
+                // A FIFO, socket or device under an export's name: opening
+                // it could wait forever or never end.
+                let why = not_regular(&meta);
+                self.skipped.push(Skipped {
+                    file: display,
+                    reason: self.lang.pick(why.sv, why.en),
+                });
+                continue;
+            }
             if self.register.as_ref() == Some(&canonical) {
                 continue; // the register is never an export
             }
@@ -188,6 +204,36 @@ impl Walk {
         dir.parent() == Some(out.as_path())
             && (Window::parse(label).is_some_and(|w| w.label == label)
                 || crate::report::place::ARCHIVE_NAMES.contains(&label))
+    }
+}
+
+/// What a path that is neither a file nor a folder is, in words.
+pub(crate) fn not_regular(meta: &std::fs::Metadata) -> Text {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        let (sv, en) = if t.is_fifo() {
+            ("en namngiven rörledning (FIFO)", "a named pipe (FIFO)")
+        } else if t.is_socket() {
+            ("en socket", "a socket")
+        } else if t.is_char_device() || t.is_block_device() {
+            ("en enhetsfil", "a device file")
+        } else {
+            ("inte en vanlig fil", "not a regular file")
+        };
+        Text::new(
+            format!("ingen vanlig fil utan {sv}; den lästes inte"),
+            format!("not a regular file but {en}; it was not read"),
+        )
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        Text::new(
+            "ingen vanlig fil; den lästes inte",
+            "not a regular file; it was not read",
+        )
     }
 }
 

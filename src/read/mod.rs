@@ -956,7 +956,14 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports, progress:
             path: f.path.clone(),
             sheet: first_sheet,
             missing,
-            found: found.into_iter().filter(|t| !t.is_empty()).collect(),
+            // Quoted from the file: escaped and capped (a binary file's
+            // first "record" may be megabytes of NUL bytes).
+            found: found
+                .iter()
+                .filter(|t| !t.is_empty())
+                .take(40)
+                .map(|t| crate::lang::shown(t, 80))
+                .collect(),
             suggestion,
         });
     };
@@ -965,6 +972,7 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports, progress:
         .filter_map(|&field| Some((field, headers.get(columns[field.index()]?)?.clone())))
         .collect();
     for (field, header) in &mapping {
+        let header = &crate::lang::shown(header, 80);
         let folded = parse::fold_header(header);
         let same: Vec<usize> = headers
             .iter()

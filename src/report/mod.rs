@@ -202,8 +202,17 @@ fn remove_stale_staging(out: &Path, label: &str) {
     }
 }
 
-/// The `detail` text of a data-quality finding, in words a user understands.
+/// The `detail` text of a data-quality finding, in words a user
+/// understands; control characters from the input (NUL, escape) dropped.
 pub fn detail_text(ctx: &Context, finding: &Finding) -> String {
+    let text = detail_words(ctx, finding);
+    match crate::lang::printable(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(clean) => clean,
+    }
+}
+
+fn detail_words(ctx: &Context, finding: &Finding) -> String {
     let lang = ctx.lang;
     let agreement = |i: &u32| ctx.register.agreements.get(*i as usize);
     let id = |i: &u32| agreement(i).map_or("?", |a| a.id.as_str()).to_string();

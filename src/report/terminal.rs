@@ -53,7 +53,7 @@ pub fn field_name(field: Field, lang: Lang) -> &'static str {
 fn layout_notes(f: &crate::read::FileInfo, lang: Lang) -> String {
     let mut s = String::new();
     if let Some(b) = &f.by_contents {
-        let h = &b.header;
+        let h = &crate::lang::shown(&b.header, 80);
         let (valid, filled) = (b.valid, b.filled);
         let _ = writeln!(
             s,
@@ -67,7 +67,7 @@ fn layout_notes(f: &crate::read::FileInfo, lang: Lang) -> String {
     if f.unread.is_empty() {
         return s;
     }
-    let names: Vec<String> = f.unread.iter().map(|u| format!("'{}'", u.header)).collect();
+    let names: Vec<String> = f.unread.iter().map(|u| crate::lang::quote(&u.header)).collect();
     let _ = writeln!(
         s,
         "    {}: {}",
@@ -75,7 +75,7 @@ fn layout_notes(f: &crate::read::FileInfo, lang: Lang) -> String {
         names.join(", ")
     );
     for u in &f.unread {
-        let h = &u.header;
+        let h = &crate::lang::shown(&u.header, 80);
         if let Some(field) = u.field {
             let line = crate::read::contents::columns_line(field, h);
             let _ = writeln!(
@@ -156,7 +156,7 @@ pub fn files_with_dates(
             let mapping: Vec<String> = f
                 .mapping
                 .iter()
-                .map(|(field, h)| format!("{} ← '{h}'", field_name(*field, lang)))
+                .map(|(field, h)| format!("{} ← {}", field_name(*field, lang), crate::lang::quote(h)))
                 .collect();
             let _ = writeln!(s, "    {}", mapping.join(", "));
             s.push_str(&layout_notes(f, lang));

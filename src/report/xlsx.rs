@@ -44,7 +44,8 @@ impl ReportWriter for WorkbookReport {
 
     fn write(&self, ctx: &Context, dir: &Path) -> Result<Vec<PathBuf>> {
         let path = dir.join(file_name(&ctx.allocation.window.label));
-        build(ctx).and_then(|mut wb| wb.save(&path)).map_err(xlsx_err(&path))?;
+        let mut wb = build(ctx).map_err(xlsx_err(&path))?;
+        super::sheet::save_workbook(&mut wb, &path)?;
         Ok(vec![path])
     }
 }

@@ -587,6 +587,15 @@ fn a_failed_run_leaves_the_previous_report_untouched() {
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(left, ["2019-H1"], "no temporary folder is left behind");
+    // With no report before, none is claimed to be unchanged.
+    let mut fresh = settings.clone();
+    fresh.out = c.dir.path().join("fresh");
+    let err = avropskoll::run_with(&fresh, &avropskoll::Silent, &writers).expect_err("the run fails");
+    let text = err.localized(avropskoll::lang::Lang::Sv);
+    assert!(
+        text.contains("ingen rapport skrevs till") && !text.contains("tidigare rapport"),
+        "{text}"
+    );
     // An output path that is a file: a clear error, exit 1.
     let file = c.dir.path().join("a-file");
     std::fs::write(&file, "x").expect("write");
@@ -1205,4 +1214,139 @@ fn an_earlier_report_is_archived_and_nothing_else_is_replaced_or_hidden() {
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(names, ["2019-H1"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_and_devices_are_not_opened_and_control_bytes_never_reach_messages_or_reports() {
+    // A FIFO named like an export in the folder: skipped and named (a
+    // read would wait forever).
+    let c = Case::new(&[(
+        "a.csv",
+        format!("{HEADER}2019-03-01;Måleri Syd AB;RA-1;100,00\n2019-03-02;Penselkungen AB;RA-1;12\0,5\n").as_bytes(),
+    )]);
+    let fifo = c.input().join("y.csv");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo")
+        .success());
+    bin()
+        .args(["run", "--period", "2019-H1", "--min-call-offs", "1", "--agreements"])
+        .arg(fixture("register.toml"))
+        .arg("--exports")
+        .arg(c.input())
+        .arg("--out")
+        .arg(c.out())
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success()
+        .stdout(contains(
+            "hoppade över y.csv: ingen vanlig fil utan en namngiven rörledning (FIFO); den lästes inte",
+        ));
+    // The NUL byte of the rejected amount is dropped from the detail.
+    let q = c.quality();
+    let rejected = q.iter().find(|r| r[2] == "rejected").expect("rejected row");
+    assert_eq!(rejected[3], "oläsbart belopp i kolumnen 'Belopp': '12,5'");
+    // /dev/zero named as an export: a short message, exit 2.
+    let out = bin()
+        .args(["run", "--period", "2019-H1", "--agreements"])
+        .arg(fixture("register.toml"))
+        .args(["--exports", "/dev/zero", "--out"])
+        .arg(c.out())
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(2)
+        .stderr(contains("/dev/zero: ingen vanlig fil utan en enhetsfil"));
+    assert!(out.get_output().stderr.len() < 300, "{}", out.get_output().stderr.len());
+    // Binary junk named directly: the headers it quotes are escaped and
+    // capped, no raw NUL byte.
+    let junk = c.dir.path().join("junk.csv");
+    let mut bytes = vec![0u8; 100_000];
+    bytes.extend_from_slice(b";\x1b[31m;x\n");
+    std::fs::write(&junk, bytes).expect("write");
+    let out = bin()
+        .args(["run", "--period", "2019-H1", "--agreements"])
+        .arg(fixture("register.toml"))
+        .arg("--exports")
+        .arg(&junk)
+        .arg("--out")
+        .arg(c.out())
+        .assert()
+        .code(2);
+    let err = &out.get_output().stderr;
+    assert!(
+        err.len() < 2000 && !err.contains(&0u8) && !err.contains(&0x1bu8),
+        "{}",
+        String::from_utf8_lossy(err)
+    );
+}
+
+/// The workbook with the saved values of its formulas removed (as files
+/// written by tools that do not calculate: `<f>` without `<v>`).
+fn without_saved_values(xlsx: &[u8]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).expect("zip");
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).expect("entry");
+        let name = f.name().expect("name").to_string();
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).expect("read");
+        if name.starts_with("xl/worksheets/") {
+            let text = String::from_utf8(bytes).expect("xml");
+            let mut out = String::new();
+            let mut rest = text.as_str();
+            while let Some(at) = rest.find("</f><v>") {
+                out.push_str(&rest[..at + 4]);
+                let after = &rest[at + 4..];
+                let end = after.find("</v>").expect("end") + 4;
+                rest = &after[end..];
+            }
+            out.push_str(rest);
+            bytes = out.into_bytes();
+        }
+        w.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("start");
+        w.write_all(&bytes).expect("write");
+    }
+    w.finish().expect("finish").into_inner()
+}
+
+#[test]
+fn a_share_formula_without_a_saved_value_is_named_as_such() {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in [
+        "Avtal",
+        "Benämning",
+        "Giltigt från",
+        "Giltigt till",
+        "Leverantör",
+        "Andel",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).expect("cell");
+    }
+    ws.write_string(1, 0, "RA-9").expect("cell");
+    ws.write_string(1, 1, "Städ").expect("cell");
+    ws.write_string(1, 2, "2024-01-01").expect("cell");
+    ws.write_string(1, 3, "2025-12-31").expect("cell");
+    ws.write_string(1, 4, "A AB").expect("cell");
+    ws.write_formula(1, 5, "=100-F3").expect("cell");
+    ws.write_string(2, 4, "B AB").expect("cell");
+    ws.write_number(2, 5, 40.0).expect("cell");
+    let d = TempDir::new().expect("tempdir");
+    let reg = d.path().join("register.xlsx");
+    std::fs::write(&reg, without_saved_values(&wb.save_to_buffer().expect("xlsx"))).expect("write");
+    bin()
+        .args(["check", "--agreements"])
+        .arg(&reg)
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "leverantören 'A AB': andelens formel '100-F3' saknar sparat värde – öppna och spara filen i Excel",
+        ));
 }
