@@ -72,9 +72,10 @@ pub fn discover(paths: &[PathBuf], exclude: &Exclude, lang: Lang) -> Result<(Vec
                     message: not_regular(&meta),
                 });
             }
-            let display = root
-                .file_name()
-                .map_or_else(|| root.display().to_string(), |n| n.to_string_lossy().into_owned());
+            let display = root.file_name().map_or_else(
+                || root.display().to_string(),
+                |n| crate::lang::shown(&n.to_string_lossy(), usize::MAX),
+            );
             walk.files.push(ExportFile {
                 path: root.clone(),
                 display,
@@ -119,11 +120,12 @@ impl Walk {
             if name.starts_with('.') || name.starts_with("~$") {
                 continue; // hidden files and folders, lock files
             }
+            // Shown in messages and reports: control characters escaped.
             let display = path
                 .strip_prefix(root)
                 .unwrap_or(&path)
                 .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .map(|c| crate::lang::shown(&c.as_os_str().to_string_lossy(), usize::MAX))
                 .collect::<Vec<_>>()
                 .join("/");
             let is_link = entry.file_type().map(|t| t.is_symlink()).unwrap_or(false);

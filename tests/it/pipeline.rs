@@ -584,18 +584,26 @@ fn bad_command_line_and_config_exit_2() {
 }
 
 #[test]
-fn reports_replace_the_previous_run_atomically() {
+fn reports_replace_the_previous_run_atomically_keeping_it_in_the_archive() {
     let out = TempDir::new().expect("tempdir");
     let args = ["--period", "2019-H1", "--min-call-offs", "2"];
     run(out.path(), &[&fixture("base.csv")], &args).success();
     std::fs::write(out.path().join("2019-H1/stale.txt"), "old").expect("write");
     run(out.path(), &[&fixture("base.csv")], &args).success();
     assert!(!out.path().join("2019-H1/stale.txt").exists());
-    let names: Vec<String> = std::fs::read_dir(out.path())
+    let mut names: Vec<String> = std::fs::read_dir(out.path())
         .expect("dir")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names, vec!["2019-H1".to_string()]);
+    names.sort();
+    assert_eq!(names, vec!["2019-H1".to_string(), "arkiv".to_string()]);
+    // The first run's report, with the file added to it, is in the archive.
+    let kept: Vec<std::path::PathBuf> = std::fs::read_dir(out.path().join("arkiv"))
+        .expect("archive")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(read(&kept[0].join("stale.txt")), "old");
 }
 
 #[test]
