@@ -171,6 +171,13 @@ pub fn run_with(
         settings.period.is_none(),
         settings.lang,
     ));
+    warnings.extend(checks::thin_window(
+        &exports,
+        &register,
+        &allocation,
+        settings.period.is_none(),
+        settings.lang,
+    ));
     for w in &warnings[exports.warnings.len()..] {
         observer.warning(w);
     }

@@ -248,16 +248,24 @@ pub fn summary(ctx: &Context) -> String {
     );
     if let Some(c) = ctx.comparison {
         let (new, resolved) = c.counts(ctx.allocation);
+        let thin = c.now_insufficient(ctx.allocation);
+        let thin = match thin {
+            0 => String::new(),
+            n => lang.pick(
+                format!(", för lite underlag nu {n} (var i obalans)"),
+                format!(", too little data now {n} (were out of balance)"),
+            ),
+        };
         let _ = writeln!(
             s,
             "{}",
             lang.pick(
                 format!(
-                    "Jämfört med {}: nya obalanser {new}, åtgärdade {resolved}.",
+                    "Jämfört med {}: nya obalanser {new}, åtgärdade {resolved}{thin}.",
                     c.previous.label
                 ),
                 format!(
-                    "Compared with {}: new imbalances {new}, resolved {resolved}.",
+                    "Compared with {}: new imbalances {new}, resolved {resolved}{thin}.",
                     c.previous.label
                 )
             )

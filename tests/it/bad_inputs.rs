@@ -1350,3 +1350,67 @@ fn a_share_formula_without_a_saved_value_is_named_as_such() {
             "leverantören 'A AB': andelens formel '100-F3' saknar sparat värde – öppna och spara filen i Excel",
         ));
 }
+
+#[test]
+fn change_labels_are_honest_about_windows_with_little_or_no_data() {
+    // 2018-H2: 12 call-offs of 100 kr, all to Måleri Syd AB (50 % agreed,
+    // 100 % actual): RA-1 in imbalance. 2019-H1: 3 call-offs, all in
+    // March: fewer than 10, insufficient – not resolved.
+    let mut text = String::from(HEADER);
+    for d in 1..=12 {
+        text.push_str(&format!("2018-11-{d:02};Måleri Syd AB;RA-1;100,00\n"));
+    }
+    for d in 1..=3 {
+        text.push_str(&format!("2019-03-{d:02};Måleri Syd AB;RA-1;100,00\n"));
+    }
+    let c = Case::new(&[("a.csv", text.as_bytes())]);
+    let run = |period: Option<&str>| {
+        let mut cmd = bin();
+        cmd.args(["run", "--agreements"])
+            .arg(fixture("register.toml"))
+            .arg("--exports")
+            .arg(c.input())
+            .arg("--out")
+            .arg(c.out());
+        if let Some(p) = period {
+            cmd.args(["--period", p]);
+        }
+        let out = cmd.assert().success().get_output().clone();
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // The default window is 2019-H1 (latest date 2019-03-03); its rows lie
+    // in one month.
+    let (out, err) = run(None);
+    assert!(
+        out.contains("Jämfört med 2018-H2: nya obalanser 0, åtgärdade 0, för lite underlag nu 1 (var i obalans)."),
+        "{out}"
+    );
+    assert!(
+        err.contains("standardperioden 2019-H1 har data från bara en månad (2019-03)"),
+        "{err}"
+    );
+    // RA-2 (El, valid 2019) is reported and has no row.
+    assert!(
+        err.contains("avtal utan rader i perioden 2019-H1: RA-2 (de bedöms inte)"),
+        "{err}"
+    );
+    let html = crate::common::read(&c.out().join("2019-H1/forum-2019-H1.html"));
+    assert!(
+        html.contains("Underlag saknas nu") && !html.contains("Åtgärdad"),
+        "{html}"
+    );
+    assert!(html.contains("Inget avtal har tillräckligt underlag under perioden för en bedömning."));
+    // A window without any row: a warning, nothing resolved.
+    let (out, err) = run(Some("2019-H2"));
+    assert!(
+        err.contains("perioden 2019-H2 (2019-07-01 – 2019-12-31) har inga rader i exporterna"),
+        "{err}"
+    );
+    assert!(
+        out.contains("Jämfört med 2019-H1: nya obalanser 0, åtgärdade 0."),
+        "{out}"
+    );
+}
