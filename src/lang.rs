@@ -65,6 +65,25 @@ impl Text {
     }
 }
 
+impl Text {
+    /// An error that reached us as text (a library wrapping an I/O error):
+    /// a full disk or a refused permission in plain words, else as it is.
+    pub fn of_error_text(message: &str) -> Text {
+        let full = message.contains("os error 28") || message.contains("os error 122");
+        let denied = message.contains("os error 13");
+        let too_big = message.contains("os error 27");
+        match (full, denied) {
+            (true, _) => Text::new("disken är full", message),
+            _ if too_big => Text::new("filen blir större än systemet tillåter", message),
+            (_, true) => Text::new(
+                "behörighet saknas (är filen öppen i Excel, eller skrivskyddad?)",
+                message,
+            ),
+            _ => Text::from(message.to_string()),
+        }
+    }
+}
+
 impl std::fmt::Display for Text {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.en)
@@ -127,5 +146,7 @@ mod quote_tests {
         assert_eq!(shown(&"x".repeat(100), 80), format!("{}…", "x".repeat(80)));
         assert_eq!(printable("a\0b\tc"), "ab c");
         assert_eq!(printable("åäö"), "åäö");
+        let full = Text::of_error_text("No space left on device (os error 28)");
+        assert_eq!(full.sv, "disken är full");
     }
 }

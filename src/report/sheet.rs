@@ -16,7 +16,7 @@ use std::path::Path;
 pub fn xlsx_err(path: &Path) -> impl Fn(XlsxError) -> Error + '_ {
     move |e| Error::Output {
         path: path.to_path_buf(),
-        message: e.to_string().into(),
+        message: crate::lang::Text::of_error_text(&e.to_string()),
     }
 }
 

@@ -146,11 +146,26 @@ pub fn files_with_dates(
                 format!("header in row {}, {rows} rows", f.header_row)
             )
         );
-        if previous.is_some_and(|p| p.mapping == f.mapping && p.unread == f.unread && p.by_contents == f.by_contents) {
+        let same = |p: &crate::read::FileInfo| {
+            p.mapping == f.mapping && p.unread == f.unread && p.by_contents == f.by_contents
+        };
+        // Each layout is described once: a later file with an earlier
+        // file's layout names that file.
+        let earlier = exports.files.iter().take(index).find(|p| same(p));
+        if previous.is_some_and(same) {
             let _ = writeln!(
                 s,
                 "    {}",
                 lang.pick("kolumnerna som i filen ovan", "columns mapped as in the file above")
+            );
+        } else if let Some(e) = earlier {
+            let _ = writeln!(
+                s,
+                "    {}",
+                lang.pick(
+                    format!("kolumnerna som i {}", e.display),
+                    format!("columns mapped as in {}", e.display)
+                )
             );
         } else {
             let mapping: Vec<String> = f
