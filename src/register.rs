@@ -502,6 +502,14 @@ fn drafts_from_table(path: &Path) -> Result<Vec<Draft>> {
             }
         };
         let percent = |col: Col| percent_cell(col).map(parse::number_text).or_else(|| get(col));
+        // Where formats cannot be read (ods, xls), a warning level in
+        // (0, 1] can only be a percent cell's fraction (85 % is 0,85).
+        let warn_level = || match columns[Col::WarnPct.index()].and_then(|i| cells.get(i)) {
+            Some(Cell::Number(v)) if !formats.known() && *v > 0.0 && *v <= 1.0 => {
+                Some(parse::number_text((v * 100.0 * 1e9).round() / 1e9))
+            }
+            _ => percent(Col::WarnPct),
+        };
         // Dates may be real date cells: render them as ISO text.
         let date = |col: Col| -> Option<String> {
             match cell(col).and_then(table::cell_date) {
@@ -552,7 +560,7 @@ fn drafts_from_table(path: &Path) -> Result<Vec<Draft>> {
         fill(&mut draft.tolerance_pp, percent(Col::Tolerance));
         fill(&mut draft.ceiling_sek, get(Col::Ceiling));
         fill(&mut draft.estimated_sek, get(Col::Estimated));
-        fill(&mut draft.ceiling_warn_pct, percent(Col::WarnPct));
+        fill(&mut draft.ceiling_warn_pct, warn_level());
         fill(&mut draft.shared_ceiling, get(Col::Shared));
         if draft.accounts.is_none() {
             draft.accounts = get(Col::Accounts).map(|a| split_list(&a));

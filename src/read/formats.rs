@@ -31,6 +31,11 @@ impl SheetFormats {
         }
     }
 
+    /// Whether the number formats could be read (an xlsx workbook).
+    pub fn known(&self) -> bool {
+        self.styles.is_some()
+    }
+
     /// True when the cell at record `row` (1-based) and column `col`
     /// (0-based) has a percent number format.
     pub fn percent(&self, row: usize, col: usize) -> bool {

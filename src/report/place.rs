@@ -50,7 +50,11 @@ pub(crate) fn check_target(target: &Path) -> Result<Previous> {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let open = lock.with_file_name(name.trim_start_matches("~$"));
+        let open = lock.with_file_name(
+            name.trim_start_matches("~$")
+                .trim_start_matches(".~lock.")
+                .trim_end_matches('#'),
+        );
         let open = open.display();
         return Err(Error::Refused(Text::new(
             format!("{open} är öppen i Excel (låsfilen {name} finns): stäng filen och kör igen; den tidigare rapporten i {shown} är orörd (är filen inte öppen: ta bort låsfilen)"),
@@ -74,7 +78,8 @@ fn lock_file(dir: &Path) -> Option<PathBuf> {
         for e in std::fs::read_dir(&d).ok()?.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
             let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
-            if name.starts_with("~$") && !is_dir {
+            // Excel's `~$name`, LibreOffice's `.~lock.name#`.
+            if (name.starts_with("~$") || name.starts_with(".~lock.")) && !is_dir {
                 return Some(e.path());
             }
             if is_dir && depth < 2 {
@@ -142,6 +147,17 @@ mod tests {
         std::fs::write(target.join("~$fordelning-2019-H1.xlsx"), "lock").expect("write");
         assert!(check_target(&target).is_err());
         std::fs::remove_file(target.join("~$fordelning-2019-H1.xlsx")).expect("rm");
+        // LibreOffice's lock file, in the section folder.
+        std::fs::create_dir(target.join("sektioner")).expect("dir");
+        let lo = target.join("sektioner/.~lock.Öster.xlsx#");
+        std::fs::write(&lo, "lock").expect("write");
+        let err = check_target(&target).expect_err("open");
+        assert!(
+            err.localized(Lang::Sv).contains("Öster.xlsx är öppen i Excel"),
+            "{}",
+            err.localized(Lang::Sv)
+        );
+        std::fs::remove_file(&lo).expect("rm");
         let first = archive(out, &target, "2019-H1", Lang::Sv).expect("archived");
         assert!(first.starts_with(out.join("arkiv")) && first.join("reconciliation.csv").is_file());
         std::fs::create_dir(&target).expect("dir");
