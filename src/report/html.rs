@@ -37,6 +37,9 @@ pub fn esc(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            // Control characters from the input (NUL, escape) are dropped.
+            '\n' | '\t' => out.push(' '),
+            c if c.is_control() => {}
             c => out.push(c),
         }
     }
