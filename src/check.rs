@@ -14,6 +14,8 @@ use std::path::PathBuf;
 pub struct CheckReport {
     pub register_path: PathBuf,
     pub register: Register,
+    /// The run's tolerance, for agreements without their own.
+    pub tolerance_pp: f64,
     /// The exports read, when any were given.
     pub exports: Option<Exports>,
     /// Per file (index into `exports.files`): the earliest and latest
@@ -30,6 +32,7 @@ pub fn check(settings: &crate::config::Settings) -> Result<CheckReport> {
         return Ok(CheckReport {
             register_path: settings.agreements.clone(),
             register,
+            tolerance_pp: settings.tolerance_pp,
             exports: None,
             date_ranges: Vec::new(),
             direct_award_limit: settings.direct_award_limit,
@@ -55,6 +58,7 @@ pub fn check(settings: &crate::config::Settings) -> Result<CheckReport> {
     Ok(CheckReport {
         register_path: settings.agreements.clone(),
         register,
+        tolerance_pp: settings.tolerance_pp,
         exports: Some(exports),
         date_ranges,
         direct_award_limit: settings.direct_award_limit,

@@ -45,6 +45,58 @@ pub fn plausibility(
     out
 }
 
+/// Warnings about a window with little to judge (rule 12's honesty): a
+/// window in which no row read is dated; reported agreements without a
+/// row in the window; a default window whose rows lie in fewer than two
+/// months.
+pub fn thin_window(
+    exports: &Exports,
+    register: &Register,
+    allocation: &crate::allocate::Allocation,
+    default_window: bool,
+    lang: Lang,
+) -> Vec<String> {
+    let w = &allocation.window;
+    let (start, end) = (parse::date_to_days(w.start), parse::date_to_days(w.end));
+    let months: std::collections::BTreeSet<(i32, u32)> = exports
+        .rows
+        .iter()
+        .filter_map(|r| r.date.filter(|d| (start..=end).contains(d)))
+        .map(|d| {
+            let d = parse::days_to_date(d);
+            (chrono::Datelike::year(&d), chrono::Datelike::month(&d))
+        })
+        .collect();
+    let label = &w.label;
+    if months.is_empty() {
+        return vec![lang.pick(
+            format!("perioden {w} har inga rader i exporterna: inget avtal kan bedömas, och ingen förändring sedan förra perioden är en åtgärd – välj en period med data (--period)"),
+            format!("the window {w} has no rows in the exports: no agreement can be judged, and no change since the previous window is a fix – choose a window with data (--period)"),
+        )];
+    }
+    let mut out = Vec::new();
+    if default_window && months.len() < 2 {
+        let (y, m) = months.iter().next().copied().unwrap_or_default();
+        out.push(lang.pick(
+            format!("standardperioden {label} har data från bara en månad ({y}-{m:02}): andelar och förändringar bygger på lite underlag – ange --period för ett längre fönster (t.ex. förra halvåret)"),
+            format!("the default window {label} has data from only one month ({y}-{m:02}): shares and changes rest on little data – give --period for a longer window (e.g. the previous half-year)"),
+        ));
+    }
+    let empty: Vec<String> = allocation
+        .period()
+        .filter(|a| a.suppliers.iter().all(|s| s.amount == 0 && s.call_offs == 0))
+        .filter_map(|a| register.agreements.get(a.agreement).map(|r| r.id.clone()))
+        .collect();
+    if !empty.is_empty() {
+        let ids = empty.join(", ");
+        out.push(lang.pick(
+            format!("avtal utan rader i perioden {label}: {ids} (de bedöms inte)"),
+            format!("agreements without rows in the window {label}: {ids} (not judged)"),
+        ));
+    }
+    out
+}
+
 /// When the latest date stands more than [`GAP_DAYS`] after the rest of the
 /// data and only a few rows (at most 1 %, at most 100) lie beyond the gap,
 /// the default window was set by what is probably a typo.
@@ -109,8 +161,8 @@ fn near_miss_ids(classified: &Classified, register: &Register, lang: Lang) -> Ve
         .filter_map(|(text, a, rows)| {
             let id = &register.agreements.get(a as usize)?.id;
             Some(lang.pick(
-                format!("avtalet '{text}' ({rows} rader) finns inte i avtalsregistret – menas {id}? Raderna räknas inte förrän id:t rättas."),
-                format!("agreement '{text}' ({rows} rows) is not in the register – did you mean {id}? The rows are not counted until the id is corrected."),
+                format!("avtalet {} ({rows} rader) finns inte i avtalsregistret – menas {id}? Raderna räknas inte förrän id:t rättas.", crate::lang::quote(&text)),
+                format!("agreement {} ({rows} rows) is not in the register – did you mean {id}? The rows are not counted until the id is corrected.", crate::lang::quote(&text)),
             ))
         })
         .collect()
@@ -154,7 +206,7 @@ pub fn units_without_section(
             if u.is_empty() {
                 lang.pick("(tomt ansvar)", "(no unit)").to_string()
             } else {
-                u.clone()
+                crate::lang::shown(u, 80)
             }
         })
         .collect::<Vec<_>>()

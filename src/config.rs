@@ -58,6 +58,14 @@ impl<T: Clone> OneOrMany<T> {
 
 impl ConfigFile {
     pub fn load(path: &Path) -> Result<ConfigFile> {
+        if let Ok(meta) = std::fs::metadata(path) {
+            if !meta.is_file() {
+                return Err(Error::ConfigFile {
+                    path: path.to_path_buf(),
+                    message: crate::read::discover::not_regular(&meta),
+                });
+            }
+        }
         let text = std::fs::read_to_string(path).map_err(|e| Error::ConfigFile {
             path: path.to_path_buf(),
             message: Text::io(&e),

@@ -70,8 +70,13 @@ pub enum Error {
     Limit { path: PathBuf, message: Text },
 
     /// Writing the reports failed midway; nothing was moved into place.
-    #[error("{source}; no report was written to {} (a previous report there is unchanged)", target.display())]
-    ReportNotWritten { target: PathBuf, source: Box<Error> },
+    #[error("{source}; no report was written to {}{}", target.display(), if *had_previous { " (the previous report there is unchanged)" } else { "" })]
+    ReportNotWritten {
+        target: PathBuf,
+        /// There was a report at `target` (kept as it was).
+        had_previous: bool,
+        source: Box<Error>,
+    },
 
     /// An amount sum would overflow (absurd input).
     #[error("amounts too large to sum exactly: {0}")]
@@ -162,10 +167,19 @@ impl Error {
             }
             Error::Export { path, message } => format!("kan inte läsa exporten {}: {}", path.display(), message.sv),
             Error::Limit { path, message } => format!("{}: {}", path.display(), message.sv),
-            Error::ReportNotWritten { target, source } => format!(
-                "{}; ingen rapport skrevs till {} (en tidigare rapport där är orörd)",
+            Error::ReportNotWritten {
+                target,
+                had_previous,
+                source,
+            } => format!(
+                "{}; ingen rapport skrevs till {}{}",
                 source.localized(lang),
-                target.display()
+                target.display(),
+                if *had_previous {
+                    " (den tidigare rapporten där är orörd)"
+                } else {
+                    ""
+                }
             ),
             Error::Overflow(what) => format!("beloppen är för stora för att summeras exakt: {}", what.sv),
             Error::Output { path, message } => format!("kan inte skriva {}: {}", path.display(), message.sv),

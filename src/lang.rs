@@ -65,6 +65,25 @@ impl Text {
     }
 }
 
+impl Text {
+    /// An error that reached us as text (a library wrapping an I/O error):
+    /// a full disk or a refused permission in plain words, else as it is.
+    pub fn of_error_text(message: &str) -> Text {
+        let full = message.contains("os error 28") || message.contains("os error 122");
+        let denied = message.contains("os error 13");
+        let too_big = message.contains("os error 27");
+        match (full, denied) {
+            (true, _) => Text::new("disken är full", message),
+            _ if too_big => Text::new("filen blir större än systemet tillåter", message),
+            (_, true) => Text::new(
+                "behörighet saknas (är filen öppen i Excel, eller skrivskyddad?)",
+                message,
+            ),
+            _ => Text::from(message.to_string()),
+        }
+    }
+}
+
 impl std::fmt::Display for Text {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.en)
@@ -75,5 +94,59 @@ impl From<String> for Text {
     /// The same text in both languages (a name, a number, a path).
     fn from(s: String) -> Self {
         Text { sv: s.clone(), en: s }
+    }
+}
+
+/// Text from input for a message: control characters escaped (`\0`,
+/// `\u{1b}`), at most 80 characters (then `…`), in single quotes.
+pub fn quote(text: &str) -> String {
+    format!("'{}'", shown(text, 80))
+}
+
+/// Text from input made safe to show: control characters escaped, at most
+/// `max` characters (then `…`).
+pub fn shown(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (i, c) in text.chars().enumerate() {
+        if i == max {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Text for a report cell: control characters (NUL, escape, …) dropped,
+/// a tab or line break kept as a space.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .filter_map(|c| match c {
+            '\t' | '\n' | '\r' => Some(' '),
+            c if c.is_control() => None,
+            c => Some(c),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod quote_tests {
+    use super::*;
+
+    #[test]
+    fn input_is_escaped_and_capped() {
+        assert_eq!(quote("a\0b"), "'a\\u{0}b'");
+        assert_eq!(shown(&"x".repeat(100), 80), format!("{}…", "x".repeat(80)));
+        assert_eq!(printable("a\0b\tc"), "ab c");
+        assert_eq!(printable("åäö"), "åäö");
+        let full = Text::of_error_text("No space left on device (os error 28)");
+        assert_eq!(full.sv, "disken är full");
     }
 }

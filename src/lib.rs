@@ -35,6 +35,8 @@ use std::time::Instant;
 pub struct RunOutcome {
     pub folder: PathBuf,
     pub files: Vec<PathBuf>,
+    /// Where the earlier report for the same window was kept.
+    pub archived: Option<PathBuf>,
     pub rows_read: u64,
     pub imbalanced: usize,
     /// Everything the user was warned about (also on the workbook's first
@@ -60,6 +62,8 @@ pub trait Observer: Sync {
     fn stage(&self, _name: &str, _seconds: f64) {}
     /// The reports are written; `ctx` is what they were made from.
     fn finished(&self, _ctx: &report::Context, _folder: &std::path::Path, _files: usize) {}
+    /// The earlier report at `folder` was kept: moved to `to`.
+    fn archived(&self, _folder: &std::path::Path, _to: &std::path::Path) {}
 }
 
 /// An observer that says nothing.
@@ -197,6 +201,13 @@ pub fn run_with(
         settings.period.is_none(),
         settings.lang,
     ));
+    warnings.extend(checks::thin_window(
+        &exports,
+        &register,
+        &allocation,
+        settings.period.is_none(),
+        settings.lang,
+    ));
     for w in &warnings[exports.warnings.len()..] {
         observer.warning(w);
     }
@@ -226,11 +237,18 @@ pub fn run_with(
         info: &info,
         lang: settings.lang,
     };
-    let (folder, written) = report::write_all(&ctx, &settings.out, writers, &|name, seconds| {
+    let report::Written {
+        folder,
+        files: written,
+        archived,
+    } = report::write_all(&ctx, &settings.out, writers, &|name, seconds| {
         observer.stage(&format!("report/{name}"), seconds)
     })?;
     timer.lap("report");
     observer.finished(&ctx, &folder, written.len());
+    if let Some(to) = &archived {
+        observer.archived(&folder, to);
+    }
     let imbalanced = allocation
         .shares
         .iter()
@@ -238,6 +256,7 @@ pub fn run_with(
         .count();
     Ok(RunOutcome {
         folder,
+        archived,
         files: written,
         rows_read: reconciliation.read.rows,
         imbalanced,

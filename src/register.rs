@@ -211,6 +211,14 @@ pub fn read_drafts(path: &Path) -> Result<Vec<Draft>> {
         .and_then(|e| e.to_str())
         .unwrap_or("")
         .to_ascii_lowercase();
+    if let Ok(meta) = std::fs::metadata(path) {
+        if !meta.is_file() {
+            return Err(Error::ConfigFile {
+                path: path.to_path_buf(),
+                message: crate::read::discover::not_regular(&meta),
+            });
+        }
+    }
     if ext == "toml" {
         let text = std::fs::read_to_string(path).map_err(|e| Error::ConfigFile {
             path: path.to_path_buf(),
@@ -320,6 +328,8 @@ pub struct DraftSupplier {
     /// percent-formatted cell stores the fraction: 0.5 for 50 %).
     pub share_number: Option<f64>,
     pub rank: Option<String>,
+    /// The share cell's formula when it has no saved value.
+    pub share_formula: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -408,6 +418,7 @@ pub fn drafts_from_toml(text: &str) -> std::result::Result<Vec<Draft>, String> {
                     aliases: s.aliases,
                     share_number: None,
                     rank: s.rank.as_ref().map(toml_text),
+                    share_formula: None,
                 })
                 .collect(),
         })
@@ -508,6 +519,7 @@ fn drafts_from_table(path: &Path) -> Result<Vec<Draft>> {
         other => other,
     })?;
     let names: Vec<Vec<String>> = COLS.iter().map(|c| header::folded(c.names())).collect();
+    let formats = crate::read::formats::SheetFormats::read(path, source.sheet());
     let map = |cells: &[Cell]| {
         let texts: Vec<String> = cells.iter().map(Cell::text).collect();
         header::map_columns(&names, &texts)
@@ -544,6 +556,23 @@ fn drafts_from_table(path: &Path) -> Result<Vec<Draft>> {
         let get = |col: Col| -> Option<String> {
             let v = cell(col)?.text();
             (!v.is_empty()).then_some(v)
+        };
+        // A percentage: a cell in a percent format holds the fraction.
+        let percent_cell = |col: Col| -> Option<f64> {
+            let i = columns[col.index()]?;
+            match cells.get(i) {
+                Some(Cell::Number(v)) if formats.percent(row, i) => Some((v * 100.0 * 1e9).round() / 1e9),
+                _ => None,
+            }
+        };
+        let percent = |col: Col| percent_cell(col).map(parse::number_text).or_else(|| get(col));
+        // Where formats cannot be read (ods, xls), a warning level in
+        // (0, 1] can only be a percent cell's fraction (85 % is 0,85).
+        let warn_level = || match columns[Col::WarnPct.index()].and_then(|i| cells.get(i)) {
+            Some(Cell::Number(v)) if !formats.known() && *v > 0.0 && *v <= 1.0 => {
+                Some(parse::number_text((v * 100.0 * 1e9).round() / 1e9))
+            }
+            _ => percent(Col::WarnPct),
         };
         // Dates may be real date cells: render them as ISO text.
         let date = |col: Col| -> Option<String> {
@@ -592,10 +621,10 @@ fn drafts_from_table(path: &Path) -> Result<Vec<Draft>> {
         fill(&mut draft.valid_from, date(Col::ValidFrom));
         fill(&mut draft.valid_to, date(Col::ValidTo));
         fill(&mut draft.basis, get(Col::Basis));
-        fill(&mut draft.tolerance_pp, get(Col::Tolerance));
+        fill(&mut draft.tolerance_pp, percent(Col::Tolerance));
         fill(&mut draft.ceiling_sek, get(Col::Ceiling));
         fill(&mut draft.estimated_sek, get(Col::Estimated));
-        fill(&mut draft.ceiling_warn_pct, get(Col::WarnPct));
+        fill(&mut draft.ceiling_warn_pct, warn_level());
         fill(&mut draft.shared_ceiling, get(Col::Shared));
         model::fill_model(draft, get(Col::Model), get(Col::Fku));
         if draft.accounts.is_none() {
@@ -604,13 +633,18 @@ fn drafts_from_table(path: &Path) -> Result<Vec<Draft>> {
         let supplier = DraftSupplier {
             name: get(Col::Supplier).unwrap_or_default(),
             org_nr: get(Col::OrgNr),
-            share: get(Col::Share),
+            share: percent(Col::Share),
             aliases: get(Col::Aliases).map(|a| split_list(&a)).unwrap_or_default(),
+            // Converted by its format already, or a plain number.
             share_number: match cell(Col::Share) {
-                Some(Cell::Number(v)) => Some(*v),
+                Some(Cell::Number(v)) if percent_cell(Col::Share).is_none() => Some(*v),
                 _ => None,
             },
             rank: get(Col::Rank),
+            share_formula: columns[Col::Share.index()]
+                .and_then(|i| formats.formula(row, i))
+                .filter(|_| get(Col::Share).is_none())
+                .map(str::to_string),
         };
         // A row with only agreement fields adds no supplier.
         let empty = supplier.name.is_empty() && supplier.org_nr.is_none() && supplier.share.is_none();
@@ -626,12 +660,12 @@ fn drafts_from_table(path: &Path) -> Result<Vec<Draft>> {
                 format!(
                     "hittar ingen rubrikrad med kolumnerna Avtal, Leverantör och Andel bland de 50 första raderna (avtalsregistrets kolumner: {}); första raden: {}. Skapa en mall med `avropskoll init`.",
                     COLS.iter().map(|c| c.names().get(1).copied().unwrap_or("")).collect::<Vec<_>>().join(", "),
-                    search.first_texts.join(" | ")
+                    search.first_texts.iter().take(40).map(|t| crate::lang::shown(t, 80)).collect::<Vec<_>>().join(" | ")
                 ),
                 format!(
                     "no header row with the columns id, supplier and share among the first 50 records (register columns: {}); first row found: {}. `avropskoll init` writes a template.",
                     COLS.iter().map(|c| c.names()[0]).collect::<Vec<_>>().join(", "),
-                    search.first_texts.join(" | ")
+                    search.first_texts.iter().take(40).map(|t| crate::lang::shown(t, 80)).collect::<Vec<_>>().join(" | ")
                 ),
             ),
         });
@@ -660,18 +694,17 @@ fn drafts_from_table(path: &Path) -> Result<Vec<Draft>> {
     Ok(drafts)
 }
 
-/// Shares written in percent-formatted cells arrive as fractions (`0,5`
-/// shown as `50 %`): when every share of an agreement is a numeric cell in
-/// (0, 1] and they sum to 1, they are taken as fractions and multiplied by
-/// 100. (The spreadsheet reader does not expose number formats; a key
-/// summing to 1 can only be one of fractions.)
+/// Shares in percent-formatted cells whose format could not be read (ods,
+/// xls) arrive as fractions (`0,5` shown as `50 %`): when every share of
+/// an agreement is a numeric cell in (0, 1], they are taken as fractions
+/// and multiplied by 100 (shares that small can never sum to 100, so a
+/// key like `0,5/0,3/0,19` is reported as summing to 99 %).
 fn percent_cells_to_percent(d: &mut Draft) {
     let numbers: Option<Vec<f64>> = d.suppliers.iter().map(|s| s.share_number).collect();
     let Some(numbers) = numbers else {
         return;
     };
-    let sum: f64 = numbers.iter().sum();
-    if numbers.is_empty() || numbers.iter().any(|v| !(*v > 0.0 && *v <= 1.0)) || (sum - 1.0).abs() > 1e-4 {
+    if numbers.is_empty() || numbers.iter().any(|v| !(*v > 0.0 && *v <= 1.0)) {
         return;
     }
     for s in &mut d.suppliers {
@@ -707,6 +740,18 @@ pub fn yes_no(text: &str) -> Option<bool> {
 pub fn format_number(value: f64, decimals: usize, lang: Lang) -> String {
     let s = parse::format_float(value, decimals);
     lang.pick(s.replace('.', ","), s)
+}
+
+/// A number as a person would type it: at most two decimals, no trailing
+/// zeros (`99`, `33,33`).
+pub fn plain_number(value: f64, lang: Lang) -> String {
+    let s = format_number(value, 2, lang);
+    let sep = lang.pick(',', '.');
+    if s.contains(sep) {
+        s.trim_end_matches('0').trim_end_matches(sep).to_string()
+    } else {
+        s
+    }
 }
 
 /// Checks drafts against every rule of the register; returns all problems.
@@ -902,6 +947,16 @@ pub fn check(drafts: Vec<Draft>) -> std::result::Result<Register, Vec<Problem>> 
                     0.0
                 }
                 None if checked.model == Model::Rank => 0.0,
+                None if s.share_formula.is_some() => {
+                    let f = crate::lang::quote(s.share_formula.as_deref().unwrap_or(""));
+                    p(t(
+                        format!("{who_sv}: andelens formel {f} saknar sparat värde – öppna och spara filen i Excel"),
+                        format!(
+                            "{who_en}: the share's formula {f} has no saved value – open and save the file in Excel"
+                        ),
+                    ));
+                    0.0
+                }
                 None => {
                     p(t(
                         format!("{who_sv}: andelen saknas – fyll i kolumnen Andel"),
@@ -960,9 +1015,9 @@ pub fn check(drafts: Vec<Draft>) -> std::result::Result<Register, Vec<Problem>> 
             p(t(
                 format!(
                     "andelarna summerar till {} %, inte 100 % – ändra andelarna så att summan blir 100",
-                    format_number(sum, 2, Lang::Sv)
+                    plain_number(sum, Lang::Sv)
                 ),
-                format!("shares sum to {sum:.2}, not 100"),
+                format!("shares sum to {} %, not 100", plain_number(sum, Lang::En)),
             ));
         }
         if let (Some(valid_from), Some(valid_to)) = (valid_from, valid_to) {
@@ -1076,7 +1131,7 @@ valid_to = 2018-01-01
         let p = problems(&text);
         let joined = p.join("\n");
         assert!(
-            joined.contains("agreement RA-2017-031: shares sum to 90.00, not 100"),
+            joined.contains("agreement RA-2017-031: shares sum to 90 %, not 100"),
             "{joined}"
         );
         assert!(

@@ -1,7 +1,8 @@
 //! `avropskoll init`: a ready register template `register.xlsx` (Swedish
 //! headers, one filled-in example agreement, drop-downs for *Grund* and
-//! *Avropsmodell*, a percent format for *Andel*, an *Avsteg* sheet for a
-//! rank order's deviations, an *Instruktioner* sheet) and an
+//! *Avropsmodell*, a percent format for *Andel* and *Varningsnivå*, a number
+//! of percentage points for *Tolerans*, an *Avsteg* sheet for a rank order's
+//! deviations, an *Instruktioner* sheet) and an
 //! `avropskoll.toml` pointing at it and at an `exporter/` folder. Nothing
 //! that exists is overwritten.
 
@@ -24,11 +25,11 @@ const COLUMNS: [(&str, f64, &str); 18] = [
     ("Giltigt från", 12.0, "Avtalets första dag (datum)."),
     ("Giltigt till", 12.0, "Avtalets sista dag (datum), förlängningar medräknade."),
     ("Grund", 10.0, "Vad andelarna avser: belopp (kronor, det vanliga) eller antal (antal avrop). Välj i listan."),
-    ("Tolerans (pe)", 10.0, "Hur många procentenheter en leverantörs andel får avvika innan avtalet räknas som i obalans. Tomt = körningens (5)."),
+    ("Tolerans (pe)", 10.0, "Hur många procentenheter en leverantörs andel får avvika innan avtalet räknas som i obalans: ett tal, t.ex. 5 (skrivet som 5 % läses det också som 5 procentenheter). Tomt = körningens (5)."),
     ("Konton", 12.0, "Frivilligt: kontonummer som avtalet bokförs på, åtskilda med komma. Begränsar bara matchningen på leverantör när avtalskolumnen är tom."),
     ("Takvolym (kr)", 15.0, "Avtalets högsta värde (takvolym) i kronor. När det nås har avtalet upphört att gälla."),
     ("Uppskattat värde", 15.0, "Frivilligt: det uppskattade värdet i upphandlingen, kronor."),
-    ("Varningsnivå (%)", 11.0, "Frivilligt: vid hur många procent av takvolymen avtalet flaggas. Tomt = 80."),
+    ("Varningsnivå (%)", 11.0, "Frivilligt: vid hur många procent av takvolymen avtalet flaggas, t.ex. 80 %. Tomt = 80 %."),
     ("Delad takvolym", 10.0, "ja om andra organisationers avrop räknas mot samma takvolym (då är vår siffra en undre gräns), annars nej."),
     ("Leverantör", 26.0, "Leverantörens namn som i avtalet. En rad per leverantör."),
     ("Org.nr", 13.0, "Frivilligt: organisationsnummer NNNNNN-NNNN. Matchar säkrare än namnet."),
@@ -160,6 +161,9 @@ fn template() -> std::result::Result<Workbook, XlsxError> {
     let date_format = Format::new().set_num_format("yyyy-mm-dd");
     let sek = Format::new().set_num_format("#,##0");
     let percent = Format::new().set_num_format("0%");
+    // Tolerance: a number of percentage points (a `5 %` typed into it is
+    // a percent cell, read as 5 points too).
+    let points = Format::new().set_num_format("0.##");
     let ws = wb.add_worksheet();
     ws.set_name("Avtal")?;
     ws.write_string_with_format(0, 0, "Avtalsregister – ramavtal med fördelningsnyckel", &title)?;
@@ -184,7 +188,7 @@ fn template() -> std::result::Result<Workbook, XlsxError> {
     ws.write_string(r, 4, "belopp")?;
     ws.write_number_with_format(r, 7, 40_000_000.0, &sek)?;
     ws.write_number_with_format(r, 8, 30_000_000.0, &sek)?;
-    ws.write_number(r, 9, 80.0)?;
+    ws.write_number_with_format(r, 9, 0.8, &percent)?;
     ws.write_string(r, 10, "nej")?;
     ws.write_string(r, 15, "nyckel")?;
     let suppliers = [
@@ -209,6 +213,8 @@ fn template() -> std::result::Result<Workbook, XlsxError> {
     ws.set_column_format(3, &date_format)?;
     ws.set_column_format(7, &sek)?;
     ws.set_column_format(8, &sek)?;
+    ws.set_column_format(5, &points)?;
+    ws.set_column_format(9, &percent)?;
     ws.set_column_format(13, &percent)?;
     let basis = DataValidation::new()
         .allow_list_strings(&["belopp", "antal"])?

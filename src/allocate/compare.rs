@@ -13,8 +13,10 @@ use crate::window::Window;
 pub enum Change {
     /// In imbalance now, not before.
     NewImbalance,
-    /// In imbalance before, not now.
+    /// In imbalance before, in balance now.
     Resolved,
+    /// In imbalance before; now too few call-offs to judge (not resolved).
+    NowInsufficient,
     /// In imbalance both times.
     Persists,
     /// Neither in imbalance.
@@ -47,14 +49,24 @@ impl Comparison {
         })
     }
 
-    /// The change of an agreement's status from the previous window to now.
+    /// How many agreements of `now` were in imbalance before and have too
+    /// few call-offs to judge now.
+    pub fn now_insufficient(&self, now: &Allocation) -> usize {
+        now.period()
+            .filter(|a| self.change(a) == Change::NowInsufficient)
+            .count()
+    }
+
+    /// The change of an agreement's status from the previous window to now:
+    /// resolved only from imbalance to ok.
     pub fn change(&self, now: &AgreementShares) -> Change {
         let before = self.of(now.agreement).map(|p| p.status) == Some(Status::Imbalance);
-        match (before, now.status == Status::Imbalance) {
-            (false, true) => Change::NewImbalance,
-            (true, false) => Change::Resolved,
-            (true, true) => Change::Persists,
-            (false, false) => Change::Unchanged,
+        match (before, now.status) {
+            (false, Status::Imbalance) => Change::NewImbalance,
+            (false, _) => Change::Unchanged,
+            (true, Status::Imbalance) => Change::Persists,
+            (true, Status::Ok) => Change::Resolved,
+            (true, Status::Insufficient) => Change::NowInsufficient,
         }
     }
 }

@@ -66,9 +66,16 @@ pub fn discover(paths: &[PathBuf], exclude: &Exclude, lang: Lang) -> Result<(Vec
             walk.visited.insert(canon(root));
             walk.dir(root, root)?;
         } else {
-            let display = root
-                .file_name()
-                .map_or_else(|| root.display().to_string(), |n| n.to_string_lossy().into_owned());
+            if !meta.is_file() {
+                return Err(Error::Export {
+                    path: root.clone(),
+                    message: not_regular(&meta),
+                });
+            }
+            let display = root.file_name().map_or_else(
+                || root.display().to_string(),
+                |n| crate::lang::shown(&n.to_string_lossy(), usize::MAX),
+            );
             walk.files.push(ExportFile {
                 path: root.clone(),
                 display,
@@ -113,11 +120,12 @@ impl Walk {
             if name.starts_with('.') || name.starts_with("~$") {
                 continue; // hidden files and folders, lock files
             }
+            // Shown in messages and reports: control characters escaped.
             let display = path
                 .strip_prefix(root)
                 .unwrap_or(&path)
                 .components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .map(|c| crate::lang::shown(&c.as_os_str().to_string_lossy(), usize::MAX))
                 .collect::<Vec<_>>()
                 .join("/");
             let is_link = entry.file_type().map(|t| t.is_symlink()).unwrap_or(false);
@@ -160,6 +168,16 @@ impl Walk {
             if Format::from_path(&path).is_none() {
                 continue;
             }
+            if !meta.is_file() {
+                // A FIFO, socket or device under an export's name: opening
+                // it could wait forever or never end.
+                let why = not_regular(&meta);
+                self.skipped.push(Skipped {
+                    file: display,
+                    reason: self.lang.pick(why.sv, why.en),
+                });
+                continue;
+            }
             if self.register.as_ref() == Some(&canonical) {
                 continue; // the register is never an export
             }
@@ -175,7 +193,8 @@ impl Walk {
         Ok(())
     }
 
-    /// The `--out` folder itself, or a window folder (`2025-H2`) in it.
+    /// The `--out` folder itself, a window folder (`2025-H2`) in it, or its
+    /// archive of earlier reports (`arkiv`).
     fn is_report_folder(&self, dir: &Path) -> bool {
         let Some(out) = &self.out else {
             return false;
@@ -184,7 +203,39 @@ impl Walk {
             return true;
         }
         let label = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        dir.parent() == Some(out.as_path()) && Window::parse(label).is_some_and(|w| w.label == label)
+        dir.parent() == Some(out.as_path())
+            && (Window::parse(label).is_some_and(|w| w.label == label)
+                || crate::report::place::ARCHIVE_NAMES.contains(&label))
+    }
+}
+
+/// What a path that is neither a file nor a folder is, in words.
+pub(crate) fn not_regular(meta: &std::fs::Metadata) -> Text {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        let (sv, en) = if t.is_fifo() {
+            ("en namngiven rörledning (FIFO)", "a named pipe (FIFO)")
+        } else if t.is_socket() {
+            ("en socket", "a socket")
+        } else if t.is_char_device() || t.is_block_device() {
+            ("en enhetsfil", "a device file")
+        } else {
+            ("inte en vanlig fil", "not a regular file")
+        };
+        Text::new(
+            format!("ingen vanlig fil utan {sv}; den lästes inte"),
+            format!("not a regular file but {en}; it was not read"),
+        )
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        Text::new(
+            "ingen vanlig fil; den lästes inte",
+            "not a regular file; it was not read",
+        )
     }
 }
 

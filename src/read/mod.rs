@@ -6,7 +6,9 @@
 //! as rejected (or a totals row) with its reason.
 
 pub mod chunks;
+pub mod contents;
 pub mod discover;
+pub mod formats;
 pub mod header;
 pub mod rows;
 pub mod strings;
@@ -121,6 +123,7 @@ impl Field {
                 "Konterat belopp exklusive moms",
                 "Nettobelopp",
                 "Belopp",
+                "Belopp SEK",
             ],
             Field::Agreement => &["Avtal", "Avtalsnummer", "Avtals-id", "Avtalsid", "Ramavtal"],
             Field::Unit => &[
@@ -236,6 +239,10 @@ pub struct FileInfo {
     pub header_row: usize,
     /// The header taken for each mapped field.
     pub mapping: Vec<(Field, String)>,
+    /// The org nr column found by its values, when no header mapped it.
+    pub by_contents: Option<contents::ByContents>,
+    /// The columns the run does not read.
+    pub unread: Vec<contents::Unread>,
     pub rows: usize,
 }
 
@@ -406,6 +413,22 @@ pub(crate) struct Header {
     pub(crate) line: usize,
     columns: [Option<usize>; N_FIELDS],
     names: Vec<String>,
+    by_contents: Option<contents::ByContents>,
+    unread: Vec<contents::Unread>,
+}
+
+impl Header {
+    /// With the first records below the header: the org nr column by its
+    /// values when no header maps it, and the columns left unread.
+    fn settle(&mut self, below: &[Vec<Cell>]) {
+        if self.columns[Field::OrgNr.index()].is_none() {
+            self.by_contents = contents::org_nr_column(&self.names, &self.columns, below);
+            if let Some(b) = &self.by_contents {
+                self.columns[Field::OrgNr.index()] = Some(b.column);
+            }
+        }
+        self.unread = contents::unread(&self.names, &self.columns);
+    }
 }
 
 /// Where the data records of one file (or one chunk of it) go.
@@ -642,6 +665,8 @@ impl<'n> Probe<'n> {
             line,
             columns,
             names: texts,
+            by_contents: None,
+            unread: Vec::new(),
         };
         if required == REQUIRED.len() {
             self.header = Some(header);
@@ -681,25 +706,41 @@ fn read_csv<'n>(
         }
     }
     probe.invalid = records.invalid;
+    let start = records.position();
+    if let Some(h) = &mut probe.header {
+        let mut below = Vec::new();
+        while below.len() < contents::CONTENT_RECORDS && records.next_record(&mut cells).is_some() {
+            below.push(cells.clone());
+        }
+        h.settle(&below);
+    }
     if let Some(h) = &probe.header {
-        let streamed =
-            chunks::read_csv_data(c, records.position(), h, options, out, progress).map_err(|e| Error::Export {
-                path: c.path.clone(),
-                message: Text::io(&e),
-            })?;
+        let streamed = chunks::read_csv_data(c, start, h, options, out, progress).map_err(|e| Error::Export {
+            path: c.path.clone(),
+            message: Text::io(&e),
+        })?;
         probe.over_limit = streamed.over_limit;
         probe.invalid |= streamed.invalid;
     }
     Ok(probe)
 }
 
-/// Reads one workbook sheet (or HTML table) in a single streamed pass.
+/// Reads one workbook sheet (or HTML table) in a single streamed pass; the
+/// first records below the header wait until the header is settled
+/// ([`Header::settle`]).
 fn read_sheet<'n>(source: &mut Source, names: &'n ColumnNames, max_rows: u64, out: &mut Exports) -> Result<Probe<'n>> {
     let mut probe = Probe::new(names);
     let mut part = Exports::default();
     let mut limit_hit = false;
+    let mut pending: Vec<(usize, Vec<Cell<'static>>)> = Vec::new();
+    let mut settled = false;
     source.for_each_record(&mut |line, cells| {
-        if let Some(h) = &probe.header {
+        let Some(h) = &mut probe.header else {
+            let done = probe.look(line, cells);
+            // Go on past the header (the rows follow); stop after 50 without.
+            return !done || probe.header.is_some();
+        };
+        let mut sink = |h: &Header, line: usize, cells: &[Cell]| {
             let mut sink = Sink {
                 part: &mut part,
                 header: h,
@@ -708,15 +749,63 @@ fn read_sheet<'n>(source: &mut Source, names: &'n ColumnNames, max_rows: u64, ou
             };
             let go_on = sink.push(line, cells);
             limit_hit |= sink.over_limit;
-            return go_on;
+            go_on
+        };
+        if settled {
+            return sink(h, line, cells);
         }
-        let done = probe.look(line, cells);
-        // Go on past the header (the rows follow); stop after 50 without.
-        !done || probe.header.is_some()
+        pending.push((line, cells.iter().map(owned).collect()));
+        if pending.len() < contents::CONTENT_RECORDS {
+            return true;
+        }
+        settled = true;
+        settle_and_push(h, &mut pending, &mut sink)
     })?;
+    if let (false, Some(h)) = (settled, &mut probe.header) {
+        let mut sink = |h: &Header, line: usize, cells: &[Cell]| {
+            let mut sink = Sink {
+                part: &mut part,
+                header: h,
+                max_rows,
+                over_limit: false,
+            };
+            let go_on = sink.push(line, cells);
+            limit_hit |= sink.over_limit;
+            go_on
+        };
+        settle_and_push(h, &mut pending, &mut sink);
+    }
     probe.over_limit = limit_hit;
     out.append(part, 0);
     Ok(probe)
+}
+
+/// Settles the header on the records waiting below it, then reads them.
+fn settle_and_push(
+    h: &mut Header,
+    pending: &mut Vec<(usize, Vec<Cell<'static>>)>,
+    sink: &mut dyn FnMut(&Header, usize, &[Cell]) -> bool,
+) -> bool {
+    let below: Vec<Vec<Cell>> = pending.iter().map(|(_, c)| c.clone()).collect();
+    h.settle(&below);
+    for (line, cells) in pending.drain(..) {
+        if !sink(h, line, &cells) {
+            return false;
+        }
+    }
+    true
+}
+
+/// A cell that no longer borrows its text.
+fn owned(c: &Cell) -> Cell<'static> {
+    match c {
+        Cell::Empty => Cell::Empty,
+        Cell::Text(t) => Cell::Text(Cow::Owned(t.to_string())),
+        Cell::Number(v) => Cell::Number(*v),
+        Cell::Date(d) => Cell::Date(*d),
+        Cell::Error(e) => Cell::Error(e.clone()),
+        Cell::Bool(b) => Cell::Bool(*b),
+    }
 }
 
 fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports, progress: &(dyn Fn(u64) + Sync)) -> Result<()> {
@@ -806,6 +895,8 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports, progress:
             description: source.describe(lang),
             header_row: 0,
             mapping: Vec::new(),
+            by_contents: None,
+            unread: Vec::new(),
             rows: 0,
         });
         return Ok(());
@@ -814,6 +905,8 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports, progress:
         line: header_row,
         columns,
         names: headers,
+        by_contents,
+        unread,
     }) = probe.header
     else {
         // A file found in a folder that maps none of the required fields is
@@ -876,7 +969,14 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports, progress:
             path: f.path.clone(),
             sheet: first_sheet,
             missing,
-            found: found.into_iter().filter(|t| !t.is_empty()).collect(),
+            // Quoted from the file: escaped and capped (a binary file's
+            // first "record" may be megabytes of NUL bytes).
+            found: found
+                .iter()
+                .filter(|t| !t.is_empty())
+                .take(40)
+                .map(|t| crate::lang::shown(t, 80))
+                .collect(),
             suggestion,
         });
     };
@@ -885,6 +985,7 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports, progress:
         .filter_map(|&field| Some((field, headers.get(columns[field.index()]?)?.clone())))
         .collect();
     for (field, header) in &mapping {
+        let header = &crate::lang::shown(header, 80);
         let folded = parse::fold_header(header);
         let same: Vec<usize> = headers
             .iter()
@@ -915,6 +1016,8 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports, progress:
         description: source.describe(lang),
         header_row,
         mapping,
+        by_contents,
+        unread,
         rows: out.rows.len() - mark.row_count,
     });
     Ok(())

@@ -347,7 +347,14 @@ pub fn open(path: &Path, sheet: Option<&str>, limits: Limits) -> Result<Source> 
         path: path.to_path_buf(),
         message: Text::io(&e),
     };
-    let size = std::fs::metadata(path).map_err(io)?.len();
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(Error::Export {
+            path: path.to_path_buf(),
+            message: super::discover::not_regular(&meta),
+        });
+    }
+    let size = meta.len();
     if size > limits.max_file_bytes {
         let (mb, max) = (size >> 20, limits.max_file_bytes >> 20);
         return Err(Error::Limit {

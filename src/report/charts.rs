@@ -125,7 +125,7 @@ fn save(drawing: &impl Drawing, folder: &Path, stem: &str) -> Result<Vec<PathBuf
     let png = folder.join(format!("{stem}.png"));
     let err = |path: &Path, message: String| Error::Output {
         path: path.to_path_buf(),
-        message: message.into(),
+        message: crate::lang::Text::of_error_text(&message),
     };
     {
         let root = SVGBackend::new(&svg, (w, h)).into_drawing_area();

@@ -17,7 +17,7 @@ pub(crate) fn amount(units: i64) -> String {
 pub(crate) fn write_csv(path: &Path, header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<PathBuf> {
     let err = |e: &dyn std::fmt::Display| Error::Output {
         path: path.to_path_buf(),
-        message: e.to_string().into(),
+        message: crate::lang::Text::of_error_text(&e.to_string()),
     };
     let mut w = ::csv::WriterBuilder::new().from_path(path).map_err(|e| err(&e))?;
     w.write_record(header).map_err(|e| err(&e))?;

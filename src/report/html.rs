@@ -37,6 +37,9 @@ pub fn esc(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            // Control characters from the input (NUL, escape) are dropped.
+            '\n' | '\t' => out.push(' '),
+            c if c.is_control() => {}
             c => out.push(c),
         }
     }
@@ -307,7 +310,17 @@ fn summary(h: &mut String, ctx: &Context) {
         .filter(|p| p.status == Status::Imbalance)
         .map(|p| format!("<li>{}</li>", esc(&sentence(ctx, p))))
         .collect();
-    if sentences.is_empty() {
+    let judged = all.iter().filter(|p| p.status != Status::Insufficient).count();
+    if sentences.is_empty() && judged == 0 && !all.is_empty() {
+        let _ = write!(
+            h,
+            "<p>{}</p>",
+            lang.pick(
+                "Inget avtal har tillräckligt underlag under perioden för en bedömning.",
+                "No agreement has enough call-offs in the window to be judged."
+            )
+        );
+    } else if sentences.is_empty() {
         let _ = write!(
             h,
             "<p>{}</p>",
@@ -525,7 +538,11 @@ fn agreement_section(h: &mut String, ctx: &Context, p: &AgreementShares) -> Resu
             if rows.is_empty() {
                 continue;
             }
-            let who = if with_section { l.unit } else { l.orderer };
+            let (who, nobody) = if with_section {
+                (l.unit, l.no_unit)
+            } else {
+                (l.orderer, l.no_orderer)
+            };
             // The section column only with an organisation file.
             let with_section = with_section && ctx.organisation.is_some();
             let section_head = if with_section {
@@ -543,7 +560,7 @@ fn agreement_section(h: &mut String, ctx: &Context, p: &AgreementShares) -> Resu
             );
             for x in rows {
                 let name = ctx.text(x.who);
-                let shown = if name.is_empty() { l.no_unit } else { name };
+                let shown = if name.is_empty() { nobody } else { name };
                 let section = if with_section {
                     format!("<td>{}</td>", esc(&section_of(name)))
                 } else {

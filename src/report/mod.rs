@@ -11,6 +11,7 @@ pub mod csv;
 pub mod html;
 pub mod html_beside;
 pub mod labels;
+pub mod place;
 pub mod rank_csv;
 pub mod rank_sheet;
 pub mod sections;
@@ -107,28 +108,43 @@ pub trait ReportWriter: Sync {
     fn write(&self, ctx: &Context, dir: &Path) -> Result<Vec<PathBuf>>;
 }
 
-/// Writes all reports into `out/LABEL/`, atomically: into a temporary
-/// folder first, then moved into place (the previous report is removed only
-/// after the new one is complete).
+/// What [`write_all`] did: the report folder, its files, and where the
+/// earlier report for the same window went.
+pub struct Written {
+    pub folder: PathBuf,
+    pub files: Vec<PathBuf>,
+    pub archived: Option<PathBuf>,
+}
+
+/// Writes all reports into `out/LABEL/`: into a staging folder first, then
+/// moved into place; an earlier report there is kept in the archive
+/// ([`place`]), and anything else in the way stops the run untouched.
 pub fn write_all(
     ctx: &Context,
     out: &Path,
     writers: &[&dyn ReportWriter],
     timed: &(dyn Fn(&str, f64) + Sync),
-) -> Result<(PathBuf, Vec<PathBuf>)> {
+) -> Result<Written> {
     let io = |path: &Path, e: std::io::Error| Error::Output {
         path: path.to_path_buf(),
         message: crate::lang::Text::io(&e),
     };
     let label = &ctx.allocation.window.label;
     let target = out.join(label);
+    let previous = place::check_target(&target)?;
+    let had_previous = previous == place::Previous::Report;
     std::fs::create_dir_all(out).map_err(|e| io(out, e))?;
     let pid = std::process::id();
     let tmp = out.join(format!(".{label}.partial-{pid}"));
     if tmp.exists() {
         std::fs::remove_dir_all(&tmp).map_err(|e| io(&tmp, e))?;
     }
-    std::fs::create_dir_all(&tmp).map_err(|e| io(&tmp, e))?;
+    let not_written = |e: Error| Error::ReportNotWritten {
+        target: target.clone(),
+        had_previous,
+        source: Box::new(e),
+    };
+    std::fs::create_dir_all(&tmp).map_err(|e| not_written(io(&tmp, e)))?;
     // The writers make different files: run them side by side.
     let results: Vec<Result<Vec<PathBuf>>> = writers
         .par_iter()
@@ -145,34 +161,38 @@ pub fn write_all(
             Ok(files) => written.extend(files),
             Err(e) => {
                 let _ = std::fs::remove_dir_all(&tmp);
-                return Err(Error::ReportNotWritten {
-                    target,
-                    source: Box::new(e),
-                });
+                return Err(not_written(e));
             }
         }
     }
-    let old = out.join(format!(".{label}.previous-{pid}"));
-    let had_old = target.exists();
-    if had_old {
-        std::fs::rename(&target, &old).map_err(|e| io(&target, e))?;
-    }
+    let archived = if had_previous {
+        match place::archive(out, &target, label, ctx.lang) {
+            Ok(to) => Some(to),
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&tmp);
+                return Err(e);
+            }
+        }
+    } else {
+        None
+    };
     if let Err(e) = std::fs::rename(&tmp, &target) {
-        if had_old {
-            let _ = std::fs::rename(&old, &target);
+        if let Some(old) = &archived {
+            let _ = std::fs::rename(old, &target);
         }
         let _ = std::fs::remove_dir_all(&tmp);
-        return Err(io(&target, e));
-    }
-    if had_old {
-        let _ = std::fs::remove_dir_all(&old);
+        return Err(not_written(io(&target, e)));
     }
     remove_stale_staging(out, label);
-    let written = written
+    let files = written
         .into_iter()
         .map(|p| target.join(p.strip_prefix(&tmp).unwrap_or(&p)))
         .collect();
-    Ok((target, written))
+    Ok(Written {
+        folder: target,
+        files,
+        archived,
+    })
 }
 
 /// Removes the staging folders (`.LABEL.partial-PID`, `.LABEL.previous-PID`)
@@ -196,8 +216,17 @@ fn remove_stale_staging(out: &Path, label: &str) {
     }
 }
 
-/// The `detail` text of a data-quality finding, in words a user understands.
+/// The `detail` text of a data-quality finding, in words a user
+/// understands; control characters from the input (NUL, escape) dropped.
 pub fn detail_text(ctx: &Context, finding: &Finding) -> String {
+    let text = detail_words(ctx, finding);
+    match crate::lang::printable(&text) {
+        std::borrow::Cow::Borrowed(_) => text,
+        std::borrow::Cow::Owned(clean) => clean,
+    }
+}
+
+fn detail_words(ctx: &Context, finding: &Finding) -> String {
     let lang = ctx.lang;
     let agreement = |i: &u32| ctx.register.agreements.get(*i as usize);
     let id = |i: &u32| agreement(i).map_or("?", |a| a.id.as_str()).to_string();

@@ -152,9 +152,8 @@ impl ReportWriter for SectionReport {
             .collect();
         jobs.par_iter()
             .map(|(path, group)| {
-                group_workbook(ctx, group, l)
-                    .and_then(|mut wb| wb.save(path))
-                    .map_err(xlsx_err(path))?;
+                let mut wb = group_workbook(ctx, group, l).map_err(xlsx_err(path))?;
+                super::sheet::save_workbook(&mut wb, path)?;
                 Ok(path.clone())
             })
             .collect()

@@ -49,6 +49,64 @@ pub fn field_name(field: Field, lang: Lang) -> &'static str {
     }
 }
 
+/// The org nr column found by its values and the columns left unread, each
+/// unread one that looks like a field with the `[columns]` line mapping it.
+fn layout_notes(f: &crate::read::FileInfo, lang: Lang) -> String {
+    let mut s = String::new();
+    if let Some(b) = &f.by_contents {
+        let h = &crate::lang::shown(&b.header, 80);
+        let (valid, filled) = (b.valid, b.filled);
+        let _ = writeln!(
+            s,
+            "    {}",
+            lang.pick(
+                format!("org.nr lästes ur kolumnen '{h}' (kolumn {}) på innehållet: ingen rubrik heter som ett org.nr, och {valid} av {filled} ifyllda celler där är giltiga organisationsnummer", b.column + 1),
+                format!("org_nr was read from the column '{h}' (column {}) by its contents: no header is named like an org nr, and {valid} of its {filled} filled cells are valid organisation numbers", b.column + 1),
+            )
+        );
+    }
+    if f.unread.is_empty() {
+        return s;
+    }
+    let names: Vec<String> = f.unread.iter().map(|u| crate::lang::quote(&u.header)).collect();
+    let _ = writeln!(
+        s,
+        "    {}: {}",
+        lang.pick("kolumner som inte läses", "columns not read"),
+        names.join(", ")
+    );
+    for u in &f.unread {
+        let h = &crate::lang::shown(&u.header, 80);
+        if let Some(field) = u.field {
+            let line = crate::read::contents::columns_line(field, h);
+            let _ = writeln!(
+                s,
+                "      {}",
+                lang.pick(
+                    format!(
+                        "om '{h}' är {}: lägg till under [columns] i avropskoll.toml: {line}",
+                        field_name(field, lang)
+                    ),
+                    format!(
+                        "if '{h}' is the {}: add under [columns] in avropskoll.toml: {line}",
+                        field_name(field, lang)
+                    ),
+                )
+            );
+        } else if u.unit_name {
+            let _ = writeln!(
+                s,
+                "      {}",
+                lang.pick(
+                    format!("'{h}' ser ut som enhetens namn; enheten läses ur en annan kolumn"),
+                    format!("'{h}' looks like the unit's name; the unit is read from another column"),
+                )
+            );
+        }
+    }
+    s
+}
+
 /// Per file: format, header row, rows and the header taken for each field.
 pub fn files(exports: &Exports, lang: Lang) -> String {
     files_with_dates(exports, &[], lang)
@@ -70,7 +128,7 @@ pub fn files_with_dates(
             format!("Read {n} file(s):")
         )
     );
-    let mut previous: Option<&Vec<(Field, String)>> = None;
+    let mut previous: Option<&crate::read::FileInfo> = None;
     for f in &exports.files {
         let rows = count(f.rows as u64, lang);
         let index = exports.files.iter().position(|x| std::ptr::eq(x, f)).unwrap_or(0);
@@ -89,21 +147,37 @@ pub fn files_with_dates(
                 format!("header in row {}, {rows} rows", f.header_row)
             )
         );
-        if previous == Some(&f.mapping) {
+        let same = |p: &crate::read::FileInfo| {
+            p.mapping == f.mapping && p.unread == f.unread && p.by_contents == f.by_contents
+        };
+        // Each layout is described once: a later file with an earlier
+        // file's layout names that file.
+        let earlier = exports.files.iter().take(index).find(|p| same(p));
+        if previous.is_some_and(same) {
             let _ = writeln!(
                 s,
                 "    {}",
                 lang.pick("kolumnerna som i filen ovan", "columns mapped as in the file above")
             );
+        } else if let Some(e) = earlier {
+            let _ = writeln!(
+                s,
+                "    {}",
+                lang.pick(
+                    format!("kolumnerna som i {}", e.display),
+                    format!("columns mapped as in {}", e.display)
+                )
+            );
         } else {
             let mapping: Vec<String> = f
                 .mapping
                 .iter()
-                .map(|(field, h)| format!("{} ← '{h}'", field_name(*field, lang)))
+                .map(|(field, h)| format!("{} ← {}", field_name(*field, lang), crate::lang::quote(h)))
                 .collect();
             let _ = writeln!(s, "    {}", mapping.join(", "));
+            s.push_str(&layout_notes(f, lang));
         }
-        previous = Some(&f.mapping);
+        previous = Some(f);
     }
     for crate::read::Skipped { file, reason: why } in &exports.skipped {
         let _ = writeln!(s, "  {} {file}: {why}", lang.pick("hoppade över", "skipped"));
@@ -199,16 +273,24 @@ pub fn summary(ctx: &Context) -> String {
     );
     if let Some(c) = ctx.comparison {
         let (new, resolved) = c.counts(ctx.allocation);
+        let thin = c.now_insufficient(ctx.allocation);
+        let thin = match thin {
+            0 => String::new(),
+            n => lang.pick(
+                format!(", för lite underlag nu {n} (var i obalans)"),
+                format!(", too little data now {n} (were out of balance)"),
+            ),
+        };
         let _ = writeln!(
             s,
             "{}",
             lang.pick(
                 format!(
-                    "Jämfört med {}: nya obalanser {new}, åtgärdade {resolved}.",
+                    "Jämfört med {}: nya obalanser {new}, åtgärdade {resolved}{thin}.",
                     c.previous.label
                 ),
                 format!(
-                    "Compared with {}: new imbalances {new}, resolved {resolved}.",
+                    "Compared with {}: new imbalances {new}, resolved {resolved}{thin}.",
                     c.previous.label
                 )
             )
@@ -631,11 +713,19 @@ pub fn check_report(report: &crate::check::CheckReport, lang: Lang) -> String {
             )
         )
     );
-    let rows: Vec<[String; 8]> = reg
+    let plain = |v: f64| crate::register::plain_number(v, lang);
+    let rows: Vec<[String; 10]> = reg
         .agreements
         .iter()
         .map(|a| {
             let (model, key, fku) = model_cells(a, lang);
+            let tolerance = match a.tolerance_pp {
+                Some(t) => plain(t),
+                None => lang.pick(
+                    format!("{} (körningens)", plain(report.tolerance_pp)),
+                    format!("{} (the run's)", plain(report.tolerance_pp)),
+                ),
+            };
             [
                 a.id.clone(),
                 a.name.clone(),
@@ -644,11 +734,15 @@ pub fn check_report(report: &crate::check::CheckReport, lang: Lang) -> String {
                 model,
                 key,
                 fku,
+                tolerance,
                 a.ceiling.map(|c| sek_unit(c.ceiling as i128, lang)).unwrap_or_default(),
+                a.ceiling
+                    .map(|c| format!("{} %", plain(c.warn_pct)))
+                    .unwrap_or_default(),
             ]
         })
         .collect();
-    let head: [&str; 8] = lang.pick(
+    let head: [&str; 10] = lang.pick(
         [
             "avtal",
             "benämning",
@@ -657,7 +751,9 @@ pub fn check_report(report: &crate::check::CheckReport, lang: Lang) -> String {
             "modell",
             "nyckel (%) / rang",
             "FKU-gräns",
+            "tolerans (pe)",
             "takvolym",
+            "varningsnivå",
         ],
         [
             "agreement",
@@ -667,7 +763,9 @@ pub fn check_report(report: &crate::check::CheckReport, lang: Lang) -> String {
             "model",
             "key (%) / ranks",
             "FKU threshold",
+            "tolerance (pp)",
             "ceiling",
+            "warning level",
         ],
     );
     for line in table(&head, &rows).lines() {
@@ -765,12 +863,7 @@ fn model_cells(a: &crate::register::Agreement, lang: Lang) -> (String, String, S
     } else {
         a.suppliers
             .iter()
-            .map(|x| {
-                crate::register::format_number(x.share, 2, lang)
-                    .trim_end_matches("00")
-                    .trim_end_matches([',', '.'])
-                    .to_string()
-            })
+            .map(|x| crate::register::plain_number(x.share, lang))
             .collect::<Vec<_>>()
             .join("/")
     };
@@ -885,6 +978,27 @@ impl crate::Observer for Terminal {
                 format!(
                     "Reports written to {} ({written} files) in {seconds} s.",
                     crate::console::display_folder(folder)
+                ),
+            )
+        );
+    }
+
+    fn archived(&self, folder: &std::path::Path, to: &std::path::Path) {
+        if self.quiet {
+            return;
+        }
+        println!(
+            "{}",
+            self.lang.pick(
+                format!(
+                    "Den tidigare rapporten i {}/ sparades i {}/.",
+                    folder.display(),
+                    to.display()
+                ),
+                format!(
+                    "The previous report in {}/ was kept in {}/.",
+                    folder.display(),
+                    to.display()
                 ),
             )
         );

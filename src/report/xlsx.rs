@@ -44,7 +44,8 @@ impl ReportWriter for WorkbookReport {
 
     fn write(&self, ctx: &Context, dir: &Path) -> Result<Vec<PathBuf>> {
         let path = dir.join(file_name(&ctx.allocation.window.label));
-        build(ctx).and_then(|mut wb| wb.save(&path)).map_err(xlsx_err(&path))?;
+        let mut wb = build(ctx).map_err(xlsx_err(&path))?;
+        super::sheet::save_workbook(&mut wb, &path)?;
         Ok(vec![path])
     }
 }
@@ -593,7 +594,8 @@ fn usage_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Re
             r += 1;
             for usage in list.iter().take(MAX_ROWS / 4) {
                 let who = ctx.text(usage.who);
-                ws.write_string_with_format(r, 0, if who.is_empty() { l.no_unit } else { who }, &f.text)?;
+                let nobody = if who_label == l.unit { l.no_unit } else { l.no_orderer };
+                ws.write_string_with_format(r, 0, if who.is_empty() { nobody } else { who }, &f.text)?;
                 for (i, amount) in usage.amounts.iter().enumerate() {
                     ws.write_number_with_format(r, 1 + i as u16, sek(*amount), &f.sek)?;
                 }

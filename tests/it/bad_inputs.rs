@@ -490,7 +490,7 @@ valid_to = 2019-12-31
             "agreement RA-A: supplier 'X AB': org_nr '556036-0794' is not a valid organisation number",
         ))
         .stderr(contains("agreement RA-A: supplier 'X Aktiebolag' appears twice"))
-        .stderr(contains("agreement RA-A: shares sum to 90.00, not 100"))
+        .stderr(contains("agreement RA-A: shares sum to 90 %, not 100"))
         .stderr(contains("agreement ra-a: the id is used by another agreement too"))
         .stderr(contains("agreement ra-a: supplier 'Y AB': share 0 is not in (0, 100]"));
     assert!(!out.exists(), "nothing is written for an invalid register");
@@ -580,13 +580,22 @@ fn a_failed_run_leaves_the_previous_report_untouched() {
     let text = err.to_string();
     assert!(text.contains("injected failure"), "{text}");
     assert!(text.contains("no report was written to"), "{text}");
-    assert!(text.contains("a previous report there is unchanged"), "{text}");
+    assert!(text.contains("the previous report there is unchanged"), "{text}");
     assert_eq!(c.report("allocation.csv"), before);
     let left: Vec<String> = std::fs::read_dir(c.out())
         .expect("out")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(left, ["2019-H1"], "no temporary folder is left behind");
+    // With no report before, none is claimed to be unchanged.
+    let mut fresh = settings.clone();
+    fresh.out = c.dir.path().join("fresh");
+    let err = avropskoll::run_with(&fresh, &avropskoll::Silent, &writers).expect_err("the run fails");
+    let text = err.localized(avropskoll::lang::Lang::Sv);
+    assert!(
+        text.contains("ingen rapport skrevs till") && !text.contains("tidigare rapport"),
+        "{text}"
+    );
     // An output path that is a file: a clear error, exit 1.
     let file = c.dir.path().join("a-file");
     std::fs::write(&file, "x").expect("write");
@@ -659,6 +668,11 @@ fn a_shared_folder_with_notes_mac_files_locks_its_own_reports_and_the_register_r
     let second = run_in_folder(&dir, &register);
     assert_eq!(first.2, second.2);
     assert!(second.0.contains("Läste 1 fil:"), "{}", second.0);
+    // The third finds the first one's report in the archive: not read either.
+    assert!(second.0.contains("Den tidigare rapporten i"), "{}", second.0);
+    let third = run_in_folder(&dir, &register);
+    assert_eq!(first.2, third.2);
+    assert!(third.0.contains("Läste 1 fil:"), "{}", third.0);
     // The workbook's data-quality sheet names the skipped file.
     let wb: calamine::Xlsx<_> =
         calamine::open_workbook(dir.join("rapporter/2019-H1/fordelning-2019-H1.xlsx")).expect("workbook");
@@ -686,7 +700,7 @@ fn a_file_that_maps_some_required_columns_stops_the_run() {
 
 #[test]
 fn unknown_headers_get_a_columns_suggestion_read_from_the_values() {
-    let text = "Export från ekonomisystemet\n\nBokf.dat;Lev;Konto;Belopp (SEK);Text\n2019-03-01;Måleri Syd AB;4410;1 250,00;Fönster\n2019-03-02;Penselkungen AB;4411;-300,50;Kredit\n";
+    let text = "Export från ekonomisystemet\n\nBokf.dat;Lev;Konto;Belopp (kr);Text\n2019-03-01;Måleri Syd AB;4410;1 250,00;Fönster\n2019-03-02;Penselkungen AB;4411;-300,50;Kredit\n";
     let c = Case::new(&[("x.csv", text.as_bytes())]);
     // Named directly: the run stops with a ready [columns] block.
     bin()
@@ -701,11 +715,11 @@ fn unknown_headers_get_a_columns_suggestion_read_from_the_values() {
         .stderr(contains("x.csv"))
         .stderr(contains("saknas: datum (Bokföringsdatum"))
         .stderr(contains(
-            "Lägg till de här raderna i avropskoll.toml (gissade från kolumnernas värden – kontrollera dem):\n[columns]\ndate = [\"Bokf.dat\"]\nsupplier = [\"Lev\"]\namount = [\"Belopp (SEK)\"]",
+            "Lägg till de här raderna i avropskoll.toml (gissade från kolumnernas värden – kontrollera dem):\n[columns]\ndate = [\"Bokf.dat\"]\nsupplier = [\"Lev\"]\namount = [\"Belopp (kr)\"]",
         ));
     // Found in a folder: skipped, and the reason says how to map it.
     c.run_sv(&[]).stdout(contains(
-        "hoppade över x.csv: inte en export: ingen av de 50 första raderna har kolumnerna datum, leverantör eller belopp (om det är en export: lägg till under [columns] i avropskoll.toml: date = [\"Bokf.dat\"], supplier = [\"Lev\"], amount = [\"Belopp (SEK)\"])",
+        "hoppade över x.csv: inte en export: ingen av de 50 första raderna har kolumnerna datum, leverantör eller belopp (om det är en export: lägg till under [columns] i avropskoll.toml: date = [\"Bokf.dat\"], supplier = [\"Lev\"], amount = [\"Belopp (kr)\"])",
     ));
 }
 
@@ -957,4 +971,446 @@ fn text_saved_as_xls_is_read_as_the_text_it_is() {
         ))
         .stdout(contains("b.xls (CSV, UTF-16LE, avgränsare tabb)"));
     assert_eq!(c.tally("in_agreements"), (2, "150.00".into()));
+}
+
+/// A Unit4-like workbook: a title block, `Lev.orgnr` (no known org nr
+/// name), `Belopp SEK`, `Referens`, `Attestant` and a unit name column.
+fn unit4_xlsx() -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "Leverantörsfakturor Unit4").expect("cell");
+    let head = [
+        "Bokföringsdatum",
+        "Leverantör",
+        "Lev.orgnr",
+        "Belopp SEK",
+        "Ansvar",
+        "Ansvar (T)",
+        "Referens",
+        "Attestant",
+    ];
+    for (c, h) in head.iter().enumerate() {
+        ws.write_string(2, c as u16, *h).expect("cell");
+    }
+    // Måleri Syd AB (556036-0793) under another name: by its org nr it is
+    // RA-1's 50 % supplier; Penselkungen AB has no org nr cell.
+    let rows = [
+        ("2019-03-01", "Måleri Syd i Skåne AB", "556036-0793", 1000.0),
+        ("2019-03-02", "Måleri Syd i Skåne AB", "5560360793", 500.0),
+        ("2019-03-03", "Penselkungen AB", "", 300.0),
+    ];
+    for (i, (d, s, o, a)) in rows.iter().enumerate() {
+        let r = 3 + i as u32;
+        ws.write_string(r, 0, *d).expect("cell");
+        ws.write_string(r, 1, *s).expect("cell");
+        ws.write_string(r, 2, *o).expect("cell");
+        ws.write_number(r, 3, *a).expect("cell");
+        ws.write_string(r, 4, "1010").expect("cell");
+        ws.write_string(r, 5, "Sektion Öster").expect("cell");
+        ws.write_string(r, 6, "ABC123").expect("cell");
+        ws.write_string(r, 7, "Anna Berg").expect("cell");
+    }
+    wb.save_to_buffer().expect("xlsx")
+}
+
+#[test]
+fn org_nr_found_by_its_contents_and_unread_columns_named_with_their_columns_line() {
+    let csv = "Bokföringsdatum;Leverantör;Lev.orgnr;Belopp SEK;Referens\n2019-04-01;Måleri Syd i Skåne AB;556036-0793;200,00;R1\n";
+    let c = Case::new(&[("a.xlsx", &unit4_xlsx()), ("b.csv", csv.as_bytes())]);
+    c.run_sv(&[])
+        .success()
+        .stdout(contains("org.nr ← 'Lev.orgnr'"))
+        // Workbook: 2 of its 2 filled cells valid; the CSV: 1 of 1.
+        .stdout(contains("org.nr lästes ur kolumnen 'Lev.orgnr' (kolumn 3) på innehållet: ingen rubrik heter som ett org.nr, och 2 av 2 ifyllda celler där är giltiga organisationsnummer"))
+        .stdout(contains("kolumner som inte läses: 'Ansvar (T)', 'Referens', 'Attestant'"))
+        .stdout(contains("om 'Attestant' är beställare: lägg till under [columns] i avropskoll.toml: orderer = [\"Attestant\"]"))
+        .stdout(contains("'Ansvar (T)' ser ut som enhetens namn; enheten läses ur en annan kolumn"))
+        .stdout(contains("1 av 1 ifyllda celler"));
+    // Måleri Syd AB: 1 000 + 500 + 200 = 1 700,00, none outside the key.
+    assert_eq!(c.allocation("Måleri Syd AB")[8], "1700.00");
+    assert_eq!(c.allocation("Penselkungen AB")[8], "300.00");
+    assert_eq!(c.tally("outside_agreements").0, 0);
+    // `check` says the same.
+    bin()
+        .args(["check", "--agreements"])
+        .arg(fixture("register.toml"))
+        .arg("--exports")
+        .arg(c.input())
+        .assert()
+        .success()
+        .stdout(contains("org.nr lästes ur kolumnen 'Lev.orgnr' (kolumn 3)"))
+        .stdout(contains(
+            "om 'Referens' är beställare: lägg till under [columns] i avropskoll.toml: orderer = [\"Referens\"]",
+        ));
+}
+
+/// A register workbook like the `init` template: `shares` in percent
+/// cells (their fractions), the warning level and tolerance as given.
+fn percent_register(shares: [f64; 3], warn: f64, tolerance: f64, tolerance_percent: bool) -> Vec<u8> {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    let percent = Format::new().set_num_format("0%");
+    let head = [
+        "Avtal",
+        "Benämning",
+        "Giltigt från",
+        "Giltigt till",
+        "Tolerans (pe)",
+        "Takvolym (kr)",
+        "Varningsnivå (%)",
+        "Leverantör",
+        "Andel (%)",
+    ];
+    for (c, h) in head.iter().enumerate() {
+        ws.write_string(0, c as u16, *h).expect("cell");
+    }
+    ws.write_string(1, 0, "RA-1").expect("cell");
+    ws.write_string(1, 1, "Målning").expect("cell");
+    ws.write_string(1, 2, "2018-10-01").expect("cell");
+    ws.write_string(1, 3, "2020-12-31").expect("cell");
+    if tolerance_percent {
+        ws.write_number_with_format(1, 4, tolerance, &percent).expect("cell");
+    } else {
+        ws.write_number(1, 4, tolerance).expect("cell");
+    }
+    ws.write_number(1, 5, 1000.0).expect("cell");
+    ws.write_number_with_format(1, 6, warn, &percent).expect("cell");
+    for (k, (name, share)) in ["Måleri Syd AB", "Färg & Fasad AB", "Penselkungen AB"]
+        .iter()
+        .zip(shares)
+        .enumerate()
+    {
+        ws.write_string(1 + k as u32, 7, *name).expect("cell");
+        ws.write_number_with_format(1 + k as u32, 8, share, &percent)
+            .expect("cell");
+    }
+    wb.save_to_buffer().expect("xlsx")
+}
+
+#[test]
+fn percent_cells_are_read_as_percent_for_share_warning_level_and_tolerance() {
+    let c = Case::new(&[("a.csv", format!("{HEADER}{GOOD}").as_bytes())]);
+    let reg = c.dir.path().join("register.xlsx");
+    // 85 % stored as 0,85; tolerance 5 % stored as 0,05 (5 points).
+    std::fs::write(&reg, percent_register([0.5, 0.3, 0.2], 0.85, 0.05, true)).expect("write");
+    let check = |reg: &Path| bin().args(["check", "--agreements"]).arg(reg).assert();
+    check(&reg)
+        .success()
+        .stdout(contains("nyckel (%)"))
+        .stdout(contains("50/30/20"))
+        .stdout(contains("tolerans (pe)"))
+        .stdout(contains("1\u{a0}000,00 kr  85 %"));
+    // The agreement's line as cells: key, tolerance, ceiling, warning level.
+    let cells = |out: &[u8]| -> Vec<String> {
+        let text = String::from_utf8_lossy(out);
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("RA-1"))
+            .expect("RA-1 line");
+        line.split("  ")
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .skip(4)
+            .map(str::to_string)
+            .collect()
+    };
+    let out = check(&reg).get_output().stdout.clone();
+    assert_eq!(cells(&out), ["50/30/20", "5", "1\u{a0}000,00 kr", "85 %"]);
+    // A plain number in the tolerance column is points too: 2.
+    std::fs::write(&reg, percent_register([0.5, 0.3, 0.2], 0.85, 2.0, false)).expect("write");
+    let out = check(&reg).get_output().stdout.clone();
+    assert_eq!(cells(&out), ["50/30/20", "2", "1\u{a0}000,00 kr", "85 %"]);
+    // The run reads the warning level as 85 %: 100 kr of a 1 000 kr
+    // ceiling is 10 %, not near the ceiling.
+    bin()
+        .args(["run", "--period", "2019-H1", "--min-call-offs", "1", "--agreements"])
+        .arg(&reg)
+        .arg("--exports")
+        .arg(c.input())
+        .arg("--out")
+        .arg(c.out())
+        .assert()
+        .success();
+    let ceiling = c.report("ceiling.csv");
+    assert!(ceiling.lines().nth(1).is_some_and(|l| l.contains(",ok")), "{ceiling}");
+    // 50 % + 30 % + 19 % in percent cells: the sum as typed.
+    std::fs::write(&reg, percent_register([0.5, 0.3, 0.19], 0.8, 5.0, false)).expect("write");
+    check(&reg)
+        .code(2)
+        .stderr(contains("andelarna summerar till 99 %, inte 100 %"));
+}
+
+/// The folders in `dir/arkiv/`.
+fn archived(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir.join("arkiv"))
+        .map(|d| d.map(|e| e.expect("entry").path()).collect())
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+#[test]
+fn an_earlier_report_is_archived_and_nothing_else_is_replaced_or_hidden() {
+    let c = Case::new(&[("a.csv", format!("{HEADER}{GOOD}").as_bytes())]);
+    c.run_sv(&[]).success();
+    let first = c.report("allocation.csv");
+    std::fs::write(
+        c.input().join("b.csv"),
+        format!("{HEADER}2019-03-05;Penselkungen AB;RA-1;50,00\n"),
+    )
+    .expect("write");
+    // The second run keeps the first report in arkiv/ and says where.
+    let out = c.run_sv(&[]).success().get_output().stdout.clone();
+    let out = String::from_utf8_lossy(&out);
+    let kept = archived(&c.out());
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let name = kept[0].file_name().expect("name").to_string_lossy().into_owned();
+    assert!(
+        name.starts_with("2019-H1 20") && name.len() == "2019-H1 2026-12-06 0915".len(),
+        "{name}"
+    );
+    assert!(
+        out.contains(&format!(
+            "Den tidigare rapporten i {}/ sparades i {}/.",
+            c.out().join("2019-H1").display(),
+            kept[0].display()
+        )),
+        "{out}"
+    );
+    assert_eq!(crate::common::read(&kept[0].join("allocation.csv")), first);
+    assert_ne!(c.report("allocation.csv"), first);
+    // A workbook open in Excel (its ~$ lock file): exit 2, nothing moved.
+    let lock = c.out().join("2019-H1/~$fordelning-2019-H1.xlsx");
+    std::fs::write(&lock, [7u8; 162]).expect("lock");
+    let now = c.report("allocation.csv");
+    c.run_sv(&[])
+        .code(2)
+        .stderr(contains("fordelning-2019-H1.xlsx är öppen i Excel"))
+        .stderr(contains("stäng filen och kör igen"));
+    assert!(lock.is_file(), "the lock file is left alone");
+    assert_eq!(c.report("allocation.csv"), now);
+    assert_eq!(archived(&c.out()).len(), 1);
+    std::fs::remove_file(&lock).expect("rm");
+    // A regular file of the user's where the report goes: exit 2, untouched,
+    // nothing hidden beside it.
+    let other = c.dir.path().join("other");
+    std::fs::create_dir_all(&other).expect("dir");
+    std::fs::write(other.join("2019-H1"), "mina anteckningar").expect("write");
+    bin()
+        .args(["run", "--period", "2019-H1", "--agreements"])
+        .arg(fixture("register.toml"))
+        .arg("--exports")
+        .arg(c.input())
+        .arg("--out")
+        .arg(&other)
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "2019-H1 finns redan och är ingen rapportmapp från avropskoll; den rörs inte",
+        ));
+    assert_eq!(crate::common::read(&other.join("2019-H1")), "mina anteckningar");
+    let names: Vec<String> = std::fs::read_dir(&other)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["2019-H1"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_and_devices_are_not_opened_and_control_bytes_never_reach_messages_or_reports() {
+    // A FIFO named like an export in the folder: skipped and named (a
+    // read would wait forever).
+    let c = Case::new(&[(
+        "a.csv",
+        format!("{HEADER}2019-03-01;Måleri Syd AB;RA-1;100,00\n2019-03-02;Penselkungen AB;RA-1;12\0,5\n").as_bytes(),
+    )]);
+    let fifo = c.input().join("y.csv");
+    assert!(std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo")
+        .success());
+    bin()
+        .args(["run", "--period", "2019-H1", "--min-call-offs", "1", "--agreements"])
+        .arg(fixture("register.toml"))
+        .arg("--exports")
+        .arg(c.input())
+        .arg("--out")
+        .arg(c.out())
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .success()
+        .stdout(contains(
+            "hoppade över y.csv: ingen vanlig fil utan en namngiven rörledning (FIFO); den lästes inte",
+        ));
+    // The NUL byte of the rejected amount is dropped from the detail.
+    let q = c.quality();
+    let rejected = q.iter().find(|r| r[2] == "rejected").expect("rejected row");
+    assert_eq!(rejected[3], "oläsbart belopp i kolumnen 'Belopp': '12,5'");
+    // /dev/zero named as an export: a short message, exit 2.
+    let out = bin()
+        .args(["run", "--period", "2019-H1", "--agreements"])
+        .arg(fixture("register.toml"))
+        .args(["--exports", "/dev/zero", "--out"])
+        .arg(c.out())
+        .timeout(std::time::Duration::from_secs(60))
+        .assert()
+        .code(2)
+        .stderr(contains("/dev/zero: ingen vanlig fil utan en enhetsfil"));
+    assert!(out.get_output().stderr.len() < 300, "{}", out.get_output().stderr.len());
+    // Binary junk named directly: the headers it quotes are escaped and
+    // capped, no raw NUL byte.
+    let junk = c.dir.path().join("junk.csv");
+    let mut bytes = vec![0u8; 100_000];
+    bytes.extend_from_slice(b";\x1b[31m;x\n");
+    std::fs::write(&junk, bytes).expect("write");
+    let out = bin()
+        .args(["run", "--period", "2019-H1", "--agreements"])
+        .arg(fixture("register.toml"))
+        .arg("--exports")
+        .arg(&junk)
+        .arg("--out")
+        .arg(c.out())
+        .assert()
+        .code(2);
+    let err = &out.get_output().stderr;
+    assert!(
+        err.len() < 2000 && !err.contains(&0u8) && !err.contains(&0x1bu8),
+        "{}",
+        String::from_utf8_lossy(err)
+    );
+}
+
+/// The workbook with the saved values of its formulas removed (as files
+/// written by tools that do not calculate: `<f>` without `<v>`).
+fn without_saved_values(xlsx: &[u8]) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).expect("zip");
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).expect("entry");
+        let name = f.name().expect("name").to_string();
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes).expect("read");
+        if name.starts_with("xl/worksheets/") {
+            let text = String::from_utf8(bytes).expect("xml");
+            let mut out = String::new();
+            let mut rest = text.as_str();
+            while let Some(at) = rest.find("</f><v>") {
+                out.push_str(&rest[..at + 4]);
+                let after = &rest[at + 4..];
+                let end = after.find("</v>").expect("end") + 4;
+                rest = &after[end..];
+            }
+            out.push_str(rest);
+            bytes = out.into_bytes();
+        }
+        w.start_file(name, zip::write::SimpleFileOptions::default())
+            .expect("start");
+        w.write_all(&bytes).expect("write");
+    }
+    w.finish().expect("finish").into_inner()
+}
+
+#[test]
+fn a_share_formula_without_a_saved_value_is_named_as_such() {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in [
+        "Avtal",
+        "Benämning",
+        "Giltigt från",
+        "Giltigt till",
+        "Leverantör",
+        "Andel",
+    ]
+    .iter()
+    .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).expect("cell");
+    }
+    ws.write_string(1, 0, "RA-9").expect("cell");
+    ws.write_string(1, 1, "Städ").expect("cell");
+    ws.write_string(1, 2, "2024-01-01").expect("cell");
+    ws.write_string(1, 3, "2025-12-31").expect("cell");
+    ws.write_string(1, 4, "A AB").expect("cell");
+    ws.write_formula(1, 5, "=100-F3").expect("cell");
+    ws.write_string(2, 4, "B AB").expect("cell");
+    ws.write_number(2, 5, 40.0).expect("cell");
+    let d = TempDir::new().expect("tempdir");
+    let reg = d.path().join("register.xlsx");
+    std::fs::write(&reg, without_saved_values(&wb.save_to_buffer().expect("xlsx"))).expect("write");
+    bin()
+        .args(["check", "--agreements"])
+        .arg(&reg)
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "leverantören 'A AB': andelens formel '100-F3' saknar sparat värde – öppna och spara filen i Excel",
+        ));
+}
+
+#[test]
+fn change_labels_are_honest_about_windows_with_little_or_no_data() {
+    // 2018-H2: 12 call-offs of 100 kr, all to Måleri Syd AB (50 % agreed,
+    // 100 % actual): RA-1 in imbalance. 2019-H1: 3 call-offs, all in
+    // March: fewer than 10, insufficient – not resolved.
+    let mut text = String::from(HEADER);
+    for d in 1..=12 {
+        text.push_str(&format!("2018-11-{d:02};Måleri Syd AB;RA-1;100,00\n"));
+    }
+    for d in 1..=3 {
+        text.push_str(&format!("2019-03-{d:02};Måleri Syd AB;RA-1;100,00\n"));
+    }
+    let c = Case::new(&[("a.csv", text.as_bytes())]);
+    let run = |period: Option<&str>| {
+        let mut cmd = bin();
+        cmd.args(["run", "--agreements"])
+            .arg(fixture("register.toml"))
+            .arg("--exports")
+            .arg(c.input())
+            .arg("--out")
+            .arg(c.out());
+        if let Some(p) = period {
+            cmd.args(["--period", p]);
+        }
+        let out = cmd.assert().success().get_output().clone();
+        (
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // The default window is 2019-H1 (latest date 2019-03-03); its rows lie
+    // in one month.
+    let (out, err) = run(None);
+    assert!(
+        out.contains("Jämfört med 2018-H2: nya obalanser 0, åtgärdade 0, för lite underlag nu 1 (var i obalans)."),
+        "{out}"
+    );
+    assert!(
+        err.contains("standardperioden 2019-H1 har data från bara en månad (2019-03)"),
+        "{err}"
+    );
+    // RA-2 (El, valid 2019) is reported and has no row.
+    assert!(
+        err.contains("avtal utan rader i perioden 2019-H1: RA-2 (de bedöms inte)"),
+        "{err}"
+    );
+    let html = crate::common::read(&c.out().join("2019-H1/forum-2019-H1.html"));
+    assert!(
+        html.contains("Underlag saknas nu") && !html.contains("Åtgärdad"),
+        "{html}"
+    );
+    assert!(html.contains("Inget avtal har tillräckligt underlag under perioden för en bedömning."));
+    // A window without any row: a warning, nothing resolved.
+    let (out, err) = run(Some("2019-H2"));
+    assert!(
+        err.contains("perioden 2019-H2 (2019-07-01 – 2019-12-31) har inga rader i exporterna"),
+        "{err}"
+    );
+    assert!(
+        out.contains("Jämfört med 2019-H1: nya obalanser 0, åtgärdade 0."),
+        "{out}"
+    );
 }

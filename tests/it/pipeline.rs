@@ -469,7 +469,7 @@ fn invalid_register_exits_2_naming_the_agreement() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains(
-            "avtal RA-2: andelarna summerar till 110,00 %, inte 100 %",
+            "avtal RA-2: andelarna summerar till 110 %, inte 100 %",
         ));
 }
 
@@ -584,18 +584,26 @@ fn bad_command_line_and_config_exit_2() {
 }
 
 #[test]
-fn reports_replace_the_previous_run_atomically() {
+fn reports_replace_the_previous_run_atomically_keeping_it_in_the_archive() {
     let out = TempDir::new().expect("tempdir");
     let args = ["--period", "2019-H1", "--min-call-offs", "2"];
     run(out.path(), &[&fixture("base.csv")], &args).success();
     std::fs::write(out.path().join("2019-H1/stale.txt"), "old").expect("write");
     run(out.path(), &[&fixture("base.csv")], &args).success();
     assert!(!out.path().join("2019-H1/stale.txt").exists());
-    let names: Vec<String> = std::fs::read_dir(out.path())
+    let mut names: Vec<String> = std::fs::read_dir(out.path())
         .expect("dir")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names, vec!["2019-H1".to_string()]);
+    names.sort();
+    assert_eq!(names, vec!["2019-H1".to_string(), "arkiv".to_string()]);
+    // The first run's report, with the file added to it, is in the archive.
+    let kept: Vec<std::path::PathBuf> = std::fs::read_dir(out.path().join("arkiv"))
+        .expect("archive")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert_eq!(kept.len(), 1);
+    assert_eq!(read(&kept[0].join("stale.txt")), "old");
 }
 
 #[test]
@@ -1024,7 +1032,7 @@ fn init_then_check_passes_and_a_key_summing_to_99_is_named_with_its_rows() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains(
-            "avtal RA-9 (rad 4–5): andelarna summerar till 99,00 %, inte 100 %",
+            "avtal RA-9 (rad 4–5): andelarna summerar till 99 %, inte 100 %",
         ));
     // With exports: per file its mapping, rows and dates; nothing written.
     let toml = d.path().join("register.toml");
