@@ -157,6 +157,7 @@ pub fn run_with(
             org,
             settings.lang,
         ));
+        warnings.extend(report::drafts::missing_address_warning(org, settings.lang));
     }
     warnings.extend(checks::plausibility(
         &exports,

@@ -6,8 +6,10 @@
 pub mod ceiling_sheet;
 pub mod charts;
 pub mod csv;
+pub mod drafts;
 pub mod html;
 pub mod labels;
+pub(crate) mod mime;
 pub mod sections;
 pub mod sheet;
 pub mod terminal;

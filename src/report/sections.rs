@@ -7,7 +7,9 @@
 //! orderers with their excess beyond the key, and the call-offs row by
 //! row.
 
+use super::drafts;
 use super::labels::{labels, Labels};
+use super::mime;
 use super::sheet::{self, header_row, print_setup, xlsx_err, Formats};
 use super::xlsx::{excel_date, sek};
 use super::{Context, ReportWriter};
@@ -133,21 +135,44 @@ impl ReportWriter for SectionReport {
         // then the workbooks side by side.
         let mut taken = HashSet::new();
         let fallback = ctx.lang.pick("utan-enhet", "no-unit");
-        let jobs: Vec<(PathBuf, &Group)> = groups
+        let jobs: Vec<(String, &Group)> = groups
             .iter()
-            .map(|g| {
-                let stem = sheet::file_stem(&g.name, fallback, &mut taken);
-                (folder.join(format!("{stem}.xlsx")), g)
-            })
+            .map(|g| (sheet::file_stem(&g.name, fallback, &mut taken), g))
             .collect();
-        jobs.par_iter()
-            .map(|(path, group)| {
-                group_workbook(ctx, group, l)
-                    .and_then(|mut wb| wb.save(path))
-                    .map_err(xlsx_err(path))?;
-                Ok(path.clone())
+        // With an organisation file, a mail draft beside each workbook
+        // whose section has an address.
+        let drafts_folder = folder.join(drafts::FOLDER);
+        let with_drafts = ctx.organisation.is_some_and(|org| drafts::count(org) > 0);
+        if with_drafts {
+            std::fs::create_dir_all(&drafts_folder).map_err(|e| Error::Output {
+                path: drafts_folder.clone(),
+                message: crate::lang::Text::io(&e),
+            })?;
+        }
+        let ceilings = drafts::ceilings_by_section(ctx);
+        let written: Vec<Vec<PathBuf>> = jobs
+            .par_iter()
+            .map(|(stem, group)| {
+                let path = folder.join(format!("{stem}.xlsx"));
+                let mut wb = group_workbook(ctx, group, l).map_err(xlsx_err(&path))?;
+                let draft = with_drafts && group.email.as_deref().and_then(mime::addresses).is_some();
+                if !draft {
+                    wb.save(&path).map_err(xlsx_err(&path))?;
+                    return Ok(vec![path]);
+                }
+                // The draft attaches the very bytes written.
+                let bytes = wb.save_to_buffer().map_err(xlsx_err(&path))?;
+                std::fs::write(&path, &bytes).map_err(|e| Error::Output {
+                    path: path.clone(),
+                    message: crate::lang::Text::io(&e),
+                })?;
+                let own = drafts::ceilings_of(ctx, &ceilings, group);
+                let mut files = vec![path];
+                files.extend(drafts::write(ctx, group, stem, &bytes, &drafts_folder, &own)?);
+                Ok(files)
             })
-            .collect()
+            .collect::<Result<_>>()?;
+        Ok(written.into_iter().flatten().collect())
     }
 }
 
@@ -156,19 +181,7 @@ fn group_workbook(ctx: &Context, group: &Group, l: &Labels) -> Result<Workbook, 
     let mut wb = Workbook::new();
     // Many small workbooks: fast compression is most of the time saved.
     wb.set_zip_compression_level(1);
-    let window = &ctx.allocation.window;
-    let in_window: Vec<usize> = group
-        .rows
-        .iter()
-        .copied()
-        .filter(|&i| {
-            ctx.exports
-                .rows
-                .at(i)
-                .date
-                .is_some_and(|d| window.contains(parse::days_to_date(d)))
-        })
-        .collect();
+    let in_window = rows_in_window(ctx, group);
     summary_sheet(wb.add_worksheet(), ctx, group, &in_window, &f, l)?;
     // Excel holds 1 048 576 rows a sheet: a longer list goes on to more
     // sheets, nothing is cut.
@@ -187,8 +200,64 @@ fn group_workbook(ctx: &Context, group: &Group, l: &Labels) -> Result<Workbook, 
     Ok(wb)
 }
 
+/// The suppliers behind the key (to date, else in the window) of an
+/// agreement: where the section's next call-offs should go.
+pub(crate) fn behind<'a>(ctx: &'a Context, agreement: usize) -> Vec<&'a str> {
+    let Some(shares) = shares_of(ctx, agreement, Scope::ToDate).or(shares_of(ctx, agreement, Scope::Period)) else {
+        return Vec::new();
+    };
+    let ag = &ctx.register.agreements[agreement];
+    shares
+        .suppliers
+        .iter()
+        .filter(|s| s.catch_up > 0.0)
+        .map(|s| ag.suppliers[s.supplier].name.as_str())
+        .collect()
+}
+
+/// The rows of a group dated in the window.
+fn rows_in_window(ctx: &Context, group: &Group) -> Vec<usize> {
+    let window = &ctx.allocation.window;
+    group
+        .rows
+        .iter()
+        .copied()
+        .filter(|&i| {
+            ctx.exports
+                .rows
+                .at(i)
+                .date
+                .is_some_and(|d| window.contains(parse::days_to_date(d)))
+        })
+        .collect()
+}
+
+/// The group's rows per agreement: (in the window, to date).
+pub(crate) type PerAgreement = BTreeMap<usize, (Vec<usize>, Vec<usize>)>;
+
+/// The group's rows per agreement, once (window, to date): each block
+/// reads only its own.
+pub(crate) fn rows_per_agreement(ctx: &Context, group: &Group) -> PerAgreement {
+    rows_per_agreement_in(ctx, group, &rows_in_window(ctx, group))
+}
+
+fn rows_per_agreement_in(ctx: &Context, group: &Group, in_window: &[usize]) -> PerAgreement {
+    let mut per = PerAgreement::new();
+    for &i in &group.rows {
+        if let Outcome::InAgreement { agreement, .. } = ctx.classified.outcomes[i] {
+            let e = per.entry(agreement as usize).or_default();
+            e.1.push(i);
+            // Both lists are in row order: a binary search, not a scan.
+            if in_window.binary_search(&i).is_ok() {
+                e.0.push(i);
+            }
+        }
+    }
+    per
+}
+
 /// Amounts and call-offs per supplier of one agreement over some rows.
-fn split(ctx: &Context, agreement: usize, rows: &[usize]) -> (Vec<i64>, Vec<u64>) {
+pub(crate) fn split(ctx: &Context, agreement: usize, rows: &[usize]) -> (Vec<i64>, Vec<u64>) {
     let n = ctx.register.agreements[agreement].suppliers.len();
     let (mut amounts, mut counts) = (vec![0i64; n], vec![0u64; n]);
     for &i in rows {
@@ -280,14 +349,8 @@ fn summary_sheet(
     let asks: Vec<String> = agreements
         .iter()
         .filter_map(|&a| {
-            let shares = shares_of(ctx, a, Scope::ToDate).or(shares_of(ctx, a, Scope::Period))?;
+            let behind = behind(ctx, a);
             let ag = &ctx.register.agreements[a];
-            let behind: Vec<&str> = shares
-                .suppliers
-                .iter()
-                .filter(|s| s.catch_up > 0.0)
-                .map(|s| ag.suppliers[s.supplier].name.as_str())
-                .collect();
             (!behind.is_empty())
                 .then(|| format!("{} ({}): {}", ag.name, ag.id, behind.join(lang.pick(" och ", " and "))))
         })
@@ -311,19 +374,7 @@ fn summary_sheet(
     };
     ws.write_string_with_format(r, 0, ask, &f.text_bold)?;
     r += 2;
-    // The group's rows per agreement, once (window, to date): each block
-    // reads only its own.
-    let mut per: BTreeMap<usize, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
-    for &i in &group.rows {
-        if let Outcome::InAgreement { agreement, .. } = ctx.classified.outcomes[i] {
-            let e = per.entry(agreement as usize).or_default();
-            e.1.push(i);
-            // Both lists are in row order: a binary search, not a scan.
-            if in_window.binary_search(&i).is_ok() {
-                e.0.push(i);
-            }
-        }
-    }
+    let per = rows_per_agreement_in(ctx, group, in_window);
     for (&ai, (window_rows, all_rows)) in &per {
         r = agreement_block(ws, ctx, (window_rows, all_rows), ai, r, f, l)?;
     }

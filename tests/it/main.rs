@@ -4,6 +4,7 @@
 mod bad_inputs;
 mod charts;
 mod common;
+mod drafts;
 mod fuzz_regressions;
 mod pipeline;
 mod reconciliation;

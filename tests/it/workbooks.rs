@@ -481,13 +481,15 @@ fn section_workbooks_follow_the_organisation_file() {
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
+    // The mail drafts (tests/it/drafts.rs) are in utkast/.
     assert_eq!(
         names,
         [
             "Sektion Nord.xlsx",
             "Sektion Stab.xlsx",
             "Sektion Syd.xlsx",
-            "Utan sektion.xlsx"
+            "Utan sektion.xlsx",
+            "utkast"
         ]
     );
     let nord = dir.join("sektioner/Sektion Nord.xlsx");
