@@ -958,3 +958,24 @@ fn text_saved_as_xls_is_read_as_the_text_it_is() {
         .stdout(contains("b.xls (CSV, UTF-16LE, avgränsare tabb)"));
     assert_eq!(c.tally("in_agreements"), (2, "150.00".into()));
 }
+
+#[test]
+fn a_window_written_the_other_way_gets_a_suggestion() {
+    let c = Case::new(&[("a.csv", format!("{HEADER}{GOOD}").as_bytes())]);
+    for (typed, meant) in [
+        ("2026 T2", "2026-T2"),
+        ("T2 2026", "2026-T2"),
+        ("tertial 2 2026", "2026-T2"),
+    ] {
+        bin()
+            .args(["run", "--period", typed, "--agreements"])
+            .arg(fixture("register.toml"))
+            .arg("--exports")
+            .arg(c.input())
+            .arg("--out")
+            .arg(c.out())
+            .assert()
+            .code(2)
+            .stderr(contains(format!("'{typed}' är ingen period – menade du {meant}?")));
+    }
+}
