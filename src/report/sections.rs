@@ -11,7 +11,7 @@ use super::drafts;
 use super::labels::{labels, Labels};
 use super::mime;
 use super::sheet::{self, header_row, print_setup, xlsx_err, Formats};
-use super::xlsx::{excel_date, sek};
+use super::xlsx::{excel_date, ore, sek};
 use super::{Context, ReportWriter};
 use crate::allocate::usage::excess;
 use crate::allocate::{AgreementShares, Scope};
@@ -447,7 +447,7 @@ fn agreement_block(
         }
         let fractions: Vec<f64> = a.suppliers.iter().map(|s| s.share / 100.0).collect();
         ws.write_string_with_format(r, 0, l.unit_excess, &f.text_bold)?;
-        ws.write_number_with_format(r, 2, excess(&amounts, &fractions), &f.sek_bold)?;
+        ws.write_number_with_format(r, 2, ore(excess(&amounts, &fractions)), &f.sek_bold)?;
         r += 2;
     }
     // Units and orderers, window and to date; in balance marked OK.
@@ -521,9 +521,9 @@ fn agreement_block(
             let shown = if name.is_empty() { l.no_unit.to_string() } else { name };
             ws.write_string_with_format(r, 0, shown, &f.text)?;
             ws.write_number_with_format(r, 1, sek(am_w), &f.sek)?;
-            ws.write_number_with_format(r, 2, ex_w, &f.sek)?;
+            ws.write_number_with_format(r, 2, ore(ex_w), &f.sek)?;
             ws.write_number_with_format(r, 3, sek(am_t), &f.sek)?;
-            ws.write_number_with_format(r, 4, ex_t, &f.sek)?;
+            ws.write_number_with_format(r, 4, ore(ex_t), &f.sek)?;
             let verdict = match dev {
                 None => lang.pick("Inga avrop under perioden", "No call-offs in the window"),
                 Some(d) if d <= tolerance => "OK",

@@ -275,6 +275,17 @@ fn supplier_cells(
     Ok(())
 }
 
+/// Kronor rounded to öre for a cell: no `−9,3e-10`, no `7,998000000000001`
+/// (and no negative zero).
+pub(crate) fn ore(kronor: f64) -> f64 {
+    let r = (kronor * 100.0).round() / 100.0;
+    if r == 0.0 {
+        0.0
+    } else {
+        r
+    }
+}
+
 /// Catch-up (SEK or whole call-offs, by basis) at `col`.
 fn catch_up_cell(
     ws: &mut Worksheet,
@@ -285,8 +296,8 @@ fn catch_up_cell(
     f: &Formats,
 ) -> Result<(), XlsxError> {
     match a.basis {
-        Basis::Amount => ws.write_number_with_format(r, col, value, &f.sek)?,
-        Basis::Count => ws.write_number_with_format(r, col, value, &f.int)?,
+        Basis::Amount => ws.write_number_with_format(r, col, ore(value), &f.sek)?,
+        Basis::Count => ws.write_number_with_format(r, col, ore(value), &f.int)?,
     };
     Ok(())
 }
@@ -579,7 +590,7 @@ fn usage_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Re
                 }
                 let n = a.suppliers.len() as u16;
                 ws.write_number_with_format(r, 1 + n, sek(usage.total), &f.sek_bold)?;
-                ws.write_number_with_format(r, 2 + n, usage.excess, &f.sek)?;
+                ws.write_number_with_format(r, 2 + n, ore(usage.excess), &f.sek)?;
                 if let Some(section) = ctx
                     .organisation
                     .filter(|_| with_section)
@@ -771,4 +782,20 @@ fn quality_rows_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels
     // Printing the workbook prints the header row only.
     ws.set_print_area(0, 0, 0, 4)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_rounded_to_ore() {
+        assert_eq!(ore(-9.3e-10), 0.0);
+        assert!(ore(-9.3e-10).is_sign_positive(), "no −0");
+        // 10 − 0,2 × 10,01 = 7,998 (7.998000000000000x in floating point).
+        assert_eq!(ore(10.0 - 0.2 * 10.01), 8.0);
+        assert_eq!(ore(1140.0), 1140.0);
+        assert_eq!(ore(1000.0 / 3.0), 333.33);
+        assert_eq!(ore(-2.0 / 3.0), -0.67);
+    }
 }

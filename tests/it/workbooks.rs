@@ -556,3 +556,54 @@ fn the_forum_report_is_one_self_contained_page() {
     }
     assert!(html.contains("@page { size: A4 landscape"));
 }
+
+#[test]
+fn excess_and_catch_up_cells_are_rounded_to_ore() {
+    let dir = TempDir::new().expect("tempdir");
+    let register = dir.path().join("register.toml");
+    std::fs::write(
+        &register,
+        "[[agreement]]\nid = \"RA-R\"\nname = \"Rund\"\nvalid_from = 2024-01-01\nvalid_to = 2025-12-31\n\n  [[agreement.supplier]]\n  name = \"Alfa AB\"\n  share = 50\n\n  [[agreement.supplier]]\n  name = \"Beta AB\"\n  share = 30\n\n  [[agreement.supplier]]\n  name = \"Gamma AB\"\n  share = 20\n",
+    )
+    .expect("register");
+    let exports = dir.path().join("x.csv");
+    std::fs::write(
+        &exports,
+        "Bokföringsdatum;Leverantör;Belopp;Avtal;Ansvar;Beställare\n2024-02-01;Gamma AB;10,00;RA-R;U;Eva\n2024-03-01;Alfa AB;0,01;RA-R;U;Eva\n",
+    )
+    .expect("exports");
+    let out = dir.path().join("out");
+    bin()
+        .args(["run", "--period", "2024-H1", "--min-call-offs", "1", "--agreements"])
+        .arg(&register)
+        .arg("--exports")
+        .arg(&exports)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let book = out.join("2024-H1/fordelning-2024-H1.xlsx");
+    // Total 10,01: Gamma's excess is 10 − 0,2 × 10,01 = 7,998 → 8,00 kr
+    // (unrounded 7.998000000000001 before).
+    let u = sheet(&book, "Användning");
+    let row = find_row(&u, "U", 0);
+    assert_eq!(
+        number(&u, row, 5),
+        8.0,
+        "Användning: the excess column (after 3 suppliers and the total)"
+    );
+    let orderer = find_row(&u, "Eva", row);
+    assert_eq!(number(&u, orderer, 5), 8.0);
+    let s = sheet(&out.join("2024-H1/sektioner/U.xlsx"), "Sammanfattning");
+    let excess = find_row(&s, "Enhetens överskott utöver nyckeln", 0);
+    assert_eq!(number(&s, excess, 2), 8.0);
+    let eva = find_row(&s, "Eva", excess);
+    assert_eq!(number(&s, eva, 2), 8.0);
+    // Every catch-up on Obalanser is whole öre.
+    let o = sheet(&book, "Obalanser");
+    for r in 1..o.height() as u32 {
+        if let Some(Data::Float(v)) = o.get_value((r, 10)) {
+            assert_eq!(*v, (v * 100.0).round() / 100.0, "row {r}: {v}");
+        }
+    }
+}
