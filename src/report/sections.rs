@@ -549,6 +549,41 @@ fn agreement_block(
     Ok(r + 1)
 }
 
+/// The heading of the id column: the export's own header when the files
+/// agree (`Fakturanummer` when that is what was read, not *Verifikation*),
+/// the headers side by side when they differ.
+fn id_heading(ctx: &Context, l: &Labels) -> String {
+    let mut headers: Vec<&str> = Vec::new();
+    for file in &ctx.exports.files {
+        for (field, header) in &file.mapping {
+            let h = header.trim();
+            if *field == Field::Id && !h.is_empty() && !headers.iter().any(|x| x.eq_ignore_ascii_case(h)) {
+                headers.push(h);
+            }
+        }
+    }
+    let heading = match headers.len() {
+        0 => l.id.to_string(),
+        1..=3 => headers
+            .join(" / ")
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(60)
+            .collect(),
+        _ => ctx
+            .lang
+            .pick("Verifikation eller fakturanummer", "Voucher or invoice number")
+            .to_string(),
+    };
+    // A table's headings must differ.
+    let others = [l.date, l.agreement, l.supplier, l.amount, l.unit, l.orderer];
+    if heading.trim().is_empty() || others.iter().any(|o| o.eq_ignore_ascii_case(heading.trim())) {
+        l.id.to_string()
+    } else {
+        heading
+    }
+}
+
 fn calls_sheet(
     ws: &mut Worksheet,
     name: &str,
@@ -558,7 +593,16 @@ fn calls_sheet(
     l: &Labels,
 ) -> Result<(), XlsxError> {
     ws.set_name(name)?;
-    let heads = [l.date, l.agreement, l.supplier, l.amount, l.unit, l.orderer, l.id];
+    let id = id_heading(ctx, l);
+    let heads = [
+        l.date,
+        l.agreement,
+        l.supplier,
+        l.amount,
+        l.unit,
+        l.orderer,
+        id.as_str(),
+    ];
     for (k, &i) in rows.iter().enumerate() {
         let r = 1 + k as u32;
         let row = &ctx.exports.rows.at(i);

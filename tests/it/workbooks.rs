@@ -607,3 +607,37 @@ fn excess_and_catch_up_cells_are_rounded_to_ore() {
         }
     }
 }
+
+#[test]
+fn the_call_off_sheet_names_the_id_column_it_shows() {
+    let dir = TempDir::new().expect("tempdir");
+    let out = dir.path().join("out");
+    let run = |exports: &str, name: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, exports).expect("exports");
+        bin()
+            .args(["run", "--period", "2019-H1", "--min-call-offs", "1", "--agreements"])
+            .arg(fixture("register.toml"))
+            .arg("--exports")
+            .arg(&path)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        sheet(&out.join("2019-H1/sektioner/Norr.xlsx"), "Avrop")
+    };
+    // Only an invoice number: the column says so, not "Verifikation".
+    let calls = run(
+        "Bokföringsdatum;Leverantör;Avtal;Ansvar;Fakturanr;Belopp\n2019-01-10;Måleri Syd AB;RA-1;Norr;F-4711;1000\n",
+        "a.csv",
+    );
+    assert_eq!(text(&calls, 0, 6), "Fakturanr");
+    assert_eq!(text(&calls, 1, 6), "F-4711");
+    // Both: the voucher number is read, and named.
+    let calls = run(
+        "Bokföringsdatum;Leverantör;Avtal;Ansvar;Fakturanummer;Verifikationsnummer;Belopp\n2019-01-10;Måleri Syd AB;RA-1;Norr;F-4711;V-17;1000\n",
+        "b.csv",
+    );
+    assert_eq!(text(&calls, 0, 6), "Verifikationsnummer");
+    assert_eq!(text(&calls, 1, 6), "V-17");
+}
