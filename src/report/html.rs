@@ -611,7 +611,7 @@ fn ceilings(h: &mut String, ctx: &Context) -> Result<()> {
                 esc(&kr(u.used as i128, 0, lang)),
                 esc(&percent(u.used_pct, 1, lang)),
                 esc(&percent(u.elapsed_pct, 1, lang)),
-                esc(&u.forecast_date.map(|d| d.to_string()).unwrap_or_default()),
+                esc(&labels::forecast(lang, u.forecast_date, a.valid_to)),
                 u.status.key(),
                 esc(labels::ceiling_status(lang, u.status)),
                 esc(&notes.join("; ")),

@@ -641,3 +641,39 @@ fn the_call_off_sheet_names_the_id_column_it_shows() {
     assert_eq!(text(&calls, 0, 6), "Verifikationsnummer");
     assert_eq!(text(&calls, 1, 6), "V-17");
 }
+
+#[test]
+fn a_forecast_after_the_agreement_ends_is_said_in_words() {
+    let dir = TempDir::new().expect("tempdir");
+    let register = dir.path().join("register.toml");
+    std::fs::write(
+        &register,
+        "[[agreement]]\nid = \"RA-S\"\nname = \"Delad\"\nvalid_from = 2024-01-01\nvalid_to = 2024-12-31\nceiling_sek = 1000000\nshared_ceiling = true\n\n  [[agreement.supplier]]\n  name = \"Alfa AB\"\n  share = 100\n",
+    )
+    .expect("register");
+    let exports = dir.path().join("x.csv");
+    std::fs::write(
+        &exports,
+        "Bokföringsdatum;Leverantör;Belopp;Avtal\n2024-02-01;Alfa AB;100;RA-S\n",
+    )
+    .expect("exports");
+    let out = dir.path().join("out");
+    bin()
+        .args(["run", "--period", "2024-H1", "--agreements"])
+        .arg(&register)
+        .arg("--exports")
+        .arg(&exports)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    // 100 kr in 182 days (2024-01-01 – 2024-06-30): the pace reaches
+    // 1 000 000 kr some 5 000 years on, long after 2024-12-31.
+    let csv = std::fs::read_to_string(out.join("2024-H1/ceiling.csv")).expect("csv");
+    let line = csv.lines().find(|l| l.starts_with("RA-S,")).expect("RA-S");
+    let forecast = line.split(',').nth(11).expect("forecast_date");
+    assert!(forecast > "2100", "ceiling.csv keeps the date: {forecast}");
+    let t = sheet(&out.join("2024-H1/fordelning-2024-H1.xlsx"), "Takvolym");
+    let r = find_row(&t, "RA-S", 0);
+    assert_eq!(text(&t, r, 9), "efter avtalets slut");
+}
