@@ -489,13 +489,19 @@ fn agreement_sheet(
         ws.set_row_height(top + 1, 60)?;
         let n = a.suppliers.len() as u16;
         let month_format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm");
+        // Months before the first date read are not in the exports: empty,
+        // not 0 kr.
+        let first_read = ctx.info.earliest_date.map(crate::allocate::monthly::month_key);
         for (i, key) in m.months.iter().enumerate() {
             let r = top + 2 + i as u32;
             ws.write_datetime_with_format(r, 0, excel_date(month_start(*key))?, &month_format)?;
+            let missing = first_read.is_some_and(|f| *key < f);
             let mut total = 0f64;
             for s in 0..a.suppliers.len() {
                 let c = 1 + s as u16;
-                if count {
+                if missing {
+                    // Only the agreed line, which the chart draws.
+                } else if count {
                     ws.write_number_with_format(r, c, m.call_offs[s][i] as f64, &f.int)?;
                     total += m.call_offs[s][i] as f64;
                 } else {
@@ -507,7 +513,11 @@ fn agreement_sheet(
                 }
                 ws.write_number_with_format(r, 2 + 2 * n + s as u16, a.suppliers[s].share / 100.0, &f.pct)?;
             }
-            ws.write_number_with_format(r, 1 + n, total, if count { &f.int } else { &f.sek })?;
+            if missing {
+                ws.write_string_with_format(r, 1 + n, ctx.lang.pick("ingen export", "no export"), &f.note)?;
+            } else {
+                ws.write_number_with_format(r, 1 + n, total, if count { &f.int } else { &f.sek })?;
+            }
         }
         let (first, last) = (top + 2, top + 1 + m.months.len() as u32);
         let mut line = Chart::new(ChartType::Line);

@@ -677,3 +677,29 @@ fn a_forecast_after_the_agreement_ends_is_said_in_words() {
     let r = find_row(&t, "RA-S", 0);
     assert_eq!(text(&t, r, 9), "efter avtalets slut");
 }
+
+#[test]
+fn months_before_the_first_export_are_empty_not_zero() {
+    let out = TempDir::new().expect("tempdir");
+    let dir = run_base(out.path(), &[]);
+    let s = sheet(&dir.join("fordelning-2019-H1.xlsx"), "RA-1");
+    // RA-1 is valid from 2018-10-01; the earliest date read is 2018-12-15:
+    // 2018-10 and 2018-11 are in no export.
+    let top = find_row(&s, "Ackumulerad andel per månad", 0);
+    let first = top + 2;
+    // Three suppliers: amounts in columns 1–3, the total in 4.
+    for r in [first, first + 1] {
+        assert!(
+            matches!(s.get_value((r, 1)), None | Some(Data::Empty)),
+            "row {r}: no 0 kr"
+        );
+        assert_eq!(text(&s, r, 4), "ingen export");
+        assert!(
+            approx(number(&s, r, 8), 0.5),
+            "the agreed line stays (column 8: after 3 cumulative)"
+        );
+    }
+    // 2018-12: Penselkungen's 1 000 kr.
+    assert!(approx(number(&s, first + 2, 3), 1000.0));
+    assert!(approx(number(&s, first + 2, 4), 1000.0));
+}
