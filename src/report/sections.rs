@@ -256,6 +256,9 @@ fn rows_per_agreement_in(ctx: &Context, group: &Group, in_window: &[usize]) -> P
     per
 }
 
+/// The summary sheet's column widths (A–H).
+const SUMMARY_WIDTHS: [f64; 8] = [34.0, 15.0, 15.0, 15.0, 15.0, 15.0, 15.0, 26.0];
+
 /// Amounts and call-offs per supplier of one agreement over some rows.
 pub(crate) fn split(ctx: &Context, agreement: usize, rows: &[usize]) -> (Vec<i64>, Vec<u64>) {
     let n = ctx.register.agreements[agreement].suppliers.len();
@@ -306,14 +309,26 @@ fn summary_sheet(
     let lang = ctx.lang;
     ws.set_name(l.overview)?;
     let w = &ctx.allocation.window;
-    ws.write_string_with_format(0, 0, format!("{} – {}", group.name, l.section_title), &f.title)?;
+    // Long texts wrap within the tables' width (columns A–H): none widens
+    // the printed page.
+    let (span, width) = ((0, 7), SUMMARY_WIDTHS.iter().sum::<f64>());
+    sheet::long_text(
+        ws,
+        0,
+        span,
+        width * 0.7,
+        &format!("{} – {}", group.name, l.section_title),
+        &f.title,
+    )?;
     let mut r = 1u32;
     if let Some(head) = &group.head {
         let email = group.email.as_ref().map(|e| format!(" ({e})")).unwrap_or_default();
-        ws.write_string_with_format(
+        sheet::long_text(
+            ws,
             r,
-            0,
-            format!("{}: {head}{email}", lang.pick("Sektionschef", "Section head")),
+            span,
+            width,
+            &format!("{}: {head}{email}", lang.pick("Sektionschef", "Section head")),
             &f.label,
         )?;
         r += 1;
@@ -337,13 +352,16 @@ fn summary_sheet(
     agreements.sort_unstable();
     agreements.dedup();
     // The two sentences: what this is, what to do.
-    ws.write_string(
+    sheet::long_text(
+        ws,
         r,
-        0,
+        span,
+        width,
         lang.pick(
             "Listan visar hur sektionens avrop på ramavtal i obalans fördelar sig mellan leverantörerna, jämfört med avtalets fördelningsnyckel, för perioden och hittills under avtalet.",
             "The list shows how the section's call-offs under agreements out of balance are split between the suppliers, against the agreement's key, for the window and to date.",
         ),
+        &rust_xlsxwriter::Format::new(),
     )?;
     r += 1;
     let asks: Vec<String> = agreements
@@ -372,17 +390,15 @@ fn summary_sheet(
             ),
         )
     };
-    ws.write_string_with_format(r, 0, ask, &f.text_bold)?;
+    sheet::long_text(ws, r, span, width, &ask, &f.text_bold)?;
     r += 2;
     let per = rows_per_agreement_in(ctx, group, in_window);
     for (&ai, (window_rows, all_rows)) in &per {
         r = agreement_block(ws, ctx, (window_rows, all_rows), ai, r, f, l)?;
     }
-    ws.set_column_width(0, 34)?;
-    for c in 1..8u16 {
-        ws.set_column_width(c, 15)?;
+    for (c, w) in SUMMARY_WIDTHS.iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
     }
-    ws.set_column_width(7, 26)?;
     print_setup(ws, None, l)
 }
 

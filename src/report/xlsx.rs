@@ -88,6 +88,12 @@ fn to_date_of<'a>(ctx: &'a Context, agreement: usize) -> Option<&'a AgreementSha
     ctx.allocation.of(agreement, Scope::ToDate)
 }
 
+/// The overview's column widths: narrow enough that the sheet prints on
+/// A4 landscape at a readable size (about 220 characters wide).
+const OVERVIEW_WIDTHS: [f64; 14] = [
+    18.0, 26.0, 11.0, 14.0, 10.0, 12.0, 11.0, 20.0, 20.0, 12.0, 12.0, 20.0, 18.0, 22.0,
+];
+
 fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Result<(), XlsxError> {
     ws.set_name(l.overview)?;
     let w = &ctx.allocation.window;
@@ -110,10 +116,13 @@ fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Resul
     } else {
         format!("{}: {}", files.len(), files.join(", "))
     };
-    ws.write_string_with_format(4, 1, shown, &f.text)?;
+    // Long texts wrap within the table's width: none widens the page.
+    let width = |from: usize| OVERVIEW_WIDTHS.iter().skip(from).sum::<f64>();
+    let last = OVERVIEW_WIDTHS.len() as u16 - 1;
+    sheet::long_text(ws, 4, (1, last), width(1), &shown, &f.text)?;
     ws.write_string_with_format(5, 0, l.tolerance, &f.label)?;
     ws.write_number_with_format(5, 1, ctx.info.tolerance_pp, &f.number_left)?;
-    ws.write_string_with_format(5, 2, l.tolerance_note, &f.note)?;
+    sheet::long_text(ws, 5, (2, last), width(2), l.tolerance_note, &f.note)?;
     ws.write_string_with_format(6, 0, l.min_call_offs, &f.label)?;
     ws.write_number_with_format(6, 1, ctx.info.min_call_offs as f64, &f.number_left)?;
     ws.write_string_with_format(7, 0, l.generated, &f.label)?;
@@ -123,7 +132,7 @@ fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Resul
     if !ctx.info.warnings.is_empty() {
         ws.write_string_with_format(9, 0, lang.pick("Varningar", "Warnings"), &f.warning_label)?;
         for (i, w) in ctx.info.warnings.iter().enumerate() {
-            ws.write_string_with_format(9 + i as u32, 1, w, &f.warning)?;
+            sheet::long_text(ws, 9 + i as u32, (1, last), width(1), w, &f.warning)?;
         }
         head_row = 10 + ctx.info.warnings.len() as u32;
     }
@@ -225,13 +234,11 @@ fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Resul
     status_colours(ws, head_row + 1, r.saturating_sub(1), 11, ctx.lang)?;
     sheet::ceiling_colours(ws, head_row + 1, r.saturating_sub(1), 13, ctx.lang)?;
     ws.set_freeze_panes(head_row + 1, 0)?;
-    for (c, width) in [22, 30, 12, 16, 12, 12, 14, 22, 22, 16, 16, 22, 18, 26]
-        .iter()
-        .enumerate()
-    {
+    for (c, width) in OVERVIEW_WIDTHS.iter().enumerate() {
         ws.set_column_width(c as u16, *width)?;
     }
-    ws.set_row_height(head_row, 30)?;
+    // Three lines: "Största avvikelse hittills (pe)" in a narrow column.
+    ws.set_row_height(head_row, 45)?;
     print_setup(ws, Some((head_row, head_row)), l)
 }
 

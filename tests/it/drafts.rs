@@ -287,3 +287,38 @@ fn a_draft_names_the_ceilings_its_section_reached_or_nears() {
         "{body}"
     );
 }
+
+/// The text of one part of an xlsx (a zip).
+fn part(path: &Path, name: &str) -> String {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(std::fs::File::open(path).expect("open")).expect("zip");
+    let mut s = String::new();
+    z.by_name(name).expect("part").read_to_string(&mut s).expect("read");
+    s
+}
+
+#[test]
+fn long_texts_on_sammanfattning_wrap_within_the_table() {
+    let out = TempDir::new().expect("tempdir");
+    run(out.path(), &[]);
+    // The main workbook: the files read (row 5) and the warning (row 10)
+    // span B–N, wrapped, instead of running off to the right and widening
+    // the page that fit-to-width then shrinks.
+    let main = part(
+        &out.path().join("2019-H1/fordelning-2019-H1.xlsx"),
+        "xl/worksheets/sheet1.xml",
+    );
+    for range in ["B5:N5", "C6:N6", "B10:N10"] {
+        assert!(main.contains(&format!("<mergeCell ref=\"{range}\"/>")), "{range}");
+    }
+    // A section workbook: title, head, the two sentences over A–H.
+    let section = part(
+        &out.path().join("2019-H1/sektioner/Sektion Nord.xlsx"),
+        "xl/worksheets/sheet1.xml",
+    );
+    for range in ["A1:H1", "A2:H2", "A4:H4", "A5:H5"] {
+        assert!(section.contains(&format!("<mergeCell ref=\"{range}\"/>")), "{range}");
+    }
+    let styles = part(&out.path().join("2019-H1/sektioner/Sektion Nord.xlsx"), "xl/styles.xml");
+    assert!(styles.contains("wrapText=\"1\""));
+}
