@@ -703,3 +703,25 @@ fn months_before_the_first_export_are_empty_not_zero() {
     assert!(approx(number(&s, first + 2, 3), 1000.0));
     assert!(approx(number(&s, first + 2, 4), 1000.0));
 }
+
+#[test]
+fn the_forum_report_prints_without_near_empty_pages_and_repeats_table_headers() {
+    let out = TempDir::new().expect("tempdir");
+    let dir = run_base(out.path(), &[]);
+    let html = std::fs::read_to_string(dir.join("forum-2019-H1.html")).expect("html");
+    // A table split over two pages repeats its header row.
+    assert!(html.contains("thead { display: table-header-group; }"));
+    let tables = html.matches("<table>").count();
+    assert!(tables >= 3);
+    assert_eq!(
+        html.matches("<thead><tr>").count(),
+        tables,
+        "every table has its header row in <thead>"
+    );
+    // Only the first page (the summary) ends in a forced break; the rest
+    // flow, headings kept with what follows, charts and rows not split.
+    assert_eq!(html.matches("break-after: page").count(), 1);
+    assert!(html.contains("section:first-of-type { break-after: page;"));
+    assert!(html.contains("h1, h2, h3, figcaption { break-after: avoid;"));
+    assert!(html.contains("figure, .pair, tr, .figures { break-inside: avoid;"));
+}
