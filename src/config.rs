@@ -232,13 +232,18 @@ impl Settings {
         let period = match args.period.as_ref().or(config.period.as_ref()) {
             None => None,
             Some(p) => Some(Window::parse(p).ok_or_else(|| {
-                setting(
-                    "--period",
-                    Text::new(
-                        format!("'{p}' är ingen period; skriv 2019, 2019-H1, 2019-T2, 2019-Q3, 2019-05 eller 2019-01..2019-08"),
-                        format!("'{p}' is not a window; write 2019, 2019-H1, 2019-T2, 2019-Q3, 2019-05 or 2019-01..2019-08"),
+                let forms = "2019, 2019-H1, 2019-T2, 2019-Q3, 2019-05";
+                let message = match Window::suggest(p) {
+                    Some(m) => Text::new(
+                        format!("'{p}' är ingen period – menade du {m}? (Perioder skrivs {forms} eller 2019-01..2019-08.)"),
+                        format!("'{p}' is not a window – did you mean {m}? (Windows are written {forms} or 2019-01..2019-08.)"),
                     ),
-                )
+                    None => Text::new(
+                        format!("'{p}' är ingen period; skriv {forms} eller 2019-01..2019-08"),
+                        format!("'{p}' is not a window; write {forms} or 2019-01..2019-08"),
+                    ),
+                };
+                setting("--period", message)
             })?),
         };
         let not_a_number = |name: &str, v: &dyn std::fmt::Display| {

@@ -115,6 +115,7 @@ pub fn run_with(
     // exports cover (rule 11's coverage).
     let mut months_read = std::collections::BTreeSet::new();
     let mut latest_days: Option<i32> = None;
+    let mut earliest_days: Option<i32> = None;
     let mut last_day = None;
     for d in exports.rows.dates(0..exports.rows.len()).flatten() {
         if last_day == Some(d) {
@@ -122,6 +123,7 @@ pub fn run_with(
         }
         last_day = Some(d);
         latest_days = Some(latest_days.map_or(d, |l| l.max(d)));
+        earliest_days = Some(earliest_days.map_or(d, |l| l.min(d)));
         months_read.insert(allocate::monthly::month_key(parse::days_to_date(d)));
     }
     let latest_date = latest_days.map(parse::days_to_date);
@@ -191,6 +193,7 @@ pub fn run_with(
             org,
             settings.lang,
         ));
+        warnings.extend(report::drafts::missing_address_warning(org, settings.lang));
     }
     warnings.extend(checks::plausibility(
         &exports,
@@ -215,6 +218,7 @@ pub fn run_with(
         tolerance_pp: settings.tolerance_pp,
         min_call_offs: settings.min_call_offs,
         latest_date,
+        earliest_date: earliest_days.map(parse::days_to_date),
         generated: chrono::Local::now().format("%Y-%m-%d %H:%M").to_string(),
         chart_size: settings.chart_size,
         warnings: warnings.clone(),

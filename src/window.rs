@@ -89,6 +89,65 @@ impl Window {
         None
     }
 
+    /// The window a text that is not one probably means, written the way
+    /// [`Window::parse`] reads it: `2026 T2`, `T2 2026`, `tertial 2 2026`,
+    /// `2026T2`, `H1 2026`, `kvartal 3 2026` → `2026-T2`, `2026-H1`,
+    /// `2026-Q3`; `2026 5` → `2026-05`. `None` when nothing fits.
+    pub fn suggest(text: &str) -> Option<String> {
+        let lower = text.trim().to_lowercase();
+        if lower.chars().count() > 40 {
+            return None;
+        }
+        let (mut year, mut kind, mut n) = (None::<&str>, None::<char>, None::<&str>);
+        for word in lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+            // `2026t2`: the year first, the rest as its own word.
+            let (y, rest) = match word.char_indices().nth(4) {
+                Some((i, c)) if c.is_alphabetic() && word[..i].bytes().all(|b| b.is_ascii_digit()) => {
+                    (Some(&word[..i]), &word[i..])
+                }
+                _ => (None, word),
+            };
+            let digits = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit());
+            if let Some(y) = y {
+                if year.replace(y).is_some() {
+                    return None;
+                }
+            }
+            let letters = rest.trim_end_matches(|c: char| c.is_ascii_digit());
+            let number = &rest[letters.len()..];
+            let this_kind = match letters {
+                "" => None,
+                "t" | "tertial" | "tertialet" => Some('T'),
+                "h" | "halvår" | "halvåret" | "halvar" => Some('H'),
+                "q" | "k" | "kvartal" | "kvartalet" | "quarter" => Some('Q'),
+                _ => return None,
+            };
+            match (this_kind, number) {
+                (Some(k), _) if kind.is_none() => kind = Some(k),
+                (None, num) if num.len() == 4 && digits(num) => {
+                    if year.replace(num).is_some() {
+                        return None;
+                    }
+                    continue;
+                }
+                (None, _) => {}
+                _ => return None,
+            }
+            if !number.is_empty() {
+                if n.is_some() || !digits(number) {
+                    return None;
+                }
+                n = Some(number);
+            }
+        }
+        let (year, n) = (year?, n?.trim_start_matches('0'));
+        let candidate = match kind {
+            Some(k) => format!("{year}-{k}{n}"),
+            None => format!("{year}-{:0>2}", n),
+        };
+        Window::parse(&candidate).map(|w| w.label)
+    }
+
     /// The half-year holding `date` (the default window).
     pub fn half_year_of(date: NaiveDate) -> Window {
         let h = if date.month() <= 6 { 1 } else { 2 };
@@ -180,6 +239,42 @@ mod tests {
             "2019-01..ö",
         ] {
             assert_eq!(Window::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn suggestions_for_near_misses() {
+        let s = |t: &str| Window::suggest(t);
+        for (text, meant) in [
+            ("2026 T2", "2026-T2"),
+            ("T2 2026", "2026-T2"),
+            ("tertial 2 2026", "2026-T2"),
+            ("Tertial 2, 2026", "2026-T2"),
+            ("2026T2", "2026-T2"),
+            ("2026 t2", "2026-T2"),
+            ("H1 2026", "2026-H1"),
+            ("2026 H2", "2026-H2"),
+            ("halvår 1 2026", "2026-H1"),
+            ("Q3 2026", "2026-Q3"),
+            ("kvartal 4 2026", "2026-Q4"),
+            ("2026/05", "2026-05"),
+            ("2026 5", "2026-05"),
+            ("2019-5", "2019-05"),
+        ] {
+            assert_eq!(s(text).as_deref(), Some(meant), "{text}");
+        }
+        // No guess where nothing fits: a fourth tertial, two years, a word.
+        for text in [
+            "2026 T4",
+            "T2",
+            "2026",
+            "2025 2026 T2",
+            "nästa tertial",
+            "2026 T2 T3",
+            "",
+            "ö",
+        ] {
+            assert_eq!(s(text), None, "{text}");
         }
     }
 

@@ -48,6 +48,12 @@ done
 # No word past the right edge of a page.
 widest=$(pdftotext -bbox "$work/forum.pdf" - | grep -o 'xMax="[0-9.]*"' | tr -dc '0-9.\n' | sort -n | tail -1)
 awk -v w="$widest" 'BEGIN { exit !(w <= 842) }' || fail "a word reaches x=$widest, past the page"
+# No near-empty page (forced breaks leave them): every page but the last
+# holds at least 40 words.
+for p in $(seq 1 $((pages - 1))); do
+  words=$(pdftotext -f "$p" -l "$p" "$work/forum.pdf" - | wc -w)
+  [ "$words" -ge 40 ] || fail "page $p holds only $words words"
+done
 echo "render-html: $(basename "$html"): $pages pages A4 landscape, self-contained, nothing clipped (widest word ends at x=$widest of 842)."
 if $pictures; then
   pdftoppm -r 80 -png -f 1 -l 1 -singlefile "$work/forum.pdf" sample-data/images/forum

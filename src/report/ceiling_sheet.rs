@@ -150,8 +150,14 @@ pub fn ceiling_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels)
             ws.write_number_with_format(r, 7, p, &ratio)?;
         }
         ws.write_number_with_format(r, 8, u.rate_per_month(), &f.sek)?;
-        if let Some(d) = u.forecast_date {
-            ws.write_datetime_with_format(r, 9, excel_date(d)?, &f.date)?;
+        match u.forecast_date {
+            Some(d) if d <= a.valid_to => {
+                ws.write_datetime_with_format(r, 9, excel_date(d)?, &f.date)?;
+            }
+            Some(_) => {
+                ws.write_string(r, 9, labels::forecast(lang, u.forecast_date, a.valid_to))?;
+            }
+            None => {}
         }
         if let Some(d) = u.reached_on {
             ws.write_datetime_with_format(r, 10, excel_date(d)?, &f.date)?;

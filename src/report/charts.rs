@@ -11,7 +11,7 @@ use crate::allocate::ceiling::CeilingUse;
 use crate::allocate::monthly::{month_start, Monthly};
 use crate::allocate::{AgreementShares, Scope, Status};
 use crate::error::{Error, Result};
-use crate::register::Agreement;
+use crate::register::{Agreement, Basis};
 use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -239,14 +239,20 @@ impl Drawing for SharesChart<'_> {
         let p = self.shares;
         let scale = self.size.1 as f64 / 900.0;
         let px = scaler(scale);
-        let total = super::terminal::sek(p.total_amount as i128, self.lang);
+        // The total on the agreement's basis: kronor, or call-offs.
+        let total = match a.basis {
+            Basis::Amount => super::terminal::sek_unit(p.total_amount as i128, self.lang),
+            Basis::Count => format!(
+                "{} {}",
+                super::terminal::count(p.total_call_offs, self.lang),
+                self.lang.pick("avrop", "call-offs")
+            ),
+        };
         let title = format!("{} {}", a.id, a.name);
         let subtitle = format!(
-            "{} {} · {} {} · {}: {}",
+            "{} {} · {total} · {}: {}",
             l.window,
             self.window,
-            total,
-            if self.lang == Lang::Sv { "kr" } else { "SEK" },
             l.status,
             labels::status(self.lang, p.status)
         );
@@ -562,15 +568,25 @@ impl Drawing for TrendChart<'_> {
             .label_style((FONT, px(22.0)).into_font().color(&TEXT))
             .draw()
             .map_err(draw_err)?;
+        // Suppliers with the same agreed share share one dashed line: their
+        // dashes take turns along it, so every colour shows.
+        let (dash, gap) = (px(14.0), px(10.0));
+        let width = chart.plotting_area().dim_in_pixel().0.max(1) as f64;
         for (s, sup) in a.suppliers.iter().enumerate() {
             let colour = supplier_colour(s);
+            let same: Vec<usize> = (0..a.suppliers.len())
+                .filter(|&o| (a.suppliers[o].share - sup.share).abs() < 1e-9)
+                .collect();
+            let turn = same.iter().position(|&o| o == s).unwrap_or(0) as i32;
+            let k = same.len().max(1) as i32;
+            let start = f64::from(turn * (dash + gap)) * x_max / width;
             // A rank order has no agreed share to draw (rule 13).
-            let agreed = (!a.is_rank()).then(|| vec![(0.0, sup.share), (x_max, sup.share)]);
+            let agreed = (!a.is_rank()).then(|| vec![(start, sup.share), (x_max, sup.share)]);
             chart
                 .draw_series(DashedLineSeries::new(
                     agreed.unwrap_or_default(),
-                    px(14.0),
-                    px(10.0),
+                    dash as u32,
+                    (k * (dash + gap) - dash) as u32,
                     colour.stroke_width(px(3.0) as u32),
                 ))
                 .map_err(draw_err)?;

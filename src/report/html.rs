@@ -76,8 +76,11 @@ const STYLE: &str = r#"
 @page { size: A4 landscape; margin: 10mm; }
 * { box-sizing: border-box; }
 body { font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; color: #262626; margin: 0; font-size: 10.5pt; line-height: 1.35; }
-section { padding: 4mm 6mm; break-after: page; page-break-after: always; }
-section:last-of-type { break-after: auto; page-break-after: auto; }
+section { padding: 4mm 6mm; }
+section:first-of-type { break-after: page; page-break-after: always; }
+h1, h2, h3, figcaption { break-after: avoid; page-break-after: avoid; }
+figure, .pair, tr, .figures { break-inside: avoid; page-break-inside: avoid; }
+thead { display: table-header-group; }
 h1 { font-size: 22pt; margin: 0 0 3mm; }
 h2 { font-size: 16pt; margin: 0 0 3mm; }
 h3 { font-size: 12pt; margin: 4mm 0 2mm; }
@@ -112,7 +115,7 @@ figure.wide svg { max-height: 150mm; }
 pub(crate) fn table_head(widths: &[u32], heads: &[&str]) -> String {
     let cols: String = widths.iter().map(|w| format!("<col style=\"width:{w}%\">")).collect();
     let ths: String = heads.iter().map(|t| format!("<th>{}</th>", esc(t))).collect();
-    format!("<table><colgroup>{cols}</colgroup><tr>{ths}</tr>")
+    format!("<table><colgroup>{cols}</colgroup><thead><tr>{ths}</tr></thead>")
 }
 
 /// A heading and a bulleted list, nothing when the list is empty.
@@ -456,7 +459,7 @@ fn agreement_section(h: &mut String, ctx: &Context, p: &AgreementShares) -> Resu
     ];
     let _ = write!(
         h,
-        "<table><colgroup><col style=\"width:30%\"><col style=\"width:11%\"><col style=\"width:11%\"><col style=\"width:12%\"><col style=\"width:18%\"><col style=\"width:18%\"></colgroup><tr>{}</tr>",
+        "<table><colgroup><col style=\"width:30%\"><col style=\"width:11%\"><col style=\"width:11%\"><col style=\"width:12%\"><col style=\"width:18%\"><col style=\"width:18%\"></colgroup><thead><tr>{}</tr></thead>",
         heads
             .iter()
             .enumerate()
@@ -552,7 +555,7 @@ fn agreement_section(h: &mut String, ctx: &Context, p: &AgreementShares) -> Resu
             };
             let _ = write!(
                 h,
-                "<h3>{}</h3><table><tr><th>{}</th>{section_head}<th class=\"num\">{}</th><th class=\"num\">{}</th></tr>",
+                "<h3>{}</h3><table><thead><tr><th>{}</th>{section_head}<th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead>",
                 esc(title),
                 esc(who),
                 esc(l.total),
@@ -654,7 +657,7 @@ fn ceilings(h: &mut String, ctx: &Context) -> Result<()> {
                 esc(&kr(u.used as i128, 0, lang)),
                 esc(&percent(u.used_pct, 1, lang)),
                 esc(&percent(u.elapsed_pct, 1, lang)),
-                esc(&u.forecast_date.map(|d| d.to_string()).unwrap_or_default()),
+                esc(&labels::forecast(lang, u.forecast_date, a.valid_to)),
                 u.status.key(),
                 esc(labels::ceiling_status(lang, u.status)),
                 esc(&notes.join("; ")),
@@ -707,7 +710,7 @@ fn quality(h: &mut String, ctx: &Context) {
     let l = labels(lang);
     let _ = write!(
         h,
-        "<section><h2>{}</h2><table><colgroup><col style=\"width:50%\"><col style=\"width:20%\"><col style=\"width:30%\"></colgroup><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr>",
+        "<section><h2>{}</h2><table><colgroup><col style=\"width:50%\"><col style=\"width:20%\"><col style=\"width:30%\"></colgroup><thead><tr><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead>",
         lang.pick("Datakvalitet i korthet", "Data quality in short"),
         esc(l.category),
         esc(l.rows),

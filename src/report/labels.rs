@@ -261,6 +261,18 @@ pub fn category(lang: Lang, c: Category) -> &'static str {
     }
 }
 
+/// Rule 11's forecast as people read it: the date when the ceiling is
+/// reached before the agreement ends; "after the agreement's end" when the
+/// present pace reaches it only later (a date like 2187-09-02 says nothing);
+/// empty without a forecast. `ceiling.csv` keeps the date.
+pub fn forecast(lang: Lang, forecast: Option<chrono::NaiveDate>, valid_to: chrono::NaiveDate) -> String {
+    match forecast {
+        None => String::new(),
+        Some(d) if d <= valid_to => d.to_string(),
+        Some(_) => lang.pick("efter avtalets slut", "after the agreement ends").to_string(),
+    }
+}
+
 /// The status of a ceiling (rule 11) in words.
 pub fn ceiling_status(lang: Lang, s: crate::allocate::ceiling::CeilingStatus) -> &'static str {
     use crate::allocate::ceiling::CeilingStatus as C;

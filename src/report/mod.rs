@@ -8,9 +8,11 @@ pub mod charts;
 pub mod compliance_csv;
 pub mod compliance_sheet;
 pub mod csv;
+pub mod drafts;
 pub mod html;
 pub mod html_beside;
 pub mod labels;
+pub(crate) mod mime;
 pub mod place;
 pub mod rank_csv;
 pub mod rank_sheet;
@@ -41,6 +43,9 @@ pub struct RunInfo {
     pub min_call_offs: u64,
     /// The latest readable date of any row read.
     pub latest_date: Option<chrono::NaiveDate>,
+    /// The earliest readable date of any row read: months before it are
+    /// not in the exports (shown empty, not as 0 kr).
+    pub earliest_date: Option<chrono::NaiveDate>,
     /// When the report was made, local time, `YYYY-MM-DD HH:MM`.
     pub generated: String,
     /// Width and height of the PNG/SVG charts, pixels.

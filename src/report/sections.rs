@@ -7,9 +7,11 @@
 //! orderers with their excess beyond the key, and the call-offs row by
 //! row.
 
+use super::drafts;
 use super::labels::{labels, Labels};
+use super::mime;
 use super::sheet::{self, header_row, print_setup, xlsx_err, Formats};
-use super::xlsx::{excel_date, sek};
+use super::xlsx::{excel_date, ore, sek};
 use super::{Context, ReportWriter};
 use crate::allocate::usage::{excess, over_served};
 use crate::allocate::{AgreementShares, Scope};
@@ -143,20 +145,44 @@ impl ReportWriter for SectionReport {
         // then the workbooks side by side.
         let mut taken = HashSet::new();
         let fallback = ctx.lang.pick("utan-enhet", "no-unit");
-        let jobs: Vec<(PathBuf, &Group)> = groups
+        let jobs: Vec<(String, &Group)> = groups
             .iter()
-            .map(|g| {
-                let stem = sheet::file_stem(&g.name, fallback, &mut taken);
-                (folder.join(format!("{stem}.xlsx")), g)
-            })
+            .map(|g| (sheet::file_stem(&g.name, fallback, &mut taken), g))
             .collect();
-        jobs.par_iter()
-            .map(|(path, group)| {
-                let mut wb = group_workbook(ctx, group, l).map_err(xlsx_err(path))?;
-                super::sheet::save_workbook(&mut wb, path)?;
-                Ok(path.clone())
+        // With an organisation file, a mail draft beside each workbook
+        // whose section has an address.
+        let drafts_folder = folder.join(drafts::FOLDER);
+        let with_drafts = ctx.organisation.is_some_and(|org| drafts::count(org) > 0);
+        if with_drafts {
+            std::fs::create_dir_all(&drafts_folder).map_err(|e| Error::Output {
+                path: drafts_folder.clone(),
+                message: crate::lang::Text::io(&e),
+            })?;
+        }
+        let ceilings = drafts::ceilings_by_section(ctx);
+        let written: Vec<Vec<PathBuf>> = jobs
+            .par_iter()
+            .map(|(stem, group)| {
+                let path = folder.join(format!("{stem}.xlsx"));
+                let mut wb = group_workbook(ctx, group, l).map_err(xlsx_err(&path))?;
+                let draft = with_drafts && group.email.as_deref().and_then(mime::addresses).is_some();
+                if !draft {
+                    super::sheet::save_workbook(&mut wb, &path)?;
+                    return Ok(vec![path]);
+                }
+                // The draft attaches the very bytes written.
+                let bytes = wb.save_to_buffer().map_err(xlsx_err(&path))?;
+                std::fs::write(&path, &bytes).map_err(|e| Error::Output {
+                    path: path.clone(),
+                    message: crate::lang::Text::io(&e),
+                })?;
+                let own = drafts::ceilings_of(ctx, &ceilings, group);
+                let mut files = vec![path];
+                files.extend(drafts::write(ctx, group, stem, &bytes, &drafts_folder, &own)?);
+                Ok(files)
             })
-            .collect()
+            .collect::<Result<_>>()?;
+        Ok(written.into_iter().flatten().collect())
     }
 }
 
@@ -165,19 +191,7 @@ fn group_workbook(ctx: &Context, group: &Group, l: &Labels) -> Result<Workbook, 
     let mut wb = Workbook::new();
     // Many small workbooks: fast compression is most of the time saved.
     wb.set_zip_compression_level(1);
-    let window = &ctx.allocation.window;
-    let in_window: Vec<usize> = group
-        .rows
-        .iter()
-        .copied()
-        .filter(|&i| {
-            ctx.exports
-                .rows
-                .at(i)
-                .date
-                .is_some_and(|d| window.contains(parse::days_to_date(d)))
-        })
-        .collect();
+    let in_window = rows_in_window(ctx, group);
     summary_sheet(wb.add_worksheet(), ctx, group, &in_window, &f, l)?;
     // Excel holds 1 048 576 rows a sheet: a longer list goes on to more
     // sheets, nothing is cut.
@@ -197,8 +211,67 @@ fn group_workbook(ctx: &Context, group: &Group, l: &Labels) -> Result<Workbook, 
     Ok(wb)
 }
 
+/// The suppliers behind the key (to date, else in the window) of an
+/// agreement: where the section's next call-offs should go.
+pub(crate) fn behind<'a>(ctx: &'a Context, agreement: usize) -> Vec<&'a str> {
+    let Some(shares) = shares_of(ctx, agreement, Scope::ToDate).or(shares_of(ctx, agreement, Scope::Period)) else {
+        return Vec::new();
+    };
+    let ag = &ctx.register.agreements[agreement];
+    shares
+        .suppliers
+        .iter()
+        .filter(|s| s.catch_up > 0.0)
+        .map(|s| ag.suppliers[s.supplier].name.as_str())
+        .collect()
+}
+
+/// The rows of a group dated in the window.
+fn rows_in_window(ctx: &Context, group: &Group) -> Vec<usize> {
+    let window = &ctx.allocation.window;
+    group
+        .rows
+        .iter()
+        .copied()
+        .filter(|&i| {
+            ctx.exports
+                .rows
+                .at(i)
+                .date
+                .is_some_and(|d| window.contains(parse::days_to_date(d)))
+        })
+        .collect()
+}
+
+/// The group's rows per agreement: (in the window, to date).
+pub(crate) type PerAgreement = BTreeMap<usize, (Vec<usize>, Vec<usize>)>;
+
+/// The group's rows per agreement, once (window, to date): each block
+/// reads only its own.
+pub(crate) fn rows_per_agreement(ctx: &Context, group: &Group) -> PerAgreement {
+    rows_per_agreement_in(ctx, group, &rows_in_window(ctx, group))
+}
+
+fn rows_per_agreement_in(ctx: &Context, group: &Group, in_window: &[usize]) -> PerAgreement {
+    let mut per = PerAgreement::new();
+    for &i in &group.rows {
+        if let Outcome::InAgreement { agreement, .. } = ctx.classified.outcomes[i] {
+            let e = per.entry(agreement as usize).or_default();
+            e.1.push(i);
+            // Both lists are in row order: a binary search, not a scan.
+            if in_window.binary_search(&i).is_ok() {
+                e.0.push(i);
+            }
+        }
+    }
+    per
+}
+
+/// The summary sheet's column widths (A–H).
+const SUMMARY_WIDTHS: [f64; 8] = [34.0, 15.0, 15.0, 15.0, 15.0, 15.0, 15.0, 26.0];
+
 /// Amounts and call-offs per supplier of one agreement over some rows.
-fn split(ctx: &Context, agreement: usize, rows: &[usize]) -> (Vec<i64>, Vec<u64>) {
+pub(crate) fn split(ctx: &Context, agreement: usize, rows: &[usize]) -> (Vec<i64>, Vec<u64>) {
     let n = ctx.register.agreements[agreement].suppliers.len();
     let (mut amounts, mut counts) = (vec![0i64; n], vec![0u64; n]);
     for &i in rows {
@@ -253,14 +326,26 @@ fn summary_sheet(
     let lang = ctx.lang;
     ws.set_name(l.overview)?;
     let w = &ctx.allocation.window;
-    ws.write_string_with_format(0, 0, format!("{} – {}", group.name, l.section_title), &f.title)?;
+    // Long texts wrap within the tables' width (columns A–H): none widens
+    // the printed page.
+    let (span, width) = ((0, 7), SUMMARY_WIDTHS.iter().sum::<f64>());
+    sheet::long_text(
+        ws,
+        0,
+        span,
+        width * 0.7,
+        &format!("{} – {}", group.name, l.section_title),
+        &f.title,
+    )?;
     let mut r = 1u32;
     if let Some(head) = &group.head {
         let email = group.email.as_ref().map(|e| format!(" ({e})")).unwrap_or_default();
-        ws.write_string_with_format(
+        sheet::long_text(
+            ws,
             r,
-            0,
-            format!("{}: {head}{email}", lang.pick("Sektionschef", "Section head")),
+            span,
+            width,
+            &format!("{}: {head}{email}", lang.pick("Sektionschef", "Section head")),
             &f.label,
         )?;
         r += 1;
@@ -284,26 +369,23 @@ fn summary_sheet(
     agreements.sort_unstable();
     agreements.dedup();
     // The two sentences: what this is, what to do.
-    ws.write_string(
+    sheet::long_text(
+        ws,
         r,
-        0,
+        span,
+        width,
         lang.pick(
             "Listan visar hur sektionens avrop på ramavtal i obalans fördelar sig mellan leverantörerna, jämfört med avtalets fördelningsnyckel, för perioden och hittills under avtalet.",
             "The list shows how the section's call-offs under agreements out of balance are split between the suppliers, against the agreement's key, for the window and to date.",
         ),
+        &rust_xlsxwriter::Format::new(),
     )?;
     r += 1;
     let asks: Vec<String> = agreements
         .iter()
         .filter_map(|&a| {
-            let shares = shares_of(ctx, a, Scope::ToDate).or(shares_of(ctx, a, Scope::Period))?;
+            let behind = behind(ctx, a);
             let ag = &ctx.register.agreements[a];
-            let behind: Vec<&str> = shares
-                .suppliers
-                .iter()
-                .filter(|s| s.catch_up > 0.0)
-                .map(|s| ag.suppliers[s.supplier].name.as_str())
-                .collect();
             (!behind.is_empty())
                 .then(|| format!("{} ({}): {}", ag.name, ag.id, behind.join(lang.pick(" och ", " and "))))
         })
@@ -328,27 +410,15 @@ fn summary_sheet(
     // A rank order's undocumented skips (rule 13) are asked about apart.
     let rank_ask = rank::ask(ctx, in_window);
     if !(asks.is_empty() && rank_ask.is_some()) {
-        ws.write_string_with_format(r, 0, ask, &f.text_bold)?;
+        sheet::long_text(ws, r, span, width, &ask, &f.text_bold)?;
         r += 1;
     }
     if let Some(rank_ask) = rank_ask {
-        ws.write_string_with_format(r, 0, rank_ask, &f.text_bold)?;
+        sheet::long_text(ws, r, span, width, &rank_ask, &f.text_bold)?;
         r += 1;
     }
     r += 1;
-    // The group's rows per agreement, once (window, to date): each block
-    // reads only its own.
-    let mut per: BTreeMap<usize, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
-    for &i in &group.rows {
-        if let Outcome::InAgreement { agreement, .. } = ctx.classified.outcomes[i] {
-            let e = per.entry(agreement as usize).or_default();
-            e.1.push(i);
-            // Both lists are in row order: a binary search, not a scan.
-            if in_window.binary_search(&i).is_ok() {
-                e.0.push(i);
-            }
-        }
-    }
+    let per = rows_per_agreement_in(ctx, group, in_window);
     for (&ai, (window_rows, all_rows)) in &per {
         r = if ctx.register.agreements[ai].is_rank() {
             rank::block(ws, ctx, window_rows, ai, r, f, l)?
@@ -356,11 +426,9 @@ fn summary_sheet(
             agreement_block(ws, ctx, (window_rows, all_rows), ai, r, f, l)?
         };
     }
-    ws.set_column_width(0, 34)?;
-    for c in 1..8u16 {
-        ws.set_column_width(c, 15)?;
+    for (c, w) in SUMMARY_WIDTHS.iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
     }
-    ws.set_column_width(7, 26)?;
     print_setup(ws, None, l)
 }
 
@@ -426,7 +494,7 @@ fn agreement_block(
         let fractions: Vec<f64> = a.suppliers.iter().map(|s| s.share / 100.0).collect();
         ws.write_string_with_format(r, 0, l.unit_excess, &f.text_bold)?;
         let over = over_served(shares);
-        ws.write_number_with_format(r, 2, excess(&amounts, &fractions, &over), &f.sek_bold)?;
+        ws.write_number_with_format(r, 2, ore(excess(&amounts, &fractions, &over)), &f.sek_bold)?;
         r += 2;
     }
     // Units and orderers, window and to date; in balance marked OK.
@@ -502,9 +570,9 @@ fn agreement_block(
             let shown = if name.is_empty() { l.no_unit.to_string() } else { name };
             ws.write_string_with_format(r, 0, shown, &f.text)?;
             ws.write_number_with_format(r, 1, sek(am_w), &f.sek)?;
-            ws.write_number_with_format(r, 2, ex_w, &f.sek)?;
+            ws.write_number_with_format(r, 2, ore(ex_w), &f.sek)?;
             ws.write_number_with_format(r, 3, sek(am_t), &f.sek)?;
-            ws.write_number_with_format(r, 4, ex_t, &f.sek)?;
+            ws.write_number_with_format(r, 4, ore(ex_t), &f.sek)?;
             let verdict = match dev {
                 None => lang.pick("Inga avrop under perioden", "No call-offs in the window"),
                 Some(d) if d <= tolerance => "OK",
@@ -530,6 +598,41 @@ fn agreement_block(
     Ok(r + 1)
 }
 
+/// The heading of the id column: the export's own header when the files
+/// agree (`Fakturanummer` when that is what was read, not *Verifikation*),
+/// the headers side by side when they differ.
+fn id_heading(ctx: &Context, l: &Labels) -> String {
+    let mut headers: Vec<&str> = Vec::new();
+    for file in &ctx.exports.files {
+        for (field, header) in &file.mapping {
+            let h = header.trim();
+            if *field == Field::Id && !h.is_empty() && !headers.iter().any(|x| x.eq_ignore_ascii_case(h)) {
+                headers.push(h);
+            }
+        }
+    }
+    let heading = match headers.len() {
+        0 => l.id.to_string(),
+        1..=3 => headers
+            .join(" / ")
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(60)
+            .collect(),
+        _ => ctx
+            .lang
+            .pick("Verifikation eller fakturanummer", "Voucher or invoice number")
+            .to_string(),
+    };
+    // A table's headings must differ.
+    let others = [l.date, l.agreement, l.supplier, l.amount, l.unit, l.orderer];
+    if heading.trim().is_empty() || others.iter().any(|o| o.eq_ignore_ascii_case(heading.trim())) {
+        l.id.to_string()
+    } else {
+        heading
+    }
+}
+
 fn calls_sheet(
     ws: &mut Worksheet,
     name: &str,
@@ -539,7 +642,16 @@ fn calls_sheet(
     l: &Labels,
 ) -> Result<(), XlsxError> {
     ws.set_name(name)?;
-    let heads = [l.date, l.agreement, l.supplier, l.amount, l.unit, l.orderer, l.id];
+    let id = id_heading(ctx, l);
+    let heads = [
+        l.date,
+        l.agreement,
+        l.supplier,
+        l.amount,
+        l.unit,
+        l.orderer,
+        id.as_str(),
+    ];
     for (k, &i) in rows.iter().enumerate() {
         let r = 1 + k as u32;
         let row = &ctx.exports.rows.at(i);

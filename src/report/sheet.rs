@@ -172,6 +172,40 @@ pub fn ceiling_colours(
     )
 }
 
+/// A long text over the columns `first..=last`, merged and wrapped, the row
+/// as tall as its lines need (`width`: the columns' width in characters):
+/// it never overflows to the right, so it never widens the printed page
+/// (fit to one page wide would shrink everything to a few points).
+pub fn long_text(
+    ws: &mut Worksheet,
+    row: u32,
+    (first, last): (u16, u16),
+    width: f64,
+    text: &str,
+    format: &Format,
+) -> Result<(), XlsxError> {
+    let f = format.clone().set_text_wrap().set_align(FormatAlign::Top);
+    if first == last {
+        ws.write_string_with_format(row, first, text, &f)?;
+    } else {
+        ws.merge_range(row, first, row, last, text, &f)?;
+    }
+    let lines = wrapped_lines(text, width);
+    if lines > 1 {
+        ws.set_row_height(row, 15.0 * lines as f64)?;
+    }
+    Ok(())
+}
+
+/// The lines a text takes wrapped at `width` characters (a little less
+/// than the columns' width, since proportional letters vary).
+pub fn wrapped_lines(text: &str, width: f64) -> usize {
+    let per_line = (width * 0.95).max(1.0);
+    text.split('\n')
+        .map(|l| (l.chars().count() as f64 / per_line).ceil().max(1.0) as usize)
+        .sum()
+}
+
 /// Landscape, one page wide, header rows repeated, sheet name and page
 /// number in the footer.
 pub fn print_setup(ws: &mut Worksheet, repeat: Option<(u32, u32)>, l: &Labels) -> Result<(), XlsxError> {

@@ -981,6 +981,9 @@ impl crate::Observer for Terminal {
                 ),
             )
         );
+        if let Some(lines) = drafts_lines(ctx, folder) {
+            print!("{lines}");
+        }
     }
 
     fn archived(&self, folder: &std::path::Path, to: &std::path::Path) {
@@ -991,18 +994,63 @@ impl crate::Observer for Terminal {
             "{}",
             self.lang.pick(
                 format!(
-                    "Den tidigare rapporten i {}/ sparades i {}/.",
-                    folder.display(),
-                    to.display()
+                    "Den tidigare rapporten i {} sparades i {}.",
+                    crate::console::display_folder(folder),
+                    crate::console::display_folder(to)
                 ),
                 format!(
-                    "The previous report in {}/ was kept in {}/.",
-                    folder.display(),
-                    to.display()
+                    "The previous report in {} was kept in {}.",
+                    crate::console::display_folder(folder),
+                    crate::console::display_folder(to)
                 ),
             )
         );
     }
+}
+
+/// The last lines with an organisation file: where the mail drafts are,
+/// how to send them, which sections got none.
+fn drafts_lines(ctx: &Context, folder: &std::path::Path) -> Option<String> {
+    use super::drafts;
+    let org = ctx.organisation?;
+    let lang = ctx.lang;
+    let mut s = String::new();
+    let n = drafts::count(org);
+    let dir = folder.join(super::sections::FOLDER).join(drafts::FOLDER);
+    if n > 0 {
+        let _ = writeln!(
+            s,
+            "{}",
+            lang.pick(
+                format!(
+                    "Utkast till mejl till sektionscheferna ({n} st, med arbetsboken bifogad): {}/\nÖppna varje utkast i Outlook (dubbelklicka), kontrollera det och skicka. Inget har skickats.",
+                    dir.display()
+                ),
+                format!(
+                    "Mail drafts to the section heads ({n}, each with its workbook attached): {}/\nOpen each draft in Outlook (double-click), check it and send it. Nothing has been sent.",
+                    dir.display()
+                ),
+            )
+        );
+    }
+    let missing = drafts::without_address(org).len();
+    if missing > 0 {
+        let _ = writeln!(
+            s,
+            "{}",
+            lang.pick(
+                format!(
+                    "Inget utkast för {}: lägg till E-post i organisationsfilen.",
+                    drafts::without_address_list(org, lang)
+                ),
+                format!(
+                    "No draft for {}: add E-post to the organisation file.",
+                    drafts::without_address_list(org, lang)
+                ),
+            )
+        );
+    }
+    Some(s)
 }
 
 #[cfg(test)]

@@ -103,6 +103,12 @@ fn to_date_of<'a>(ctx: &'a Context, agreement: usize) -> Option<&'a AgreementSha
     ctx.allocation.of(agreement, Scope::ToDate)
 }
 
+/// The overview's column widths: narrow enough that the sheet prints on
+/// A4 landscape at a readable size (about 220 characters wide).
+const OVERVIEW_WIDTHS: [f64; 14] = [
+    18.0, 26.0, 11.0, 14.0, 10.0, 12.0, 11.0, 20.0, 20.0, 12.0, 12.0, 20.0, 18.0, 22.0,
+];
+
 fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Result<(), XlsxError> {
     ws.set_name(l.overview)?;
     let w = &ctx.allocation.window;
@@ -125,10 +131,13 @@ fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Resul
     } else {
         format!("{}: {}", files.len(), files.join(", "))
     };
-    ws.write_string_with_format(4, 1, shown, &f.text)?;
+    // Long texts wrap within the table's width: none widens the page.
+    let width = |from: usize| OVERVIEW_WIDTHS.iter().skip(from).sum::<f64>();
+    let last = OVERVIEW_WIDTHS.len() as u16 - 1;
+    sheet::long_text(ws, 4, (1, last), width(1), &shown, &f.text)?;
     ws.write_string_with_format(5, 0, l.tolerance, &f.label)?;
     ws.write_number_with_format(5, 1, ctx.info.tolerance_pp, &f.number_left)?;
-    ws.write_string_with_format(5, 2, l.tolerance_note, &f.note)?;
+    sheet::long_text(ws, 5, (2, last), width(2), l.tolerance_note, &f.note)?;
     ws.write_string_with_format(6, 0, l.min_call_offs, &f.label)?;
     ws.write_number_with_format(6, 1, ctx.info.min_call_offs as f64, &f.number_left)?;
     ws.write_string_with_format(7, 0, l.generated, &f.label)?;
@@ -138,7 +147,7 @@ fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Resul
     if !ctx.info.warnings.is_empty() {
         ws.write_string_with_format(9, 0, lang.pick("Varningar", "Warnings"), &f.warning_label)?;
         for (i, w) in ctx.info.warnings.iter().enumerate() {
-            ws.write_string_with_format(9 + i as u32, 1, w, &f.warning)?;
+            sheet::long_text(ws, 9 + i as u32, (1, last), width(1), w, &f.warning)?;
         }
         head_row = 10 + ctx.info.warnings.len() as u32;
     }
@@ -242,13 +251,11 @@ fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Resul
     let r = super::rank_sheet::overview_rows(ws, ctx, r + 1, f)?;
     super::compliance_sheet::overview_block(ws, ctx, r, f)?;
     ws.set_freeze_panes(head_row + 1, 0)?;
-    for (c, width) in [22, 30, 12, 16, 12, 12, 14, 22, 22, 16, 16, 22, 18, 26]
-        .iter()
-        .enumerate()
-    {
+    for (c, width) in OVERVIEW_WIDTHS.iter().enumerate() {
         ws.set_column_width(c as u16, *width)?;
     }
-    ws.set_row_height(head_row, 30)?;
+    // Three lines: "Största avvikelse hittills (pe)" in a narrow column.
+    ws.set_row_height(head_row, 45)?;
     print_setup(ws, Some((head_row, head_row)), l)
 }
 
@@ -294,6 +301,17 @@ fn supplier_cells(
     Ok(())
 }
 
+/// Kronor rounded to öre for a cell: no `−9,3e-10`, no `7,998000000000001`
+/// (and no negative zero).
+pub(crate) fn ore(kronor: f64) -> f64 {
+    let r = (kronor * 100.0).round() / 100.0;
+    if r == 0.0 {
+        0.0
+    } else {
+        r
+    }
+}
+
 /// Catch-up (SEK or whole call-offs, by basis) at `col`.
 fn catch_up_cell(
     ws: &mut Worksheet,
@@ -306,8 +324,8 @@ fn catch_up_cell(
     match a.basis {
         // A rank order has no catch-up (rule 13).
         _ if a.is_rank() => return Ok(()),
-        Basis::Amount => ws.write_number_with_format(r, col, value, &f.sek)?,
-        Basis::Count => ws.write_number_with_format(r, col, value, &f.int)?,
+        Basis::Amount => ws.write_number_with_format(r, col, ore(value), &f.sek)?,
+        Basis::Count => ws.write_number_with_format(r, col, ore(value), &f.int)?,
     };
     Ok(())
 }
@@ -499,13 +517,19 @@ fn agreement_sheet(
         ws.set_row_height(top + 1, 60)?;
         let n = a.suppliers.len() as u16;
         let month_format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm");
+        // Months before the first date read are not in the exports: empty,
+        // not 0 kr.
+        let first_read = ctx.info.earliest_date.map(crate::allocate::monthly::month_key);
         for (i, key) in m.months.iter().enumerate() {
             let r = top + 2 + i as u32;
             ws.write_datetime_with_format(r, 0, excel_date(month_start(*key))?, &month_format)?;
+            let missing = first_read.is_some_and(|f| *key < f);
             let mut total = 0f64;
             for s in 0..a.suppliers.len() {
                 let c = 1 + s as u16;
-                if count {
+                if missing {
+                    // Only the agreed line, which the chart draws.
+                } else if count {
                     ws.write_number_with_format(r, c, m.call_offs[s][i] as f64, &f.int)?;
                     total += m.call_offs[s][i] as f64;
                 } else {
@@ -517,7 +541,11 @@ fn agreement_sheet(
                 }
                 ws.write_number_with_format(r, 2 + 2 * n + s as u16, a.suppliers[s].share / 100.0, &f.pct)?;
             }
-            ws.write_number_with_format(r, 1 + n, total, if count { &f.int } else { &f.sek })?;
+            if missing {
+                ws.write_string_with_format(r, 1 + n, ctx.lang.pick("ingen export", "no export"), &f.note)?;
+            } else {
+                ws.write_number_with_format(r, 1 + n, total, if count { &f.int } else { &f.sek })?;
+            }
         }
         let (first, last) = (top + 2, top + 1 + m.months.len() as u32);
         let mut line = Chart::new(ChartType::Line);
@@ -601,7 +629,7 @@ fn usage_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Re
                 }
                 let n = a.suppliers.len() as u16;
                 ws.write_number_with_format(r, 1 + n, sek(usage.total), &f.sek_bold)?;
-                ws.write_number_with_format(r, 2 + n, usage.excess, &f.sek)?;
+                ws.write_number_with_format(r, 2 + n, ore(usage.excess), &f.sek)?;
                 if let Some(section) = ctx
                     .organisation
                     .filter(|_| with_section)
@@ -793,4 +821,20 @@ fn quality_rows_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels
     // Printing the workbook prints the header row only.
     ws.set_print_area(0, 0, 0, 4)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_rounded_to_ore() {
+        assert_eq!(ore(-9.3e-10), 0.0);
+        assert!(ore(-9.3e-10).is_sign_positive(), "no −0");
+        // 10 − 0,2 × 10,01 = 7,998 (7.998000000000000x in floating point).
+        assert_eq!(ore(10.0 - 0.2 * 10.01), 8.0);
+        assert_eq!(ore(1140.0), 1140.0);
+        assert_eq!(ore(1000.0 / 3.0), 333.33);
+        assert_eq!(ore(-2.0 / 3.0), -0.67);
+    }
 }

@@ -91,6 +91,10 @@ pub fn export_reader(data: &[u8]) {
 /// back from its label is the same window, and its previous window is
 /// just before it.
 pub fn window(text: &str) {
+    // A suggestion is always a window that parses to itself.
+    if let Some(s) = avropskoll::window::Window::suggest(text) {
+        assert_eq!(avropskoll::window::Window::parse(&s).map(|w| w.label), Some(s));
+    }
     if let Some(w) = avropskoll::window::Window::parse(text) {
         assert!(w.start <= w.end);
         assert_eq!(avropskoll::window::Window::parse(&w.label), Some(w.clone()));

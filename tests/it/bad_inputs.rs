@@ -1414,3 +1414,24 @@ fn change_labels_are_honest_about_windows_with_little_or_no_data() {
         "{out}"
     );
 }
+
+#[test]
+fn a_window_written_the_other_way_gets_a_suggestion() {
+    let c = Case::new(&[("a.csv", format!("{HEADER}{GOOD}").as_bytes())]);
+    for (typed, meant) in [
+        ("2026 T2", "2026-T2"),
+        ("T2 2026", "2026-T2"),
+        ("tertial 2 2026", "2026-T2"),
+    ] {
+        bin()
+            .args(["run", "--period", typed, "--agreements"])
+            .arg(fixture("register.toml"))
+            .arg("--exports")
+            .arg(c.input())
+            .arg("--out")
+            .arg(c.out())
+            .assert()
+            .code(2)
+            .stderr(contains(format!("'{typed}' är ingen period – menade du {meant}?")));
+    }
+}

@@ -181,3 +181,75 @@ fn file_names_are_safe_from_agreement_ids() {
     );
     assert_eq!(listing(&out), ["2019-H1"], "nothing written outside the report folder");
 }
+
+#[test]
+fn a_count_basis_chart_counts_call_offs_not_kronor() {
+    let out = TempDir::new().expect("tempdir");
+    run(&fixture("register.toml"), &fixture("base.csv"), out.path(), &[]);
+    let svg = std::fs::read_to_string(out.path().join("2019-H1/diagram/RA-2.svg")).expect("svg");
+    // RA-2 (basis count) in 2019-H1: one call-off to Elkraft, one to Ljus.
+    assert!(svg.contains("Period 2019-H1 · 2 avrop · Status: Obalans"), "subtitle");
+    assert!(!svg.contains(" kr "), "no kronor on a count-basis chart");
+    let ra1 = std::fs::read_to_string(out.path().join("2019-H1/diagram/RA-1.svg")).expect("svg");
+    assert!(ra1.contains(" kr · Status"), "an amount-basis chart keeps its kronor");
+}
+
+/// The horizontal dashes of stroke width 3 (the agreed shares) as
+/// (colour, y, x from, x to).
+fn dashes(svg: &str) -> Vec<(String, i64, i64, i64)> {
+    svg.lines()
+        .filter(|l| l.starts_with("<polyline") && l.contains("stroke-width=\"3\""))
+        .filter_map(|l| {
+            let colour = l.split("stroke=\"").nth(1)?.split('"').next()?.to_string();
+            let points: Vec<(i64, i64)> = l
+                .split("points=\"")
+                .nth(1)?
+                .split('"')
+                .next()?
+                .split_whitespace()
+                .filter_map(|p| {
+                    let (x, y) = p.split_once(',')?;
+                    Some((x.parse().ok()?, y.parse().ok()?))
+                })
+                .collect();
+            match points.as_slice() {
+                [(x0, y0), (x1, y1)] if y0 == y1 => Some((colour, *y0, *x0, *x1)),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn suppliers_with_the_same_agreed_share_both_show_their_dashed_line() {
+    let dir = TempDir::new().expect("tempdir");
+    let register = dir.path().join("register.toml");
+    std::fs::write(
+        &register,
+        "[[agreement]]\nid = \"RA-E\"\nname = \"Lika\"\nvalid_from = 2019-01-01\nvalid_to = 2019-12-31\n\n  [[agreement.supplier]]\n  name = \"Alfa AB\"\n  share = 50\n\n  [[agreement.supplier]]\n  name = \"Beta AB\"\n  share = 50\n",
+    )
+    .expect("register");
+    let exports = dir.path().join("x.csv");
+    std::fs::write(
+        &exports,
+        "Bokföringsdatum;Leverantör;Belopp;Avtal\n2019-01-10;Alfa AB;100;RA-E\n2019-03-10;Beta AB;300;RA-E\n2019-05-10;Alfa AB;100;RA-E\n",
+    )
+    .expect("exports");
+    let out = dir.path().join("out");
+    run(&register, &exports, &out, &[]);
+    let svg = std::fs::read_to_string(out.join("2019-H1/diagram/RA-E-trend.svg")).expect("svg");
+    let all = dashes(&svg);
+    // Supplier colours 0 and 1 of the palette (Okabe–Ito blue and green).
+    let of = |c: &str| all.iter().filter(|d| d.0 == c).cloned().collect::<Vec<_>>();
+    let (alfa, beta) = (of("#0072B2"), of("#009E73"));
+    assert!(!alfa.is_empty() && !beta.is_empty(), "both lines drawn");
+    assert!(alfa.iter().chain(&beta).all(|d| d.1 == alfa[0].1), "both at 50 %");
+    // Their dashes take turns: no Beta dash lies on an Alfa dash.
+    for b in &beta {
+        assert!(
+            alfa.iter().all(|a| b.3 <= a.2 || b.2 >= a.3),
+            "Beta's dash {b:?} hides under Alfa's"
+        );
+    }
+    assert!(beta.len() * 2 >= alfa.len(), "about as many dashes each");
+}

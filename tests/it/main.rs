@@ -5,6 +5,7 @@ mod bad_inputs;
 mod beside;
 mod charts;
 mod common;
+mod drafts;
 mod fuzz_regressions;
 mod pipeline;
 mod rank;

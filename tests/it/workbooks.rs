@@ -492,13 +492,15 @@ fn section_workbooks_follow_the_organisation_file() {
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
+    // The mail drafts (tests/it/drafts.rs) are in utkast/.
     assert_eq!(
         names,
         [
             "Sektion Nord.xlsx",
             "Sektion Stab.xlsx",
             "Sektion Syd.xlsx",
-            "Utan sektion.xlsx"
+            "Utan sektion.xlsx",
+            "utkast"
         ]
     );
     let nord = dir.join("sektioner/Sektion Nord.xlsx");
@@ -564,4 +566,173 @@ fn the_forum_report_is_one_self_contained_page() {
         assert!(!html.contains(bad), "{bad}");
     }
     assert!(html.contains("@page { size: A4 landscape"));
+}
+
+#[test]
+fn excess_and_catch_up_cells_are_rounded_to_ore() {
+    let dir = TempDir::new().expect("tempdir");
+    let register = dir.path().join("register.toml");
+    std::fs::write(
+        &register,
+        "[[agreement]]\nid = \"RA-R\"\nname = \"Rund\"\nvalid_from = 2024-01-01\nvalid_to = 2025-12-31\n\n  [[agreement.supplier]]\n  name = \"Alfa AB\"\n  share = 50\n\n  [[agreement.supplier]]\n  name = \"Beta AB\"\n  share = 30\n\n  [[agreement.supplier]]\n  name = \"Gamma AB\"\n  share = 20\n",
+    )
+    .expect("register");
+    let exports = dir.path().join("x.csv");
+    std::fs::write(
+        &exports,
+        "Bokföringsdatum;Leverantör;Belopp;Avtal;Ansvar;Beställare\n2024-02-01;Gamma AB;10,00;RA-R;U;Eva\n2024-03-01;Alfa AB;0,01;RA-R;U;Eva\n",
+    )
+    .expect("exports");
+    let out = dir.path().join("out");
+    bin()
+        .args(["run", "--period", "2024-H1", "--min-call-offs", "1", "--agreements"])
+        .arg(&register)
+        .arg("--exports")
+        .arg(&exports)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let book = out.join("2024-H1/fordelning-2024-H1.xlsx");
+    // Total 10,01: Gamma's excess is 10 − 0,2 × 10,01 = 7,998 → 8,00 kr
+    // (unrounded 7.998000000000001 before).
+    let u = sheet(&book, "Användning");
+    let row = find_row(&u, "U", 0);
+    assert_eq!(
+        number(&u, row, 5),
+        8.0,
+        "Användning: the excess column (after 3 suppliers and the total)"
+    );
+    let orderer = find_row(&u, "Eva", row);
+    assert_eq!(number(&u, orderer, 5), 8.0);
+    let s = sheet(&out.join("2024-H1/sektioner/U.xlsx"), "Sammanfattning");
+    let excess = find_row(&s, "Enhetens överskott utöver nyckeln", 0);
+    assert_eq!(number(&s, excess, 2), 8.0);
+    let eva = find_row(&s, "Eva", excess);
+    assert_eq!(number(&s, eva, 2), 8.0);
+    // Every catch-up on Obalanser is whole öre.
+    let o = sheet(&book, "Obalanser");
+    for r in 1..o.height() as u32 {
+        if let Some(Data::Float(v)) = o.get_value((r, 10)) {
+            assert_eq!(*v, (v * 100.0).round() / 100.0, "row {r}: {v}");
+        }
+    }
+}
+
+#[test]
+fn the_call_off_sheet_names_the_id_column_it_shows() {
+    let dir = TempDir::new().expect("tempdir");
+    let out = dir.path().join("out");
+    let run = |exports: &str, name: &str| {
+        let path = dir.path().join(name);
+        std::fs::write(&path, exports).expect("exports");
+        bin()
+            .args(["run", "--period", "2019-H1", "--min-call-offs", "1", "--agreements"])
+            .arg(fixture("register.toml"))
+            .arg("--exports")
+            .arg(&path)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .success();
+        sheet(&out.join("2019-H1/sektioner/Norr.xlsx"), "Avrop")
+    };
+    // Only an invoice number: the column says so, not "Verifikation".
+    let calls = run(
+        "Bokföringsdatum;Leverantör;Avtal;Ansvar;Fakturanr;Belopp\n2019-01-10;Måleri Syd AB;RA-1;Norr;F-4711;1000\n",
+        "a.csv",
+    );
+    assert_eq!(text(&calls, 0, 6), "Fakturanr");
+    assert_eq!(text(&calls, 1, 6), "F-4711");
+    // Both: the voucher number is read, and named.
+    let calls = run(
+        "Bokföringsdatum;Leverantör;Avtal;Ansvar;Fakturanummer;Verifikationsnummer;Belopp\n2019-01-10;Måleri Syd AB;RA-1;Norr;F-4711;V-17;1000\n",
+        "b.csv",
+    );
+    assert_eq!(text(&calls, 0, 6), "Verifikationsnummer");
+    assert_eq!(text(&calls, 1, 6), "V-17");
+}
+
+#[test]
+fn a_forecast_after_the_agreement_ends_is_said_in_words() {
+    let dir = TempDir::new().expect("tempdir");
+    let register = dir.path().join("register.toml");
+    std::fs::write(
+        &register,
+        "[[agreement]]\nid = \"RA-S\"\nname = \"Delad\"\nvalid_from = 2024-01-01\nvalid_to = 2024-12-31\nceiling_sek = 1000000\nshared_ceiling = true\n\n  [[agreement.supplier]]\n  name = \"Alfa AB\"\n  share = 100\n",
+    )
+    .expect("register");
+    let exports = dir.path().join("x.csv");
+    std::fs::write(
+        &exports,
+        "Bokföringsdatum;Leverantör;Belopp;Avtal\n2024-02-01;Alfa AB;100;RA-S\n",
+    )
+    .expect("exports");
+    let out = dir.path().join("out");
+    bin()
+        .args(["run", "--period", "2024-H1", "--agreements"])
+        .arg(&register)
+        .arg("--exports")
+        .arg(&exports)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    // 100 kr in 182 days (2024-01-01 – 2024-06-30): the pace reaches
+    // 1 000 000 kr some 5 000 years on, long after 2024-12-31.
+    let csv = std::fs::read_to_string(out.join("2024-H1/ceiling.csv")).expect("csv");
+    let line = csv.lines().find(|l| l.starts_with("RA-S,")).expect("RA-S");
+    let forecast = line.split(',').nth(11).expect("forecast_date");
+    assert!(forecast > "2100", "ceiling.csv keeps the date: {forecast}");
+    let t = sheet(&out.join("2024-H1/fordelning-2024-H1.xlsx"), "Takvolym");
+    let r = find_row(&t, "RA-S", 0);
+    assert_eq!(text(&t, r, 9), "efter avtalets slut");
+}
+
+#[test]
+fn months_before_the_first_export_are_empty_not_zero() {
+    let out = TempDir::new().expect("tempdir");
+    let dir = run_base(out.path(), &[]);
+    let s = sheet(&dir.join("fordelning-2019-H1.xlsx"), "RA-1");
+    // RA-1 is valid from 2018-10-01; the earliest date read is 2018-12-15:
+    // 2018-10 and 2018-11 are in no export.
+    let top = find_row(&s, "Ackumulerad andel per månad", 0);
+    let first = top + 2;
+    // Three suppliers: amounts in columns 1–3, the total in 4.
+    for r in [first, first + 1] {
+        assert!(
+            matches!(s.get_value((r, 1)), None | Some(Data::Empty)),
+            "row {r}: no 0 kr"
+        );
+        assert_eq!(text(&s, r, 4), "ingen export");
+        assert!(
+            approx(number(&s, r, 8), 0.5),
+            "the agreed line stays (column 8: after 3 cumulative)"
+        );
+    }
+    // 2018-12: Penselkungen's 1 000 kr.
+    assert!(approx(number(&s, first + 2, 3), 1000.0));
+    assert!(approx(number(&s, first + 2, 4), 1000.0));
+}
+
+#[test]
+fn the_forum_report_prints_without_near_empty_pages_and_repeats_table_headers() {
+    let out = TempDir::new().expect("tempdir");
+    let dir = run_base(out.path(), &[]);
+    let html = std::fs::read_to_string(dir.join("forum-2019-H1.html")).expect("html");
+    // A table split over two pages repeats its header row.
+    assert!(html.contains("thead { display: table-header-group; }"));
+    let tables = html.matches("<table>").count();
+    assert!(tables >= 3);
+    assert_eq!(
+        html.matches("<thead><tr>").count(),
+        tables,
+        "every table has its header row in <thead>"
+    );
+    // Only the first page (the summary) ends in a forced break; the rest
+    // flow, headings kept with what follows, charts and rows not split.
+    assert_eq!(html.matches("break-after: page").count(), 1);
+    assert!(html.contains("section:first-of-type { break-after: page;"));
+    assert!(html.contains("h1, h2, h3, figcaption { break-after: avoid;"));
+    assert!(html.contains("figure, .pair, tr, .figures { break-inside: avoid;"));
 }
