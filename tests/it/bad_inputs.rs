@@ -1110,7 +1110,9 @@ fn percent_cells_are_read_as_percent_for_share_warning_level_and_tolerance() {
         line.split("  ")
             .map(str::trim)
             .filter(|c| !c.is_empty())
-            .skip(4)
+            // id, name, validity, basis, model; an empty FKU threshold is
+            // no cell.
+            .skip(5)
             .map(str::to_string)
             .collect()
     };
