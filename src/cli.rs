@@ -138,28 +138,6 @@ impl From<LangArg> for Lang {
     }
 }
 
-impl Command {
-    /// The language asked for on the command line or in the config file,
-    /// for messages printed when the settings cannot be checked (Swedish
-    /// unless `--lang en` or `lang = "en"`).
-    pub fn lang_hint(&self) -> Lang {
-        match self {
-            Command::Run(a) => a
-                .lang
-                .map(Lang::from)
-                .or_else(|| crate::config::config_lang(a.config.as_deref()))
-                .unwrap_or(Lang::Sv),
-            Command::Init(a) => a.lang.map_or(Lang::Sv, Lang::from),
-            Command::Check(a) => a
-                .lang
-                .map(Lang::from)
-                .or_else(|| crate::config::config_lang(a.config.as_deref()))
-                .unwrap_or(Lang::Sv),
-            Command::Sample(_) => Lang::Sv,
-        }
-    }
-}
-
 #[derive(Debug, Args, Clone)]
 pub struct SampleArgs {
     /// Folder to write the register, exports and config into.

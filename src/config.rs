@@ -80,6 +80,22 @@ impl ConfigFile {
     }
 }
 
+/// The language asked for on the command line or in the config file,
+/// for messages printed when the settings cannot be checked (Swedish
+/// unless `--lang en` or `lang = "en"`).
+pub fn lang_hint(command: &crate::cli::Command) -> Lang {
+    use crate::cli::Command;
+    let (flag, config) = match command {
+        Command::Run(a) => (a.lang, Some(a.config.as_deref())),
+        Command::Check(a) => (a.lang, Some(a.config.as_deref())),
+        Command::Init(a) => (a.lang, None),
+        Command::Sample(_) => (None, None),
+    };
+    flag.map(Lang::from)
+        .or_else(|| config.and_then(config_lang))
+        .unwrap_or(Lang::Sv)
+}
+
 /// The language a config file asks for (`lang = "en"`), for messages
 /// printed when the settings themselves cannot be checked; `None` when the
 /// file is missing or says nothing readable.
@@ -116,6 +132,9 @@ pub fn parse_size(text: &str) -> Option<(u32, u32)> {
     let (w, h): (u32, u32) = (w.trim().parse().ok()?, h.trim().parse().ok()?);
     ((200..=10_000).contains(&w) && (200..=10_000).contains(&h)).then_some((w, h))
 }
+
+/// The charts' size when neither flag nor config file gives one, pixels.
+pub const DEFAULT_CHART_SIZE: (u32, u32) = (1600, 900);
 
 fn setting(name: &str, message: Text) -> Error {
     Error::Setting {
@@ -281,7 +300,7 @@ impl Settings {
             config.direct_award_limit_sek.as_ref(),
         )?;
         let chart_size = match args.chart_size.as_ref().or(config.chart_size.as_ref()) {
-            None => crate::report::charts::DEFAULT_SIZE,
+            None => DEFAULT_CHART_SIZE,
             Some(t) => parse_size(t).ok_or_else(|| {
                 setting(
                     "--chart-size",

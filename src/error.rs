@@ -144,13 +144,7 @@ impl Error {
                 found,
                 suggestion,
             } => {
-                let names = |f: &Field| {
-                    format!(
-                        "{} ({})",
-                        crate::report::terminal::field_name(*f, Lang::Sv),
-                        f.default_names().join(" / ")
-                    )
-                };
+                let names = |f: &Field| format!("{} ({})", f.label(Lang::Sv), f.default_names().join(" / "));
                 format!(
                     "{}{}: hittar ingen rubrikrad med de nödvändiga kolumnerna bland de 50 första raderna – saknas: {}. Rubriker som finns: {}.{}",
                     path.display(),

@@ -13,6 +13,7 @@ pub mod cli;
 pub mod config;
 pub mod console;
 pub mod error;
+pub mod format;
 pub mod help;
 pub mod lang;
 pub mod organisation;

@@ -43,7 +43,7 @@ fn with_arguments(args: &[OsString]) -> (ExitCode, Lang) {
             return (ExitCode::from(2), lang);
         }
     };
-    let lang = cli.command.lang_hint();
+    let lang = avropskoll::config::lang_hint(&cli.command);
     (finish(dispatch(&cli, lang), lang), lang)
 }
 
@@ -85,7 +85,7 @@ fn without_arguments(explorer: bool) -> (ExitCode, Lang) {
         }
         start::Plan::Run(folder) => {
             let args = start::run_args(&folder);
-            let lang = Command::Run(args.clone()).lang_hint();
+            let lang = avropskoll::config::lang_hint(&Command::Run(args.clone()));
             (finish(monthly(&args, explorer), lang), lang)
         }
     }

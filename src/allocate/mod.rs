@@ -392,7 +392,7 @@ pub fn counted_except(
             .files
             .get(exports.rows.file_of(row) as usize)
             .map_or("?", |f| f.display.as_str());
-        let limit = crate::report::terminal::sek(i64::MAX as i128 / 10_000 * 10_000, crate::lang::Lang::Sv);
+        let limit = crate::format::sek(i64::MAX as i128 / 10_000 * 10_000, crate::lang::Lang::Sv);
         return Err(Error::Overflow(crate::lang::Text::new(
             format!("raderna för avtal {id} summerar till mer än {limit} kr (gränsen nåddes i {file}) – kontrollera beloppskolumnen i den filen"),
             format!("the rows of agreement {id} sum to more than {limit} SEK (the limit was crossed in {file}) – check that file's amount column"),

@@ -278,8 +278,12 @@ tolerance_pp = 5
         let a = &r.register.agreements[0];
         (
             format_float(sh.suppliers[s].actual_pct.unwrap_or(f64::NAN), 4),
-            crate::report::csv::amount(f.documented_amount(a, sh, s)),
-            crate::report::csv::amount(f.undocumented[s].amount),
+            crate::parse::format_fixed(
+                f.documented_amount(a, sh, s) as i128,
+                crate::parse::AMOUNT_SCALE as i128,
+                2,
+            ),
+            crate::parse::format_fixed(f.undocumented[s].amount as i128, crate::parse::AMOUNT_SCALE as i128, 2),
             f.undocumented[s].call_offs,
         )
     }
@@ -326,7 +330,10 @@ tolerance_pp = 5
         // undocumented call-offs: Två 2, Tre 1 = 3; skip_pct = 100 × 3 / 6.
         let f = sh.rank.as_ref().expect("figures");
         assert_eq!(format_float(f.skip_pct.unwrap_or(f64::NAN), 4), "50.0000");
-        assert_eq!(crate::report::csv::amount(f.undocumented[2].amount), "0.00");
+        assert_eq!(
+            crate::parse::format_fixed(f.undocumented[2].amount as i128, crate::parse::AMOUNT_SCALE as i128, 2),
+            "0.00"
+        );
         assert_eq!(f.undocumented[2].rows, 2);
         // Tre still has undocumented rows: imbalance.
         assert_eq!(sh.suppliers[2].status, Status::Imbalance);

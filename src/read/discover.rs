@@ -11,6 +11,11 @@ use crate::window::Window;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+/// The archive folders' names under the reports' folder `OUT`, where a
+/// run keeps the earlier report of its window (both languages: a run in the
+/// other language finds them too, and neither is ever read as exports).
+pub const ARCHIVE_NAMES: [&str; 2] = ["arkiv", "archive"];
+
 /// One export file to read, with its display name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportFile {
@@ -204,8 +209,7 @@ impl Walk {
         }
         let label = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
         dir.parent() == Some(out.as_path())
-            && (Window::parse(label).is_some_and(|w| w.label == label)
-                || crate::report::place::ARCHIVE_NAMES.contains(&label))
+            && (Window::parse(label).is_some_and(|w| w.label == label) || ARCHIVE_NAMES.contains(&label))
     }
 }
 

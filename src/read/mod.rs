@@ -72,6 +72,24 @@ pub const TEXT_FIELDS: [Field; 7] = [
 ];
 
 impl Field {
+    /// The field's name for people.
+    pub fn label(self, lang: crate::lang::Lang) -> &'static str {
+        match (lang, self) {
+            (crate::lang::Lang::Sv, Field::Date) => "datum",
+            (crate::lang::Lang::Sv, Field::Supplier) => "leverantör",
+            (crate::lang::Lang::Sv, Field::OrgNr) => "org.nr",
+            (crate::lang::Lang::Sv, Field::Amount) => "belopp",
+            (crate::lang::Lang::Sv, Field::Agreement) => "avtal",
+            (crate::lang::Lang::Sv, Field::Unit) => "enhet",
+            (crate::lang::Lang::Sv, Field::Orderer) => "beställare",
+            (crate::lang::Lang::Sv, Field::Account) => "konto",
+            (crate::lang::Lang::Sv, Field::Id) => "verifikation",
+            (crate::lang::Lang::Sv, Field::Currency) => "valuta",
+            (crate::lang::Lang::Sv, Field::Order) => "order",
+            (crate::lang::Lang::En, f) => f.key(),
+        }
+    }
+
     /// The field's key in config files and messages.
     pub fn key(self) -> &'static str {
         match self {
@@ -999,7 +1017,7 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports, progress:
                 format!(
                     "{}: rubriken '{header}' står i kolumnerna {cols}; den första lästes som {}",
                     f.display,
-                    crate::report::terminal::field_name(*field, lang)
+                    field.label(lang)
                 ),
                 format!(
                     "{}: the header '{header}' stands in columns {cols}; the first was read as {}",

@@ -30,7 +30,7 @@ pub struct ChartReport;
 pub const FOLDER: &str = "diagram";
 
 /// Default size of a chart, pixels.
-pub const DEFAULT_SIZE: (u32, u32) = (1600, 900);
+pub const DEFAULT_SIZE: (u32, u32) = crate::config::DEFAULT_CHART_SIZE;
 
 /// Colour of a value outside the tolerance band (vermillion, kept out of
 /// the supplier palette).

@@ -258,14 +258,8 @@ fn detail_words(ctx: &Context, finding: &Finding) -> String {
                     format!("'{value}'")
                 };
                 match lang {
-                    Lang::Sv => format!(
-                        "oläsbart {} i kolumnen '{header}': {value}",
-                        terminal::field_name(*field, lang)
-                    ),
-                    Lang::En => format!(
-                        "unreadable {} in column '{header}': {value}",
-                        terminal::field_name(*field, lang)
-                    ),
+                    Lang::Sv => format!("oläsbart {} i kolumnen '{header}': {value}", field.label(lang)),
+                    Lang::En => format!("unreadable {} in column '{header}': {value}", field.label(lang)),
                 }
             })
             .collect::<Vec<_>>()

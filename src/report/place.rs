@@ -8,9 +8,7 @@ use crate::error::{Error, Result};
 use crate::lang::{Lang, Text};
 use std::path::{Path, PathBuf};
 
-/// The archive folders' names under `OUT` (both languages: a run in the
-/// other language finds them too, and neither is ever read as exports).
-pub const ARCHIVE_NAMES: [&str; 2] = ["arkiv", "archive"];
+pub use crate::read::discover::ARCHIVE_NAMES;
 
 /// Files that only a report written by this tool holds.
 const REPORT_MARKS: [&str; 3] = ["reconciliation.csv", "allocation.csv", "data_quality.csv"];

@@ -7,47 +7,10 @@ use super::charts::{percent, points};
 use super::labels::{self, labels};
 use super::{Context, Lang};
 use crate::allocate::{AgreementShares, Scope, Status};
-use crate::parse::format_grouped;
-use crate::read::{Exports, Field};
+use crate::read::Exports;
 use std::fmt::Write;
 
-/// An amount in SEK for people: `1 234 567,89` (sv) or `1,234,567.89` (en).
-pub fn sek(units: i128, lang: Lang) -> String {
-    match lang {
-        Lang::Sv => format_grouped(units, "\u{a0}", ','),
-        Lang::En => format_grouped(units, ",", '.'),
-    }
-}
-
-/// An amount with its unit: `1 234 567,89 kr` or `1,234,567.89 SEK`.
-pub fn sek_unit(units: i128, lang: Lang) -> String {
-    format!("{} {}", sek(units, lang), lang.pick("kr", "SEK"))
-}
-
-/// A whole number grouped by thousands: `26 410` or `26,410`.
-pub fn count(n: u64, lang: Lang) -> String {
-    let (group, decimal) = lang.pick(("\u{a0}", ','), (",", '.'));
-    let s = format_grouped(n as i128 * crate::parse::AMOUNT_SCALE as i128, group, decimal);
-    s.rsplit_once(decimal).map_or(s.clone(), |(whole, _)| whole.to_string())
-}
-
-/// A field's name for people.
-pub fn field_name(field: Field, lang: Lang) -> &'static str {
-    match (lang, field) {
-        (Lang::Sv, Field::Date) => "datum",
-        (Lang::Sv, Field::Supplier) => "leverantör",
-        (Lang::Sv, Field::OrgNr) => "org.nr",
-        (Lang::Sv, Field::Amount) => "belopp",
-        (Lang::Sv, Field::Agreement) => "avtal",
-        (Lang::Sv, Field::Unit) => "enhet",
-        (Lang::Sv, Field::Orderer) => "beställare",
-        (Lang::Sv, Field::Account) => "konto",
-        (Lang::Sv, Field::Id) => "verifikation",
-        (Lang::Sv, Field::Currency) => "valuta",
-        (Lang::Sv, Field::Order) => "order",
-        (Lang::En, f) => f.key(),
-    }
-}
+pub use crate::format::{count, sek, sek_unit};
 
 /// The org nr column found by its values and the columns left unread, each
 /// unread one that looks like a field with the `[columns]` line mapping it.
@@ -85,11 +48,11 @@ fn layout_notes(f: &crate::read::FileInfo, lang: Lang) -> String {
                 lang.pick(
                     format!(
                         "om '{h}' är {}: lägg till under [columns] i avropskoll.toml: {line}",
-                        field_name(field, lang)
+                        field.label(lang)
                     ),
                     format!(
                         "if '{h}' is the {}: add under [columns] in avropskoll.toml: {line}",
-                        field_name(field, lang)
+                        field.label(lang)
                     ),
                 )
             );
@@ -172,7 +135,7 @@ pub fn files_with_dates(
             let mapping: Vec<String> = f
                 .mapping
                 .iter()
-                .map(|(field, h)| format!("{} ← {}", field_name(*field, lang), crate::lang::quote(h)))
+                .map(|(field, h)| format!("{} ← {}", field.label(lang), crate::lang::quote(h)))
                 .collect();
             let _ = writeln!(s, "    {}", mapping.join(", "));
             s.push_str(&layout_notes(f, lang));

@@ -82,12 +82,12 @@ pub(super) fn block(
             format!(
                 "{} avrop ({} kr) från lägre rang utan dokumenterat avsteg under perioden. Gör så här: dokumentera avsteget eller avropa från rang 1. Ett avsteg dokumenteras i en tjänsteanteckning och förs in på bladet Avsteg i avtalsregistret.",
                 rows.len(),
-                super::super::terminal::sek(total as i128, lang)
+                crate::format::sek(total as i128, lang)
             ),
             format!(
                 "{} call-off(s) ({} SEK) from a lower rank without a documented deviation in the window. What to do: document the deviation or call off from rank 1. A deviation is documented in a memo and entered on the Avsteg sheet of the register.",
                 rows.len(),
-                super::super::terminal::sek(total as i128, lang)
+                crate::format::sek(total as i128, lang)
             ),
         )
     };
