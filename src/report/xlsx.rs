@@ -207,7 +207,16 @@ fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Resul
     for p in &rows {
         let a = &ctx.register.agreements[p.agreement];
         ws.write_string_with_format(r, 0, &a.id, &f.text)?;
-        ws.write_string_with_format(r, 1, &a.name, &f.text)?;
+        // An agreement that ended within the window says so beside its name.
+        let name = if a.valid_to < w.end {
+            lang.pick(
+                format!("{} (slutade {})", a.name, a.valid_to),
+                format!("{} (ended {})", a.name, a.valid_to),
+            )
+        } else {
+            a.name.clone()
+        };
+        ws.write_string_with_format(r, 1, name, &f.text)?;
         ws.write_string(r, 2, labels::basis(ctx.lang, a.basis))?;
         ws.write_number_with_format(r, 3, sek(p.total_amount), &f.sek)?;
         ws.write_number_with_format(r, 4, p.total_call_offs as f64, &f.int)?;

@@ -736,3 +736,38 @@ fn the_forum_report_prints_without_near_empty_pages_and_repeats_table_headers() 
     assert!(html.contains("h1, h2, h3, figcaption { break-after: avoid;"));
     assert!(html.contains("figure, .pair, tr, .figures { break-inside: avoid;"));
 }
+
+#[test]
+fn an_agreement_that_ended_in_the_window_is_on_sammanfattning_with_its_end() {
+    let dir = TempDir::new().expect("tempdir");
+    let register = dir.path().join("register.toml");
+    std::fs::write(
+        &register,
+        "[[agreement]]\nid = \"RA-X\"\nname = \"Slut\"\nvalid_from = 2023-01-01\nvalid_to = 2024-03-31\n\n  [[agreement.supplier]]\n  name = \"Alfa AB\"\n  share = 50\n\n  [[agreement.supplier]]\n  name = \"Beta AB\"\n  share = 50\n\n[[agreement]]\nid = \"RA-Y\"\nname = \"Ny\"\nvalid_from = 2024-04-01\nvalid_to = 2026-03-31\n\n  [[agreement.supplier]]\n  name = \"Gamma AB\"\n  share = 100\n",
+    )
+    .expect("register");
+    let exports = dir.path().join("x.csv");
+    std::fs::write(
+        &exports,
+        "Bokföringsdatum;Leverantör;Belopp;Avtal\n2024-02-10;Alfa AB;100;RA-X\n2024-03-10;Beta AB;300;RA-X\n2024-05-10;Gamma AB;100;RA-Y\n",
+    )
+    .expect("exports");
+    let out = dir.path().join("out");
+    bin()
+        .args(["run", "--period", "2024-H1", "--min-call-offs", "2", "--agreements"])
+        .arg(&register)
+        .arg("--exports")
+        .arg(&exports)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let o = sheet(&out.join("2024-H1/fordelning-2024-H1.xlsx"), "Sammanfattning");
+    // RA-X: 100 + 300 kr, 25 % / 75 % against 50 / 50: in imbalance, listed
+    // first, with its end.
+    let x = find_row(&o, "RA-X", 0);
+    assert_eq!(text(&o, x, 1), "Slut (slutade 2024-03-31)");
+    assert_eq!(text(&o, x, 7), "Obalans");
+    let y = find_row(&o, "RA-Y", 0);
+    assert_eq!(text(&o, y, 1), "Ny");
+}
