@@ -42,7 +42,8 @@ for expected in "Ramavtalens fördelning – 2025-H2" "jämfört med 2025-H1" \
   "Elinstallationer: Elkraft Öresund AB fick 70,4 % mot avtalade 60 %" \
   "Ljus & Kraft Syd AB behöver 1 705 518 kr" "RA-2023-011" "RA-2024-040" \
   "Ikapp (kr), hittills" "Överskott utöver nyckeln (kr)" "Anmärkning" "Avtal nära takvolymen" \
-  "Datakvalitet i korthet" "Lästa filer (24)"; do
+  "Datakvalitet i korthet" "Lästa filer ($(ls sample-data/exports | wc -l))" \
+  "Köp vid sidan av avtalen" "Järnhandel" "förnyad konkurrensutsättning"; do
   grep -qF "$expected" <<<"$text" || fail "'$expected' missing from the PDF"
 done
 # No word past the right edge of a page.

@@ -215,6 +215,84 @@ fn own_split(ctx: &Context, agreement: usize, window_rows: &[usize], all_rows: &
     )
 }
 
+/// A rank agreement in the body (rule 13): the section's shares by rank
+/// and its call-offs from a lower rank without a documented deviation,
+/// with what to do.
+fn rank_lines(ctx: &Context, ai: usize, window_rows: &[usize], all_rows: &[usize]) -> String {
+    let lang = ctx.lang;
+    let a = &ctx.register.agreements[ai];
+    let mut s = wrap(
+        &lang.pick(
+            format!("{} {} (rangordning)", a.id, a.name),
+            format!("{} {} (rank order)", a.id, a.name),
+        ),
+        "- ",
+        "  ",
+    );
+    let value = |rows: &[usize]| {
+        let (amounts, counts) = sections::split(ctx, ai, rows);
+        match a.basis {
+            Basis::Amount => amounts.iter().map(|&m| m as f64).collect::<Vec<_>>(),
+            Basis::Count => counts.iter().map(|&c| c as f64).collect(),
+        }
+    };
+    let (values, scope) = match value(window_rows) {
+        v if v.iter().sum::<f64>() > 0.0 => (v, lang.pick("under perioden", "in the window")),
+        _ => (value(all_rows), lang.pick("hittills under avtalet", "to date")),
+    };
+    let total: f64 = values.iter().sum();
+    if total > 0.0 {
+        let parts: Vec<String> = a
+            .by_rank()
+            .into_iter()
+            .filter_map(|i| Some((a.suppliers.get(i)?, values.get(i)?)))
+            .map(|(x, v)| {
+                let rank = x.rank.unwrap_or(0);
+                let share = percent(100.0 * v / total, 1, lang);
+                lang.pick(
+                    format!("rang {rank} ({}) {share}", x.name),
+                    format!("rank {rank} ({}) {share}", x.name),
+                )
+            })
+            .collect();
+        s.push_str(&wrap(
+            &lang.pick(
+                format!("Sektionens avrop {scope}: {}.", parts.join(", ")),
+                format!("The section's call-offs {scope}: {}.", parts.join(", ")),
+            ),
+            "  ",
+            "  ",
+        ));
+    }
+    let skips = sections::rank::undocumented(ctx, ai, window_rows);
+    let amount: i64 = skips
+        .iter()
+        .filter_map(|&i| ctx.exports.rows.at(i).amount)
+        .map(|m| m.0)
+        .sum();
+    let text = if skips.is_empty() {
+        lang.pick(
+            "Inga avrop från lägre rang utan dokumenterat avsteg under perioden.".to_string(),
+            "No call-offs from a lower rank without a documented deviation in the window.".to_string(),
+        )
+    } else {
+        lang.pick(
+            format!(
+                "{} avrop från lägre rang utan dokumenterat avsteg under perioden ({}): dokumentera avsteget eller avropa från rang 1.",
+                skips.len(),
+                sek_unit(amount as i128, lang)
+            ),
+            format!(
+                "{} call-off(s) from a lower rank without a documented deviation in the window ({}): document the deviation or call off from rank 1.",
+                skips.len(),
+                sek_unit(amount as i128, lang)
+            ),
+        )
+    };
+    s.push_str(&wrap(&text, "  ", "  "));
+    s
+}
+
 /// One line per ceiling reached or near.
 fn ceiling_line(ctx: &Context, u: &CeilingUse) -> String {
     let lang = ctx.lang;
@@ -280,6 +358,11 @@ pub(crate) fn body(ctx: &Context, group: &Group, file_name: &str, ceilings: &[&C
         ));
         for (&ai, (window_rows, all_rows)) in &per {
             let a = &ctx.register.agreements[ai];
+            if a.is_rank() {
+                s.push('\n');
+                s.push_str(&rank_lines(ctx, ai, window_rows, all_rows));
+                continue;
+            }
             let basis = super::labels::basis(lang, a.basis);
             s.push('\n');
             s.push_str(&wrap(
@@ -309,15 +392,22 @@ pub(crate) fn body(ctx: &Context, group: &Group, file_name: &str, ceilings: &[&C
                 ));
             }
         }
-        s.push('\n');
-        s.push_str(&wrap(
-            lang.pick(
+        let (rank, key): (Vec<usize>, Vec<usize>) = per.keys().partition(|&&ai| ctx.register.agreements[ai].is_rank());
+        let mut asks = Vec::new();
+        if !key.is_empty() {
+            asks.push(lang.pick(
                 "Sektionen ombeds se till att nästa avrop går till de leverantörer som ligger efter nyckeln, tills fördelningen är återställd.",
                 "The section is asked to send its next call-offs to the suppliers behind the key until the split is restored.",
-            ),
-            "",
-            "",
-        ));
+            ));
+        }
+        if !rank.is_empty() {
+            asks.push(lang.pick(
+                "Under en rangordning avropar sektionen från rang 1 och dokumenterar varje avsteg i en tjänsteanteckning.",
+                "Under a rank order the section calls off from rank 1 and documents every deviation in a memo.",
+            ));
+        }
+        s.push('\n');
+        s.push_str(&wrap(&asks.join(" "), "", ""));
     }
     if !ceilings.is_empty() {
         s.push('\n');

@@ -26,7 +26,7 @@ use rust_xlsxwriter::{Table, TableColumn, Workbook, Worksheet, XlsxError};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
-mod rank;
+pub(crate) mod rank;
 
 /// Writes the section workbooks.
 pub struct SectionReport;

@@ -322,3 +322,62 @@ fn long_texts_on_sammanfattning_wrap_within_the_table() {
     let styles = part(&out.path().join("2019-H1/sektioner/Sektion Nord.xlsx"), "xl/styles.xml");
     assert!(styles.contains("wrapText=\"1\""));
 }
+
+#[test]
+fn a_draft_words_a_rank_order_by_rank_and_its_undocumented_skips() {
+    let dir = TempDir::new().expect("tempdir");
+    let register = dir.path().join("register.toml");
+    std::fs::write(
+        &register,
+        "[[agreement]]\nid = \"RA-R\"\nname = \"Järnhandel\"\nvalid_from = 2024-01-01\nvalid_to = 2025-12-31\nmodel = \"rank\"\n\n  [[agreement.supplier]]\n  name = \"Alfa AB\"\n  rank = 1\n\n  [[agreement.supplier]]\n  name = \"Beta AB\"\n  rank = 2\n\n  [[agreement.deviation]]\n  supplier = \"Beta AB\"\n  from = 2024-03-01\n  to = 2024-03-31\n  reason = \"Rang 1 kunde inte leverera\"\n",
+    )
+    .expect("register");
+    let exports = dir.path().join("exports.csv");
+    std::fs::write(
+        &exports,
+        "Bokföringsdatum;Leverantör;Belopp;Avtal;Ansvar\n2024-02-01;Alfa AB;600;RA-R;Öster\n2024-03-10;Beta AB;100;RA-R;Öster\n2024-04-01;Beta AB;200;RA-R;Öster\n2024-05-01;Beta AB;100;RA-R;Öster\n",
+    )
+    .expect("exports");
+    let org = dir.path().join("org.csv");
+    std::fs::write(
+        &org,
+        "Ansvar;Sektion;Sektionschef;E-post\nÖster;Sektion Öster;Örjan Ål;orjan@example.se\n",
+    )
+    .expect("org");
+    let out = dir.path().join("out");
+    bin()
+        .args(["run", "--period", "2024-H1", "--min-call-offs", "2", "--agreements"])
+        .arg(&register)
+        .arg("--exports")
+        .arg(&exports)
+        .arg("--organisation")
+        .arg(&org)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let folder = out.join("2024-H1/sektioner/utkast");
+    check_lines(&folder.join("Sektion Öster.eml"));
+    let Some(drafts) = parse(&folder) else { return };
+    let body = &drafts["Sektion Öster.eml"]["flat"];
+    // 1 000 in all: rank 1 600 (60,0 %), rank 2 400 (40,0 %). The March
+    // 100 is documented; April 200 and May 100 are not: 2 call-offs, 300 kr
+    // (skip_pct 30 % > 5: imbalance).
+    assert!(body.contains("- RA-R Järnhandel (rangordning)"), "{body}");
+    assert!(
+        body.contains("Sektionens avrop under perioden: rang 1 (Alfa AB) 60,0 %, rang 2 (Beta AB) 40,0 %."),
+        "{body}"
+    );
+    assert!(
+        body.contains(
+            "2 avrop från lägre rang utan dokumenterat avsteg under perioden (300,00 kr): dokumentera avsteget eller avropa från rang 1."
+        ),
+        "{body}"
+    );
+    assert!(!body.contains("nyckeln 0 %"), "{body}");
+    assert!(
+        body.contains("Under en rangordning avropar sektionen från rang 1"),
+        "{body}"
+    );
+    assert!(!body.contains("ligger efter nyckeln"), "{body}");
+}

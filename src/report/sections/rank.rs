@@ -5,7 +5,7 @@
 use super::*;
 
 /// The section's undocumented skips of rank agreement `ai` among `rows`.
-fn undocumented(ctx: &Context, ai: usize, rows: &[usize]) -> Vec<usize> {
+pub(crate) fn undocumented(ctx: &Context, ai: usize, rows: &[usize]) -> Vec<usize> {
     rows.iter()
         .copied()
         .filter(|&i| match ctx.classified.outcomes[i] {
