@@ -1148,22 +1148,6 @@ pub mod inline {
             None => Ok(None),
         }
     }
-
-    /// An agreement's use of its ceiling.
-    pub fn ceiling_svg(ctx: &Context, usage: &CeilingUse, size: (u32, u32)) -> Result<Option<String>> {
-        fonts()?;
-        match ctx.monthly.iter().find(|m| m.agreement == usage.agreement) {
-            Some(m) => svg_string(&CeilingChart {
-                agreement: &ctx.register.agreements[usage.agreement],
-                usage,
-                monthly: m,
-                lang: ctx.lang,
-                size,
-            })
-            .map(Some),
-            None => Ok(None),
-        }
-    }
 }
 
 #[cfg(test)]

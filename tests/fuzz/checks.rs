@@ -1,5 +1,5 @@
 #![allow(dead_code)] // each fuzz target uses one of these
-                     // The checks each fuzz target makes, shared with tests/fuzz_regressions.rs
+                     // The checks each fuzz target makes, shared with tests/it/fuzz_regressions.rs
                      // (which replays the inputs kept in tests/fuzz/regressions/). Each must
                      // return normally for any input; a panic is a finding.
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every fuzz target for SECONDS (default 60) and prints the executions
 # per target. Crash inputs are copied to tests/fuzz/regressions/<target>/,
-# where tests/fuzz_regressions.rs replays them in the normal test suite.
+# where tests/it/fuzz_regressions.rs replays them in the normal test suite.
 # Usage: tests/fuzz/run.sh [SECONDS] [TARGET...]
 set -euo pipefail
 cd "$(dirname "$0")"

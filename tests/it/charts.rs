@@ -83,7 +83,7 @@ fn svgs_hold_names_and_swedish_percentages() {
     let dir = out.path().join("2019-H1/diagram");
     let svg = std::fs::read_to_string(dir.join("RA-1.svg")).expect("svg");
     // RA-1: Måleri Syd 76.3158 % against 50 %, Färg & Fasad 15.7895 %,
-    // Penselkungen 7.8947 % (see tests/pipeline.rs).
+    // Penselkungen 7.8947 % (see tests/it/pipeline.rs).
     for text in [
         "RA-1 Målning",
         "76,3 %",

@@ -11,7 +11,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
-/// Runs the base fixture for 2019-H1 (as in tests/pipeline.rs); returns the
+/// Runs the base fixture for 2019-H1 (as in tests/it/pipeline.rs); returns the
 /// report folder.
 fn run_base(out: &Path, extra: &[&str]) -> PathBuf {
     bin()
