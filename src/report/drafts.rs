@@ -163,22 +163,36 @@ fn wrap(text: &str, first: &str, indent: &str) -> String {
     out
 }
 
+/// The section's basis value per supplier of one agreement (amounts, or
+/// call-offs for basis count) and the scope they are of: the window, or to
+/// date when the section has no call-offs in the window.
+fn section_values(
+    ctx: &Context,
+    agreement: usize,
+    window_rows: &[usize],
+    all_rows: &[usize],
+) -> (Vec<f64>, &'static str) {
+    let lang = ctx.lang;
+    let basis = ctx.register.agreements[agreement].basis;
+    let value = |rows: &[usize]| {
+        let (amounts, counts) = sections::split(ctx, agreement, rows);
+        match basis {
+            Basis::Amount => amounts.iter().map(|&m| m as f64).collect::<Vec<_>>(),
+            Basis::Count => counts.iter().map(|&c| c as f64).collect(),
+        }
+    };
+    match value(window_rows) {
+        v if v.iter().sum::<f64>() > 0.0 => (v, lang.pick("under perioden", "in the window")),
+        _ => (value(all_rows), lang.pick("hittills under avtalet", "to date")),
+    }
+}
+
 /// The section's own split of one agreement against the key: in the
 /// window, or to date when it has no call-offs in the window.
 fn own_split(ctx: &Context, agreement: usize, window_rows: &[usize], all_rows: &[usize]) -> String {
     let lang = ctx.lang;
     let a = &ctx.register.agreements[agreement];
-    let value = |rows: &[usize]| {
-        let (amounts, counts) = sections::split(ctx, agreement, rows);
-        match a.basis {
-            Basis::Amount => amounts.iter().map(|&m| m as f64).collect::<Vec<_>>(),
-            Basis::Count => counts.iter().map(|&c| c as f64).collect(),
-        }
-    };
-    let (values, scope) = match value(window_rows) {
-        v if v.iter().sum::<f64>() > 0.0 => (v, lang.pick("under perioden", "in the window")),
-        _ => (value(all_rows), lang.pick("hittills under avtalet", "to date")),
-    };
+    let (values, scope) = section_values(ctx, agreement, window_rows, all_rows);
     let total: f64 = values.iter().sum();
     if total <= 0.0 {
         return lang
@@ -229,17 +243,7 @@ fn rank_lines(ctx: &Context, ai: usize, window_rows: &[usize], all_rows: &[usize
         "- ",
         "  ",
     );
-    let value = |rows: &[usize]| {
-        let (amounts, counts) = sections::split(ctx, ai, rows);
-        match a.basis {
-            Basis::Amount => amounts.iter().map(|&m| m as f64).collect::<Vec<_>>(),
-            Basis::Count => counts.iter().map(|&c| c as f64).collect(),
-        }
-    };
-    let (values, scope) = match value(window_rows) {
-        v if v.iter().sum::<f64>() > 0.0 => (v, lang.pick("under perioden", "in the window")),
-        _ => (value(all_rows), lang.pick("hittills under avtalet", "to date")),
-    };
+    let (values, scope) = section_values(ctx, ai, window_rows, all_rows);
     let total: f64 = values.iter().sum();
     if total > 0.0 {
         let parts: Vec<String> = a
@@ -264,12 +268,7 @@ fn rank_lines(ctx: &Context, ai: usize, window_rows: &[usize], all_rows: &[usize
             "  ",
         ));
     }
-    let skips = sections::rank::undocumented(ctx, ai, window_rows);
-    let amount: i64 = skips
-        .iter()
-        .filter_map(|&i| ctx.exports.rows.at(i).amount)
-        .map(|m| m.0)
-        .sum();
+    let (skips, amount) = sections::rank::undocumented_with_amount(ctx, ai, window_rows);
     let text = if skips.is_empty() {
         lang.pick(
             "Inga avrop från lägre rang utan dokumenterat avsteg under perioden.".to_string(),

@@ -89,6 +89,30 @@ fn run(out: &Path, extra: &[&str]) -> (PathBuf, String) {
     (out.join("2019-H1/sektioner/utkast"), stdout)
 }
 
+/// Runs 2024-H1 with the organisation file of one section (Sektion Öster,
+/// unit Öster, Örjan Ål); returns the drafts' folder.
+fn run_oster(dir: &Path, register: &Path, exports: &Path) -> PathBuf {
+    let org = dir.join("org.csv");
+    std::fs::write(
+        &org,
+        "Ansvar;Sektion;Sektionschef;E-post\nÖster;Sektion Öster;Örjan Ål;orjan@example.se\n",
+    )
+    .expect("org");
+    let out = dir.join("out");
+    bin()
+        .args(["run", "--period", "2024-H1", "--min-call-offs", "2", "--agreements"])
+        .arg(register)
+        .arg("--exports")
+        .arg(exports)
+        .arg("--organisation")
+        .arg(&org)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    out.join("2024-H1/sektioner/utkast")
+}
+
 /// Every line of a draft ends in CRLF and has at most 76 characters.
 fn check_lines(path: &Path) {
     let raw = std::fs::read(path).expect("draft");
@@ -250,25 +274,7 @@ fn a_draft_names_the_ceilings_its_section_reached_or_nears() {
         "Bokföringsdatum;Leverantör;Belopp;Avtal;Ansvar\n2024-02-01;Alfa AB;700;RA-T;Öster\n2024-03-01;Alfa AB;200;RA-T;Öster\n2024-04-01;Beta AB;50;RA-T;Öster\n",
     )
     .expect("exports");
-    let org = dir.path().join("org.csv");
-    std::fs::write(
-        &org,
-        "Ansvar;Sektion;Sektionschef;E-post\nÖster;Sektion Öster;Örjan Ål;orjan@example.se\n",
-    )
-    .expect("org");
-    let out = dir.path().join("out");
-    bin()
-        .args(["run", "--period", "2024-H1", "--min-call-offs", "2", "--agreements"])
-        .arg(&register)
-        .arg("--exports")
-        .arg(&exports)
-        .arg("--organisation")
-        .arg(&org)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
-    let folder = out.join("2024-H1/sektioner/utkast");
+    let folder = run_oster(dir.path(), &register, &exports);
     check_lines(&folder.join("Sektion Öster.eml"));
     let Some(drafts) = parse(&folder) else { return };
     let d = &drafts["Sektion Öster.eml"];
@@ -338,25 +344,7 @@ fn a_draft_words_a_rank_order_by_rank_and_its_undocumented_skips() {
         "Bokföringsdatum;Leverantör;Belopp;Avtal;Ansvar\n2024-02-01;Alfa AB;600;RA-R;Öster\n2024-03-10;Beta AB;100;RA-R;Öster\n2024-04-01;Beta AB;200;RA-R;Öster\n2024-05-01;Beta AB;100;RA-R;Öster\n",
     )
     .expect("exports");
-    let org = dir.path().join("org.csv");
-    std::fs::write(
-        &org,
-        "Ansvar;Sektion;Sektionschef;E-post\nÖster;Sektion Öster;Örjan Ål;orjan@example.se\n",
-    )
-    .expect("org");
-    let out = dir.path().join("out");
-    bin()
-        .args(["run", "--period", "2024-H1", "--min-call-offs", "2", "--agreements"])
-        .arg(&register)
-        .arg("--exports")
-        .arg(&exports)
-        .arg("--organisation")
-        .arg(&org)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
-    let folder = out.join("2024-H1/sektioner/utkast");
+    let folder = run_oster(dir.path(), &register, &exports);
     check_lines(&folder.join("Sektion Öster.eml"));
     let Some(drafts) = parse(&folder) else { return };
     let body = &drafts["Sektion Öster.eml"]["flat"];

@@ -5,7 +5,7 @@
 use super::*;
 
 /// The section's undocumented skips of rank agreement `ai` among `rows`.
-pub(crate) fn undocumented(ctx: &Context, ai: usize, rows: &[usize]) -> Vec<usize> {
+fn undocumented(ctx: &Context, ai: usize, rows: &[usize]) -> Vec<usize> {
     rows.iter()
         .copied()
         .filter(|&i| match ctx.classified.outcomes[i] {
@@ -18,6 +18,17 @@ pub(crate) fn undocumented(ctx: &Context, ai: usize, rows: &[usize]) -> Vec<usiz
             _ => false,
         })
         .collect()
+}
+
+/// [`undocumented`] and the net amount of those rows.
+pub(crate) fn undocumented_with_amount(ctx: &Context, ai: usize, rows: &[usize]) -> (Vec<usize>, i64) {
+    let skips = undocumented(ctx, ai, rows);
+    let amount = skips
+        .iter()
+        .filter_map(|&i| ctx.exports.rows.at(i).amount)
+        .map(|m| m.0)
+        .sum();
+    (skips, amount)
 }
 
 /// What the section is asked to do about its undocumented skips in the
@@ -66,12 +77,7 @@ pub(super) fn block(
         &f.subtitle,
     )?;
     r += 1;
-    let rows = undocumented(ctx, ai, in_window);
-    let total: i64 = rows
-        .iter()
-        .filter_map(|&i| ctx.exports.rows.at(i).amount)
-        .map(|m| m.0)
-        .sum();
+    let (rows, total) = undocumented_with_amount(ctx, ai, in_window);
     let text = if rows.is_empty() {
         lang.pick(
             "Inga avrop från lägre rang utan dokumenterat avsteg under perioden.".to_string(),
