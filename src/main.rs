@@ -91,12 +91,13 @@ fn without_arguments(explorer: bool) -> (ExitCode, Lang) {
     }
 }
 
-/// The monthly routine of a double-click: check, run, open the forum
-/// report.
+/// The monthly routine of a double-click: the register checked alone
+/// while there are no exports yet; else the run (which checks the register
+/// and every export as it reads them) and the forum report opened.
 fn monthly(args: &avropskoll::cli::RunArgs, explorer: bool) -> Result<(), Error> {
     let checked = Settings::resolve_with(args, false)?;
-    let report = avropskoll::check::check(&checked)?;
-    if report.exports.as_ref().is_none_or(|e| e.files.is_empty()) {
+    if !start::has_exports(&checked)? {
+        let report = avropskoll::check::check(&checked)?;
         print!("{}", terminal::check_report(&report, checked.lang));
         return Ok(());
     }

@@ -91,6 +91,21 @@ pub fn run_args(folder: &Folder) -> crate::cli::RunArgs {
     }
 }
 
+/// Whether the settings' export folders hold any export file yet (found
+/// as a run finds them, nothing read): the first month of a new user has
+/// none, and then the register alone is checked.
+pub fn has_exports(settings: &crate::config::Settings) -> crate::error::Result<bool> {
+    if settings.exports.is_empty() {
+        return Ok(false);
+    }
+    let exclude = crate::read::Exclude {
+        out: Some(settings.out.clone()),
+        register: Some(settings.agreements.clone()),
+    };
+    let (files, _) = crate::read::discover(&settings.exports, &exclude, settings.lang)?;
+    Ok(!files.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

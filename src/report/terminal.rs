@@ -986,12 +986,12 @@ fn drafts_lines(ctx: &Context, folder: &std::path::Path) -> Option<String> {
             "{}",
             lang.pick(
                 format!(
-                    "Utkast till mejl till sektionscheferna ({n} st, med arbetsboken bifogad): {}/\nÖppna varje utkast i Outlook (dubbelklicka), kontrollera det och skicka. Inget har skickats.",
-                    dir.display()
+                    "Utkast till mejl till sektionscheferna ({n} st, med arbetsboken bifogad): {}\nÖppna varje utkast i Outlook (dubbelklicka), kontrollera det och skicka. Inget har skickats.",
+                    crate::console::display_folder(&dir)
                 ),
                 format!(
-                    "Mail drafts to the section heads ({n}, each with its workbook attached): {}/\nOpen each draft in Outlook (double-click), check it and send it. Nothing has been sent.",
-                    dir.display()
+                    "Mail drafts to the section heads ({n}, each with its workbook attached): {}\nOpen each draft in Outlook (double-click), check it and send it. Nothing has been sent.",
+                    crate::console::display_folder(&dir)
                 ),
             )
         );
