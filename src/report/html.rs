@@ -79,6 +79,7 @@ body { font-family: "DejaVu Sans", "Segoe UI", Arial, sans-serif; color: #262626
 section { padding: 4mm 6mm; }
 section:first-of-type { break-after: page; page-break-after: always; }
 h1, h2, h3, figcaption { break-after: avoid; page-break-after: avoid; }
+h2 + p, h3 + p { break-inside: avoid; page-break-inside: avoid; break-after: avoid; page-break-after: avoid; }
 figure, .pair, tr, .figures { break-inside: avoid; page-break-inside: avoid; }
 thead { display: table-header-group; }
 h1 { font-size: 22pt; margin: 0 0 3mm; }
