@@ -20,6 +20,7 @@ fn fuzz_regressions_stay_fixed() {
         "config",
         "register_toml",
         "register_table",
+        "shown_text",
     ] {
         let Ok(entries) = std::fs::read_dir(root.join(target)) else {
             continue;
@@ -37,6 +38,7 @@ fn fuzz_regressions_stay_fixed() {
                 ("config", Ok(t)) => checks::config(t),
                 ("register_toml", Ok(t)) => checks::register_toml(t),
                 ("register_table", _) => checks::register_table(&bytes),
+                ("shown_text", Ok(t)) => checks::shown_text(t),
                 _ => continue,
             }
             replayed += 1;
