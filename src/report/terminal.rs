@@ -658,7 +658,12 @@ impl Terminal {
     /// `avropskoll: varning: …` on stderr.
     pub fn warn(&self, text: &str) {
         if !self.quiet {
-            eprintln!("avropskoll: {}: {text}", self.lang.pick("varning", "warning"));
+            let text: Vec<String> = text.lines().map(|l| crate::lang::shown(l, usize::MAX)).collect();
+            eprintln!(
+                "avropskoll: {}: {}",
+                self.lang.pick("varning", "warning"),
+                text.join("\n")
+            );
         }
     }
 }

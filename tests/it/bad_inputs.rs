@@ -1280,6 +1280,20 @@ fn fifos_and_devices_are_not_opened_and_control_bytes_never_reach_messages_or_re
         "{}",
         String::from_utf8_lossy(err)
     );
+    // A file name with an escape sequence: escaped in the message.
+    let named = c.dir.path().join("bad\x1b[31m.csv");
+    std::fs::write(&named, "nothing here\n").expect("write");
+    let out = bin()
+        .args(["run", "--period", "2019-H1", "--agreements"])
+        .arg(fixture("register.toml"))
+        .arg("--exports")
+        .arg(&named)
+        .arg("--out")
+        .arg(c.out())
+        .assert()
+        .code(2)
+        .stderr(contains("bad\\u{1b}[31m.csv"));
+    assert!(!out.get_output().stderr.contains(&0x1bu8));
 }
 
 /// The workbook with the saved values of its formulas removed (as files
