@@ -126,6 +126,9 @@ pub fn run_with(
         Some(w) => w.clone(),
         None => window::Window::half_year_of(latest_date.ok_or(Error::NoDates)?),
     };
+    // Something in the way of the report (a file, a workbook open in
+    // Excel) stops the run before the work, not after it.
+    report::place::check_target(&settings.out.join(&window.label))?;
     let counted = allocate::counted(&exports, &classified, &register)?;
     let rules = allocate::Rules {
         tolerance_pp: settings.tolerance_pp,
