@@ -132,6 +132,9 @@ pub fn run_with(
         Some(w) => w.clone(),
         None => window::Window::half_year_of(latest_date.ok_or(Error::NoDates)?),
     };
+    // Something in the way of the report (a file, a workbook open in
+    // Excel) stops the run before the work, not after it.
+    report::place::check_target(&settings.out.join(&window.label))?;
     // Rule 14: FKU call-offs count for the ceiling only.
     let fku = allocate::fku::fku(&exports, &classified, &register);
     let counted = allocate::counted_except(&exports, &classified, &register, &fku.rows)?;

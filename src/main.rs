@@ -120,7 +120,14 @@ fn finish(result: Result<(), Error>, lang: Lang) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("avropskoll: {}: {}", lang.pick("fel", "error"), e.localized(lang));
+            // Paths and texts from the input may hold control characters:
+            // escaped, line by line (the message's own line breaks kept).
+            let text: Vec<String> = e
+                .localized(lang)
+                .lines()
+                .map(|l| avropskoll::lang::shown(l, usize::MAX))
+                .collect();
+            eprintln!("avropskoll: {}: {}", lang.pick("fel", "error"), text.join("\n"));
             ExitCode::from(e.exit_code() as u8)
         }
     }

@@ -557,22 +557,22 @@ fn drafts_from_table(path: &Path) -> Result<Vec<Draft>> {
             let v = cell(col)?.text();
             (!v.is_empty()).then_some(v)
         };
-        // A percentage: a cell in a percent format holds the fraction.
-        let percent_cell = |col: Col| -> Option<f64> {
+        let percent_cell = |col: Col| {
             let i = columns[col.index()]?;
-            match cells.get(i) {
-                Some(Cell::Number(v)) if formats.percent(row, i) => Some((v * 100.0 * 1e9).round() / 1e9),
-                _ => None,
-            }
+            percent_fraction(cells.get(i), formats.percent(row, i))
         };
         let percent = |col: Col| percent_cell(col).map(parse::number_text).or_else(|| get(col));
         // Where formats cannot be read (ods, xls), a warning level in
         // (0, 1] can only be a percent cell's fraction (85 % is 0,85).
-        let warn_level = || match columns[Col::WarnPct.index()].and_then(|i| cells.get(i)) {
-            Some(Cell::Number(v)) if !formats.known() && *v > 0.0 && *v <= 1.0 => {
-                Some(parse::number_text((v * 100.0 * 1e9).round() / 1e9))
+        let warn_level = || {
+            let i = columns[Col::WarnPct.index()];
+            let fraction = i
+                .and_then(|i| cells.get(i))
+                .is_some_and(|c| matches!(c, Cell::Number(v) if !formats.known() && *v > 0.0 && *v <= 1.0));
+            match i.and_then(|i| percent_fraction(cells.get(i), fraction)) {
+                Some(v) => Some(parse::number_text(v)),
+                None => percent(Col::WarnPct),
             }
-            _ => percent(Col::WarnPct),
         };
         // Dates may be real date cells: render them as ISO text.
         let date = |col: Col| -> Option<String> {
@@ -692,6 +692,15 @@ fn drafts_from_table(path: &Path) -> Result<Vec<Draft>> {
         });
     }
     Ok(drafts)
+}
+
+/// A percentage cell's value in percent when it holds a fraction (a cell in
+/// a percent number format: `0,85` shown as `85 %` is 85).
+fn percent_fraction(cell: Option<&Cell>, fraction: bool) -> Option<f64> {
+    match cell {
+        Some(Cell::Number(v)) if fraction => Some((v * 100.0 * 1e9).round() / 1e9),
+        _ => None,
+    }
 }
 
 /// Shares in percent-formatted cells whose format could not be read (ods,

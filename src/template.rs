@@ -96,12 +96,8 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
         }
     };
     std::fs::create_dir_all(dir.join(EXPORTS)).map_err(io(&dir.join(EXPORTS)))?;
-    template()
-        .and_then(|mut wb| wb.save(&register))
-        .map_err(|e| Error::Output {
-            path: register.clone(),
-            message: e.to_string().into(),
-        })?;
+    let mut wb = template().map_err(crate::report::sheet::xlsx_err(&register))?;
+    crate::report::sheet::save_workbook(&mut wb, &register)?;
     std::fs::write(&config, config_text()).map_err(io(&config))?;
     Ok(vec![register, config, dir.join(EXPORTS)])
 }

@@ -41,21 +41,33 @@ pub(crate) fn org_nr_column(
     records: &[Vec<Cell>],
 ) -> Option<ByContents> {
     let width = records.iter().map(Vec::len).max().unwrap_or(0).max(headers.len());
-    (0..width).filter(|i| !columns.contains(&Some(*i))).find_map(|column| {
-        let filled: Vec<&Cell> = records
+    // A person's column (an attestant's personal identity number passes
+    // the same check digit) is never the supplier's org nr.
+    let personal = |i: &usize| {
+        let folded = headers.get(*i).map(|h| parse::fold_header(h)).unwrap_or_default();
+        let orderer = HINTS
             .iter()
-            .filter_map(|r| r.get(column))
-            .filter(|c| !c.is_empty())
-            .collect();
-        let valid = filled.iter().filter(|c| OrgNr::parse(&c.text_cow()).is_some()).count();
-        // 90 % of the filled cells, counted without rounding.
-        (valid > 0 && valid * 10 >= filled.len() * 9).then(|| ByContents {
-            header: headers.get(column).cloned().unwrap_or_default(),
-            column,
-            valid,
-            filled: filled.len(),
+            .find(|(f, _)| *f == Field::Orderer)
+            .map_or(&[][..], |(_, p)| *p);
+        orderer.iter().chain(&["person", "pnr"]).any(|p| folded.contains(p))
+    };
+    (0..width)
+        .filter(|i| !columns.contains(&Some(*i)) && !personal(i))
+        .find_map(|column| {
+            let filled: Vec<&Cell> = records
+                .iter()
+                .filter_map(|r| r.get(column))
+                .filter(|c| !c.is_empty())
+                .collect();
+            let valid = filled.iter().filter(|c| OrgNr::parse(&c.text_cow()).is_some()).count();
+            // 90 % of the filled cells, counted without rounding.
+            (valid > 0 && valid * 10 >= filled.len() * 9).then(|| ByContents {
+                header: headers.get(column).cloned().unwrap_or_default(),
+                column,
+                valid,
+                filled: filled.len(),
+            })
         })
-    })
 }
 
 /// Parts of folded header names that suggest a field.
@@ -144,6 +156,13 @@ mod tests {
         records[0] = record(&["2024-01-01", "10023", "1", "5560360793", "10"]);
         let found = org_nr_column(&headers, &columns, &records).expect("found");
         assert_eq!(found.column, 3);
+        // An attestant's personal identity numbers are not taken.
+        let headers = strings(&["Datum", "Attestant pnr", "Belopp"]);
+        let mut columns = [None; N_FIELDS];
+        columns[Field::Date.index()] = Some(0);
+        columns[Field::Amount.index()] = Some(2);
+        let records = vec![record(&["2024-01-01", "556036-0793", "10"])];
+        assert_eq!(org_nr_column(&headers, &columns, &records), None);
     }
 
     #[test]

@@ -23,7 +23,7 @@ fn layout_notes(f: &crate::read::FileInfo, lang: Lang) -> String {
             s,
             "    {}",
             lang.pick(
-                format!("org.nr lästes ur kolumnen '{h}' (kolumn {}) på innehållet: ingen rubrik heter som ett org.nr, och {valid} av {filled} ifyllda celler där är giltiga organisationsnummer", b.column + 1),
+                format!("org.nr lästes ur kolumnen '{h}' (kolumn {}) på innehållet: ingen rubrik heter som ett org.nr, och {valid} av dess {filled} ifyllda celler är giltiga organisationsnummer", b.column + 1),
                 format!("org_nr was read from the column '{h}' (column {}) by its contents: no header is named like an org nr, and {valid} of its {filled} filled cells are valid organisation numbers", b.column + 1),
             )
         );
@@ -857,7 +857,12 @@ impl Terminal {
     /// `avropskoll: varning: …` on stderr.
     pub fn warn(&self, text: &str) {
         if !self.quiet {
-            eprintln!("avropskoll: {}: {text}", self.lang.pick("varning", "warning"));
+            let text: Vec<String> = text.lines().map(|l| crate::lang::shown(l, usize::MAX)).collect();
+            eprintln!(
+                "avropskoll: {}: {}",
+                self.lang.pick("varning", "warning"),
+                text.join("\n")
+            );
         }
     }
 }

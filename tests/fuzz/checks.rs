@@ -169,3 +169,15 @@ pub fn register_table(bytes: &[u8]) {
         assert_eq!(e.exit_code(), 2);
     }
 }
+
+/// Text quoted from input into messages and reports: no control character
+/// survives, the length is capped, and a number format is told without a
+/// panic.
+pub fn shown_text(text: &str) {
+    let shown = avropskoll::lang::shown(text, 80);
+    assert!(!shown.chars().any(char::is_control));
+    // Each kept character escapes to at most 10 (`\u{10ffff}`), plus `…`.
+    assert!(shown.chars().count() <= 80 * 10 + 1);
+    assert!(!avropskoll::lang::printable(text).chars().any(char::is_control));
+    let _ = avropskoll::read::formats::is_percent_format(text);
+}

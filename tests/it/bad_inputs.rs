@@ -1021,11 +1021,11 @@ fn org_nr_found_by_its_contents_and_unread_columns_named_with_their_columns_line
         .success()
         .stdout(contains("org.nr ← 'Lev.orgnr'"))
         // Workbook: 2 of its 2 filled cells valid; the CSV: 1 of 1.
-        .stdout(contains("org.nr lästes ur kolumnen 'Lev.orgnr' (kolumn 3) på innehållet: ingen rubrik heter som ett org.nr, och 2 av 2 ifyllda celler där är giltiga organisationsnummer"))
+        .stdout(contains("org.nr lästes ur kolumnen 'Lev.orgnr' (kolumn 3) på innehållet: ingen rubrik heter som ett org.nr, och 2 av dess 2 ifyllda celler är giltiga organisationsnummer"))
         .stdout(contains("kolumner som inte läses: 'Ansvar (T)', 'Referens', 'Attestant'"))
         .stdout(contains("om 'Attestant' är beställare: lägg till under [columns] i avropskoll.toml: orderer = [\"Attestant\"]"))
         .stdout(contains("'Ansvar (T)' ser ut som enhetens namn; enheten läses ur en annan kolumn"))
-        .stdout(contains("1 av 1 ifyllda celler"));
+        .stdout(contains("1 av dess 1 ifyllda celler"));
     // Måleri Syd AB: 1 000 + 500 + 200 = 1 700,00, none outside the key.
     assert_eq!(c.allocation("Måleri Syd AB")[8], "1700.00");
     assert_eq!(c.allocation("Penselkungen AB")[8], "300.00");
@@ -1282,6 +1282,20 @@ fn fifos_and_devices_are_not_opened_and_control_bytes_never_reach_messages_or_re
         "{}",
         String::from_utf8_lossy(err)
     );
+    // A file name with an escape sequence: escaped in the message.
+    let named = c.dir.path().join("bad\x1b[31m.csv");
+    std::fs::write(&named, "nothing here\n").expect("write");
+    let out = bin()
+        .args(["run", "--period", "2019-H1", "--agreements"])
+        .arg(fixture("register.toml"))
+        .arg("--exports")
+        .arg(&named)
+        .arg("--out")
+        .arg(c.out())
+        .assert()
+        .code(2)
+        .stderr(contains("bad\\u{1b}[31m.csv"));
+    assert!(!out.get_output().stderr.contains(&0x1bu8));
 }
 
 /// The workbook with the saved values of its formulas removed (as files

@@ -60,7 +60,8 @@ fn replay(target: &str, bytes: &[u8]) {
         ("config", Ok(t)) => checks::config(t),
         ("register_toml", Ok(t)) => checks::register_toml(t),
         ("register_table", _) => checks::register_table(bytes),
-        ("amount" | "date" | "org_nr" | "window" | "config" | "register_toml", Err(_)) => {}
+        ("shown_text", Ok(t)) => checks::shown_text(t),
+        ("amount" | "date" | "org_nr" | "window" | "config" | "register_toml" | "shown_text", Err(_)) => {}
         (other, _) => panic!("fuzz target {other} has no replay here: add it"),
     }
 }

@@ -998,7 +998,12 @@ fn init_then_check_passes_and_a_key_summing_to_99_is_named_with_its_rows() {
         ))
         .stdout(predicates::str::contains("RA-2025-001"))
         .stdout(predicates::str::contains("50/30/20"))
-        .stdout(predicates::str::contains("fördelningsnyckel"));
+        .stdout(predicates::str::contains("fördelningsnyckel"))
+        // Tolerance (none: the run's 5), ceiling and the warning level, a
+        // percent cell of 0,8 in the template, as read.
+        .stdout(predicates::str::contains(
+            "5 (körningens)  40\u{a0}000\u{a0}000,00 kr  80 %",
+        ));
     // The template's Grund drop-down and percent format are there.
     let parts = std::fs::read(d.path().join("register.xlsx")).expect("read");
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(parts)).expect("zip");
