@@ -2,7 +2,11 @@
 # Benchmark: avropskoll end to end against a DuckDB query, a pandas script
 # and the floor (polars reading the CSV as text), on the same generated
 # export as the economy system writes it (Windows-1252, `;`, CRLF,
-# `12 345,67`, a title block, a totals row; 60 agreements, 300 units); and
+# `12 345,67`, a title block, a totals row; 60 agreements, 300 units) in two
+# shapes: *realistic* (the default first: 3,000 orderers drawn independently
+# of the unit, the orderer column "Er referens" with a name and a purchase-
+# order number, nearly unique per row, as real exports have) and
+# *repetitive* (three orderers per unit, few distinct texts); and
 # avropskoll on a 1M-row xlsx against calamine merely iterating its cells.
 # Checks that the baselines give avropskoll's numbers.
 #
@@ -12,6 +16,7 @@
 #                                         past 20M rows: they need more
 #                                         memory than the machine's 24 GB)
 #        XLSX_ROWS=0 bench/run.sh 1000000  (skip the xlsx part)
+#        SHAPES=realistic bench/run.sh      (one shape only; default: realistic repetitive)
 # AVROPSKOLL_TIMINGS=1 adds avropskoll's stage times and memory to its log,
 # printed after each table.
 # Prints wall time, CPU time (user+sys) and peak memory per contender, with
@@ -61,9 +66,19 @@ table() {
   done
 }
 
+read -r -a shapes <<<"${SHAPES:-realistic repetitive}"
+shape_flags() {
+  case "$1" in
+    realistic) echo "--orderers 3000 --references" ;;
+    repetitive) echo "" ;;
+    *) echo "bench/run.sh: unknown shape $1 (realistic or repetitive)" >&2; exit 2 ;;
+  esac
+}
 for rows in "${rows_list[@]}"; do
+for shape in "${shapes[@]}"; do
   data="$work/data-$rows"
-  "$bin" sample --out "$data" --rows "$rows" --clean --months 24 --agreements 60 --units 300 >/dev/null
+  # shellcheck disable=SC2046
+  "$bin" sample --out "$data" --rows "$rows" --clean --months 24 --agreements 60 --units 300 $(shape_flags "$shape") >/dev/null
   csv="$data/exports/bench.csv"
   reg="$data/register.toml"
   mb=$(($(stat -c %s "$csv") / 1024 / 1024))
@@ -80,7 +95,7 @@ for rows in "${rows_list[@]}"; do
     outs+=("$work/pandas.csv")
   fi
   echo
-  echo "== $rows rows, CSV $mb MB =="
+  echo "== $rows rows, $shape, CSV $mb MB =="
   table avropskoll "${contenders[@]}"
   [ "$rows" -le 20000000 ] || echo "(pandas and the polars floor skipped: they hold the whole file as Python strings, more than this machine's memory)"
   grep '^timing' "$work/avropskoll.log" || true
@@ -88,6 +103,7 @@ for rows in "${rows_list[@]}"; do
   awk -v a="${wall[avropskoll]}" -v d="${wall[duckdb]}" -v m="${mem[avropskoll]}" -v dm="${mem[duckdb]}" -v s="$mb" 'BEGIN{
     printf "targets: vs DuckDB %.2fx (<= 1.0; <= 1.5 at 100M), peak memory %.2fx the file (<= 0.5; <= 6 GB at 100M), %d MB; DuckDB %.2fx the file\n", a/d, m/s, m, dm/s }'
   rm -rf "$data" "$work/out-$rows"
+done
 done
 
 if [ "$xlsx_rows" -gt 0 ]; then

@@ -163,6 +163,14 @@ pub struct SampleArgs {
     /// units of the sample; for benchmarks).
     #[arg(long)]
     pub units: Option<u32>,
+    /// Number of orderers in the clean export, drawn independently of the
+    /// unit (for benchmarks).
+    #[arg(long)]
+    pub orderers: Option<u32>,
+    /// The clean export's orderer column is "Er referens" with a name and a
+    /// purchase-order number, nearly unique per row (for benchmarks).
+    #[arg(long)]
+    pub references: bool,
     /// Format of the clean export.
     #[arg(long, value_enum, default_value = "csv")]
     pub format: SampleFormat,
@@ -187,6 +195,8 @@ impl SampleArgs {
             rows: self.rows,
             clean: self.clean,
             units: self.units,
+            orderers: self.orderers,
+            references: self.references,
             format: self.format,
             agreements: self.agreements,
             seed: self.seed,

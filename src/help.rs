@@ -220,6 +220,14 @@ fn swedish_flag(id: &str) -> Option<(&'static str, &'static str)> {
         ),
         "clean" => ("En ren export som enkla jämförelseverktyg kan läsa", ""),
         "units" => ("Antal enheter i den rena exporten (för prestandamätning)", "N"),
+        "orderers" => (
+            "Antal beställare i den rena exporten, oberoende av enheten (för prestandamätning)",
+            "N",
+        ),
+        "references" => (
+            "Beställarkolumnen heter Er referens och har ett namn och ett inköpsordernummer, nästan unikt per rad",
+            "",
+        ),
         "format" => ("Den rena exportens format: csv eller xlsx (standard csv)", "FORMAT"),
         "seed" => ("Slumpfrö; samma frö ger samma filer (standard 1)", "N"),
         "help" | "version" => return None,

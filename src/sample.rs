@@ -328,6 +328,12 @@ pub struct SampleOptions {
     pub clean: bool,
     /// Number of generated units in the clean export.
     pub units: Option<u32>,
+    /// Number of orderers in the clean export, drawn independently of the
+    /// unit (default: three per unit, tied to it).
+    pub orderers: Option<u32>,
+    /// The clean export's orderer column is *Er referens* holding a name
+    /// and a purchase-order number: nearly unique per row, as real ones are.
+    pub references: bool,
     pub format: SampleFormat,
     /// Number of agreements in the register.
     pub agreements: u32,
@@ -595,6 +601,7 @@ fn clean_rows<'a>(
     let mut rng = Rng::new(args.seed);
     // Units and their orderers: the property department's six, or (with
     // --units) that many generated ones, for benchmarks.
+    let (orderers, references) = (args.orderers, args.references);
     let units: Vec<(String, Vec<String>)> = match args.units {
         Some(n) if n > 0 => (1..=n)
             .map(|k| {
@@ -620,7 +627,15 @@ fn clean_rows<'a>(
         let date = start + chrono::Duration::days((i * days / total.max(1)) as i64);
         let ui = rng.below(units.len());
         let unit = units[ui].0.clone();
-        let orderer = units[ui].1[rng.below(units[ui].1.len())].clone();
+        let orderer = match orderers {
+            Some(n) if n > 0 => format!("Beställare {}", 1 + rng.below(n as usize)),
+            _ => units[ui].1[rng.below(units[ui].1.len())].clone(),
+        };
+        let orderer = if references {
+            format!("{orderer} PO-{:07}", rng.below(10_000_000))
+        } else {
+            orderer
+        };
         // With generated units, the first one is the careless one.
         let careless = unit == "Sektion Öster" || unit == "Enhet 1";
         let valid: Vec<usize> = (0..ags.len())
@@ -679,6 +694,16 @@ fn clean_rows<'a>(
     })
 }
 
+/// The clean export's header: its orderer column is *Er referens* with
+/// `--references`.
+fn clean_header(args: &SampleOptions) -> [&'static str; 9] {
+    let mut header = CLEAN_HEADER;
+    if args.references {
+        header[6] = "Er referens";
+    }
+    header
+}
+
 const CLEAN_HEADER: [&str; 9] = [
     "Bokföringsdatum",
     "Verifikationsnummer",
@@ -709,7 +734,7 @@ fn write_clean(args: &SampleOptions, ags: &[SampleAgreement], start: NaiveDate, 
                 "Leverantörsfakturor, bokförda rader;;;;;;;;\r\nUtdrag {} - {};;;;;;;;\r\n;;;;;;;;\r\n{}\r\n",
                 start,
                 month_add(start, args.months) - chrono::Duration::days(1),
-                CLEAN_HEADER.join(";")
+                clean_header(args).join(";")
             );
             let mut total = 0i64;
             let mut put = |out: &mut String| -> Result<()> {
@@ -749,7 +774,7 @@ fn write_clean(args: &SampleOptions, ags: &[SampleAgreement], start: NaiveDate, 
             let mut wb = rust_xlsxwriter::Workbook::new();
             let date_format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
             let ws = wb.add_worksheet();
-            for (c, h) in CLEAN_HEADER.iter().enumerate() {
+            for (c, h) in clean_header(args).iter().enumerate() {
                 ws.write_string(0, c as u16, *h).map_err(xerr)?;
             }
             for (i, r) in rows.enumerate() {

@@ -209,3 +209,37 @@ fn utf16_is_turned_into_utf8_block_by_block() {
         }
     }
 }
+
+/// The benchmark's realistic shape: orderers drawn independently of the
+/// unit, in an "Er referens" column with a purchase-order number, so that
+/// nearly every row has its own orderer text (as real exports do), read as
+/// the orderer field.
+#[test]
+fn the_realistic_benchmark_shape_has_nearly_unique_orderers() {
+    let d = TempDir::new().expect("tempdir");
+    bin()
+        .args([
+            "sample",
+            "--clean",
+            "--rows",
+            "5000",
+            "--agreements",
+            "60",
+            "--units",
+            "300",
+        ])
+        .args(["--orderers", "3000", "--references", "--out"])
+        .arg(d.path())
+        .assert()
+        .success();
+    let file = d.path().join("exports/bench.csv");
+    let e = read_with(&file, 1 << 20);
+    let orderer = e.files[0].mapping.iter().find(|(f, _)| *f == read::Field::Orderer);
+    assert_eq!(orderer.map(|(_, h)| h.as_str()), Some("Er referens"));
+    let distinct: std::collections::HashSet<&str> = (0..e.rows.len())
+        .map(|i| e.strings.get(e.rows.at(i).get(read::Field::Orderer)))
+        .collect();
+    // 5 000 rows (and the totals row) with 10 million purchase-order
+    // numbers: all but a handful distinct.
+    assert!(distinct.len() > 4_900, "{} distinct orderers", distinct.len());
+}
