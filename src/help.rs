@@ -40,6 +40,17 @@ pub fn lang_of_args(args: &[OsString]) -> Lang {
 /// Parses `args` (the program name first) with help texts and errors in
 /// `lang`.
 pub fn parse(args: &[OsString], lang: Lang) -> Parsed {
+    // `avropskoll help [KOMMANDO]`, as clap's own help command was.
+    if args.get(1).is_some_and(|a| a == "help") {
+        let mut asked: Vec<OsString> = args
+            .iter()
+            .take(1)
+            .chain(args.iter().skip(2).take(1))
+            .cloned()
+            .collect();
+        asked.push("--help".into());
+        return parse(&asked, lang);
+    }
     let mut command = localized(lang);
     let matches = match command.try_get_matches_from_mut(args) {
         Ok(m) => m,
@@ -245,7 +256,11 @@ fn swedish_error(e: &clap::Error) -> String {
                 s if s.is_empty() => String::new(),
                 s => format!(" – menade du {s}?"),
             };
-            format!("okänd flagga '{arg}'{hint}")
+            if arg.starts_with('-') {
+                format!("okänd flagga '{arg}'{hint}")
+            } else {
+                format!("oväntat argument '{arg}'{hint}")
+            }
         }
         ErrorKind::InvalidSubcommand => {
             let hint = match get(ContextKind::SuggestedSubcommand) {
@@ -367,6 +382,10 @@ mod tests {
     fn usage_errors_are_swedish() {
         let e = text(parse(&args(&["run", "--perod", "2025-H1"]), Lang::Sv));
         assert!(e.contains("okänd flagga '--perod' – menade du --period?"), "{e}");
+        let e = text(parse(&args(&["init", "extra"]), Lang::Sv));
+        assert!(e.contains("oväntat argument 'extra'"), "{e}");
+        let help = text(parse(&args(&["help", "run"]), Lang::Sv));
+        assert!(help.contains("Användning: avropskoll run [FLAGGOR]"), "{help}");
         let e = text(parse(&args(&["rum"]), Lang::Sv));
         assert!(e.contains("okänt kommando 'rum' – menade du run?"), "{e}");
         let e = text(parse(&args(&["run", "--lang", "fi"]), Lang::Sv));

@@ -69,8 +69,12 @@ impl Text {
     /// An error that reached us as text (a library wrapping an I/O error):
     /// a full disk or a refused permission in plain words, else as it is.
     pub fn of_error_text(message: &str) -> Text {
-        let full = message.contains("os error 28") || message.contains("os error 122");
-        let denied = message.contains("os error 13");
+        // Unix: 28 ENOSPC, 122 EDQUOT, 13 EACCES; Windows: 112 and 39 a
+        // full disk, 5 access denied, 32 and 33 a file open in another
+        // program (Excel).
+        let os = |codes: &[u32]| codes.iter().any(|c| message.contains(&format!("os error {c})")));
+        let full = os(&[28, 122, 112, 39]);
+        let denied = os(&[13, 5, 32, 33]);
         let too_big = message.contains("os error 27");
         match (full, denied) {
             (true, _) => Text::new("disken är full", message),
@@ -148,5 +152,16 @@ mod quote_tests {
         assert_eq!(printable("åäö"), "åäö");
         let full = Text::of_error_text("No space left on device (os error 28)");
         assert_eq!(full.sv, "disken är full");
+        // Windows' codes: a full disk, a file open in Excel.
+        let full = Text::of_error_text("There is not enough space on the disk. (os error 112)");
+        assert_eq!(full.sv, "disken är full");
+        let open = Text::of_error_text("The process cannot access the file (os error 32)");
+        assert!(
+            open.sv.starts_with("behörighet saknas (är filen öppen i Excel"),
+            "{}",
+            open.sv
+        );
+        // Another code that begins with the same digits is not taken.
+        assert_eq!(Text::of_error_text("x (os error 52)").sv, "x (os error 52)");
     }
 }

@@ -16,7 +16,9 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     console::prepare();
     let args: Vec<OsString> = std::env::args_os().collect();
-    let explorer = console::started_from_explorer();
+    // Only a start without arguments waits for Enter: a task or a shortcut
+    // with arguments in a console of its own must end by itself.
+    let explorer = args.len() <= 1 && console::started_from_explorer();
     let (code, lang) = if args.len() <= 1 {
         without_arguments(explorer)
     } else {

@@ -154,7 +154,10 @@ pub fn fku(exports: &Exports, classified: &Classified, register: &Register) -> F
         };
         if let Some(g) = groups.get_mut(g) {
             g.rows.push(i);
-            g.amount += amount.0;
+            // Saturating: a sum past i64 is far above any threshold, and
+            // the run stops at rule 11's exact sums (`counted`) with an
+            // overflow message.
+            g.amount = g.amount.saturating_add(amount.0);
             g.first = g.first.min(date);
             g.last = g.last.max(date);
         }

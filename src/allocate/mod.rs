@@ -178,7 +178,7 @@ pub struct Skips {
 
 impl std::ops::AddAssign for Skips {
     fn add_assign(&mut self, o: Skips) {
-        self.amount += o.amount;
+        self.amount = self.amount.saturating_add(o.amount);
         self.call_offs += o.call_offs;
         self.rows += o.rows;
     }
@@ -336,7 +336,9 @@ pub fn counted_except(
                         continue;
                     }
                     let e = table.entry(day_key(*a, *s, d)).or_default();
-                    e.amount += am;
+                    // Saturating: the agreement's absolute total below
+                    // stops the run with a message before a sum is used.
+                    e.amount = e.amount.saturating_add(am);
                     e.call_offs += u64::from(am > 0);
                     e.rows += 1;
                     if rank::undocumented(exports, register, row, *a as usize, *s as usize, d) {

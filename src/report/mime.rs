@@ -308,7 +308,10 @@ impl Draft<'_> {
         m.push_str(&format!("{CRLF}--{boundary}{CRLF}"));
         let file_name = clean(self.file_name);
         let mut name = encoded_words(&file_name, MAX_LINE - 10).join(&format!("{CRLF} "));
-        if file_name.chars().all(|c| c.is_ascii_graphic() || c == ' ') && !file_name.contains('"') {
+        // The plain form only when its line (` name="…";`) fits; else the
+        // encoded words, which fold.
+        let plain = file_name.chars().all(|c| c.is_ascii_graphic() || c == ' ') && !file_name.contains('"');
+        if plain && " name=\"\";".len() + file_name.len() <= MAX_LINE {
             name = file_name.clone();
         }
         m.push_str(&params_header(
@@ -485,5 +488,26 @@ mod tests {
         assert!(text.contains("\r\nX-Unsent: 1\r\n"));
         assert!(text.contains(&base64_lines(&attachment)));
         assert!(text.ends_with("--=_avropskoll_20261206070000.1--\r\n"));
+    }
+
+    #[test]
+    fn a_long_plain_file_name_folds_too() {
+        let to = ["anna@example.se".to_string()];
+        let name = "Section Southern District Facilities Management and Maintenance Long Name X.xlsx";
+        let d = Draft {
+            to_name: "Anna",
+            to: &to,
+            subject: "S",
+            date: "Sun, 6 Dec 2026 07:00:00 +0100",
+            message_id: "1@avropskoll.invalid",
+            body: "Hej\n",
+            file_name: name,
+            content_type: XLSX,
+            attachment: b"x",
+        };
+        let text = String::from_utf8(d.render()).expect("ASCII");
+        let long: Vec<&str> = text.split("\r\n").filter(|l| l.len() > MAX_LINE).collect();
+        assert!(long.is_empty(), "{long:?}");
+        assert!(!text.contains(&format!("name=\"{name}\"")));
     }
 }

@@ -214,11 +214,26 @@ fn remove_stale_staging(out: &Path, label: &str) {
         let Some(pid) = pid else { continue };
         let running = pid
             .parse::<u32>()
-            .is_ok_and(|p| p == std::process::id() || Path::new("/proc").join(p.to_string()).exists());
+            .is_ok_and(|p| p == std::process::id() || alive(p, &entry.path()));
         if !running {
             let _ = std::fs::remove_dir_all(entry.path());
         }
     }
+}
+
+/// Whether the run `pid` that owns the staging folder `dir` may still be
+/// writing: on Linux its `/proc` entry says so; where there is none
+/// (Windows, macOS) a folder changed within the last hour is left alone.
+fn alive(pid: u32, dir: &Path) -> bool {
+    let proc = Path::new("/proc");
+    if proc.is_dir() {
+        return proc.join(pid.to_string()).exists();
+    }
+    std::fs::metadata(dir)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_none_or(|age| age < std::time::Duration::from_secs(3600))
 }
 
 /// The `detail` text of a data-quality finding, in words a user

@@ -650,7 +650,10 @@ fn direct_award_line(report: &crate::check::CheckReport, lang: Lang) -> String {
     let limit = sek_unit(report.direct_award_limit as i128, lang);
     let n = accounts.len();
     lang.pick(
-        format!("Avtalstrohet mäts på {n} konton i registret; direktupphandlingsgräns {limit} (direct_award_limit_sek – håll den aktuell)."),
+        format!(
+            "Avtalstrohet mäts på {n} {} i registret; direktupphandlingsgräns {limit} (direct_award_limit_sek – håll den aktuell).",
+            if n == 1 { "konto" } else { "konton" }
+        ),
         format!("Contract compliance is measured on {n} account(s) of the register; direct-award limit {limit} (direct_award_limit_sek – keep it current)."),
     )
 }

@@ -1451,3 +1451,26 @@ fn a_window_written_the_other_way_gets_a_suggestion() {
             .stderr(contains(format!("'{typed}' är ingen period – menade du {meant}?")));
     }
 }
+
+#[test]
+fn sums_past_the_exact_range_stop_cleanly_also_for_fku_orders_and_one_day() {
+    // 1 000 rows of 999 999 999 999 kr on one day under one order of an
+    // agreement with an FKU threshold: the order's sum and the day's sum
+    // pass i64's 922 337 203 685 477,5807 kr (in 1/10 000 öre units).
+    let register = "[[agreement]]\nid = \"RA-F\"\nname = \"Tak\"\nvalid_from = 2024-01-01\nvalid_to = 2025-12-31\nfku_threshold_sek = 500000\n\n  [[agreement.supplier]]\n  name = \"Alfa AB\"\n  share = 100\n";
+    let mut text = String::from("Bokföringsdatum;Leverantör;Belopp;Avtal;Ordernummer\n");
+    for _ in 0..1000 {
+        text.push_str("2024-02-01;Alfa AB;999999999999;RA-F;P1\n");
+    }
+    let c = Case::new(&[("register.toml", register.as_bytes()), ("a.csv", text.as_bytes())]);
+    bin()
+        .args(["run", "--period", "2024-H1", "--agreements"])
+        .arg(c.input().join("register.toml"))
+        .arg("--exports")
+        .arg(c.input().join("a.csv"))
+        .arg("--out")
+        .arg(c.out())
+        .assert()
+        .code(2)
+        .stderr(contains("beloppen är för stora för att summeras exakt"));
+}
