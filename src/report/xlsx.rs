@@ -705,7 +705,8 @@ fn quality_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> 
         &f.sek_bold,
     )?;
     let verdict = if rec.balances() { l.adds_up } else { "≠" };
-    ws.write_formula(
+    // Indented: the verdict never touches the amount to its left.
+    ws.write_formula_with_format(
         check,
         3,
         Formula::new(format!(
@@ -714,6 +715,7 @@ fn quality_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> 
             r = check + 1
         ))
         .set_result(verdict),
+        &rust_xlsxwriter::Format::new().set_indent(1),
     )?;
 
     let mut top = check + 2;
@@ -784,11 +786,17 @@ fn quality_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> 
         ),
         &f.note,
     )?;
-    for (c, width) in [34, 26, 12, 16, 80].iter().enumerate() {
+    // Rows and amounts side by side: each amount column holds
+    // "999 999 999 999 kr" (18 characters) with room to spare, so a row
+    // count never runs into the amount beside it.
+    for (c, width) in QUALITY_WIDTHS.iter().enumerate() {
         ws.set_column_width(c as u16, *width)?;
     }
     print_setup(ws, None, l)
 }
+
+/// The column widths of the Datakvalitet sheet.
+const QUALITY_WIDTHS: [f64; 5] = [34.0, 26.0, 20.0, 20.0, 80.0];
 
 /// The name of the sheet with every data-quality row.
 fn quality_rows_name(lang: crate::lang::Lang) -> &'static str {

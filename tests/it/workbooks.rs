@@ -771,3 +771,58 @@ fn an_agreement_that_ended_in_the_window_is_on_sammanfattning_with_its_end() {
     let y = find_row(&o, "RA-Y", 0);
     assert_eq!(text(&o, y, 1), "Ny");
 }
+
+/// The width (in characters, as Excel shows it) of column `col` (0-based)
+/// of a sheet, from the sheet's `<col>` elements; 8.43 when not set.
+fn col_width(path: &Path, sheet_name: &str, col: u32) -> f64 {
+    let index = sheet_names(path)
+        .iter()
+        .position(|n| n == sheet_name)
+        .unwrap_or_else(|| panic!("no sheet {sheet_name}"));
+    let name = format!("xl/worksheets/sheet{}.xml", index + 1);
+    let xml = parts(path)
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, x)| x)
+        .unwrap_or_else(|| panic!("no {name}"));
+    let attr = |el: &str, key: &str| -> Option<f64> {
+        let at = el.find(&format!(" {key}=\""))? + key.len() + 3;
+        el.get(at..)?.split('"').next()?.parse().ok()
+    };
+    xml.split("<col ")
+        .skip(1)
+        .filter_map(|el| {
+            let el = format!(" {}", el.split("/>").next()?);
+            let el = el.as_str();
+            let (min, max) = (attr(el, "min")?, attr(el, "max")?);
+            ((min..=max).contains(&(col as f64 + 1.0))).then(|| attr(el, "width"))?
+        })
+        .next()
+        .unwrap_or(8.43)
+}
+
+#[test]
+fn data_quality_rows_and_amounts_never_touch() {
+    let out = TempDir::new().expect("tempdir");
+    let dir = run_base(out.path(), &[]);
+    let path = dir.join("fordelning-2019-H1.xlsx");
+    // The sample's "Lästa rader" line printed "27 194 538 877 835 kr": the
+    // amount, 14 characters, filled a 12-wide column. Each amount column
+    // (C at the top, D in "Per fil och kategori") now holds
+    // "999 999 999 999 kr" (18 characters) with room left.
+    for col in [2, 3] {
+        let w = col_width(&path, "Datakvalitet", col);
+        assert!(w > 19.0, "column {col}: {w}");
+    }
+    // "Stämmer" beside "0 kr": indented one step in its own column.
+    let mut wb: Xlsx<_> = open_workbook(&path).expect("workbook");
+    let q = wb.worksheet_range("Datakvalitet").expect("sheet");
+    let check = find_row(&q, "Kontroll: lästa − summan av delarna", 0);
+    assert_eq!(text(&q, check, 3), "Stämmer");
+    let styles = wb.worksheet_style("Datakvalitet").expect("styles");
+    let indent = styles
+        .get((check, 3))
+        .and_then(|s| s.alignment.as_ref())
+        .and_then(|a| a.indent);
+    assert_eq!(indent, Some(1));
+}
