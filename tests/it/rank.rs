@@ -422,6 +422,12 @@ fn the_reports_show_rank_orders_and_fku() {
         "{section:?}"
     );
     assert!(out.join("diagram/RA-R.png").exists());
+    // The overview chart shows RA-K only, and says where RA-R went.
+    let svg = read(&out.join("diagram/oversikt.svg"));
+    assert!(
+        svg.contains("av 1 avtal med fördelningsnyckel i obalans; 1 rangordnat avtal visas separat"),
+        "overview subtitle"
+    );
 }
 
 /// Rule 10 revised (issue 20, point 5): a unit that buys only from the
