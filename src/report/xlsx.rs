@@ -105,9 +105,30 @@ fn to_date_of<'a>(ctx: &'a Context, agreement: usize) -> Option<&'a AgreementSha
 
 /// The overview's column widths: narrow enough that the sheet prints on
 /// A4 landscape at a readable size (about 220 characters wide).
-const OVERVIEW_WIDTHS: [f64; 14] = [
-    18.0, 26.0, 11.0, 14.0, 10.0, 12.0, 11.0, 20.0, 20.0, 12.0, 12.0, 20.0, 18.0, 22.0,
+/// Column A holds "Senaste datum i data" beside its value; D, E and G
+/// the rank-order table's "Odokumenterade avsteg …" headings; G, J and K a
+/// rank-order agreement's "avsteg 14,2 %".
+pub(crate) const OVERVIEW_WIDTHS: [f64; 14] = [
+    22.0, 26.0, 11.0, 16.0, 15.0, 12.0, 16.0, 20.0, 20.0, 14.0, 14.0, 20.0, 17.0, 22.0,
 ];
+
+/// A deviation cell of *Sammanfattning*: the largest deviation in
+/// percentage points, or for a rank-order agreement its undocumented skips
+/// as "avsteg 14,2 %" (as the forum report shows it).
+fn deviation_cell(
+    ws: &mut Worksheet,
+    (r, c): (u32, u16),
+    s: &AgreementShares,
+    f: &Formats,
+    skip: &rust_xlsxwriter::Format,
+) -> Result<(), XlsxError> {
+    if let Some(d) = s.largest_deviation() {
+        ws.write_number_with_format(r, c, d, &f.pp)?;
+    } else if let Some(v) = s.rank.as_ref().and_then(|x| x.skip_pct) {
+        ws.write_number_with_format(r, c, v, skip)?;
+    }
+    Ok(())
+}
 
 fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Result<(), XlsxError> {
     ws.set_name(l.overview)?;
@@ -203,6 +224,7 @@ fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Resul
         let dev = |s: &AgreementShares| s.largest_deviation().map_or(-1.0, f64::abs);
         imb(a).cmp(&imb(b)).then(dev(b).total_cmp(&dev(a)))
     });
+    let skip = rust_xlsxwriter::Format::new().set_num_format(lang.pick("\"avsteg \"0.0\" %\"", "\"skips \"0.0\"%\""));
     let mut r = head_row + 1;
     for p in &rows {
         let a = &ctx.register.agreements[p.agreement];
@@ -221,21 +243,15 @@ fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Resul
         ws.write_number_with_format(r, 3, sek(p.total_amount), &f.sek)?;
         ws.write_number_with_format(r, 4, p.total_call_offs as f64, &f.int)?;
         ws.write_number(r, 5, a.suppliers.len() as f64)?;
-        if let Some(d) = p.largest_deviation() {
-            ws.write_number_with_format(r, 6, d, &f.pp)?;
-        }
+        deviation_cell(ws, (r, 6), p, f, &skip)?;
         ws.write_string(r, 7, labels::status(ctx.lang, p.status))?;
         if let Some(t) = to_date_of(ctx, p.agreement) {
             ws.write_string(r, 8, labels::status(ctx.lang, t.status))?;
-            if let Some(d) = t.largest_deviation() {
-                ws.write_number_with_format(r, 9, d, &f.pp)?;
-            }
+            deviation_cell(ws, (r, 9), t, f, &skip)?;
         }
         if let Some(c) = ctx.comparison {
             if let Some(before) = c.of(p.agreement) {
-                if let Some(d) = before.largest_deviation() {
-                    ws.write_number_with_format(r, 10, d, &f.pp)?;
-                }
+                deviation_cell(ws, (r, 10), before, f, &skip)?;
                 ws.write_string(r, 11, labels::status(ctx.lang, before.status))?;
             }
             ws.write_string(r, 12, labels::change(ctx.lang, c.change(p)))?;
@@ -258,7 +274,7 @@ fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Resul
     status_colours(ws, head_row + 1, r.saturating_sub(1), 11, ctx.lang)?;
     sheet::ceiling_colours(ws, head_row + 1, r.saturating_sub(1), 13, ctx.lang)?;
     let r = super::rank_sheet::overview_rows(ws, ctx, r + 1, f)?;
-    super::compliance_sheet::overview_block(ws, ctx, r, f)?;
+    super::compliance_sheet::overview_block(ws, ctx, r, f, &OVERVIEW_WIDTHS)?;
     ws.set_freeze_panes(head_row + 1, 0)?;
     for (c, width) in OVERVIEW_WIDTHS.iter().enumerate() {
         ws.set_column_width(c as u16, *width)?;

@@ -826,3 +826,22 @@ fn data_quality_rows_and_amounts_never_touch() {
         .and_then(|a| a.indent);
     assert_eq!(indent, Some(1));
 }
+
+#[test]
+fn sammanfattning_labels_and_account_lists_have_room() {
+    let out = TempDir::new().expect("tempdir");
+    let dir = run_base(out.path(), &[]);
+    let path = dir.join("fordelning-2019-H1.xlsx");
+    // "Senaste datum i data" (20 characters, bold) beside its value in B.
+    assert!(col_width(&path, "Sammanfattning", 0) > 21.0);
+    // The agreements listing an account wrap within columns G–J, indented
+    // clear of the count in F.
+    let mut wb: Xlsx<_> = open_workbook(&path).expect("workbook");
+    let o = wb.worksheet_range("Sammanfattning").expect("sheet");
+    let r = find_row(&o, "4410", 0);
+    assert_eq!(text(&o, r, 6), "RA-2");
+    let styles = wb.worksheet_style("Sammanfattning").expect("styles");
+    let align = styles.get((r, 6)).and_then(|s| s.alignment.clone()).expect("alignment");
+    assert!(align.wrap_text);
+    assert_eq!(align.indent, Some(1));
+}
