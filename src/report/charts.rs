@@ -1228,6 +1228,10 @@ mod tests {
         assert_eq!(percent(32.456, 1, Lang::En), "32.5%");
         assert_eq!(percent(-0.01, 1, Lang::Sv), "0,0 %");
         assert_eq!(points(10.44, Lang::Sv), "+10,4 pe");
+        // The terminal, the forum and the charts: no signed zero (the
+        // sample's RA-2023-020 and RA-2023-011 to date, -0,0164 and +0,029).
+        assert_eq!(points(24.9836 - 25.0, Lang::Sv), "0,0 pe");
+        assert_eq!(points(30.0290 - 30.0, Lang::En), "0.0 pp");
         assert_eq!(points(-3.0, Lang::En), "-3.0 pp");
         assert_eq!(points(-0.01, Lang::Sv), "0,0 pe");
     }

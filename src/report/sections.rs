@@ -481,7 +481,7 @@ fn agreement_block(
             if total > 0.0 {
                 let share = value(s) / total;
                 ws.write_number_with_format(r, 4, share, &f.pct)?;
-                ws.write_number_with_format(r, 5, 100.0 * share - sup.share, &f.pp)?;
+                ws.write_number_with_format(r, 5, sheet::pp_value(100.0 * share - sup.share), &f.pp)?;
             }
             if let Some(p) = shares.suppliers[s].actual_pct {
                 ws.write_number_with_format(r, 6, p / 100.0, &f.pct)?;

@@ -100,6 +100,18 @@ impl Default for Formats {
     }
 }
 
+/// A deviation in percentage points for a cell with the signed format
+/// `+0.0;-0.0;0.0`: a value that shows as zero at one decimal is written
+/// as zero, so the cell reads "0,0", never "-0,0" or "+0,0" (as
+/// `charts::points` prints it). Other values keep their precision.
+pub fn pp_value(d: f64) -> f64 {
+    if d.abs() < 0.05 {
+        0.0
+    } else {
+        d
+    }
+}
+
 /// Writes a header row of bold, wrapped, shaded cells.
 pub fn header_row(ws: &mut Worksheet, row: u32, col: u16, names: &[&str], f: &Formats) -> Result<(), XlsxError> {
     for (i, n) in names.iter().enumerate() {
@@ -294,6 +306,23 @@ pub fn file_stem(raw: &str, fallback: &str, taken: &mut HashSet<String>) -> Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deviations_that_show_as_zero_are_zero() {
+        // The sample to date: RA-2023-020's 24,9836 % against 25 % is
+        // −0,0164 pe (showed "-0,0"); RA-2023-011's 30,0290 % against 30 %
+        // is +0,029 pe (showed "+0,0").
+        assert_eq!(pp_value(24.9836 - 25.0), 0.0);
+        assert!(pp_value(24.9836 - 25.0).is_sign_positive(), "no −0");
+        assert_eq!(pp_value(30.0290 - 30.0), 0.0);
+        assert_eq!(pp_value(0.049), 0.0);
+        assert_eq!(pp_value(-0.0), 0.0);
+        assert!(pp_value(-0.0).is_sign_positive());
+        // Anything that shows a digit keeps its precision.
+        assert_eq!(pp_value(0.05), 0.05);
+        assert_eq!(pp_value(-10.0), -10.0);
+        assert_eq!(pp_value(26.315_789), 26.315_789);
+    }
 
     #[test]
     fn sheet_names_are_safe_and_unique() {

@@ -123,7 +123,7 @@ fn deviation_cell(
     skip: &rust_xlsxwriter::Format,
 ) -> Result<(), XlsxError> {
     if let Some(d) = s.largest_deviation() {
-        ws.write_number_with_format(r, c, d, &f.pp)?;
+        ws.write_number_with_format(r, c, sheet::pp_value(d), &f.pp)?;
     } else if let Some(v) = s.rank.as_ref().and_then(|x| x.skip_pct) {
         ws.write_number_with_format(r, c, v, skip)?;
     }
@@ -319,7 +319,7 @@ fn supplier_cells(
         ws.write_number_with_format(r, col + 3, p / 100.0, &f.pct)?;
     }
     if let Some(d) = s.deviation_pp {
-        ws.write_number_with_format(r, col + 4, d, &f.pp)?;
+        ws.write_number_with_format(r, col + 4, sheet::pp_value(d), &f.pp)?;
     }
     ws.write_number_with_format(r, col + 5, sek(s.amount), &f.sek)?;
     ws.write_number_with_format(r, col + 6, s.call_offs as f64, &f.int)?;
