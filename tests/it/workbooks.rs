@@ -412,10 +412,12 @@ fn ceiling_sheet_chart_and_lines() {
         .success()
         // The terminal warns about every reached, warning and forecast ceiling.
         .stdout(
-            predicates::str::contains("RA-C1 Nådd, sedan kreditnota: TAKET NÅTT 2024-04-01 – 2 avrop för −150,00 kr")
-                .or(predicates::str::contains(
-                    "RA-C1 Nådd, sedan kreditnota: TAKET NÅTT 2024-04-01 – 2 avrop för -150,00 kr",
-                )),
+            predicates::str::contains(
+                "RA-C1 Nådd, sedan kreditnota: TAKET NÅTT 2024-04-01 – de 2 avropen efter det (−150,00 kr) är direktupphandlingar",
+            )
+            .or(predicates::str::contains(
+                "RA-C1 Nådd, sedan kreditnota: TAKET NÅTT 2024-04-01 – de 2 avropen efter det (-150,00 kr) är direktupphandlingar",
+            )),
         )
         .stdout(predicates::str::contains(
             "RA-C5 Varning, delad: 85,0 % av takvolymen använd (varningsnivå 80 %)",
