@@ -22,7 +22,7 @@ use crate::parse;
 use crate::read::Field;
 use crate::register::{Agreement, Basis};
 use rayon::prelude::*;
-use rust_xlsxwriter::{Table, TableColumn, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{FormatAlign, Table, TableColumn, Workbook, Worksheet, XlsxError};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -213,7 +213,11 @@ fn group_workbook(ctx: &Context, group: &Group, l: &Labels) -> Result<Workbook, 
 
 /// The suppliers behind the key (to date, else in the window) of an
 /// agreement: where the section's next call-offs should go.
+/// None when the agreement's ceiling is reached: no more call-offs at all.
 pub(crate) fn behind<'a>(ctx: &'a Context, agreement: usize) -> Vec<&'a str> {
+    if ctx.ceiling_reached(agreement) {
+        return Vec::new();
+    }
     let Some(shares) = shares_of(ctx, agreement, Scope::ToDate).or(shares_of(ctx, agreement, Scope::Period)) else {
         return Vec::new();
     };
@@ -417,6 +421,13 @@ fn summary_sheet(
         sheet::long_text(ws, r, span, width, &rank_ask, &f.text_bold)?;
         r += 1;
     }
+    // An agreement whose ceiling is reached: no advice to catch up, a stop.
+    for &a in agreements.iter().filter(|&&a| ctx.ceiling_reached(a)) {
+        let ag = &ctx.register.agreements[a];
+        let stop = format!("{} ({}): {}.", ag.name, ag.id, l.ceiling_stop);
+        sheet::long_text(ws, r, span, width, &stop, &f.warning_label)?;
+        r += 1;
+    }
     r += 1;
     let per = rows_per_agreement_in(ctx, group, in_window);
     for (&ai, (window_rows, all_rows)) in &per {
@@ -473,6 +484,21 @@ fn agreement_block(
             Basis::Count => counts[s] as f64,
         };
         let total: f64 = (0..a.suppliers.len()).map(value).sum();
+        if ctx.ceiling_reached(ai) {
+            // "Nästa avrop": none, over the supplier rows.
+            let stop = f
+                .warning_label
+                .clone()
+                .set_text_wrap()
+                .set_align(FormatAlign::VerticalCenter);
+            let last = r + a.suppliers.len().saturating_sub(1) as u32;
+            if last > r {
+                ws.merge_range(r, 7, last, 7, l.ceiling_stop, &stop)?;
+            } else {
+                ws.write_string_with_format(r, 7, l.ceiling_stop, &stop)?;
+                ws.set_row_height(r, 30)?;
+            }
+        }
         for (s, sup) in a.suppliers.iter().enumerate() {
             ws.write_string_with_format(r, 0, &sup.name, &f.text)?;
             ws.write_number_with_format(r, 1, sup.share / 100.0, &f.pct)?;
@@ -486,7 +512,7 @@ fn agreement_block(
             if let Some(p) = shares.suppliers[s].actual_pct {
                 ws.write_number_with_format(r, 6, p / 100.0, &f.pct)?;
             }
-            if shares.suppliers[s].catch_up > 0.0 {
+            if shares.suppliers[s].catch_up > 0.0 && !ctx.ceiling_reached(ai) {
                 ws.write_string(r, 7, l.next_yes)?;
             }
             r += 1;

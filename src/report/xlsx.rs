@@ -337,15 +337,20 @@ pub(crate) fn ore(kronor: f64) -> f64 {
     }
 }
 
-/// Catch-up (SEK or whole call-offs, by basis) at `col`.
+/// Catch-up (SEK or whole call-offs, by basis) at `col`; "Taket nått" in
+/// red instead when the agreement's ceiling is reached (`reached`): no
+/// more call-offs to anyone (allocation.csv keeps the figure).
 fn catch_up_cell(
     ws: &mut Worksheet,
-    r: u32,
-    col: u16,
+    (r, col): (u32, u16),
     a: &Agreement,
-    value: f64,
+    (value, reached): (f64, Option<&str>),
     f: &Formats,
 ) -> Result<(), XlsxError> {
+    if let (Some(text), false) = (reached, a.is_rank()) {
+        ws.write_string_with_format(r, col, text, &f.warning)?;
+        return Ok(());
+    }
     match a.basis {
         // A rank order has no catch-up (rule 13).
         _ if a.is_rank() => return Ok(()),
@@ -353,6 +358,12 @@ fn catch_up_cell(
         Basis::Count => ws.write_number_with_format(r, col, ore(value), &f.int)?,
     };
     Ok(())
+}
+
+/// "Taket nått" when an agreement's ceiling is reached.
+fn reached(ctx: &Context, agreement: usize) -> Option<&'static str> {
+    ctx.ceiling_reached(agreement)
+        .then(|| labels::ceiling_status(ctx.lang, crate::allocate::ceiling::CeilingStatus::Reached))
 }
 
 fn imbalances(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Result<(), XlsxError> {
@@ -369,7 +380,8 @@ fn imbalances(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Res
             ws.write_string(r, 2, labels::scope(ctx.lang, p.scope))?;
             supplier_cells(ws, r, 3, a, s, f)?;
             // Catch-up in SEK or in call-offs: a column each.
-            catch_up_cell(ws, r, if a.basis == Basis::Count { 11 } else { 10 }, a, s.catch_up, f)?;
+            let col = if a.basis == Basis::Count { 11 } else { 10 };
+            catch_up_cell(ws, (r, col), a, (s.catch_up, reached(ctx, p.agreement)), f)?;
             ws.write_string(r, 12, labels::status(ctx.lang, s.status))?;
             r += 1;
         }
@@ -427,7 +439,7 @@ fn allocation_table(
     let mut r = row + 2;
     for s in &shares.suppliers {
         supplier_cells(ws, r, 0, a, s, f)?;
-        catch_up_cell(ws, r, 7, a, s.catch_up, f)?;
+        catch_up_cell(ws, (r, 7), a, (s.catch_up, reached(ctx, shares.agreement)), f)?;
         ws.write_string(r, 8, labels::status(ctx.lang, s.status))?;
         if let Some((_, Some(before))) = previous {
             let pct = before
@@ -447,6 +459,35 @@ fn allocation_table(
     ws.write_string(r, 8, labels::status(ctx.lang, shares.status))?;
     status_colours(ws, row + 2, r, 8, ctx.lang)?;
     Ok(r + 2)
+}
+
+/// An agreement sheet's ceiling line (row 3); a reached ceiling in red,
+/// with the advice above it: "Taket är nått: gör inga fler avrop på
+/// avtalet". Returns the row of the first table.
+fn ceiling_lines(
+    ws: &mut Worksheet,
+    ctx: &Context,
+    agreement: usize,
+    f: &Formats,
+    l: &Labels,
+) -> Result<u32, XlsxError> {
+    let Some(u) = ctx.ceilings.iter().find(|u| u.agreement == agreement) else {
+        return Ok(3);
+    };
+    let line = super::ceiling_sheet::ceiling_line(ctx, u);
+    if !ctx.ceiling_reached(agreement) {
+        ws.write_string_with_format(2, 0, line, &f.note)?;
+        return Ok(3);
+    }
+    let stop = rust_xlsxwriter::Format::new()
+        .set_bold()
+        .set_font_size(12)
+        .set_font_color(0x9C0006)
+        .set_background_color(0xFFC7CE);
+    ws.merge_range(2, 0, 2, 8, l.ceiling_stop, &stop)?;
+    ws.set_row_height(2, 20)?;
+    ws.write_string_with_format(3, 0, line, &f.warning)?;
+    Ok(4)
 }
 
 fn agreement_sheet(
@@ -477,10 +518,7 @@ fn agreement_sheet(
         ),
         &f.note,
     )?;
-    if let Some(u) = ctx.ceilings.iter().find(|u| u.agreement == period.agreement) {
-        ws.write_string_with_format(2, 0, super::ceiling_sheet::ceiling_line(ctx, u), &f.note)?;
-    }
-    let period_row = 3;
+    let period_row = ceiling_lines(ws, ctx, period.agreement, f, l)?;
     let mut next = allocation_table(ws, period_row, ctx, period, f, l)?;
     if let Some(t) = to_date_of(ctx, period.agreement) {
         next = allocation_table(ws, next, ctx, t, f, l)?;

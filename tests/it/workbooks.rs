@@ -448,10 +448,12 @@ fn ceiling_sheet_chart_and_lines() {
     );
     // The ceiling line on the agreement sheet and the status on the overview.
     let a = sheet(&path, "RA-C1");
+    // Reached: the advice in red above the ceiling line.
+    assert_eq!(text(&a, 2, 0), "Taket är nått: gör inga fler avrop på avtalet");
     assert!(
-        text(&a, 2, 0).starts_with("Takvolym 1\u{a0}000,00 kr · använt 950,00 kr (95,0 %)"),
+        text(&a, 3, 0).starts_with("Takvolym 1\u{a0}000,00 kr · använt 950,00 kr (95,0 %)"),
         "{}",
-        text(&a, 2, 0)
+        text(&a, 3, 0)
     );
     let o = sheet(&path, "Sammanfattning");
     let ro = find_row(&o, "RA-C1", 0);
@@ -846,4 +848,52 @@ fn sammanfattning_labels_and_account_lists_have_room() {
     let align = styles.get((r, 6)).and_then(|s| s.alignment.clone()).expect("alignment");
     assert!(align.wrap_text);
     assert_eq!(align.indent, Some(1));
+}
+
+/// Rule 11 (review): the ceiling of RA-C1 is reached (600 + 500 = 1 100 kr
+/// of 1 000 on 2024-04-01), so no workbook advises more call-offs, though
+/// Alfa AB is behind the key (400 of 950 kr; allocation.csv keeps its
+/// catch-up, what it needs to match Beta AB's 550 kr: 550 − 400 = 150,00).
+#[test]
+fn a_reached_ceiling_advises_no_more_call_offs() {
+    let out = TempDir::new().expect("tempdir");
+    let csv = out.path().join("c.csv");
+    std::fs::write(
+        &csv,
+        "Bokföringsdatum;Leverantör;Belopp;Avtal;Ansvar\n2024-03-01;Alfa AB;600;RA-C1;Öster\n\
+         2024-04-01;Beta AB;500;RA-C1;Öster\n2024-05-01;Alfa AB;-200;RA-C1;Öster\n\
+         2024-06-01;Beta AB;50;RA-C1;Öster\n",
+    )
+    .expect("write");
+    bin()
+        .args(["run", "--period", "2024-H1", "--min-call-offs", "1", "--agreements"])
+        .arg(fixture("ceiling.toml"))
+        .arg("--exports")
+        .arg(&csv)
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success();
+    let dir = out.path().join("2024-H1");
+    let allocation = std::fs::read_to_string(dir.join("allocation.csv")).expect("csv");
+    assert!(allocation.contains(",Alfa AB,50.00,400.00,1,42.1053,-7.8947,150.00,imbalance,"));
+    // The agreement sheet: "Taket nått" in red where the catch-up was.
+    let path = dir.join("fordelning-2024-H1.xlsx");
+    let a = sheet(&path, "RA-C1");
+    let r = find_row(&a, "Alfa AB", 0);
+    assert_eq!(text(&a, r, 7), "Taket nått");
+    let o = sheet(&path, "Obalanser");
+    let r = find_row(&o, "RA-C1", 0);
+    assert_eq!(text(&o, r, 10), "Taket nått");
+    // The section's workbook: a stop, no "next call-offs to Alfa AB".
+    let s = sheet(&dir.join("sektioner/Öster.xlsx"), "Sammanfattning");
+    let cells: Vec<String> = s.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(
+        cells.contains(&"Nådd, sedan kreditnota (RA-C1): Taket är nått: gör inga fler avrop på avtalet.".to_string()),
+        "{cells:?}"
+    );
+    assert!(cells.contains(&"Taket är nått: gör inga fler avrop på avtalet".to_string()));
+    assert!(!cells
+        .iter()
+        .any(|c| c.contains("ligger efter nyckeln") || c.contains("lägga nästa avrop")));
 }
