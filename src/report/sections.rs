@@ -443,6 +443,19 @@ fn summary_sheet(
     print_setup(ws, None, l)
 }
 
+/// Whose share and excess a workbook's rows show: the section's when an
+/// organisation file groups units into sections, else the unit's.
+fn own_labels(ctx: &Context, l: &Labels) -> (&'static str, &'static str) {
+    if ctx.organisation.is_some() {
+        ctx.lang.pick(
+            ("Sektionens andel", "Sektionens överskott utöver nyckeln"),
+            ("Section's share", "The section's excess beyond the key"),
+        )
+    } else {
+        (l.unit_share, l.unit_excess)
+    }
+}
+
 /// One imbalanced agreement: the section's split (window and to date), its
 /// units and orderers; returns the next free row.
 #[allow(clippy::too_many_arguments)]
@@ -465,12 +478,13 @@ fn agreement_block(
         };
         ws.write_string_with_format(r, 0, super::labels::scope(lang, scope), &f.label)?;
         r += 1;
+        let (own_share, own_excess) = own_labels(ctx, l);
         let heads = [
             l.supplier,
             l.agreed,
             l.amount,
             l.call_offs,
-            l.unit_share,
+            own_share,
             l.deviation,
             l.agreement_actual,
             l.next_call_offs,
@@ -518,7 +532,7 @@ fn agreement_block(
             r += 1;
         }
         let fractions: Vec<f64> = a.suppliers.iter().map(|s| s.share / 100.0).collect();
-        ws.write_string_with_format(r, 0, l.unit_excess, &f.text_bold)?;
+        ws.write_string_with_format(r, 0, own_excess, &f.text_bold)?;
         let over = over_served(shares);
         ws.write_number_with_format(r, 2, ore(excess(&amounts, &fractions, &over)), &f.sek_bold)?;
         r += 2;
@@ -684,7 +698,7 @@ fn calls_sheet(
         if let Outcome::InAgreement { agreement, supplier } = ctx.classified.outcomes[i] {
             let a = &ctx.register.agreements[agreement as usize];
             if let Some(d) = row.date {
-                ws.write_datetime_with_format(r, 0, excel_date(parse::days_to_date(d))?, &f.date)?;
+                ws.write_datetime_with_format(r, 0, excel_date(parse::days_to_date(d))?, &f.date_left)?;
             }
             ws.write_string_with_format(r, 1, &a.id, &f.text)?;
             ws.write_string_with_format(r, 2, &a.suppliers[supplier as usize].name, &f.text)?;
@@ -692,7 +706,7 @@ fn calls_sheet(
         if let Some(a) = row.amount {
             ws.write_number_with_format(r, 3, sek(a.0), &f.sek)?;
         }
-        ws.write_string_with_format(r, 4, ctx.text(row.get(Field::Unit)), &f.text)?;
+        ws.write_string_with_format(r, 4, ctx.text(row.get(Field::Unit)), &f.text_gap)?;
         ws.write_string_with_format(r, 5, ctx.text(row.get(Field::Orderer)), &f.text)?;
         ws.write_string_with_format(r, 6, ctx.exports.id(row), &f.text)?;
     }

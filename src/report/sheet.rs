@@ -46,6 +46,9 @@ pub struct Formats {
     /// edit in Excel keeps it text.
     pub text: Format,
     pub text_bold: Format,
+    /// Text right of a right-aligned figure: indented, so the two never
+    /// touch.
+    pub text_gap: Format,
     pub sek: Format,
     pub sek_bold: Format,
     pub pct: Format,
@@ -77,6 +80,7 @@ impl Formats {
                 .set_border_bottom(FormatBorder::Thin),
             text: Format::new().set_quote_prefix(),
             text_bold: Format::new().set_quote_prefix().set_bold(),
+            text_gap: Format::new().set_quote_prefix().set_indent(1),
             sek: Format::new().set_num_format(sek),
             sek_bold: Format::new().set_num_format(sek).set_bold(),
             pct: Format::new().set_num_format("0.0%"),

@@ -421,6 +421,19 @@ fn the_reports_show_rank_orders_and_fku() {
             .any(|t| t.contains("dokumentera avsteget eller avropa från rang 1")),
         "{section:?}"
     );
+    // The rank list: the supplier in the wide first column, the date
+    // beside it (names were cut to "Verktygshuset i Ma" in column B).
+    assert!(
+        // Två AB's 5 000 kr of 2024-04-01 (Excel day 45383): the 10 000 kr
+        // in March is the documented deviation.
+        has_row(&section, &["Två AB", "45383", "2", "5000", "Öster", "Anna"]),
+        "{section:?}"
+    );
+    let heads = section
+        .iter()
+        .find(|r| r.iter().any(|c| c == "Att göra"))
+        .expect("rank heads");
+    assert_eq!(&heads[..2], ["Leverantör", "Datum"]);
     assert!(out.join("diagram/RA-R.png").exists());
     // The overview chart shows RA-K only, and says where RA-R went.
     let svg = read(&out.join("diagram/oversikt.svg"));

@@ -528,6 +528,11 @@ fn section_workbooks_follow_the_organisation_file() {
     assert_eq!(text(&s, norr, 5), "Utanför nyckeln");
     let orderers = find_row(&s, "Beställare i sektionen", units);
     assert_eq!(text(&s, find_row(&s, "Anna", orderers), 0), "Anna");
+    // A section's workbook speaks of the section, not of a unit.
+    let cells: Vec<String> = s.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(cells.contains(&"Sektionens andel".to_string()), "{cells:?}");
+    assert!(cells.contains(&"Sektionens överskott utöver nyckeln".to_string()));
+    assert!(!cells.iter().any(|c| c.starts_with("Enhetens")));
     // A section with nothing to do says so.
     let stab = sheet(&dir.join("sektioner/Sektion Stab.xlsx"), "Sammanfattning");
     assert_eq!(text(&stab, 1, 0), "Sektionschef: Cecilia Dahl");
@@ -896,4 +901,28 @@ fn a_reached_ceiling_advises_no_more_call_offs() {
     assert!(!cells
         .iter()
         .any(|c| c.contains("ligger efter nyckeln") || c.contains("lägga nästa avrop")));
+}
+
+/// Review: on the Avrop sheet a date fills its column left-aligned (never
+/// running into the agreement beside it), and the unit after the
+/// right-aligned amount is indented; without an organisation file a
+/// workbook is one unit's and says "Enhetens andel".
+#[test]
+fn section_sheets_keep_dates_and_names_apart() {
+    let out = TempDir::new().expect("tempdir");
+    let dir = run_base(out.path(), &[]);
+    let book = std::fs::read_dir(dir.join("sektioner"))
+        .expect("sektioner")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.extension().is_some_and(|x| x == "xlsx"))
+        .expect("a section workbook");
+    let mut wb: Xlsx<_> = open_workbook(&book).expect("workbook");
+    let styles = wb.worksheet_style("Avrop").expect("styles");
+    let align = |r: u32, c: u32| styles.get((r, c)).and_then(|s| s.alignment.clone()).unwrap_or_default();
+    assert_eq!(align(1, 0).horizontal, calamine::HorizontalAlignment::Left);
+    assert_eq!(align(1, 4).indent, Some(1));
+    assert!(col_width(&book, "Avrop", 0) > 11.0, "yyyy-mm-dd with room");
+    let s = wb.worksheet_range("Sammanfattning").expect("sheet");
+    let cells: Vec<String> = s.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(cells.contains(&"Enhetens andel".to_string()), "{cells:?}");
 }
