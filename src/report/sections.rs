@@ -527,7 +527,7 @@ fn agreement_block(
                 ws.write_number_with_format(r, 6, p / 100.0, &f.pct)?;
             }
             if shares.suppliers[s].catch_up > 0.0 && !ctx.ceiling_reached(ai) {
-                ws.write_string(r, 7, l.next_yes)?;
+                ws.write_string_with_format(r, 7, l.next_yes, &f.text_gap)?;
             }
             r += 1;
         }
@@ -618,7 +618,7 @@ fn agreement_block(
                 Some(d) if d <= tolerance => "OK",
                 Some(_) => lang.pick("Utanför nyckeln", "Outside the key"),
             };
-            ws.write_string(r, 5, verdict)?;
+            ws.write_string_with_format(r, 5, verdict, &f.text_gap)?;
             r += 1;
         }
         if rest > 0 {
