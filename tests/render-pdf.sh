@@ -22,14 +22,20 @@ cargo run -q -- run --config sample-data/avropskoll.toml --out "$work/reports" -
 xlsx=$(ls "$work"/reports/*/fordelning-*.xlsx)
 section=$(ls "$work"/reports/*/sektioner/*.xlsx | head -n 1)
 export HOME="$work"   # LibreOffice writes its profile there
+# A Swedish locale, so the workbooks' number formats render as a Swedish
+# user sees them ("1 234,5 kr"; works without the locale installed), and a
+# profile of its own, so a LibreOffice already running cannot take the job.
 for f in "$xlsx" "$section"; do
-  soffice --headless --convert-to pdf --outdir "$work/pdf" "$f" >/dev/null 2>&1
+  LC_ALL=sv_SE.UTF-8 LANG=sv_SE.UTF-8 soffice -env:UserInstallation="file://$work/lo" \
+    --headless --convert-to pdf --outdir "$work/pdf" "$f" >/dev/null 2>&1
 done
 pdf="$work/pdf/$(basename "${xlsx%.xlsx}").pdf"
 [ -s "$pdf" ] || { echo "render-pdf: no PDF for $xlsx" >&2; exit 1; }
 [ -s "$work/pdf/$(basename "${section%.xlsx}").pdf" ] || { echo "render-pdf: no PDF for $section" >&2; exit 1; }
 pages=$(pdfinfo "$pdf" | awk '/^Pages:/{print $2}')
 text=$(pdftotext "$pdf" -)
+# Swedish number formats: a decimal comma ("+10,4", "85,0%").
+grep -qE '[+-][0-9]+,[0-9]' <<<"$text" || { echo "render-pdf: no Swedish decimal comma in the PDF" >&2; exit 1; }
 for expected in "Fördelning per ramavtal" "RA-2023-014 – Elinstallationer" "Ackumulerad andel per månad" \
   "Takvolym och avtalens löptid" "Använt av takvolymen och avtalstid som gått" \
   "Användning –" "Datakvalitet –" "Per fil och kategori" "Stämmer"; do

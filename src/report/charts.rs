@@ -830,10 +830,42 @@ fn dashed_note(lang: Lang) -> &'static str {
     }
 }
 
+/// The overview's subtitle: how many of the agreements shown are out of
+/// balance; rank-order agreements (not shown: they have no key to deviate
+/// from) are counted apart, so the figures add up with page 1's.
+fn overview_subtitle(lang: Lang, rows: &[(String, f64, f64, Status)], ranked: usize) -> String {
+    let imbalanced = rows.iter().filter(|r| r.3 == Status::Imbalance).count();
+    let n = rows.len();
+    match (lang, ranked) {
+        (Lang::Sv, 0) => {
+            format!("{imbalanced} av {n} avtal i obalans · avvikelse i procentenheter från avtalad andel")
+        }
+        (Lang::Sv, r) => format!(
+            "{imbalanced} av {n} avtal med fördelningsnyckel i obalans; {r} {} separat · \
+             procentenheter från avtalad andel",
+            if r == 1 {
+                "rangordnat avtal visas"
+            } else {
+                "rangordnade avtal visas"
+            }
+        ),
+        (Lang::En, 0) => format!(
+            "{imbalanced} of {n} agreements out of balance · deviation in percentage points from the agreed share"
+        ),
+        (Lang::En, r) => format!(
+            "{imbalanced} of {n} agreements with an allocation key out of balance; {r} rank-order \
+             {} separately · percentage points from the agreed share",
+            if r == 1 { "agreement shown" } else { "agreements shown" }
+        ),
+    }
+}
+
 /// Every agreement's largest deviation as a diverging horizontal bar,
 /// sorted, coloured by status, each agreement's tolerance band behind it.
 struct OverviewChart<'a> {
     rows: Vec<(String, f64, f64, Status)>,
+    /// Rank-order agreements in the window, left out of the bars.
+    ranked: usize,
     window: &'a str,
     lang: Lang,
     size: (u32, u32),
@@ -852,17 +884,7 @@ impl Drawing for OverviewChart<'_> {
             Lang::Sv => format!("Största avvikelse per ramavtal – {}", self.window),
             Lang::En => format!("Largest deviation per framework agreement – {}", self.window),
         };
-        let imbalanced = self.rows.iter().filter(|r| r.3 == Status::Imbalance).count();
-        let subtitle = match self.lang {
-            Lang::Sv => format!(
-                "{imbalanced} av {} avtal i obalans · avvikelse i procentenheter från avtalad andel",
-                self.rows.len()
-            ),
-            Lang::En => format!(
-                "{imbalanced} of {} agreements out of balance · deviation in percentage points from the agreed share",
-                self.rows.len()
-            ),
-        };
+        let subtitle = overview_subtitle(self.lang, &self.rows, self.ranked);
         let body = titled(root, &title, &subtitle, scale)?;
         let items = vec![
             (
@@ -1084,9 +1106,16 @@ fn overview<'a>(ctx: &'a Context, (w, h): (u32, u32)) -> OverviewChart<'a> {
         })
         .collect();
     rows.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let ranked = ctx
+        .allocation
+        .shares
+        .iter()
+        .filter(|s| s.scope == Scope::Period && s.rank.is_some())
+        .count();
     let height = h.max((190.0 * h as f64 / 900.0) as u32 + 44 * rows.len() as u32);
     OverviewChart {
         rows,
+        ranked,
         window: ctx.allocation.window.label.as_str(),
         lang: ctx.lang,
         size: (w, height),
@@ -1155,11 +1184,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_overview_subtitle_counts_what_it_shows_and_names_the_rank_orders() {
+        // The sample: 7 key agreements shown, 1 out of balance, and the
+        // rank-order agreement (Järnhandel) left out of the bars: page 1's
+        // "2 av 8" is these 1 + 1 of 7 + 1.
+        let row = |s| (String::new(), 0.0, 5.0, s);
+        let mut rows = vec![row(Status::Imbalance)];
+        rows.extend((0..6).map(|_| row(Status::Ok)));
+        assert_eq!(
+            overview_subtitle(Lang::Sv, &rows, 1),
+            "1 av 7 avtal med fördelningsnyckel i obalans; 1 rangordnat avtal visas separat · \
+             procentenheter från avtalad andel"
+        );
+        assert!(overview_subtitle(Lang::Sv, &rows, 2).contains("; 2 rangordnade avtal visas separat"));
+        assert!(overview_subtitle(Lang::En, &rows, 1)
+            .starts_with("1 of 7 agreements with an allocation key out of balance; 1 rank-order agreement shown"));
+        // Without rank orders, as before.
+        assert_eq!(
+            overview_subtitle(Lang::Sv, &rows, 0),
+            "1 av 7 avtal i obalans · avvikelse i procentenheter från avtalad andel"
+        );
+    }
+
+    #[test]
     fn swedish_percentages_and_points() {
         assert_eq!(percent(32.456, 1, Lang::Sv), "32,5 %");
         assert_eq!(percent(32.456, 1, Lang::En), "32.5%");
         assert_eq!(percent(-0.01, 1, Lang::Sv), "0,0 %");
         assert_eq!(points(10.44, Lang::Sv), "+10,4 pe");
+        // The terminal, the forum and the charts: no signed zero (the
+        // sample's RA-2023-020 and RA-2023-011 to date, -0,0164 and +0,029).
+        assert_eq!(points(24.9836 - 25.0, Lang::Sv), "0,0 pe");
+        assert_eq!(points(30.0290 - 30.0, Lang::En), "0.0 pp");
         assert_eq!(points(-3.0, Lang::En), "-3.0 pp");
         assert_eq!(points(-0.01, Lang::Sv), "0,0 pe");
     }

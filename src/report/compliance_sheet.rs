@@ -59,20 +59,29 @@ const LAST_COL: u16 = 9;
 
 /// The per-account table from row `r` (heading included); returns the
 /// next free row.
-fn account_table(ws: &mut Worksheet, ctx: &Context, r: u32, f: &Formats) -> Result<u32, XlsxError> {
+///
+/// `list_width`: the width in characters of columns 6 to [`LAST_COL`],
+/// where the agreements listing an account wrap.
+fn account_table(ws: &mut Worksheet, ctx: &Context, r: u32, f: &Formats, list_width: f64) -> Result<u32, XlsxError> {
     let heads = account_heads(ctx.lang);
     header_row(ws, r, 0, &heads[..6], f)?;
     ws.merge_range(r, 6, r, LAST_COL, heads[6], &f.header)?;
     ws.set_row_height(r, 45)?;
     let mut r = r + 1;
     for a in &ctx.beside.accounts {
-        account_row(ws, ctx, r, a, f)?;
+        account_row(ws, ctx, (r, list_width), a, f)?;
         r += 1;
     }
     Ok(r)
 }
 
-fn account_row(ws: &mut Worksheet, ctx: &Context, r: u32, a: &AccountCompliance, f: &Formats) -> Result<(), XlsxError> {
+fn account_row(
+    ws: &mut Worksheet,
+    ctx: &Context,
+    (r, list_width): (u32, f64),
+    a: &AccountCompliance,
+    f: &Formats,
+) -> Result<(), XlsxError> {
     ws.write_string_with_format(r, 0, &a.account, &f.text)?;
     ws.write_number_with_format(r, 1, sek(a.in_agreements), &f.sek)?;
     ws.write_number_with_format(r, 2, sek(a.beside), &f.sek)?;
@@ -82,13 +91,26 @@ fn account_row(ws: &mut Worksheet, ctx: &Context, r: u32, a: &AccountCompliance,
     ws.write_number_with_format(r, 4, a.beside_suppliers as f64, &f.int)?;
     ws.write_number_with_format(r, 5, a.over_limit_suppliers as f64, &f.int)?;
     let ids = agreement_ids(ctx.register, &a.agreements).replace(';', ", ");
-    ws.merge_range(r, 6, r, LAST_COL, &ids, &f.text)?;
+    // Wrapped, the row as tall as it needs, indented clear of the count
+    // to its left; on the row's baseline like the figures beside it.
+    let wrapped = f.text.clone().set_indent(1).set_text_wrap();
+    ws.merge_range(r, 6, r, LAST_COL, &ids, &wrapped)?;
+    let lines = super::sheet::wrapped_lines(&ids, list_width);
+    if lines > 1 {
+        ws.set_row_height(r, 15.0 * lines as f64)?;
+    }
     Ok(())
 }
 
 /// `Sammanfattning`'s block: the compliance per account from row `r`;
 /// returns the next free row (nothing when no agreement lists accounts).
-pub fn overview_block(ws: &mut Worksheet, ctx: &Context, r: u32, f: &Formats) -> Result<u32, XlsxError> {
+pub fn overview_block(
+    ws: &mut Worksheet,
+    ctx: &Context,
+    r: u32,
+    f: &Formats,
+    widths: &[f64],
+) -> Result<u32, XlsxError> {
     if ctx.beside.accounts.is_empty() {
         return Ok(r);
     }
@@ -102,7 +124,12 @@ pub fn overview_block(ws: &mut Worksheet, ctx: &Context, r: u32, f: &Formats) ->
         ),
         &f.subtitle,
     )?;
-    account_table(ws, ctx, r + 1, f)
+    account_table(ws, ctx, r + 1, f, list_width(widths))
+}
+
+/// The width of columns 6 to [`LAST_COL`] of a sheet with `widths`.
+fn list_width(widths: &[f64]) -> f64 {
+    widths.iter().skip(6).take(usize::from(LAST_COL) - 5).sum()
 }
 
 /// The note under the title: what the figures mean and the limit used.
@@ -162,7 +189,7 @@ pub fn compliance_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labe
     ws.merge_range(1, 0, 1, LAST_COL, &note(ctx), &wrapped)?;
     ws.set_row_height(1, 48)?;
     let head = 3u32;
-    let next = account_table(ws, ctx, head, f)?;
+    let next = account_table(ws, ctx, head, f, list_width(&WIDTHS))?;
     let height = chart(ws, ctx, name, (head + 1, next.saturating_sub(1)), next + 1)?;
     let list = next + 1 + height;
     supplier_table(ws, ctx, list, f)?;

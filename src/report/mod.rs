@@ -102,6 +102,14 @@ impl Context<'_> {
     pub fn text(&self, sym: crate::read::Sym) -> &str {
         self.exports.strings.get(sym)
     }
+
+    /// Whether an agreement's ceiling is reached (rule 11): then no report
+    /// advises more call-offs under it, whatever the key says.
+    pub fn ceiling_reached(&self, agreement: usize) -> bool {
+        self.ceilings
+            .iter()
+            .any(|u| u.agreement == agreement && u.status == crate::allocate::ceiling::CeilingStatus::Reached)
+    }
 }
 
 /// One kind of output written into the run's folder.

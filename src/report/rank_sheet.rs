@@ -69,7 +69,8 @@ pub fn overview_rows(ws: &mut Worksheet, ctx: &Context, mut r: u32, f: &Formats)
         ],
     );
     header_row(ws, r, 0, &heads, f)?;
-    ws.set_row_height(r, 30)?;
+    // Three lines: "Odokumenterade / avsteg hittills / (andel)".
+    ws.set_row_height(r, 48)?;
     let first = r + 1;
     for p in ranks {
         r += 1;

@@ -22,7 +22,7 @@ use crate::parse;
 use crate::read::Field;
 use crate::register::{Agreement, Basis};
 use rayon::prelude::*;
-use rust_xlsxwriter::{Table, TableColumn, Workbook, Worksheet, XlsxError};
+use rust_xlsxwriter::{FormatAlign, Table, TableColumn, Workbook, Worksheet, XlsxError};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -213,7 +213,11 @@ fn group_workbook(ctx: &Context, group: &Group, l: &Labels) -> Result<Workbook, 
 
 /// The suppliers behind the key (to date, else in the window) of an
 /// agreement: where the section's next call-offs should go.
+/// None when the agreement's ceiling is reached: no more call-offs at all.
 pub(crate) fn behind<'a>(ctx: &'a Context, agreement: usize) -> Vec<&'a str> {
+    if ctx.ceiling_reached(agreement) {
+        return Vec::new();
+    }
     let Some(shares) = shares_of(ctx, agreement, Scope::ToDate).or(shares_of(ctx, agreement, Scope::Period)) else {
         return Vec::new();
     };
@@ -417,6 +421,13 @@ fn summary_sheet(
         sheet::long_text(ws, r, span, width, &rank_ask, &f.text_bold)?;
         r += 1;
     }
+    // An agreement whose ceiling is reached: no advice to catch up, a stop.
+    for &a in agreements.iter().filter(|&&a| ctx.ceiling_reached(a)) {
+        let ag = &ctx.register.agreements[a];
+        let stop = format!("{} ({}): {}.", ag.name, ag.id, l.ceiling_stop);
+        sheet::long_text(ws, r, span, width, &stop, &f.warning_label)?;
+        r += 1;
+    }
     r += 1;
     let per = rows_per_agreement_in(ctx, group, in_window);
     for (&ai, (window_rows, all_rows)) in &per {
@@ -430,6 +441,19 @@ fn summary_sheet(
         ws.set_column_width(c as u16, *w)?;
     }
     print_setup(ws, None, l)
+}
+
+/// Whose share and excess a workbook's rows show: the section's when an
+/// organisation file groups units into sections, else the unit's.
+fn own_labels(ctx: &Context, l: &Labels) -> (&'static str, &'static str) {
+    if ctx.organisation.is_some() {
+        ctx.lang.pick(
+            ("Sektionens andel", "Sektionens överskott utöver nyckeln"),
+            ("Section's share", "The section's excess beyond the key"),
+        )
+    } else {
+        (l.unit_share, l.unit_excess)
+    }
 }
 
 /// One imbalanced agreement: the section's split (window and to date), its
@@ -454,12 +478,13 @@ fn agreement_block(
         };
         ws.write_string_with_format(r, 0, super::labels::scope(lang, scope), &f.label)?;
         r += 1;
+        let (own_share, own_excess) = own_labels(ctx, l);
         let heads = [
             l.supplier,
             l.agreed,
             l.amount,
             l.call_offs,
-            l.unit_share,
+            own_share,
             l.deviation,
             l.agreement_actual,
             l.next_call_offs,
@@ -473,6 +498,21 @@ fn agreement_block(
             Basis::Count => counts[s] as f64,
         };
         let total: f64 = (0..a.suppliers.len()).map(value).sum();
+        if ctx.ceiling_reached(ai) {
+            // "Nästa avrop": none, over the supplier rows.
+            let stop = f
+                .warning_label
+                .clone()
+                .set_text_wrap()
+                .set_align(FormatAlign::VerticalCenter);
+            let last = r + a.suppliers.len().saturating_sub(1) as u32;
+            if last > r {
+                ws.merge_range(r, 7, last, 7, l.ceiling_stop, &stop)?;
+            } else {
+                ws.write_string_with_format(r, 7, l.ceiling_stop, &stop)?;
+                ws.set_row_height(r, 30)?;
+            }
+        }
         for (s, sup) in a.suppliers.iter().enumerate() {
             ws.write_string_with_format(r, 0, &sup.name, &f.text)?;
             ws.write_number_with_format(r, 1, sup.share / 100.0, &f.pct)?;
@@ -481,18 +521,18 @@ fn agreement_block(
             if total > 0.0 {
                 let share = value(s) / total;
                 ws.write_number_with_format(r, 4, share, &f.pct)?;
-                ws.write_number_with_format(r, 5, 100.0 * share - sup.share, &f.pp)?;
+                ws.write_number_with_format(r, 5, sheet::pp_value(100.0 * share - sup.share), &f.pp)?;
             }
             if let Some(p) = shares.suppliers[s].actual_pct {
                 ws.write_number_with_format(r, 6, p / 100.0, &f.pct)?;
             }
-            if shares.suppliers[s].catch_up > 0.0 {
-                ws.write_string(r, 7, l.next_yes)?;
+            if shares.suppliers[s].catch_up > 0.0 && !ctx.ceiling_reached(ai) {
+                ws.write_string_with_format(r, 7, l.next_yes, &f.text_gap)?;
             }
             r += 1;
         }
         let fractions: Vec<f64> = a.suppliers.iter().map(|s| s.share / 100.0).collect();
-        ws.write_string_with_format(r, 0, l.unit_excess, &f.text_bold)?;
+        ws.write_string_with_format(r, 0, own_excess, &f.text_bold)?;
         let over = over_served(shares);
         ws.write_number_with_format(r, 2, ore(excess(&amounts, &fractions, &over)), &f.sek_bold)?;
         r += 2;
@@ -578,7 +618,7 @@ fn agreement_block(
                 Some(d) if d <= tolerance => "OK",
                 Some(_) => lang.pick("Utanför nyckeln", "Outside the key"),
             };
-            ws.write_string(r, 5, verdict)?;
+            ws.write_string_with_format(r, 5, verdict, &f.text_gap)?;
             r += 1;
         }
         if rest > 0 {
@@ -658,7 +698,7 @@ fn calls_sheet(
         if let Outcome::InAgreement { agreement, supplier } = ctx.classified.outcomes[i] {
             let a = &ctx.register.agreements[agreement as usize];
             if let Some(d) = row.date {
-                ws.write_datetime_with_format(r, 0, excel_date(parse::days_to_date(d))?, &f.date)?;
+                ws.write_datetime_with_format(r, 0, excel_date(parse::days_to_date(d))?, &f.date_left)?;
             }
             ws.write_string_with_format(r, 1, &a.id, &f.text)?;
             ws.write_string_with_format(r, 2, &a.suppliers[supplier as usize].name, &f.text)?;
@@ -666,7 +706,7 @@ fn calls_sheet(
         if let Some(a) = row.amount {
             ws.write_number_with_format(r, 3, sek(a.0), &f.sek)?;
         }
-        ws.write_string_with_format(r, 4, ctx.text(row.get(Field::Unit)), &f.text)?;
+        ws.write_string_with_format(r, 4, ctx.text(row.get(Field::Unit)), &f.text_gap)?;
         ws.write_string_with_format(r, 5, ctx.text(row.get(Field::Orderer)), &f.text)?;
         ws.write_string_with_format(r, 6, ctx.exports.id(row), &f.text)?;
     }

@@ -109,7 +109,8 @@ fn write_row(ws: &mut Worksheet, ctx: &Context, r: u32, b: &BesideRow, f: &Forma
         .accounts
         .get(b.account as usize)
         .map_or("", |a| a.account.as_str());
-    ws.write_datetime_with_format(r, 0, excel_date(parse::days_to_date(b.date))?, &f.date)?;
+    // Left-aligned in a wider column: the date never runs into the account.
+    ws.write_datetime_with_format(r, 0, excel_date(parse::days_to_date(b.date))?, &f.date_left)?;
     ws.write_string_with_format(r, 1, account, &f.text)?;
     ws.write_string_with_format(r, 2, ctx.text(row.get(Field::Supplier)), &f.text)?;
     let org = supplier
@@ -118,7 +119,7 @@ fn write_row(ws: &mut Worksheet, ctx: &Context, r: u32, b: &BesideRow, f: &Forma
         .unwrap_or_default();
     ws.write_string_with_format(r, 3, org, &f.text)?;
     ws.write_number_with_format(r, 4, sek(b.amount), &f.sek)?;
-    ws.write_string_with_format(r, 5, ctx.text(row.get(Field::Unit)), &f.text)?;
+    ws.write_string_with_format(r, 5, ctx.text(row.get(Field::Unit)), &f.text_gap)?;
     ws.write_string_with_format(r, 6, ctx.text(row.get(Field::Orderer)), &f.text)?;
     ws.write_string_with_format(r, 7, ctx.exports.id(&row), &f.text)?;
     let should = agreement_ids(ctx.register, &ctx.beside.agreements_for(ctx.register, b)).replace(';', ", ");

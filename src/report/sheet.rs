@@ -46,6 +46,9 @@ pub struct Formats {
     /// edit in Excel keeps it text.
     pub text: Format,
     pub text_bold: Format,
+    /// Text right of a right-aligned figure: indented, so the two never
+    /// touch.
+    pub text_gap: Format,
     pub sek: Format,
     pub sek_bold: Format,
     pub pct: Format,
@@ -77,6 +80,7 @@ impl Formats {
                 .set_border_bottom(FormatBorder::Thin),
             text: Format::new().set_quote_prefix(),
             text_bold: Format::new().set_quote_prefix().set_bold(),
+            text_gap: Format::new().set_quote_prefix().set_indent(1),
             sek: Format::new().set_num_format(sek),
             sek_bold: Format::new().set_num_format(sek).set_bold(),
             pct: Format::new().set_num_format("0.0%"),
@@ -97,6 +101,18 @@ impl Formats {
 impl Default for Formats {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// A deviation in percentage points for a cell with the signed format
+/// `+0.0;-0.0;0.0`: a value that shows as zero at one decimal is written
+/// as zero, so the cell reads "0,0", never "-0,0" or "+0,0" (as
+/// `charts::points` prints it). Other values keep their precision.
+pub fn pp_value(d: f64) -> f64 {
+    if d.abs() < 0.05 {
+        0.0
+    } else {
+        d
     }
 }
 
@@ -294,6 +310,23 @@ pub fn file_stem(raw: &str, fallback: &str, taken: &mut HashSet<String>) -> Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deviations_that_show_as_zero_are_zero() {
+        // The sample to date: RA-2023-020's 24,9836 % against 25 % is
+        // −0,0164 pe (showed "-0,0"); RA-2023-011's 30,0290 % against 30 %
+        // is +0,029 pe (showed "+0,0").
+        assert_eq!(pp_value(24.9836 - 25.0), 0.0);
+        assert!(pp_value(24.9836 - 25.0).is_sign_positive(), "no −0");
+        assert_eq!(pp_value(30.0290 - 30.0), 0.0);
+        assert_eq!(pp_value(0.049), 0.0);
+        assert_eq!(pp_value(-0.0), 0.0);
+        assert!(pp_value(-0.0).is_sign_positive());
+        // Anything that shows a digit keeps its precision.
+        assert_eq!(pp_value(0.05), 0.05);
+        assert_eq!(pp_value(-10.0), -10.0);
+        assert_eq!(pp_value(26.315_789), 26.315_789);
+    }
 
     #[test]
     fn sheet_names_are_safe_and_unique() {

@@ -432,20 +432,9 @@ fn ceilings(s: &mut String, ctx: &Context) {
         let a = &ctx.register.agreements[c.agreement];
         let used = percent(c.used_pct, 1, lang);
         let what = match c.status {
-            CeilingStatus::Reached => lang.pick(
-                format!(
-                    "TAKET NÅTT {} – {} avrop för {} efter det är direktupphandlingar",
-                    c.reached_on.map(|d| d.to_string()).unwrap_or_default(),
-                    count(c.after_reached_rows, lang),
-                    sek_unit(c.after_reached_amount as i128, lang)
-                ),
-                format!(
-                    "CEILING REACHED {} – {} call-off(s) for {} after it are direct awards",
-                    c.reached_on.map(|d| d.to_string()).unwrap_or_default(),
-                    count(c.after_reached_rows, lang),
-                    sek_unit(c.after_reached_amount as i128, lang)
-                ),
-            ),
+            CeilingStatus::Reached => {
+                reached_line(lang, c.reached_on, c.after_reached_rows, c.after_reached_amount as i128)
+            }
             CeilingStatus::Warning => lang.pick(
                 format!(
                     "{used} av takvolymen använd (varningsnivå {}), {} av avtalstiden har gått",
@@ -478,7 +467,7 @@ fn ceilings(s: &mut String, ctx: &Context) {
                 s,
                 "    {}: {}",
                 lang.pick("efter taket, per enhet", "after the ceiling, per unit"),
-                units.join(", ")
+                units
             );
         }
         let note = labels::coverage_note(lang, &c.missing_months);
@@ -498,12 +487,13 @@ fn ceilings(s: &mut String, ctx: &Context) {
     }
 }
 
-/// The first five units of a list, by name (with their amounts).
-fn unit_names(ctx: &Context, units: &[crate::allocate::ceiling::UnitUse], amounts: bool) -> Vec<String> {
+/// The first five units of a list, by name (with their amounts), and how
+/// many more there are: "A, B, C, D, E och 3 till".
+fn unit_names(ctx: &Context, units: &[crate::allocate::ceiling::UnitUse], amounts: bool) -> String {
     let lang = ctx.lang;
-    units
+    let names: Vec<String> = units
         .iter()
-        .take(5)
+        .take(SHOWN_UNITS)
         .map(|u| {
             let name = ctx.text(u.unit);
             let name = if name.is_empty() {
@@ -517,7 +507,38 @@ fn unit_names(ctx: &Context, units: &[crate::allocate::ceiling::UnitUse], amount
                 name.to_string()
             }
         })
-        .collect()
+        .collect();
+    with_rest(names, units.len(), lang)
+}
+
+/// Most units named in a line.
+const SHOWN_UNITS: usize = 5;
+
+/// `names` joined, and " och N till" when `total` is more.
+fn with_rest(names: Vec<String>, total: usize, lang: Lang) -> String {
+    let rest = total.saturating_sub(names.len());
+    let joined = names.join(", ");
+    if rest == 0 {
+        joined
+    } else {
+        lang.pick(format!("{joined} och {rest} till"), format!("{joined} and {rest} more"))
+    }
+}
+
+/// "TAKET NÅTT 2024-04-01 – de 2 avropen efter det (−150,00 kr) är
+/// direktupphandlingar".
+fn reached_line(lang: Lang, on: Option<chrono::NaiveDate>, rows: u64, amount: i128) -> String {
+    let on = on.map(|d| d.to_string()).unwrap_or_default();
+    let amount = sek_unit(amount, lang);
+    let n = count(rows, lang);
+    match (lang, rows) {
+        (Lang::Sv, 0) => format!("TAKET NÅTT {on} – inga avrop efter det"),
+        (Lang::Sv, 1) => format!("TAKET NÅTT {on} – avropet efter det ({amount}) är en direktupphandling"),
+        (Lang::Sv, _) => format!("TAKET NÅTT {on} – de {n} avropen efter det ({amount}) är direktupphandlingar"),
+        (Lang::En, 0) => format!("CEILING REACHED {on} – no call-offs after it"),
+        (Lang::En, 1) => format!("CEILING REACHED {on} – the call-off after it ({amount}) is a direct award"),
+        (Lang::En, _) => format!("CEILING REACHED {on} – the {n} call-offs after it ({amount}) are direct awards"),
+    }
 }
 
 /// Rule 15: the compliance per account, one line each, and how many
@@ -607,7 +628,7 @@ fn life(s: &mut String, ctx: &Context) {
     }
     for u in &life.ended_in_use {
         let a = &ctx.register.agreements[u.agreement];
-        let units: Vec<String> = unit_names(ctx, &u.units, false);
+        let units = unit_names(ctx, &u.units, false);
         let _ = writeln!(
             s,
             "  {} {}: {}",
@@ -619,14 +640,14 @@ fn life(s: &mut String, ctx: &Context) {
                     a.valid_to,
                     count(u.rows, lang),
                     sek_unit(u.amount as i128, lang),
-                    units.join(", ")
+                    units
                 ),
                 format!(
                     "ended {} but has {} call-off(s) for {} after it (units: {})",
                     a.valid_to,
                     count(u.rows, lang),
                     sek_unit(u.amount as i128, lang),
-                    units.join(", ")
+                    units
                 )
             )
         );
@@ -1036,5 +1057,38 @@ mod tests {
         assert_eq!(count(26_410, Lang::Sv), "26\u{a0}410");
         assert_eq!(count(7, Lang::En), "7");
         assert_eq!(count(26_410, Lang::En), "26,410");
+    }
+
+    #[test]
+    fn a_reached_ceiling_reads_naturally() {
+        let on = chrono::NaiveDate::from_ymd_opt(2025, 5, 12);
+        // The sample's Markarbeten: 78 call-offs for 1 110 413,03 kr (in
+        // ten-thousandths of a krona) after the ceiling.
+        let amount = 11_104_130_300;
+        assert_eq!(
+            reached_line(Lang::Sv, on, 78, amount),
+            "TAKET NÅTT 2025-05-12 – de 78 avropen efter det (1\u{a0}110\u{a0}413,03 kr) är direktupphandlingar"
+        );
+        assert_eq!(
+            reached_line(Lang::En, on, 78, amount),
+            "CEILING REACHED 2025-05-12 – the 78 call-offs after it (1,110,413.03 SEK) are direct awards"
+        );
+        assert_eq!(
+            reached_line(Lang::Sv, on, 1, 50_000),
+            "TAKET NÅTT 2025-05-12 – avropet efter det (5,00 kr) är en direktupphandling"
+        );
+        assert_eq!(
+            reached_line(Lang::Sv, on, 0, 0),
+            "TAKET NÅTT 2025-05-12 – inga avrop efter det"
+        );
+    }
+
+    #[test]
+    fn a_cut_list_says_how_many_more() {
+        let names = |n: usize| (1..=n).map(|i| format!("E{i}")).collect::<Vec<_>>();
+        // Eight units after the ceiling, five named: "och 3 till".
+        assert_eq!(with_rest(names(5), 8, Lang::Sv), "E1, E2, E3, E4, E5 och 3 till");
+        assert_eq!(with_rest(names(5), 8, Lang::En), "E1, E2, E3, E4, E5 and 3 more");
+        assert_eq!(with_rest(names(2), 2, Lang::Sv), "E1, E2");
     }
 }

@@ -105,9 +105,30 @@ fn to_date_of<'a>(ctx: &'a Context, agreement: usize) -> Option<&'a AgreementSha
 
 /// The overview's column widths: narrow enough that the sheet prints on
 /// A4 landscape at a readable size (about 220 characters wide).
-const OVERVIEW_WIDTHS: [f64; 14] = [
-    18.0, 26.0, 11.0, 14.0, 10.0, 12.0, 11.0, 20.0, 20.0, 12.0, 12.0, 20.0, 18.0, 22.0,
+/// Column A holds "Senaste datum i data" beside its value; D, E and G
+/// the rank-order table's "Odokumenterade avsteg …" headings; G, J and K a
+/// rank-order agreement's "avsteg 14,2 %".
+pub(crate) const OVERVIEW_WIDTHS: [f64; 14] = [
+    22.0, 26.0, 11.0, 16.0, 15.0, 12.0, 16.0, 20.0, 20.0, 14.0, 14.0, 20.0, 17.0, 22.0,
 ];
+
+/// A deviation cell of *Sammanfattning*: the largest deviation in
+/// percentage points, or for a rank-order agreement its undocumented skips
+/// as "avsteg 14,2 %" (as the forum report shows it).
+fn deviation_cell(
+    ws: &mut Worksheet,
+    (r, c): (u32, u16),
+    s: &AgreementShares,
+    f: &Formats,
+    skip: &rust_xlsxwriter::Format,
+) -> Result<(), XlsxError> {
+    if let Some(d) = s.largest_deviation() {
+        ws.write_number_with_format(r, c, sheet::pp_value(d), &f.pp)?;
+    } else if let Some(v) = s.rank.as_ref().and_then(|x| x.skip_pct) {
+        ws.write_number_with_format(r, c, v, skip)?;
+    }
+    Ok(())
+}
 
 fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Result<(), XlsxError> {
     ws.set_name(l.overview)?;
@@ -203,6 +224,7 @@ fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Resul
         let dev = |s: &AgreementShares| s.largest_deviation().map_or(-1.0, f64::abs);
         imb(a).cmp(&imb(b)).then(dev(b).total_cmp(&dev(a)))
     });
+    let skip = rust_xlsxwriter::Format::new().set_num_format(lang.pick("\"avsteg \"0.0\" %\"", "\"skips \"0.0\"%\""));
     let mut r = head_row + 1;
     for p in &rows {
         let a = &ctx.register.agreements[p.agreement];
@@ -221,21 +243,15 @@ fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Resul
         ws.write_number_with_format(r, 3, sek(p.total_amount), &f.sek)?;
         ws.write_number_with_format(r, 4, p.total_call_offs as f64, &f.int)?;
         ws.write_number(r, 5, a.suppliers.len() as f64)?;
-        if let Some(d) = p.largest_deviation() {
-            ws.write_number_with_format(r, 6, d, &f.pp)?;
-        }
+        deviation_cell(ws, (r, 6), p, f, &skip)?;
         ws.write_string(r, 7, labels::status(ctx.lang, p.status))?;
         if let Some(t) = to_date_of(ctx, p.agreement) {
             ws.write_string(r, 8, labels::status(ctx.lang, t.status))?;
-            if let Some(d) = t.largest_deviation() {
-                ws.write_number_with_format(r, 9, d, &f.pp)?;
-            }
+            deviation_cell(ws, (r, 9), t, f, &skip)?;
         }
         if let Some(c) = ctx.comparison {
             if let Some(before) = c.of(p.agreement) {
-                if let Some(d) = before.largest_deviation() {
-                    ws.write_number_with_format(r, 10, d, &f.pp)?;
-                }
+                deviation_cell(ws, (r, 10), before, f, &skip)?;
                 ws.write_string(r, 11, labels::status(ctx.lang, before.status))?;
             }
             ws.write_string(r, 12, labels::change(ctx.lang, c.change(p)))?;
@@ -258,7 +274,7 @@ fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Resul
     status_colours(ws, head_row + 1, r.saturating_sub(1), 11, ctx.lang)?;
     sheet::ceiling_colours(ws, head_row + 1, r.saturating_sub(1), 13, ctx.lang)?;
     let r = super::rank_sheet::overview_rows(ws, ctx, r + 1, f)?;
-    super::compliance_sheet::overview_block(ws, ctx, r, f)?;
+    super::compliance_sheet::overview_block(ws, ctx, r, f, &OVERVIEW_WIDTHS)?;
     ws.set_freeze_panes(head_row + 1, 0)?;
     for (c, width) in OVERVIEW_WIDTHS.iter().enumerate() {
         ws.set_column_width(c as u16, *width)?;
@@ -303,7 +319,7 @@ fn supplier_cells(
         ws.write_number_with_format(r, col + 3, p / 100.0, &f.pct)?;
     }
     if let Some(d) = s.deviation_pp {
-        ws.write_number_with_format(r, col + 4, d, &f.pp)?;
+        ws.write_number_with_format(r, col + 4, sheet::pp_value(d), &f.pp)?;
     }
     ws.write_number_with_format(r, col + 5, sek(s.amount), &f.sek)?;
     ws.write_number_with_format(r, col + 6, s.call_offs as f64, &f.int)?;
@@ -321,15 +337,20 @@ pub(crate) fn ore(kronor: f64) -> f64 {
     }
 }
 
-/// Catch-up (SEK or whole call-offs, by basis) at `col`.
+/// Catch-up (SEK or whole call-offs, by basis) at `col`; "Taket nått" in
+/// red instead when the agreement's ceiling is reached (`reached`): no
+/// more call-offs to anyone (allocation.csv keeps the figure).
 fn catch_up_cell(
     ws: &mut Worksheet,
-    r: u32,
-    col: u16,
+    (r, col): (u32, u16),
     a: &Agreement,
-    value: f64,
+    (value, reached): (f64, Option<&str>),
     f: &Formats,
 ) -> Result<(), XlsxError> {
+    if let (Some(text), false) = (reached, a.is_rank()) {
+        ws.write_string_with_format(r, col, text, &f.warning)?;
+        return Ok(());
+    }
     match a.basis {
         // A rank order has no catch-up (rule 13).
         _ if a.is_rank() => return Ok(()),
@@ -337,6 +358,12 @@ fn catch_up_cell(
         Basis::Count => ws.write_number_with_format(r, col, ore(value), &f.int)?,
     };
     Ok(())
+}
+
+/// "Taket nått" when an agreement's ceiling is reached.
+fn reached(ctx: &Context, agreement: usize) -> Option<&'static str> {
+    ctx.ceiling_reached(agreement)
+        .then(|| labels::ceiling_status(ctx.lang, crate::allocate::ceiling::CeilingStatus::Reached))
 }
 
 fn imbalances(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Result<(), XlsxError> {
@@ -353,7 +380,8 @@ fn imbalances(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Res
             ws.write_string(r, 2, labels::scope(ctx.lang, p.scope))?;
             supplier_cells(ws, r, 3, a, s, f)?;
             // Catch-up in SEK or in call-offs: a column each.
-            catch_up_cell(ws, r, if a.basis == Basis::Count { 11 } else { 10 }, a, s.catch_up, f)?;
+            let col = if a.basis == Basis::Count { 11 } else { 10 };
+            catch_up_cell(ws, (r, col), a, (s.catch_up, reached(ctx, p.agreement)), f)?;
             ws.write_string(r, 12, labels::status(ctx.lang, s.status))?;
             r += 1;
         }
@@ -411,7 +439,7 @@ fn allocation_table(
     let mut r = row + 2;
     for s in &shares.suppliers {
         supplier_cells(ws, r, 0, a, s, f)?;
-        catch_up_cell(ws, r, 7, a, s.catch_up, f)?;
+        catch_up_cell(ws, (r, 7), a, (s.catch_up, reached(ctx, shares.agreement)), f)?;
         ws.write_string(r, 8, labels::status(ctx.lang, s.status))?;
         if let Some((_, Some(before))) = previous {
             let pct = before
@@ -431,6 +459,35 @@ fn allocation_table(
     ws.write_string(r, 8, labels::status(ctx.lang, shares.status))?;
     status_colours(ws, row + 2, r, 8, ctx.lang)?;
     Ok(r + 2)
+}
+
+/// An agreement sheet's ceiling line (row 3); a reached ceiling in red,
+/// with the advice above it: "Taket är nått: gör inga fler avrop på
+/// avtalet". Returns the row of the first table.
+fn ceiling_lines(
+    ws: &mut Worksheet,
+    ctx: &Context,
+    agreement: usize,
+    f: &Formats,
+    l: &Labels,
+) -> Result<u32, XlsxError> {
+    let Some(u) = ctx.ceilings.iter().find(|u| u.agreement == agreement) else {
+        return Ok(3);
+    };
+    let line = super::ceiling_sheet::ceiling_line(ctx, u);
+    if !ctx.ceiling_reached(agreement) {
+        ws.write_string_with_format(2, 0, line, &f.note)?;
+        return Ok(3);
+    }
+    let stop = rust_xlsxwriter::Format::new()
+        .set_bold()
+        .set_font_size(12)
+        .set_font_color(0x9C0006)
+        .set_background_color(0xFFC7CE);
+    ws.merge_range(2, 0, 2, 8, l.ceiling_stop, &stop)?;
+    ws.set_row_height(2, 20)?;
+    ws.write_string_with_format(3, 0, line, &f.warning)?;
+    Ok(4)
 }
 
 fn agreement_sheet(
@@ -461,10 +518,7 @@ fn agreement_sheet(
         ),
         &f.note,
     )?;
-    if let Some(u) = ctx.ceilings.iter().find(|u| u.agreement == period.agreement) {
-        ws.write_string_with_format(2, 0, super::ceiling_sheet::ceiling_line(ctx, u), &f.note)?;
-    }
-    let period_row = 3;
+    let period_row = ceiling_lines(ws, ctx, period.agreement, f, l)?;
     let mut next = allocation_table(ws, period_row, ctx, period, f, l)?;
     if let Some(t) = to_date_of(ctx, period.agreement) {
         next = allocation_table(ws, next, ctx, t, f, l)?;
@@ -705,7 +759,8 @@ fn quality_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> 
         &f.sek_bold,
     )?;
     let verdict = if rec.balances() { l.adds_up } else { "≠" };
-    ws.write_formula(
+    // Indented: the verdict never touches the amount to its left.
+    ws.write_formula_with_format(
         check,
         3,
         Formula::new(format!(
@@ -714,6 +769,7 @@ fn quality_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> 
             r = check + 1
         ))
         .set_result(verdict),
+        &rust_xlsxwriter::Format::new().set_indent(1),
     )?;
 
     let mut top = check + 2;
@@ -784,11 +840,17 @@ fn quality_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> 
         ),
         &f.note,
     )?;
-    for (c, width) in [34, 26, 12, 16, 80].iter().enumerate() {
+    // Rows and amounts side by side: each amount column holds
+    // "999 999 999 999 kr" (18 characters) with room to spare, so a row
+    // count never runs into the amount beside it.
+    for (c, width) in QUALITY_WIDTHS.iter().enumerate() {
         ws.set_column_width(c as u16, *width)?;
     }
     print_setup(ws, None, l)
 }
+
+/// The column widths of the Datakvalitet sheet.
+const QUALITY_WIDTHS: [f64; 5] = [34.0, 26.0, 20.0, 20.0, 80.0];
 
 /// The name of the sheet with every data-quality row.
 fn quality_rows_name(lang: crate::lang::Lang) -> &'static str {

@@ -421,7 +421,26 @@ fn the_reports_show_rank_orders_and_fku() {
             .any(|t| t.contains("dokumentera avsteget eller avropa från rang 1")),
         "{section:?}"
     );
+    // The rank list: the supplier in the wide first column, the date
+    // beside it (names were cut to "Verktygshuset i Ma" in column B).
+    assert!(
+        // Två AB's 5 000 kr of 2024-04-01 (Excel day 45383): the 10 000 kr
+        // in March is the documented deviation.
+        has_row(&section, &["Två AB", "45383", "2", "5000", "Öster", "Anna"]),
+        "{section:?}"
+    );
+    let heads = section
+        .iter()
+        .find(|r| r.iter().any(|c| c == "Att göra"))
+        .expect("rank heads");
+    assert_eq!(&heads[..2], ["Leverantör", "Datum"]);
     assert!(out.join("diagram/RA-R.png").exists());
+    // The overview chart shows RA-K only, and says where RA-R went.
+    let svg = read(&out.join("diagram/oversikt.svg"));
+    assert!(
+        svg.contains("av 1 avtal med fördelningsnyckel i obalans; 1 rangordnat avtal visas separat"),
+        "overview subtitle"
+    );
 }
 
 /// Rule 10 revised (issue 20, point 5): a unit that buys only from the
@@ -505,4 +524,37 @@ fn a_csv_register_of_rank_orders_needs_no_share_column() {
         ),
         "{err}"
     );
+}
+
+/// Review of the rendered workbook: the rank agreement's row in
+/// *Sammanfattning*'s main table shows its basis and its undocumented
+/// skips in the deviation column, as "avsteg 16,5 %" (the forum's words).
+#[test]
+fn sammanfattning_shows_the_rank_skips_in_the_deviation_column() {
+    use calamine::{Data, Reader};
+    let dir = TempDir::new().expect("tempdir");
+    let out = toml_run(&dir);
+    let book = out.join("fordelning-2024-H1.xlsx");
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&book).expect("xlsx");
+    let range = wb.worksheet_range("Sammanfattning").expect("sheet");
+    let styles = wb.worksheet_style("Sammanfattning").expect("styles");
+    // The main table's RA-R row: the first with RA-R in column A.
+    let r = (0..range.height() as u32)
+        .find(|&i| matches!(range.get_value((i, 0)), Some(Data::String(s)) if s == "RA-R"))
+        .expect("RA-R row");
+    assert_eq!(range.get_value((r, 2)), Some(&Data::String("belopp".into())));
+    // Undocumented skips 18 000 of 109 000 kr = 16,51 %, in the period
+    // (column G) and, with the same call-offs, to date (column J).
+    for col in [6, 9] {
+        match range.get_value((r, col)) {
+            Some(Data::Float(v)) => assert!((v - 1_800_000.0 / 109_000.0).abs() < 1e-9, "{col}: {v}"),
+            other => panic!("column {col}: {other:?}"),
+        }
+        let code = styles
+            .get((r, col))
+            .and_then(|s| s.number_format.as_ref())
+            .map(|n| n.format_code.clone())
+            .unwrap_or_default();
+        assert_eq!(code, r#""avsteg "0.0" %""#, "column {col}");
+    }
 }

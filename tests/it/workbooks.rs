@@ -412,10 +412,12 @@ fn ceiling_sheet_chart_and_lines() {
         .success()
         // The terminal warns about every reached, warning and forecast ceiling.
         .stdout(
-            predicates::str::contains("RA-C1 Nådd, sedan kreditnota: TAKET NÅTT 2024-04-01 – 2 avrop för −150,00 kr")
-                .or(predicates::str::contains(
-                    "RA-C1 Nådd, sedan kreditnota: TAKET NÅTT 2024-04-01 – 2 avrop för -150,00 kr",
-                )),
+            predicates::str::contains(
+                "RA-C1 Nådd, sedan kreditnota: TAKET NÅTT 2024-04-01 – de 2 avropen efter det (−150,00 kr) är direktupphandlingar",
+            )
+            .or(predicates::str::contains(
+                "RA-C1 Nådd, sedan kreditnota: TAKET NÅTT 2024-04-01 – de 2 avropen efter det (-150,00 kr) är direktupphandlingar",
+            )),
         )
         .stdout(predicates::str::contains(
             "RA-C5 Varning, delad: 85,0 % av takvolymen använd (varningsnivå 80 %)",
@@ -446,10 +448,12 @@ fn ceiling_sheet_chart_and_lines() {
     );
     // The ceiling line on the agreement sheet and the status on the overview.
     let a = sheet(&path, "RA-C1");
+    // Reached: the advice in red above the ceiling line.
+    assert_eq!(text(&a, 2, 0), "Taket är nått: gör inga fler avrop på avtalet");
     assert!(
-        text(&a, 2, 0).starts_with("Takvolym 1\u{a0}000,00 kr · använt 950,00 kr (95,0 %)"),
+        text(&a, 3, 0).starts_with("Takvolym 1\u{a0}000,00 kr · använt 950,00 kr (95,0 %)"),
         "{}",
-        text(&a, 2, 0)
+        text(&a, 3, 0)
     );
     let o = sheet(&path, "Sammanfattning");
     let ro = find_row(&o, "RA-C1", 0);
@@ -524,6 +528,11 @@ fn section_workbooks_follow_the_organisation_file() {
     assert_eq!(text(&s, norr, 5), "Utanför nyckeln");
     let orderers = find_row(&s, "Beställare i sektionen", units);
     assert_eq!(text(&s, find_row(&s, "Anna", orderers), 0), "Anna");
+    // A section's workbook speaks of the section, not of a unit.
+    let cells: Vec<String> = s.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(cells.contains(&"Sektionens andel".to_string()), "{cells:?}");
+    assert!(cells.contains(&"Sektionens överskott utöver nyckeln".to_string()));
+    assert!(!cells.iter().any(|c| c.starts_with("Enhetens")));
     // A section with nothing to do says so.
     let stab = sheet(&dir.join("sektioner/Sektion Stab.xlsx"), "Sammanfattning");
     assert_eq!(text(&stab, 1, 0), "Sektionschef: Cecilia Dahl");
@@ -770,4 +779,150 @@ fn an_agreement_that_ended_in_the_window_is_on_sammanfattning_with_its_end() {
     assert_eq!(text(&o, x, 7), "Obalans");
     let y = find_row(&o, "RA-Y", 0);
     assert_eq!(text(&o, y, 1), "Ny");
+}
+
+/// The width (in characters, as Excel shows it) of column `col` (0-based)
+/// of a sheet, from the sheet's `<col>` elements; 8.43 when not set.
+fn col_width(path: &Path, sheet_name: &str, col: u32) -> f64 {
+    let index = sheet_names(path)
+        .iter()
+        .position(|n| n == sheet_name)
+        .unwrap_or_else(|| panic!("no sheet {sheet_name}"));
+    let name = format!("xl/worksheets/sheet{}.xml", index + 1);
+    let xml = parts(path)
+        .into_iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, x)| x)
+        .unwrap_or_else(|| panic!("no {name}"));
+    let attr = |el: &str, key: &str| -> Option<f64> {
+        let at = el.find(&format!(" {key}=\""))? + key.len() + 3;
+        el.get(at..)?.split('"').next()?.parse().ok()
+    };
+    xml.split("<col ")
+        .skip(1)
+        .filter_map(|el| {
+            let el = format!(" {}", el.split("/>").next()?);
+            let el = el.as_str();
+            let (min, max) = (attr(el, "min")?, attr(el, "max")?);
+            ((min..=max).contains(&(col as f64 + 1.0))).then(|| attr(el, "width"))?
+        })
+        .next()
+        .unwrap_or(8.43)
+}
+
+#[test]
+fn data_quality_rows_and_amounts_never_touch() {
+    let out = TempDir::new().expect("tempdir");
+    let dir = run_base(out.path(), &[]);
+    let path = dir.join("fordelning-2019-H1.xlsx");
+    // The sample's "Lästa rader" line printed "27 194 538 877 835 kr": the
+    // amount, 14 characters, filled a 12-wide column. Each amount column
+    // (C at the top, D in "Per fil och kategori") now holds
+    // "999 999 999 999 kr" (18 characters) with room left.
+    for col in [2, 3] {
+        let w = col_width(&path, "Datakvalitet", col);
+        assert!(w > 19.0, "column {col}: {w}");
+    }
+    // "Stämmer" beside "0 kr": indented one step in its own column.
+    let mut wb: Xlsx<_> = open_workbook(&path).expect("workbook");
+    let q = wb.worksheet_range("Datakvalitet").expect("sheet");
+    let check = find_row(&q, "Kontroll: lästa − summan av delarna", 0);
+    assert_eq!(text(&q, check, 3), "Stämmer");
+    let styles = wb.worksheet_style("Datakvalitet").expect("styles");
+    let indent = styles
+        .get((check, 3))
+        .and_then(|s| s.alignment.as_ref())
+        .and_then(|a| a.indent);
+    assert_eq!(indent, Some(1));
+}
+
+#[test]
+fn sammanfattning_labels_and_account_lists_have_room() {
+    let out = TempDir::new().expect("tempdir");
+    let dir = run_base(out.path(), &[]);
+    let path = dir.join("fordelning-2019-H1.xlsx");
+    // "Senaste datum i data" (20 characters, bold) beside its value in B.
+    assert!(col_width(&path, "Sammanfattning", 0) > 21.0);
+    // The agreements listing an account wrap within columns G–J, indented
+    // clear of the count in F.
+    let mut wb: Xlsx<_> = open_workbook(&path).expect("workbook");
+    let o = wb.worksheet_range("Sammanfattning").expect("sheet");
+    let r = find_row(&o, "4410", 0);
+    assert_eq!(text(&o, r, 6), "RA-2");
+    let styles = wb.worksheet_style("Sammanfattning").expect("styles");
+    let align = styles.get((r, 6)).and_then(|s| s.alignment.clone()).expect("alignment");
+    assert!(align.wrap_text);
+    assert_eq!(align.indent, Some(1));
+}
+
+/// Rule 11 (review): the ceiling of RA-C1 is reached (600 + 500 = 1 100 kr
+/// of 1 000 on 2024-04-01), so no workbook advises more call-offs, though
+/// Alfa AB is behind the key (400 of 950 kr; allocation.csv keeps its
+/// catch-up, what it needs to match Beta AB's 550 kr: 550 − 400 = 150,00).
+#[test]
+fn a_reached_ceiling_advises_no_more_call_offs() {
+    let out = TempDir::new().expect("tempdir");
+    let csv = out.path().join("c.csv");
+    std::fs::write(
+        &csv,
+        "Bokföringsdatum;Leverantör;Belopp;Avtal;Ansvar\n2024-03-01;Alfa AB;600;RA-C1;Öster\n\
+         2024-04-01;Beta AB;500;RA-C1;Öster\n2024-05-01;Alfa AB;-200;RA-C1;Öster\n\
+         2024-06-01;Beta AB;50;RA-C1;Öster\n",
+    )
+    .expect("write");
+    bin()
+        .args(["run", "--period", "2024-H1", "--min-call-offs", "1", "--agreements"])
+        .arg(fixture("ceiling.toml"))
+        .arg("--exports")
+        .arg(&csv)
+        .arg("--out")
+        .arg(out.path())
+        .assert()
+        .success();
+    let dir = out.path().join("2024-H1");
+    let allocation = std::fs::read_to_string(dir.join("allocation.csv")).expect("csv");
+    assert!(allocation.contains(",Alfa AB,50.00,400.00,1,42.1053,-7.8947,150.00,imbalance,"));
+    // The agreement sheet: "Taket nått" in red where the catch-up was.
+    let path = dir.join("fordelning-2024-H1.xlsx");
+    let a = sheet(&path, "RA-C1");
+    let r = find_row(&a, "Alfa AB", 0);
+    assert_eq!(text(&a, r, 7), "Taket nått");
+    let o = sheet(&path, "Obalanser");
+    let r = find_row(&o, "RA-C1", 0);
+    assert_eq!(text(&o, r, 10), "Taket nått");
+    // The section's workbook: a stop, no "next call-offs to Alfa AB".
+    let s = sheet(&dir.join("sektioner/Öster.xlsx"), "Sammanfattning");
+    let cells: Vec<String> = s.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(
+        cells.contains(&"Nådd, sedan kreditnota (RA-C1): Taket är nått: gör inga fler avrop på avtalet.".to_string()),
+        "{cells:?}"
+    );
+    assert!(cells.contains(&"Taket är nått: gör inga fler avrop på avtalet".to_string()));
+    assert!(!cells
+        .iter()
+        .any(|c| c.contains("ligger efter nyckeln") || c.contains("lägga nästa avrop")));
+}
+
+/// Review: on the Avrop sheet a date fills its column left-aligned (never
+/// running into the agreement beside it), and the unit after the
+/// right-aligned amount is indented; without an organisation file a
+/// workbook is one unit's and says "Enhetens andel".
+#[test]
+fn section_sheets_keep_dates_and_names_apart() {
+    let out = TempDir::new().expect("tempdir");
+    let dir = run_base(out.path(), &[]);
+    let book = std::fs::read_dir(dir.join("sektioner"))
+        .expect("sektioner")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.extension().is_some_and(|x| x == "xlsx"))
+        .expect("a section workbook");
+    let mut wb: Xlsx<_> = open_workbook(&book).expect("workbook");
+    let styles = wb.worksheet_style("Avrop").expect("styles");
+    let align = |r: u32, c: u32| styles.get((r, c)).and_then(|s| s.alignment.clone()).unwrap_or_default();
+    assert_eq!(align(1, 0).horizontal, calamine::HorizontalAlignment::Left);
+    assert_eq!(align(1, 4).indent, Some(1));
+    assert!(col_width(&book, "Avrop", 0) > 11.0, "yyyy-mm-dd with room");
+    let s = wb.worksheet_range("Sammanfattning").expect("sheet");
+    let cells: Vec<String> = s.rows().flatten().map(|c| c.to_string()).collect();
+    assert!(cells.contains(&"Enhetens andel".to_string()), "{cells:?}");
 }

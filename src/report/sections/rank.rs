@@ -117,9 +117,11 @@ fn rows_table(
     l: &Labels,
 ) -> Result<u32, XlsxError> {
     let lang = ctx.lang;
+    // The supplier in the wide first column (names are long), the date
+    // left-aligned beside it.
     let heads = [
-        l.date,
         l.supplier,
+        l.date,
         lang.pick("Rang", "Rank"),
         l.amount,
         l.unit,
@@ -135,18 +137,18 @@ fn rows_table(
     for i in rows.iter().take(SHOWN * 10) {
         let row = ctx.exports.rows.at(*i);
         if let Some(d) = row.date {
-            ws.write_datetime_with_format(r, 0, excel_date(parse::days_to_date(d))?, &f.date)?;
+            ws.write_datetime_with_format(r, 1, excel_date(parse::days_to_date(d))?, &f.date_left)?;
         }
         if let Outcome::InAgreement { supplier, .. } = ctx.classified.outcomes[*i] {
             if let Some(sup) = a.suppliers.get(supplier as usize) {
-                ws.write_string_with_format(r, 1, &sup.name, &f.text)?;
+                ws.write_string_with_format(r, 0, &sup.name, &f.text)?;
                 ws.write_number_with_format(r, 2, f64::from(sup.rank.unwrap_or(0)), &f.int)?;
             }
         }
         if let Some(m) = row.amount {
             ws.write_number_with_format(r, 3, sek(m.0), &f.sek)?;
         }
-        ws.write_string_with_format(r, 4, ctx.text(row.get(Field::Unit)), &f.text)?;
+        ws.write_string_with_format(r, 4, ctx.text(row.get(Field::Unit)), &f.text_gap)?;
         ws.write_string_with_format(r, 5, ctx.text(row.get(Field::Orderer)), &f.text)?;
         ws.write_string_with_format(r, 6, todo, &f.text)?;
         r += 1;
