@@ -294,23 +294,30 @@ fn rank_lines(ctx: &Context, ai: usize, window_rows: &[usize], all_rows: &[usize
 
 /// One line per ceiling reached or near.
 fn ceiling_line(ctx: &Context, u: &CeilingUse) -> String {
+    use crate::allocate::ceiling::CeilingStatus;
     let lang = ctx.lang;
     let a = &ctx.register.agreements[u.agreement];
     let status = super::labels::ceiling_status(lang, u.status);
+    let (pct, ceiling) = (percent(u.used_pct, 1, lang), sek_unit(u.ceiling.ceiling as i128, lang));
+    let what = match (u.status, u.forecast_date) {
+        (CeilingStatus::Reached, _) => lang.pick(
+            " Taket är nått: gör inga fler avrop på avtalet.".to_string(),
+            " The ceiling is reached: make no more call-offs under the agreement.".to_string(),
+        ),
+        (CeilingStatus::Forecast, Some(d)) => lang.pick(
+            format!(" I nuvarande takt nås taket {d}."),
+            format!(" At the present pace it is reached on {d}."),
+        ),
+        _ => String::new(),
+    };
     lang.pick(
         format!(
-            "{} {}: {status} – {} av takvolymen {} använt.",
-            a.id,
-            a.name,
-            percent(u.used_pct, 1, lang),
-            sek_unit(u.ceiling.ceiling as i128, lang)
+            "{} {}: {status} – {pct} av takvolymen ({ceiling}) är använd.{what}",
+            a.id, a.name
         ),
         format!(
-            "{} {}: {status} – {} of the ceiling of {} used.",
-            a.id,
-            a.name,
-            percent(u.used_pct, 1, lang),
-            sek_unit(u.ceiling.ceiling as i128, lang)
+            "{} {}: {status} – {pct} of the ceiling ({ceiling}) is used.{what}",
+            a.id, a.name
         ),
     )
 }

@@ -289,7 +289,7 @@ fn a_draft_names_the_ceilings_its_section_reached_or_nears() {
     // 950 of 1 000 used: 95,0 %, above the default warning level of 80 %.
     assert!(body.contains("Takvolym som är nådd eller nära"), "{body}");
     assert!(
-        body.contains("- RA-T Städ: Nära taket – 95,0 % av takvolymen 1 000,00 kr använt."),
+        body.contains("- RA-T Städ: Nära taket – 95,0 % av takvolymen (1 000,00 kr) är använd."),
         "{body}"
     );
 }
