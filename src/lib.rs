@@ -17,6 +17,7 @@ pub mod format;
 pub mod help;
 pub mod lang;
 pub mod organisation;
+pub mod output;
 pub mod parse;
 pub mod read;
 pub mod register;

@@ -96,8 +96,8 @@ pub fn init(dir: &Path) -> Result<Vec<PathBuf>> {
         }
     };
     std::fs::create_dir_all(dir.join(EXPORTS)).map_err(io(&dir.join(EXPORTS)))?;
-    let mut wb = template().map_err(crate::report::sheet::xlsx_err(&register))?;
-    crate::report::sheet::save_workbook(&mut wb, &register)?;
+    let mut wb = template().map_err(crate::output::xlsx_err(&register))?;
+    crate::output::save_workbook(&mut wb, &register)?;
     std::fs::write(&config, config_text()).map_err(io(&config))?;
     Ok(vec![register, config, dir.join(EXPORTS)])
 }

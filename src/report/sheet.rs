@@ -5,31 +5,12 @@
 use super::labels::{self, Labels};
 use super::Lang;
 use crate::allocate::Status;
-use crate::error::Error;
 use rust_xlsxwriter::{
     ConditionalFormatText, ConditionalFormatTextRule, Format, FormatAlign, FormatBorder, Worksheet, XlsxError,
 };
 use std::collections::HashSet;
-use std::path::Path;
 
-/// Maps an xlsx error onto the output file it concerns.
-pub fn xlsx_err(path: &Path) -> impl Fn(XlsxError) -> Error + '_ {
-    move |e| Error::Output {
-        path: path.to_path_buf(),
-        message: crate::lang::Text::of_error_text(&e.to_string()),
-    }
-}
-
-/// Saves a workbook: built in memory, then written in one go, so a failed
-/// write (a full disk) is a plain I/O error in words, not the zip
-/// writer's debug output.
-pub fn save_workbook(wb: &mut rust_xlsxwriter::Workbook, path: &Path) -> crate::error::Result<()> {
-    let bytes = wb.save_to_buffer().map_err(xlsx_err(path))?;
-    std::fs::write(path, bytes).map_err(|e| Error::Output {
-        path: path.to_path_buf(),
-        message: crate::lang::Text::io(&e),
-    })
-}
+pub use crate::output::{save_workbook, xlsx_err};
 
 /// Colour-blind-safe palette (Okabe–Ito), one colour per supplier index,
 /// the same in workbooks and charts. Vermillion (0xD55E00) is left out: it
@@ -355,22 +336,5 @@ mod tests {
         assert_eq!(file_stem("sektion öster", "x", &mut taken), "sektion öster (2)");
         assert_eq!(file_stem("a\u{0}b\nc", "x", &mut taken), "a_b_c");
         assert_eq!(file_stem(" .. ", "tom", &mut taken), "tom");
-    }
-}
-
-#[cfg(test)]
-mod save_tests {
-    use super::*;
-
-    #[cfg(target_os = "linux")]
-    #[test]
-    fn a_full_disk_is_a_plain_message() {
-        let mut wb = rust_xlsxwriter::Workbook::new();
-        wb.add_worksheet();
-        let err = save_workbook(&mut wb, Path::new("/dev/full")).expect_err("full");
-        assert_eq!(
-            err.localized(crate::lang::Lang::Sv),
-            "kan inte skriva /dev/full: disken är full"
-        );
     }
 }
