@@ -1,8 +1,10 @@
 //! The optional organisation file (`--organisation`, `organisation` in the
 //! config): which section each unit (*ansvar*) belongs to and who heads it.
 //! Columns *Ansvar* (also *Enhet*, *Kostnadsställe*), *Sektion*,
-//! *Sektionschef* and optionally *E-post*; xlsx, xls, ods or csv, the
-//! header row found like an export's.
+//! *Sektionschef*, optionally *E-post* and the unit's name (*Ansvarsnamn*,
+//! *Enhetsnamn*, *Namn*, *Benämning*: shown beside the unit, winning over
+//! an export's unit-name column); xlsx, xls, ods or csv, the header row
+//! found like an export's.
 
 use crate::error::{Error, Result};
 use crate::lang::{Lang, Text};
@@ -24,14 +26,17 @@ pub struct Section {
 pub struct Organisation {
     /// Unit (trimmed, lower case) → index into `sections`.
     units: HashMap<String, usize>,
+    /// Unit (trimmed, lower case) → its name, when the file names it.
+    unit_names: HashMap<String, String>,
     pub sections: Vec<Section>,
 }
 
-const NAMES: [&[&str]; 4] = [
+const NAMES: [&[&str]; 5] = [
     &["Ansvar", "Enhet", "Kostnadsställe", "Ansvarsenhet", "unit"],
     &["Sektion", "section"],
     &["Sektionschef", "Chef", "head"],
     &["E-post", "Epost", "Mejl", "email"],
+    &["Ansvarsnamn", "Enhetsnamn", "Namn", "Benämning", "unit_name", "name"],
 ];
 
 impl Organisation {
@@ -40,6 +45,11 @@ impl Organisation {
         self.units
             .get(&unit.trim().to_lowercase())
             .and_then(|&i| self.sections.get(i))
+    }
+
+    /// The unit's name, when the organisation file gives one.
+    pub fn unit_name(&self, unit: &str) -> Option<&str> {
+        self.unit_names.get(&unit.trim().to_lowercase()).map(String::as_str)
     }
 
     /// Reads an organisation file.
@@ -118,6 +128,10 @@ impl Organisation {
                 }
             };
             let key = unit.trim().to_lowercase();
+            let name = get(4);
+            if !name.is_empty() {
+                org.unit_names.entry(key.clone()).or_insert(name);
+            }
             match org.units.get(&key) {
                 Some(&other) if other != index => problems.push(lang.pick(
                     format!("rad {row}: ansvaret '{unit}' står redan under en annan sektion"),

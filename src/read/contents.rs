@@ -84,13 +84,14 @@ const HINTS: [(Field, &[&str]); 7] = [
     (Field::Currency, &["valuta"]),
 ];
 
-/// The columns with a header that map no field, each with the field its
-/// header suggests (only fields the file does not map).
-pub(crate) fn unread(headers: &[String], columns: &[Option<usize>; N_FIELDS]) -> Vec<Unread> {
+/// The columns with a header that map no field (nor are the unit-name
+/// column `unit_name`), each with the field its header suggests (only
+/// fields the file does not map).
+pub(crate) fn unread(headers: &[String], columns: &[Option<usize>; N_FIELDS], unit_name: Option<usize>) -> Vec<Unread> {
     headers
         .iter()
         .enumerate()
-        .filter(|(i, h)| !h.trim().is_empty() && !columns.contains(&Some(*i)))
+        .filter(|(i, h)| !h.trim().is_empty() && !columns.contains(&Some(*i)) && unit_name != Some(*i))
         .map(|(_, h)| {
             let folded = parse::fold_header(h);
             let hinted = HINTS
@@ -171,7 +172,7 @@ mod tests {
         let mut columns = [None; N_FIELDS];
         columns[Field::Date.index()] = Some(0);
         columns[Field::Unit.index()] = Some(1);
-        let found = unread(&headers, &columns);
+        let found = unread(&headers, &columns, None);
         let got: Vec<(&str, Option<Field>, bool)> = found
             .iter()
             .map(|u| (u.header.as_str(), u.field, u.unit_name))

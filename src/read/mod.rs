@@ -14,6 +14,7 @@ pub mod rows;
 pub mod strings;
 pub mod suggest;
 pub mod table;
+pub mod unit_names;
 
 use crate::error::{Error, Result};
 use crate::lang::{Lang, Text};
@@ -183,16 +184,23 @@ impl Field {
 }
 
 /// Header names per field, folded: names from the config first, then the
-/// defaults.
+/// defaults; and the config's names of a unit-name column (`unit_name`,
+/// display only: [`unit_names`]).
 #[derive(Debug, Clone)]
 pub struct ColumnNames {
     names: [Vec<String>; N_FIELDS],
+    unit_name: Vec<String>,
 }
+
+/// The `[columns]` key of the unit-name column (not a [`Field`]: it is
+/// shown, never matched).
+pub const UNIT_NAME_KEY: &str = "unit_name";
 
 impl Default for ColumnNames {
     fn default() -> Self {
         ColumnNames {
             names: FIELDS.map(|f| f.default_names().iter().map(|n| parse::fold_header(n)).collect()),
+            unit_name: Vec::new(),
         }
     }
 }
@@ -202,10 +210,19 @@ impl ColumnNames {
     pub fn with_overrides(overrides: &HashMap<String, Vec<String>>) -> Result<Self> {
         let mut names = ColumnNames::default();
         for (key, extra) in overrides {
+            if key == UNIT_NAME_KEY {
+                names.unit_name = extra.iter().map(|n| parse::fold_header(n)).collect();
+                continue;
+            }
             let field = Field::from_key(key).ok_or_else(|| Error::Setting {
                 setting: format!("columns.{key}"),
                 message: {
-                    let list = FIELDS.iter().map(|f| f.key()).collect::<Vec<_>>().join(", ");
+                    let list = FIELDS
+                        .iter()
+                        .map(|f| f.key())
+                        .chain([UNIT_NAME_KEY])
+                        .collect::<Vec<_>>()
+                        .join(", ");
                     Text::new(
                         format!("okänt fält; fälten heter {list}"),
                         format!("unknown field; the fields are {list}"),
@@ -223,6 +240,25 @@ impl ColumnNames {
     pub fn map(&self, headers: &[String]) -> [Option<usize>; N_FIELDS] {
         let found = header::map_columns(&self.names, headers);
         std::array::from_fn(|i| found.get(i).copied().flatten())
+    }
+
+    /// The unit-name column, when the file reads a unit: the first column
+    /// no field maps that the config names `unit_name` (its names in
+    /// order), else whose header looks like a unit's name
+    /// ([`unit_names::is_unit_name`]).
+    pub(crate) fn unit_name_column(&self, headers: &[String], columns: &[Option<usize>; N_FIELDS]) -> Option<usize> {
+        columns[Field::Unit.index()]?;
+        let folded: Vec<(usize, String)> = headers
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !columns.contains(&Some(*i)))
+            .map(|(i, h)| (i, parse::fold_header(h)))
+            .filter(|(_, h)| !h.is_empty())
+            .collect();
+        let named = self.unit_name.iter().find_map(|n| folded.iter().find(|(_, h)| h == n));
+        named
+            .or_else(|| folded.iter().find(|(_, h)| unit_names::is_unit_name(h)))
+            .map(|(i, _)| *i)
     }
 }
 
@@ -261,6 +297,8 @@ pub struct FileInfo {
     pub by_contents: Option<contents::ByContents>,
     /// The columns the run does not read.
     pub unread: Vec<contents::Unread>,
+    /// The header of the column read as the unit's name (display only).
+    pub unit_name: Option<String>,
     pub rows: usize,
 }
 
@@ -276,6 +314,8 @@ pub struct Exports {
     /// Things the user should know that do not stop the run (an empty file,
     /// a header name used twice, bytes that were not valid UTF-8).
     pub warnings: Vec<String>,
+    /// Each unit's name, from a unit-name column (display only).
+    pub unit_names: unit_names::UnitNames,
 }
 
 pub use discover::{discover, no_exports, Exclude, ExportFile, Skipped};
@@ -317,6 +357,8 @@ pub fn read_all(files: &[ExportFile], options: &ReadOptions, progress: &(dyn Fn(
         }
     }
     out.rows.shrink_to_fit();
+    let names = out.unit_names.warnings(&out.strings, options.lang);
+    out.warnings.extend(names);
     Ok(out)
 }
 
@@ -354,6 +396,7 @@ pub(crate) struct Mark {
     rows: rows::Mark,
     rejections: usize,
     row_count: usize,
+    names: unit_names::NamesMark,
 }
 
 impl Exports {
@@ -367,6 +410,7 @@ impl Exports {
             rows: self.rows.mark(),
             rejections: self.rejections.len(),
             row_count: self.rows.len(),
+            names: self.unit_names.mark(),
         }
     }
 
@@ -374,6 +418,12 @@ impl Exports {
     pub(crate) fn truncate(&mut self, mark: Mark) {
         self.rows.truncate(mark.rows);
         self.rejections.truncate(mark.rejections);
+        self.unit_names.truncate(mark.names);
+    }
+
+    /// The name of a unit (its text interned), from a unit-name column.
+    pub fn unit_name(&self, unit: Sym) -> Option<&str> {
+        self.unit_names.get(unit).map(|n| self.strings.get(n))
     }
 
     /// Appends the rows, rejections and warnings of a chunk of the file
@@ -383,6 +433,8 @@ impl Exports {
         let row_offset = self.rows.len();
         let remap = rows::remap_strings(&mut self.strings, &part.strings);
         self.rows.append(&part.rows, &remap, line_offset);
+        self.unit_names.merge(&part.unit_names, &remap);
+        part.unit_names.clear();
         self.rejections.extend(part.rejections.drain(..).map(|mut r| {
             r.row += row_offset;
             r
@@ -433,19 +485,26 @@ pub(crate) struct Header {
     names: Vec<String>,
     by_contents: Option<contents::ByContents>,
     unread: Vec<contents::Unread>,
+    /// The column read as the unit's name (display only).
+    unit_name: Option<usize>,
 }
+
+/// The slot of the unit in a row's interned text ([`TEXT_FIELDS`]).
+const UNIT_SLOT: usize = 3;
 
 impl Header {
     /// With the first records below the header: the org nr column by its
-    /// values when no header maps it, and the columns left unread.
-    fn settle(&mut self, below: &[Vec<Cell>]) {
+    /// values when no header maps it, the unit-name column, and the columns
+    /// left unread.
+    fn settle(&mut self, names: &ColumnNames, below: &[Vec<Cell>]) {
         if self.columns[Field::OrgNr.index()].is_none() {
             self.by_contents = contents::org_nr_column(&self.names, &self.columns, below);
             if let Some(b) = &self.by_contents {
                 self.columns[Field::OrgNr.index()] = Some(b.column);
             }
         }
-        self.unread = contents::unread(&self.names, &self.columns);
+        self.unit_name = names.unit_name_column(&self.names, &self.columns);
+        self.unread = contents::unread(&self.names, &self.columns, self.unit_name);
     }
 }
 
@@ -542,6 +601,16 @@ impl Sink<'_> {
                 }),
             };
         }
+        if let Some(r) = self.header.unit_name.and_then(|i| raw.get(i)) {
+            // Display only: beside the row, never in it.
+            if text[UNIT_SLOT] != 0 && !r.bytes.is_empty() {
+                let name = cache.syms.get(&r.bytes, || {
+                    let cell = records.cell(r.clone());
+                    strings.intern(&cell.text_cow())
+                });
+                self.part.unit_names.note(text[UNIT_SLOT], name);
+            }
+        }
         self.part.rows.push(rows::NewRow {
             line: line as u32,
             date: Some(parse::date_to_days(date)),
@@ -562,6 +631,7 @@ impl Sink<'_> {
             rows,
             rejections,
             strings,
+            unit_names,
             ..
         } = &mut *self.part;
         if rows.len() as u64 >= self.max_rows {
@@ -590,6 +660,11 @@ impl Sink<'_> {
         let mut text = [0; 7];
         for (slot, field) in text.iter_mut().zip(TEXT_FIELDS) {
             *slot = strings.intern(&cell(field).text_cow());
+        }
+        if let Some(name) = self.header.unit_name.and_then(|i| cells.get(i)) {
+            if text[UNIT_SLOT] != 0 && !name.is_empty() {
+                unit_names.note(text[UNIT_SLOT], strings.intern(&name.text_cow()));
+            }
         }
         let currency = cell(Field::Currency).text_cow();
         let foreign = !currency.is_empty() && !currency.eq_ignore_ascii_case("SEK");
@@ -685,6 +760,7 @@ impl<'n> Probe<'n> {
             names: texts,
             by_contents: None,
             unread: Vec::new(),
+            unit_name: None,
         };
         if required == REQUIRED.len() {
             self.header = Some(header);
@@ -730,7 +806,7 @@ fn read_csv<'n>(
         while below.len() < contents::CONTENT_RECORDS && records.next_record(&mut cells).is_some() {
             below.push(cells.clone());
         }
-        h.settle(&below);
+        h.settle(names, &below);
     }
     if let Some(h) = &probe.header {
         let streamed = chunks::read_csv_data(c, start, h, options, out, progress).map_err(|e| Error::Export {
@@ -777,7 +853,7 @@ fn read_sheet<'n>(source: &mut Source, names: &'n ColumnNames, max_rows: u64, ou
             return true;
         }
         settled = true;
-        settle_and_push(h, &mut pending, &mut sink)
+        settle_and_push(h, names, &mut pending, &mut sink)
     })?;
     if let (false, Some(h)) = (settled, &mut probe.header) {
         let mut sink = |h: &Header, line: usize, cells: &[Cell]| {
@@ -791,7 +867,7 @@ fn read_sheet<'n>(source: &mut Source, names: &'n ColumnNames, max_rows: u64, ou
             limit_hit |= sink.over_limit;
             go_on
         };
-        settle_and_push(h, &mut pending, &mut sink);
+        settle_and_push(h, names, &mut pending, &mut sink);
     }
     probe.over_limit = limit_hit;
     out.append(part, 0);
@@ -801,11 +877,12 @@ fn read_sheet<'n>(source: &mut Source, names: &'n ColumnNames, max_rows: u64, ou
 /// Settles the header on the records waiting below it, then reads them.
 fn settle_and_push(
     h: &mut Header,
+    names: &ColumnNames,
     pending: &mut Vec<(usize, Vec<Cell<'static>>)>,
     sink: &mut dyn FnMut(&Header, usize, &[Cell]) -> bool,
 ) -> bool {
     let below: Vec<Vec<Cell>> = pending.iter().map(|(_, c)| c.clone()).collect();
-    h.settle(&below);
+    h.settle(names, &below);
     for (line, cells) in pending.drain(..) {
         if !sink(h, line, &cells) {
             return false;
@@ -915,6 +992,7 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports, progress:
             mapping: Vec::new(),
             by_contents: None,
             unread: Vec::new(),
+            unit_name: None,
             rows: 0,
         });
         return Ok(());
@@ -925,6 +1003,7 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports, progress:
         names: headers,
         by_contents,
         unread,
+        unit_name,
     }) = probe.header
     else {
         // A file found in a folder that maps none of the required fields is
@@ -1036,6 +1115,7 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports, progress:
         mapping,
         by_contents,
         unread,
+        unit_name: unit_name.and_then(|i| headers.get(i)).map(|h| h.trim().to_string()),
         rows: out.rows.len() - mark.row_count,
     });
     Ok(())

@@ -49,14 +49,8 @@ pub fn ceiling_line(ctx: &Context, u: &CeilingUse) -> String {
     )
 }
 
-fn unit_name<'a>(ctx: &'a Context, u: &crate::allocate::ceiling::UnitUse, l: &'a Labels) -> &'a str {
-    let t = ctx.text(u.unit);
-    if t.is_empty() {
-        l.no_unit
-    } else {
-        t
-    }
-}
+/// The width of the life tables' unit column (the sheet's third column).
+const UNIT_WIDTH: f64 = 14.0;
 
 pub fn ceiling_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Result<(), XlsxError> {
     let lang = ctx.lang;
@@ -310,7 +304,7 @@ fn life_tables(ws: &mut Worksheet, ctx: &Context, mut r: u32, f: &Formats, l: &L
             ws.write_number_with_format(r, 4, sek(late.amount), &f.sek_bold)?;
             r += 1;
             for u in &late.units {
-                ws.write_string_with_format(r, 2, unit_name(ctx, u, l), &f.text)?;
+                super::sheet::unit_cell(ws, (r, 2), UNIT_WIDTH, ctx, u.unit, (l.no_unit, &f.text))?;
                 ws.write_number_with_format(r, 3, u.rows as f64, &f.int)?;
                 ws.write_number_with_format(r, 4, sek(u.amount), &f.sek)?;
                 r += 1;

@@ -246,17 +246,17 @@ fn supplier_heads(lang: Lang) -> [&'static str; 10] {
 }
 
 /// `Name (1 234 kr), …` for the largest few.
-pub fn named_amounts(ctx: &Context, list: &[(Sym, i128)]) -> String {
+pub fn named_amounts(ctx: &Context, list: &[(Sym, i128)], units: bool) -> String {
     let lang = ctx.lang;
     let mut parts: Vec<String> = list
         .iter()
         .take(MOST_NAMED)
         .map(|&(s, amount)| {
-            let text = ctx.text(s);
+            let text = if units { ctx.unit_shown(s) } else { ctx.text(s).into() };
             let text = if text.is_empty() {
                 lang.pick("(tom)", "(empty)")
             } else {
-                text
+                &text
             };
             format!("{text} ({})", super::html::kr(amount, 0, lang))
         })
@@ -366,7 +366,10 @@ fn supplier_row(
     let year = if s.over_limit { &f.sek_bold } else { &f.sek };
     ws.write_number_with_format(r, 6, sek(s.year_amount), year)?;
     let ids = agreement_ids(ctx.register, &agreements).replace(';', ", ");
-    let (units, orderers) = (named_amounts(ctx, &s.units), named_amounts(ctx, &s.orderers));
+    let (units, orderers) = (
+        named_amounts(ctx, &s.units, true),
+        named_amounts(ctx, &s.orderers, false),
+    );
     ws.write_string_with_format(r, 7, &ids, &f.wrap)?;
     ws.write_string_with_format(r, 8, &units, &f.wrap)?;
     ws.write_string_with_format(r, 9, &orderers, &f.wrap)?;

@@ -542,6 +542,7 @@ fn agreement_section(h: &mut String, ctx: &Context, p: &AgreementShares) -> Resu
             if rows.is_empty() {
                 continue;
             }
+            let with_unit = with_section;
             let (who, nobody) = if with_section {
                 (l.unit, l.no_unit)
             } else {
@@ -564,7 +565,8 @@ fn agreement_section(h: &mut String, ctx: &Context, p: &AgreementShares) -> Resu
             );
             for x in rows {
                 let name = ctx.text(x.who);
-                let shown = if name.is_empty() { nobody } else { name };
+                let unit_shown = if with_unit { ctx.unit_shown(x.who) } else { name.into() };
+                let shown = if name.is_empty() { nobody } else { &unit_shown };
                 let section = if with_section {
                     format!("<td>{}</td>", esc(&section_of(name)))
                 } else {

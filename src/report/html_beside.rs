@@ -10,14 +10,18 @@ use crate::read::Sym;
 use std::fmt::Write;
 
 /// `Name (12 345 kr), …`, the largest few.
-fn named(ctx: &Context, list: &[(Sym, i128)]) -> String {
+fn named(ctx: &Context, list: &[(Sym, i128)], units: bool) -> String {
     let lang = ctx.lang;
     let mut parts: Vec<String> = list
         .iter()
         .take(4)
         .map(|&(s, amount)| {
-            let t = ctx.text(s);
-            let t = if t.is_empty() { lang.pick("(tom)", "(empty)") } else { t };
+            let t = if units { ctx.unit_shown(s) } else { ctx.text(s).into() };
+            let t = if t.is_empty() {
+                lang.pick("(tom)", "(empty)")
+            } else {
+                &t
+            };
             format!("{t} ({})", kr(amount, 0, lang))
         })
         .collect();
@@ -107,8 +111,8 @@ fn over_limit(h: &mut String, ctx: &Context) {
             esc(&org),
             kr(s.amount, 0, lang),
             kr(s.year_amount, 0, lang),
-            named(ctx, &s.units),
-            named(ctx, &s.orderers)
+            named(ctx, &s.units, true),
+            named(ctx, &s.orderers, false)
         );
     }
     h.push_str("</table>");

@@ -103,6 +103,47 @@ impl Context<'_> {
         self.exports.strings.get(sym)
     }
 
+    /// A unit's name: the organisation file's, else an export's unit-name
+    /// column's; none when it is only the unit's own text again.
+    pub fn unit_name(&self, unit: crate::read::Sym) -> Option<&str> {
+        let code = self.text(unit);
+        self.organisation
+            .and_then(|o| o.unit_name(code))
+            .or_else(|| self.exports.unit_name(unit))
+            .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case(code.trim()))
+    }
+
+    /// A unit as people read it: its code and name (`1234
+    /// Skolfastigheter`), or the code alone when it has no name.
+    pub fn unit_shown(&self, unit: crate::read::Sym) -> std::borrow::Cow<'_, str> {
+        let code = self.text(unit);
+        match self.unit_name(unit) {
+            Some(name) => std::borrow::Cow::Owned(format!("{code} {name}")),
+            None => std::borrow::Cow::Borrowed(code),
+        }
+    }
+
+    /// [`Context::unit_shown`] of a unit known by its text (a per-unit
+    /// workbook's name).
+    pub fn unit_shown_text<'t>(&self, code: &'t str) -> std::borrow::Cow<'t, str> {
+        let from_exports = || {
+            let e = self.exports;
+            e.unit_names
+                .iter()
+                .find(|(u, _)| e.strings.get(*u) == code)
+                .map(|(_, n)| e.strings.get(n))
+        };
+        let name = self
+            .organisation
+            .and_then(|o| o.unit_name(code))
+            .or_else(from_exports)
+            .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case(code.trim()));
+        match name {
+            Some(name) => std::borrow::Cow::Owned(format!("{code} {name}")),
+            None => std::borrow::Cow::Borrowed(code),
+        }
+    }
+
     /// Whether an agreement's ceiling is reached (rule 11): then no report
     /// advises more call-offs under it, whatever the key says.
     pub fn ceiling_reached(&self, agreement: usize) -> bool {

@@ -223,13 +223,13 @@ fn skips_table(
     ws.set_row_height(r, 30)?;
     for u in list {
         r += 1;
-        let name = ctx.text(u.who);
-        let name = if name.is_empty() {
-            lang.pick("(ingen uppgift)", "(not given)")
+        let empty = lang.pick("(ingen uppgift)", "(not given)");
+        if unit {
+            super::sheet::unit_cell(ws, (r, 0), WHO_WIDTH, ctx, u.who, (empty, &f.text))?;
         } else {
-            name
-        };
-        ws.write_string_with_format(r, 0, name, &f.text)?;
+            let name = ctx.text(u.who);
+            ws.write_string_with_format(r, 0, if name.is_empty() { empty } else { name }, &f.text)?;
+        }
         ws.write_number_with_format(r, 1, sek(u.total), &f.sek)?;
         ws.write_number_with_format(r, 2, sek(u.documented.amount), &f.sek)?;
         ws.write_number_with_format(r, 3, u.documented.call_offs as f64, &f.int)?;
@@ -238,6 +238,9 @@ fn skips_table(
     }
     Ok(r + 2)
 }
+
+/// The width of a rank agreement sheet's first column.
+const WHO_WIDTH: f64 = 30.0;
 
 /// A rank agreement's sheet.
 pub fn rank_agreement_sheet(
@@ -277,7 +280,7 @@ pub fn rank_agreement_sheet(
         r = usage_tables(ws, ctx, r, u, f)?;
     }
     monthly_chart(ws, sheet_name, ctx, a, period, r, f)?;
-    ws.set_column_width(0, 30)?;
+    ws.set_column_width(0, WHO_WIDTH)?;
     for c in 1..12u16 {
         ws.set_column_width(c, 15)?;
     }

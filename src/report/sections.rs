@@ -23,7 +23,7 @@ use crate::read::Field;
 use crate::register::{Agreement, Basis};
 use rayon::prelude::*;
 use rust_xlsxwriter::{FormatAlign, Table, TableColumn, Workbook, Worksheet, XlsxError};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 pub(crate) mod rank;
@@ -319,6 +319,15 @@ fn shares_of<'a>(ctx: &'a Context, agreement: usize, scope: Scope) -> Option<&'a
     ctx.allocation.of(agreement, scope)
 }
 
+/// The group's name in its title: a section's, or a unit's with its name.
+fn title_name<'g>(ctx: &Context, group: &'g Group) -> std::borrow::Cow<'g, str> {
+    if ctx.organisation.is_some() {
+        std::borrow::Cow::Borrowed(&group.name)
+    } else {
+        ctx.unit_shown_text(&group.name)
+    }
+}
+
 fn summary_sheet(
     ws: &mut Worksheet,
     ctx: &Context,
@@ -338,7 +347,7 @@ fn summary_sheet(
         0,
         span,
         width * 0.7,
-        &format!("{} – {}", group.name, l.section_title),
+        &format!("{} – {}", title_name(ctx, group), l.section_title),
         &f.title,
     )?;
     let mut r = 1u32;
@@ -555,8 +564,11 @@ fn agreement_block(
     };
     for (field, title) in fields {
         let mut who: BTreeMap<String, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+        let mut syms: HashMap<String, crate::read::Sym> = HashMap::new();
         for &i in all_rows {
-            let name = ctx.text(ctx.exports.rows.at(i).get(field)).to_string();
+            let sym = ctx.exports.rows.at(i).get(field);
+            let name = ctx.text(sym).to_string();
+            syms.entry(name.clone()).or_insert(sym);
             let entry = who.entry(name).or_default();
             entry.1.push(i);
             if in_window.binary_search(&i).is_ok() {
@@ -607,8 +619,13 @@ fn agreement_block(
         let rest = list.len().saturating_sub(SHOWN);
         list.truncate(SHOWN);
         for (name, ex_w, am_w, ex_t, am_t, dev) in list {
-            let shown = if name.is_empty() { l.no_unit.to_string() } else { name };
-            ws.write_string_with_format(r, 0, shown, &f.text)?;
+            match syms.get(&name).filter(|_| field == Field::Unit) {
+                Some(&unit) => sheet::unit_cell(ws, (r, 0), SUMMARY_WIDTHS[0], ctx, unit, (l.no_unit, &f.text))?,
+                None => {
+                    let shown = if name.is_empty() { l.no_unit.to_string() } else { name };
+                    ws.write_string_with_format(r, 0, shown, &f.text)?;
+                }
+            }
             ws.write_number_with_format(r, 1, sek(am_w), &f.sek)?;
             ws.write_number_with_format(r, 2, ore(ex_w), &f.sek)?;
             ws.write_number_with_format(r, 3, sek(am_t), &f.sek)?;
@@ -706,7 +723,7 @@ fn calls_sheet(
         if let Some(a) = row.amount {
             ws.write_number_with_format(r, 3, sek(a.0), &f.sek)?;
         }
-        ws.write_string_with_format(r, 4, ctx.text(row.get(Field::Unit)), &f.text_gap)?;
+        sheet::unit_cell(ws, (r, 4), 20.0, ctx, row.get(Field::Unit), ("", &f.text_gap))?;
         ws.write_string_with_format(r, 5, ctx.text(row.get(Field::Orderer)), &f.text)?;
         ws.write_string_with_format(r, 6, ctx.exports.id(row), &f.text)?;
     }

@@ -194,6 +194,28 @@ pub fn long_text(
     Ok(())
 }
 
+/// A unit in a cell of a column `width` characters wide: its code alone
+/// as plain text, or with its name (`1234 Skolfastigheter`) wrapped, so that
+/// a long name never spills into the next column or widens the page.
+pub fn unit_cell(
+    ws: &mut Worksheet,
+    (row, col): (u32, u16),
+    width: f64,
+    ctx: &super::Context,
+    unit: crate::read::Sym,
+    (empty, format): (&str, &Format),
+) -> Result<(), XlsxError> {
+    let code = ctx.text(unit);
+    if code.is_empty() {
+        ws.write_string_with_format(row, col, empty, format)?;
+    } else if ctx.unit_name(unit).is_some() {
+        long_text(ws, row, (col, col), width, &ctx.unit_shown(unit), format)?;
+    } else {
+        ws.write_string_with_format(row, col, code, format)?;
+    }
+    Ok(())
+}
+
 /// The lines a text takes wrapped at `width` characters (a little less
 /// than the columns' width, since proportional letters vary).
 pub fn wrapped_lines(text: &str, width: f64) -> usize {

@@ -12,8 +12,9 @@ use std::fmt::Write;
 
 pub use crate::format::{count, sek, sek_unit};
 
-/// The org nr column found by its values and the columns left unread, each
-/// unread one that looks like a field with the `[columns]` line mapping it.
+/// The org nr column found by its values, the unit-name column, and the
+/// columns left unread, each unread one that looks like a field with the
+/// `[columns]` line mapping it.
 fn layout_notes(f: &crate::read::FileInfo, lang: Lang) -> String {
     let mut s = String::new();
     if let Some(b) = &f.by_contents {
@@ -25,6 +26,17 @@ fn layout_notes(f: &crate::read::FileInfo, lang: Lang) -> String {
             lang.pick(
                 format!("org.nr lästes ur kolumnen '{h}' (kolumn {}) på innehållet: ingen rubrik heter som ett org.nr, och {valid} av dess {filled} ifyllda celler är giltiga organisationsnummer", b.column + 1),
                 format!("org_nr was read from the column '{h}' (column {}) by its contents: no header is named like an org nr, and {valid} of its {filled} filled cells are valid organisation numbers", b.column + 1),
+            )
+        );
+    }
+    if let Some(h) = &f.unit_name {
+        let h = &crate::lang::shown(h, 80);
+        let _ = writeln!(
+            s,
+            "    {}",
+            lang.pick(
+                format!("'{h}' används som enhetens namn (visas bredvid enheten; ingår inte i dubblettkontrollen)"),
+                format!("'{h}' is used as the unit's name (shown beside the unit; not part of the duplicate check)"),
             )
         );
     }
@@ -111,7 +123,10 @@ pub fn files_with_dates(
             )
         );
         let same = |p: &crate::read::FileInfo| {
-            p.mapping == f.mapping && p.unread == f.unread && p.by_contents == f.by_contents
+            p.mapping == f.mapping
+                && p.unread == f.unread
+                && p.by_contents == f.by_contents
+                && p.unit_name == f.unit_name
         };
         // Each layout is described once: a later file with an earlier
         // file's layout names that file.
@@ -495,11 +510,11 @@ fn unit_names(ctx: &Context, units: &[crate::allocate::ceiling::UnitUse], amount
         .iter()
         .take(SHOWN_UNITS)
         .map(|u| {
-            let name = ctx.text(u.unit);
-            let name = if name.is_empty() {
+            let shown = ctx.unit_shown(u.unit);
+            let name = if shown.is_empty() {
                 lang.pick("(ingen enhet)", "(no unit)")
             } else {
-                name
+                &shown
             };
             if amounts {
                 format!("{name} {}", sek_unit(u.amount as i128, lang))

@@ -685,8 +685,11 @@ fn usage_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Re
             r += 1;
             for usage in list.iter().take(MAX_ROWS / 4) {
                 let who = ctx.text(usage.who);
-                let nobody = if who_label == l.unit { l.no_unit } else { l.no_orderer };
-                ws.write_string_with_format(r, 0, if who.is_empty() { nobody } else { who }, &f.text)?;
+                if who_label == l.unit {
+                    super::sheet::unit_cell(ws, (r, 0), 30.0, ctx, usage.who, (l.no_unit, &f.text))?;
+                } else {
+                    ws.write_string_with_format(r, 0, if who.is_empty() { l.no_orderer } else { who }, &f.text)?;
+                }
                 for (i, amount) in usage.amounts.iter().enumerate() {
                     ws.write_number_with_format(r, 1 + i as u16, sek(*amount), &f.sek)?;
                 }

@@ -120,6 +120,7 @@ fn units(h: &mut String, ctx: &Context, p: &AgreementShares) {
         );
         for x in rows {
             let name = ctx.text(x.who);
+            let shown = ctx.unit_shown(x.who);
             let section = ctx
                 .organisation
                 .filter(|_| with_section)
@@ -128,7 +129,7 @@ fn units(h: &mut String, ctx: &Context, p: &AgreementShares) {
             let _ = write!(
                 h,
                 "<tr><td>{}</td>{section}<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                esc(if name.is_empty() { l.no_unit } else { name }),
+                esc(if name.is_empty() { l.no_unit } else { &shown }),
                 x.undocumented.call_offs,
                 esc(&kr(x.undocumented.amount as i128, 0, lang)),
             );
