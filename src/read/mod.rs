@@ -1151,6 +1151,24 @@ mod tests {
     }
 
     #[test]
+    fn a_unit_name_column_is_found_beside_a_unit_only() {
+        let names = ColumnNames::default();
+        let headers = strings(&["Datum", "Leverantör", "Belopp", "Ansvar", "Ansvar (T)", "Ansvarsnamn"]);
+        let columns = names.map(&headers);
+        // The first that looks like a name: column 4 (0-based).
+        assert_eq!(names.unit_name_column(&headers, &columns), Some(4));
+        // Without a unit column a name has nothing to name.
+        let headers = strings(&["Datum", "Leverantör", "Belopp", "Ansvarsnamn"]);
+        assert_eq!(names.unit_name_column(&headers, &names.map(&headers)), None);
+        // The config's name wins over the look of a header.
+        let mut o = HashMap::new();
+        o.insert(UNIT_NAME_KEY.to_string(), vec!["Klartext".to_string()]);
+        let names = ColumnNames::with_overrides(&o).expect("valid");
+        let headers = strings(&["Datum", "Leverantör", "Belopp", "Ansvar", "Ansvar (T)", "Klar text"]);
+        assert_eq!(names.unit_name_column(&headers, &names.map(&headers)), Some(5));
+    }
+
+    #[test]
     fn config_names_come_first() {
         let mut o = HashMap::new();
         o.insert("amount".to_string(), vec!["Summa SEK".to_string()]);

@@ -12,4 +12,5 @@ mod rank;
 mod reconciliation;
 mod start;
 mod streaming;
+mod unit_names;
 mod workbooks;

@@ -243,3 +243,66 @@ fn the_realistic_benchmark_shape_has_nearly_unique_orderers() {
     // numbers: all but a handful distinct.
     assert!(distinct.len() > 4_900, "{} distinct orderers", distinct.len());
 }
+
+/// Unit names (a display-only column) read in small blocks: the same first
+/// name per unit and the same warning as in one go; a file found to be
+/// Windows-1252 late is read again and its names with it.
+#[test]
+fn unit_names_read_the_same_in_small_blocks_and_after_a_late_encoding_switch() {
+    let d = TempDir::new().expect("tempdir");
+    let path = d.path().join("names.csv");
+    let mut bytes = b"Datum;leverantor;Ansvar;Ansvar (T);Belopp\n".to_vec();
+    // 160 000 rows (past the 4 MB head that decides the encoding): units
+    // U0..U9 named "Namn 0".."Namn 9" (U5 "Sköla" in UTF-8); from row 2000
+    // on, unit U3 is also called "Annat"; the last row names U9 first, in
+    // Windows-1252 ("Simhall Malm\xf6"), so the file is read again: the
+    // names noted in UTF-8 are forgotten (no second name for U5).
+    for i in 0..160_000 {
+        let unit = i % 10;
+        let name = if i >= 2000 && unit == 3 {
+            "Annat".to_string()
+        } else {
+            format!("Namn {unit}")
+        };
+        if unit == 5 {
+            // UTF-8 "Sköla": read again as Windows-1252, "SkÃ¶la".
+            bytes.extend(b"2024-01-01;Lev AB;U5;Sk\xc3\xb6la;10\n");
+        } else if unit != 9 {
+            bytes.extend(format!("2024-01-01;Lev AB;U{unit};{name};10\n").bytes());
+        }
+    }
+    bytes.extend(b"2024-01-02;Lev AB;U9;Simhall Malm\xf6;10\n");
+    std::fs::write(&path, &bytes).expect("write");
+    let names = |e: &Exports| -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = e
+            .unit_names
+            .iter()
+            .map(|(u, n)| (e.strings.get(u).to_string(), e.strings.get(n).to_string()))
+            .collect();
+        v.sort();
+        v
+    };
+    let whole = read_with(&path, 1 << 30);
+    let expected: Vec<(String, String)> = (0..10)
+        .map(|u| {
+            let name = match u {
+                5 => "SkÃ¶la".to_string(),
+                9 => "Simhall Malmö".to_string(),
+                _ => format!("Namn {u}"),
+            };
+            (format!("U{u}"), name)
+        })
+        .collect();
+    assert_eq!(names(&whole), expected);
+    let several: Vec<&String> = whole.warnings.iter().filter(|w| w.contains("flera namn")).collect();
+    assert_eq!(
+        several,
+        ["enheten 'U3' har flera namn i exporterna: 'Namn 3' (visas), 'Annat'"]
+    );
+    assert!(bytes.len() as u64 > avropskoll::read::table::HEAD_BYTES);
+    for block in [65_536, 1 << 20] {
+        let small = read_with(&path, block);
+        assert_eq!(names(&small), expected, "block of {block} bytes");
+        assert_eq!(small.warnings, whole.warnings, "block of {block} bytes");
+    }
+}
