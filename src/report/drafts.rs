@@ -229,6 +229,32 @@ fn own_split(ctx: &Context, agreement: usize, window_rows: &[usize], all_rows: &
     )
 }
 
+/// The units whose call-offs `rows` are, each with its name where the
+/// organisation file or an export gives one: "Ansvar: 1010 Skolor, 2020."
+fn units_line(ctx: &Context, rows: &[usize]) -> String {
+    const SHOWN: usize = 8;
+    let lang = ctx.lang;
+    let mut units: Vec<crate::read::Sym> = rows.iter().map(|&i| ctx.exports.rows.at(i).get(Field::Unit)).collect();
+    units.sort_by(|a, b| ctx.text(*a).cmp(ctx.text(*b)));
+    units.dedup();
+    let mut names: Vec<String> = units
+        .iter()
+        .take(SHOWN)
+        .map(|&u| match ctx.text(u) {
+            "" => lang.pick("(ingen enhet)", "(no unit)").to_string(),
+            _ => ctx.unit_shown(u).into_owned(),
+        })
+        .collect();
+    if units.len() > SHOWN {
+        let more = units.len() - SHOWN;
+        names.push(lang.pick(format!("och {more} till"), format!("and {more} more")));
+    }
+    lang.pick(
+        format!("Ansvar: {}.", names.join(", ")),
+        format!("Units: {}.", names.join(", ")),
+    )
+}
+
 /// A rank agreement in the body (rule 13): the section's shares by rank
 /// and its call-offs from a lower rank without a documented deviation,
 /// with what to do.
@@ -364,9 +390,11 @@ pub(crate) fn body(ctx: &Context, group: &Group, file_name: &str, ceilings: &[&C
         ));
         for (&ai, (window_rows, all_rows)) in &per {
             let a = &ctx.register.agreements[ai];
+            let units = units_line(ctx, if window_rows.is_empty() { all_rows } else { window_rows });
             if a.is_rank() {
                 s.push('\n');
                 s.push_str(&rank_lines(ctx, ai, window_rows, all_rows));
+                s.push_str(&wrap(&units, "  ", "  "));
                 continue;
             }
             let basis = super::labels::basis(lang, a.basis);
@@ -380,6 +408,7 @@ pub(crate) fn body(ctx: &Context, group: &Group, file_name: &str, ceilings: &[&C
                 "  ",
             ));
             s.push_str(&wrap(&own_split(ctx, ai, window_rows, all_rows), "  ", "  "));
+            s.push_str(&wrap(&units, "  ", "  "));
             let behind = sections::behind(ctx, ai);
             if !behind.is_empty() {
                 s.push_str(&wrap(

@@ -209,7 +209,13 @@ pub fn unit_cell(
     if code.is_empty() {
         ws.write_string_with_format(row, col, empty, format)?;
     } else if ctx.unit_name(unit).is_some() {
-        long_text(ws, row, (col, col), width, &ctx.unit_shown(unit), format)?;
+        // Wrapped, at the foot of the cell like the figures beside it.
+        let shown = ctx.unit_shown(unit);
+        ws.write_string_with_format(row, col, &*shown, &format.clone().set_text_wrap())?;
+        let lines = wrapped_lines(&shown, width);
+        if lines > 1 {
+            ws.set_row_height(row, 15.0 * lines as f64)?;
+        }
     } else {
         ws.write_string_with_format(row, col, code, format)?;
     }

@@ -199,6 +199,8 @@ fn a_draft_per_section_with_an_address_its_workbook_attached() {
         "{body}"
     );
     assert!(!body.contains("RA-2"), "Nord did not use RA-2");
+    // The section's units that called off RA-1 in the window.
+    assert!(body.contains("Ansvar: Norr."), "{body}");
     // Söder: RA-1 in the window is 600 (Färg & Fasad) and 400 − 100 = 300
     // (Penselkungen): 600 / 900 = 66,7 %, 300 / 900 = 33,3 %.
     let soder = &drafts["Sektion Söder.eml"];

@@ -170,6 +170,18 @@ fn the_organisation_file_names_units_and_wins() {
         html.contains("<td>1010 Skolfastigheter i norr</td><td>Sektion Nord</td>"),
         "forum report"
     );
+    // The mail draft to Sektion Nord's head names its units (the body is
+    // quoted-printable: soft line breaks joined, the wrapped lines flat).
+    let eml = std::fs::read_to_string(dir.join("sektioner/utkast/Sektion Nord.eml")).expect("draft");
+    let flat = eml
+        .replace("=\r\n", "")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        flat.contains("Ansvar: 1010 Skolfastigheter i norr, 2020 Kultur- och"),
+        "{flat}"
+    );
 }
 
 #[test]
