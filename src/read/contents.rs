@@ -110,8 +110,17 @@ pub(crate) fn unread(headers: &[String], columns: &[Option<usize>; N_FIELDS], un
 
 /// The `[columns]` line mapping `header` to `field`.
 pub fn columns_line(field: Field, header: &str) -> String {
+    line(field.key(), header)
+}
+
+/// The `[columns]` line naming `header` the unit-name column.
+pub fn unit_name_line(header: &str) -> String {
+    line(super::UNIT_NAME_KEY, header)
+}
+
+fn line(key: &str, header: &str) -> String {
     let name = header.replace('\\', "\\\\").replace('"', "\\\"");
-    format!("{} = [\"{name}\"]", field.key())
+    format!("{key} = [\"{name}\"]")
 }
 
 #[cfg(test)]
@@ -190,5 +199,10 @@ mod tests {
             columns_line(Field::Orderer, "Er \"ref\""),
             "orderer = [\"Er \\\"ref\\\"\"]"
         );
+        assert_eq!(unit_name_line("Ansvar 2"), "unit_name = [\"Ansvar 2\"]");
+        // The unit-name column (here column 2) is read: not listed.
+        let found = unread(&headers, &columns, Some(2));
+        assert!(found.iter().all(|u| u.header != "Ansvar (T)"));
+        assert_eq!(found.len(), 3);
     }
 }

@@ -69,12 +69,13 @@ fn layout_notes(f: &crate::read::FileInfo, lang: Lang) -> String {
                 )
             );
         } else if u.unit_name {
+            let line = crate::read::contents::unit_name_line(h);
             let _ = writeln!(
                 s,
                 "      {}",
                 lang.pick(
-                    format!("'{h}' ser ut som enhetens namn; enheten läses ur en annan kolumn"),
-                    format!("'{h}' looks like the unit's name; the unit is read from another column"),
+                    format!("om '{h}' är enhetens namn: lägg till under [columns] i avropskoll.toml: {line}"),
+                    format!("if '{h}' is the unit's name: add under [columns] in avropskoll.toml: {line}"),
                 )
             );
         }

@@ -1022,9 +1022,11 @@ fn org_nr_found_by_its_contents_and_unread_columns_named_with_their_columns_line
         .stdout(contains("org.nr ← 'Lev.orgnr'"))
         // Workbook: 2 of its 2 filled cells valid; the CSV: 1 of 1.
         .stdout(contains("org.nr lästes ur kolumnen 'Lev.orgnr' (kolumn 3) på innehållet: ingen rubrik heter som ett org.nr, och 2 av dess 2 ifyllda celler är giltiga organisationsnummer"))
-        .stdout(contains("kolumner som inte läses: 'Ansvar (T)', 'Referens', 'Attestant'"))
+        .stdout(contains("kolumner som inte läses: 'Referens', 'Attestant'"))
         .stdout(contains("om 'Attestant' är beställare: lägg till under [columns] i avropskoll.toml: orderer = [\"Attestant\"]"))
-        .stdout(contains("'Ansvar (T)' ser ut som enhetens namn; enheten läses ur en annan kolumn"))
+        .stdout(contains(
+            "'Ansvar (T)' används som enhetens namn (visas bredvid enheten; ingår inte i dubblettkontrollen)",
+        ))
         .stdout(contains("1 av dess 1 ifyllda celler"));
     // Måleri Syd AB: 1 000 + 500 + 200 = 1 700,00, none outside the key.
     assert_eq!(c.allocation("Måleri Syd AB")[8], "1700.00");
