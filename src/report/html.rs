@@ -263,10 +263,6 @@ fn summary(h: &mut String, ctx: &Context) {
     let all: Vec<&AgreementShares> = period(ctx).collect();
     let imbalanced = all.iter().filter(|p| p.status == Status::Imbalance).count();
     let prev = ctx.comparison.map(|c| c.previous.label.clone());
-    let changes: Vec<Change> = match ctx.comparison {
-        Some(c) => all.iter().map(|p| c.change(p)).collect(),
-        None => Vec::new(),
-    };
     let (new, resolved) = ctx.comparison.map_or((0, 0), |c| c.counts(ctx.allocation));
     let _ = write!(
         h,
@@ -309,6 +305,13 @@ fn summary(h: &mut String, ctx: &Context) {
             format!("resolved since {}", prev.clone().unwrap_or_default())
         )),
     );
+    summary_sentences(h, ctx, &all);
+    summary_table(h, ctx, &all);
+}
+
+/// One sentence per imbalanced agreement, or why there are none.
+fn summary_sentences(h: &mut String, ctx: &Context, all: &[&AgreementShares]) {
+    let lang = ctx.lang;
     let sentences: Vec<String> = all
         .iter()
         .filter(|p| p.status == Status::Imbalance)
@@ -336,6 +339,16 @@ fn summary(h: &mut String, ctx: &Context) {
     } else {
         let _ = write!(h, "<ul class=\"sentences\">{}</ul>", sentences.join(""));
     }
+}
+
+/// The agreements of the window: status, largest deviation, the previous
+/// window, the change and the ceiling.
+fn summary_table(h: &mut String, ctx: &Context, all: &[&AgreementShares]) {
+    let lang = ctx.lang;
+    let changes: Vec<Change> = match ctx.comparison {
+        Some(c) => all.iter().map(|p| c.change(p)).collect(),
+        None => Vec::new(),
+    };
     let heads: [&str; 7] = lang.pick(
         [
             "Avtal",
@@ -411,10 +424,7 @@ fn largest(p: &AgreementShares, lang: Lang) -> String {
 }
 
 fn agreement_section(h: &mut String, ctx: &Context, p: &AgreementShares) -> Result<()> {
-    let lang = ctx.lang;
-    let l = labels(lang);
     let a = &ctx.register.agreements[p.agreement];
-    let to_date = ctx.allocation.of(p.agreement, Scope::ToDate);
     let _ = write!(
         h,
         "<section><h2>{} {}</h2><p>{}</p>",
@@ -422,6 +432,35 @@ fn agreement_section(h: &mut String, ctx: &Context, p: &AgreementShares) -> Resu
         esc(&a.name),
         esc(&sentence(ctx, p))
     );
+    compared_line(h, ctx, p);
+    shares_table(h, ctx, p);
+    share_figures(h, ctx, p)?;
+    // Who sends work beyond the key (rule 10), window.
+    if let Some(u) = ctx.usage.iter().find(|u| {
+        ctx.allocation
+            .shares
+            .get(u.shares)
+            .is_some_and(|s| s.scope == Scope::Period && s.agreement == p.agreement)
+    }) {
+        let lang = ctx.lang;
+        let units = lang.pick(
+            "Ansvar som skickar arbete utöver nyckeln",
+            "Units sending work beyond the key",
+        );
+        let orderers = lang.pick(
+            "Beställare som skickar arbete utöver nyckeln",
+            "Orderers sending work beyond the key",
+        );
+        usage_table(h, ctx, units, &u.by_unit, true);
+        usage_table(h, ctx, orderers, &u.by_orderer, false);
+    }
+    h.push_str("</section>\n");
+    Ok(())
+}
+
+/// The change since the previous window (rule 12), when there is one.
+fn compared_line(h: &mut String, ctx: &Context, p: &AgreementShares) {
+    let lang = ctx.lang;
     if let Some(c) = ctx.comparison {
         let before = c.of(p.agreement);
         let then = before
@@ -446,6 +485,14 @@ fn agreement_section(h: &mut String, ctx: &Context, p: &AgreementShares) -> Resu
             ))
         );
     }
+}
+
+/// The suppliers' key, share, deviation and catch-up (window and to date).
+fn shares_table(h: &mut String, ctx: &Context, p: &AgreementShares) {
+    let lang = ctx.lang;
+    let l = labels(lang);
+    let a = &ctx.register.agreements[p.agreement];
+    let to_date = ctx.allocation.of(p.agreement, Scope::ToDate);
     let catch_head = match a.basis {
         Basis::Amount => l.catch_up_sek,
         Basis::Count => l.catch_up_count,
@@ -483,6 +530,11 @@ fn agreement_section(h: &mut String, ctx: &Context, p: &AgreementShares) -> Resu
         );
     }
     h.push_str("</table>");
+}
+
+/// The shares now and in the previous window side by side, and the trend.
+fn share_figures(h: &mut String, ctx: &Context, p: &AgreementShares) -> Result<()> {
+    let lang = ctx.lang;
     let now = inline::shares_svg(ctx, p, &ctx.allocation.window.label, (1100, 700))?;
     let before = match ctx.comparison.and_then(|c| c.of(p.agreement).map(|b| (c, b))) {
         Some((c, b)) => inline::shares_svg(ctx, b, &c.previous.label, (1100, 700))?,
@@ -507,84 +559,55 @@ fn agreement_section(h: &mut String, ctx: &Context, p: &AgreementShares) -> Resu
     if let Some(trend) = inline::trend_svg(ctx, p.agreement, (1600, 650))? {
         let _ = write!(h, "<figure>{trend}</figure>");
     }
-    // Who sends work beyond the key (rule 10), window.
-    if let Some(u) = ctx.usage.iter().find(|u| {
-        ctx.allocation
-            .shares
-            .get(u.shares)
-            .is_some_and(|s| s.scope == Scope::Period && s.agreement == p.agreement)
-    }) {
-        let section_of = |unit: &str| {
-            ctx.organisation
-                .and_then(|o| o.section_of(unit))
-                .map(|s| s.name.clone())
-                .unwrap_or_default()
-        };
-        for (title, list, with_section) in [
-            (
-                lang.pick(
-                    "Ansvar som skickar arbete utöver nyckeln",
-                    "Units sending work beyond the key",
-                ),
-                &u.by_unit,
-                true,
-            ),
-            (
-                lang.pick(
-                    "Beställare som skickar arbete utöver nyckeln",
-                    "Orderers sending work beyond the key",
-                ),
-                &u.by_orderer,
-                false,
-            ),
-        ] {
-            let rows: Vec<_> = list.iter().filter(|x| x.excess >= 0.5).take(10).collect();
-            if rows.is_empty() {
-                continue;
-            }
-            let with_unit = with_section;
-            let (who, nobody) = if with_section {
-                (l.unit, l.no_unit)
-            } else {
-                (l.orderer, l.no_orderer)
-            };
-            // The section column only with an organisation file.
-            let with_section = with_section && ctx.organisation.is_some();
-            let section_head = if with_section {
-                format!("<th>{}</th>", esc(lang.pick("Sektion", "Section")))
-            } else {
-                String::new()
-            };
-            let _ = write!(
-                h,
-                "<h3>{}</h3><table><thead><tr><th>{}</th>{section_head}<th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead>",
-                esc(title),
-                esc(who),
-                esc(l.total),
-                esc(l.excess)
-            );
-            for x in rows {
-                let name = ctx.text(x.who);
-                let unit_shown = if with_unit { ctx.unit_shown(x.who) } else { name.into() };
-                let shown = if name.is_empty() { nobody } else { &unit_shown };
-                let section = if with_section {
-                    format!("<td>{}</td>", esc(&section_of(name)))
-                } else {
-                    String::new()
-                };
-                let _ = write!(
-                    h,
-                    "<tr><td>{}</td>{section}<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-                    esc(shown),
-                    esc(&kr(x.total as i128, 0, lang)),
-                    esc(&kr((x.excess * AMOUNT_SCALE as f64).round() as i128, 0, lang)),
-                );
-            }
-            h.push_str("</table>");
-        }
-    }
-    h.push_str("</section>\n");
     Ok(())
+}
+
+/// Rule 10's table of units (with their names and, given an organisation
+/// file, sections) or orderers: the first ten with an excess.
+fn usage_table(h: &mut String, ctx: &Context, title: &str, list: &[crate::allocate::usage::Usage], units: bool) {
+    let lang = ctx.lang;
+    let l = labels(lang);
+    let rows: Vec<_> = list.iter().filter(|x| x.excess >= 0.5).take(10).collect();
+    if rows.is_empty() {
+        return;
+    }
+    let (who, nobody) = if units {
+        (l.unit, l.no_unit)
+    } else {
+        (l.orderer, l.no_orderer)
+    };
+    // The section column only with an organisation file.
+    let with_section = units && ctx.organisation.is_some();
+    let section_head = if with_section {
+        format!("<th>{}</th>", esc(lang.pick("Sektion", "Section")))
+    } else {
+        String::new()
+    };
+    let _ = write!(
+        h,
+        "<h3>{}</h3><table><thead><tr><th>{}</th>{section_head}<th class=\"num\">{}</th><th class=\"num\">{}</th></tr></thead>",
+        esc(title),
+        esc(who),
+        esc(l.total),
+        esc(l.excess)
+    );
+    for x in rows {
+        let name = ctx.text(x.who);
+        let unit_shown = if units { ctx.unit_shown(x.who) } else { name.into() };
+        let shown = if name.is_empty() { nobody } else { &unit_shown };
+        let section = match ctx.organisation.filter(|_| with_section) {
+            Some(o) => format!("<td>{}</td>", esc(o.section_of(name).map_or("", |s| s.name.as_str()))),
+            None => String::new(),
+        };
+        let _ = write!(
+            h,
+            "<tr><td>{}</td>{section}<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+            esc(shown),
+            esc(&kr(x.total as i128, 0, lang)),
+            esc(&kr((x.excess * AMOUNT_SCALE as f64).round() as i128, 0, lang)),
+        );
+    }
+    h.push_str("</table>");
 }
 
 fn ceilings(h: &mut String, ctx: &Context) -> Result<()> {
@@ -603,55 +626,69 @@ fn ceilings(h: &mut String, ctx: &Context) -> Result<()> {
         ))
     );
     if !flagged.is_empty() {
-        let heads: [&str; 7] = lang.pick(
-            [
-                "Avtal",
-                "Takvolym",
-                "Använt",
-                "Avtalstid som gått",
-                "Prognos",
-                "Status",
-                "Anmärkning",
-            ],
-            [
-                "Agreement",
-                "Ceiling",
-                "Used",
-                "Time elapsed",
-                "Forecast",
-                "Status",
-                "Note",
-            ],
-        );
-        h.push_str(&table_head(&[18, 13, 17, 9, 10, 12, 21], &heads));
-        for u in &flagged {
-            let a = &ctx.register.agreements[u.agreement];
-            let mut notes = vec![labels::coverage_note(lang, &u.missing_months)];
-            if u.ceiling.shared {
-                notes.push(
-                    lang.pick(
-                        "delad takvolym: verklig användning är högre",
-                        "shared ceiling: real use is higher",
-                    )
-                    .into(),
-                );
-            }
-            if let Some(r) = u.reached_on {
-                notes.push(lang.pick(
-                    format!(
-                        "nådd {r}; {} avrop för {} efter det",
-                        u.after_reached_rows,
-                        kr(u.after_reached_amount as i128, 0, lang)
-                    ),
-                    format!(
-                        "reached {r}; {} call-offs for {} after it",
-                        u.after_reached_rows,
-                        kr(u.after_reached_amount as i128, 0, lang)
-                    ),
-                ));
-            }
-            notes.retain(|n| !n.is_empty());
-            let _ = write!(
+        ceiling_table(h, ctx, &flagged);
+    }
+    list(
+        h,
+        lang.pick("Avtalens löptid", "The agreements' life"),
+        &life_lines(ctx),
+    );
+    h.push_str("</section>\n");
+    Ok(())
+}
+
+/// The ceilings needing attention (rule 11), one row each.
+fn ceiling_table(h: &mut String, ctx: &Context, flagged: &[&crate::allocate::ceiling::CeilingUse]) {
+    let lang = ctx.lang;
+    let heads: [&str; 7] = lang.pick(
+        [
+            "Avtal",
+            "Takvolym",
+            "Använt",
+            "Avtalstid som gått",
+            "Prognos",
+            "Status",
+            "Anmärkning",
+        ],
+        [
+            "Agreement",
+            "Ceiling",
+            "Used",
+            "Time elapsed",
+            "Forecast",
+            "Status",
+            "Note",
+        ],
+    );
+    h.push_str(&table_head(&[18, 13, 17, 9, 10, 12, 21], &heads));
+    for u in flagged {
+        let a = &ctx.register.agreements[u.agreement];
+        let mut notes = vec![labels::coverage_note(lang, &u.missing_months)];
+        if u.ceiling.shared {
+            notes.push(
+                lang.pick(
+                    "delad takvolym: verklig användning är högre",
+                    "shared ceiling: real use is higher",
+                )
+                .into(),
+            );
+        }
+        if let Some(r) = u.reached_on {
+            notes.push(lang.pick(
+                format!(
+                    "nådd {r}; {} avrop för {} efter det",
+                    u.after_reached_rows,
+                    kr(u.after_reached_amount as i128, 0, lang)
+                ),
+                format!(
+                    "reached {r}; {} call-offs for {} after it",
+                    u.after_reached_rows,
+                    kr(u.after_reached_amount as i128, 0, lang)
+                ),
+            ));
+        }
+        notes.retain(|n| !n.is_empty());
+        let _ = write!(
                 h,
                 "<tr><td>{} {}</td><td class=\"num\">{}</td><td class=\"num\">{} ({})</td><td class=\"num\">{}</td><td>{}</td><td class=\"s-{}\">{}</td><td>{}</td></tr>",
                 esc(&a.id),
@@ -665,9 +702,13 @@ fn ceilings(h: &mut String, ctx: &Context) -> Result<()> {
                 esc(labels::ceiling_status(lang, u.status)),
                 esc(&notes.join("; ")),
             );
-        }
-        h.push_str("</table>");
     }
+    h.push_str("</table>");
+}
+
+/// Agreements ending soon, and ended ones still called off from.
+fn life_lines(ctx: &Context) -> Vec<String> {
+    let lang = ctx.lang;
     let mut lines: Vec<String> = Vec::new();
     for &i in &ctx.life.ending_soon {
         let a = &ctx.register.agreements[i];
@@ -703,9 +744,7 @@ fn ceilings(h: &mut String, ctx: &Context) -> Result<()> {
             ),
         ));
     }
-    list(h, lang.pick("Avtalens löptid", "The agreements' life"), &lines);
-    h.push_str("</section>\n");
-    Ok(())
+    lines
 }
 
 fn quality(h: &mut String, ctx: &Context) {

@@ -336,12 +336,45 @@ fn summary_sheet(
     f: &Formats,
     l: &Labels,
 ) -> Result<(), XlsxError> {
-    let lang = ctx.lang;
     ws.set_name(l.overview)?;
+    let r = summary_head(ws, ctx, group, f, l)?;
+    // Which agreements the group used, in register order.
+    let mut agreements: Vec<usize> = group
+        .rows
+        .iter()
+        .filter_map(|&i| match ctx.classified.outcomes[i] {
+            Outcome::InAgreement { agreement, .. } => Some(agreement as usize),
+            _ => None,
+        })
+        .collect();
+    agreements.sort_unstable();
+    agreements.dedup();
+    let mut r = instructions(ws, ctx, (&agreements, in_window), r, f, l)?;
+    r += 1;
+    let per = rows_per_agreement_in(ctx, group, in_window);
+    for (&ai, (window_rows, all_rows)) in &per {
+        r = if ctx.register.agreements[ai].is_rank() {
+            rank::block(ws, ctx, window_rows, ai, r, f, l)?
+        } else {
+            agreement_block(ws, ctx, (window_rows, all_rows), ai, r, f, l)?
+        };
+    }
+    for (c, w) in SUMMARY_WIDTHS.iter().enumerate() {
+        ws.set_column_width(c as u16, *w)?;
+    }
+    print_setup(ws, None, l)
+}
+
+/// Long texts wrap within the tables' width (columns A–H): none widens the
+/// printed page.
+const SUMMARY_SPAN: (u16, u16) = (0, 7);
+
+/// The workbook's title, its section head and the window; returns the
+/// next free row.
+fn summary_head(ws: &mut Worksheet, ctx: &Context, group: &Group, f: &Formats, l: &Labels) -> Result<u32, XlsxError> {
+    let lang = ctx.lang;
     let w = &ctx.allocation.window;
-    // Long texts wrap within the tables' width (columns A–H): none widens
-    // the printed page.
-    let (span, width) = ((0, 7), SUMMARY_WIDTHS.iter().sum::<f64>());
+    let (span, width) = (SUMMARY_SPAN, SUMMARY_WIDTHS.iter().sum::<f64>());
     sheet::long_text(
         ws,
         0,
@@ -369,18 +402,21 @@ fn summary_sheet(
         format!("{} {} ({} – {})", l.window, w.label, w.start, w.end),
         &f.note,
     )?;
-    r += 1;
-    // Which agreements the group used, in register order.
-    let mut agreements: Vec<usize> = group
-        .rows
-        .iter()
-        .filter_map(|&i| match ctx.classified.outcomes[i] {
-            Outcome::InAgreement { agreement, .. } => Some(agreement as usize),
-            _ => None,
-        })
-        .collect();
-    agreements.sort_unstable();
-    agreements.dedup();
+    Ok(r + 1)
+}
+
+/// The two sentences (what this is, what to do), a rank order's ask, and a
+/// stop for each reached ceiling; returns the next free row.
+fn instructions(
+    ws: &mut Worksheet,
+    ctx: &Context,
+    (agreements, in_window): (&[usize], &[usize]),
+    mut r: u32,
+    f: &Formats,
+    l: &Labels,
+) -> Result<u32, XlsxError> {
+    let lang = ctx.lang;
+    let (span, width) = (SUMMARY_SPAN, SUMMARY_WIDTHS.iter().sum::<f64>());
     // The two sentences: what this is, what to do.
     sheet::long_text(
         ws,
@@ -437,19 +473,7 @@ fn summary_sheet(
         sheet::long_text(ws, r, span, width, &stop, &f.warning_label)?;
         r += 1;
     }
-    r += 1;
-    let per = rows_per_agreement_in(ctx, group, in_window);
-    for (&ai, (window_rows, all_rows)) in &per {
-        r = if ctx.register.agreements[ai].is_rank() {
-            rank::block(ws, ctx, window_rows, ai, r, f, l)?
-        } else {
-            agreement_block(ws, ctx, (window_rows, all_rows), ai, r, f, l)?
-        };
-    }
-    for (c, w) in SUMMARY_WIDTHS.iter().enumerate() {
-        ws.set_column_width(c as u16, *w)?;
-    }
-    print_setup(ws, None, l)
+    Ok(r)
 }
 
 /// Whose share and excess a workbook's rows show: the section's when an
@@ -477,80 +501,109 @@ fn agreement_block(
     f: &Formats,
     l: &Labels,
 ) -> Result<u32, XlsxError> {
-    let lang = ctx.lang;
     let a = &ctx.register.agreements[ai];
     ws.write_string_with_format(r, 0, format!("{} – {}", a.id, a.name), &f.subtitle)?;
     r += 1;
     for (scope, rows) in [(Scope::Period, in_window), (Scope::ToDate, all_rows)] {
-        let Some(shares) = shares_of(ctx, ai, scope) else {
-            continue;
-        };
-        ws.write_string_with_format(r, 0, super::labels::scope(lang, scope), &f.label)?;
-        r += 1;
-        let (own_share, own_excess) = own_labels(ctx, l);
-        let heads = [
-            l.supplier,
-            l.agreed,
-            l.amount,
-            l.call_offs,
-            own_share,
-            l.deviation,
-            l.agreement_actual,
-            l.next_call_offs,
-        ];
-        header_row(ws, r, 0, &heads, f)?;
-        ws.set_row_height(r, 30)?;
-        r += 1;
-        let (amounts, counts) = split(ctx, ai, rows);
-        let value = |s: usize| match a.basis {
-            Basis::Amount => amounts[s] as f64,
-            Basis::Count => counts[s] as f64,
-        };
-        let total: f64 = (0..a.suppliers.len()).map(value).sum();
-        if ctx.ceiling_reached(ai) {
-            // "Nästa avrop": none, over the supplier rows.
-            let stop = f
-                .warning_label
-                .clone()
-                .set_text_wrap()
-                .set_align(FormatAlign::VerticalCenter);
-            let last = r + a.suppliers.len().saturating_sub(1) as u32;
-            if last > r {
-                ws.merge_range(r, 7, last, 7, l.ceiling_stop, &stop)?;
-            } else {
-                ws.write_string_with_format(r, 7, l.ceiling_stop, &stop)?;
-                ws.set_row_height(r, 30)?;
-            }
+        if let Some(shares) = shares_of(ctx, ai, scope) {
+            r = split_table(ws, ctx, (shares, rows), r, f, l)?;
         }
-        for (s, sup) in a.suppliers.iter().enumerate() {
-            ws.write_string_with_format(r, 0, &sup.name, &f.text)?;
-            ws.write_number_with_format(r, 1, sup.share / 100.0, &f.pct)?;
-            ws.write_number_with_format(r, 2, sek(amounts[s]), &f.sek)?;
-            ws.write_number_with_format(r, 3, counts[s] as f64, &f.int)?;
-            if total > 0.0 {
-                let share = value(s) / total;
-                ws.write_number_with_format(r, 4, share, &f.pct)?;
-                ws.write_number_with_format(r, 5, sheet::pp_value(100.0 * share - sup.share), &f.pp)?;
-            }
-            if let Some(p) = shares.suppliers[s].actual_pct {
-                ws.write_number_with_format(r, 6, p / 100.0, &f.pct)?;
-            }
-            if shares.suppliers[s].catch_up > 0.0 && !ctx.ceiling_reached(ai) {
-                ws.write_string_with_format(r, 7, l.next_yes, &f.text_gap)?;
-            }
-            r += 1;
-        }
-        let fractions: Vec<f64> = a.suppliers.iter().map(|s| s.share / 100.0).collect();
-        ws.write_string_with_format(r, 0, own_excess, &f.text_bold)?;
-        let over = over_served(shares);
-        ws.write_number_with_format(r, 2, ore(excess(&amounts, &fractions, &over)), &f.sek_bold)?;
-        r += 2;
     }
-    // Units and orderers, window and to date; in balance marked OK.
+    who_tables(ws, ctx, (in_window, all_rows), ai, r, f, l)
+}
+
+/// The section's split of one agreement in one scope against the key: per
+/// supplier its amount, call-offs, share and deviation, the agreement's
+/// share and whether the next call-offs should go to it; then the
+/// section's excess. Returns the next free row.
+fn split_table(
+    ws: &mut Worksheet,
+    ctx: &Context,
+    (shares, rows): (&AgreementShares, &[usize]),
+    mut r: u32,
+    f: &Formats,
+    l: &Labels,
+) -> Result<u32, XlsxError> {
+    let lang = ctx.lang;
+    let ai = shares.agreement;
+    let a = &ctx.register.agreements[ai];
+    let scope = shares.scope;
+    ws.write_string_with_format(r, 0, super::labels::scope(lang, scope), &f.label)?;
+    r += 1;
+    let (own_share, own_excess) = own_labels(ctx, l);
+    let heads = [
+        l.supplier,
+        l.agreed,
+        l.amount,
+        l.call_offs,
+        own_share,
+        l.deviation,
+        l.agreement_actual,
+        l.next_call_offs,
+    ];
+    header_row(ws, r, 0, &heads, f)?;
+    ws.set_row_height(r, 30)?;
+    r += 1;
+    let (amounts, counts) = split(ctx, ai, rows);
+    let value = |s: usize| match a.basis {
+        Basis::Amount => amounts[s] as f64,
+        Basis::Count => counts[s] as f64,
+    };
+    let total: f64 = (0..a.suppliers.len()).map(value).sum();
+    if ctx.ceiling_reached(ai) {
+        // "Nästa avrop": none, over the supplier rows.
+        let stop = f
+            .warning_label
+            .clone()
+            .set_text_wrap()
+            .set_align(FormatAlign::VerticalCenter);
+        let last = r + a.suppliers.len().saturating_sub(1) as u32;
+        if last > r {
+            ws.merge_range(r, 7, last, 7, l.ceiling_stop, &stop)?;
+        } else {
+            ws.write_string_with_format(r, 7, l.ceiling_stop, &stop)?;
+            ws.set_row_height(r, 30)?;
+        }
+    }
+    for (s, sup) in a.suppliers.iter().enumerate() {
+        ws.write_string_with_format(r, 0, &sup.name, &f.text)?;
+        ws.write_number_with_format(r, 1, sup.share / 100.0, &f.pct)?;
+        ws.write_number_with_format(r, 2, sek(amounts[s]), &f.sek)?;
+        ws.write_number_with_format(r, 3, counts[s] as f64, &f.int)?;
+        if total > 0.0 {
+            let share = value(s) / total;
+            ws.write_number_with_format(r, 4, share, &f.pct)?;
+            ws.write_number_with_format(r, 5, sheet::pp_value(100.0 * share - sup.share), &f.pp)?;
+        }
+        if let Some(p) = shares.suppliers[s].actual_pct {
+            ws.write_number_with_format(r, 6, p / 100.0, &f.pct)?;
+        }
+        if shares.suppliers[s].catch_up > 0.0 && !ctx.ceiling_reached(ai) {
+            ws.write_string_with_format(r, 7, l.next_yes, &f.text_gap)?;
+        }
+        r += 1;
+    }
     let fractions: Vec<f64> = a.suppliers.iter().map(|s| s.share / 100.0).collect();
-    let tolerance = shares_of(ctx, ai, Scope::Period).map_or(5.0, |s| s.tolerance_pp);
-    let over_window = shares_of(ctx, ai, Scope::Period).map(over_served).unwrap_or_default();
-    let over_to_date = shares_of(ctx, ai, Scope::ToDate).map(over_served).unwrap_or_default();
+    ws.write_string_with_format(r, 0, own_excess, &f.text_bold)?;
+    let over = over_served(shares);
+    ws.write_number_with_format(r, 2, ore(excess(&amounts, &fractions, &over)), &f.sek_bold)?;
+    r += 2;
+    Ok(r)
+}
+
+/// The section's units (with an organisation file) and orderers for one
+/// agreement, window and to date, with their excess; those in balance
+/// marked OK. Returns the next free row.
+fn who_tables(
+    ws: &mut Worksheet,
+    ctx: &Context,
+    (in_window, all_rows): (&[usize], &[usize]),
+    ai: usize,
+    mut r: u32,
+    f: &Formats,
+    l: &Labels,
+) -> Result<u32, XlsxError> {
+    let lang = ctx.lang;
     // Without an organisation file a workbook is one unit: no units table.
     let units = (Field::Unit, lang.pick("Ansvar i sektionen", "Units in the section"));
     let orderers = (
@@ -563,93 +616,129 @@ fn agreement_block(
         vec![orderers]
     };
     for (field, title) in fields {
-        let mut who: BTreeMap<String, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
-        let mut syms: HashMap<String, crate::read::Sym> = HashMap::new();
-        for &i in all_rows {
-            let sym = ctx.exports.rows.at(i).get(field);
-            let name = ctx.text(sym).to_string();
-            syms.entry(name.clone()).or_insert(sym);
-            let entry = who.entry(name).or_default();
-            entry.1.push(i);
-            if in_window.binary_search(&i).is_ok() {
-                entry.0.push(i);
+        r = who_table(ws, ctx, (in_window, all_rows), (ai, field, title), r, f, l)?;
+    }
+    Ok(r + 1)
+}
+
+/// A name in a who-table, its excess and amount in the window and to
+/// date, and its own deviation toward the over-served suppliers.
+type WhoRow = (String, f64, i64, f64, i64, Option<f64>);
+
+/// The rows of one agreement by unit or orderer (`field`), window and to
+/// date, largest excess first; and each name's symbol.
+fn who_rows(
+    ctx: &Context,
+    (in_window, all_rows): (&[usize], &[usize]),
+    ai: usize,
+    field: Field,
+) -> (Vec<WhoRow>, HashMap<String, crate::read::Sym>) {
+    let a = &ctx.register.agreements[ai];
+    let fractions: Vec<f64> = a.suppliers.iter().map(|s| s.share / 100.0).collect();
+    let over_window = shares_of(ctx, ai, Scope::Period).map(over_served).unwrap_or_default();
+    let over_to_date = shares_of(ctx, ai, Scope::ToDate).map(over_served).unwrap_or_default();
+    let mut who: BTreeMap<String, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+    let mut syms: HashMap<String, crate::read::Sym> = HashMap::new();
+    for &i in all_rows {
+        let sym = ctx.exports.rows.at(i).get(field);
+        let name = ctx.text(sym).to_string();
+        syms.entry(name.clone()).or_insert(sym);
+        let entry = who.entry(name).or_default();
+        entry.1.push(i);
+        if in_window.binary_search(&i).is_ok() {
+            entry.0.push(i);
+        }
+    }
+    let mut list: Vec<WhoRow> = who
+        .into_iter()
+        .map(|(name, (window_rows, all_rows))| {
+            let (wa, wc) = split(ctx, ai, &window_rows);
+            let (ta, _) = split(ctx, ai, &all_rows);
+            let dev = over_deviation(a, &wa, &wc, &over_window);
+            (
+                name,
+                excess(&wa, &fractions, &over_window),
+                wa.iter().sum(),
+                excess(&ta, &fractions, &over_to_date),
+                ta.iter().sum(),
+                dev,
+            )
+        })
+        .collect();
+    list.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+    (list, syms)
+}
+
+/// One who-table (units or orderers) of an agreement, the 15 with the
+/// largest excess; returns the next free row.
+fn who_table(
+    ws: &mut Worksheet,
+    ctx: &Context,
+    rows: (&[usize], &[usize]),
+    (ai, field, title): (usize, Field, &str),
+    mut r: u32,
+    f: &Formats,
+    l: &Labels,
+) -> Result<u32, XlsxError> {
+    let lang = ctx.lang;
+    let tolerance = shares_of(ctx, ai, Scope::Period).map_or(5.0, |s| s.tolerance_pp);
+    let (mut list, syms) = who_rows(ctx, rows, ai, field);
+    ws.write_string_with_format(r, 0, title, &f.label)?;
+    r += 1;
+    let heads: [&str; 6] = lang.pick(
+        [
+            if field == Field::Unit { "Ansvar" } else { "Beställare" },
+            "Belopp perioden",
+            "Överskott perioden",
+            "Belopp hittills",
+            "Överskott hittills",
+            "Bedömning",
+        ],
+        [
+            if field == Field::Unit { "Unit" } else { "Orderer" },
+            "Amount, window",
+            "Excess, window",
+            "Amount to date",
+            "Excess to date",
+            "Assessment",
+        ],
+    );
+    header_row(ws, r, 0, &heads, f)?;
+    ws.set_row_height(r, 30)?;
+    r += 1;
+    // The 15 with the largest excess; the rest in one line.
+    let rest = list.len().saturating_sub(SHOWN);
+    list.truncate(SHOWN);
+    for (name, ex_w, am_w, ex_t, am_t, dev) in list {
+        match syms.get(&name).filter(|_| field == Field::Unit) {
+            Some(&unit) => sheet::unit_cell(ws, (r, 0), SUMMARY_WIDTHS[0], ctx, unit, (l.no_unit, &f.text))?,
+            None => {
+                let shown = if name.is_empty() { l.no_unit.to_string() } else { name };
+                ws.write_string_with_format(r, 0, shown, &f.text)?;
             }
         }
-        ws.write_string_with_format(r, 0, title, &f.label)?;
+        ws.write_number_with_format(r, 1, sek(am_w), &f.sek)?;
+        ws.write_number_with_format(r, 2, ore(ex_w), &f.sek)?;
+        ws.write_number_with_format(r, 3, sek(am_t), &f.sek)?;
+        ws.write_number_with_format(r, 4, ore(ex_t), &f.sek)?;
+        let verdict = match dev {
+            None => lang.pick("Inga avrop under perioden", "No call-offs in the window"),
+            Some(d) if d <= tolerance => "OK",
+            Some(_) => lang.pick("Utanför nyckeln", "Outside the key"),
+        };
+        ws.write_string_with_format(r, 5, verdict, &f.text_gap)?;
         r += 1;
-        let heads: [&str; 6] = lang.pick(
-            [
-                if field == Field::Unit { "Ansvar" } else { "Beställare" },
-                "Belopp perioden",
-                "Överskott perioden",
-                "Belopp hittills",
-                "Överskott hittills",
-                "Bedömning",
-            ],
-            [
-                if field == Field::Unit { "Unit" } else { "Orderer" },
-                "Amount, window",
-                "Excess, window",
-                "Amount to date",
-                "Excess to date",
-                "Assessment",
-            ],
-        );
-        header_row(ws, r, 0, &heads, f)?;
-        ws.set_row_height(r, 30)?;
-        r += 1;
-        let mut list: Vec<(String, f64, i64, f64, i64, Option<f64>)> = who
-            .into_iter()
-            .map(|(name, (window_rows, all_rows))| {
-                let (wa, wc) = split(ctx, ai, &window_rows);
-                let (ta, _) = split(ctx, ai, &all_rows);
-                let dev = over_deviation(a, &wa, &wc, &over_window);
-                (
-                    name,
-                    excess(&wa, &fractions, &over_window),
-                    wa.iter().sum(),
-                    excess(&ta, &fractions, &over_to_date),
-                    ta.iter().sum(),
-                    dev,
-                )
-            })
-            .collect();
-        list.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-        // The 15 with the largest excess; the rest in one line.
-        let rest = list.len().saturating_sub(SHOWN);
-        list.truncate(SHOWN);
-        for (name, ex_w, am_w, ex_t, am_t, dev) in list {
-            match syms.get(&name).filter(|_| field == Field::Unit) {
-                Some(&unit) => sheet::unit_cell(ws, (r, 0), SUMMARY_WIDTHS[0], ctx, unit, (l.no_unit, &f.text))?,
-                None => {
-                    let shown = if name.is_empty() { l.no_unit.to_string() } else { name };
-                    ws.write_string_with_format(r, 0, shown, &f.text)?;
-                }
-            }
-            ws.write_number_with_format(r, 1, sek(am_w), &f.sek)?;
-            ws.write_number_with_format(r, 2, ore(ex_w), &f.sek)?;
-            ws.write_number_with_format(r, 3, sek(am_t), &f.sek)?;
-            ws.write_number_with_format(r, 4, ore(ex_t), &f.sek)?;
-            let verdict = match dev {
-                None => lang.pick("Inga avrop under perioden", "No call-offs in the window"),
-                Some(d) if d <= tolerance => "OK",
-                Some(_) => lang.pick("Utanför nyckeln", "Outside the key"),
-            };
-            ws.write_string_with_format(r, 5, verdict, &f.text_gap)?;
-            r += 1;
-        }
-        if rest > 0 {
-            ws.write_string_with_format(
-                r,
-                0,
-                lang.pick(
-                    format!("… och {rest} till (alla avrop finns på bladet Avrop)"),
-                    format!("… and {rest} more (every call-off is on the Call-offs sheet)"),
-                ),
-                &f.note,
-            )?;
-            r += 1;
-        }
+    }
+    if rest > 0 {
+        ws.write_string_with_format(
+            r,
+            0,
+            lang.pick(
+                format!("… och {rest} till (alla avrop finns på bladet Avrop)"),
+                format!("… and {rest} more (every call-off is on the Call-offs sheet)"),
+            ),
+            &f.note,
+        )?;
         r += 1;
     }
     Ok(r + 1)

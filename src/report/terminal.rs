@@ -181,7 +181,6 @@ fn deviation(a: &AgreementShares, lang: Lang) -> String {
 /// reconciliation.
 pub fn summary(ctx: &Context) -> String {
     let lang = ctx.lang;
-    let l = labels(lang);
     let mut s = String::new();
     let w = &ctx.allocation.window;
     let _ = writeln!(
@@ -192,6 +191,21 @@ pub fn summary(ctx: &Context) -> String {
         w.start,
         w.end
     );
+    let reported = agreements_table(&mut s, ctx);
+    imbalances(&mut s, ctx, reported);
+    rank_orders(&mut s, ctx);
+    fku_call_offs(&mut s, ctx);
+    ceilings(&mut s, ctx);
+    life(&mut s, ctx);
+    compliance(&mut s, ctx);
+    reconciliation(&mut s, ctx);
+    s
+}
+
+/// The reported agreements, one line each: status and largest deviation,
+/// in the window and to date; returns how many.
+fn agreements_table(s: &mut String, ctx: &Context) -> usize {
+    let lang = ctx.lang;
     let status = |st: Status| labels::status(lang, st).to_lowercase();
     let rows: Vec<[String; 6]> = ctx
         .allocation
@@ -233,6 +247,13 @@ pub fn summary(ctx: &Context) -> String {
             )
         );
     }
+    rows.len()
+}
+
+/// How many of the `reported` agreements are out of balance, and the
+/// change since the previous window (rule 12).
+fn imbalances(s: &mut String, ctx: &Context, reported: usize) {
+    let lang = ctx.lang;
     let imbalanced = ctx
         .allocation
         .shares
@@ -243,11 +264,8 @@ pub fn summary(ctx: &Context) -> String {
         s,
         "{}",
         lang.pick(
-            format!("{imbalanced} av {} avtal i obalans under perioden.", rows.len()),
-            format!(
-                "{imbalanced} of {} agreement(s) out of balance in the window.",
-                rows.len()
-            )
+            format!("{imbalanced} av {reported} avtal i obalans under perioden."),
+            format!("{imbalanced} of {reported} agreement(s) out of balance in the window.")
         )
     );
     if let Some(c) = ctx.comparison {
@@ -275,11 +293,12 @@ pub fn summary(ctx: &Context) -> String {
             )
         );
     }
-    rank_orders(&mut s, ctx);
-    fku_call_offs(&mut s, ctx);
-    ceilings(&mut s, ctx);
-    life(&mut s, ctx);
-    compliance(&mut s, ctx);
+}
+
+/// The reconciliation: every line with rows and amount, and its check.
+fn reconciliation(s: &mut String, ctx: &Context) {
+    let lang = ctx.lang;
+    let l = labels(lang);
     let _ = writeln!(
         s,
         "\n{}",
@@ -316,7 +335,6 @@ pub fn summary(ctx: &Context) -> String {
             (Lang::En, false) => "check: read = in_agreements + outside_agreements + data-quality categories: DOES NOT ADD UP (a bug: please report it)",
         }
     );
-    s
 }
 
 /// Left-aligned columns two spaces apart.
@@ -420,7 +438,6 @@ fn fku_call_offs(s: &mut String, ctx: &Context) {
 }
 
 fn ceilings(s: &mut String, ctx: &Context) {
-    use crate::allocate::ceiling::CeilingStatus;
     let lang = ctx.lang;
     let flagged: Vec<_> = ctx.ceilings.iter().filter(|c| c.status.needs_attention()).collect();
     let Some(first) = ctx.ceilings.first() else {
@@ -445,61 +462,69 @@ fn ceilings(s: &mut String, ctx: &Context) {
         )
     );
     for c in flagged {
-        let a = &ctx.register.agreements[c.agreement];
-        let used = percent(c.used_pct, 1, lang);
-        let what = match c.status {
-            CeilingStatus::Reached => {
-                reached_line(lang, c.reached_on, c.after_reached_rows, c.after_reached_amount as i128)
-            }
-            CeilingStatus::Warning => lang.pick(
-                format!(
-                    "{used} av takvolymen använd (varningsnivå {}), {} av avtalstiden har gått",
-                    percent(c.ceiling.warn_pct, 0, lang),
-                    percent(c.elapsed_pct, 1, lang)
-                ),
-                format!(
-                    "{used} of the ceiling used (warning level {}), {} of the agreement's time elapsed",
-                    percent(c.ceiling.warn_pct, 0, lang),
-                    percent(c.elapsed_pct, 1, lang)
-                ),
+        ceiling_lines(s, ctx, c);
+    }
+}
+
+/// One ceiling needing attention: what it says, the units after it, what
+/// the exports lack, and whether it is shared.
+fn ceiling_lines(s: &mut String, ctx: &Context, c: &crate::allocate::ceiling::CeilingUse) {
+    use crate::allocate::ceiling::CeilingStatus;
+    let lang = ctx.lang;
+    let a = &ctx.register.agreements[c.agreement];
+    let used = percent(c.used_pct, 1, lang);
+    let what = match c.status {
+        CeilingStatus::Reached => {
+            reached_line(lang, c.reached_on, c.after_reached_rows, c.after_reached_amount as i128)
+        }
+        CeilingStatus::Warning => lang.pick(
+            format!(
+                "{used} av takvolymen använd (varningsnivå {}), {} av avtalstiden har gått",
+                percent(c.ceiling.warn_pct, 0, lang),
+                percent(c.elapsed_pct, 1, lang)
             ),
-            CeilingStatus::Forecast | CeilingStatus::Ok => lang.pick(
-                format!(
-                    "{used} använd; i nuvarande takt nås taket {}, före avtalets slut {}",
-                    c.forecast_date.map(|d| d.to_string()).unwrap_or_default(),
-                    a.valid_to
-                ),
-                format!(
-                    "{used} used; at the present pace the ceiling is reached {}, before the agreement ends {}",
-                    c.forecast_date.map(|d| d.to_string()).unwrap_or_default(),
-                    a.valid_to
-                ),
+            format!(
+                "{used} of the ceiling used (warning level {}), {} of the agreement's time elapsed",
+                percent(c.ceiling.warn_pct, 0, lang),
+                percent(c.elapsed_pct, 1, lang)
             ),
-        };
-        let _ = writeln!(s, "  {} {}: {what}", a.id, a.name);
-        if let Some(late) = ctx.life.after_ceiling.iter().find(|l| l.agreement == c.agreement) {
-            let units = unit_names(ctx, &late.units, true);
-            let _ = writeln!(
-                s,
-                "    {}: {}",
-                lang.pick("efter taket, per enhet", "after the ceiling, per unit"),
-                units
-            );
-        }
-        let note = labels::coverage_note(lang, &c.missing_months);
-        if !note.is_empty() {
-            let _ = writeln!(s, "    ({note})");
-        }
-        if c.ceiling.shared {
-            let _ = writeln!(
-                s,
-                "    ({})",
-                lang.pick(
-                    "delad takvolym: bara våra avrop räknas, den verkliga användningen är högre",
-                    "shared ceiling: only our call-offs are counted, the real use is higher"
-                )
-            );
-        }
+        ),
+        CeilingStatus::Forecast | CeilingStatus::Ok => lang.pick(
+            format!(
+                "{used} använd; i nuvarande takt nås taket {}, före avtalets slut {}",
+                c.forecast_date.map(|d| d.to_string()).unwrap_or_default(),
+                a.valid_to
+            ),
+            format!(
+                "{used} used; at the present pace the ceiling is reached {}, before the agreement ends {}",
+                c.forecast_date.map(|d| d.to_string()).unwrap_or_default(),
+                a.valid_to
+            ),
+        ),
+    };
+    let _ = writeln!(s, "  {} {}: {what}", a.id, a.name);
+    if let Some(late) = ctx.life.after_ceiling.iter().find(|l| l.agreement == c.agreement) {
+        let units = unit_names(ctx, &late.units, true);
+        let _ = writeln!(
+            s,
+            "    {}: {}",
+            lang.pick("efter taket, per enhet", "after the ceiling, per unit"),
+            units
+        );
+    }
+    let note = labels::coverage_note(lang, &c.missing_months);
+    if !note.is_empty() {
+        let _ = writeln!(s, "    ({note})");
+    }
+    if c.ceiling.shared {
+        let _ = writeln!(
+            s,
+            "    ({})",
+            lang.pick(
+                "delad takvolym: bara våra avrop räknas, den verkliga användningen är högre",
+                "shared ceiling: only our call-offs are counted, the real use is higher"
+            )
+        );
     }
 }
 
@@ -716,6 +741,20 @@ pub fn check_report(report: &crate::check::CheckReport, lang: Lang) -> String {
             )
         )
     );
+    for line in register_table(report, lang).lines() {
+        let _ = writeln!(s, "  {line}");
+    }
+    let _ = writeln!(s, "{}", direct_award_line(report, lang));
+    if let Some(exports) = &report.exports {
+        check_exports(&mut s, report, exports, lang);
+    }
+    s
+}
+
+/// The register as `check` read it: one line per agreement with its key,
+/// tolerance, ceiling and warning level.
+fn register_table(report: &crate::check::CheckReport, lang: Lang) -> String {
+    let reg = &report.register;
     let plain = |v: f64| crate::register::plain_number(v, lang);
     let rows: Vec<[String; 10]> = reg
         .agreements
@@ -771,36 +810,34 @@ pub fn check_report(report: &crate::check::CheckReport, lang: Lang) -> String {
             "warning level",
         ],
     );
-    for line in table(&head, &rows).lines() {
-        let _ = writeln!(s, "  {line}");
-    }
-    let _ = writeln!(s, "{}", direct_award_line(report, lang));
-    if let Some(exports) = &report.exports {
-        let _ = writeln!(s);
-        if exports.files.is_empty() && exports.skipped.is_empty() {
-            let _ = writeln!(
-                s,
-                "{}",
-                lang.pick(
-                    "Inga exportfiler hittades ännu; lägg månadsexporterna (CSV eller Excel) i exportmappen.",
-                    "No export files were found yet; put the monthly exports (CSV or Excel) in the exports folder."
-                )
-            );
-        }
-        let _ = write!(s, "{}", files_with_dates(exports, &report.date_ranges, lang));
-        for w in &exports.warnings {
-            let _ = writeln!(s, "  {}: {w}", lang.pick("varning", "warning"));
-        }
+    table(&head, &rows)
+}
+
+/// The exports as `check` read them: files, dates, warnings.
+fn check_exports(s: &mut String, report: &crate::check::CheckReport, exports: &Exports, lang: Lang) {
+    let _ = writeln!(s);
+    if exports.files.is_empty() && exports.skipped.is_empty() {
         let _ = writeln!(
             s,
             "{}",
             lang.pick(
-                "Inga rapporter skrevs (check räknar inget); kör avropskoll run för rapporterna.",
-                "No reports were written (check computes nothing); run avropskoll run for the reports."
+                "Inga exportfiler hittades ännu; lägg månadsexporterna (CSV eller Excel) i exportmappen.",
+                "No export files were found yet; put the monthly exports (CSV or Excel) in the exports folder."
             )
         );
     }
-    s
+    let _ = write!(s, "{}", files_with_dates(exports, &report.date_ranges, lang));
+    for w in &exports.warnings {
+        let _ = writeln!(s, "  {}: {w}", lang.pick("varning", "warning"));
+    }
+    let _ = writeln!(
+        s,
+        "{}",
+        lang.pick(
+            "Inga rapporter skrevs (check räknar inget); kör avropskoll run för rapporterna.",
+            "No reports were written (check computes nothing); run avropskoll run for the reports."
+        )
+    );
 }
 
 /// What `init` (or a first double-click) wrote and what to do next.

@@ -132,6 +132,52 @@ fn deviation_cell(
 
 fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Result<(), XlsxError> {
     ws.set_name(l.overview)?;
+    let lang = ctx.lang;
+    let head_row = overview_head(ws, ctx, f, l)?;
+    let heads = overview_heads(ctx, l);
+    header_row(
+        ws,
+        head_row,
+        0,
+        &heads.iter().map(String::as_str).collect::<Vec<_>>(),
+        f,
+    )?;
+    let mut rows: Vec<&AgreementShares> = ctx
+        .allocation
+        .shares
+        .iter()
+        .filter(|s| s.scope == Scope::Period)
+        .collect();
+    rows.sort_by(|a, b| {
+        let imb = |s: &AgreementShares| s.status != Status::Imbalance;
+        let dev = |s: &AgreementShares| s.largest_deviation().map_or(-1.0, f64::abs);
+        imb(a).cmp(&imb(b)).then(dev(b).total_cmp(&dev(a)))
+    });
+    let skip = rust_xlsxwriter::Format::new().set_num_format(lang.pick("\"avsteg \"0.0\" %\"", "\"skips \"0.0\"%\""));
+    let mut r = head_row + 1;
+    for p in &rows {
+        overview_row(ws, ctx, (r, p), f, &skip)?;
+        r += 1;
+    }
+    status_colours(ws, head_row + 1, r.saturating_sub(1), 7, ctx.lang)?;
+    status_colours(ws, head_row + 1, r.saturating_sub(1), 8, ctx.lang)?;
+    status_colours(ws, head_row + 1, r.saturating_sub(1), 11, ctx.lang)?;
+    sheet::ceiling_colours(ws, head_row + 1, r.saturating_sub(1), 13, ctx.lang)?;
+    let r = super::rank_sheet::overview_rows(ws, ctx, r + 1, f)?;
+    super::compliance_sheet::overview_block(ws, ctx, r, f, &OVERVIEW_WIDTHS)?;
+    ws.set_freeze_panes(head_row + 1, 0)?;
+    for (c, width) in OVERVIEW_WIDTHS.iter().enumerate() {
+        ws.set_column_width(c as u16, *width)?;
+    }
+    // Three lines: "Största avvikelse hittills (pe)" in a narrow column.
+    ws.set_row_height(head_row, 45)?;
+    print_setup(ws, Some((head_row, head_row)), l)
+}
+
+/// The overview's header block: the window, the latest date, the files
+/// read, the settings, when it was made and the warnings; returns the row
+/// of the table's headings.
+fn overview_head(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Result<u32, XlsxError> {
     let w = &ctx.allocation.window;
     ws.write_string_with_format(0, 0, format!("{} – {}", l.title, w.label), &f.title)?;
     ws.write_string_with_format(2, 0, l.window, &f.label)?;
@@ -172,7 +218,12 @@ fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Resul
         }
         head_row = 10 + ctx.info.warnings.len() as u32;
     }
+    Ok(head_row)
+}
 
+/// The headings of the overview's table of agreements.
+fn overview_heads(ctx: &Context, l: &Labels) -> Vec<String> {
+    let lang = ctx.lang;
     let period_label = labels::scope(ctx.lang, Scope::Period);
     let to_date_label = labels::scope(ctx.lang, Scope::ToDate);
     let heads = [
@@ -206,82 +257,60 @@ fn overview(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Resul
         ),
         lang.pick("Takvolym".to_string(), "Ceiling".to_string()),
     ]);
-    header_row(
-        ws,
-        head_row,
-        0,
-        &heads.iter().map(String::as_str).collect::<Vec<_>>(),
-        f,
-    )?;
-    let mut rows: Vec<&AgreementShares> = ctx
-        .allocation
-        .shares
-        .iter()
-        .filter(|s| s.scope == Scope::Period)
-        .collect();
-    rows.sort_by(|a, b| {
-        let imb = |s: &AgreementShares| s.status != Status::Imbalance;
-        let dev = |s: &AgreementShares| s.largest_deviation().map_or(-1.0, f64::abs);
-        imb(a).cmp(&imb(b)).then(dev(b).total_cmp(&dev(a)))
-    });
-    let skip = rust_xlsxwriter::Format::new().set_num_format(lang.pick("\"avsteg \"0.0\" %\"", "\"skips \"0.0\"%\""));
-    let mut r = head_row + 1;
-    for p in &rows {
-        let a = &ctx.register.agreements[p.agreement];
-        ws.write_string_with_format(r, 0, &a.id, &f.text)?;
-        // An agreement that ended within the window says so beside its name.
-        let name = if a.valid_to < w.end {
-            lang.pick(
-                format!("{} (slutade {})", a.name, a.valid_to),
-                format!("{} (ended {})", a.name, a.valid_to),
-            )
-        } else {
-            a.name.clone()
-        };
-        ws.write_string_with_format(r, 1, name, &f.text)?;
-        ws.write_string(r, 2, labels::basis(ctx.lang, a.basis))?;
-        ws.write_number_with_format(r, 3, sek(p.total_amount), &f.sek)?;
-        ws.write_number_with_format(r, 4, p.total_call_offs as f64, &f.int)?;
-        ws.write_number(r, 5, a.suppliers.len() as f64)?;
-        deviation_cell(ws, (r, 6), p, f, &skip)?;
-        ws.write_string(r, 7, labels::status(ctx.lang, p.status))?;
-        if let Some(t) = to_date_of(ctx, p.agreement) {
-            ws.write_string(r, 8, labels::status(ctx.lang, t.status))?;
-            deviation_cell(ws, (r, 9), t, f, &skip)?;
-        }
-        if let Some(c) = ctx.comparison {
-            if let Some(before) = c.of(p.agreement) {
-                deviation_cell(ws, (r, 10), before, f, &skip)?;
-                ws.write_string(r, 11, labels::status(ctx.lang, before.status))?;
-            }
-            ws.write_string(r, 12, labels::change(ctx.lang, c.change(p)))?;
-        }
-        if let Some(u) = ctx.ceilings.iter().find(|u| u.agreement == p.agreement) {
-            ws.write_string(
-                r,
-                13,
-                format!(
-                    "{} ({})",
-                    labels::ceiling_status(lang, u.status),
-                    super::charts::percent(u.used_pct, 1, lang)
-                ),
-            )?;
-        }
-        r += 1;
+    heads
+}
+
+/// One agreement's line in the overview's table.
+fn overview_row(
+    ws: &mut Worksheet,
+    ctx: &Context,
+    (r, p): (u32, &AgreementShares),
+    f: &Formats,
+    skip: &rust_xlsxwriter::Format,
+) -> Result<(), XlsxError> {
+    let lang = ctx.lang;
+    let w = &ctx.allocation.window;
+    let a = &ctx.register.agreements[p.agreement];
+    ws.write_string_with_format(r, 0, &a.id, &f.text)?;
+    // An agreement that ended within the window says so beside its name.
+    let name = if a.valid_to < w.end {
+        lang.pick(
+            format!("{} (slutade {})", a.name, a.valid_to),
+            format!("{} (ended {})", a.name, a.valid_to),
+        )
+    } else {
+        a.name.clone()
+    };
+    ws.write_string_with_format(r, 1, name, &f.text)?;
+    ws.write_string(r, 2, labels::basis(ctx.lang, a.basis))?;
+    ws.write_number_with_format(r, 3, sek(p.total_amount), &f.sek)?;
+    ws.write_number_with_format(r, 4, p.total_call_offs as f64, &f.int)?;
+    ws.write_number(r, 5, a.suppliers.len() as f64)?;
+    deviation_cell(ws, (r, 6), p, f, skip)?;
+    ws.write_string(r, 7, labels::status(ctx.lang, p.status))?;
+    if let Some(t) = to_date_of(ctx, p.agreement) {
+        ws.write_string(r, 8, labels::status(ctx.lang, t.status))?;
+        deviation_cell(ws, (r, 9), t, f, skip)?;
     }
-    status_colours(ws, head_row + 1, r.saturating_sub(1), 7, ctx.lang)?;
-    status_colours(ws, head_row + 1, r.saturating_sub(1), 8, ctx.lang)?;
-    status_colours(ws, head_row + 1, r.saturating_sub(1), 11, ctx.lang)?;
-    sheet::ceiling_colours(ws, head_row + 1, r.saturating_sub(1), 13, ctx.lang)?;
-    let r = super::rank_sheet::overview_rows(ws, ctx, r + 1, f)?;
-    super::compliance_sheet::overview_block(ws, ctx, r, f, &OVERVIEW_WIDTHS)?;
-    ws.set_freeze_panes(head_row + 1, 0)?;
-    for (c, width) in OVERVIEW_WIDTHS.iter().enumerate() {
-        ws.set_column_width(c as u16, *width)?;
+    if let Some(c) = ctx.comparison {
+        if let Some(before) = c.of(p.agreement) {
+            deviation_cell(ws, (r, 10), before, f, skip)?;
+            ws.write_string(r, 11, labels::status(ctx.lang, before.status))?;
+        }
+        ws.write_string(r, 12, labels::change(ctx.lang, c.change(p)))?;
     }
-    // Three lines: "Största avvikelse hittills (pe)" in a narrow column.
-    ws.set_row_height(head_row, 45)?;
-    print_setup(ws, Some((head_row, head_row)), l)
+    if let Some(u) = ctx.ceilings.iter().find(|u| u.agreement == p.agreement) {
+        ws.write_string(
+            r,
+            13,
+            format!(
+                "{} ({})",
+                labels::ceiling_status(lang, u.status),
+                super::charts::percent(u.used_pct, 1, lang)
+            ),
+        )?;
+    }
+    Ok(())
 }
 
 /// The headings of the columns [`supplier_cells`] writes.
@@ -523,7 +552,32 @@ fn agreement_sheet(
     if let Some(t) = to_date_of(ctx, period.agreement) {
         next = allocation_table(ws, next, ctx, t, f, l)?;
     }
-    // Column chart: agreed against actual share per supplier, the window.
+    let column = shares_chart(ctx, sheet_name, period, period_row, l);
+    // The charts stand side by side below the tables, the monthly table
+    // (which the line chart reads) below them.
+    let charts_row = next;
+    ws.insert_chart(charts_row, 0, &column)?;
+    let chart_rows = 19;
+    // Monthly table and the cumulative line chart.
+    if let Some(m) = ctx.monthly.iter().find(|m| m.agreement == period.agreement) {
+        let top = charts_row + chart_rows;
+        monthly_table(ws, ctx, m, top, f, l)?;
+        let line = trend_chart(sheet_name, a, (top + 2, top + 1 + m.months.len() as u32), l);
+        ws.insert_chart(charts_row, 5, &line)?;
+    }
+    ws.set_column_width(0, 28)?;
+    for c in 1..(3 + 3 * a.suppliers.len() as u16).max(10) {
+        ws.set_column_width(c, 13)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    print_setup(ws, Some((0, 0)), l)
+}
+
+/// Column chart: agreed against actual share per supplier, the window (and
+/// the previous window's when the agreement was valid then), reading the
+/// window's table at `period_row`.
+fn shares_chart(ctx: &Context, sheet_name: &str, period: &AgreementShares, period_row: u32, l: &Labels) -> Chart {
+    let a = &ctx.register.agreements[period.agreement];
     let n = a.suppliers.len() as u32;
     let (first, last) = (period_row + 2, period_row + 1 + n);
     let mut column = Chart::new(ChartType::Column);
@@ -553,98 +607,102 @@ fn agreement_sheet(
     column.y_axis().set_num_format("0%").set_min(0);
     column.legend().set_position(ChartLegendPosition::Bottom);
     column.set_width(560).set_height(340);
-    // The charts stand side by side below the tables, the monthly table
-    // (which the line chart reads) below them.
-    let charts_row = next;
-    ws.insert_chart(charts_row, 0, &column)?;
-    let chart_rows = 19;
+    column
+}
 
-    // Monthly table and the cumulative line chart.
-    if let Some(m) = ctx.monthly.iter().find(|m| m.agreement == period.agreement) {
-        let top = charts_row + chart_rows;
-        ws.write_string_with_format(top, 0, l.chart_trend, &f.subtitle)?;
-        let count = a.basis == Basis::Count;
-        let mut heads: Vec<String> = vec![l.month.to_string()];
-        for s in &a.suppliers {
-            heads.push(format!("{} – {}", if count { l.call_offs } else { l.amount }, s.name));
-        }
-        heads.push(l.total.to_string());
-        for s in &a.suppliers {
-            heads.push(format!("{} – {}", l.cumulative, s.name));
-        }
-        for s in &a.suppliers {
-            heads.push(format!("{} – {}", s.name, l.agreed_line));
-        }
-        let head_refs: Vec<&str> = heads.iter().map(String::as_str).collect();
-        header_row(ws, top + 1, 0, &head_refs, f)?;
-        ws.set_row_height(top + 1, 60)?;
-        let n = a.suppliers.len() as u16;
-        let month_format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm");
-        // Months before the first date read are not in the exports: empty,
-        // not 0 kr.
-        let first_read = ctx.info.earliest_date.map(crate::allocate::monthly::month_key);
-        for (i, key) in m.months.iter().enumerate() {
-            let r = top + 2 + i as u32;
-            ws.write_datetime_with_format(r, 0, excel_date(month_start(*key))?, &month_format)?;
-            let missing = first_read.is_some_and(|f| *key < f);
-            let mut total = 0f64;
-            for s in 0..a.suppliers.len() {
-                let c = 1 + s as u16;
-                if missing {
-                    // Only the agreed line, which the chart draws.
-                } else if count {
-                    ws.write_number_with_format(r, c, m.call_offs[s][i] as f64, &f.int)?;
-                    total += m.call_offs[s][i] as f64;
-                } else {
-                    ws.write_number_with_format(r, c, sek(m.amounts[s][i]), &f.sek)?;
-                    total += sek(m.amounts[s][i]);
-                }
-                if let Some(p) = m.cumulative_pct[s][i] {
-                    ws.write_number_with_format(r, 2 + n + s as u16, p / 100.0, &f.pct)?;
-                }
-                ws.write_number_with_format(r, 2 + 2 * n + s as u16, a.suppliers[s].share / 100.0, &f.pct)?;
-            }
+/// The monthly table at `top`: per month each supplier's amount (or
+/// call-offs), the total, the cumulative shares and the agreed lines.
+fn monthly_table(
+    ws: &mut Worksheet,
+    ctx: &Context,
+    m: &crate::allocate::monthly::Monthly,
+    top: u32,
+    f: &Formats,
+    l: &Labels,
+) -> Result<(), XlsxError> {
+    let a = &ctx.register.agreements[m.agreement];
+    ws.write_string_with_format(top, 0, l.chart_trend, &f.subtitle)?;
+    let count = a.basis == Basis::Count;
+    let mut heads: Vec<String> = vec![l.month.to_string()];
+    for s in &a.suppliers {
+        heads.push(format!("{} – {}", if count { l.call_offs } else { l.amount }, s.name));
+    }
+    heads.push(l.total.to_string());
+    for s in &a.suppliers {
+        heads.push(format!("{} – {}", l.cumulative, s.name));
+    }
+    for s in &a.suppliers {
+        heads.push(format!("{} – {}", s.name, l.agreed_line));
+    }
+    let head_refs: Vec<&str> = heads.iter().map(String::as_str).collect();
+    header_row(ws, top + 1, 0, &head_refs, f)?;
+    ws.set_row_height(top + 1, 60)?;
+    let n = a.suppliers.len() as u16;
+    let month_format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm");
+    // Months before the first date read are not in the exports: empty,
+    // not 0 kr.
+    let first_read = ctx.info.earliest_date.map(crate::allocate::monthly::month_key);
+    for (i, key) in m.months.iter().enumerate() {
+        let r = top + 2 + i as u32;
+        ws.write_datetime_with_format(r, 0, excel_date(month_start(*key))?, &month_format)?;
+        let missing = first_read.is_some_and(|f| *key < f);
+        let mut total = 0f64;
+        for s in 0..a.suppliers.len() {
+            let c = 1 + s as u16;
             if missing {
-                ws.write_string_with_format(r, 1 + n, ctx.lang.pick("ingen export", "no export"), &f.note)?;
+                // Only the agreed line, which the chart draws.
+            } else if count {
+                ws.write_number_with_format(r, c, m.call_offs[s][i] as f64, &f.int)?;
+                total += m.call_offs[s][i] as f64;
             } else {
-                ws.write_number_with_format(r, 1 + n, total, if count { &f.int } else { &f.sek })?;
+                ws.write_number_with_format(r, c, sek(m.amounts[s][i]), &f.sek)?;
+                total += sek(m.amounts[s][i]);
             }
+            if let Some(p) = m.cumulative_pct[s][i] {
+                ws.write_number_with_format(r, 2 + n + s as u16, p / 100.0, &f.pct)?;
+            }
+            ws.write_number_with_format(r, 2 + 2 * n + s as u16, a.suppliers[s].share / 100.0, &f.pct)?;
         }
-        let (first, last) = (top + 2, top + 1 + m.months.len() as u32);
-        let mut line = Chart::new(ChartType::Line);
-        line.title().set_name(l.chart_trend);
-        for (s, sup) in a.suppliers.iter().enumerate() {
-            let colour = PALETTE[s % PALETTE.len()];
-            line.add_series()
-                .set_name(sup.name.as_str())
-                .set_categories((sheet_name, first, 0, last, 0))
-                .set_values((sheet_name, first, 2 + n + s as u16, last, 2 + n + s as u16))
-                .set_format(ChartFormat::new().set_line(ChartLine::new().set_color(colour).set_width(2.25)));
-            line.add_series()
-                .set_name(format!("{} ({})", sup.name, l.agreed_line).as_str())
-                .set_categories((sheet_name, first, 0, last, 0))
-                .set_values((sheet_name, first, 2 + 2 * n + s as u16, last, 2 + 2 * n + s as u16))
-                .set_format(
-                    ChartFormat::new().set_line(
-                        ChartLine::new()
-                            .set_color(colour)
-                            .set_width(1.25)
-                            .set_dash_type(ChartLineDashType::Dash),
-                    ),
-                );
+        if missing {
+            ws.write_string_with_format(r, 1 + n, ctx.lang.pick("ingen export", "no export"), &f.note)?;
+        } else {
+            ws.write_number_with_format(r, 1 + n, total, if count { &f.int } else { &f.sek })?;
         }
-        line.y_axis().set_num_format("0%").set_min(0);
-        line.x_axis().set_num_format("yyyy-mm");
-        line.legend().set_position(ChartLegendPosition::Bottom);
-        line.set_width(640).set_height(340);
-        ws.insert_chart(charts_row, 5, &line)?;
     }
-    ws.set_column_width(0, 28)?;
-    for c in 1..(3 + 3 * a.suppliers.len() as u16).max(10) {
-        ws.set_column_width(c, 13)?;
+    Ok(())
+}
+
+/// The cumulative shares per month against the agreed lines, reading the
+/// monthly table's rows `first..=last`.
+fn trend_chart(sheet_name: &str, a: &crate::register::Agreement, (first, last): (u32, u32), l: &Labels) -> Chart {
+    let n = a.suppliers.len() as u16;
+    let mut line = Chart::new(ChartType::Line);
+    line.title().set_name(l.chart_trend);
+    for (s, sup) in a.suppliers.iter().enumerate() {
+        let colour = PALETTE[s % PALETTE.len()];
+        line.add_series()
+            .set_name(sup.name.as_str())
+            .set_categories((sheet_name, first, 0, last, 0))
+            .set_values((sheet_name, first, 2 + n + s as u16, last, 2 + n + s as u16))
+            .set_format(ChartFormat::new().set_line(ChartLine::new().set_color(colour).set_width(2.25)));
+        line.add_series()
+            .set_name(format!("{} ({})", sup.name, l.agreed_line).as_str())
+            .set_categories((sheet_name, first, 0, last, 0))
+            .set_values((sheet_name, first, 2 + 2 * n + s as u16, last, 2 + 2 * n + s as u16))
+            .set_format(
+                ChartFormat::new().set_line(
+                    ChartLine::new()
+                        .set_color(colour)
+                        .set_width(1.25)
+                        .set_dash_type(ChartLineDashType::Dash),
+                ),
+            );
     }
-    ws.set_freeze_panes(1, 0)?;
-    print_setup(ws, Some((0, 0)), l)
+    line.y_axis().set_num_format("0%").set_min(0);
+    line.x_axis().set_num_format("yyyy-mm");
+    line.legend().set_position(ChartLegendPosition::Bottom);
+    line.set_width(640).set_height(340);
+    line
 }
 
 fn usage_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Result<(), XlsxError> {
@@ -725,6 +783,34 @@ fn quality_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> 
         &f.title,
     )?;
     header_row(ws, 2, 0, &[l.category, l.rows, l.amount], f)?;
+    let check = reconciliation_lines(ws, ctx, f, l)?;
+    let mut top = check + 2;
+    if !ctx.exports.skipped.is_empty() {
+        ws.write_string_with_format(
+            top,
+            0,
+            ctx.lang.pick("Filer som inte lästes", "Files not read"),
+            &f.subtitle,
+        )?;
+        for (i, crate::read::Skipped { file, reason: why }) in ctx.exports.skipped.iter().enumerate() {
+            ws.write_string_with_format(top + 1 + i as u32, 0, file, &f.text)?;
+            ws.write_string_with_format(top + 1 + i as u32, 3, why, &f.text)?;
+        }
+        top += ctx.exports.skipped.len() as u32 + 2;
+    }
+    per_file(ws, ctx, top, f, l)?;
+    // Rows and amounts side by side: each amount column holds
+    // "999 999 999 999 kr" (18 characters) with room to spare, so a row
+    // count never runs into the amount beside it.
+    for (c, width) in QUALITY_WIDTHS.iter().enumerate() {
+        ws.set_column_width(c as u16, *width)?;
+    }
+    print_setup(ws, None, l)
+}
+
+/// The reconciliation's lines from row 4 and their check (read minus the
+/// parts, live formulas); returns the check's row.
+fn reconciliation_lines(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Result<u32, XlsxError> {
     let rec = &ctx.reconciliation;
     let mut lines: Vec<(&str, crate::classify::Tally)> = vec![
         (l.read, rec.read),
@@ -774,21 +860,11 @@ fn quality_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> 
         .set_result(verdict),
         &rust_xlsxwriter::Format::new().set_indent(1),
     )?;
+    Ok(check)
+}
 
-    let mut top = check + 2;
-    if !ctx.exports.skipped.is_empty() {
-        ws.write_string_with_format(
-            top,
-            0,
-            ctx.lang.pick("Filer som inte lästes", "Files not read"),
-            &f.subtitle,
-        )?;
-        for (i, crate::read::Skipped { file, reason: why }) in ctx.exports.skipped.iter().enumerate() {
-            ws.write_string_with_format(top + 1 + i as u32, 0, file, &f.text)?;
-            ws.write_string_with_format(top + 1 + i as u32, 3, why, &f.text)?;
-        }
-        top += ctx.exports.skipped.len() as u32 + 2;
-    }
+/// Per file and category from row `top`, and where every row is.
+fn per_file(ws: &mut Worksheet, ctx: &Context, top: u32, f: &Formats, l: &Labels) -> Result<(), XlsxError> {
     // Per file and category: what the printed page shows; the full list
     // is on the next sheet, which is not printed (it can run to thousands
     // of rows).
@@ -843,13 +919,7 @@ fn quality_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> 
         ),
         &f.note,
     )?;
-    // Rows and amounts side by side: each amount column holds
-    // "999 999 999 999 kr" (18 characters) with room to spare, so a row
-    // count never runs into the amount beside it.
-    for (c, width) in QUALITY_WIDTHS.iter().enumerate() {
-        ws.set_column_width(c as u16, *width)?;
-    }
-    print_setup(ws, None, l)
+    Ok(())
 }
 
 /// The column widths of the Datakvalitet sheet.
