@@ -489,6 +489,25 @@ pub(crate) struct Header {
     unit_name: Option<usize>,
 }
 
+impl Header {
+    /// The cells of a rejected row that could not be read (those not `ok`),
+    /// each with its column's header.
+    fn unreadable(&self, checked: [(Field, bool, &Cell); 3]) -> Vec<Unreadable> {
+        checked
+            .into_iter()
+            .filter(|(_, ok, _)| !ok)
+            .map(|(field, _, c)| Unreadable {
+                field,
+                header: self.columns[field.index()]
+                    .and_then(|i| self.names.get(i))
+                    .cloned()
+                    .unwrap_or_default(),
+                value: c.text(),
+            })
+            .collect()
+    }
+}
+
 /// The slot of the unit in a row's interned text ([`TEXT_FIELDS`]).
 const UNIT_SLOT: usize = 3;
 
@@ -601,16 +620,7 @@ impl Sink<'_> {
                 }),
             };
         }
-        if let Some(r) = self.header.unit_name.and_then(|i| raw.get(i)) {
-            // Display only: beside the row, never in it.
-            if text[UNIT_SLOT] != 0 && !r.bytes.is_empty() {
-                let name = cache.syms.get(&r.bytes, || {
-                    let cell = records.cell(r.clone());
-                    strings.intern(&cell.text_cow())
-                });
-                self.part.unit_names.note(text[UNIT_SLOT], name);
-            }
-        }
+        self.note_name_raw(text[UNIT_SLOT], raw, records, cache);
         self.part.rows.push(rows::NewRow {
             line: line as u32,
             date: Some(parse::date_to_days(date)),
@@ -620,6 +630,30 @@ impl Sink<'_> {
             kind: RowKind::Normal,
         });
         true
+    }
+
+    /// Notes the unit's name of a CSV record beside its row (display only,
+    /// never in the row).
+    fn note_name_raw<'a>(
+        &mut self,
+        unit: Sym,
+        raw: &[table::RawField<'a>],
+        records: &mut CsvRecords<'a>,
+        cache: &mut strings::RawCache,
+    ) {
+        let Some(r) = self.header.unit_name.and_then(|i| raw.get(i)) else {
+            return;
+        };
+        if unit == 0 || r.bytes.is_empty() {
+            return;
+        }
+        let Exports {
+            strings, unit_names, ..
+        } = &mut *self.part;
+        let name = cache
+            .syms
+            .get(&r.bytes, || strings.intern(&records.cell(r.clone()).text_cow()));
+        unit_names.note(unit, name);
     }
 
     /// Reads one record below the header; false to stop (a limit).
@@ -661,34 +695,24 @@ impl Sink<'_> {
         for (slot, field) in text.iter_mut().zip(TEXT_FIELDS) {
             *slot = strings.intern(&cell(field).text_cow());
         }
-        if let Some(name) = self.header.unit_name.and_then(|i| cells.get(i)) {
-            if text[UNIT_SLOT] != 0 && !name.is_empty() {
-                unit_names.note(text[UNIT_SLOT], strings.intern(&name.text_cow()));
-            }
+        if let Some(name) = self
+            .header
+            .unit_name
+            .and_then(|i| cells.get(i))
+            .filter(|c| !c.is_empty())
+        {
+            unit_names.note(text[UNIT_SLOT], strings.intern(&name.text_cow()));
         }
         let currency = cell(Field::Currency).text_cow();
         let foreign = !currency.is_empty() && !currency.eq_ignore_ascii_case("SEK");
         let kind = if date.is_none() && cells.iter().any(|c| parse::is_totals_label(&c.text_cow())) {
             RowKind::Total
         } else if date.is_none() || amount.is_none() || foreign {
-            let mut problems = Vec::new();
-            for (field, ok, c) in [
+            let problems = self.header.unreadable([
                 (Field::Date, date.is_some(), date_cell),
                 (Field::Amount, amount.is_some(), amount_cell),
                 (Field::Currency, !foreign, cell(Field::Currency)),
-            ] {
-                if !ok {
-                    let header = columns[field.index()]
-                        .and_then(|i| self.header.names.get(i))
-                        .cloned()
-                        .unwrap_or_default();
-                    problems.push(Unreadable {
-                        field,
-                        header,
-                        value: c.text(),
-                    });
-                }
-            }
+            ]);
             rejections.push(Rejection {
                 row: rows.len(),
                 problems,
