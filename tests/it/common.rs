@@ -12,7 +12,8 @@
 
 use assert_cmd::Command;
 use calamine::{open_workbook, Data, Range, Reader, Xlsx};
-use std::io::Read;
+use std::fs::File;
+use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 
@@ -180,10 +181,16 @@ pub fn lines_after_header(path: &Path) -> Vec<String> {
     read(path).lines().skip(1).map(String::from).collect()
 }
 
+/// A workbook opened with calamine (for styles; [`sheet`] for values).
+pub fn workbook(path: &Path) -> Xlsx<BufReader<File>> {
+    open_workbook(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 /// A sheet of a workbook as calamine reads it.
 pub fn sheet(path: &Path, name: &str) -> Range<Data> {
-    let mut wb: Xlsx<_> = open_workbook(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    wb.worksheet_range(name).unwrap_or_else(|e| panic!("{name}: {e}"))
+    workbook(path)
+        .worksheet_range(name)
+        .unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 /// Every row of a sheet, every cell as text: strings as they are, numbers
@@ -197,8 +204,7 @@ pub fn sheet_rows(path: &Path, name: &str) -> Vec<Vec<String>> {
 
 /// The sheet names of a workbook, in order.
 pub fn sheet_names(path: &Path) -> Vec<String> {
-    let wb: Xlsx<_> = open_workbook(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    wb.sheet_names()
+    workbook(path).sheet_names()
 }
 
 /// Whether a row holds every one of `want` (in any cells).
@@ -240,7 +246,7 @@ pub fn find_row(r: &Range<Data>, first: &str, from: u32) -> u32 {
 
 /// The files of an xlsx (a zip) and their text, in the zip's order.
 pub fn xlsx_parts(path: &Path) -> Vec<(String, String)> {
-    let mut z = zip::ZipArchive::new(std::fs::File::open(path).expect("open")).expect("zip");
+    let mut z = zip::ZipArchive::new(File::open(path).expect("open")).expect("zip");
     (0..z.len())
         .map(|i| {
             let mut f = z.by_index(i).expect("entry");
@@ -254,7 +260,7 @@ pub fn xlsx_parts(path: &Path) -> Vec<(String, String)> {
 
 /// The text of one part of an xlsx (a zip).
 pub fn xlsx_part(path: &Path, name: &str) -> String {
-    let mut z = zip::ZipArchive::new(std::fs::File::open(path).expect("open")).expect("zip");
+    let mut z = zip::ZipArchive::new(File::open(path).expect("open")).expect("zip");
     let mut s = String::new();
     z.by_name(name)
         .unwrap_or_else(|e| panic!("{name}: {e}"))

@@ -5,7 +5,7 @@
 //! spreadsheet register with an *Avsteg* sheet gives the same files as its
 //! TOML twin.
 
-use super::common::{has_row, lines_after_header as lines, read, sheet_rows, Workdir};
+use super::common::{has_row, lines_after_header as lines, read, sheet_rows, workbook, Workdir};
 use rust_xlsxwriter::Workbook;
 use std::path::{Path, PathBuf};
 
@@ -492,7 +492,7 @@ fn sammanfattning_shows_the_rank_skips_in_the_deviation_column() {
     let w = Workdir::new();
     let out = toml_run(&w);
     let book = out.join("fordelning-2024-H1.xlsx");
-    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&book).expect("xlsx");
+    let mut wb = workbook(&book);
     let range = wb.worksheet_range("Sammanfattning").expect("sheet");
     let styles = wb.worksheet_style("Sammanfattning").expect("styles");
     // The main table's RA-R row: the first with RA-R in column A.
