@@ -91,6 +91,13 @@ impl Workdir {
         c
     }
 
+    /// The binary without arguments (a double-click), run in this folder.
+    pub fn bare(&self) -> Command {
+        let mut c = bin();
+        c.current_dir(self.root());
+        c
+    }
+
     /// `avropskoll run --period PERIOD --agreements REGISTER --exports
     /// EXPORTS --out out/`, in this folder; add flags and assert.
     pub fn run(&self, period: &str, register: &Path, exports: &Path) -> Command {
