@@ -8,7 +8,6 @@
 //! [`Workdir::run`] is the usual `avropskoll run` line; [`Workdir::output`]
 //! returns stdout, stderr and the exit code as text.
 
-
 use assert_cmd::Command;
 use calamine::{open_workbook, Data, Range, Reader, Xlsx};
 use std::fs::File;
