@@ -19,7 +19,11 @@ pub mod rank_sheet;
 pub mod sections;
 pub mod sections_beside;
 pub mod sheet;
+#[cfg(test)]
+mod snapshots;
 pub mod terminal;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod xlsx;
 
 use crate::allocate::ceiling::{CeilingUse, Life};
