@@ -26,6 +26,7 @@ use crate::parse::{self, AMOUNT_SCALE};
 use crate::read::{self, Exports};
 use crate::register::{self, Register};
 use crate::window::Window;
+use chrono::NaiveDate;
 use std::collections::BTreeSet;
 
 /// The example register: a key agreement (60/40, a ceiling of 10 000 kr,
@@ -188,13 +189,7 @@ impl Analysis {
         reconciliation: Reconciliation,
         window: Window,
     ) -> Analysis {
-        let dates: Vec<i32> = exports.rows.dates(0..exports.rows.len()).flatten().collect();
-        let latest_date = dates.iter().max().copied().map(parse::days_to_date);
-        let earliest_date = dates.iter().min().copied().map(parse::days_to_date);
-        let months_read: BTreeSet<i32> = dates
-            .iter()
-            .map(|&d| allocate::monthly::month_key(parse::days_to_date(d)))
-            .collect();
+        let (latest_date, earliest_date, months_read) = dates_read(&exports);
         let fku = allocate::fku::fku(&exports, &classified, &register);
         let counted = allocate::counted_except(&exports, &classified, &register, &fku.rows).expect("counted");
         let counted_all =
@@ -204,31 +199,8 @@ impl Analysis {
             min_call_offs: b.min_call_offs,
         };
         let allocation = allocate::allocate(&counted, &register, &window, rules).expect("allocate");
-        let imbalanced: Vec<usize> = (0..allocation.shares.len())
-            .filter(|&i| allocation.shares[i].status == allocate::Status::Imbalance)
-            .filter(|&i| !register.agreements[allocation.shares[i].agreement].is_rank())
-            .collect();
-        let usage = allocate::usage::usage(
-            &exports,
-            &classified,
-            &register,
-            &allocation.shares,
-            &imbalanced,
-            &fku.rows,
-        )
-        .expect("usage");
-        let rank_usage = allocate::rank::skips_by(&exports, &classified, &register, &allocation.shares, &fku.rows);
-        let reported: Vec<usize> = allocation
-            .shares
-            .iter()
-            .filter(|s| s.scope == allocate::Scope::Period)
-            .map(|s| s.agreement)
-            .collect();
-        let mut monthly = allocate::monthly::monthly(&counted, &register, &window, &reported).expect("monthly");
-        if let Some(all) = &counted_all {
-            let all = allocate::monthly::monthly(all, &register, &window, &reported).expect("monthly");
-            allocate::monthly::add_fku(&mut monthly, &all);
-        }
+        let (usage, rank_usage) = uses(&exports, &classified, &register, &allocation, &fku);
+        let monthly = monthly(&counted, counted_all.as_ref(), &register, &window, &allocation);
         let ceilings = allocate::ceiling::ceilings(
             counted_all.as_ref().unwrap_or(&counted),
             &register,
@@ -308,4 +280,65 @@ impl Analysis {
             lang: self.lang,
         }
     }
+}
+
+/// The latest and earliest readable dates, and the months the rows cover.
+fn dates_read(exports: &Exports) -> (Option<NaiveDate>, Option<NaiveDate>, BTreeSet<i32>) {
+    let dates: Vec<i32> = exports.rows.dates(0..exports.rows.len()).flatten().collect();
+    let months = dates
+        .iter()
+        .map(|&d| allocate::monthly::month_key(parse::days_to_date(d)))
+        .collect();
+    (
+        dates.iter().max().copied().map(parse::days_to_date),
+        dates.iter().min().copied().map(parse::days_to_date),
+        months,
+    )
+}
+
+/// Rule 10 for the imbalanced key agreements, and the rank orders' skips.
+fn uses(
+    exports: &Exports,
+    classified: &Classified,
+    register: &Register,
+    allocation: &Allocation,
+    fku: &Fku,
+) -> (Vec<AgreementUsage>, Vec<RankUsage>) {
+    let imbalanced: Vec<usize> = (0..allocation.shares.len())
+        .filter(|&i| allocation.shares[i].status == allocate::Status::Imbalance)
+        .filter(|&i| !register.agreements[allocation.shares[i].agreement].is_rank())
+        .collect();
+    let usage = allocate::usage::usage(
+        exports,
+        classified,
+        register,
+        &allocation.shares,
+        &imbalanced,
+        &fku.rows,
+    )
+    .expect("usage");
+    let rank = allocate::rank::skips_by(exports, classified, register, &allocation.shares, &fku.rows);
+    (usage, rank)
+}
+
+/// The monthly series of the reported agreements, FKU call-offs added.
+fn monthly(
+    counted: &allocate::Counted,
+    counted_all: Option<&allocate::Counted>,
+    register: &Register,
+    window: &Window,
+    allocation: &Allocation,
+) -> Vec<Monthly> {
+    let reported: Vec<usize> = allocation
+        .shares
+        .iter()
+        .filter(|s| s.scope == allocate::Scope::Period)
+        .map(|s| s.agreement)
+        .collect();
+    let mut monthly = allocate::monthly::monthly(counted, register, window, &reported).expect("monthly");
+    if let Some(all) = counted_all {
+        let all = allocate::monthly::monthly(all, register, window, &reported).expect("monthly");
+        allocate::monthly::add_fku(&mut monthly, &all);
+    }
+    monthly
 }
