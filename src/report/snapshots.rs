@@ -533,3 +533,152 @@ fn without_accounts_and_rows_beside_compliance_is_its_header() {
         "account,agreement_ids,in_agreements,beside,compliance_pct,beside_suppliers,over_limit_suppliers\n"
     );
 }
+
+/// U2's mail draft: its own split under RA-K (all to Beta, behind the key)
+/// and its undocumented skip under RA-R.
+const U2_DRAFT: &str = "Hej,
+
+här kommer uppföljningen av ramavtalens fördelningsnycklar för U2,
+perioden 2024-H1 (2024-01-01 – 2024-06-30).
+
+Ramavtal i obalans som sektionen har avropat från:
+
+- RA-K Måleri (fördelning efter belopp)
+  Sektionens andel under perioden: Alfa AB 0,0\u{a0}% (nyckeln 60\u{a0}%), Beta AB
+  100,0\u{a0}% (nyckeln 40\u{a0}%).
+  Nästa avrop bör gå till Beta AB (ligger efter nyckeln under avtalet
+  hittills).
+
+- RA-R Järn (rangordning)
+  Sektionens avrop under perioden: rang 1 (Ett AB) 0,0\u{a0}%, rang 2 (Två
+  AB) 100,0\u{a0}%.
+  1 avrop från lägre rang utan dokumenterat avsteg under perioden
+  (500,00\u{a0}kr): dokumentera avsteget eller avropa från rang 1.
+
+Sektionen ombeds se till att nästa avrop går till de leverantörer som
+ligger efter nyckeln, tills fördelningen är återställd. Under en
+rangordning avropar sektionen från rang 1 och dokumenterar varje avsteg
+i en tjänsteanteckning.
+
+Hela listan, avrop för avrop, finns i den bifogade arbetsboken U2.xlsx.
+
+Med vänlig hälsning
+";
+
+#[test]
+fn a_section_draft_body_whole() {
+    let built = Analysis::builder().build();
+    let ctx = built.ctx();
+    let by_section = super::drafts::ceilings_by_section(&ctx);
+    let groups = super::sections::groups(&ctx);
+    let u2 = groups.iter().find(|g| g.name == "U2").expect("U2");
+    let own = super::drafts::ceilings_of(&ctx, &by_section, u2);
+    assert_eq!(super::drafts::body(&ctx, u2, "U2.xlsx", &own), U2_DRAFT);
+}
+
+#[test]
+fn a_draft_names_its_ceilings_and_keeps_the_file_name_whole() {
+    let built = Analysis::builder().build();
+    let ctx = built.ctx();
+    let groups = super::sections::groups(&ctx);
+    let u1 = groups.iter().find(|g| g.name == "U1").expect("U1");
+    let all: Vec<_> = ctx.ceilings.iter().collect();
+    let body = super::drafts::body(&ctx, u1, "U1 2024.xlsx", &all);
+    // RA-K: 8 000 of 10 000 used, at the warning level.
+    let flat = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains(
+            "Takvolym som är nådd eller nära (avtal som sektionen har avropat från): \
+             - RA-K Måleri: Nära taket – 80,0 % av takvolymen (10 000,00 kr) är använd."
+        ),
+        "{body}"
+    );
+    // U1 sent only to Alfa: 100 % of its own against the key's 60.
+    assert!(
+        flat.contains("Alfa AB 100,0 % (nyckeln 60 %), Beta AB 0,0 % (nyckeln 40 %)"),
+        "{body}"
+    );
+    // The attachment's name is one word: never broken at its space.
+    assert!(body.contains("arbetsboken\nU1\u{a0}2024.xlsx.\n"), "{body}");
+    assert!(body.lines().all(|l| l.chars().count() <= 72), "{body}");
+}
+
+/// The texts of an SVG chart, in order.
+fn svg_texts(path: &Path) -> Vec<String> {
+    let svg = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    svg.split("<text")
+        .skip(1)
+        .filter_map(|t| Some(t.split_once('>')?.1.split_once("</text>")?.0.trim().to_string()))
+        .collect()
+}
+
+#[test]
+fn the_charts_and_their_texts() {
+    let built = Analysis::builder().build();
+    let dir = written(&super::charts::ChartReport, &built.ctx());
+    let charts = dir.path().join("diagram");
+    let mut names: Vec<String> = std::fs::read_dir(&charts)
+        .expect("diagram")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "RA-K-takvolym.png",
+            "RA-K-takvolym.svg",
+            "RA-K-trend.png",
+            "RA-K-trend.svg",
+            "RA-K.png",
+            "RA-K.svg",
+            "RA-R-trend.png",
+            "RA-R-trend.svg",
+            "RA-R.png",
+            "RA-R.svg",
+            "oversikt.png",
+            "oversikt.svg"
+        ]
+    );
+    assert_eq!(
+        svg_texts(&charts.join("RA-K.svg")),
+        [
+            "RA-K Måleri",
+            "Period 2024-H1 · 4\u{a0}000,00 kr · Status: Obalans",
+            "Tolerans ± 5,0 pe",
+            "Avtalad andel",
+            "Faktisk andel (leverantörens färg)",
+            "Utanför toleransen",
+            "0 %",
+            "20 %",
+            "40 %",
+            "60 %",
+            "80 %",
+            "60,0 %",
+            "75,0 %",
+            "Alfa AB",
+            "40,0 %",
+            "25,0 %",
+            "Beta AB"
+        ]
+    );
+    let rank = svg_texts(&charts.join("RA-R.svg"));
+    assert_eq!(
+        rank[..2],
+        [
+            "RA-R Järn",
+            "Period 2024-H1 · odokumenterade avsteg 50,0 % (tolerans 5 %) · Status: Obalans"
+        ]
+    );
+    let ceiling = svg_texts(&charts.join("RA-K-takvolym.svg"));
+    assert_eq!(
+        ceiling[..2],
+        [
+            "RA-K Måleri – takvolym",
+            "använt 80,0 % · avtalstid som gått 16,8 % · Nära taket"
+        ]
+    );
+    assert_eq!(ceiling.last().map(String::as_str), Some("nås 2024-06-02"));
+    let overview = svg_texts(&charts.join("oversikt.svg"));
+    assert_eq!(overview.last().map(String::as_str), Some("RA-K Måleri"));
+    assert!(overview.contains(&"+15,0 pe".to_string()), "{overview:?}");
+}
