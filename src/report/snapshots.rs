@@ -75,17 +75,22 @@ fn has(rows: &[Vec<String>], want: &[&str]) -> bool {
         .any(|r| r.iter().map(String::as_str).eq(want.iter().copied()))
 }
 
-/// An HTML page as its text, each element's text between `|`.
+/// An HTML page as its text, each element's text between `|` (the style
+/// sheet left out).
 fn text_of(html: &str) -> String {
+    let html = match (html.find("<style>"), html.find("</style>")) {
+        (Some(from), Some(to)) => format!("{}{}", &html[..from], &html[to..]),
+        _ => html.to_string(),
+    };
     let mut out = String::new();
-    let mut rest = html;
+    let mut rest = html.as_str();
     while let Some(at) = rest.find('<') {
         out.push_str(&rest[..at]);
         out.push('|');
         let Some(end) = rest[at..].find('>') else { break };
         rest = &rest[at + end + 1..];
     }
-    let mut text = out.replace("&amp;", "&");
+    let mut text = out.replace("&amp;", "&").replace("&#39;", "'");
     while text.contains("||") {
         text = text.replace("||", "|");
     }
@@ -681,4 +686,70 @@ fn the_charts_and_their_texts() {
     let overview = svg_texts(&charts.join("oversikt.svg"));
     assert_eq!(overview.last().map(String::as_str), Some("RA-K Måleri"));
     assert!(overview.contains(&"+15,0 pe".to_string()), "{overview:?}");
+}
+
+const ENGLISH_SHEETS: [&str; 10] = [
+    "Overview",
+    "Imbalances",
+    "RA-K",
+    "RA-R",
+    "Renewed competition",
+    "Ceiling",
+    "Compliance",
+    "Usage",
+    "Data quality",
+    "Data quality, rows",
+];
+
+const TERMINAL_EN: &str = "
+Window 2024-H1 (2024-01-01 – 2024-06-30)
+agreement  name    period     largest dev  to date    largest dev
+RA-K       Måleri  imbalance  +15.0 pp     imbalance  +15.0 pp
+RA-R       Järn    imbalance  skips 50.0%  imbalance  skips 50.0%
+2 of 2 agreement(s) out of balance in the window.
+Compared with 2023-H2: new imbalances 2, resolved 0.
+
+Rank order:
+  RA-R Järn: 50.0% to rank 1, undocumented skips 50.0% (500.00 SEK) – imbalance
+
+FKU: 1 call-off(s) worth 4,000.00 SEK went to renewed competition; they count against the ceiling but not toward the key or rank order (fku.csv).
+
+Ceilings (as of 2024-05-02): 1 of 1 agreement(s) with a ceiling need attention.
+  RA-K Måleri: 80.0% of the ceiling used (warning level 80%), 16.8% of the agreement's time elapsed
+
+Contract compliance per account (share of the account's spend through the agreements):
+  4410 (RA-K): 96.4% – 8,000.00 SEK through agreements, 300.00 SEK beside them
+0 supplier(s) beside the agreements over the direct-award limit of 700,000.00 SEK in 2024 (see the sheet Compliance).
+
+Reconciliation (every row read lands in exactly one line):
+  read                                 8 rows              9,400.00 SEK
+  in_agreements                        6 rows              9,000.00 SEK
+  outside_agreements                   1 rows                300.00 SEK
+  rejected                             0 rows                  0.00 SEK
+  total_row                            0 rows                  0.00 SEK
+  duplicate                            0 rows                  0.00 SEK
+  unknown_agreement                    1 rows                100.00 SEK
+  ambiguous_agreement                  0 rows                  0.00 SEK
+  supplier_outside_agreement           0 rows                  0.00 SEK
+  outside_validity                     0 rows                  0.00 SEK
+  check: read = in_agreements + outside_agreements + data-quality categories: adds up
+";
+
+#[test]
+fn the_reports_in_english() {
+    let built = Analysis::builder().lang(Lang::En).build();
+    let ctx = built.ctx();
+    assert_eq!(super::terminal::summary(&ctx), TERMINAL_EN);
+    let text = text_of(&super::html::page(&ctx).expect("page"));
+    for part in [
+        "|Managers' forum – framework agreements 2024-H1|",
+        "|The framework agreements' split – 2024-H1|",
+        "|RA-K|Måleri|Imbalance|+15.0 pp|",
+        "|Alfa AB|60.0%|75.0%|+15.0 pp|",
+    ] {
+        assert!(text.contains(part), "{part:?} not in\n{text}");
+    }
+    let dir = written(&super::xlsx::WorkbookReport, &ctx);
+    let wb: Xlsx<_> = open_workbook(dir.path().join("fordelning-2024-H1.xlsx")).expect("workbook");
+    assert_eq!(wb.sheet_names(), ENGLISH_SHEETS);
 }
