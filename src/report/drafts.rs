@@ -352,25 +352,7 @@ fn ceiling_line(ctx: &Context, u: &CeilingUse) -> String {
 /// and whom to call off from next, the ceilings, the attachment.
 pub(crate) fn body(ctx: &Context, group: &Group, file_name: &str, ceilings: &[&CeilingUse]) -> String {
     let lang = ctx.lang;
-    let w = &ctx.allocation.window;
-    let mut s = match &group.head {
-        Some(head) => lang.pick(format!("Hej {head},\n\n"), format!("Dear {head},\n\n")),
-        None => lang.pick("Hej,\n\n".to_string(), "Hello,\n\n".to_string()),
-    };
-    s.push_str(&wrap(
-        &lang.pick(
-            format!(
-                "här kommer uppföljningen av ramavtalens fördelningsnycklar för {}, perioden {} ({} – {}).",
-                group.name, w.label, w.start, w.end
-            ),
-            format!(
-                "here is the follow-up of the framework agreements' keys for {}, window {} ({} to {}).",
-                group.name, w.label, w.start, w.end
-            ),
-        ),
-        "",
-        "",
-    ));
+    let mut s = greeting(ctx, group);
     let per = sections::rows_per_agreement(ctx, group);
     if per.is_empty() {
         s.push('\n');
@@ -383,66 +365,7 @@ pub(crate) fn body(ctx: &Context, group: &Group, file_name: &str, ceilings: &[&C
             "",
         ));
     } else {
-        s.push('\n');
-        s.push_str(lang.pick(
-            "Ramavtal i obalans som sektionen har avropat från:\n",
-            "Agreements out of balance the section has called off from:\n",
-        ));
-        for (&ai, (window_rows, all_rows)) in &per {
-            let a = &ctx.register.agreements[ai];
-            let units = units_line(ctx, if window_rows.is_empty() { all_rows } else { window_rows });
-            if a.is_rank() {
-                s.push('\n');
-                s.push_str(&rank_lines(ctx, ai, window_rows, all_rows));
-                s.push_str(&wrap(&units, "  ", "  "));
-                continue;
-            }
-            let basis = super::labels::basis(lang, a.basis);
-            s.push('\n');
-            s.push_str(&wrap(
-                &lang.pick(
-                    format!("{} {} (fördelning efter {basis})", a.id, a.name),
-                    format!("{} {} (split by {basis})", a.id, a.name),
-                ),
-                "- ",
-                "  ",
-            ));
-            s.push_str(&wrap(&own_split(ctx, ai, window_rows, all_rows), "  ", "  "));
-            s.push_str(&wrap(&units, "  ", "  "));
-            let behind = sections::behind(ctx, ai);
-            if !behind.is_empty() {
-                s.push_str(&wrap(
-                    &lang.pick(
-                        format!(
-                            "Nästa avrop bör gå till {} (ligger efter nyckeln under avtalet hittills).",
-                            behind.join(" och ")
-                        ),
-                        format!(
-                            "The next call-offs should go to {} (behind the key to date).",
-                            behind.join(" and ")
-                        ),
-                    ),
-                    "  ",
-                    "  ",
-                ));
-            }
-        }
-        let (rank, key): (Vec<usize>, Vec<usize>) = per.keys().partition(|&&ai| ctx.register.agreements[ai].is_rank());
-        let mut asks = Vec::new();
-        if !key.is_empty() {
-            asks.push(lang.pick(
-                "Sektionen ombeds se till att nästa avrop går till de leverantörer som ligger efter nyckeln, tills fördelningen är återställd.",
-                "The section is asked to send its next call-offs to the suppliers behind the key until the split is restored.",
-            ));
-        }
-        if !rank.is_empty() {
-            asks.push(lang.pick(
-                "Under en rangordning avropar sektionen från rang 1 och dokumenterar varje avsteg i en tjänsteanteckning.",
-                "Under a rank order the section calls off from rank 1 and documents every deviation in a memo.",
-            ));
-        }
-        s.push('\n');
-        s.push_str(&wrap(&asks.join(" "), "", ""));
+        s.push_str(&imbalanced(ctx, &per));
     }
     if !ceilings.is_empty() {
         s.push('\n');
@@ -466,6 +389,106 @@ pub(crate) fn body(ctx: &Context, group: &Group, file_name: &str, ceilings: &[&C
         "",
     ));
     let _ = write!(s, "\n{}\n", lang.pick("Med vänlig hälsning", "Kind regards"));
+    s
+}
+
+/// "Hej NAME," and what the mail is about.
+fn greeting(ctx: &Context, group: &Group) -> String {
+    let lang = ctx.lang;
+    let w = &ctx.allocation.window;
+    let mut s = match &group.head {
+        Some(head) => lang.pick(format!("Hej {head},\n\n"), format!("Dear {head},\n\n")),
+        None => lang.pick("Hej,\n\n".to_string(), "Hello,\n\n".to_string()),
+    };
+    s.push_str(&wrap(
+        &lang.pick(
+            format!(
+                "här kommer uppföljningen av ramavtalens fördelningsnycklar för {}, perioden {} ({} – {}).",
+                group.name, w.label, w.start, w.end
+            ),
+            format!(
+                "here is the follow-up of the framework agreements' keys for {}, window {} ({} to {}).",
+                group.name, w.label, w.start, w.end
+            ),
+        ),
+        "",
+        "",
+    ));
+    s
+}
+
+/// The imbalanced agreements the section called off from, each with its
+/// split, then what the section is asked to do.
+fn imbalanced(ctx: &Context, per: &sections::PerAgreement) -> String {
+    let lang = ctx.lang;
+    let mut s = String::from("\n");
+    s.push_str(lang.pick(
+        "Ramavtal i obalans som sektionen har avropat från:\n",
+        "Agreements out of balance the section has called off from:\n",
+    ));
+    for (&ai, (window_rows, all_rows)) in per {
+        s.push('\n');
+        if ctx.register.agreements[ai].is_rank() {
+            s.push_str(&rank_lines(ctx, ai, window_rows, all_rows));
+            let units = units_line(ctx, if window_rows.is_empty() { all_rows } else { window_rows });
+            s.push_str(&wrap(&units, "  ", "  "));
+        } else {
+            s.push_str(&key_lines(ctx, ai, window_rows, all_rows));
+        }
+    }
+    let (rank, key): (Vec<usize>, Vec<usize>) = per.keys().partition(|&&ai| ctx.register.agreements[ai].is_rank());
+    let mut asks = Vec::new();
+    if !key.is_empty() {
+        asks.push(lang.pick(
+            "Sektionen ombeds se till att nästa avrop går till de leverantörer som ligger efter nyckeln, tills fördelningen är återställd.",
+            "The section is asked to send its next call-offs to the suppliers behind the key until the split is restored.",
+        ));
+    }
+    if !rank.is_empty() {
+        asks.push(lang.pick(
+            "Under en rangordning avropar sektionen från rang 1 och dokumenterar varje avsteg i en tjänsteanteckning.",
+            "Under a rank order the section calls off from rank 1 and documents every deviation in a memo.",
+        ));
+    }
+    s.push('\n');
+    s.push_str(&wrap(&asks.join(" "), "", ""));
+    s
+}
+
+/// A key agreement: its name and basis, the section's split, and the
+/// suppliers behind the key.
+fn key_lines(ctx: &Context, ai: usize, window_rows: &[usize], all_rows: &[usize]) -> String {
+    let lang = ctx.lang;
+    let a = &ctx.register.agreements[ai];
+    let basis = super::labels::basis(lang, a.basis);
+    let mut s = wrap(
+        &lang.pick(
+            format!("{} {} (fördelning efter {basis})", a.id, a.name),
+            format!("{} {} (split by {basis})", a.id, a.name),
+        ),
+        "- ",
+        "  ",
+    );
+    s.push_str(&wrap(&own_split(ctx, ai, window_rows, all_rows), "  ", "  "));
+    let units = units_line(ctx, if window_rows.is_empty() { all_rows } else { window_rows });
+    s.push_str(&wrap(&units, "  ", "  "));
+    let behind = sections::behind(ctx, ai);
+    if !behind.is_empty() {
+        s.push_str(&wrap(
+            &lang.pick(
+                format!(
+                    "Nästa avrop bör gå till {} (ligger efter nyckeln under avtalet hittills).",
+                    behind.join(" och ")
+                ),
+                format!(
+                    "The next call-offs should go to {} (behind the key to date).",
+                    behind.join(" and ")
+                ),
+            ),
+            "  ",
+            "  ",
+        ));
+    }
     s
 }
 

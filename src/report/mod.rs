@@ -19,7 +19,11 @@ pub mod rank_sheet;
 pub mod sections;
 pub mod sections_beside;
 pub mod sheet;
+#[cfg(test)]
+mod snapshots;
 pub mod terminal;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod xlsx;
 
 use crate::allocate::ceiling::{CeilingUse, Life};
@@ -302,30 +306,7 @@ fn detail_words(ctx: &Context, finding: &Finding) -> String {
     match (&finding.detail, lang) {
         (Detail::Unreadable(problems), _) => problems
             .iter()
-            .map(|crate::read::Unreadable { field, header, value }| {
-                if *field == Field::Currency {
-                    return match lang {
-                        Lang::Sv => format!(
-                            "beloppet är i {value}, inte i kronor (kolumnen '{header}'); räkna om till SEK i exporten"
-                        ),
-                        Lang::En => format!(
-                            "the amount is in {value}, not SEK (column '{header}'); convert it to SEK in the export"
-                        ),
-                    };
-                }
-                let value = if value.is_empty() {
-                    match lang {
-                        Lang::Sv => "tom".to_string(),
-                        Lang::En => "empty".to_string(),
-                    }
-                } else {
-                    format!("'{value}'")
-                };
-                match lang {
-                    Lang::Sv => format!("oläsbart {} i kolumnen '{header}': {value}", field.label(lang)),
-                    Lang::En => format!("unreadable {} in column '{header}': {value}", field.label(lang)),
-                }
-            })
+            .map(|p| unreadable_words(lang, p))
             .collect::<Vec<_>>()
             .join("; "),
         (Detail::Total, Lang::Sv) => "summeringsrad (Summa/Totalt), räknas inte som avrop".into(),
@@ -343,16 +324,7 @@ fn detail_words(ctx: &Context, finding: &Finding) -> String {
         }
         (Detail::UnknownAgreement { text, suggestion }, _) => {
             let near = suggestion.as_ref().and_then(agreement).map(|a| a.id.as_str());
-            match (lang, near) {
-                (Lang::Sv, None) => format!("avtalet '{text}' finns inte i avtalsregistret"),
-                (Lang::Sv, Some(id)) => format!(
-                    "avtalet '{text}' finns inte i avtalsregistret – menas {id}? Rätta id:t i ekonomisystemet (raden räknas inte)"
-                ),
-                (Lang::En, None) => format!("agreement '{text}' is not in the register"),
-                (Lang::En, Some(id)) => format!(
-                    "agreement '{text}' is not in the register – did you mean {id}? Correct the id in the economy system (the row is not counted)"
-                ),
-            }
+            unknown_agreement_words(lang, text, near)
         }
         (Detail::Ambiguous { supplier, agreements }, _) => {
             let ids = agreements.iter().map(id).collect::<Vec<_>>().join(", ");
@@ -367,24 +339,68 @@ fn detail_words(ctx: &Context, finding: &Finding) -> String {
         (Detail::SupplierOutside { supplier, agreement: a }, Lang::En) => {
             format!("supplier '{supplier}' is not a supplier of agreement {}", id(a))
         }
-        (Detail::OutsideValidity { agreement: a }, _) => {
-            let date = ctx
-                .exports
-                .rows
-                .get(finding.row)
-                .and_then(|r| r.date)
-                .map(|d| crate::parse::days_to_date(d).to_string())
-                .unwrap_or_default();
-            let (from, to) = agreement(a).map_or((String::new(), String::new()), |a| {
-                (a.valid_from.to_string(), a.valid_to.to_string())
-            });
-            match lang {
-                Lang::Sv => format!("daterad {date}, utanför avtal {}:s giltighet {from}–{to}", id(a)),
-                Lang::En => format!(
-                    "dated {date}, outside the validity of agreement {} ({from} to {to})",
-                    id(a)
-                ),
+        (Detail::OutsideValidity { agreement: a }, _) => outside_validity_words(ctx, finding, *a),
+    }
+}
+
+/// One unreadable cell: its field, column and value (a foreign currency
+/// says what to do).
+fn unreadable_words(lang: Lang, problem: &crate::read::Unreadable) -> String {
+    let crate::read::Unreadable { field, header, value } = problem;
+    if *field == Field::Currency {
+        return match lang {
+            Lang::Sv => {
+                format!("beloppet är i {value}, inte i kronor (kolumnen '{header}'); räkna om till SEK i exporten")
             }
+            Lang::En => {
+                format!("the amount is in {value}, not SEK (column '{header}'); convert it to SEK in the export")
+            }
+        };
+    }
+    let value = if value.is_empty() {
+        match lang {
+            Lang::Sv => "tom".to_string(),
+            Lang::En => "empty".to_string(),
         }
+    } else {
+        format!("'{value}'")
+    };
+    match lang {
+        Lang::Sv => format!("oläsbart {} i kolumnen '{header}': {value}", field.label(lang)),
+        Lang::En => format!("unreadable {} in column '{header}': {value}", field.label(lang)),
+    }
+}
+
+/// An id not in the register, with the registered id one step away.
+fn unknown_agreement_words(lang: Lang, text: &str, near: Option<&str>) -> String {
+    match (lang, near) {
+        (Lang::Sv, None) => format!("avtalet '{text}' finns inte i avtalsregistret"),
+        (Lang::Sv, Some(id)) => format!(
+            "avtalet '{text}' finns inte i avtalsregistret – menas {id}? Rätta id:t i ekonomisystemet (raden räknas inte)"
+        ),
+        (Lang::En, None) => format!("agreement '{text}' is not in the register"),
+        (Lang::En, Some(id)) => format!(
+            "agreement '{text}' is not in the register – did you mean {id}? Correct the id in the economy system (the row is not counted)"
+        ),
+    }
+}
+
+/// A row dated outside its agreement's validity: the date and the validity.
+fn outside_validity_words(ctx: &Context, finding: &Finding, a: u32) -> String {
+    let agreement = ctx.register.agreements.get(a as usize);
+    let id = agreement.map_or("?", |a| a.id.as_str());
+    let date = ctx
+        .exports
+        .rows
+        .get(finding.row)
+        .and_then(|r| r.date)
+        .map(|d| crate::parse::days_to_date(d).to_string())
+        .unwrap_or_default();
+    let (from, to) = agreement.map_or((String::new(), String::new()), |a| {
+        (a.valid_from.to_string(), a.valid_to.to_string())
+    });
+    match ctx.lang {
+        Lang::Sv => format!("daterad {date}, utanför avtal {id}:s giltighet {from}–{to}"),
+        Lang::En => format!("dated {date}, outside the validity of agreement {id} ({from} to {to})"),
     }
 }

@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(amount date org_nr csv_sniff export_reader window config register_toml register_table)
+[ ${#targets[@]} -eq 0 ] && targets=(amount date org_nr csv_sniff export_reader window config register_toml register_table shown_text)
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 # cargo fuzz passes nightly-only flags; the stable toolchain accepts them so.
 export RUSTC_BOOTSTRAP=1

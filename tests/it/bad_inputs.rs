@@ -4,117 +4,96 @@
 //! register is tests/fixtures/register.toml (RA-1: Måleri Syd AB 50 %,
 //! Färg & Fasad AB 30 %, Penselkungen AB 20 %).
 
-use super::common::{bin, fixture};
+use super::common::{fixture, Workdir};
 
 use predicates::str::contains;
 use rust_xlsxwriter::{Format, Workbook};
 use std::path::{Path, PathBuf};
-use tempfile::TempDir;
 
 const HEADER: &str = "Bokföringsdatum;Leverantör;Avtal;Belopp\n";
 
-/// A temp folder with export files in `in/`, reports in `out/`.
-struct Case {
-    dir: TempDir,
+/// A workdir with the export files in `in/`; the reports go to `out/`.
+fn case(files: &[(&str, &[u8])]) -> Workdir {
+    let w = Workdir::new();
+    w.mkdir("in");
+    for (name, bytes) in files {
+        w.write(&format!("in/{name}"), bytes);
+    }
+    w
 }
 
-impl Case {
-    fn new(files: &[(&str, &[u8])]) -> Case {
-        let dir = TempDir::new().expect("tempdir");
-        std::fs::create_dir_all(dir.path().join("in")).expect("in");
-        for (name, bytes) in files {
-            std::fs::write(dir.path().join("in").join(name), bytes).expect("write");
-        }
-        Case { dir }
-    }
+/// Runs 2019-H1 on `in/` in English (`--lang en`): the catalogue's
+/// messages are asserted in English; [`run_sv`] runs in the default Swedish.
+fn run(w: &Workdir, extra: &[&str]) -> assert_cmd::assert::Assert {
+    run_in(w, "en", extra)
+}
 
-    fn input(&self) -> PathBuf {
-        self.dir.path().join("in")
-    }
+fn run_sv(w: &Workdir, extra: &[&str]) -> assert_cmd::assert::Assert {
+    run_in(w, "sv", extra)
+}
 
-    fn out(&self) -> PathBuf {
-        self.dir.path().join("out")
-    }
+fn run_in(w: &Workdir, lang: &str, extra: &[&str]) -> assert_cmd::assert::Assert {
+    w.run("2019-H1", &fixture("register.toml"), &w.path("in"))
+        .args(["--lang", lang, "--min-call-offs", "1"])
+        .args(extra)
+        .assert()
+}
 
-    /// Runs in English (`--lang en`): the catalogue's messages are asserted
-    /// in English; [`Case::run_sv`] runs in the default Swedish.
-    fn run(&self, extra: &[&str]) -> assert_cmd::assert::Assert {
-        self.run_in("en", extra)
-    }
+/// A file of the report folder.
+fn report(w: &Workdir, name: &str) -> String {
+    w.read(&format!("out/2019-H1/{name}"))
+}
 
-    fn run_sv(&self, extra: &[&str]) -> assert_cmd::assert::Assert {
-        self.run_in("sv", extra)
-    }
+/// data_quality.csv rows as (file, row, category, detail, amount).
+fn quality(w: &Workdir) -> Vec<Vec<String>> {
+    w.csv("out/2019-H1/data_quality.csv")
+}
 
-    fn run_in(&self, lang: &str, extra: &[&str]) -> assert_cmd::assert::Assert {
-        bin()
-            .args(["run", "--lang", lang])
-            .args(["--period", "2019-H1", "--min-call-offs", "1", "--agreements"])
-            .arg(fixture("register.toml"))
-            .arg("--exports")
-            .arg(self.input())
-            .arg("--out")
-            .arg(self.out())
-            .args(extra)
-            .assert()
-    }
+/// (rows, amount) of a reconciliation category.
+fn tally(w: &Workdir, category: &str) -> (u64, String) {
+    let text = report(w, "reconciliation.csv");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with(&format!("{category},")))
+        .unwrap_or_else(|| panic!("no {category} in {text}"));
+    let parts: Vec<&str> = line.split(',').collect();
+    (parts[1].parse().expect("rows"), parts[2].to_string())
+}
 
-    fn report(&self, name: &str) -> String {
-        std::fs::read_to_string(self.out().join("2019-H1").join(name)).expect("report file")
-    }
-
-    /// data_quality.csv rows as (file, row, category, detail, amount).
-    fn quality(&self) -> Vec<Vec<String>> {
-        let mut r = csv::Reader::from_path(self.out().join("2019-H1/data_quality.csv")).expect("csv");
-        r.records()
-            .map(|x| x.expect("record").iter().map(str::to_string).collect())
-            .collect()
-    }
-
-    /// (rows, amount) of a reconciliation category.
-    fn tally(&self, category: &str) -> (u64, String) {
-        let text = self.report("reconciliation.csv");
-        let line = text
-            .lines()
-            .find(|l| l.starts_with(&format!("{category},")))
-            .unwrap_or_else(|| panic!("no {category} in {text}"));
-        let parts: Vec<&str> = line.split(',').collect();
-        (parts[1].parse().expect("rows"), parts[2].to_string())
-    }
-
-    /// The allocation.csv line (period) of a supplier.
-    fn allocation(&self, supplier: &str) -> Vec<String> {
-        let text = self.report("allocation.csv");
-        text.lines()
-            .find(|l| l.starts_with("period,") && l.contains(&format!(",{supplier},")))
-            .unwrap_or_else(|| panic!("no {supplier} in {text}"))
-            .split(',')
-            .map(str::to_string)
-            .collect()
-    }
+/// The allocation.csv line (period) of a supplier.
+fn allocation(w: &Workdir, supplier: &str) -> Vec<String> {
+    let text = report(w, "allocation.csv");
+    text.lines()
+        .find(|l| l.starts_with("period,") && l.contains(&format!(",{supplier},")))
+        .unwrap_or_else(|| panic!("no {supplier} in {text}"))
+        .split(',')
+        .map(str::to_string)
+        .collect()
 }
 
 const GOOD: &str = "2019-03-01;Måleri Syd AB;RA-1;100,00\n";
 
 #[test]
 fn empty_file_is_read_as_no_rows_with_a_warning() {
-    let c = Case::new(&[("a-empty.csv", b""), ("b.csv", format!("{HEADER}{GOOD}").as_bytes())]);
-    c.run(&[]).success().stderr(contains("a-empty.csv: the file is empty"));
-    assert_eq!(c.tally("read"), (1, "100.00".into()));
+    let c = case(&[("a-empty.csv", b""), ("b.csv", format!("{HEADER}{GOOD}").as_bytes())]);
+    run(&c, &[])
+        .success()
+        .stderr(contains("a-empty.csv: the file is empty"));
+    assert_eq!(tally(&c, "read"), (1, "100.00".into()));
 }
 
 #[test]
 fn header_only_reads_no_rows() {
-    let c = Case::new(&[("h.csv", HEADER.as_bytes())]);
-    c.run(&[]).success();
-    assert_eq!(c.tally("read"), (0, "0.00".into()));
-    assert_eq!(c.allocation("Måleri Syd AB")[8], "0.00");
+    let c = case(&[("h.csv", HEADER.as_bytes())]);
+    run(&c, &[]).success();
+    assert_eq!(tally(&c, "read"), (0, "0.00".into()));
+    assert_eq!(allocation(&c, "Måleri Syd AB")[8], "0.00");
 }
 
 #[test]
 fn missing_required_column_stops_with_2() {
-    let c = Case::new(&[("m.csv", b"Datum;Leverant\xc3\xb6r\n2019-03-01;X AB\n")]);
-    c.run(&[])
+    let c = case(&[("m.csv", b"Datum;Leverant\xc3\xb6r\n2019-03-01;X AB\n")]);
+    run(&c, &[])
         .code(2)
         .stderr(contains("m.csv"))
         .stderr(contains("amount"))
@@ -123,14 +102,14 @@ fn missing_required_column_stops_with_2() {
 
 #[test]
 fn duplicated_header_names_take_the_first_with_a_warning() {
-    let c = Case::new(&[(
+    let c = case(&[(
         "d.csv",
         "Bokföringsdatum;Leverantör;Avtal;Belopp;Belopp\n2019-03-01;Måleri Syd AB;RA-1;100,00;999,00\n".as_bytes(),
     )]);
-    c.run(&[]).success().stderr(contains(
+    run(&c, &[]).success().stderr(contains(
         "the header 'Belopp' stands in columns 4, 5; the first was read as amount",
     ));
-    assert_eq!(c.allocation("Måleri Syd AB")[8], "100.00");
+    assert_eq!(allocation(&c, "Måleri Syd AB")[8], "100.00");
 }
 
 #[test]
@@ -140,17 +119,16 @@ fn binary_file_named_csv_is_skipped_in_a_folder_and_stops_with_2_when_named() {
         .collect();
     // Found in a folder beside a real export: it maps no column, so it is
     // not an export; the run goes on and names it.
-    let c = Case::new(&[("binary.csv", &junk), ("a.csv", format!("{HEADER}{GOOD}").as_bytes())]);
-    c.run(&[])
+    let c = case(&[("binary.csv", &junk), ("a.csv", format!("{HEADER}{GOOD}").as_bytes())]);
+    run(&c, &[])
         .success()
         .stdout(contains("skipped binary.csv: not an export"));
-    assert_eq!(c.tally("read").0, 1);
+    assert_eq!(tally(&c, "read").0, 1);
     // Named directly: a file the user named must be an export.
-    bin()
-        .args(["run", "--lang", "en", "--period", "2019-H1", "--agreements"])
+    c.command(["run", "--lang", "en", "--period", "2019-H1", "--agreements"])
         .arg(fixture("register.toml"))
         .arg("--exports")
-        .arg(c.input().join("binary.csv"))
+        .arg(c.path("in").join("binary.csv"))
         .arg("--out")
         .arg(c.out())
         .assert()
@@ -175,8 +153,8 @@ fn small_xlsx() -> Vec<u8> {
 #[test]
 fn truncated_xlsx_stops_with_2() {
     let bytes = small_xlsx();
-    let c = Case::new(&[("cut.xlsx", &bytes[..bytes.len() / 2])]);
-    c.run(&[])
+    let c = case(&[("cut.xlsx", &bytes[..bytes.len() / 2])]);
+    run(&c, &[])
         .code(2)
         .stderr(contains("cut.xlsx"))
         .stderr(contains("not a readable Xlsx workbook"));
@@ -192,8 +170,8 @@ fn zip_that_is_not_a_workbook_stops_with_2() {
         std::io::Write::write_all(&mut z, b"not a workbook").expect("write");
         z.finish().expect("zip");
     }
-    let c = Case::new(&[("notbook.xlsx", buf.get_ref())]);
-    c.run(&[])
+    let c = case(&[("notbook.xlsx", buf.get_ref())]);
+    run(&c, &[])
         .code(2)
         .stderr(contains("notbook.xlsx"))
         .stderr(contains("not a readable Xlsx workbook"));
@@ -204,8 +182,8 @@ fn encrypted_xlsx_stops_with_2() {
     // Excel saves a password-protected workbook as an OLE compound file.
     let mut bytes = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     bytes.extend(std::iter::repeat_n(0u8, 1024));
-    let c = Case::new(&[("secret.xlsx", &bytes)]);
-    c.run(&[])
+    let c = case(&[("secret.xlsx", &bytes)]);
+    run(&c, &[])
         .code(2)
         .stderr(contains("secret.xlsx"))
         .stderr(contains("password-protected"));
@@ -228,8 +206,8 @@ fn zip_bomb_is_refused_not_expanded() {
         .rposition(|w| w == [0x50, 0x4B, 0x01, 0x02])
         .expect("central directory");
     bytes[central + 24..central + 28].copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes());
-    let c = Case::new(&[("bomb.xlsx", &bytes)]);
-    c.run(&[])
+    let c = case(&[("bomb.xlsx", &bytes)]);
+    run(&c, &[])
         .code(2)
         .stderr(contains("bomb.xlsx"))
         .stderr(contains("zip bomb"));
@@ -240,11 +218,11 @@ fn very_long_fields_and_lines_are_read() {
     let long_name = "Lång Leverantör AB ".repeat(100_000); // ~2 MB in one field
     let wide: String = (0..10_000).map(|i| format!(";x{i}")).collect();
     let text = format!("{HEADER}2019-03-01;{long_name};;50,00\n2019-03-02;Måleri Syd AB;RA-1;100,00{wide}\n");
-    let c = Case::new(&[("long.csv", text.as_bytes())]);
-    c.run(&[]).success();
-    assert_eq!(c.tally("read"), (2, "150.00".into()));
-    assert_eq!(c.tally("outside_agreements"), (1, "50.00".into()));
-    assert_eq!(c.allocation("Måleri Syd AB")[8], "100.00");
+    let c = case(&[("long.csv", text.as_bytes())]);
+    run(&c, &[]).success();
+    assert_eq!(tally(&c, "read"), (2, "150.00".into()));
+    assert_eq!(tally(&c, "outside_agreements"), (1, "50.00".into()));
+    assert_eq!(allocation(&c, "Måleri Syd AB")[8], "100.00");
 }
 
 #[test]
@@ -253,12 +231,12 @@ fn invalid_utf8_in_a_file_claiming_utf8_warns_and_reads_the_rest() {
     bytes.extend(HEADER.as_bytes());
     bytes.extend(b"2019-03-01;Trasig \xFF\xFE AB;;10,00\n");
     bytes.extend(GOOD.as_bytes());
-    let c = Case::new(&[("bad-utf8.csv", &bytes)]);
-    c.run(&[])
+    let c = case(&[("bad-utf8.csv", &bytes)]);
+    run(&c, &[])
         .success()
         .stderr(contains("bad-utf8.csv: the file starts with a UTF-8 byte-order mark"));
-    assert_eq!(c.tally("read"), (2, "110.00".into()));
-    assert_eq!(c.allocation("Måleri Syd AB")[8], "100.00");
+    assert_eq!(tally(&c, "read"), (2, "110.00".into()));
+    assert_eq!(allocation(&c, "Måleri Syd AB")[8], "100.00");
 }
 
 #[test]
@@ -278,11 +256,11 @@ fn mixed_encodings_across_files() {
                 .flat_map(u16::to_le_bytes),
         )
         .collect();
-    let c = Case::new(&[("a.csv", utf8.as_bytes()), ("b.csv", &ansi), ("c.csv", &utf16)]);
-    c.run(&[]).success();
-    assert_eq!(c.allocation("Måleri Syd AB")[8], "200.00");
-    assert_eq!(c.allocation("Färg & Fasad AB")[8], "60.00");
-    assert_eq!(c.allocation("Penselkungen AB")[8], "40.00");
+    let c = case(&[("a.csv", utf8.as_bytes()), ("b.csv", &ansi), ("c.csv", &utf16)]);
+    run(&c, &[]).success();
+    assert_eq!(allocation(&c, "Måleri Syd AB")[8], "200.00");
+    assert_eq!(allocation(&c, "Färg & Fasad AB")[8], "60.00");
+    assert_eq!(allocation(&c, "Penselkungen AB")[8], "40.00");
 }
 
 #[test]
@@ -300,9 +278,9 @@ fn unreadable_numbers_and_dates_land_in_data_quality() {
     let text: String = std::iter::once(HEADER.to_string())
         .chain(rows.iter().map(|(d, a)| format!("{d};Måleri Syd AB;RA-1;{a}\n")))
         .collect();
-    let c = Case::new(&[("n.csv", text.as_bytes())]);
-    c.run(&[]).success();
-    let q = c.quality();
+    let c = case(&[("n.csv", text.as_bytes())]);
+    run(&c, &[]).success();
+    let q = quality(&c);
     let got: Vec<(String, String, String)> = q.iter().map(|r| (r[1].clone(), r[3].clone(), r[4].clone())).collect();
     assert_eq!(
         got,
@@ -346,8 +324,8 @@ fn unreadable_numbers_and_dates_land_in_data_quality() {
     );
     assert!(q.iter().all(|r| r[2] == "rejected"));
     // `5-` is the trailing minus some systems write: −5.00, counted.
-    assert_eq!(c.allocation("Måleri Syd AB")[8], "-5.00");
-    assert_eq!(c.tally("rejected"), (7, "10.00".into()));
+    assert_eq!(allocation(&c, "Måleri Syd AB")[8], "-5.00");
+    assert_eq!(tally(&c, "rejected"), (7, "10.00".into()));
 }
 
 /// An xlsx export written cell by cell; `extra` adds to the sheet.
@@ -374,9 +352,9 @@ fn excel_error_cells_and_huge_numbers_are_rejected() {
         ws.write_number(2, 3, 1e308).expect("cell");
         ws.write_number(3, 3, 70.0).expect("cell");
     });
-    let c = Case::new(&[("errors.xlsx", &bytes)]);
-    c.run(&[]).success();
-    let q = c.quality();
+    let c = case(&[("errors.xlsx", &bytes)]);
+    run(&c, &[]).success();
+    let q = quality(&c);
     assert_eq!(q.len(), 2, "{q:?}");
     assert_eq!((q[0][1].as_str(), q[0][2].as_str()), ("2", "rejected"));
     assert!(q[0][3].contains("'#N/A'"), "{}", q[0][3]);
@@ -384,7 +362,7 @@ fn excel_error_cells_and_huge_numbers_are_rejected() {
         (q[1][1].as_str(), q[1][3].as_str()),
         ("3", "unreadable amount in column 'Belopp': '1e308'")
     );
-    assert_eq!(c.allocation("Färg & Fasad AB")[8], "70.00");
+    assert_eq!(allocation(&c, "Färg & Fasad AB")[8], "70.00");
 }
 
 #[test]
@@ -401,9 +379,9 @@ fn merged_cells_in_the_header() {
         ws.write_string(2, c as u16, *v).expect("cell");
     }
     ws.write_number(2, 3, 100.0).expect("cell");
-    let c = Case::new(&[("merged.xlsx", &wb.save_to_buffer().expect("xlsx"))]);
-    c.run(&[]).success().stdout(contains("header in row 2"));
-    assert_eq!(c.allocation("Måleri Syd AB")[8], "100.00");
+    let c = case(&[("merged.xlsx", &wb.save_to_buffer().expect("xlsx"))]);
+    run(&c, &[]).success().stdout(contains("header in row 2"));
+    assert_eq!(allocation(&c, "Måleri Syd AB")[8], "100.00");
 }
 
 #[test]
@@ -418,32 +396,31 @@ fn a_million_empty_formatted_rows_cost_nothing() {
             ws.write_blank(r, 0, &grey).expect("blank");
         }
     });
-    let c = Case::new(&[("formatted.xlsx", &bytes)]);
-    c.run(&[]).success();
-    assert_eq!(c.tally("read"), (1, "100.00".into()));
+    let c = case(&[("formatted.xlsx", &bytes)]);
+    run(&c, &[]).success();
+    assert_eq!(tally(&c, "read"), (1, "100.00".into()));
 }
 
 #[test]
 fn limits_on_file_size_and_rows() {
     let big = format!("{HEADER}{}", GOOD.repeat(40_000)); // ~1.6 MB
-    let c = Case::new(&[("big.csv", big.as_bytes())]);
-    c.run(&["--max-file-mb", "1"])
+    let c = case(&[("big.csv", big.as_bytes())]);
+    run(&c, &["--max-file-mb", "1"])
         .code(2)
         .stderr(contains("big.csv"))
         .stderr(contains("more than the limit of 1 MB"));
-    c.run(&["--max-rows", "1000"])
+    run(&c, &["--max-rows", "1000"])
         .code(2)
         .stderr(contains("big.csv"))
         .stderr(contains("more than 1000 rows"));
-    c.run(&["--max-rows", "40000"]).success();
+    run(&c, &["--max-rows", "40000"]).success();
 }
 
 #[test]
 fn register_with_every_validation_error_stops_with_2() {
-    let d = TempDir::new().expect("tempdir");
-    let reg = d.path().join("reg.toml");
-    std::fs::write(
-        &reg,
+    let d = Workdir::new();
+    let reg = d.write(
+        "reg.toml",
         r#"
 [[agreement]]
 id = "RA-A"
@@ -469,11 +446,9 @@ valid_to = 2019-12-31
   name = "Z AB"
   share = 100
 "#,
-    )
-    .expect("write");
-    let out = d.path().join("out");
-    bin()
-        .args(["run", "--exports"])
+    );
+    let out = d.path("out");
+    d.command(["run", "--exports"])
         .arg(fixture("base.csv"))
         .arg("--agreements")
         .arg(&reg)
@@ -498,23 +473,18 @@ valid_to = 2019-12-31
 
 #[test]
 fn path_separators_and_excel_forbidden_characters_stay_inside_the_report() {
-    let d = TempDir::new().expect("tempdir");
-    let reg = d.path().join("reg.toml");
-    std::fs::write(
-        &reg,
+    let d = Workdir::new();
+    let reg = d.write(
+        "reg.toml",
         "[[agreement]]\nid = \"../RA[1]:*?\"\nname = \"Konstigt\"\nvalid_from = 2019-01-01\nvalid_to = 2019-12-31\n\
          [[agreement.supplier]]\nname = \"A AB\"\nshare = 50\n[[agreement.supplier]]\nname = \"B AB\"\nshare = 50\n",
-    )
-    .expect("write");
-    let exports = d.path().join("x.csv");
-    std::fs::write(
-        &exports,
+    );
+    let exports = d.write(
+        "x.csv",
         "Datum;Leverantör;Avtal;Ansvar;Belopp\n2019-03-01;A AB;../RA[1]:*?;../../etc;100\n2019-03-02;A AB;../RA[1]:*?;a:b*c?\\d;100\n",
-    )
-    .expect("write");
-    let out = d.path().join("out");
-    bin()
-        .args(["run", "--period", "2019-H1", "--min-call-offs", "1", "--exports"])
+    );
+    let out = d.path("out");
+    d.command(["run", "--period", "2019-H1", "--min-call-offs", "1", "--exports"])
         .arg(&exports)
         .arg("--agreements")
         .arg(&reg)
@@ -532,7 +502,7 @@ fn path_separators_and_excel_forbidden_characters_stay_inside_the_report() {
     assert!(dir.join("diagram/_RA[1]___.png").exists());
     let wb: calamine::Xlsx<_> = calamine::open_workbook(dir.join("fordelning-2019-H1.xlsx")).expect("xlsx");
     assert_eq!(calamine::Reader::sheet_names(&wb)[2], ".._RA_1____");
-    let top: Vec<String> = std::fs::read_dir(d.path())
+    let top: Vec<String> = std::fs::read_dir(d.root())
         .expect("dir")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
@@ -541,14 +511,10 @@ fn path_separators_and_excel_forbidden_characters_stay_inside_the_report() {
 
 #[test]
 fn a_failed_run_leaves_the_previous_report_untouched() {
-    let c = Case::new(&[("a.csv", format!("{HEADER}{GOOD}").as_bytes())]);
-    c.run(&[]).success();
-    let before = c.report("allocation.csv");
-    std::fs::write(
-        c.input().join("b.csv"),
-        format!("{HEADER}2019-03-05;Penselkungen AB;RA-1;50,00\n"),
-    )
-    .expect("write");
+    let c = case(&[("a.csv", format!("{HEADER}{GOOD}").as_bytes())]);
+    run(&c, &[]).success();
+    let before = report(&c, "allocation.csv");
+    c.write("in/b.csv", format!("{HEADER}2019-03-05;Penselkungen AB;RA-1;50,00\n"));
     // A writer that fails after writing a file, injected through the library.
     struct Failing;
     impl avropskoll::report::ReportWriter for Failing {
@@ -565,7 +531,7 @@ fn a_failed_run_leaves_the_previous_report_untouched() {
     }
     let args = avropskoll::cli::RunArgs {
         agreements: Some(fixture("register.toml")),
-        exports: vec![c.input()],
+        exports: vec![c.path("in")],
         out: Some(c.out()),
         period: Some("2019-H1".into()),
         min_call_offs: Some(1),
@@ -581,7 +547,7 @@ fn a_failed_run_leaves_the_previous_report_untouched() {
     assert!(text.contains("injected failure"), "{text}");
     assert!(text.contains("no report was written to"), "{text}");
     assert!(text.contains("the previous report there is unchanged"), "{text}");
-    assert_eq!(c.report("allocation.csv"), before);
+    assert_eq!(report(&c, "allocation.csv"), before);
     let left: Vec<String> = std::fs::read_dir(c.out())
         .expect("out")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
@@ -589,7 +555,7 @@ fn a_failed_run_leaves_the_previous_report_untouched() {
     assert_eq!(left, ["2019-H1"], "no temporary folder is left behind");
     // With no report before, none is claimed to be unchanged.
     let mut fresh = settings.clone();
-    fresh.out = c.dir.path().join("fresh");
+    fresh.out = c.root().join("fresh");
     let err = avropskoll::run_with(&fresh, &avropskoll::Silent, &writers).expect_err("the run fails");
     let text = err.localized(avropskoll::lang::Lang::Sv);
     assert!(
@@ -597,13 +563,11 @@ fn a_failed_run_leaves_the_previous_report_untouched() {
         "{text}"
     );
     // An output path that is a file: a clear error, exit 1.
-    let file = c.dir.path().join("a-file");
-    std::fs::write(&file, "x").expect("write");
-    bin()
-        .args(["run", "--period", "2019-H1", "--agreements"])
+    let file = c.write("a-file", "x");
+    c.command(["run", "--period", "2019-H1", "--agreements"])
         .arg(fixture("register.toml"))
         .arg("--exports")
-        .arg(c.input())
+        .arg(c.path("in"))
         .arg("--out")
         .arg(&file)
         .assert()
@@ -615,48 +579,39 @@ fn a_failed_run_leaves_the_previous_report_untouched() {
 
 /// The run's stdout, stderr and reconciliation of a folder run whose
 /// reports go inside the exports folder itself.
-fn run_in_folder(dir: &Path, register: &Path) -> (String, String, String) {
-    let out = bin()
-        .args(["run", "--period", "2019-H1", "--min-call-offs", "1", "--agreements"])
-        .arg(register)
+fn run_in_folder(w: &Workdir, register: &Path) -> (String, String, String) {
+    let mut run = w.command(["run", "--period", "2019-H1", "--min-call-offs", "1", "--agreements"]);
+    run.arg(register)
         .arg("--exports")
-        .arg(dir)
+        .arg(w.path("exporter"))
         .arg("--out")
-        .arg(dir.join("rapporter"))
-        .assert()
-        .success();
-    let o = out.get_output();
-    let recon = std::fs::read_to_string(dir.join("rapporter/2019-H1/reconciliation.csv")).expect("recon");
+        .arg(w.path("exporter/rapporter"));
+    let o = w.output(&mut run).expect_code(0);
     (
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-        recon,
+        o.stdout,
+        o.stderr,
+        w.read("exporter/rapporter/2019-H1/reconciliation.csv"),
     )
 }
 
 #[test]
 fn a_shared_folder_with_notes_mac_files_locks_its_own_reports_and_the_register_runs_twice_alike() {
-    let d = TempDir::new().expect("tempdir");
-    let dir = d.path().join("exporter");
-    std::fs::create_dir_all(dir.join(".git")).expect("dir");
-    std::fs::write(dir.join("2019-03.csv"), format!("{HEADER}{GOOD}")).expect("write");
-    std::fs::write(
-        dir.join("LÄSMIG.txt"),
+    let d = Workdir::new();
+    d.write("exporter/2019-03.csv", format!("{HEADER}{GOOD}"));
+    d.write(
+        "exporter/LÄSMIG.txt",
         "Exporterna kommer från Raindance varje månad.\nKontakta ekonomienheten vid frågor.\n",
-    )
-    .expect("write");
-    std::fs::write(dir.join("._2019-05.xlsx"), [0u8, 5, 22, 7, 0, 2]).expect("write");
-    std::fs::write(dir.join(".DS_Store"), [0u8, 0, 0, 1, 66, 117, 100, 49]).expect("write");
-    std::fs::write(dir.join("~$2019-03.xlsx"), [7u8; 162]).expect("write");
-    std::fs::write(dir.join(".git/old.csv"), "garbage;;\n").expect("write");
+    );
+    d.write("exporter/._2019-05.xlsx", [0u8, 5, 22, 7, 0, 2]);
+    d.write("exporter/.DS_Store", [0u8, 0, 0, 1, 66, 117, 100, 49]);
+    d.write("exporter/~$2019-03.xlsx", [7u8; 162]);
+    d.write("exporter/.git/old.csv", "garbage;;\n");
     // The register lies in the exports folder too.
-    let register = dir.join("register.csv");
-    std::fs::write(
-        &register,
+    let register = d.write(
+        "exporter/register.csv",
         "Avtal;Benämning;Giltigt från;Giltigt till;Leverantör;Andel\nRA-1;Målning;2018-10-01;2020-12-31;Måleri Syd AB;50\n;;;;Färg & Fasad AB;30\n;;;;Penselkungen AB;20\n",
-    )
-    .expect("write");
-    let first = run_in_folder(&dir, &register);
+    );
+    let first = run_in_folder(&d, &register);
     assert!(
         first.0.contains("hoppade över LÄSMIG.txt: inte en export"),
         "{}",
@@ -665,33 +620,30 @@ fn a_shared_folder_with_notes_mac_files_locks_its_own_reports_and_the_register_r
     assert!(first.0.contains("Läste 1 fil:"), "{}", first.0);
     assert!(first.2.contains("read,1,100.00"), "{}", first.2);
     // The second run finds its own reports in the folder and leaves them be.
-    let second = run_in_folder(&dir, &register);
+    let second = run_in_folder(&d, &register);
     assert_eq!(first.2, second.2);
     assert!(second.0.contains("Läste 1 fil:"), "{}", second.0);
     // The third finds the first one's report in the archive: not read either.
     assert!(second.0.contains("Den tidigare rapporten i"), "{}", second.0);
-    let third = run_in_folder(&dir, &register);
+    let third = run_in_folder(&d, &register);
     assert_eq!(first.2, third.2);
     assert!(third.0.contains("Läste 1 fil:"), "{}", third.0);
     // The workbook's data-quality sheet names the skipped file.
-    let wb: calamine::Xlsx<_> =
-        calamine::open_workbook(dir.join("rapporter/2019-H1/fordelning-2019-H1.xlsx")).expect("workbook");
-    let mut wb = wb;
-    let q = calamine::Reader::worksheet_range(&mut wb, "Datakvalitet").expect("sheet");
-    let texts: Vec<String> = q.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect();
+    let q = d.sheet("exporter/rapporter/2019-H1/fordelning-2019-H1.xlsx", "Datakvalitet");
+    let texts: Vec<String> = q.into_iter().flatten().collect();
     assert!(texts.iter().any(|t| t.contains("LÄSMIG.txt")), "{texts:?}");
 }
 
 #[test]
 fn a_file_that_maps_some_required_columns_stops_the_run() {
-    let c = Case::new(&[
+    let c = case(&[
         ("a.csv", format!("{HEADER}{GOOD}").as_bytes()),
         (
             "b.csv",
             "Datum;Leverantör;Summa\n2019-03-01;Måleri Syd AB;100\n".as_bytes(),
         ),
     ]);
-    c.run_sv(&[])
+    run_sv(&c, &[])
         .code(2)
         .stderr(contains("b.csv"))
         .stderr(contains("saknas: belopp"))
@@ -701,13 +653,12 @@ fn a_file_that_maps_some_required_columns_stops_the_run() {
 #[test]
 fn unknown_headers_get_a_columns_suggestion_read_from_the_values() {
     let text = "Export från ekonomisystemet\n\nBokf.dat;Lev;Konto;Belopp (kr);Text\n2019-03-01;Måleri Syd AB;4410;1 250,00;Fönster\n2019-03-02;Penselkungen AB;4411;-300,50;Kredit\n";
-    let c = Case::new(&[("x.csv", text.as_bytes())]);
+    let c = case(&[("x.csv", text.as_bytes())]);
     // Named directly: the run stops with a ready [columns] block.
-    bin()
-        .args(["run", "--period", "2019-H1", "--agreements"])
+    c.command(["run", "--period", "2019-H1", "--agreements"])
         .arg(fixture("register.toml"))
         .arg("--exports")
-        .arg(c.input().join("x.csv"))
+        .arg(c.path("in").join("x.csv"))
         .arg("--out")
         .arg(c.out())
         .assert()
@@ -718,7 +669,7 @@ fn unknown_headers_get_a_columns_suggestion_read_from_the_values() {
             "Lägg till de här raderna i avropskoll.toml (gissade från kolumnernas värden – kontrollera dem):\n[columns]\ndate = [\"Bokf.dat\"]\nsupplier = [\"Lev\"]\namount = [\"Belopp (kr)\"]",
         ));
     // Found in a folder: skipped, and the reason says how to map it.
-    c.run_sv(&[]).stdout(contains(
+    run_sv(&c, &[]).stdout(contains(
         "hoppade över x.csv: inte en export: ingen av de 50 första raderna har kolumnerna datum, leverantör eller belopp (om det är en export: lägg till under [columns] i avropskoll.toml: date = [\"Bokf.dat\"], supplier = [\"Lev\"], amount = [\"Belopp (kr)\"])",
     ));
 }
@@ -726,50 +677,50 @@ fn unknown_headers_get_a_columns_suggestion_read_from_the_values() {
 #[cfg(unix)]
 #[test]
 fn symlinked_folders_are_followed_and_loops_named() {
-    let c = Case::new(&[("a.csv", format!("{HEADER}{GOOD}").as_bytes())]);
-    let elsewhere = c.dir.path().join("annan");
+    let c = case(&[("a.csv", format!("{HEADER}{GOOD}").as_bytes())]);
+    let elsewhere = c.root().join("annan");
     std::fs::create_dir_all(&elsewhere).expect("dir");
     std::fs::write(
         elsewhere.join("b.csv"),
         format!("{HEADER}2019-03-02;Penselkungen AB;RA-1;50,00\n"),
     )
     .expect("write");
-    std::os::unix::fs::symlink(&elsewhere, c.input().join("länk")).expect("symlink");
-    std::os::unix::fs::symlink(c.input(), c.input().join("slinga")).expect("symlink");
-    c.run_sv(&[])
+    std::os::unix::fs::symlink(&elsewhere, c.path("in").join("länk")).expect("symlink");
+    std::os::unix::fs::symlink(c.path("in"), c.path("in").join("slinga")).expect("symlink");
+    run_sv(&c, &[])
         .success()
         .stdout(contains("hoppade över slinga: en länk till en mapp som redan lästs"));
-    assert_eq!(c.tally("read"), (2, "150.00".into()));
+    assert_eq!(tally(&c, "read"), (2, "150.00".into()));
 }
 
 #[test]
 fn an_html_table_saved_as_xls_is_read_as_a_table() {
     let html = "<html><head><meta charset=\"utf-8\"></head><body><table>\n<tr><th>Bokföringsdatum</th><th>Leverantör</th><th>Avtal</th><th>Belopp</th></tr>\n<tr><td>2019-03-01</td><td>Måleri Syd AB</td><td>RA-1</td><td>1&nbsp;000,00</td></tr>\n<tr><td>2019-03-02</td><td>F&auml;rg &amp; Fasad AB</td><td>RA-1</td><td>500,00</td></tr>\n</table></body></html>";
-    let c = Case::new(&[("export.xls", html.as_bytes())]);
-    c.run_sv(&[]).success().stdout(contains(
+    let c = case(&[("export.xls", html.as_bytes())]);
+    run_sv(&c, &[]).success().stdout(contains(
         "export.xls (HTML-tabell sparad som .xls): rubrikrad 1, 2 rader",
     ));
-    assert_eq!(c.tally("in_agreements"), (2, "1500.00".into()));
+    assert_eq!(tally(&c, "in_agreements"), (2, "1500.00".into()));
 }
 
 #[test]
 fn excel_sep_line_names_the_delimiter() {
     let text = "sep=,\nBokföringsdatum,Leverantör,Avtal,Belopp\n2019-03-01,Måleri Syd AB,RA-1,\"1 000,50\"\n";
-    let c = Case::new(&[("a.csv", text.as_bytes())]);
-    c.run(&[])
+    let c = case(&[("a.csv", text.as_bytes())]);
+    run(&c, &[])
         .success()
         .stdout(contains("delimiter ','): header in row 2, 1 rows"));
-    assert_eq!(c.tally("in_agreements"), (1, "1000.50".into()));
-    assert_eq!(c.quality().len(), 0);
+    assert_eq!(tally(&c, "in_agreements"), (1, "1000.50".into()));
+    assert_eq!(quality(&c).len(), 0);
 }
 
 #[test]
 fn a_run_that_counts_nothing_warns() {
-    let c = Case::new(&[(
+    let c = case(&[(
         "a.csv",
         format!("{HEADER}2019-03-01;Okänd Leverantör AB;;100,00\n").as_bytes(),
     )]);
-    c.run_sv(&[])
+    run_sv(&c, &[])
         .success()
         .stderr(contains("ingen av de 1 lästa raderna räknades för något avtal"));
 }
@@ -781,12 +732,11 @@ fn a_far_date_that_sets_the_default_window_is_named() {
         text.push_str(&format!("2019-03-{day:02};Måleri Syd AB;RA-1;100,00\n"));
     }
     text.push_str("2052-09-01;Måleri Syd AB;RA-1;100,00\n");
-    let c = Case::new(&[("a.csv", text.as_bytes())]);
-    bin()
-        .args(["run", "--agreements"])
+    let c = case(&[("a.csv", text.as_bytes())]);
+    c.command(["run", "--agreements"])
         .arg(fixture("register.toml"))
         .arg("--exports")
-        .arg(c.input())
+        .arg(c.path("in"))
         .arg("--out")
         .arg(c.out())
         .assert()
@@ -799,26 +749,26 @@ fn a_far_date_that_sets_the_default_window_is_named() {
 
 #[test]
 fn an_unknown_id_close_to_a_registered_one_is_suggested_not_matched() {
-    let c = Case::new(&[(
+    let c = case(&[(
         "a.csv",
         format!("{HEADER}2019-03-01;Måleri Syd AB;RA 1;100,00\n2019-03-02;Måleri Syd AB;ra1;100,00\n").as_bytes(),
     )]);
-    c.run_sv(&[]).success().stderr(contains(
+    run_sv(&c, &[]).success().stderr(contains(
         "avtalet 'RA 1' (1 rader) finns inte i avtalsregistret – menas RA-1?",
     ));
-    let q = c.quality();
+    let q = quality(&c);
     assert_eq!(q.len(), 2);
     assert_eq!(q[0][2], "unknown_agreement");
     assert!(q[0][3].contains("menas RA-1?"), "{}", q[0][3]);
-    assert_eq!(c.tally("in_agreements").0, 0);
+    assert_eq!(tally(&c, "in_agreements").0, 0);
 }
 
 #[test]
 fn rows_in_another_currency_are_rejected_naming_it() {
     let text = "Bokföringsdatum;Leverantör;Avtal;Belopp;Valuta\n2019-03-01;Måleri Syd AB;RA-1;100,00;SEK\n2019-03-02;Måleri Syd AB;RA-1;50,00;EUR\n2019-03-03;Måleri Syd AB;RA-1;70,00;\nSumma;;;220,00;\n";
-    let c = Case::new(&[("a.csv", text.as_bytes())]);
-    c.run_sv(&[]).success();
-    let q = c.quality();
+    let c = case(&[("a.csv", text.as_bytes())]);
+    run_sv(&c, &[]).success();
+    let q = quality(&c);
     assert_eq!(q.len(), 2, "{q:?}");
     assert_eq!(
         (q[0][1].as_str(), q[0][2].as_str(), q[0][4].as_str()),
@@ -826,24 +776,25 @@ fn rows_in_another_currency_are_rejected_naming_it() {
     );
     assert!(q[0][3].contains("beloppet är i EUR"), "{}", q[0][3]);
     assert_eq!(q[1][2], "total_row");
-    assert_eq!(c.tally("in_agreements"), (2, "170.00".into()));
+    assert_eq!(tally(&c, "in_agreements"), (2, "170.00".into()));
 }
 
 #[test]
 fn open_data_faktura_nr_is_the_id_field() {
     let text = "Bokföringsdatum;Leverantör;Avtal;Belopp;faktura_nr\n2019-03-01;Måleri Syd AB;RA-1;100,00;F-1\n";
-    let c = Case::new(&[("a.csv", text.as_bytes())]);
-    c.run_sv(&[]).success().stdout(contains("verifikation ← 'faktura_nr'"));
+    let c = case(&[("a.csv", text.as_bytes())]);
+    run_sv(&c, &[])
+        .success()
+        .stdout(contains("verifikation ← 'faktura_nr'"));
 }
 
 #[test]
 fn a_window_with_non_ascii_is_refused_not_a_panic() {
-    let c = Case::new(&[("a.csv", format!("{HEADER}{GOOD}").as_bytes())]);
-    bin()
-        .args(["run", "--period", "2019-ö1", "--agreements"])
+    let c = case(&[("a.csv", format!("{HEADER}{GOOD}").as_bytes())]);
+    c.command(["run", "--period", "2019-ö1", "--agreements"])
         .arg(fixture("register.toml"))
         .arg("--exports")
-        .arg(c.input())
+        .arg(c.path("in"))
         .arg("--out")
         .arg(c.out())
         .assert()
@@ -853,20 +804,17 @@ fn a_window_with_non_ascii_is_refused_not_a_panic() {
 
 #[test]
 fn a_register_year_outside_1900_to_9999_names_the_agreement() {
-    let d = TempDir::new().expect("tempdir");
-    let reg = d.path().join("reg.toml");
-    std::fs::write(
-        &reg,
+    let d = Workdir::new();
+    let reg = d.write(
+        "reg.toml",
         "[[agreement]]\nid = \"RA-X\"\nname = \"X\"\nvalid_from = 1019-01-01\nvalid_to = 2020-01-01\n  [[agreement.supplier]]\n  name = \"A AB\"\n  share = 100\n",
-    )
-    .expect("write");
-    bin()
-        .args(["run", "--agreements"])
+    );
+    d.command(["run", "--agreements"])
         .arg(&reg)
         .arg("--exports")
         .arg(fixture("base.csv"))
         .arg("--out")
-        .arg(d.path().join("out"))
+        .arg(d.path("out"))
         .assert()
         .code(2)
         .stderr(contains(
@@ -892,27 +840,27 @@ fn a_cover_sheet_is_passed_over_for_the_sheet_with_the_header() {
     data.write_string(1, 2, "RA-1").expect("cell");
     data.write_number(1, 3, 100.0).expect("cell");
     let bytes = wb.save_to_buffer().expect("xlsx");
-    let c = Case::new(&[("mars.xlsx", &bytes)]);
-    c.run_sv(&[])
+    let c = case(&[("mars.xlsx", &bytes)]);
+    run_sv(&c, &[])
         .success()
         .stdout(contains("mars.xlsx (bladet 'Data')"))
         .stderr(contains(
             "det första bladet 'Försättsblad' har ingen rubrikrad; bladet 'Data' lästes",
         ));
-    assert_eq!(c.tally("in_agreements"), (1, "100.00".into()));
+    assert_eq!(tally(&c, "in_agreements"), (1, "100.00".into()));
     // With no sheet holding a header, the error names the sheet and --sheet.
     let mut wb = Workbook::new();
     wb.add_worksheet().write_string(0, 0, "Belopp").expect("cell");
-    let c = Case::new(&[("tom.xlsx", &wb.save_to_buffer().expect("xlsx"))]);
-    c.run_sv(&[]).code(2).stderr(contains("tom.xlsx (bladet 'Sheet1')"));
+    let c = case(&[("tom.xlsx", &wb.save_to_buffer().expect("xlsx"))]);
+    run_sv(&c, &[]).code(2).stderr(contains("tom.xlsx (bladet 'Sheet1')"));
 }
 
 #[test]
 fn interrupted_runs_leave_no_staging_folders_after_the_next_run() {
-    let c = Case::new(&[("a.csv", format!("{HEADER}{GOOD}").as_bytes())]);
+    let c = case(&[("a.csv", format!("{HEADER}{GOOD}").as_bytes())]);
     std::fs::create_dir_all(c.out().join(".2019-H1.partial-999999/diagram")).expect("dir");
     std::fs::create_dir_all(c.out().join(".2019-H1.previous-999998")).expect("dir");
-    c.run(&[]).success();
+    run(&c, &[]).success();
     let left: Vec<String> = std::fs::read_dir(c.out())
         .expect("out")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
@@ -931,8 +879,8 @@ fn sums_beyond_the_exact_amount_type_name_the_agreement_and_file() {
             1 + day % 28
         ));
     }
-    let c = Case::new(&[("huge.csv", text.as_bytes())]);
-    c.run_sv(&[])
+    let c = case(&[("huge.csv", text.as_bytes())]);
+    run_sv(&c, &[])
         .code(2)
         .stderr(contains("raderna för avtal RA-1 summerar till mer än"))
         .stderr(contains("huge.csv"));
@@ -940,11 +888,9 @@ fn sums_beyond_the_exact_amount_type_name_the_agreement_and_file() {
 
 #[test]
 fn a_register_without_agreements_is_refused() {
-    let d = TempDir::new().expect("tempdir");
-    let reg = d.path().join("tomt.csv");
-    std::fs::write(&reg, "Avtalsregister\nAvtal;Leverantör;Andel\n").expect("write");
-    bin()
-        .args(["check", "--agreements"])
+    let d = Workdir::new();
+    let reg = d.write("tomt.csv", "Avtalsregister\nAvtal;Leverantör;Andel\n");
+    d.command(["check", "--agreements"])
         .arg(&reg)
         .assert()
         .code(2)
@@ -963,14 +909,14 @@ fn text_saved_as_xls_is_read_as_the_text_it_is() {
     {
         utf16.extend(unit.to_le_bytes());
     }
-    let c = Case::new(&[("a.xls", &cp1252), ("b.xls", &utf16)]);
-    c.run_sv(&[])
+    let c = case(&[("a.xls", &cp1252), ("b.xls", &utf16)]);
+    run_sv(&c, &[])
         .success()
         .stdout(contains(
             "a.xls (CSV, Windows-1252, avgränsare tabb): rubrikrad 1, 1 rader",
         ))
         .stdout(contains("b.xls (CSV, UTF-16LE, avgränsare tabb)"));
-    assert_eq!(c.tally("in_agreements"), (2, "150.00".into()));
+    assert_eq!(tally(&c, "in_agreements"), (2, "150.00".into()));
 }
 
 /// A Unit4-like workbook: a title block, `Lev.orgnr` (no known org nr
@@ -1016,8 +962,8 @@ fn unit4_xlsx() -> Vec<u8> {
 #[test]
 fn org_nr_found_by_its_contents_and_unread_columns_named_with_their_columns_line() {
     let csv = "Bokföringsdatum;Leverantör;Lev.orgnr;Belopp SEK;Referens\n2019-04-01;Måleri Syd i Skåne AB;556036-0793;200,00;R1\n";
-    let c = Case::new(&[("a.xlsx", &unit4_xlsx()), ("b.csv", csv.as_bytes())]);
-    c.run_sv(&[])
+    let c = case(&[("a.xlsx", &unit4_xlsx()), ("b.csv", csv.as_bytes())]);
+    run_sv(&c, &[])
         .success()
         .stdout(contains("org.nr ← 'Lev.orgnr'"))
         // Workbook: 2 of its 2 filled cells valid; the CSV: 1 of 1.
@@ -1029,15 +975,14 @@ fn org_nr_found_by_its_contents_and_unread_columns_named_with_their_columns_line
         ))
         .stdout(contains("1 av dess 1 ifyllda celler"));
     // Måleri Syd AB: 1 000 + 500 + 200 = 1 700,00, none outside the key.
-    assert_eq!(c.allocation("Måleri Syd AB")[8], "1700.00");
-    assert_eq!(c.allocation("Penselkungen AB")[8], "300.00");
-    assert_eq!(c.tally("outside_agreements").0, 0);
+    assert_eq!(allocation(&c, "Måleri Syd AB")[8], "1700.00");
+    assert_eq!(allocation(&c, "Penselkungen AB")[8], "300.00");
+    assert_eq!(tally(&c, "outside_agreements").0, 0);
     // `check` says the same.
-    bin()
-        .args(["check", "--agreements"])
+    c.command(["check", "--agreements"])
         .arg(fixture("register.toml"))
         .arg("--exports")
-        .arg(c.input())
+        .arg(c.path("in"))
         .assert()
         .success()
         .stdout(contains("org.nr lästes ur kolumnen 'Lev.orgnr' (kolumn 3)"))
@@ -1091,11 +1036,11 @@ fn percent_register(shares: [f64; 3], warn: f64, tolerance: f64, tolerance_perce
 
 #[test]
 fn percent_cells_are_read_as_percent_for_share_warning_level_and_tolerance() {
-    let c = Case::new(&[("a.csv", format!("{HEADER}{GOOD}").as_bytes())]);
-    let reg = c.dir.path().join("register.xlsx");
+    let c = case(&[("a.csv", format!("{HEADER}{GOOD}").as_bytes())]);
+    let reg = c.root().join("register.xlsx");
     // 85 % stored as 0,85; tolerance 5 % stored as 0,05 (5 points).
     std::fs::write(&reg, percent_register([0.5, 0.3, 0.2], 0.85, 0.05, true)).expect("write");
-    let check = |reg: &Path| bin().args(["check", "--agreements"]).arg(reg).assert();
+    let check = |reg: &Path| c.command(["check", "--agreements"]).arg(reg).assert();
     check(&reg)
         .success()
         .stdout(contains("nyckel (%)"))
@@ -1126,16 +1071,15 @@ fn percent_cells_are_read_as_percent_for_share_warning_level_and_tolerance() {
     assert_eq!(cells(&out), ["50/30/20", "2", "1\u{a0}000,00 kr", "85 %"]);
     // The run reads the warning level as 85 %: 100 kr of a 1 000 kr
     // ceiling is 10 %, not near the ceiling.
-    bin()
-        .args(["run", "--period", "2019-H1", "--min-call-offs", "1", "--agreements"])
+    c.command(["run", "--period", "2019-H1", "--min-call-offs", "1", "--agreements"])
         .arg(&reg)
         .arg("--exports")
-        .arg(c.input())
+        .arg(c.path("in"))
         .arg("--out")
         .arg(c.out())
         .assert()
         .success();
-    let ceiling = c.report("ceiling.csv");
+    let ceiling = report(&c, "ceiling.csv");
     assert!(ceiling.lines().nth(1).is_some_and(|l| l.contains(",ok")), "{ceiling}");
     // 50 % + 30 % + 19 % in percent cells: the sum as typed.
     std::fs::write(&reg, percent_register([0.5, 0.3, 0.19], 0.8, 5.0, false)).expect("write");
@@ -1155,16 +1099,12 @@ fn archived(dir: &Path) -> Vec<PathBuf> {
 
 #[test]
 fn an_earlier_report_is_archived_and_nothing_else_is_replaced_or_hidden() {
-    let c = Case::new(&[("a.csv", format!("{HEADER}{GOOD}").as_bytes())]);
-    c.run_sv(&[]).success();
-    let first = c.report("allocation.csv");
-    std::fs::write(
-        c.input().join("b.csv"),
-        format!("{HEADER}2019-03-05;Penselkungen AB;RA-1;50,00\n"),
-    )
-    .expect("write");
+    let c = case(&[("a.csv", format!("{HEADER}{GOOD}").as_bytes())]);
+    run_sv(&c, &[]).success();
+    let first = report(&c, "allocation.csv");
+    c.write("in/b.csv", format!("{HEADER}2019-03-05;Penselkungen AB;RA-1;50,00\n"));
     // The second run keeps the first report in arkiv/ and says where.
-    let out = c.run_sv(&[]).success().get_output().stdout.clone();
+    let out = run_sv(&c, &[]).success().get_output().stdout.clone();
     let out = String::from_utf8_lossy(&out);
     let kept = archived(&c.out());
     assert_eq!(kept.len(), 1, "{kept:?}");
@@ -1182,29 +1122,28 @@ fn an_earlier_report_is_archived_and_nothing_else_is_replaced_or_hidden() {
         "{out}"
     );
     assert_eq!(crate::common::read(&kept[0].join("allocation.csv")), first);
-    assert_ne!(c.report("allocation.csv"), first);
+    assert_ne!(report(&c, "allocation.csv"), first);
     // A workbook open in Excel (its ~$ lock file): exit 2, nothing moved.
     let lock = c.out().join("2019-H1/~$fordelning-2019-H1.xlsx");
     std::fs::write(&lock, [7u8; 162]).expect("lock");
-    let now = c.report("allocation.csv");
-    c.run_sv(&[])
+    let now = report(&c, "allocation.csv");
+    run_sv(&c, &[])
         .code(2)
         .stderr(contains("fordelning-2019-H1.xlsx är öppen i Excel"))
         .stderr(contains("stäng filen och kör igen"));
     assert!(lock.is_file(), "the lock file is left alone");
-    assert_eq!(c.report("allocation.csv"), now);
+    assert_eq!(report(&c, "allocation.csv"), now);
     assert_eq!(archived(&c.out()).len(), 1);
     std::fs::remove_file(&lock).expect("rm");
     // A regular file of the user's where the report goes: exit 2, untouched,
     // nothing hidden beside it.
-    let other = c.dir.path().join("other");
+    let other = c.root().join("other");
     std::fs::create_dir_all(&other).expect("dir");
     std::fs::write(other.join("2019-H1"), "mina anteckningar").expect("write");
-    bin()
-        .args(["run", "--period", "2019-H1", "--agreements"])
+    c.command(["run", "--period", "2019-H1", "--agreements"])
         .arg(fixture("register.toml"))
         .arg("--exports")
-        .arg(c.input())
+        .arg(c.path("in"))
         .arg("--out")
         .arg(&other)
         .assert()
@@ -1225,21 +1164,20 @@ fn an_earlier_report_is_archived_and_nothing_else_is_replaced_or_hidden() {
 fn fifos_and_devices_are_not_opened_and_control_bytes_never_reach_messages_or_reports() {
     // A FIFO named like an export in the folder: skipped and named (a
     // read would wait forever).
-    let c = Case::new(&[(
+    let c = case(&[(
         "a.csv",
         format!("{HEADER}2019-03-01;Måleri Syd AB;RA-1;100,00\n2019-03-02;Penselkungen AB;RA-1;12\0,5\n").as_bytes(),
     )]);
-    let fifo = c.input().join("y.csv");
+    let fifo = c.path("in").join("y.csv");
     assert!(std::process::Command::new("mkfifo")
         .arg(&fifo)
         .status()
         .expect("mkfifo")
         .success());
-    bin()
-        .args(["run", "--period", "2019-H1", "--min-call-offs", "1", "--agreements"])
+    c.command(["run", "--period", "2019-H1", "--min-call-offs", "1", "--agreements"])
         .arg(fixture("register.toml"))
         .arg("--exports")
-        .arg(c.input())
+        .arg(c.path("in"))
         .arg("--out")
         .arg(c.out())
         .timeout(std::time::Duration::from_secs(60))
@@ -1249,12 +1187,12 @@ fn fifos_and_devices_are_not_opened_and_control_bytes_never_reach_messages_or_re
             "hoppade över y.csv: ingen vanlig fil utan en namngiven rörledning (FIFO); den lästes inte",
         ));
     // The NUL byte of the rejected amount is dropped from the detail.
-    let q = c.quality();
+    let q = quality(&c);
     let rejected = q.iter().find(|r| r[2] == "rejected").expect("rejected row");
     assert_eq!(rejected[3], "oläsbart belopp i kolumnen 'Belopp': '12,5'");
     // /dev/zero named as an export: a short message, exit 2.
-    let out = bin()
-        .args(["run", "--period", "2019-H1", "--agreements"])
+    let out = c
+        .command(["run", "--period", "2019-H1", "--agreements"])
         .arg(fixture("register.toml"))
         .args(["--exports", "/dev/zero", "--out"])
         .arg(c.out())
@@ -1265,12 +1203,12 @@ fn fifos_and_devices_are_not_opened_and_control_bytes_never_reach_messages_or_re
     assert!(out.get_output().stderr.len() < 300, "{}", out.get_output().stderr.len());
     // Binary junk named directly: the headers it quotes are escaped and
     // capped, no raw NUL byte.
-    let junk = c.dir.path().join("junk.csv");
+    let junk = c.root().join("junk.csv");
     let mut bytes = vec![0u8; 100_000];
     bytes.extend_from_slice(b";\x1b[31m;x\n");
     std::fs::write(&junk, bytes).expect("write");
-    let out = bin()
-        .args(["run", "--period", "2019-H1", "--agreements"])
+    let out = c
+        .command(["run", "--period", "2019-H1", "--agreements"])
         .arg(fixture("register.toml"))
         .arg("--exports")
         .arg(&junk)
@@ -1285,10 +1223,9 @@ fn fifos_and_devices_are_not_opened_and_control_bytes_never_reach_messages_or_re
         String::from_utf8_lossy(err)
     );
     // A file name with an escape sequence: escaped in the message.
-    let named = c.dir.path().join("bad\x1b[31m.csv");
-    std::fs::write(&named, "nothing here\n").expect("write");
-    let out = bin()
-        .args(["run", "--period", "2019-H1", "--agreements"])
+    let named = c.write("bad\x1b[31m.csv", "nothing here\n");
+    let out = c
+        .command(["run", "--period", "2019-H1", "--agreements"])
         .arg(fixture("register.toml"))
         .arg("--exports")
         .arg(&named)
@@ -1356,11 +1293,12 @@ fn a_share_formula_without_a_saved_value_is_named_as_such() {
     ws.write_formula(1, 5, "=100-F3").expect("cell");
     ws.write_string(2, 4, "B AB").expect("cell");
     ws.write_number(2, 5, 40.0).expect("cell");
-    let d = TempDir::new().expect("tempdir");
-    let reg = d.path().join("register.xlsx");
-    std::fs::write(&reg, without_saved_values(&wb.save_to_buffer().expect("xlsx"))).expect("write");
-    bin()
-        .args(["check", "--agreements"])
+    let d = Workdir::new();
+    let reg = d.write(
+        "register.xlsx",
+        without_saved_values(&wb.save_to_buffer().expect("xlsx")),
+    );
+    d.command(["check", "--agreements"])
         .arg(&reg)
         .assert()
         .code(2)
@@ -1381,13 +1319,12 @@ fn change_labels_are_honest_about_windows_with_little_or_no_data() {
     for d in 1..=3 {
         text.push_str(&format!("2019-03-{d:02};Måleri Syd AB;RA-1;100,00\n"));
     }
-    let c = Case::new(&[("a.csv", text.as_bytes())]);
+    let c = case(&[("a.csv", text.as_bytes())]);
     let run = |period: Option<&str>| {
-        let mut cmd = bin();
-        cmd.args(["run", "--agreements"])
-            .arg(fixture("register.toml"))
+        let mut cmd = c.command(["run", "--agreements"]);
+        cmd.arg(fixture("register.toml"))
             .arg("--exports")
-            .arg(c.input())
+            .arg(c.path("in"))
             .arg("--out")
             .arg(c.out());
         if let Some(p) = period {
@@ -1435,17 +1372,16 @@ fn change_labels_are_honest_about_windows_with_little_or_no_data() {
 
 #[test]
 fn a_window_written_the_other_way_gets_a_suggestion() {
-    let c = Case::new(&[("a.csv", format!("{HEADER}{GOOD}").as_bytes())]);
+    let c = case(&[("a.csv", format!("{HEADER}{GOOD}").as_bytes())]);
     for (typed, meant) in [
         ("2026 T2", "2026-T2"),
         ("T2 2026", "2026-T2"),
         ("tertial 2 2026", "2026-T2"),
     ] {
-        bin()
-            .args(["run", "--period", typed, "--agreements"])
+        c.command(["run", "--period", typed, "--agreements"])
             .arg(fixture("register.toml"))
             .arg("--exports")
-            .arg(c.input())
+            .arg(c.path("in"))
             .arg("--out")
             .arg(c.out())
             .assert()
@@ -1464,12 +1400,11 @@ fn sums_past_the_exact_range_stop_cleanly_also_for_fku_orders_and_one_day() {
     for _ in 0..1000 {
         text.push_str("2024-02-01;Alfa AB;999999999999;RA-F;P1\n");
     }
-    let c = Case::new(&[("register.toml", register.as_bytes()), ("a.csv", text.as_bytes())]);
-    bin()
-        .args(["run", "--period", "2024-H1", "--agreements"])
-        .arg(c.input().join("register.toml"))
+    let c = case(&[("register.toml", register.as_bytes()), ("a.csv", text.as_bytes())]);
+    c.command(["run", "--period", "2024-H1", "--agreements"])
+        .arg(c.path("in").join("register.toml"))
         .arg("--exports")
-        .arg(c.input().join("a.csv"))
+        .arg(c.path("in").join("a.csv"))
         .arg("--out")
         .arg(c.out())
         .assert()

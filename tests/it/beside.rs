@@ -1,9 +1,8 @@
 //! Rule 15 end to end: `compliance.csv` and `beside.csv` to the öre, the
 //! direct-award limit from the flag, the config and the default.
 
-use crate::common::{bin, read};
-use std::path::Path;
-use tempfile::TempDir;
+use crate::common::{sheet_rows, Workdir};
+use std::path::PathBuf;
 
 const REGISTER: &str = r#"
 [[agreement]]
@@ -44,24 +43,21 @@ Bokföringsdatum;Leverantör;Leverantörens org.nr;Ansvar;Beställare;Konto;Belo
 2024-12-30;Fasad AB;556214-3023;U2;P2;4411;7000,00
 ";
 
+/// Writes the register and export above; returns their paths.
+fn inputs(w: &Workdir) -> (PathBuf, PathBuf) {
+    (w.write("register.toml", REGISTER), w.write("export.csv", EXPORT))
+}
+
 /// Runs 2025-H1 on the register and export above with `extra` arguments;
 /// returns (compliance.csv, beside.csv).
-fn run(d: &Path, extra: &[&str]) -> (String, String) {
-    std::fs::write(d.join("register.toml"), REGISTER).expect("register");
-    std::fs::write(d.join("export.csv"), EXPORT).expect("export");
-    let out = d.join("out");
-    bin()
-        .args(["run", "--period", "2025-H1", "-q", "--agreements"])
-        .arg(d.join("register.toml"))
-        .arg("--exports")
-        .arg(d.join("export.csv"))
-        .arg("--out")
-        .arg(&out)
+fn run(w: &Workdir, extra: &[&str]) -> (String, String) {
+    let (register, export) = inputs(w);
+    w.run("2025-H1", &register, &export)
+        .arg("-q")
         .args(extra)
         .assert()
         .success();
-    let dir = out.join("2025-H1");
-    (read(&dir.join("compliance.csv")), read(&dir.join("beside.csv")))
+    (w.read("out/2025-H1/compliance.csv"), w.read("out/2025-H1/beside.csv"))
 }
 
 // 4410: 1000 in RA-A; beside 200 − 50 = 150; 100 × 1000 / 1150 = 86.9565.
@@ -94,37 +90,34 @@ fn expected(fasad_over: bool) -> (String, String) {
 
 #[test]
 fn exactly_at_the_limit_given_on_the_command_line_is_not_over() {
-    let d = TempDir::new().expect("tempdir");
+    let w = Workdir::new();
     // Fasad's year (2025 to 2025-06-30): 1000 + 500 = 1500, the 2024 row not counted.
-    assert_eq!(run(d.path(), &["--direct-award-limit", "1500"]), expected(false));
-    assert_eq!(run(d.path(), &["--direct-award-limit", "1 499,99"]), expected(true));
+    assert_eq!(run(&w, &["--direct-award-limit", "1500"]), expected(false));
+    assert_eq!(run(&w, &["--direct-award-limit", "1 499,99"]), expected(true));
 }
 
 #[test]
 fn the_limit_from_the_config_and_the_default() {
-    let d = TempDir::new().expect("tempdir");
-    assert_eq!(run(d.path(), &[]), expected(false));
-    let config = d.path().join("avropskoll.toml");
-    std::fs::write(&config, "direct_award_limit_sek = 1000\n").expect("config");
+    let w = Workdir::new();
+    assert_eq!(run(&w, &[]), expected(false));
+    let config = w.write("avropskoll.toml", "direct_award_limit_sek = 1000\n");
     let c = config.to_string_lossy().to_string();
-    assert_eq!(run(d.path(), &["--config", &c]), expected(true));
+    assert_eq!(run(&w, &["--config", &c]), expected(true));
     // The flag wins over the config.
     assert_eq!(
-        run(d.path(), &["--config", &c, "--direct-award-limit", "2000"]),
+        run(&w, &["--config", &c, "--direct-award-limit", "2000"]),
         expected(false)
     );
 }
 
 #[test]
 fn an_unreadable_limit_stops_the_run_naming_the_setting() {
-    let d = TempDir::new().expect("tempdir");
-    std::fs::write(d.path().join("register.toml"), REGISTER).expect("register");
-    std::fs::write(d.path().join("export.csv"), EXPORT).expect("export");
-    bin()
-        .args(["run", "--direct-award-limit", "sjuhundratusen", "--agreements"])
-        .arg(d.path().join("register.toml"))
+    let w = Workdir::new();
+    let (register, export) = inputs(&w);
+    w.command(["run", "--direct-award-limit", "sjuhundratusen", "--agreements"])
+        .arg(register)
         .arg("--exports")
-        .arg(d.path().join("export.csv"))
+        .arg(export)
         .assert()
         .code(2)
         .stderr(predicates::str::contains("--direct-award-limit"));
@@ -132,56 +125,26 @@ fn an_unreadable_limit_stops_the_run_naming_the_setting() {
 
 #[test]
 fn without_accounts_the_files_hold_only_their_headers() {
-    let d = TempDir::new().expect("tempdir");
+    let w = Workdir::new();
     let plain = REGISTER
         .replace("accounts = [\"4410\", \"4411\"]\n", "")
         .replace("accounts = [\"4411\", \"4412\"]\n", "");
-    std::fs::write(d.path().join("register.toml"), plain).expect("register");
-    std::fs::write(d.path().join("export.csv"), EXPORT).expect("export");
-    let out = d.path().join("out");
-    bin()
-        .args(["run", "--period", "2025-H1", "-q", "--agreements"])
-        .arg(d.path().join("register.toml"))
-        .arg("--exports")
-        .arg(d.path().join("export.csv"))
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
+    let register = w.write("register.toml", plain);
+    let export = w.write("export.csv", EXPORT);
+    w.run("2025-H1", &register, &export).arg("-q").assert().success();
     let first = |s: String| s.lines().count();
-    assert_eq!(first(read(&out.join("2025-H1/compliance.csv"))), 1);
-    assert_eq!(first(read(&out.join("2025-H1/beside.csv"))), 1);
-}
-
-/// Every row of a sheet as text (numbers as written by `{}`).
-fn cells(path: &Path, name: &str) -> Vec<Vec<String>> {
-    use calamine::{open_workbook, Data, Reader, Xlsx};
-    let mut wb: Xlsx<_> = open_workbook(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let range = wb.worksheet_range(name).unwrap_or_else(|e| panic!("{name}: {e}"));
-    range
-        .rows()
-        .map(|r| {
-            r.iter()
-                .map(|c| match c {
-                    Data::Empty => String::new(),
-                    Data::String(s) => s.clone(),
-                    Data::Float(v) => format!("{v}"),
-                    Data::Int(v) => format!("{v}"),
-                    other => format!("{other:?}"),
-                })
-                .collect()
-        })
-        .collect()
+    assert_eq!(first(w.read("out/2025-H1/compliance.csv")), 1);
+    assert_eq!(first(w.read("out/2025-H1/beside.csv")), 1);
 }
 
 #[test]
 fn workbook_forum_and_section_workbooks_name_the_purchases_beside() {
-    let d = TempDir::new().expect("tempdir");
-    run(d.path(), &["--direct-award-limit", "1000"]);
-    let dir = d.path().join("out/2025-H1");
+    let w = Workdir::new();
+    run(&w, &["--direct-award-limit", "1000"]);
+    let dir = w.report("2025-H1");
     let book = dir.join("fordelning-2025-H1.xlsx");
     // Avtalstrohet: the accounts, then the suppliers, Fasad (over) first.
-    let sheet = cells(&book, "Avtalstrohet");
+    let sheet = sheet_rows(&book, "Avtalstrohet");
     let account = sheet
         .iter()
         .find(|r| r.first().is_some_and(|c| c == "4411"))
@@ -209,16 +172,16 @@ fn workbook_forum_and_section_workbooks_name_the_purchases_beside() {
         1
     );
     // Sammanfattning carries the compliance per account.
-    let overview = cells(&book, "Sammanfattning");
+    let overview = sheet_rows(&book, "Sammanfattning");
     assert!(overview
         .iter()
         .any(|r| r.first().is_some_and(|c| c == "4412") && r[3] == "0"));
     // The forum report's section.
-    let html = read(&dir.join("forum-2025-H1.html"));
+    let html = w.read("out/2025-H1/forum-2025-H1.html");
     let at = html.find("Köp vid sidan av avtalen").expect("section");
     assert!(html[at..].contains("Fasad AB") && html[at..].contains("59,6 %"));
     // U2's workbook: its two purchases beside, with the agreements to use.
-    let u2 = cells(&dir.join("sektioner/U2.xlsx"), "Vid sidan av avtalen");
+    let u2 = sheet_rows(&dir.join("sektioner/U2.xlsx"), "Vid sidan av avtalen");
     let rows: Vec<[&str; 5]> = u2[1..]
         .iter()
         .map(|r| {
@@ -243,22 +206,18 @@ fn workbook_forum_and_section_workbooks_name_the_purchases_beside() {
 
 #[test]
 fn init_writes_the_limit_and_check_names_it() {
-    let d = TempDir::new().expect("tempdir");
-    bin().args(["init", "--out"]).arg(d.path()).assert().success();
-    let config = read(&d.path().join("avropskoll.toml"));
+    let w = Workdir::new();
+    w.command(["init", "--out"]).arg(w.root()).assert().success();
+    let config = w.read("avropskoll.toml");
     assert!(config.contains("direct_award_limit_sek = 700000"), "{config}");
     assert!(config.contains("håll värdet aktuellt"), "{config}");
-    bin()
-        .current_dir(d.path())
-        .arg("check")
+    w.command(["check"])
         .assert()
         .success()
         .stdout(predicates::str::contains("direktupphandlingsgräns 700\u{a0}000,00 kr"));
     let changed = config.replace("direct_award_limit_sek = 700000", "direct_award_limit_sek = 615000");
-    std::fs::write(d.path().join("avropskoll.toml"), changed).expect("config");
-    bin()
-        .current_dir(d.path())
-        .arg("check")
+    w.write("avropskoll.toml", changed);
+    w.command(["check"])
         .assert()
         .success()
         .stdout(predicates::str::contains("direktupphandlingsgräns 615\u{a0}000,00 kr"));
@@ -266,26 +225,13 @@ fn init_writes_the_limit_and_check_names_it() {
 
 #[test]
 fn the_terminal_gives_each_account_one_line_and_counts_the_suppliers_over_the_limit() {
-    let d = TempDir::new().expect("tempdir");
-    std::fs::write(d.path().join("register.toml"), REGISTER).expect("register");
-    std::fs::write(d.path().join("export.csv"), EXPORT).expect("export");
-    let out = bin()
-        .args([
-            "run",
-            "--period",
-            "2025-H1",
-            "--direct-award-limit",
-            "1000",
-            "--agreements",
-        ])
-        .arg(d.path().join("register.toml"))
-        .arg("--exports")
-        .arg(d.path().join("export.csv"))
-        .arg("--out")
-        .arg(d.path().join("out"))
-        .assert()
-        .success();
-    let stdout = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    let w = Workdir::new();
+    let (register, export) = inputs(&w);
+    let mut run = w.run("2025-H1", &register, &export);
+    let stdout = w
+        .output(run.args(["--direct-award-limit", "1000"]))
+        .expect_code(0)
+        .stdout;
     for line in [
         "  4410 (RA-A): 87,0 % – 1\u{a0}000,00 kr genom avtal, 150,00 kr vid sidan av",
         "  4411 (RA-A, RA-B): 59,6 % – 2\u{a0}800,00 kr genom avtal, 1\u{a0}900,00 kr vid sidan av",

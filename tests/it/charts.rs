@@ -2,22 +2,23 @@
 //! right size and are not blank, SVGs hold the agreement's name and the
 //! Swedish-formatted percentages, file names are safe.
 
-use super::common::{bin, fixture};
+use super::common::{fixture, Workdir};
 
 use std::path::Path;
-use tempfile::TempDir;
 
-fn run(register: &Path, exports: &Path, out: &Path, extra: &[&str]) {
-    bin()
-        .args(["run", "--period", "2019-H1", "--min-call-offs", "2", "--agreements"])
-        .arg(register)
-        .arg("--exports")
-        .arg(exports)
-        .arg("--out")
-        .arg(out)
+/// Runs 2019-H1 with at least two call-offs; the reports go to `out/`.
+fn run(w: &Workdir, register: &Path, exports: &Path, extra: &[&str]) {
+    w.run("2019-H1", register, exports)
+        .args(["--min-call-offs", "2"])
         .args(extra)
         .assert()
         .success();
+}
+
+/// [`run`] on the base fixture; returns the charts' folder.
+fn run_base(w: &Workdir, extra: &[&str]) -> std::path::PathBuf {
+    run(w, &fixture("register.toml"), &fixture("base.csv"), extra);
+    w.path("out/2019-H1/diagram")
 }
 
 /// Width, height and the variance of the pixels' brightness.
@@ -48,9 +49,8 @@ fn listing(dir: &Path) -> Vec<String> {
 
 #[test]
 fn every_agreement_gets_its_charts_and_the_overview() {
-    let out = TempDir::new().expect("tempdir");
-    run(&fixture("register.toml"), &fixture("base.csv"), out.path(), &[]);
-    let dir = out.path().join("2019-H1/diagram");
+    let w = Workdir::new();
+    let dir = run_base(&w, &[]);
     assert_eq!(
         listing(&dir),
         [
@@ -78,9 +78,8 @@ fn every_agreement_gets_its_charts_and_the_overview() {
 
 #[test]
 fn svgs_hold_names_and_swedish_percentages() {
-    let out = TempDir::new().expect("tempdir");
-    run(&fixture("register.toml"), &fixture("base.csv"), out.path(), &[]);
-    let dir = out.path().join("2019-H1/diagram");
+    let w = Workdir::new();
+    let dir = run_base(&w, &[]);
     let svg = std::fs::read_to_string(dir.join("RA-1.svg")).expect("svg");
     // RA-1: Måleri Syd 76.3158 % against 50 %, Färg & Fasad 15.7895 %,
     // Penselkungen 7.8947 % (see tests/it/pipeline.rs).
@@ -114,14 +113,8 @@ fn svgs_hold_names_and_swedish_percentages() {
 
 #[test]
 fn size_is_configurable_and_english_works() {
-    let out = TempDir::new().expect("tempdir");
-    run(
-        &fixture("register.toml"),
-        &fixture("base.csv"),
-        out.path(),
-        &["--chart-size", "800x450", "--lang", "en"],
-    );
-    let dir = out.path().join("2019-H1/diagram");
+    let w = Workdir::new();
+    let dir = run_base(&w, &["--chart-size", "800x450", "--lang", "en"]);
     assert_eq!(png_stats(&dir.join("RA-1.png")).0, 800);
     assert_eq!(png_stats(&dir.join("RA-1.png")).1, 450);
     let svg = std::fs::read_to_string(dir.join("RA-1.svg")).expect("svg");
@@ -130,14 +123,13 @@ fn size_is_configurable_and_english_works() {
 
 #[test]
 fn bad_chart_size_exits_2() {
-    let out = TempDir::new().expect("tempdir");
-    bin()
-        .args(["run", "--chart-size", "big", "--agreements"])
+    let w = Workdir::new();
+    w.command(["run", "--chart-size", "big", "--agreements"])
         .arg(fixture("register.toml"))
         .arg("--exports")
         .arg(fixture("base.csv"))
         .arg("--out")
-        .arg(out.path())
+        .arg(w.out())
         .assert()
         .code(2)
         .stderr(predicates::str::contains("--chart-size"));
@@ -145,24 +137,20 @@ fn bad_chart_size_exits_2() {
 
 #[test]
 fn file_names_are_safe_from_agreement_ids() {
-    let d = TempDir::new().expect("tempdir");
-    let reg = d.path().join("reg.toml");
-    std::fs::write(
-        &reg,
+    let w = Workdir::new();
+    let reg = w.write(
+        "reg.toml",
         "[[agreement]]\nid = \"../../evil\"\nname = \"Farligt id\"\nvalid_from = 2019-01-01\nvalid_to = 2019-12-31\n\
          [[agreement.supplier]]\nname = \"A AB\"\nshare = 50\n[[agreement.supplier]]\nname = \"B AB\"\nshare = 50\n\
          [[agreement]]\nid = \"RA:1/2\"\nname = \"Kolon\"\nvalid_from = 2019-01-01\nvalid_to = 2019-12-31\n\
          [[agreement.supplier]]\nname = \"C AB\"\nshare = 100\n",
-    )
-    .expect("write");
-    let exports = d.path().join("x.csv");
-    std::fs::write(
-        &exports,
+    );
+    let exports = w.write(
+        "x.csv",
         "Datum;Leverantör;Avtal;Belopp\n2019-03-01;A AB;../../evil;100\n2019-03-02;C AB;RA:1/2;100\n",
-    )
-    .expect("write");
-    let out = d.path().join("out");
-    run(&reg, &exports, &out, &[]);
+    );
+    run(&w, &reg, &exports, &[]);
+    let out = w.out();
     let dir = out.join("2019-H1/diagram");
     assert_eq!(
         listing(&dir),
@@ -184,13 +172,13 @@ fn file_names_are_safe_from_agreement_ids() {
 
 #[test]
 fn a_count_basis_chart_counts_call_offs_not_kronor() {
-    let out = TempDir::new().expect("tempdir");
-    run(&fixture("register.toml"), &fixture("base.csv"), out.path(), &[]);
-    let svg = std::fs::read_to_string(out.path().join("2019-H1/diagram/RA-2.svg")).expect("svg");
+    let w = Workdir::new();
+    let dir = run_base(&w, &[]);
+    let svg = std::fs::read_to_string(dir.join("RA-2.svg")).expect("svg");
     // RA-2 (basis count) in 2019-H1: one call-off to Elkraft, one to Ljus.
     assert!(svg.contains("Period 2019-H1 · 2 avrop · Status: Obalans"), "subtitle");
     assert!(!svg.contains(" kr "), "no kronor on a count-basis chart");
-    let ra1 = std::fs::read_to_string(out.path().join("2019-H1/diagram/RA-1.svg")).expect("svg");
+    let ra1 = std::fs::read_to_string(dir.join("RA-1.svg")).expect("svg");
     assert!(ra1.contains(" kr · Status"), "an amount-basis chart keeps its kronor");
 }
 
@@ -222,22 +210,17 @@ fn dashes(svg: &str) -> Vec<(String, i64, i64, i64)> {
 
 #[test]
 fn suppliers_with_the_same_agreed_share_both_show_their_dashed_line() {
-    let dir = TempDir::new().expect("tempdir");
-    let register = dir.path().join("register.toml");
-    std::fs::write(
-        &register,
+    let w = Workdir::new();
+    let register = w.write(
+        "register.toml",
         "[[agreement]]\nid = \"RA-E\"\nname = \"Lika\"\nvalid_from = 2019-01-01\nvalid_to = 2019-12-31\n\n  [[agreement.supplier]]\n  name = \"Alfa AB\"\n  share = 50\n\n  [[agreement.supplier]]\n  name = \"Beta AB\"\n  share = 50\n",
-    )
-    .expect("register");
-    let exports = dir.path().join("x.csv");
-    std::fs::write(
-        &exports,
+    );
+    let exports = w.write(
+        "x.csv",
         "Bokföringsdatum;Leverantör;Belopp;Avtal\n2019-01-10;Alfa AB;100;RA-E\n2019-03-10;Beta AB;300;RA-E\n2019-05-10;Alfa AB;100;RA-E\n",
-    )
-    .expect("exports");
-    let out = dir.path().join("out");
-    run(&register, &exports, &out, &[]);
-    let svg = std::fs::read_to_string(out.join("2019-H1/diagram/RA-E-trend.svg")).expect("svg");
+    );
+    run(&w, &register, &exports, &[]);
+    let svg = w.read("out/2019-H1/diagram/RA-E-trend.svg");
     let all = dashes(&svg);
     // Supplier colours 0 and 1 of the palette (Okabe–Ito blue and green).
     let of = |c: &str| all.iter().filter(|d| d.0 == c).cloned().collect::<Vec<_>>();

@@ -4,12 +4,11 @@
 //! for byte, the headers to their å/ä/ö text, and the body must name the
 //! section's imbalanced agreements and the suppliers to call off from.
 
-use super::common::{bin, fixture};
-use calamine::{open_workbook, Data, Reader, Xlsx};
+use super::common::{fixture, sheet, xlsx_part as part, Workdir};
+use calamine::Data;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use tempfile::TempDir;
 
 /// Parses every draft of a folder with Python's `email` (the modern,
 /// strict policy) and prints one `key<TAB>value` line per fact.
@@ -72,45 +71,33 @@ fn parse(folder: &Path) -> Option<BTreeMap<String, BTreeMap<String, String>>> {
     Some(drafts)
 }
 
-fn run(out: &Path, extra: &[&str]) -> (PathBuf, String) {
-    let assert = bin()
-        .args(["run", "--period", "2019-H1", "--min-call-offs", "2", "--agreements"])
-        .arg(fixture("register.toml"))
-        .arg("--exports")
-        .arg(fixture("base.csv"))
-        .arg("--organisation")
+/// Runs the base fixture for 2019-H1 with the organisation file of five
+/// sections; returns the drafts' folder and stdout.
+fn run(w: &Workdir, extra: &[&str]) -> (PathBuf, String) {
+    let mut run = w.run("2019-H1", &fixture("register.toml"), &fixture("base.csv"));
+    run.args(["--min-call-offs", "2", "--organisation"])
         .arg(fixture("organisation-mail.csv"))
-        .arg("--out")
-        .arg(out)
-        .args(extra)
-        .assert()
-        .success();
-    let stdout = String::from_utf8(assert.get_output().stdout.clone()).expect("UTF-8");
-    (out.join("2019-H1/sektioner/utkast"), stdout)
+        .args(extra);
+    let stdout = w.output(&mut run).expect_code(0).stdout;
+    (w.path("out/2019-H1/sektioner/utkast"), stdout)
 }
 
-/// Runs 2024-H1 with the organisation file of one section (Sektion Öster,
-/// unit Öster, Örjan Ål); returns the drafts' folder.
-fn run_oster(dir: &Path, register: &Path, exports: &Path) -> PathBuf {
-    let org = dir.join("org.csv");
-    std::fs::write(
-        &org,
+/// Runs 2024-H1 on `register` and `exports` with the organisation file of
+/// one section (Sektion Öster, unit Öster, Örjan Ål); returns the drafts'
+/// folder.
+fn run_oster(w: &Workdir, register: &str, exports: &str) -> PathBuf {
+    let org = w.write(
+        "org.csv",
         "Ansvar;Sektion;Sektionschef;E-post\nÖster;Sektion Öster;Örjan Ål;orjan@example.se\n",
-    )
-    .expect("org");
-    let out = dir.join("out");
-    bin()
-        .args(["run", "--period", "2024-H1", "--min-call-offs", "2", "--agreements"])
-        .arg(register)
-        .arg("--exports")
-        .arg(exports)
-        .arg("--organisation")
+    );
+    let register = w.write("register.toml", register);
+    let exports = w.write("exports.csv", exports);
+    w.run("2024-H1", &register, &exports)
+        .args(["--min-call-offs", "2", "--organisation"])
         .arg(&org)
-        .arg("--out")
-        .arg(&out)
         .assert()
         .success();
-    out.join("2024-H1/sektioner/utkast")
+    w.path("out/2024-H1/sektioner/utkast")
 }
 
 /// Every line of a draft ends in CRLF and has at most 76 characters.
@@ -127,8 +114,8 @@ fn check_lines(path: &Path) {
 
 #[test]
 fn a_draft_per_section_with_an_address_its_workbook_attached() {
-    let out = TempDir::new().expect("tempdir");
-    let (folder, stdout) = run(out.path(), &[]);
+    let w = Workdir::new();
+    let (folder, stdout) = run(&w, &[]);
     // Nord, Söder and Öster have addresses; Väster's is not one, Stab has none.
     let mut names: Vec<String> = std::fs::read_dir(&folder)
         .expect("utkast")
@@ -149,9 +136,7 @@ fn a_draft_per_section_with_an_address_its_workbook_attached() {
     assert!(tail[2].ends_with("2019-H1/sektioner/utkast/"), "{}", tail[2]);
     assert!(tail[2].contains("(3 st, med arbetsboken bifogad)"), "{}", tail[2]);
     // The main workbook's summary names them among the warnings.
-    let book = out.path().join("2019-H1/fordelning-2019-H1.xlsx");
-    let mut wb: Xlsx<_> = open_workbook(&book).expect("workbook");
-    let summary = wb.worksheet_range("Sammanfattning").expect("Sammanfattning");
+    let summary = sheet(&w.path("out/2019-H1/fordelning-2019-H1.xlsx"), "Sammanfattning");
     assert!(
         summary.cells().any(|(_, _, c)| matches!(c, Data::String(s) if s
             == "2 sektioner saknar e-postadress och får inget utkast till mejl: Sektion Väster ('dan.ek(at)example.se' är ingen e-postadress), Sektion Stab – lägg till E-post i organisationsfilen")),
@@ -238,8 +223,8 @@ fn a_draft_per_section_with_an_address_its_workbook_attached() {
 
 #[test]
 fn drafts_in_english() {
-    let out = TempDir::new().expect("tempdir");
-    let (folder, stdout) = run(out.path(), &["--lang", "en"]);
+    let w = Workdir::new();
+    let (folder, stdout) = run(&w, &["--lang", "en"]);
     assert!(stdout.contains("Open each draft in Outlook (double-click), check it and send it. Nothing has been sent."));
     assert!(
         stdout
@@ -263,20 +248,12 @@ fn drafts_in_english() {
 
 #[test]
 fn a_draft_names_the_ceilings_its_section_reached_or_nears() {
-    let dir = TempDir::new().expect("tempdir");
-    let register = dir.path().join("register.toml");
-    std::fs::write(
-        &register,
+    let w = Workdir::new();
+    let folder = run_oster(
+        &w,
         "[[agreement]]\nid = \"RA-T\"\nname = \"Städ\"\nvalid_from = 2024-01-01\nvalid_to = 2025-12-31\nceiling_sek = 1000\n\n  [[agreement.supplier]]\n  name = \"Alfa AB\"\n  share = 50\n\n  [[agreement.supplier]]\n  name = \"Beta AB\"\n  share = 50\n",
-    )
-    .expect("register");
-    let exports = dir.path().join("exports.csv");
-    std::fs::write(
-        &exports,
         "Bokföringsdatum;Leverantör;Belopp;Avtal;Ansvar\n2024-02-01;Alfa AB;700;RA-T;Öster\n2024-03-01;Alfa AB;200;RA-T;Öster\n2024-04-01;Beta AB;50;RA-T;Öster\n",
-    )
-    .expect("exports");
-    let folder = run_oster(dir.path(), &register, &exports);
+    );
     check_lines(&folder.join("Sektion Öster.eml"));
     let Some(drafts) = parse(&folder) else { return };
     let d = &drafts["Sektion Öster.eml"];
@@ -296,24 +273,15 @@ fn a_draft_names_the_ceilings_its_section_reached_or_nears() {
     );
 }
 
-/// The text of one part of an xlsx (a zip).
-fn part(path: &Path, name: &str) -> String {
-    use std::io::Read;
-    let mut z = zip::ZipArchive::new(std::fs::File::open(path).expect("open")).expect("zip");
-    let mut s = String::new();
-    z.by_name(name).expect("part").read_to_string(&mut s).expect("read");
-    s
-}
-
 #[test]
 fn long_texts_on_sammanfattning_wrap_within_the_table() {
-    let out = TempDir::new().expect("tempdir");
-    run(out.path(), &[]);
+    let w = Workdir::new();
+    run(&w, &[]);
     // The main workbook: the files read (row 5) and the warning (row 10)
     // span B–N, wrapped, instead of running off to the right and widening
     // the page that fit-to-width then shrinks.
     let main = part(
-        &out.path().join("2019-H1/fordelning-2019-H1.xlsx"),
+        &w.path("out/2019-H1/fordelning-2019-H1.xlsx"),
         "xl/worksheets/sheet1.xml",
     );
     for range in ["B5:N5", "C6:N6", "B10:N10"] {
@@ -321,32 +289,24 @@ fn long_texts_on_sammanfattning_wrap_within_the_table() {
     }
     // A section workbook: title, head, the two sentences over A–H.
     let section = part(
-        &out.path().join("2019-H1/sektioner/Sektion Nord.xlsx"),
+        &w.path("out/2019-H1/sektioner/Sektion Nord.xlsx"),
         "xl/worksheets/sheet1.xml",
     );
     for range in ["A1:H1", "A2:H2", "A4:H4", "A5:H5"] {
         assert!(section.contains(&format!("<mergeCell ref=\"{range}\"/>")), "{range}");
     }
-    let styles = part(&out.path().join("2019-H1/sektioner/Sektion Nord.xlsx"), "xl/styles.xml");
+    let styles = part(&w.path("out/2019-H1/sektioner/Sektion Nord.xlsx"), "xl/styles.xml");
     assert!(styles.contains("wrapText=\"1\""));
 }
 
 #[test]
 fn a_draft_words_a_rank_order_by_rank_and_its_undocumented_skips() {
-    let dir = TempDir::new().expect("tempdir");
-    let register = dir.path().join("register.toml");
-    std::fs::write(
-        &register,
+    let w = Workdir::new();
+    let folder = run_oster(
+        &w,
         "[[agreement]]\nid = \"RA-R\"\nname = \"Järnhandel\"\nvalid_from = 2024-01-01\nvalid_to = 2025-12-31\nmodel = \"rank\"\n\n  [[agreement.supplier]]\n  name = \"Alfa AB\"\n  rank = 1\n\n  [[agreement.supplier]]\n  name = \"Beta AB\"\n  rank = 2\n\n  [[agreement.deviation]]\n  supplier = \"Beta AB\"\n  from = 2024-03-01\n  to = 2024-03-31\n  reason = \"Rang 1 kunde inte leverera\"\n",
-    )
-    .expect("register");
-    let exports = dir.path().join("exports.csv");
-    std::fs::write(
-        &exports,
         "Bokföringsdatum;Leverantör;Belopp;Avtal;Ansvar\n2024-02-01;Alfa AB;600;RA-R;Öster\n2024-03-10;Beta AB;100;RA-R;Öster\n2024-04-01;Beta AB;200;RA-R;Öster\n2024-05-01;Beta AB;100;RA-R;Öster\n",
-    )
-    .expect("exports");
-    let folder = run_oster(dir.path(), &register, &exports);
+    );
     check_lines(&folder.join("Sektion Öster.eml"));
     let Some(drafts) = parse(&folder) else { return };
     let body = &drafts["Sektion Öster.eml"]["flat"];

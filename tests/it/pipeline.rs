@@ -5,24 +5,21 @@
 //! (see the comments at EXPECTED_*); each format test writes the same rows
 //! in another format or encoding and must give the very same numbers.
 
-use super::common::{bin, fixture, read};
+use super::common::{csv_records, fixture, read, xlsx_part, Workdir};
 
 use predicates::prelude::PredicateBooleanExt;
 use std::path::{Path, PathBuf};
-use tempfile::TempDir;
 
-/// Runs `avropskoll run` with the test register; returns the output folder.
-fn run(out: &Path, exports: &[&Path], extra: &[&str]) -> assert_cmd::assert::Assert {
-    let mut c = bin();
-    c.arg("run")
-        .arg("--agreements")
+/// Runs `avropskoll run` with the test register, the reports in `out/`.
+fn run(w: &Workdir, exports: &[&Path], extra: &[&str]) -> assert_cmd::assert::Assert {
+    w.command(["run", "--agreements"])
         .arg(fixture("register.toml"))
         .arg("--out")
-        .arg(out)
+        .arg(w.out())
         .arg("--exports")
         .args(exports)
-        .args(extra);
-    c.assert()
+        .args(extra)
+        .assert()
 }
 
 /// The base rows as text cells (header first).
@@ -90,10 +87,9 @@ const EXPECTED_QUALITY: [(u32, &str, &str); 7] = [
 
 /// data_quality.csv as (file, row, category, detail, amount).
 fn quality(dir: &Path) -> Vec<(String, u32, String, String, String)> {
-    let mut r = csv::Reader::from_path(dir.join("data_quality.csv")).expect("data_quality.csv");
-    r.records()
+    csv_records(&dir.join("data_quality.csv"))
+        .into_iter()
         .map(|rec| {
-            let rec = rec.expect("record");
             (
                 rec[0].to_string(),
                 rec[1].parse().expect("row number"),
@@ -108,9 +104,9 @@ fn quality(dir: &Path) -> Vec<(String, u32, String, String, String)> {
 /// Runs one export file and checks all three outputs; `offset` is the number
 /// of title rows above the header in that file.
 fn check_file(path: &Path, offset: u32) {
-    let out = TempDir::new().expect("tempdir");
-    run(out.path(), &[path], &["--period", "2019-H1", "--min-call-offs", "2"]).success();
-    let dir = out.path().join("2019-H1");
+    let w = Workdir::new();
+    run(&w, &[path], &["--period", "2019-H1", "--min-call-offs", "2"]).success();
+    let dir = w.report("2019-H1");
     assert_eq!(
         read(&dir.join("allocation.csv")),
         EXPECTED_ALLOCATION,
@@ -136,7 +132,7 @@ fn check_file(path: &Path, offset: u32) {
 /// Writes the base rows as CSV with the given delimiter, line ending and
 /// encoding; quotes amounts when the delimiter is a comma.
 fn write_csv(
-    dir: &Path,
+    w: &Workdir,
     name: &str,
     delimiter: char,
     eol: &str,
@@ -162,9 +158,7 @@ fn write_csv(
         text.push_str(&cells.join(&delimiter.to_string()));
         text.push_str(eol);
     }
-    let path = dir.join(name);
-    std::fs::write(&path, encode(&text)).expect("write fixture");
-    path
+    w.write(name, encode(&text))
 }
 
 fn utf8(s: &str) -> Vec<u8> {
@@ -196,33 +190,33 @@ fn csv_utf8_semicolon_lf() {
 
 #[test]
 fn csv_utf8_bom_semicolon_crlf() {
-    let d = TempDir::new().expect("tempdir");
-    check_file(&write_csv(d.path(), "bom.csv", ';', "\r\n", utf8_bom, &[]), 0);
+    let d = Workdir::new();
+    check_file(&write_csv(&d, "bom.csv", ';', "\r\n", utf8_bom, &[]), 0);
 }
 
 #[test]
 fn csv_utf16le_comma_quoted_decimal_comma() {
-    let d = TempDir::new().expect("tempdir");
-    check_file(&write_csv(d.path(), "utf16le.csv", ',', "\r\n", utf16le, &[]), 0);
+    let d = Workdir::new();
+    check_file(&write_csv(&d, "utf16le.csv", ',', "\r\n", utf16le, &[]), 0);
 }
 
 #[test]
 fn csv_utf16be_tab() {
-    let d = TempDir::new().expect("tempdir");
-    check_file(&write_csv(d.path(), "utf16be.CSV", '\t', "\n", utf16be, &[]), 0);
+    let d = Workdir::new();
+    check_file(&write_csv(&d, "utf16be.CSV", '\t', "\n", utf16be, &[]), 0);
 }
 
 #[test]
 fn csv_windows1252_bare_cr_with_title_block() {
-    let d = TempDir::new().expect("tempdir");
+    let d = Workdir::new();
     let title = ["Leverantörsreskontra;;;", "Period 2019;;;", ""];
-    check_file(&write_csv(d.path(), "ansi.csv", ';', "\r", windows1252, &title), 3);
+    check_file(&write_csv(&d, "ansi.csv", ';', "\r", windows1252, &title), 3);
 }
 
 #[test]
 fn csv_plain_utf8_without_bom_comma() {
-    let d = TempDir::new().expect("tempdir");
-    check_file(&write_csv(d.path(), "plain.csv", ',', "\n", utf8, &[]), 0);
+    let d = Workdir::new();
+    check_file(&write_csv(&d, "plain.csv", ',', "\n", utf8, &[]), 0);
 }
 
 #[test]
@@ -238,8 +232,8 @@ fn ods_with_date_cells_and_title_block() {
 #[test]
 fn xlsx_with_date_and_number_cells() {
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
-    let d = TempDir::new().expect("tempdir");
-    let path = d.path().join("base.xlsx");
+    let d = Workdir::new();
+    let path = d.path("base.xlsx");
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     let date_format = Format::new().set_num_format("yyyy-mm-dd");
@@ -273,36 +267,30 @@ fn xlsx_with_date_and_number_cells() {
 
 /// Writes `files` (name, rows below a four-column header) under
 /// `exports/` and runs the window 2019-01..2019-02; the report folder.
-fn run_jan_feb(d: &Path, files: &[(&str, String)]) -> std::path::PathBuf {
+fn run_jan_feb(w: &Workdir, files: &[(&str, String)]) -> std::path::PathBuf {
     let header = "Bokföringsdatum;Leverantör;Avtal;Belopp\n";
     for (name, rows) in files {
-        let path = d.join("exports").join(name);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).expect("dir");
-        }
-        std::fs::write(path, format!("{header}{rows}")).expect("write");
+        w.write(&format!("exports/{name}"), format!("{header}{rows}"));
     }
-    let out = d.join("out");
     run(
-        &out,
-        &[&d.join("exports")],
+        w,
+        &[&w.path("exports")],
         &["--period", "2019-01..2019-02", "--min-call-offs", "1"],
     )
     .success();
-    out.join("2019-01..2019-02")
+    w.report("2019-01..2019-02")
 }
 
 #[test]
 fn duplicates_across_overlapping_files_count_once() {
     // Row X occurs twice in jan.csv and three times in feb.csv: it counts
     // max(2, 3) = 3 times; the first two copies in feb.csv are duplicates.
-    let d = TempDir::new().expect("tempdir");
+    let d = Workdir::new();
     let x = "2019-01-31;Måleri Syd AB;RA-1;100,00\n";
     let y = "2019-02-01;Färg & Fasad AB;RA-1;50,00\n";
-    std::fs::create_dir_all(d.path().join("exports")).expect("dir");
-    std::fs::write(d.path().join("exports/notes.txt.bak"), "ignored").expect("write");
+    d.write("exports/notes.txt.bak", "ignored");
     let dir = run_jan_feb(
-        d.path(),
+        &d,
         &[("jan.csv", format!("{x}{x}")), ("sub/feb.CSV", format!("{x}{y}{x}{x}"))],
     );
     let q = quality(&dir);
@@ -332,11 +320,11 @@ fn repeats_within_a_file_or_in_files_of_other_dates_all_count() {
     // Copies within one file all count (rule 2); so do rows repeated in
     // files whose dates do not overlap (no row of one can be a copy of the
     // other's), and a repeat inside the overlap of two files is still found.
-    let d = TempDir::new().expect("tempdir");
+    let d = Workdir::new();
     let jan = "2019-01-15;Måleri Syd AB;RA-1;100,00\n";
     let feb = "2019-02-15;Måleri Syd AB;RA-1;100,00\n";
     let dir = run_jan_feb(
-        d.path(),
+        &d,
         &[("a.csv", format!("{jan}{jan}")), ("b.csv", format!("{feb}{feb}"))],
     );
     let recon = read(&dir.join("reconciliation.csv"));
@@ -344,10 +332,7 @@ fn repeats_within_a_file_or_in_files_of_other_dates_all_count() {
     assert!(recon.contains("duplicate,0,0.00"), "{recon}");
     // A third file spanning both months repeats the January row once: it
     // is a copy (a.csv holds it twice, c.csv once: max(2, 1) = 2).
-    let dir = run_jan_feb(
-        d.path(),
-        &[("c.csv", format!("{jan}2019-02-20;Måleri Syd AB;RA-1;1,00\n"))],
-    );
+    let dir = run_jan_feb(&d, &[("c.csv", format!("{jan}2019-02-20;Måleri Syd AB;RA-1;1,00\n"))]);
     let recon = read(&dir.join("reconciliation.csv"));
     assert!(recon.contains("read,6,501.00"), "{recon}");
     assert!(recon.contains("duplicate,1,100.00"), "{recon}");
@@ -357,11 +342,11 @@ fn repeats_within_a_file_or_in_files_of_other_dates_all_count() {
 fn default_window_is_the_half_year_of_the_latest_date() {
     // The latest readable date in base.csv is 2021-01-05 (an outside-validity
     // row): the window is 2021-H1, where only RA-3 is valid.
-    let out = TempDir::new().expect("tempdir");
-    run(out.path(), &[&fixture("base.csv")], &[])
+    let out = Workdir::new();
+    run(&out, &[&fixture("base.csv")], &[])
         .success()
         .stdout(predicates::str::contains("Period 2021-H1"));
-    let alloc = read(&out.path().join("2021-H1/allocation.csv"));
+    let alloc = read(&out.path("out/2021-H1/allocation.csv"));
     let lines: Vec<&str> = alloc.lines().collect();
     assert_eq!(lines.len(), 5, "{alloc}");
     assert_eq!(
@@ -376,9 +361,9 @@ fn default_window_is_the_half_year_of_the_latest_date() {
 
 #[test]
 fn prints_the_mapping_table_and_reconciliation() {
-    let out = TempDir::new().expect("tempdir");
+    let out = Workdir::new();
     run(
-        out.path(),
+        &out,
         &[&fixture("base.csv")],
         &["--period", "2019-H1", "--min-call-offs", "2"],
     )
@@ -400,7 +385,7 @@ fn prints_the_mapping_table_and_reconciliation() {
     .stdout(predicates::str::contains("Window").not());
     // The English variant.
     run(
-        out.path(),
+        &out,
         &[&fixture("base.csv")],
         &["--period", "2019-H1", "--min-call-offs", "2", "--lang", "en"],
     )
@@ -418,14 +403,9 @@ fn prints_the_mapping_table_and_reconciliation() {
 
 #[test]
 fn english_details() {
-    let out = TempDir::new().expect("tempdir");
-    run(
-        out.path(),
-        &[&fixture("base.csv")],
-        &["--period", "2019-H1", "--lang", "en"],
-    )
-    .success();
-    let q = quality(&out.path().join("2019-H1"));
+    let out = Workdir::new();
+    run(&out, &[&fixture("base.csv")], &["--period", "2019-H1", "--lang", "en"]).success();
+    let q = quality(&out.report("2019-H1"));
     let details: Vec<&str> = q.iter().map(|r| r.3.as_str()).collect();
     assert_eq!(details[0], "supplier 'Byggmax AB' is not a supplier of agreement RA-1");
     assert_eq!(details[1], "agreement 'RA-9' is not in the register");
@@ -443,10 +423,9 @@ fn english_details() {
 
 #[test]
 fn missing_required_column_names_file_and_headers() {
-    let d = TempDir::new().expect("tempdir");
-    let p = d.path().join("bad.csv");
-    std::fs::write(&p, "Datum;Leverantör;Belopp inkl moms\n2019-01-01;X AB;5\n").expect("write");
-    run(&d.path().join("out"), &[&p], &[])
+    let d = Workdir::new();
+    let p = d.write("bad.csv", "Datum;Leverantör;Belopp inkl moms\n2019-01-01;X AB;5\n");
+    run(&d, &[&p], &[])
         .code(2)
         .stderr(predicates::str::contains("bad.csv"))
         .stderr(predicates::str::contains("amount"))
@@ -455,17 +434,17 @@ fn missing_required_column_names_file_and_headers() {
 
 #[test]
 fn invalid_register_exits_2_naming_the_agreement() {
-    let d = TempDir::new().expect("tempdir");
-    let reg = d.path().join("reg.toml");
-    let text = read(&fixture("register.toml")).replace("share = 60", "share = 70");
-    std::fs::write(&reg, text).expect("write");
-    bin()
-        .args(["run", "--exports"])
+    let d = Workdir::new();
+    let reg = d.write(
+        "reg.toml",
+        read(&fixture("register.toml")).replace("share = 60", "share = 70"),
+    );
+    d.command(["run", "--exports"])
         .arg(fixture("base.csv"))
         .arg("--agreements")
         .arg(&reg)
         .arg("--out")
-        .arg(d.path())
+        .arg(d.out())
         .assert()
         .code(2)
         .stderr(predicates::str::contains(
@@ -485,33 +464,26 @@ RA-3;Lås;2019-07-01;2021-06-30;;;;Elkraft AB;;50;
 RA-3;Lås;2019-07-01;2021-06-30;;;;Låssmeden AB;;50;
 ";
 
-fn check_register(reg: &Path) {
-    let out = reg.with_extension("out");
-    bin()
-        .args(["run", "--period", "2019-H1", "--min-call-offs", "2", "--exports"])
-        .arg(fixture("base.csv"))
-        .arg("--agreements")
-        .arg(reg)
-        .arg("--out")
-        .arg(&out)
+fn check_register(w: &Workdir, reg: &Path) {
+    w.run("2019-H1", reg, &fixture("base.csv"))
+        .args(["--min-call-offs", "2"])
         .assert()
         .success();
-    assert_eq!(read(&out.join("2019-H1/allocation.csv")), EXPECTED_ALLOCATION);
+    assert_eq!(w.read("out/2019-H1/allocation.csv"), EXPECTED_ALLOCATION);
 }
 
 #[test]
 fn register_as_csv_gives_the_same_result() {
-    let d = TempDir::new().expect("tempdir");
-    let reg = d.path().join("register.csv");
-    std::fs::write(&reg, REGISTER_TABLE).expect("write");
-    check_register(&reg);
+    let d = Workdir::new();
+    let reg = d.write("register.csv", REGISTER_TABLE);
+    check_register(&d, &reg);
 }
 
 #[test]
 fn register_as_xlsx_with_date_and_number_cells() {
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
-    let d = TempDir::new().expect("tempdir");
-    let reg = d.path().join("Register.XLSX");
+    let d = Workdir::new();
+    let reg = d.path("Register.XLSX");
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     let date_format = Format::new().set_num_format("yyyy-mm-dd");
@@ -532,31 +504,27 @@ fn register_as_xlsx_with_date_and_number_cells() {
         }
     }
     wb.save(&reg).expect("save");
-    check_register(&reg);
+    check_register(&d, &reg);
 }
 
 #[test]
 fn config_file_with_column_names_and_flags_winning() {
-    let d = TempDir::new().expect("tempdir");
-    std::fs::create_dir_all(d.path().join("in")).expect("dir");
-    std::fs::write(
-        d.path().join("in/x.csv"),
+    let d = Workdir::new();
+    d.write(
+        "in/x.csv",
         "Bokf dag;Firma;Avtal;Summa SEK\n2019-03-01;Måleri Syd AB;RA-1;100,00\n2019-03-02;Penselkungen AB;RA-1;100,00\n",
-    )
-    .expect("write");
-    std::fs::copy(fixture("register.toml"), d.path().join("reg.toml")).expect("copy");
-    std::fs::write(
-        d.path().join("avropskoll.toml"),
+    );
+    d.write("reg.toml", read(&fixture("register.toml")));
+    let config = d.write(
+        "avropskoll.toml",
         "agreements = \"reg.toml\"\nexports = \"in\"\nout = \"rep\"\nperiod = \"2019-Q1\"\nmin_call_offs = 50\n\
          [columns]\ndate = \"Bokf dag\"\nsupplier = [\"Firma\"]\namount = [\"Summa SEK\"]\n",
-    )
-    .expect("write");
-    bin()
-        .args(["run", "--min-call-offs", "1", "--config"])
-        .arg(d.path().join("avropskoll.toml"))
+    );
+    d.command(["run", "--min-call-offs", "1", "--config"])
+        .arg(config)
         .assert()
         .success();
-    let alloc = read(&d.path().join("rep/2019-Q1/allocation.csv"));
+    let alloc = d.read("rep/2019-Q1/allocation.csv");
     assert!(
         alloc.contains("period,2019-01-01,2019-03-31,RA-1,Målning,556036-0793,Måleri Syd AB,50.00,100.00,1,50.0000,0.0000,150.00,ok,imbalance"),
         "{alloc}"
@@ -565,40 +533,38 @@ fn config_file_with_column_names_and_flags_winning() {
 
 #[test]
 fn bad_command_line_and_config_exit_2() {
-    let d = TempDir::new().expect("tempdir");
-    run(d.path(), &[&fixture("base.csv")], &["--period", "2019-H3"])
+    let d = Workdir::new();
+    run(&d, &[&fixture("base.csv")], &["--period", "2019-H3"])
         .code(2)
         .stderr(predicates::str::contains("2019-H3"));
-    run(d.path(), &[&d.path().join("nope")], &[])
+    run(&d, &[&d.path("nope")], &[])
         .code(2)
         .stderr(predicates::str::contains("nope"));
-    let cfg = d.path().join("c.toml");
-    std::fs::write(&cfg, "tolerans = 5\n").expect("write");
-    bin()
-        .args(["run", "--config"])
+    let cfg = d.write("c.toml", "tolerans = 5\n");
+    d.command(["run", "--config"])
         .arg(&cfg)
         .assert()
         .code(2)
         .stderr(predicates::str::contains("tolerans"));
-    bin().args(["run", "--tolerance-pp", "abc"]).assert().code(2);
+    d.command(["run", "--tolerance-pp", "abc"]).assert().code(2);
 }
 
 #[test]
 fn reports_replace_the_previous_run_atomically_keeping_it_in_the_archive() {
-    let out = TempDir::new().expect("tempdir");
+    let out = Workdir::new();
     let args = ["--period", "2019-H1", "--min-call-offs", "2"];
-    run(out.path(), &[&fixture("base.csv")], &args).success();
-    std::fs::write(out.path().join("2019-H1/stale.txt"), "old").expect("write");
-    run(out.path(), &[&fixture("base.csv")], &args).success();
-    assert!(!out.path().join("2019-H1/stale.txt").exists());
-    let mut names: Vec<String> = std::fs::read_dir(out.path())
+    run(&out, &[&fixture("base.csv")], &args).success();
+    out.write("out/2019-H1/stale.txt", "old");
+    run(&out, &[&fixture("base.csv")], &args).success();
+    assert!(!out.path("out/2019-H1/stale.txt").exists());
+    let mut names: Vec<String> = std::fs::read_dir(out.out())
         .expect("dir")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
     assert_eq!(names, vec!["2019-H1".to_string(), "arkiv".to_string()]);
     // The first run's report, with the file added to it, is in the archive.
-    let kept: Vec<std::path::PathBuf> = std::fs::read_dir(out.path().join("arkiv"))
+    let kept: Vec<std::path::PathBuf> = std::fs::read_dir(out.path("out/arkiv"))
         .expect("archive")
         .map(|e| e.expect("entry").path())
         .collect();
@@ -608,34 +574,32 @@ fn reports_replace_the_previous_run_atomically_keeping_it_in_the_archive() {
 
 #[test]
 fn sample_generator_is_deterministic_and_runs_clean() {
-    let d = TempDir::new().expect("tempdir");
+    let d = Workdir::new();
     for sub in ["a", "b"] {
-        bin()
-            .args([
-                "sample",
-                "--months",
-                "3",
-                "--rows-per-month",
-                "200",
-                "--seed",
-                "9",
-                "--out",
-            ])
-            .arg(d.path().join(sub))
-            .assert()
-            .success();
+        d.command([
+            "sample",
+            "--months",
+            "3",
+            "--rows-per-month",
+            "200",
+            "--seed",
+            "9",
+            "--out",
+        ])
+        .arg(d.path(sub))
+        .assert()
+        .success();
     }
     for f in ["register.toml", "exports/2024-01.csv", "exports/2024-03.csv"] {
         assert_eq!(
-            std::fs::read(d.path().join("a").join(f)).expect("a"),
-            std::fs::read(d.path().join("b").join(f)).expect("b"),
+            std::fs::read(d.path("a").join(f)).expect("a"),
+            std::fs::read(d.path("b").join(f)).expect("b"),
             "{f}"
         );
     }
-    let out = d.path().join("out");
-    bin()
-        .args(["run", "--config"])
-        .arg(d.path().join("a/avropskoll.toml"))
+    let out = d.out();
+    d.command(["run", "--config"])
+        .arg(d.path("a/avropskoll.toml"))
         .arg("--out")
         .arg(&out)
         .assert()
@@ -656,7 +620,7 @@ fn large_csv_read_in_chunks_matches_reading_it_in_one_go() {
     // Over 8 MB without quotes: read in parallel chunks. The same rows with
     // one quoted cell at the end: read in one go. Same numbers, same row
     // numbers in data_quality.csv (blank lines and CRLF included).
-    let d = TempDir::new().expect("tempdir");
+    let d = Workdir::new();
     let mut body = String::new();
     let mut i = 0u32;
     while body.len() < 9 << 20 {
@@ -677,24 +641,18 @@ fn large_csv_read_in_chunks_matches_reading_it_in_one_go() {
         body.push_str(if i.is_multiple_of(2) { "\r\n" } else { "\n" });
     }
     let header = "Bokföringsdatum;Leverantör;Avtal;Konto;Belopp\n";
-    std::fs::create_dir_all(d.path().join("a")).expect("dir");
-    std::fs::create_dir_all(d.path().join("b")).expect("dir");
-    std::fs::write(d.path().join("a/x.csv"), format!("{header}{body}")).expect("write");
-    std::fs::write(
-        d.path().join("b/x.csv"),
+    // Each in a folder of its own, its reports in its own out/.
+    let e = Workdir::new();
+    d.write("a/x.csv", format!("{header}{body}"));
+    e.write(
+        "b/x.csv",
         format!("{header}{body}2019-06-30;\"Penselkungen AB\";RA-1;4410;0,00\n"),
-    )
-    .expect("write");
-    for which in ["a", "b"] {
-        run(
-            &d.path().join(format!("out-{which}")),
-            &[&d.path().join(which)],
-            &["--period", "2019-H1", "--min-call-offs", "1"],
-        )
-        .success();
+    );
+    for (w, which) in [(&d, "a"), (&e, "b")] {
+        run(w, &[&w.path(which)], &["--period", "2019-H1", "--min-call-offs", "1"]).success();
     }
-    let a = d.path().join("out-a/2019-H1");
-    let b = d.path().join("out-b/2019-H1");
+    let a = d.report("2019-H1");
+    let b = e.report("2019-H1");
     assert_eq!(read(&a.join("data_quality.csv")), read(&b.join("data_quality.csv")));
     let quality = read(&a.join("data_quality.csv"));
     assert!(
@@ -715,19 +673,12 @@ fn large_csv_read_in_chunks_matches_reading_it_in_one_go() {
 }
 
 /// Runs the ceiling fixture for a window; returns the report folder.
-fn run_ceiling_fixture(d: &TempDir, period: &str) -> PathBuf {
-    let out = d.path().join("out");
-    bin()
-        .args(["run", "--agreements"])
-        .arg(fixture("ceiling.toml"))
-        .arg("--exports")
-        .arg(fixture("ceiling.csv"))
-        .arg("--out")
-        .arg(&out)
-        .args(["--period", period, "--min-call-offs", "1", "-q"])
+fn run_ceiling_fixture(w: &Workdir, period: &str) -> PathBuf {
+    w.run(period, &fixture("ceiling.toml"), &fixture("ceiling.csv"))
+        .args(["--min-call-offs", "1", "-q"])
         .assert()
         .success();
-    out.join(period)
+    w.report(period)
 }
 
 // Rule 11 by hand. The latest date read is 2024-06-30, so as_of is
@@ -756,7 +707,7 @@ RA-C7,Takt noll,2022-01-01,2026-12-31,2024-06-30,10000.00,,500.00,5.0000,49.9452
 
 #[test]
 fn ceiling_csv_matches_hand_computed_edges() {
-    let d = TempDir::new().expect("tempdir");
+    let d = Workdir::new();
     let h1 = run_ceiling_fixture(&d, "2024-H1");
     assert_eq!(read(&h1.join("ceiling.csv")), CEILING_H1);
     let h2 = run_ceiling_fixture(&d, "2024-H2");
@@ -776,15 +727,10 @@ fn ceiling_csv_matches_hand_computed_edges() {
 
 #[test]
 fn ceiling_csv_is_header_only_without_ceilings() {
-    let d = TempDir::new().expect("tempdir");
-    run(
-        &d.path().join("out"),
-        &[&fixture("base.csv")],
-        &["--period", "2019-H1", "-q"],
-    )
-    .success();
+    let d = Workdir::new();
+    run(&d, &[&fixture("base.csv")], &["--period", "2019-H1", "-q"]).success();
     assert_eq!(
-        read(&d.path().join("out/2019-H1/ceiling.csv")),
+        d.read("out/2019-H1/ceiling.csv"),
         "agreement_id,agreement_name,valid_from,valid_to,as_of,ceiling_sek,estimated_sek,used,used_pct,elapsed_pct,rate_per_month,forecast_date,reached_on,after_reached_rows,after_reached_amount,status,shared_ceiling\n"
     );
 }
@@ -813,7 +759,7 @@ RA-C8,Utan tak,,Kappa AB,40.00,2023-10-01,2023-12-31,40.0000,20.0000,-20.0000,ok
 
 #[test]
 fn comparison_csv_matches_hand_computed_changes() {
-    let d = TempDir::new().expect("tempdir");
+    let d = Workdir::new();
     let q1 = run_ceiling_fixture(&d, "2024-Q1");
     assert_eq!(read(&q1.join("comparison.csv")), COMPARISON_Q1);
 }
@@ -829,18 +775,15 @@ fn thirds_toml() -> String {
     )
 }
 
-/// allocation.csv of a run over base.csv for 2019 with `register`.
-fn allocation_with(register: &Path, out: &Path) -> String {
-    bin()
-        .args(["run", "--period", "2019", "--min-call-offs", "2", "-q", "--exports"])
-        .arg(fixture("base.csv"))
-        .arg("--agreements")
-        .arg(register)
-        .arg("--out")
-        .arg(out)
+/// allocation.csv of a run over base.csv for 2019 with `register`, in a
+/// folder of its own.
+fn allocation_with(register: &Path) -> String {
+    let w = Workdir::new();
+    w.run("2019", register, &fixture("base.csv"))
+        .args(["--min-call-offs", "2", "-q"])
         .assert()
         .success();
-    read(&out.join("2019/allocation.csv"))
+    w.read("out/2019/allocation.csv")
 }
 
 /// The Swedish register: a title block, Swedish headers, agreement fields
@@ -952,45 +895,34 @@ RA-3;Lås;2019-07-01;2021-06-30;;;;Elkraft AB;;33,33;\r\n\
 
 #[test]
 fn a_register_typed_in_swedish_excel_gives_the_same_allocation_as_toml() {
-    let d = TempDir::new().expect("tempdir");
-    let toml = d.path().join("register.toml");
-    std::fs::write(&toml, thirds_toml()).expect("write");
-    let expected = allocation_with(&toml, &d.path().join("toml"));
+    let d = Workdir::new();
+    let toml = d.write("register.toml", thirds_toml());
+    let expected = allocation_with(&toml);
     assert!(expected.contains("RA-3,Lås,,Nyckelmannen AB,33.34,"), "{expected}");
-    let xlsx = d.path().join("Avtalsregister.xlsx");
-    std::fs::write(&xlsx, swedish_register_xlsx()).expect("write");
-    assert_eq!(allocation_with(&xlsx, &d.path().join("xlsx")), expected, "xlsx");
-    let csv = d.path().join("avtalsregister.csv");
-    std::fs::write(&csv, swedish_register_csv()).expect("write");
-    assert_eq!(allocation_with(&csv, &d.path().join("csv")), expected, "cp1252 csv");
+    let xlsx = d.write("Avtalsregister.xlsx", swedish_register_xlsx());
+    assert_eq!(allocation_with(&xlsx), expected, "xlsx");
+    let csv = d.write("avtalsregister.csv", swedish_register_csv());
+    assert_eq!(allocation_with(&csv), expected, "cp1252 csv");
     // tests/fixtures/register-sv.ods: the workbook above converted by
     // LibreOffice (soffice --headless --convert-to ods).
-    assert_eq!(
-        allocation_with(&fixture("register-sv.ods"), &d.path().join("ods")),
-        expected,
-        "ods"
-    );
+    assert_eq!(allocation_with(&fixture("register-sv.ods")), expected, "ods");
 }
 
 #[test]
 fn init_then_check_passes_and_a_key_summing_to_99_is_named_with_its_rows() {
-    let d = TempDir::new().expect("tempdir");
-    bin()
-        .args(["init", "--out"])
-        .arg(d.path())
+    let d = Workdir::new();
+    d.command(["init", "--out"])
+        .arg(d.root())
         .assert()
         .success()
         .stdout(predicates::str::contains("register.xlsx"));
     // Never overwrites.
-    bin()
-        .args(["init", "--out"])
-        .arg(d.path())
+    d.command(["init", "--out"])
+        .arg(d.root())
         .assert()
         .code(2)
         .stderr(predicates::str::contains("finns redan och skrivs inte över"));
-    bin()
-        .current_dir(d.path())
-        .arg("check")
+    d.command(["check"])
         .assert()
         .success()
         .stdout(predicates::str::contains(
@@ -1005,34 +937,25 @@ fn init_then_check_passes_and_a_key_summing_to_99_is_named_with_its_rows() {
             "5 (körningens)  40\u{a0}000\u{a0}000,00 kr  80 %",
         ));
     // The template's Grund drop-down and percent format are there.
-    let parts = std::fs::read(d.path().join("register.xlsx")).expect("read");
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(parts)).expect("zip");
-    let mut sheet = String::new();
-    std::io::Read::read_to_string(&mut z.by_name("xl/worksheets/sheet1.xml").expect("sheet"), &mut sheet)
-        .expect("read");
+    let book = d.path("register.xlsx");
+    let sheet = xlsx_part(&book, "xl/worksheets/sheet1.xml");
     assert!(
         sheet.contains("<dataValidation type=\"list\"") && sheet.contains("\"belopp,antal\""),
         "drop-down"
     );
     assert!(sheet.contains("\"nyckel,rang\""), "Avropsmodell drop-down");
+    let shared = xlsx_part(&book, "xl/sharedStrings.xml");
     for head in ["Avropsmodell", "Rang", "FKU-gräns (kr)"] {
-        let mut shared = String::new();
-        std::io::Read::read_to_string(&mut z.by_name("xl/sharedStrings.xml").expect("strings"), &mut shared)
-            .expect("read");
         assert!(shared.contains(&format!(">{head}<")), "{head}");
     }
-    let mut workbook = String::new();
-    std::io::Read::read_to_string(&mut z.by_name("xl/workbook.xml").expect("workbook"), &mut workbook).expect("read");
+    let workbook = xlsx_part(&book, "xl/workbook.xml");
     assert!(workbook.contains("name=\"Avsteg\""), "Avsteg sheet");
     // A key summing to 99: exit 2 naming the agreement, the sum and the rows.
-    let reg = d.path().join("fel.csv");
-    std::fs::write(
-        &reg,
+    let reg = d.write(
+        "fel.csv",
         "Avtalsregister\n\nAvtal;Benämning;Giltigt från;Giltigt till;Leverantör;Andel\nRA-9;Städ;2024-01-01;2025-12-31;A AB;50\n;;;;B AB;49\n",
-    )
-    .expect("write");
-    bin()
-        .args(["check", "--agreements"])
+    );
+    d.command(["check", "--agreements"])
         .arg(&reg)
         .assert()
         .code(2)
@@ -1040,10 +963,8 @@ fn init_then_check_passes_and_a_key_summing_to_99_is_named_with_its_rows() {
             "avtal RA-9 (rad 4–5): andelarna summerar till 99 %, inte 100 %",
         ));
     // With exports: per file its mapping, rows and dates; nothing written.
-    let toml = d.path().join("register.toml");
-    std::fs::write(&toml, read(&fixture("register.toml"))).expect("write");
-    bin()
-        .args(["check", "--agreements"])
+    let toml = d.write("register.toml", read(&fixture("register.toml")));
+    d.command(["check", "--agreements"])
         .arg(&toml)
         .arg("--exports")
         .arg(fixture("base.csv"))
@@ -1053,20 +974,17 @@ fn init_then_check_passes_and_a_key_summing_to_99_is_named_with_its_rows() {
             "base.csv (CSV, UTF-8, avgränsare ';'): rubrikrad 1, 20 rader, datum 2018-12-15 – 2021-01-05",
         ))
         .stdout(predicates::str::contains("datum ← 'Bokföringsdatum'"));
-    assert!(!d.path().join("rapporter").exists() && !d.path().join("reports").exists());
+    assert!(!d.path("rapporter").exists() && !d.path("reports").exists());
 }
 
 #[test]
 fn errors_follow_the_config_files_language() {
-    let d = TempDir::new().expect("tempdir");
-    let cfg = d.path().join("avropskoll.toml");
-    std::fs::write(
-        &cfg,
+    let d = Workdir::new();
+    let cfg = d.write(
+        "avropskoll.toml",
         "lang = \"en\"\nagreements = \"missing.toml\"\nexports = [\".\"]\n",
-    )
-    .expect("write");
-    bin()
-        .args(["run", "--config"])
+    );
+    d.command(["run", "--config"])
         .arg(&cfg)
         .assert()
         .code(2)

@@ -5,10 +5,9 @@
 //! spreadsheet register with an *Avsteg* sheet gives the same files as its
 //! TOML twin.
 
-use super::common::{bin, read};
+use super::common::{has_row, lines_after_header as lines, read, sheet_rows, workbook, Workdir};
 use rust_xlsxwriter::Workbook;
 use std::path::{Path, PathBuf};
-use tempfile::TempDir;
 
 const REGISTER: &str = r#"
 [[agreement]]
@@ -73,39 +72,26 @@ const EXPORT: &str = "Bokföringsdatum;Leverantör;Belopp;Ansvar;Beställare;Avt
 2024-07-05;Beta AB;600000;;;RA-K;P-9
 ";
 
-fn run(register: &Path, dir: &Path) -> PathBuf {
-    let export = dir.join("export.csv");
-    std::fs::write(&export, EXPORT).expect("write export");
-    let out = dir.join("out");
-    bin()
-        .arg("run")
-        .arg("--agreements")
-        .arg(register)
-        .arg("--exports")
-        .arg(&export)
-        .arg("--out")
-        .arg(&out)
-        .args(["--period", "2024-H1", "--min-call-offs", "5"])
+/// Runs 2024-H1 (at least five call-offs) on `register` and the export
+/// above; returns the report folder.
+fn run(w: &Workdir, register: &Path) -> PathBuf {
+    let export = w.write("export.csv", EXPORT);
+    w.run("2024-H1", register, &export)
+        .args(["--min-call-offs", "5"])
         .assert()
         .success();
-    out.join("2024-H1")
+    w.report("2024-H1")
 }
 
-fn toml_run(dir: &TempDir) -> PathBuf {
-    let reg = dir.path().join("register.toml");
-    std::fs::write(&reg, REGISTER).expect("write register");
-    run(&reg, dir.path())
-}
-
-/// The lines of a CSV output after its header.
-fn lines(dir: &Path, name: &str) -> Vec<String> {
-    read(&dir.join(name)).lines().skip(1).map(String::from).collect()
+/// [`run`] on the TOML register above.
+fn toml_run(w: &Workdir) -> PathBuf {
+    run(w, &w.write("register.toml", REGISTER))
 }
 
 #[test]
 fn rank_csv_to_the_ore() {
-    let dir = TempDir::new().expect("tempdir");
-    let out = toml_run(&dir);
+    let w = Workdir::new();
+    let out = toml_run(&w);
     // Ett 50 000 + 30 000 = 80 000; Två 10 000 + 5 000 + 5 000 = 20 000;
     // Tre 8 000 + 2 000 − 1 000 = 9 000; total 109 000.
     // Två: 10 000 documented (Öster in March), 5 000 Väster and 5 000 in
@@ -127,25 +113,25 @@ fn rank_csv_to_the_ore() {
             "{scope},,Tre AB,3,9000.00,2,8.2569,1000.00,8000.00,1,16.5138,imbalance"
         ));
     }
-    assert_eq!(lines(&out, "rank.csv"), want);
+    assert_eq!(lines(&out.join("rank.csv")), want);
 }
 
 #[test]
 fn fku_csv_and_the_key_without_it() {
-    let dir = TempDir::new().expect("tempdir");
-    let out = toml_run(&dir);
+    let w = Workdir::new();
+    let out = toml_run(&w);
     // Alfa's P-1 (and `p-1`, the same order): 300 000 + 200 000 = 500 000,
     // the threshold met exactly, across months. Beta's P-9 (600 000) is an
     // FKU call-off too, but dated after the window: not listed.
     assert_eq!(
-        lines(&out, "fku.csv"),
+        lines(&out.join("fku.csv")),
         vec!["RA-K,Måleri,,Alfa AB,P-1,2024-02-01,2024-05-01,2,500000.00"]
     );
     // The key sees Alfa 60 000 + 60 000 = 120 000 and Beta 100 000 (its own
     // P-1) + 40 000 + 40 000 = 180 000: 40 % and 60 % of 300 000; deviation
     // −20 and +20. Catch-up: T = max(120 000/0.6, 180 000/0.4) = 450 000;
     // Alfa 0.6·450 000 − 120 000 = 150 000, Beta 0.
-    let alloc = lines(&out, "allocation.csv");
+    let alloc = lines(&out.join("allocation.csv"));
     assert!(alloc.contains(&"period,2024-01-01,2024-06-30,RA-K,Måleri,,Alfa AB,60.00,120000.00,2,40.0000,-20.0000,150000.00,imbalance,imbalance".to_string()), "{alloc:#?}");
     assert!(alloc.contains(&"period,2024-01-01,2024-06-30,RA-K,Måleri,,Beta AB,40.00,180000.00,3,60.0000,20.0000,0.00,imbalance,imbalance".to_string()), "{alloc:#?}");
     // The rank agreement: no agreed share, deviation or catch-up.
@@ -165,7 +151,7 @@ fn fku_csv_and_the_key_without_it() {
     );
     // comparison.csv: the previous window 2023-H2 lies before both
     // agreements: previous columns empty; a rank agreement has no agreed_pct.
-    let cmp = lines(&out, "comparison.csv");
+    let cmp = lines(&out.join("comparison.csv"));
     assert!(
         cmp.contains(&"RA-R,Järnhandel,,Tre AB,,,,,8.2569,,,imbalance".to_string()),
         "{cmp:#?}"
@@ -174,7 +160,7 @@ fn fku_csv_and_the_key_without_it() {
     // 2024-06-30 (the window's end; P-9 is later): 300 000 + 200 000 +
     // 100 000 + 60 000 + 60 000 + 40 000 + 40 000 = 800 000, 80 % of
     // 1 000 000: at the warning level.
-    let ceiling = lines(&out, "ceiling.csv");
+    let ceiling = lines(&out.join("ceiling.csv"));
     assert!(
         ceiling.first().is_some_and(|l| l
             .starts_with("RA-K,Måleri,2024-01-01,2025-12-31,2024-06-30,1000000.00,,800000.00,80.0000,")
@@ -277,12 +263,12 @@ fn write_xlsx_register(path: &Path) {
 
 #[test]
 fn a_spreadsheet_register_with_avsteg_gives_the_same_numbers() {
-    let a = TempDir::new().expect("tempdir");
+    let a = Workdir::new();
     let from_toml = toml_run(&a);
-    let b = TempDir::new().expect("tempdir");
-    let reg = b.path().join("register.xlsx");
+    let b = Workdir::new();
+    let reg = b.path("register.xlsx");
     write_xlsx_register(&reg);
-    let from_xlsx = run(&reg, b.path());
+    let from_xlsx = run(&b, &reg);
     for name in [
         "allocation.csv",
         "rank.csv",
@@ -296,8 +282,8 @@ fn a_spreadsheet_register_with_avsteg_gives_the_same_numbers() {
 
 #[test]
 fn an_avsteg_row_for_an_unknown_agreement_is_refused() {
-    let dir = TempDir::new().expect("tempdir");
-    let reg = dir.path().join("register.xlsx");
+    let w = Workdir::new();
+    let reg = w.path("register.xlsx");
     write_xlsx_register(&reg);
     // Rewrite with a deviation naming RA-X.
     let mut wb = Workbook::new();
@@ -334,7 +320,7 @@ fn an_avsteg_row_for_an_unknown_agreement_is_refused() {
         dev.write_string(1, c as u16, *v).expect("cell");
     }
     wb.save(&reg).expect("save");
-    let out = bin().arg("check").arg("--agreements").arg(&reg).assert().code(2);
+    let out = w.command(["check", "--agreements"]).arg(&reg).assert().code(2);
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert!(
         err.contains("bladet Avsteg, rad 2: avtalet 'RA-X' finns inte i registret"),
@@ -344,10 +330,9 @@ fn an_avsteg_row_for_an_unknown_agreement_is_refused() {
 
 #[test]
 fn check_shows_the_model_ranks_and_threshold() {
-    let dir = TempDir::new().expect("tempdir");
-    let reg = dir.path().join("register.toml");
-    std::fs::write(&reg, REGISTER).expect("write register");
-    let out = bin().arg("check").arg("--agreements").arg(&reg).assert().success();
+    let w = Workdir::new();
+    let reg = w.write("register.toml", REGISTER);
+    let out = w.command(["check", "--agreements"]).arg(&reg).assert().success();
     let text = String::from_utf8_lossy(&out.get_output().stdout).replace('\u{a0}', " ");
     assert!(text.contains("rangordning (2 avsteg)"), "{text}");
     assert!(text.contains("1. Ett AB, 2. Två AB, 3. Tre AB"), "{text}");
@@ -356,24 +341,10 @@ fn check_shows_the_model_ranks_and_threshold() {
     assert!(text.contains("500 000,00 kr"), "{text}");
 }
 
-/// Every cell of a sheet as text, row by row.
-fn sheet_rows(path: &Path, sheet: &str) -> Vec<Vec<String>> {
-    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(path).expect("xlsx");
-    let range = calamine::Reader::worksheet_range(&mut wb, sheet).expect("sheet");
-    range
-        .rows()
-        .map(|r| r.iter().map(|c| c.to_string()).collect())
-        .collect()
-}
-
-fn has_row(rows: &[Vec<String>], want: &[&str]) -> bool {
-    rows.iter().any(|r| want.iter().all(|w| r.iter().any(|c| c == w)))
-}
-
 #[test]
 fn the_reports_show_rank_orders_and_fku() {
-    let dir = TempDir::new().expect("tempdir");
-    let out = toml_run(&dir);
+    let w = Workdir::new();
+    let out = toml_run(&w);
     let book = out.join("fordelning-2024-H1.xlsx");
     // Sammanfattning: the rank agreement with its share to rank 1 and skips.
     let overview = sheet_rows(&book, "Sammanfattning");
@@ -447,13 +418,11 @@ fn the_reports_show_rank_orders_and_fku() {
 /// under-served supplier has no excess and is not *Utanför nyckeln*.
 #[test]
 fn rule_10_blames_no_unit_that_helps() {
-    let dir = TempDir::new().expect("tempdir");
-    let reg = dir.path().join("register.toml");
-    std::fs::write(
-        &reg,
+    let w = Workdir::new();
+    let reg = w.write(
+        "register.toml",
         "[[agreement]]\nid = \"RA-1\"\nname = \"Måleri\"\nvalid_from = 2024-01-01\nvalid_to = 2025-12-31\n  [[agreement.supplier]]\n  name = \"A AB\"\n  share = 60\n  [[agreement.supplier]]\n  name = \"B AB\"\n  share = 40\n",
-    )
-    .expect("write");
+    );
     // U1 sends 9 000 to A; U2 sends 1 000 to B only. A has 90 % (+30 pe,
     // over-served), B 10 %. U1's excess: 9 000 − 0.6·9 000 = 3 600. U2's:
     // B is under-served, so none (before: 1 000 − 0.4·1 000 = 600).
@@ -462,21 +431,12 @@ fn rule_10_blames_no_unit_that_helps() {
         csv.push_str(&format!("2024-02-{d:02};A AB;1000;U1;Ulla\n"));
     }
     csv.push_str("2024-03-01;B AB;1000;U2;Urban\n");
-    let export = dir.path().join("export.csv");
-    std::fs::write(&export, csv).expect("write");
-    let out = dir.path().join("out");
-    bin()
-        .arg("run")
-        .arg("--agreements")
-        .arg(&reg)
-        .arg("--exports")
-        .arg(&export)
-        .arg("--out")
-        .arg(&out)
-        .args(["--period", "2024-H1", "--min-call-offs", "5"])
+    let export = w.write("export.csv", csv);
+    w.run("2024-H1", &reg, &export)
+        .args(["--min-call-offs", "5"])
         .assert()
         .success();
-    let out = out.join("2024-H1");
+    let out = w.report("2024-H1");
     let usage = sheet_rows(&out.join("fordelning-2024-H1.xlsx"), "Användning");
     assert!(has_row(&usage, &["U1", "9000", "0", "9000", "3600"]), "{usage:?}");
     assert!(has_row(&usage, &["U2", "0", "1000", "1000", "0"]), "{usage:?}");
@@ -496,14 +456,12 @@ fn rule_10_blames_no_unit_that_helps() {
 
 #[test]
 fn a_csv_register_of_rank_orders_needs_no_share_column() {
-    let dir = TempDir::new().expect("tempdir");
-    let reg = dir.path().join("register.csv");
-    std::fs::write(
-        &reg,
+    let w = Workdir::new();
+    let reg = w.write(
+        "register.csv",
         "Avtalsregister\n\nAvtal;Benämning;Giltigt från;Giltigt till;Avropsmodell;Leverantör;Rang;FKU-gräns (kr)\nRA-R;Järnhandel;2024-01-01;2025-12-31;Rangordning;Ett AB;1;250 000\n;;;;;Två AB;2;\n",
-    )
-    .expect("write");
-    let out = bin().arg("check").arg("--agreements").arg(&reg).assert().success();
+    );
+    let out = w.command(["check", "--agreements"]).arg(&reg).assert().success();
     let text = String::from_utf8_lossy(&out.get_output().stdout).replace('\u{a0}', " ");
     assert!(
         text.contains("rangordning") && text.contains("1. Ett AB, 2. Två AB"),
@@ -511,12 +469,11 @@ fn a_csv_register_of_rank_orders_needs_no_share_column() {
     );
     assert!(text.contains("250 000,00 kr"), "{text}");
     // Ranks 1 and 3: refused, naming the rows.
-    std::fs::write(
-        &reg,
+    w.write(
+        "register.csv",
         "Avtal;Benämning;Giltigt från;Giltigt till;Avropsmodell;Leverantör;Rang\nRA-R;Järnhandel;2024-01-01;2025-12-31;rang;Ett AB;1\n;;;;;Två AB;3\n",
-    )
-    .expect("write");
-    let out = bin().arg("check").arg("--agreements").arg(&reg).assert().code(2);
+    );
+    let out = w.command(["check", "--agreements"]).arg(&reg).assert().code(2);
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
     assert!(
         err.contains(
@@ -532,10 +489,10 @@ fn a_csv_register_of_rank_orders_needs_no_share_column() {
 #[test]
 fn sammanfattning_shows_the_rank_skips_in_the_deviation_column() {
     use calamine::{Data, Reader};
-    let dir = TempDir::new().expect("tempdir");
-    let out = toml_run(&dir);
+    let w = Workdir::new();
+    let out = toml_run(&w);
     let book = out.join("fordelning-2024-H1.xlsx");
-    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&book).expect("xlsx");
+    let mut wb = workbook(&book);
     let range = wb.worksheet_range("Sammanfattning").expect("sheet");
     let styles = wb.worksheet_style("Sammanfattning").expect("styles");
     // The main table's RA-R row: the first with RA-R in column A.

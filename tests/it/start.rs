@@ -1,28 +1,25 @@
 //! The first words a user meets: `--help` and usage errors in Swedish, and a
 //! start without arguments (a double-click) in an empty and a filled folder.
 
-use crate::common::{bin, read};
+use crate::common::Workdir;
 use predicates::str::contains;
-use tempfile::TempDir;
 
 #[test]
 fn help_is_swedish_unless_english_is_asked_for() {
-    bin()
-        .arg("--help")
+    let w = Workdir::new();
+    w.command(["--help"])
         .assert()
         .success()
         .stdout(contains("Användning: avropskoll <KOMMANDO> [FLAGGOR]"))
         .stdout(contains(
             "Kontrollera registret och exporterna utan att skriva rapporter.",
         ));
-    bin()
-        .args(["run", "--help"])
+    w.command(["run", "--help"])
         .assert()
         .success()
         .stdout(contains("--period <PERIOD>"))
         .stdout(contains("Tolerans i procentenheter (standard 5)"));
-    bin()
-        .args(["run", "--help", "--lang", "en"])
+    w.command(["run", "--help", "--lang", "en"])
         .assert()
         .success()
         .stdout(contains("Usage: avropskoll run"))
@@ -31,20 +28,18 @@ fn help_is_swedish_unless_english_is_asked_for() {
 
 #[test]
 fn usage_errors_are_swedish_with_exit_2() {
-    bin()
-        .args(["run", "--perod", "2025-H2"])
+    let w = Workdir::new();
+    w.command(["run", "--perod", "2025-H2"])
         .assert()
         .code(2)
         .stderr(contains(
             "avropskoll: fel: okänd flagga '--perod' – menade du --period?",
         ));
-    bin()
-        .arg("kontroll")
+    w.command(["kontroll"])
         .assert()
         .code(2)
         .stderr(contains("okänt kommando 'kontroll'"));
-    bin()
-        .args(["check", "--lang", "en", "--bogus"])
+    w.command(["check", "--lang", "en", "--bogus"])
         .assert()
         .code(2)
         .stderr(contains("unexpected argument '--bogus'"));
@@ -52,39 +47,36 @@ fn usage_errors_are_swedish_with_exit_2() {
 
 #[test]
 fn no_arguments_in_an_empty_folder_prints_a_guide_and_writes_nothing() {
-    let dir = TempDir::new().expect("tempdir");
-    bin()
-        .current_dir(dir.path())
+    let w = Workdir::new();
+    w.bare()
         .assert()
         .success()
         .stdout(contains("finns inget avtalsregister och ingen avropskoll.toml"))
         .stdout(contains("avropskoll init"));
-    assert_eq!(std::fs::read_dir(dir.path()).map(Iterator::count).unwrap_or(99), 0);
+    assert_eq!(std::fs::read_dir(w.root()).map(Iterator::count).unwrap_or(99), 0);
 }
 
 #[test]
 fn no_arguments_in_a_filled_folder_runs_the_month_without_waiting() {
-    let dir = TempDir::new().expect("tempdir");
-    bin()
-        .args(["sample", "--out"])
-        .arg(dir.path())
+    let w = Workdir::new();
+    w.command(["sample", "--out"])
+        .arg(w.root())
         .args(["--months", "3", "--rows-per-month", "200"])
         .assert()
         .success();
     // Standard input closed, as under CI or a script: nothing waits.
-    bin()
-        .current_dir(dir.path())
+    w.bare()
         .write_stdin("")
         .assert()
         .success()
         .stdout(contains("Rapporterna finns i"));
-    let label = std::fs::read_dir(dir.path().join("reports"))
+    let label = std::fs::read_dir(w.path("reports"))
         .expect("reports written")
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .find(|n| !n.starts_with('.'))
         .expect("a report folder");
-    let allocation = read(&dir.path().join("reports").join(&label).join("allocation.csv"));
+    let allocation = w.read(&format!("reports/{label}/allocation.csv"));
     assert!(
         allocation.starts_with("scope,period_start,period_end,agreement_id"),
         "{allocation}"
@@ -93,12 +85,11 @@ fn no_arguments_in_a_filled_folder_runs_the_month_without_waiting() {
 
 #[test]
 fn no_arguments_with_a_register_but_no_exports_yet_says_where_to_put_them() {
-    let dir = TempDir::new().expect("tempdir");
-    bin().args(["init", "--out"]).arg(dir.path()).assert().success();
-    bin()
-        .current_dir(dir.path())
+    let w = Workdir::new();
+    w.command(["init", "--out"]).arg(w.root()).assert().success();
+    w.bare()
         .assert()
         .success()
         .stdout(contains("Inga exportfiler hittades ännu"));
-    assert!(!dir.path().join("rapporter").exists());
+    assert!(!w.path("rapporter").exists());
 }

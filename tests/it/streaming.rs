@@ -2,10 +2,9 @@
 //! parsed side by side, gives exactly the rows of reading it in one go;
 //! and what the run holds per row is bounded by the columns.
 
-use crate::common::bin;
+use crate::common::Workdir;
 use avropskoll::read::{self, Exports, ReadOptions, Row};
 use std::path::Path;
-use tempfile::TempDir;
 
 /// Every row as plain values: file, record number, date, amount, the six
 /// text fields, the invoice id and the kind.
@@ -68,19 +67,18 @@ fn assert_same_in_small_blocks(path: &Path) -> usize {
 
 #[test]
 fn the_messy_sample_reads_the_same_in_small_blocks() {
-    let d = TempDir::new().expect("tempdir");
-    bin()
-        .args(["sample", "--months", "4", "--rows-per-month", "400", "--out"])
-        .arg(d.path())
+    let d = Workdir::new();
+    d.command(["sample", "--months", "4", "--rows-per-month", "400", "--out"])
+        .arg(d.root())
         .assert()
         .success();
-    let n = assert_same_in_small_blocks(&d.path().join("exports"));
+    let n = assert_same_in_small_blocks(&d.path("exports"));
     assert!(n > 1600, "{n} rows");
 }
 
 #[test]
 fn quotes_line_breaks_bare_crs_and_windows_1252_read_the_same_in_small_blocks() {
-    let d = TempDir::new().expect("tempdir");
+    let d = Workdir::new();
     let mut text = String::from("Rapport;;;\r\n;;;\r\nDatum;Leverantör;Belopp;Verifikation;Ansvar\r\n");
     for i in 0..3000 {
         let line = match i % 5 {
@@ -96,10 +94,10 @@ fn quotes_line_breaks_bare_crs_and_windows_1252_read_the_same_in_small_blocks() 
         text.push_str(&line);
     }
     let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&text);
-    std::fs::write(d.path().join("export.csv"), &bytes).expect("write");
-    let n = assert_same_in_small_blocks(d.path());
+    d.write("export.csv", &bytes);
+    let n = assert_same_in_small_blocks(d.root());
     assert_eq!(n, 2400);
-    let e = read_with(d.path(), 1024);
+    let e = read_with(d.root(), 1024);
     assert_eq!(e.files[0].description, "CSV, Windows-1252, avgränsare ';'");
     let first = e.rows.at(0);
     assert_eq!(e.strings.get(first.get(read::Field::Supplier)), "Bygg \"Öst\" AB");
@@ -114,7 +112,7 @@ fn quotes_line_breaks_bare_crs_and_windows_1252_read_the_same_in_small_blocks() 
 fn utf8_that_turns_invalid_after_the_first_block_is_read_as_windows_1252() {
     // The first 4 MB are valid UTF-8 (with "ö" in it); a byte further on
     // is not: the whole file is Windows-1252, as if read in one go.
-    let d = TempDir::new().expect("tempdir");
+    let d = Workdir::new();
     let mut bytes = b"Datum;Leverantor;Belopp\n2024-01-02;Sk\xc3\xb6nt AB;100\n".to_vec();
     let mut n = 1;
     while bytes.len() < (5 << 20) {
@@ -122,8 +120,8 @@ fn utf8_that_turns_invalid_after_the_first_block_is_read_as_windows_1252() {
         n += 1;
     }
     bytes.extend_from_slice(b"2024-01-03;M\xe5lare AB;200\n");
-    std::fs::write(d.path().join("export.csv"), &bytes).expect("write");
-    let e = read_with(d.path(), 4 << 20);
+    d.write("export.csv", &bytes);
+    let e = read_with(d.root(), 4 << 20);
     assert_eq!(e.files[0].description, "CSV, Windows-1252, avgränsare ';'");
     assert_eq!(e.rows.len(), n + 1);
     assert_eq!(e.strings.get(e.rows.at(0).get(read::Field::Supplier)), "SkÃ¶nt AB");
@@ -138,23 +136,22 @@ fn utf8_that_turns_invalid_after_the_first_block_is_read_as_windows_1252() {
 /// combinations, far below the file's ~100 bytes a row.
 #[test]
 fn the_columns_hold_33_bytes_a_row_plus_the_text_combinations() {
-    let d = TempDir::new().expect("tempdir");
-    bin()
-        .args([
-            "sample",
-            "--clean",
-            "--rows",
-            "200000",
-            "--agreements",
-            "60",
-            "--units",
-            "300",
-            "--out",
-        ])
-        .arg(d.path())
-        .assert()
-        .success();
-    let file = d.path().join("exports/bench.csv");
+    let d = Workdir::new();
+    d.command([
+        "sample",
+        "--clean",
+        "--rows",
+        "200000",
+        "--agreements",
+        "60",
+        "--units",
+        "300",
+        "--out",
+    ])
+    .arg(d.root())
+    .assert()
+    .success();
+    let file = d.path("exports/bench.csv");
     let size = std::fs::metadata(&file).expect("size").len() as usize;
     let e = read_with(&file, 1 << 20);
     let rows = e.rows.len();
@@ -184,12 +181,12 @@ fn utf16_is_turned_into_utf8_block_by_block() {
         text.push_str(&format!("2024-01-02\tÖrn 𝄞 AB {i}\t{i},50\tV{i}\r\n"));
         i += 1;
     }
-    let utf8 = TempDir::new().expect("tempdir");
-    std::fs::write(utf8.path().join("export.csv"), &text).expect("write");
-    let want = rows_of(&read_with(utf8.path(), 1 << 30));
+    let utf8 = Workdir::new();
+    utf8.write("export.csv", &text);
+    let want = rows_of(&read_with(utf8.root(), 1 << 30));
     assert_eq!(want.len(), i);
     for (bom, le) in [([0xFF, 0xFE], true), ([0xFE, 0xFF], false)] {
-        let d = TempDir::new().expect("tempdir");
+        let d = Workdir::new();
         let bytes: Vec<u8> = bom
             .into_iter()
             .chain(
@@ -197,9 +194,9 @@ fn utf16_is_turned_into_utf8_block_by_block() {
                     .flat_map(|u| if le { u.to_le_bytes() } else { u.to_be_bytes() }),
             )
             .collect();
-        std::fs::write(d.path().join("export.csv"), bytes).expect("write");
+        d.write("export.csv", bytes);
         for block in [1 << 30, 4097, 1 << 20] {
-            let e = read_with(d.path(), block);
+            let e = read_with(d.root(), block);
             assert_eq!(rows_of(&e), want, "block {block}");
             assert!(
                 e.files[0].description.starts_with("CSV, UTF-16"),
@@ -216,23 +213,22 @@ fn utf16_is_turned_into_utf8_block_by_block() {
 /// the orderer field.
 #[test]
 fn the_realistic_benchmark_shape_has_nearly_unique_orderers() {
-    let d = TempDir::new().expect("tempdir");
-    bin()
-        .args([
-            "sample",
-            "--clean",
-            "--rows",
-            "5000",
-            "--agreements",
-            "60",
-            "--units",
-            "300",
-        ])
-        .args(["--orderers", "3000", "--references", "--out"])
-        .arg(d.path())
-        .assert()
-        .success();
-    let file = d.path().join("exports/bench.csv");
+    let d = Workdir::new();
+    d.command([
+        "sample",
+        "--clean",
+        "--rows",
+        "5000",
+        "--agreements",
+        "60",
+        "--units",
+        "300",
+    ])
+    .args(["--orderers", "3000", "--references", "--out"])
+    .arg(d.root())
+    .assert()
+    .success();
+    let file = d.path("exports/bench.csv");
     let e = read_with(&file, 1 << 20);
     let orderer = e.files[0].mapping.iter().find(|(f, _)| *f == read::Field::Orderer);
     assert_eq!(orderer.map(|(_, h)| h.as_str()), Some("Er referens"));
@@ -249,8 +245,8 @@ fn the_realistic_benchmark_shape_has_nearly_unique_orderers() {
 /// Windows-1252 late is read again and its names with it.
 #[test]
 fn unit_names_read_the_same_in_small_blocks_and_after_a_late_encoding_switch() {
-    let d = TempDir::new().expect("tempdir");
-    let path = d.path().join("names.csv");
+    let d = Workdir::new();
+    let path = d.path("names.csv");
     let mut bytes = b"Datum;leverantor;Ansvar;Ansvar (T);Belopp\n".to_vec();
     // 160 000 rows (past the 4 MB head that decides the encoding): units
     // U0..U9 named "Namn 0".."Namn 9" (U5 "Sköla" in UTF-8); from row 2000

@@ -14,9 +14,9 @@
 
 use super::common::{bin, fixture};
 
+use crate::common::Workdir;
 use calamine::{open_workbook, Data, Reader, Xlsx};
 use std::path::{Path, PathBuf};
-use tempfile::TempDir;
 
 const LONG: &str = "Kultur- och fritidsförvaltningens fastighetsavdelning för bibliotek och simhallar";
 
@@ -75,8 +75,8 @@ fn position(rows: &[Vec<String>], first: &str) -> usize {
 
 #[test]
 fn an_export_unit_name_column_is_shown_beside_the_code() {
-    let out = TempDir::new().expect("tempdir");
-    let (dir, printed) = run(out.path(), &[]);
+    let out = Workdir::new();
+    let (dir, printed) = run(out.root(), &[]);
     // The terminal names the column as the unit's name, not as unread, and
     // the unit given two names.
     assert!(
@@ -127,8 +127,8 @@ fn a_differing_unit_name_does_not_make_rows_different() {
     // b.csv's row differs from a.csv's first row only in the unit's name:
     // rule 2 makes it a duplicate (1 row, 1000.00), so RA-1 counts 4 rows
     // (2500) in the agreements, as if b.csv repeated the name.
-    let out = TempDir::new().expect("tempdir");
-    let (dir, _) = run(out.path(), &[]);
+    let out = Workdir::new();
+    let (dir, _) = run(out.root(), &[]);
     let reconciliation = std::fs::read_to_string(dir.join("reconciliation.csv")).expect("csv");
     assert!(reconciliation.contains("\nread,5,3500.00\n"), "{reconciliation}");
     assert!(
@@ -142,10 +142,10 @@ fn a_differing_unit_name_does_not_make_rows_different() {
 
 #[test]
 fn the_organisation_file_names_units_and_wins() {
-    let out = TempDir::new().expect("tempdir");
+    let out = Workdir::new();
     let org = fixture("organisation-names.csv");
     let org = org.to_str().expect("utf-8 path");
-    let (dir, _) = run(out.path(), &["--organisation", org]);
+    let (dir, _) = run(out.root(), &["--organisation", org]);
     // 1010: the organisation file's name wins over the export's; 2020: the
     // file gives none, the export's is shown; 3030: only the file names it.
     let usage = cells(&dir.join("fordelning-2019-H1.xlsx"), "Användning");
@@ -188,8 +188,8 @@ fn the_organisation_file_names_units_and_wins() {
 fn a_unit_name_column_can_be_mapped_in_the_config() {
     // A header the tool does not know as a unit name, mapped under
     // [columns]: read as the name (and not listed as unread).
-    let tmp = TempDir::new().expect("tempdir");
-    let exports = tmp.path().join("exports");
+    let tmp = Workdir::new();
+    let exports = tmp.path("exports");
     std::fs::create_dir(&exports).expect("dir");
     std::fs::write(
         exports.join("x.csv"),
@@ -197,7 +197,7 @@ fn a_unit_name_column_can_be_mapped_in_the_config() {
          2019-01-10;Måleri Syd AB;RA-1;1010;Skolor;100,00\n",
     )
     .expect("write");
-    let config = tmp.path().join("avropskoll.toml");
+    let config = tmp.path("avropskoll.toml");
     std::fs::write(&config, "[columns]\nunit_name = \"Klartext\"\n").expect("write");
     let done = bin()
         .args(["check", "--agreements"])

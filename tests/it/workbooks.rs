@@ -3,91 +3,33 @@
 //! values, text from the inputs stored as text, and two native charts per
 //! agreement sheet.
 
-use super::common::{bin, fixture};
+use super::common::{
+    find_row, fixture, number, sheet, sheet_names, text, text_or_empty, workbook, xlsx_parts as parts, Workdir,
+};
 
-use calamine::{open_workbook, Data, Reader, Xlsx};
+use calamine::{Data, Reader};
 use predicates::prelude::PredicateBooleanExt;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use tempfile::TempDir;
 
 /// Runs the base fixture for 2019-H1 (as in tests/it/pipeline.rs); returns the
 /// report folder.
-fn run_base(out: &Path, extra: &[&str]) -> PathBuf {
-    bin()
-        .args(["run", "--period", "2019-H1", "--min-call-offs", "2", "--agreements"])
-        .arg(fixture("register.toml"))
-        .arg("--exports")
-        .arg(fixture("base.csv"))
-        .arg("--out")
-        .arg(out)
+fn run_base(w: &Workdir, extra: &[&str]) -> PathBuf {
+    w.run("2019-H1", &fixture("register.toml"), &fixture("base.csv"))
+        .args(["--min-call-offs", "2"])
         .args(extra)
         .assert()
         .success();
-    out.join("2019-H1")
-}
-
-fn sheet(path: &Path, name: &str) -> calamine::Range<Data> {
-    let mut wb: Xlsx<_> = open_workbook(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    wb.worksheet_range(name).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-fn sheet_names(path: &Path) -> Vec<String> {
-    let wb: Xlsx<_> = open_workbook(path).expect("workbook");
-    wb.sheet_names()
-}
-
-fn text(r: &calamine::Range<Data>, row: u32, col: u32) -> String {
-    match r.get_value((row, col)) {
-        Some(Data::String(s)) => s.clone(),
-        other => panic!("({row},{col}) is not text: {other:?}"),
-    }
-}
-
-/// Text of a cell, "" for an empty one.
-fn text_or_empty(r: &calamine::Range<Data>, row: u32, col: u32) -> String {
-    match r.get_value((row, col)) {
-        None | Some(Data::Empty) => String::new(),
-        _ => text(r, row, col),
-    }
-}
-
-fn number(r: &calamine::Range<Data>, row: u32, col: u32) -> f64 {
-    match r.get_value((row, col)) {
-        Some(Data::Float(v)) => *v,
-        Some(Data::Int(v)) => *v as f64,
-        other => panic!("({row},{col}) is not a number: {other:?}"),
-    }
-}
-
-/// The row whose first cell is `first`, from `from` on.
-fn find_row(r: &calamine::Range<Data>, first: &str, from: u32) -> u32 {
-    (from..r.height() as u32)
-        .find(|&i| matches!(r.get_value((i, 0)), Some(Data::String(s)) if s == first))
-        .unwrap_or_else(|| panic!("no row starting with {first:?}"))
+    w.report("2019-H1")
 }
 
 fn approx(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-6
 }
 
-/// The files of an xlsx (a zip) and their text.
-fn parts(path: &Path) -> Vec<(String, String)> {
-    let mut z = zip::ZipArchive::new(std::fs::File::open(path).expect("open")).expect("zip");
-    (0..z.len())
-        .map(|i| {
-            let mut f = z.by_index(i).expect("entry");
-            let mut s = String::new();
-            let _ = f.read_to_string(&mut s);
-            (f.name().map(|n| n.to_string()).unwrap_or_default(), s)
-        })
-        .collect()
-}
-
 #[test]
 fn main_workbook_sheets_and_overview() {
-    let out = TempDir::new().expect("tempdir");
-    let dir = run_base(out.path(), &[]);
+    let w = Workdir::new();
+    let dir = run_base(&w, &[]);
     let path = dir.join("fordelning-2019-H1.xlsx");
     assert_eq!(
         sheet_names(&path),
@@ -119,8 +61,8 @@ fn main_workbook_sheets_and_overview() {
 
 #[test]
 fn agreement_and_imbalance_sheets_match_allocation_csv() {
-    let out = TempDir::new().expect("tempdir");
-    let dir = run_base(out.path(), &[]);
+    let w = Workdir::new();
+    let dir = run_base(&w, &[]);
     let path = dir.join("fordelning-2019-H1.xlsx");
     let mut csv = csv::Reader::from_path(dir.join("allocation.csv")).expect("csv");
     let rows: Vec<csv::StringRecord> = csv.records().map(|r| r.expect("record")).collect();
@@ -167,8 +109,8 @@ fn agreement_and_imbalance_sheets_match_allocation_csv() {
 
 #[test]
 fn every_agreement_sheet_has_a_column_and_a_line_chart() {
-    let out = TempDir::new().expect("tempdir");
-    let dir = run_base(out.path(), &[]);
+    let w = Workdir::new();
+    let dir = run_base(&w, &[]);
     let parts = parts(&dir.join("fordelning-2019-H1.xlsx"));
     let charts: Vec<&(String, String)> = parts
         .iter()
@@ -200,8 +142,8 @@ fn every_agreement_sheet_has_a_column_and_a_line_chart() {
 
 #[test]
 fn usage_sheet_excess_is_computed_by_rule_10() {
-    let out = TempDir::new().expect("tempdir");
-    let dir = run_base(out.path(), &[]);
+    let w = Workdir::new();
+    let dir = run_base(&w, &[]);
     let u = sheet(&dir.join("fordelning-2019-H1.xlsx"), "Användning");
     // RA-1, window: Måleri Syd has 2900 of 3800 = 76.3 % against 50 %, the
     // only over-served supplier (rule 10 counts excess toward it alone).
@@ -241,8 +183,8 @@ fn usage_sheet_excess_is_computed_by_rule_10() {
 
 #[test]
 fn data_quality_sheet_reconciles() {
-    let out = TempDir::new().expect("tempdir");
-    let dir = run_base(out.path(), &[]);
+    let w = Workdir::new();
+    let dir = run_base(&w, &[]);
     let q = sheet(&dir.join("fordelning-2019-H1.xlsx"), "Datakvalitet");
     let read = find_row(&q, "Lästa rader", 0);
     assert!(approx(number(&q, read, 1), 20.0));
@@ -274,8 +216,8 @@ fn data_quality_sheet_reconciles() {
 
 #[test]
 fn section_workbooks_per_unit() {
-    let out = TempDir::new().expect("tempdir");
-    let dir = run_base(out.path(), &[]);
+    let w = Workdir::new();
+    let dir = run_base(&w, &[]);
     let mut names: Vec<String> = std::fs::read_dir(dir.join("sektioner"))
         .expect("sektioner")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
@@ -311,8 +253,8 @@ fn section_workbooks_per_unit() {
 
 #[test]
 fn english_workbook() {
-    let out = TempDir::new().expect("tempdir");
-    let dir = run_base(out.path(), &["--lang", "en"]);
+    let w = Workdir::new();
+    let dir = run_base(&w, &["--lang", "en"]);
     let path = dir.join("fordelning-2019-H1.xlsx");
     assert_eq!(
         sheet_names(&path),
@@ -335,32 +277,23 @@ fn english_workbook() {
 
 #[test]
 fn text_from_the_inputs_never_becomes_a_formula() {
-    let d = TempDir::new().expect("tempdir");
-    let reg = d.path().join("reg.toml");
-    std::fs::write(
-        &reg,
+    let w = Workdir::new();
+    let reg = w.write(
+        "reg.toml",
         "[[agreement]]\nid = \"=RA/1\"\nname = \"+Farligt\"\nvalid_from = 2019-01-01\nvalid_to = 2019-12-31\n\
          [[agreement.supplier]]\nname = '=HYPERLINK(\"x\")'\nshare = 50\n\
          [[agreement.supplier]]\nname = \"@Evil AB\"\nshare = 50\n",
-    )
-    .expect("write");
-    let exports = d.path().join("x.csv");
-    std::fs::write(
-        &exports,
+    );
+    let exports = w.write(
+        "x.csv",
         "Datum;Leverantör;Avtal;Ansvar;Beställare;Verifikation;Belopp\n\
          2019-03-01;\"=HYPERLINK(\"\"x\"\")\";=RA/1;+Sektion;-Bo;=1+1;100\n\
          2019-03-02;\"=HYPERLINK(\"\"x\"\")\";=RA/1;\"\t@unit\r\";@SUM(1);-2+3;100\n\
          2019-03-03;=HYPERLINK(\"y\");=RA/1;+Sektion;-Bo;=2+2;nope\n",
-    )
-    .expect("write");
-    let out = d.path().join("out");
-    bin()
-        .args(["run", "--period", "2019-H1", "--min-call-offs", "1", "--agreements"])
-        .arg(&reg)
-        .arg("--exports")
-        .arg(&exports)
-        .arg("--out")
-        .arg(&out)
+    );
+    let out = w.out();
+    w.run("2019-H1", &reg, &exports)
+        .args(["--min-call-offs", "1"])
         .assert()
         .success();
     let dir = out.join("2019-H1");
@@ -400,14 +333,9 @@ fn text_from_the_inputs_never_becomes_a_formula() {
 
 #[test]
 fn ceiling_sheet_chart_and_lines() {
-    let out = TempDir::new().expect("tempdir");
-    bin()
-        .args(["run", "--period", "2024-H1", "--min-call-offs", "1", "--agreements"])
-        .arg(fixture("ceiling.toml"))
-        .arg("--exports")
-        .arg(fixture("ceiling.csv"))
-        .arg("--out")
-        .arg(out.path())
+    let w = Workdir::new();
+    w.run("2024-H1", &fixture("ceiling.toml"), &fixture("ceiling.csv"))
+        .args(["--min-call-offs", "1"])
         .assert()
         .success()
         // The terminal warns about every reached, warning and forecast ceiling.
@@ -426,7 +354,7 @@ fn ceiling_sheet_chart_and_lines() {
             "RA-C6 Prognos före slut: 50,0 % använd; i nuvarande takt nås taket 2024-12-29",
         ))
         .stdout(predicates::str::contains("delad takvolym: bara våra avrop räknas"));
-    let path = out.path().join("2024-H1/fordelning-2024-H1.xlsx");
+    let path = w.out().join("2024-H1/fordelning-2024-H1.xlsx");
     let t = sheet(&path, "Takvolym");
     let r = find_row(&t, "RA-C1", 0);
     assert!(approx(number(&t, r, 2), 1000.0));
@@ -465,7 +393,7 @@ fn ceiling_sheet_chart_and_lines() {
         .collect();
     assert_eq!(charts.len(), 1);
     // A ceiling chart per agreement with a ceiling, PNG and SVG.
-    let diagram = out.path().join("2024-H1/diagram");
+    let diagram = w.out().join("2024-H1/diagram");
     assert!(diagram.join("RA-C1-takvolym.png").is_file());
     let svg = std::fs::read_to_string(diagram.join("RA-C6-takvolym.svg")).expect("svg");
     assert!(svg.contains("nås 2024-12-29"), "forecast marked");
@@ -475,17 +403,12 @@ fn ceiling_sheet_chart_and_lines() {
 
 #[test]
 fn section_workbooks_follow_the_organisation_file() {
-    let out = TempDir::new().expect("tempdir");
-    let dir = out.path().join("2019-H1");
-    bin()
-        .args(["run", "--period", "2019-H1", "--min-call-offs", "2", "--agreements"])
-        .arg(fixture("register.toml"))
-        .arg("--exports")
-        .arg(fixture("base.csv"))
+    let w = Workdir::new();
+    let dir = w.out().join("2019-H1");
+    w.run("2019-H1", &fixture("register.toml"), &fixture("base.csv"))
+        .args(["--min-call-offs", "2"])
         .arg("--organisation")
         .arg(fixture("organisation.csv"))
-        .arg("--out")
-        .arg(out.path())
         .assert()
         .success()
         .stderr(predicates::str::contains(
@@ -547,8 +470,8 @@ fn section_workbooks_follow_the_organisation_file() {
 
 #[test]
 fn the_forum_report_is_one_self_contained_page() {
-    let out = TempDir::new().expect("tempdir");
-    let dir = run_base(out.path(), &[]);
+    let w = Workdir::new();
+    let dir = run_base(&w, &[]);
     let html = std::fs::read_to_string(dir.join("forum-2019-H1.html")).expect("html");
     // Every agreement, the previous window and the change.
     for id in ["RA-1", "RA-2"] {
@@ -579,27 +502,18 @@ fn the_forum_report_is_one_self_contained_page() {
 
 #[test]
 fn excess_and_catch_up_cells_are_rounded_to_ore() {
-    let dir = TempDir::new().expect("tempdir");
-    let register = dir.path().join("register.toml");
-    std::fs::write(
-        &register,
+    let w = Workdir::new();
+    let register = w.write(
+        "register.toml",
         "[[agreement]]\nid = \"RA-R\"\nname = \"Rund\"\nvalid_from = 2024-01-01\nvalid_to = 2025-12-31\n\n  [[agreement.supplier]]\n  name = \"Alfa AB\"\n  share = 50\n\n  [[agreement.supplier]]\n  name = \"Beta AB\"\n  share = 30\n\n  [[agreement.supplier]]\n  name = \"Gamma AB\"\n  share = 20\n",
-    )
-    .expect("register");
-    let exports = dir.path().join("x.csv");
-    std::fs::write(
-        &exports,
+    );
+    let exports = w.write(
+        "x.csv",
         "Bokföringsdatum;Leverantör;Belopp;Avtal;Ansvar;Beställare\n2024-02-01;Gamma AB;10,00;RA-R;U;Eva\n2024-03-01;Alfa AB;0,01;RA-R;U;Eva\n",
-    )
-    .expect("exports");
-    let out = dir.path().join("out");
-    bin()
-        .args(["run", "--period", "2024-H1", "--min-call-offs", "1", "--agreements"])
-        .arg(&register)
-        .arg("--exports")
-        .arg(&exports)
-        .arg("--out")
-        .arg(&out)
+    );
+    let out = w.out();
+    w.run("2024-H1", &register, &exports)
+        .args(["--min-call-offs", "1"])
         .assert()
         .success();
     let book = out.join("2024-H1/fordelning-2024-H1.xlsx");
@@ -630,18 +544,12 @@ fn excess_and_catch_up_cells_are_rounded_to_ore() {
 
 #[test]
 fn the_call_off_sheet_names_the_id_column_it_shows() {
-    let dir = TempDir::new().expect("tempdir");
-    let out = dir.path().join("out");
+    let w = Workdir::new();
+    let out = w.out();
     let run = |exports: &str, name: &str| {
-        let path = dir.path().join(name);
-        std::fs::write(&path, exports).expect("exports");
-        bin()
-            .args(["run", "--period", "2019-H1", "--min-call-offs", "1", "--agreements"])
-            .arg(fixture("register.toml"))
-            .arg("--exports")
-            .arg(&path)
-            .arg("--out")
-            .arg(&out)
+        let path = w.write(name, exports);
+        w.run("2019-H1", &fixture("register.toml"), &path)
+            .args(["--min-call-offs", "1"])
             .assert()
             .success();
         sheet(&out.join("2019-H1/sektioner/Norr.xlsx"), "Avrop")
@@ -664,29 +572,17 @@ fn the_call_off_sheet_names_the_id_column_it_shows() {
 
 #[test]
 fn a_forecast_after_the_agreement_ends_is_said_in_words() {
-    let dir = TempDir::new().expect("tempdir");
-    let register = dir.path().join("register.toml");
-    std::fs::write(
-        &register,
+    let w = Workdir::new();
+    let register = w.write(
+        "register.toml",
         "[[agreement]]\nid = \"RA-S\"\nname = \"Delad\"\nvalid_from = 2024-01-01\nvalid_to = 2024-12-31\nceiling_sek = 1000000\nshared_ceiling = true\n\n  [[agreement.supplier]]\n  name = \"Alfa AB\"\n  share = 100\n",
-    )
-    .expect("register");
-    let exports = dir.path().join("x.csv");
-    std::fs::write(
-        &exports,
+    );
+    let exports = w.write(
+        "x.csv",
         "Bokföringsdatum;Leverantör;Belopp;Avtal\n2024-02-01;Alfa AB;100;RA-S\n",
-    )
-    .expect("exports");
-    let out = dir.path().join("out");
-    bin()
-        .args(["run", "--period", "2024-H1", "--agreements"])
-        .arg(&register)
-        .arg("--exports")
-        .arg(&exports)
-        .arg("--out")
-        .arg(&out)
-        .assert()
-        .success();
+    );
+    let out = w.out();
+    w.run("2024-H1", &register, &exports).assert().success();
     // 100 kr in 182 days (2024-01-01 – 2024-06-30): the pace reaches
     // 1 000 000 kr some 5 000 years on, long after 2024-12-31.
     let csv = std::fs::read_to_string(out.join("2024-H1/ceiling.csv")).expect("csv");
@@ -700,8 +596,8 @@ fn a_forecast_after_the_agreement_ends_is_said_in_words() {
 
 #[test]
 fn months_before_the_first_export_are_empty_not_zero() {
-    let out = TempDir::new().expect("tempdir");
-    let dir = run_base(out.path(), &[]);
+    let w = Workdir::new();
+    let dir = run_base(&w, &[]);
     let s = sheet(&dir.join("fordelning-2019-H1.xlsx"), "RA-1");
     // RA-1 is valid from 2018-10-01; the earliest date read is 2018-12-15:
     // 2018-10 and 2018-11 are in no export.
@@ -726,8 +622,8 @@ fn months_before_the_first_export_are_empty_not_zero() {
 
 #[test]
 fn the_forum_report_prints_without_near_empty_pages_and_repeats_table_headers() {
-    let out = TempDir::new().expect("tempdir");
-    let dir = run_base(out.path(), &[]);
+    let w = Workdir::new();
+    let dir = run_base(&w, &[]);
     let html = std::fs::read_to_string(dir.join("forum-2019-H1.html")).expect("html");
     // A table split over two pages repeats its header row.
     assert!(html.contains("thead { display: table-header-group; }"));
@@ -748,27 +644,18 @@ fn the_forum_report_prints_without_near_empty_pages_and_repeats_table_headers() 
 
 #[test]
 fn an_agreement_that_ended_in_the_window_is_on_sammanfattning_with_its_end() {
-    let dir = TempDir::new().expect("tempdir");
-    let register = dir.path().join("register.toml");
-    std::fs::write(
-        &register,
+    let w = Workdir::new();
+    let register = w.write(
+        "register.toml",
         "[[agreement]]\nid = \"RA-X\"\nname = \"Slut\"\nvalid_from = 2023-01-01\nvalid_to = 2024-03-31\n\n  [[agreement.supplier]]\n  name = \"Alfa AB\"\n  share = 50\n\n  [[agreement.supplier]]\n  name = \"Beta AB\"\n  share = 50\n\n[[agreement]]\nid = \"RA-Y\"\nname = \"Ny\"\nvalid_from = 2024-04-01\nvalid_to = 2026-03-31\n\n  [[agreement.supplier]]\n  name = \"Gamma AB\"\n  share = 100\n",
-    )
-    .expect("register");
-    let exports = dir.path().join("x.csv");
-    std::fs::write(
-        &exports,
+    );
+    let exports = w.write(
+        "x.csv",
         "Bokföringsdatum;Leverantör;Belopp;Avtal\n2024-02-10;Alfa AB;100;RA-X\n2024-03-10;Beta AB;300;RA-X\n2024-05-10;Gamma AB;100;RA-Y\n",
-    )
-    .expect("exports");
-    let out = dir.path().join("out");
-    bin()
-        .args(["run", "--period", "2024-H1", "--min-call-offs", "2", "--agreements"])
-        .arg(&register)
-        .arg("--exports")
-        .arg(&exports)
-        .arg("--out")
-        .arg(&out)
+    );
+    let out = w.out();
+    w.run("2024-H1", &register, &exports)
+        .args(["--min-call-offs", "2"])
         .assert()
         .success();
     let o = sheet(&out.join("2024-H1/fordelning-2024-H1.xlsx"), "Sammanfattning");
@@ -812,8 +699,8 @@ fn col_width(path: &Path, sheet_name: &str, col: u32) -> f64 {
 
 #[test]
 fn data_quality_rows_and_amounts_never_touch() {
-    let out = TempDir::new().expect("tempdir");
-    let dir = run_base(out.path(), &[]);
+    let w = Workdir::new();
+    let dir = run_base(&w, &[]);
     let path = dir.join("fordelning-2019-H1.xlsx");
     // The sample's "Lästa rader" line printed "27 194 538 877 835 kr": the
     // amount, 14 characters, filled a 12-wide column. Each amount column
@@ -824,7 +711,7 @@ fn data_quality_rows_and_amounts_never_touch() {
         assert!(w > 19.0, "column {col}: {w}");
     }
     // "Stämmer" beside "0 kr": indented one step in its own column.
-    let mut wb: Xlsx<_> = open_workbook(&path).expect("workbook");
+    let mut wb = workbook(&path);
     let q = wb.worksheet_range("Datakvalitet").expect("sheet");
     let check = find_row(&q, "Kontroll: lästa − summan av delarna", 0);
     assert_eq!(text(&q, check, 3), "Stämmer");
@@ -838,14 +725,14 @@ fn data_quality_rows_and_amounts_never_touch() {
 
 #[test]
 fn sammanfattning_labels_and_account_lists_have_room() {
-    let out = TempDir::new().expect("tempdir");
-    let dir = run_base(out.path(), &[]);
+    let w = Workdir::new();
+    let dir = run_base(&w, &[]);
     let path = dir.join("fordelning-2019-H1.xlsx");
     // "Senaste datum i data" (20 characters, bold) beside its value in B.
     assert!(col_width(&path, "Sammanfattning", 0) > 21.0);
     // The agreements listing an account wrap within columns G–J, indented
     // clear of the count in F.
-    let mut wb: Xlsx<_> = open_workbook(&path).expect("workbook");
+    let mut wb = workbook(&path);
     let o = wb.worksheet_range("Sammanfattning").expect("sheet");
     let r = find_row(&o, "4410", 0);
     assert_eq!(text(&o, r, 6), "RA-2");
@@ -861,25 +748,18 @@ fn sammanfattning_labels_and_account_lists_have_room() {
 /// catch-up, what it needs to match Beta AB's 550 kr: 550 − 400 = 150,00).
 #[test]
 fn a_reached_ceiling_advises_no_more_call_offs() {
-    let out = TempDir::new().expect("tempdir");
-    let csv = out.path().join("c.csv");
-    std::fs::write(
-        &csv,
+    let w = Workdir::new();
+    let csv = w.write(
+        "out/c.csv",
         "Bokföringsdatum;Leverantör;Belopp;Avtal;Ansvar\n2024-03-01;Alfa AB;600;RA-C1;Öster\n\
          2024-04-01;Beta AB;500;RA-C1;Öster\n2024-05-01;Alfa AB;-200;RA-C1;Öster\n\
          2024-06-01;Beta AB;50;RA-C1;Öster\n",
-    )
-    .expect("write");
-    bin()
-        .args(["run", "--period", "2024-H1", "--min-call-offs", "1", "--agreements"])
-        .arg(fixture("ceiling.toml"))
-        .arg("--exports")
-        .arg(&csv)
-        .arg("--out")
-        .arg(out.path())
+    );
+    w.run("2024-H1", &fixture("ceiling.toml"), &csv)
+        .args(["--min-call-offs", "1"])
         .assert()
         .success();
-    let dir = out.path().join("2024-H1");
+    let dir = w.out().join("2024-H1");
     let allocation = std::fs::read_to_string(dir.join("allocation.csv")).expect("csv");
     assert!(allocation.contains(",Alfa AB,50.00,400.00,1,42.1053,-7.8947,150.00,imbalance,"));
     // The agreement sheet: "Taket nått" in red where the catch-up was.
@@ -909,14 +789,14 @@ fn a_reached_ceiling_advises_no_more_call_offs() {
 /// workbook is one unit's and says "Enhetens andel".
 #[test]
 fn section_sheets_keep_dates_and_names_apart() {
-    let out = TempDir::new().expect("tempdir");
-    let dir = run_base(out.path(), &[]);
+    let w = Workdir::new();
+    let dir = run_base(&w, &[]);
     let book = std::fs::read_dir(dir.join("sektioner"))
         .expect("sektioner")
         .map(|e| e.expect("entry").path())
         .find(|p| p.extension().is_some_and(|x| x == "xlsx"))
         .expect("a section workbook");
-    let mut wb: Xlsx<_> = open_workbook(&book).expect("workbook");
+    let mut wb = workbook(&book);
     let styles = wb.worksheet_style("Avrop").expect("styles");
     let align = |r: u32, c: u32| styles.get((r, c)).and_then(|s| s.alignment.clone()).unwrap_or_default();
     assert_eq!(align(1, 0).horizontal, calamine::HorizontalAlignment::Left);
