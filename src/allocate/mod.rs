@@ -12,6 +12,7 @@ pub mod compare;
 pub mod fku;
 pub mod monthly;
 pub mod rank;
+pub(crate) mod section;
 pub mod usage;
 
 use crate::classify::{Classified, Outcome};
@@ -703,12 +704,12 @@ pub fn catch_up(values: &[f64], fractions: &[f64], basis: Basis) -> Vec<f64> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::register::{Agreement, Supplier};
     use proptest::prelude::*;
 
-    fn agreement(shares: &[f64], basis: Basis) -> Agreement {
+    pub(crate) fn agreement(shares: &[f64], basis: Basis) -> Agreement {
         Agreement {
             id: "RA-1".into(),
             name: "Test".into(),

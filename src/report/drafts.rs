@@ -18,7 +18,6 @@ use crate::lang::Lang;
 use crate::organisation::Organisation;
 use crate::parse;
 use crate::read::Field;
-use crate::register::Basis;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -174,13 +173,7 @@ fn section_values(
 ) -> (Vec<f64>, &'static str) {
     let lang = ctx.lang;
     let basis = ctx.register.agreements[agreement].basis;
-    let value = |rows: &[usize]| {
-        let (amounts, counts) = sections::split(ctx, agreement, rows);
-        match basis {
-            Basis::Amount => amounts.iter().map(|&m| m as f64).collect::<Vec<_>>(),
-            Basis::Count => counts.iter().map(|&c| c as f64).collect(),
-        }
-    };
+    let value = |rows: &[usize]| sections::split(ctx, agreement, rows).values(basis);
     match value(window_rows) {
         v if v.iter().sum::<f64>() > 0.0 => (v, lang.pick("under perioden", "in the window")),
         _ => (value(all_rows), lang.pick("hittills under avtalet", "to date")),

@@ -13,17 +13,18 @@ use super::mime;
 use super::sheet::{self, header_row, print_setup, xlsx_err, Formats};
 use super::xlsx::{excel_date, ore, sek};
 use super::{Context, ReportWriter};
-use crate::allocate::usage::{excess, over_served};
+use crate::allocate::section::{self, Split};
+use crate::allocate::usage::over_served;
 use crate::allocate::{AgreementShares, Scope};
 use crate::classify::Outcome;
 use crate::error::{Error, Result};
 
 use crate::parse;
 use crate::read::Field;
-use crate::register::{Agreement, Basis};
+
 use rayon::prelude::*;
 use rust_xlsxwriter::{FormatAlign, Table, TableColumn, Workbook, Worksheet, XlsxError};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 pub(crate) mod rank;
@@ -274,45 +275,10 @@ fn rows_per_agreement_in(ctx: &Context, group: &Group, in_window: &[usize]) -> P
 /// The summary sheet's column widths (A–H).
 const SUMMARY_WIDTHS: [f64; 8] = [34.0, 15.0, 15.0, 15.0, 15.0, 15.0, 15.0, 26.0];
 
-/// Amounts and call-offs per supplier of one agreement over some rows.
-pub(crate) fn split(ctx: &Context, agreement: usize, rows: &[usize]) -> (Vec<i64>, Vec<u64>) {
+/// The group's split of one agreement over some of its rows.
+pub(crate) fn split(ctx: &Context, agreement: usize, rows: &[usize]) -> Split {
     let n = ctx.register.agreements[agreement].suppliers.len();
-    let (mut amounts, mut counts) = (vec![0i64; n], vec![0u64; n]);
-    for &i in rows {
-        if let (Outcome::InAgreement { agreement: a, supplier }, Some(m)) =
-            (ctx.classified.outcomes[i], ctx.exports.rows.at(i).amount)
-        {
-            if a as usize == agreement {
-                if let Some(slot) = amounts.get_mut(supplier as usize) {
-                    *slot += m.0;
-                    counts[supplier as usize] += u64::from(m.0 > 0);
-                }
-            }
-        }
-    }
-    (amounts, counts)
-}
-
-/// The largest |deviation| of a split from the key, percentage points.
-/// How far a unit's split went beyond the key toward the suppliers that
-/// are over-served (`over`, rule 10): the largest of its share minus the
-/// agreed share among them, 0 when it sent them no more than the key;
-/// `None` without call-offs. A unit that buys only from under-served
-/// suppliers helps restore the key and is within it.
-fn over_deviation(a: &Agreement, amounts: &[i64], counts: &[u64], over: &[bool]) -> Option<f64> {
-    let value = |s: usize| match a.basis {
-        Basis::Amount => amounts[s] as f64,
-        Basis::Count => counts[s] as f64,
-    };
-    let total: f64 = (0..a.suppliers.len()).map(value).sum();
-    (total > 0.0).then(|| {
-        a.suppliers
-            .iter()
-            .enumerate()
-            .filter(|(s, _)| over.get(*s).copied().unwrap_or(false))
-            .map(|(s, sup)| 100.0 * value(s) / total - sup.share)
-            .fold(0.0, f64::max)
-    })
+    Split::of(ctx.exports, ctx.classified, (agreement, n), rows)
 }
 
 fn shares_of<'a>(ctx: &'a Context, agreement: usize, scope: Scope) -> Option<&'a AgreementShares> {
@@ -544,12 +510,9 @@ fn split_table(
     header_row(ws, r, 0, &heads, f)?;
     ws.set_row_height(r, 30)?;
     r += 1;
-    let (amounts, counts) = split(ctx, ai, rows);
-    let value = |s: usize| match a.basis {
-        Basis::Amount => amounts[s] as f64,
-        Basis::Count => counts[s] as f64,
-    };
-    let total: f64 = (0..a.suppliers.len()).map(value).sum();
+    let split = split(ctx, ai, rows);
+    let value = |s: usize| split.value(a.basis, s);
+    let total: f64 = split.values(a.basis).iter().sum();
     if ctx.ceiling_reached(ai) {
         // "Nästa avrop": none, over the supplier rows.
         let stop = f
@@ -568,8 +531,8 @@ fn split_table(
     for (s, sup) in a.suppliers.iter().enumerate() {
         ws.write_string_with_format(r, 0, &sup.name, &f.text)?;
         ws.write_number_with_format(r, 1, sup.share / 100.0, &f.pct)?;
-        ws.write_number_with_format(r, 2, sek(amounts[s]), &f.sek)?;
-        ws.write_number_with_format(r, 3, counts[s] as f64, &f.int)?;
+        ws.write_number_with_format(r, 2, sek(split.amounts[s]), &f.sek)?;
+        ws.write_number_with_format(r, 3, split.counts[s] as f64, &f.int)?;
         if total > 0.0 {
             let share = value(s) / total;
             ws.write_number_with_format(r, 4, share, &f.pct)?;
@@ -583,10 +546,9 @@ fn split_table(
         }
         r += 1;
     }
-    let fractions: Vec<f64> = a.suppliers.iter().map(|s| s.share / 100.0).collect();
     ws.write_string_with_format(r, 0, own_excess, &f.text_bold)?;
-    let over = over_served(shares);
-    ws.write_number_with_format(r, 2, ore(excess(&amounts, &fractions, &over)), &f.sek_bold)?;
+    let excess = split.excess(a, &over_served(shares));
+    ws.write_number_with_format(r, 2, ore(excess), &f.sek_bold)?;
     r += 2;
     Ok(r)
 }
@@ -621,54 +583,6 @@ fn who_tables(
     Ok(r + 1)
 }
 
-/// A name in a who-table, its excess and amount in the window and to
-/// date, and its own deviation toward the over-served suppliers.
-type WhoRow = (String, f64, i64, f64, i64, Option<f64>);
-
-/// The rows of one agreement by unit or orderer (`field`), window and to
-/// date, largest excess first; and each name's symbol.
-fn who_rows(
-    ctx: &Context,
-    (in_window, all_rows): (&[usize], &[usize]),
-    ai: usize,
-    field: Field,
-) -> (Vec<WhoRow>, HashMap<String, crate::read::Sym>) {
-    let a = &ctx.register.agreements[ai];
-    let fractions: Vec<f64> = a.suppliers.iter().map(|s| s.share / 100.0).collect();
-    let over_window = shares_of(ctx, ai, Scope::Period).map(over_served).unwrap_or_default();
-    let over_to_date = shares_of(ctx, ai, Scope::ToDate).map(over_served).unwrap_or_default();
-    let mut who: BTreeMap<String, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
-    let mut syms: HashMap<String, crate::read::Sym> = HashMap::new();
-    for &i in all_rows {
-        let sym = ctx.exports.rows.at(i).get(field);
-        let name = ctx.text(sym).to_string();
-        syms.entry(name.clone()).or_insert(sym);
-        let entry = who.entry(name).or_default();
-        entry.1.push(i);
-        if in_window.binary_search(&i).is_ok() {
-            entry.0.push(i);
-        }
-    }
-    let mut list: Vec<WhoRow> = who
-        .into_iter()
-        .map(|(name, (window_rows, all_rows))| {
-            let (wa, wc) = split(ctx, ai, &window_rows);
-            let (ta, _) = split(ctx, ai, &all_rows);
-            let dev = over_deviation(a, &wa, &wc, &over_window);
-            (
-                name,
-                excess(&wa, &fractions, &over_window),
-                wa.iter().sum(),
-                excess(&ta, &fractions, &over_to_date),
-                ta.iter().sum(),
-                dev,
-            )
-        })
-        .collect();
-    list.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-    (list, syms)
-}
-
 /// One who-table (units or orderers) of an agreement, the 15 with the
 /// largest excess; returns the next free row.
 fn who_table(
@@ -681,8 +595,9 @@ fn who_table(
     l: &Labels,
 ) -> Result<u32, XlsxError> {
     let lang = ctx.lang;
-    let tolerance = shares_of(ctx, ai, Scope::Period).map_or(5.0, |s| s.tolerance_pp);
-    let (mut list, syms) = who_rows(ctx, rows, ai, field);
+    let a = &ctx.register.agreements[ai];
+    let tolerance = a.tolerance_pp.unwrap_or(ctx.info.tolerance_pp);
+    let mut list = section::who((ctx.exports, ctx.classified, ctx.allocation), (ai, a), rows, field);
     ws.write_string_with_format(r, 0, title, &f.label)?;
     r += 1;
     let heads: [&str; 6] = lang.pick(
@@ -709,19 +624,18 @@ fn who_table(
     // The 15 with the largest excess; the rest in one line.
     let rest = list.len().saturating_sub(SHOWN);
     list.truncate(SHOWN);
-    for (name, ex_w, am_w, ex_t, am_t, dev) in list {
-        match syms.get(&name).filter(|_| field == Field::Unit) {
-            Some(&unit) => sheet::unit_cell(ws, (r, 0), SUMMARY_WIDTHS[0], ctx, unit, (l.no_unit, &f.text))?,
-            None => {
-                let shown = if name.is_empty() { l.no_unit.to_string() } else { name };
-                ws.write_string_with_format(r, 0, shown, &f.text)?;
-            }
+    for w in list {
+        if field == Field::Unit {
+            sheet::unit_cell(ws, (r, 0), SUMMARY_WIDTHS[0], ctx, w.sym, (l.no_unit, &f.text))?;
+        } else {
+            let shown = if w.name.is_empty() { l.no_unit } else { &w.name };
+            ws.write_string_with_format(r, 0, shown, &f.text)?;
         }
-        ws.write_number_with_format(r, 1, sek(am_w), &f.sek)?;
-        ws.write_number_with_format(r, 2, ore(ex_w), &f.sek)?;
-        ws.write_number_with_format(r, 3, sek(am_t), &f.sek)?;
-        ws.write_number_with_format(r, 4, ore(ex_t), &f.sek)?;
-        let verdict = match dev {
+        ws.write_number_with_format(r, 1, sek(w.amount_window), &f.sek)?;
+        ws.write_number_with_format(r, 2, ore(w.excess_window), &f.sek)?;
+        ws.write_number_with_format(r, 3, sek(w.amount_to_date), &f.sek)?;
+        ws.write_number_with_format(r, 4, ore(w.excess_to_date), &f.sek)?;
+        let verdict = match w.deviation {
             None => lang.pick("Inga avrop under perioden", "No call-offs in the window"),
             Some(d) if d <= tolerance => "OK",
             Some(_) => lang.pick("Utanför nyckeln", "Outside the key"),
