@@ -7,7 +7,7 @@
 use super::charts::percent;
 use super::labels::{self, Labels};
 use super::sheet::{self, header_row, print_setup, Formats, PALETTE};
-use super::terminal::sek_unit;
+use crate::format::sek_unit;
 use super::xlsx::{excel_date, sek};
 use super::Context;
 use crate::allocate::ceiling::{CeilingUse, LateUse};

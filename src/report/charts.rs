@@ -241,10 +241,10 @@ impl Drawing for SharesChart<'_> {
         let px = scaler(scale);
         // The total on the agreement's basis: kronor, or call-offs.
         let total = match a.basis {
-            Basis::Amount => super::terminal::sek_unit(p.total_amount as i128, self.lang),
+            Basis::Amount => crate::format::sek_unit(p.total_amount as i128, self.lang),
             Basis::Count => format!(
                 "{} {}",
-                super::terminal::count(p.total_call_offs, self.lang),
+                crate::format::count(p.total_call_offs, self.lang),
                 self.lang.pick("avrop", "call-offs")
             ),
         };

@@ -7,7 +7,7 @@
 use super::compliance_csv::agreement_ids;
 use super::labels::Labels;
 use super::sheet::{header_row, print_setup, Formats, PALETTE};
-use super::terminal::sek_unit;
+use crate::format::sek_unit;
 use super::Context;
 use crate::allocate::beside::{AccountCompliance, Beside, BesideSupplier};
 use crate::lang::Lang;

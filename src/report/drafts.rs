@@ -9,7 +9,7 @@
 use super::charts::percent;
 use super::mime::{self, Draft};
 use super::sections::{self, Group};
-use super::terminal::sek_unit;
+use crate::format::sek_unit;
 use super::Context;
 use crate::allocate::ceiling::CeilingUse;
 use crate::classify::Outcome;

@@ -8,7 +8,7 @@
 
 use super::charts::{inline, percent, points};
 use super::labels::{self, labels};
-use super::terminal::count;
+use crate::format::count;
 use super::{Context, ReportWriter};
 use crate::allocate::compare::Change;
 use crate::allocate::{AgreementShares, Scope, Status};

@@ -10,7 +10,7 @@ use crate::allocate::{AgreementShares, Scope, Status};
 use crate::read::Exports;
 use std::fmt::Write;
 
-pub use crate::format::{count, sek, sek_unit};
+use crate::format::{count, sek, sek_unit};
 
 /// The org nr column found by its values, the unit-name column, and the
 /// columns left unread, each unread one that looks like a field with the
