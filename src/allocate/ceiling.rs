@@ -6,11 +6,10 @@
 //! [`ceiling_of`], a pure function on those sums.
 
 use super::Counted;
-use crate::error::Result;
 use crate::parse::{self, AMOUNT_SCALE};
 use crate::register::{Agreement, Ceiling, Register};
 use crate::window::Window;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use std::collections::BTreeSet;
 
 /// Days in an average month (365.25 / 12), for the monthly pace.
@@ -251,7 +250,7 @@ pub fn ceilings(
     window: &Window,
     latest: Option<NaiveDate>,
     months_read: &BTreeSet<i32>,
-) -> Result<Vec<CeilingUse>> {
+) -> Vec<CeilingUse> {
     let as_of = as_of(window, latest);
     let per_agreement: Vec<Vec<DaySum>> = counted
         .per_day(register.agreements.len(), parse::date_to_days(as_of))
@@ -266,7 +265,7 @@ pub fn ceilings(
                 .collect()
         })
         .collect();
-    Ok(register
+    register
         .agreements
         .iter()
         .enumerate()
@@ -276,7 +275,7 @@ pub fn ceilings(
             let missing = missing_months(a.valid_from, as_of, months_read);
             Some(ceiling_of(i, a, ceiling, as_of, &per_agreement[i], missing))
         })
-        .collect())
+        .collect()
 }
 
 /// Months from `from` to `to` (inclusive) that are not in `read`.
@@ -284,8 +283,10 @@ pub fn missing_months(from: NaiveDate, to: NaiveDate, read: &BTreeSet<i32>) -> V
     if to < from {
         return Vec::new();
     }
-    let key = |d: NaiveDate| d.year() * 12 + d.month0() as i32;
-    (key(from)..=key(to)).filter(|m| !read.contains(m)).collect()
+    use crate::window::month_key;
+    (month_key(from)..=month_key(to))
+        .filter(|m| !read.contains(m))
+        .collect()
 }
 
 /// Consecutive runs of month keys, for messages: `[(first, last)]`.

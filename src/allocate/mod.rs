@@ -145,6 +145,16 @@ impl Allocation {
             .map(|s| s.agreement)
             .collect()
     }
+
+    /// The key agreements (not rank orders) in imbalance in either scope,
+    /// as indices into `shares`: rule 10's usage is worked out for these.
+    pub fn imbalanced_key_shares(&self, register: &Register) -> Vec<usize> {
+        let is_rank = |a: usize| register.agreements.get(a).is_some_and(|a| a.is_rank());
+        (self.shares.iter().enumerate())
+            .filter(|(_, s)| s.status == Status::Imbalance && !is_rank(s.agreement))
+            .map(|(i, _)| i)
+            .collect()
+    }
 }
 
 /// The rows counted for agreement suppliers, summed per agreement,
@@ -537,7 +547,7 @@ pub(crate) fn rows_between(df: &DataFrame, agreement: Option<usize>, start: Naiv
 }
 
 /// Applies rules 6–9 for the window.
-pub fn allocate(counted: &Counted, register: &Register, window: &Window, rules: Rules) -> Result<Allocation> {
+pub fn allocate(counted: &Counted, register: &Register, window: &Window, rules: Rules) -> Allocation {
     let (ws, we) = (parse::date_to_days(window.start), parse::date_to_days(window.end));
     let valid_from: Vec<i32> = register
         .agreements
@@ -594,10 +604,10 @@ pub fn allocate(counted: &Counted, register: &Register, window: &Window, rules: 
             shares.push(share);
         }
     }
-    Ok(Allocation {
+    Allocation {
         window: window.clone(),
         shares,
-    })
+    }
 }
 
 /// Rules 7–9 for one agreement and scope, from its suppliers' sums.
@@ -854,7 +864,7 @@ pub(crate) mod testkit {
             tolerance_pp: 5.0,
             min_call_offs: 3,
         };
-        let allocation = allocate(&counted, &register, &window, rules).expect("allocate");
+        let allocation = allocate(&counted, &register, &window, rules);
         Run {
             register,
             exports,
