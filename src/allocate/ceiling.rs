@@ -269,7 +269,7 @@ pub fn ceilings(
         .agreements
         .iter()
         .enumerate()
-        .filter(|(_, a)| a.valid_from <= window.end && a.valid_to >= window.start)
+        .filter(|(_, a)| a.overlaps(window))
         .filter_map(|(i, a)| {
             let ceiling = a.ceiling?;
             let missing = missing_months(a.valid_from, as_of, months_read);

@@ -59,6 +59,12 @@ impl Status {
     }
 }
 
+/// Rule 7: a row is a call-off when its amount is above zero (credit
+/// notes and zero rows net the amount but are no call-off).
+pub fn is_call_off(amount: i64) -> bool {
+    amount > 0
+}
+
 /// Settings of the allocation.
 #[derive(Debug, Clone, Copy)]
 pub struct Rules {
@@ -349,12 +355,12 @@ pub fn counted_except(
                     // Saturating: the agreement's absolute total below
                     // stops the run with a message before a sum is used.
                     e.amount = e.amount.saturating_add(am);
-                    e.call_offs += u64::from(am > 0);
+                    e.call_offs += u64::from(is_call_off(am));
                     e.rows += 1;
                     if rank::undocumented(exports, register, row, *a as usize, *s as usize, d) {
                         e.skips += Skips {
                             amount: am,
-                            call_offs: u64::from(am > 0),
+                            call_offs: u64::from(is_call_off(am)),
                             rows: 1,
                         };
                     }
@@ -565,7 +571,7 @@ pub fn allocate(counted: &Counted, register: &Register, window: &Window, rules: 
         (Scope::ToDate, &to_date, &skips[1]),
     ] {
         for (ai, a) in register.agreements.iter().enumerate() {
-            if a.valid_from > window.end || a.valid_to < window.start {
+            if !a.overlaps(window) {
                 continue;
             }
             let mut amounts = vec![0i64; a.suppliers.len()];
@@ -636,7 +642,7 @@ pub fn shares_of(
     let insufficient = total_call_offs < min_call_offs || basis_total <= 0.0;
     let catch_up = catch_up(
         &(0..amounts.len()).map(basis_value).collect::<Vec<_>>(),
-        &agreement.suppliers.iter().map(|s| s.share / 100.0).collect::<Vec<_>>(),
+        &agreement.fractions(),
         agreement.basis,
     );
     let suppliers: Vec<SupplierShare> = agreement

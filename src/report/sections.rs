@@ -285,7 +285,7 @@ pub(crate) fn split(ctx: &Context, agreement: usize, rows: &[usize]) -> (Vec<i64
             if a as usize == agreement {
                 if let Some(slot) = amounts.get_mut(supplier as usize) {
                     *slot += m.0;
-                    counts[supplier as usize] += u64::from(m.0 > 0);
+                    counts[supplier as usize] += u64::from(crate::allocate::is_call_off(m.0));
                 }
             }
         }
@@ -531,14 +531,14 @@ fn agreement_block(
             }
             r += 1;
         }
-        let fractions: Vec<f64> = a.suppliers.iter().map(|s| s.share / 100.0).collect();
+        let fractions = a.fractions();
         ws.write_string_with_format(r, 0, own_excess, &f.text_bold)?;
         let over = over_served(shares);
         ws.write_number_with_format(r, 2, ore(excess(&amounts, &fractions, &over)), &f.sek_bold)?;
         r += 2;
     }
     // Units and orderers, window and to date; in balance marked OK.
-    let fractions: Vec<f64> = a.suppliers.iter().map(|s| s.share / 100.0).collect();
+    let fractions = a.fractions();
     let tolerance = shares_of(ctx, ai, Scope::Period).map_or(5.0, |s| s.tolerance_pp);
     let over_window = shares_of(ctx, ai, Scope::Period).map(over_served).unwrap_or_default();
     let over_to_date = shares_of(ctx, ai, Scope::ToDate).map(over_served).unwrap_or_default();
