@@ -231,18 +231,21 @@ pub fn classify(exports: &Exports, register: &Register) -> Classified {
     use rayon::prelude::*;
     let matcher = Matcher::new(register);
     let strings = &exports.strings;
-    let duplicate_of = duplicates(exports);
     let (row_purchase, purchase_texts) = exports.rows.purchases();
-    let purchases: Vec<Purchase> = purchase_texts
-        .par_iter()
-        .map(|&t| Purchase::of(&matcher, register, strings, t))
-        .collect();
-    // Each agreement's validity in days (rule 5).
-    let validity: Vec<(i32, i32)> = register
-        .agreements
-        .iter()
-        .map(|a| (parse::date_to_days(a.valid_from), parse::date_to_days(a.valid_to)))
-        .collect();
+    let rows = Rows {
+        exports,
+        duplicate_of: duplicates(exports),
+        row_purchase,
+        purchases: purchase_texts
+            .par_iter()
+            .map(|&t| Purchase::of(&matcher, register, strings, t))
+            .collect(),
+        validity: register
+            .agreements
+            .iter()
+            .map(|a| (parse::date_to_days(a.valid_from), parse::date_to_days(a.valid_to)))
+            .collect(),
+    };
     const CHUNK: usize = 1 << 16;
     // Each chunk writes its rows' outcomes in place.
     let mut outcomes = vec![Outcome::OutsideAgreements; exports.rows.len()];
@@ -252,81 +255,14 @@ pub fn classify(exports: &Exports, register: &Register) -> Classified {
         .map(|(c, slots)| {
             let mut findings = Vec::new();
             for (k, slot) in slots.iter_mut().enumerate() {
-                let i = c * CHUNK + k;
-                let mut finding = |category: Category, detail: Detail| {
-                    findings.push(Finding {
-                        row: i,
-                        category,
-                        detail,
-                    });
-                    Outcome::Quality(category)
-                };
-                let outcome = match exports.rows.basics(i) {
-                    (RowKind::Total, ..) => finding(Category::TotalRow, Detail::Total),
-                    (RowKind::Normal, Some(date), Some(_)) => {
-                        if let Some(&(file, line)) = duplicate_of.get(&(i as u32)) {
-                            // Rule 2: later copies across files are duplicates.
-                            finding(Category::Duplicate, Detail::DuplicateOf { file, line })
-                        } else {
-                            // Rules 3–5.
-                            let valid = |a: u32| validity.get(a as usize).is_some_and(|&(f, t)| f <= date && date <= t);
-                            let supplier = || strings.get(exports.rows.at(i).get(Field::Supplier)).to_string();
-                            let p = row_purchase.get(i).and_then(|&p| purchases.get(p as usize));
-                            match p {
-                                Some(Purchase::Unknown { text, suggestion }) => finding(
-                                    Category::UnknownAgreement,
-                                    Detail::UnknownAgreement {
-                                        text: text.clone(),
-                                        suggestion: *suggestion,
-                                    },
-                                ),
-                                Some(&Purchase::Outside { agreement }) => finding(
-                                    Category::SupplierOutsideAgreement,
-                                    Detail::SupplierOutside {
-                                        supplier: supplier(),
-                                        agreement,
-                                    },
-                                ),
-                                Some(&Purchase::Named { agreement, supplier }) if valid(agreement) => {
-                                    counted(agreement, supplier)
-                                }
-                                Some(&Purchase::Named { agreement, .. }) => {
-                                    finding(Category::OutsideValidity, Detail::OutsideValidity { agreement })
-                                }
-                                Some(Purchase::Unnamed(entries)) => {
-                                    let mut candidates = entries.iter().filter(|e| valid(e.0));
-                                    match (candidates.next(), candidates.next()) {
-                                        (None, _) => Outcome::OutsideAgreements,
-                                        (Some(&(a, s)), None) => counted(a, s),
-                                        _ => finding(
-                                            Category::AmbiguousAgreement,
-                                            Detail::Ambiguous {
-                                                supplier: supplier(),
-                                                agreements: entries
-                                                    .iter()
-                                                    .filter(|e| valid(e.0))
-                                                    .map(|e| e.0)
-                                                    .collect(),
-                                            },
-                                        ),
-                                    }
-                                }
-                                None => Outcome::OutsideAgreements,
-                            }
-                        }
-                    }
-                    _ => {
-                        let problems = exports
-                            .rejections
-                            .binary_search_by_key(&i, |r| r.row)
-                            .ok()
-                            .and_then(|k| exports.rejections.get(k))
-                            .map(|r| r.problems.clone())
-                            .unwrap_or_default();
-                        finding(Category::Rejected, Detail::Unreadable(problems))
+                let row = c * CHUNK + k;
+                *slot = match rows.outcome(row) {
+                    Ok(outcome) => outcome,
+                    Err((category, detail)) => {
+                        findings.push(Finding { row, category, detail });
+                        Outcome::Quality(category)
                     }
                 };
-                *slot = outcome;
             }
             findings
         })
@@ -334,6 +270,93 @@ pub fn classify(exports: &Exports, register: &Register) -> Classified {
     Classified {
         outcomes,
         findings: parts.into_iter().flatten().collect(),
+    }
+}
+
+/// What classifying a row needs, worked out once for all rows.
+struct Rows<'e> {
+    exports: &'e Exports,
+    /// Rule 2: a later copy's row → the file and line of the first.
+    duplicate_of: FastMap<u32, (u32, u32)>,
+    /// Per row, its purchase text combination (index into `purchases`).
+    row_purchase: &'e [u32],
+    /// Rules 3–4 for every combination of agreement and supplier texts.
+    purchases: Vec<Purchase>,
+    /// Each agreement's validity in days (rule 5).
+    validity: Vec<(i32, i32)>,
+}
+
+/// A row that is no call-off counted: its category and what it is about.
+type Found = (Category, Detail);
+
+impl Rows<'_> {
+    /// One row's outcome, or its finding.
+    fn outcome(&self, i: usize) -> std::result::Result<Outcome, Found> {
+        match self.exports.rows.basics(i) {
+            (RowKind::Total, ..) => Err((Category::TotalRow, Detail::Total)),
+            (RowKind::Normal, Some(date), Some(_)) => match self.duplicate_of.get(&(i as u32)) {
+                // Rule 2: later copies across files are duplicates.
+                Some(&(file, line)) => Err((Category::Duplicate, Detail::DuplicateOf { file, line })),
+                None => self.matched(i, date),
+            },
+            _ => {
+                let rejections = &self.exports.rejections;
+                let problems = (rejections.binary_search_by_key(&i, |r| r.row).ok())
+                    .and_then(|k| rejections.get(k))
+                    .map(|r| r.problems.clone())
+                    .unwrap_or_default();
+                Err((Category::Rejected, Detail::Unreadable(problems)))
+            }
+        }
+    }
+
+    /// Rules 3–5 for a readable row dated `date`.
+    fn matched(&self, i: usize, date: i32) -> std::result::Result<Outcome, Found> {
+        let valid = |a: u32| {
+            self.validity
+                .get(a as usize)
+                .is_some_and(|&(f, t)| f <= date && date <= t)
+        };
+        let supplier = || {
+            let exports = self.exports;
+            exports.strings.get(exports.rows.at(i).get(Field::Supplier)).to_string()
+        };
+        let p = self.row_purchase.get(i).and_then(|&p| self.purchases.get(p as usize));
+        match p {
+            Some(Purchase::Unknown { text, suggestion }) => Err((
+                Category::UnknownAgreement,
+                Detail::UnknownAgreement {
+                    text: text.clone(),
+                    suggestion: *suggestion,
+                },
+            )),
+            Some(&Purchase::Outside { agreement }) => Err((
+                Category::SupplierOutsideAgreement,
+                Detail::SupplierOutside {
+                    supplier: supplier(),
+                    agreement,
+                },
+            )),
+            Some(&Purchase::Named { agreement, supplier }) if valid(agreement) => Ok(counted(agreement, supplier)),
+            Some(&Purchase::Named { agreement, .. }) => {
+                Err((Category::OutsideValidity, Detail::OutsideValidity { agreement }))
+            }
+            Some(Purchase::Unnamed(entries)) => {
+                let mut candidates = entries.iter().filter(|e| valid(e.0));
+                match (candidates.next(), candidates.next()) {
+                    (None, _) => Ok(Outcome::OutsideAgreements),
+                    (Some(&(a, s)), None) => Ok(counted(a, s)),
+                    _ => Err((
+                        Category::AmbiguousAgreement,
+                        Detail::Ambiguous {
+                            supplier: supplier(),
+                            agreements: entries.iter().filter(|e| valid(e.0)).map(|e| e.0).collect(),
+                        },
+                    )),
+                }
+            }
+            None => Ok(Outcome::OutsideAgreements),
+        }
     }
 }
 

@@ -109,16 +109,53 @@ fn s(name: impl Into<String>, alias: Option<&'static str>, org: u32, share: f64)
     }
 }
 
-/// An agreement valid `from`–`to` by amount, without tolerance, accounts
-/// or ceiling of its own.
-fn base(
-    id: &str,
-    name: &str,
-    from: (i32, u32, u32),
-    to: (i32, u32, u32),
-    weight: f64,
-    suppliers: Vec<SampleSupplier>,
-) -> SampleAgreement {
+/// The suppliers of the six realistic agreements: agreement, name, the
+/// alias the exports sometimes use, org nr (its serial), share.
+const SUPPLIERS: [(&str, &str, Option<&'static str>, u32, f64); 17] = [
+    (
+        "RA-2023-011",
+        "Måleri Syd AB",
+        Some("Måleri Syd Aktiebolag"),
+        101_117,
+        50.0,
+    ),
+    ("RA-2023-011", "Färg & Fasad i Skåne AB", None, 214_302, 30.0),
+    ("RA-2023-011", "Penselkungen AB", None, 377_051, 20.0),
+    ("RA-2023-014", "Elkraft Öresund AB", None, 402_266, 60.0),
+    (
+        "RA-2023-014",
+        "Ljus & Kraft Syd AB",
+        Some("Ljus och Kraft Syd AB"),
+        518_833,
+        40.0,
+    ),
+    ("RA-2023-020", "Låsmästarn AB", None, 623_190, 25.0),
+    ("RA-2023-020", "Nyckelhuset Skåne AB", None, 731_404, 25.0),
+    ("RA-2023-020", "Säkerhetslås i Syd AB", None, 845_517, 25.0),
+    ("RA-2023-020", "Dörr & Lås Service AB", None, 952_608, 25.0),
+    ("RA-2024-003", "Rörläggarna Syd AB", None, 160_723, 40.0),
+    ("RA-2024-003", "VVS-Centralen i Malmö AB", None, 271_845, 35.0),
+    ("RA-2024-003", "Vattenrör AB", None, 389_962, 25.0),
+    ("RA-2022-031", "Schakt & Mark AB", None, 493_018, 50.0),
+    ("RA-2022-031", "Gräv-Olles Entreprenad AB", None, 506_129, 50.0),
+    ("RA-2024-040", "Snickarglädje AB", None, 617_234, 35.0),
+    ("RA-2024-040", "Trä & Bygg Service AB", None, 728_345, 35.0),
+    (
+        "RA-2024-040",
+        "Bygg-Service Öresund AB",
+        Some("Byggservice Öresund AB"),
+        839_456,
+        30.0,
+    ),
+];
+
+/// An agreement valid `from`–`to` by amount, its suppliers from
+/// [`SUPPLIERS`], without tolerance, accounts or ceiling of its own.
+fn base(id: &str, name: &str, from: (i32, u32, u32), to: (i32, u32, u32), weight: f64) -> SampleAgreement {
+    let suppliers = (SUPPLIERS.iter())
+        .filter(|x| x.0 == id)
+        .map(|&(_, name, alias, org, share)| s(name, alias, org, share))
+        .collect();
     SampleAgreement {
         id: id.into(),
         name: name.into(),
@@ -135,105 +172,35 @@ fn base(
 
 /// The six realistic agreements of the sample.
 fn agreements() -> Vec<SampleAgreement> {
-    let suppliers = vec![
-        s("Måleri Syd AB", Some("Måleri Syd Aktiebolag"), 101_117, 50.0),
-        s("Färg & Fasad i Skåne AB", None, 214_302, 30.0),
-        s("Penselkungen AB", None, 377_051, 20.0),
-    ];
-    let painting = SampleAgreement {
-        ceiling: Some((80_000_000, Some(60_000_000), false)),
-        ..base(
-            "RA-2023-011",
-            "Målningsarbeten",
-            (2023, 4, 1),
-            (2027, 3, 31),
-            3.0,
-            suppliers,
-        )
-    };
-    let suppliers = vec![
-        s("Elkraft Öresund AB", None, 402_266, 60.0),
-        s("Ljus & Kraft Syd AB", Some("Ljus och Kraft Syd AB"), 518_833, 40.0),
-    ];
-    let electrical = SampleAgreement {
-        ceiling: Some((50_000_000, Some(40_000_000), false)),
-        ..base(
-            "RA-2023-014",
-            "Elinstallationer",
-            (2023, 6, 1),
-            (2027, 5, 31),
-            3.0,
-            suppliers,
-        )
-    };
-    let suppliers = vec![
-        s("Låsmästarn AB", None, 623_190, 25.0),
-        s("Nyckelhuset Skåne AB", None, 731_404, 25.0),
-        s("Säkerhetslås i Syd AB", None, 845_517, 25.0),
-        s("Dörr & Lås Service AB", None, 952_608, 25.0),
-    ];
-    let locks = SampleAgreement {
-        count: true,
-        tolerance: Some(8.0),
-        ..base(
-            "RA-2023-020",
-            "Lås och passersystem",
-            (2023, 9, 1),
-            (2026, 8, 31),
-            2.0,
-            suppliers,
-        )
-    };
-    let suppliers = vec![
-        s("Rörläggarna Syd AB", None, 160_723, 40.0),
-        s("VVS-Centralen i Malmö AB", None, 271_845, 35.0),
-        s("Vattenrör AB", None, 389_962, 25.0),
-    ];
-    let plumbing = SampleAgreement {
-        accounts: Some(&["4410", "4411"]),
-        ceiling: Some((55_000_000, Some(45_000_000), false)),
-        ..base(
-            "RA-2024-003",
-            "VVS-arbeten",
-            (2024, 3, 1),
-            (2028, 2, 29),
-            2.5,
-            suppliers,
-        )
-    };
-    let suppliers = vec![
-        s("Schakt & Mark AB", None, 493_018, 50.0),
-        s("Gräv-Olles Entreprenad AB", None, 506_129, 50.0),
-    ];
-    let groundwork = SampleAgreement {
-        tolerance: Some(3.0),
-        ceiling: Some((15_000_000, Some(12_000_000), false)),
-        ..base(
-            "RA-2022-031",
-            "Markarbeten",
-            (2022, 5, 1),
-            (2026, 4, 30),
-            1.5,
-            suppliers,
-        )
-    };
-    let suppliers = vec![
-        s("Snickarglädje AB", None, 617_234, 35.0),
-        s("Trä & Bygg Service AB", None, 728_345, 35.0),
-        s("Bygg-Service Öresund AB", Some("Byggservice Öresund AB"), 839_456, 30.0),
-    ];
-    let carpentry = SampleAgreement {
-        ceiling: Some((100_000_000, None, true)),
-        ..base(
-            "RA-2024-040",
-            "Snickeriarbeten",
-            (2024, 9, 1),
-            (2028, 8, 31),
-            2.0,
-            suppliers,
-        )
-    };
-    vec![painting, electrical, locks, plumbing, groundwork, carpentry]
+    vec![
+        SampleAgreement {
+            ceiling: Some((80_000_000, Some(60_000_000), false)),
+            ..base("RA-2023-011", "Målningsarbeten", (2023, 4, 1), (2027, 3, 31), 3.0)
+        },
+        SampleAgreement {
+            ceiling: Some((50_000_000, Some(40_000_000), false)),
+            ..base("RA-2023-014", "Elinstallationer", (2023, 6, 1), (2027, 5, 31), 3.0)
+        },
+        SampleAgreement {
+            count: true,
+            tolerance: Some(8.0),
+            ..base("RA-2023-020", "Lås och passersystem", (2023, 9, 1), (2026, 8, 31), 2.0)
+        },
+        SampleAgreement {
+            accounts: Some(&["4410", "4411"]),
+            ceiling: Some((55_000_000, Some(45_000_000), false)),
+            ..base("RA-2024-003", "VVS-arbeten", (2024, 3, 1), (2028, 2, 29), 2.5)
+        },
+        SampleAgreement {
+            tolerance: Some(3.0),
+            ceiling: Some((15_000_000, Some(12_000_000), false)),
+            ..base("RA-2022-031", "Markarbeten", (2022, 5, 1), (2026, 4, 30), 1.5)
+        },
+        SampleAgreement {
+            ceiling: Some((100_000_000, None, true)),
+            ..base("RA-2024-040", "Snickeriarbeten", (2024, 9, 1), (2028, 8, 31), 2.0)
+        },
+    ]
 }
 
 /// `n` more agreements for large runs (`--agreements`), with the keys
@@ -644,7 +611,12 @@ fn odd_lines(lines: &mut Vec<Line>, first: NaiveDate, m: u32) {
     lines.push(bad.clone());
     bad.ver = format!("{}", 9_400_000 + m);
     bad.date_text = String::new();
-    bad.amount = if m.is_multiple_of(2) { "12 5OO,00" } else { "#VÄRDEFEL!" }.into();
+    bad.amount = if m.is_multiple_of(2) {
+        "12 5OO,00"
+    } else {
+        "#VÄRDEFEL!"
+    }
+    .into();
     lines.push(bad);
 }
 

@@ -173,22 +173,7 @@ pub fn ceiling_of(
         days_inclusive(from, as_of.min(agreement.valid_to))
     };
     let elapsed_pct = 100.0 * elapsed_days as f64 / life_days as f64;
-    let mut running: i64 = 0;
-    let mut reached_on = None;
-    for d in &days {
-        running += d.amount;
-        if running >= c {
-            reached_on = Some(d.date);
-            break;
-        }
-    }
-    let (after_reached_rows, after_reached_amount) = match reached_on {
-        Some(r) => days
-            .iter()
-            .filter(|d| d.date > r)
-            .fold((0, 0), |(n, a), d| (n + d.rows, a + d.amount)),
-        None => (0, 0),
-    };
+    let (reached_on, after_reached_rows, after_reached_amount) = reached(&days, c);
     let (rate_amount, rate_days) = if as_of < from {
         (0, 0)
     } else {
@@ -196,17 +181,7 @@ pub fn ceiling_of(
         let amount = days.iter().filter(|d| d.date >= span_start).map(|d| d.amount).sum();
         (amount, days_inclusive(span_start, as_of))
     };
-    // as_of + ceil((C − used) / (rate_amount / rate_days)) days, exactly.
-    let forecast_date = if used < c && rate_amount > 0 && rate_days > 0 {
-        let num = (c as i128 - used as i128) * rate_days as i128;
-        let den = rate_amount as i128;
-        let n = (num + den - 1) / den;
-        i64::try_from(n)
-            .ok()
-            .and_then(|n| as_of.checked_add_signed(chrono::Duration::try_days(n)?))
-    } else {
-        None
-    };
+    let forecast_date = forecast(as_of, c as i128 - used as i128, rate_amount, rate_days);
     let status = if reached_on.is_some() {
         CeilingStatus::Reached
     } else if used_pct >= ceiling.warn_pct {
@@ -234,6 +209,35 @@ pub fn ceiling_of(
         status,
         missing_months,
     }
+}
+
+/// The day the running sum of `days` (in date order) reaches `ceiling`,
+/// and the rows and amount dated after it.
+fn reached(days: &[DaySum], ceiling: i64) -> (Option<NaiveDate>, u64, i64) {
+    let mut running: i64 = 0;
+    let Some(on) = days.iter().find_map(|d| {
+        running += d.amount;
+        (running >= ceiling).then_some(d.date)
+    }) else {
+        return (None, 0, 0);
+    };
+    let (rows, amount) = (days.iter())
+        .filter(|d| d.date > on)
+        .fold((0, 0), |(n, a), d| (n + d.rows, a + d.amount));
+    (Some(on), rows, amount)
+}
+
+/// When the `left` of the ceiling is used at the pace of `rate_amount`
+/// in `rate_days`: as_of + ceil(left / (rate_amount / rate_days)) days,
+/// exactly; `None` when nothing is left or there is no pace.
+fn forecast(as_of: NaiveDate, left: i128, rate_amount: i64, rate_days: i64) -> Option<NaiveDate> {
+    if left <= 0 || rate_amount <= 0 || rate_days <= 0 {
+        return None;
+    }
+    let num = left * rate_days as i128;
+    let den = rate_amount as i128;
+    let n = (num + den - 1) / den;
+    as_of.checked_add_signed(chrono::Duration::try_days(i64::try_from(n).ok()?)?)
 }
 
 /// `as_of` of rule 11: the earlier of the window's last day and the latest

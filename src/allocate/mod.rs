@@ -322,59 +322,15 @@ pub fn counted_except(
     except: &fku::RowSet,
 ) -> Result<Counted> {
     use rayon::prelude::*;
-    type Table = std::collections::HashMap<u64, Acc, foldhash::fast::RandomState>;
-    const CHUNK: usize = 1 << 18;
     let n = classified.outcomes.len();
-    let agreements = register.agreements.len();
-    let parts: Vec<(Table, Vec<i128>)> = (0..n.div_ceil(CHUNK))
+    let chunk = |c: usize| c * COUNT_CHUNK..((c + 1) * COUNT_CHUNK).min(n);
+    let parts: Vec<(DayTable, Vec<i128>)> = (0..n.div_ceil(COUNT_CHUNK))
         .into_par_iter()
-        .map(|c| {
-            let range = c * CHUNK..((c + 1) * CHUNK).min(n);
-            let mut table = Table::default();
-            // Absolute sums per agreement: a sum beyond i64 names its
-            // agreement and the file whose row crossed the limit.
-            let mut abs_totals: Vec<i128> = vec![0; agreements];
-            let dates = exports.rows.dates(range.clone());
-            let amounts = exports.rows.amounts(range.clone());
-            let outcomes = classified.outcomes.get(range.clone()).unwrap_or(&[]);
-            for (i, ((outcome, d), am)) in outcomes.iter().zip(dates).zip(amounts).enumerate() {
-                if let (
-                    Outcome::InAgreement {
-                        agreement: a,
-                        supplier: s,
-                    },
-                    Some(d),
-                    Some(am),
-                ) = (outcome, d, am)
-                {
-                    let row = range.start + i;
-                    if except.contains(row) {
-                        continue;
-                    }
-                    let e = table.entry(day_key(*a, *s, d)).or_default();
-                    // Saturating: the agreement's absolute total below
-                    // stops the run with a message before a sum is used.
-                    e.amount = e.amount.saturating_add(am);
-                    e.call_offs += u64::from(is_call_off(am));
-                    e.rows += 1;
-                    if rank::undocumented(exports, register, row, *a as usize, *s as usize, d) {
-                        e.skips += Skips {
-                            amount: am,
-                            call_offs: u64::from(is_call_off(am)),
-                            rows: 1,
-                        };
-                    }
-                    if let Some(t) = abs_totals.get_mut(*a as usize) {
-                        *t += am.unsigned_abs() as i128;
-                    }
-                }
-            }
-            (table, abs_totals)
-        })
+        .map(|c| sum_chunk(exports, classified, register, except, chunk(c)))
         .collect();
-    let mut merged = Table::default();
-    let mut abs_totals: Vec<i128> = vec![0; agreements];
-    let mut overflow: Option<(u16, usize)> = None;
+    let mut merged = DayTable::default();
+    let mut abs_totals: Vec<i128> = vec![0; register.agreements.len()];
+    let mut overflow: Option<(usize, usize)> = None;
     for (c, (table, totals)) in parts.into_iter().enumerate() {
         for (k, acc) in table {
             let e = merged.entry(k).or_default();
@@ -387,34 +343,12 @@ pub fn counted_except(
             let before = *t;
             *t += p;
             if *t > i64::MAX as i128 && before <= i64::MAX as i128 && overflow.is_none() {
-                // The row of this chunk where the running sum crossed.
-                let range = c * CHUNK..((c + 1) * CHUNK).min(n);
-                let mut running = before;
-                let rows = classified.outcomes.get(range.clone()).unwrap_or(&[]);
-                let amounts = exports.rows.amounts(range.clone());
-                let at = rows.iter().zip(amounts).position(|(o, am)| {
-                    if let (Outcome::InAgreement { agreement, .. }, Some(am)) = (o, am) {
-                        if *agreement as usize == a {
-                            running += am.unsigned_abs() as i128;
-                        }
-                    }
-                    running > i64::MAX as i128
-                });
-                overflow = Some((a as u16, range.start + at.unwrap_or(0)));
+                overflow = Some((a, crossing_row(exports, classified, a, before, chunk(c))));
             }
         }
     }
     if let Some((a, row)) = overflow {
-        let id = register.agreements.get(a as usize).map_or("?", |x| x.id.as_str());
-        let file = exports
-            .files
-            .get(exports.rows.file_of(row) as usize)
-            .map_or("?", |f| f.display.as_str());
-        let limit = crate::format::sek(i64::MAX as i128 / 10_000 * 10_000, crate::lang::Lang::Sv);
-        return Err(Error::Overflow(crate::lang::Text::new(
-            format!("raderna för avtal {id} summerar till mer än {limit} kr (gränsen nåddes i {file}) – kontrollera beloppskolumnen i den filen"),
-            format!("the rows of agreement {id} sum to more than {limit} SEK (the limit was crossed in {file}) – check that file's amount column"),
-        )));
+        return Err(overflow_error(exports, register, a, row));
     }
     let mut days: Vec<DaySums> = merged
         .into_iter()
@@ -430,6 +364,100 @@ pub fn counted_except(
         .collect();
     days.sort_unstable_by_key(|d| (d.agreement, d.supplier, d.date));
     Ok(Counted { days })
+}
+
+/// The rows [`counted_except`] sums in one parallel part.
+const COUNT_CHUNK: usize = 1 << 18;
+
+/// Sums per agreement, supplier and day ([`day_key`]).
+type DayTable = std::collections::HashMap<u64, Acc, foldhash::fast::RandomState>;
+
+/// One part of the rows summed, and the absolute sums per agreement: a sum
+/// beyond i64 names its agreement and the file whose row crossed the limit.
+fn sum_chunk(
+    exports: &Exports,
+    classified: &Classified,
+    register: &Register,
+    except: &fku::RowSet,
+    range: std::ops::Range<usize>,
+) -> (DayTable, Vec<i128>) {
+    let mut table = DayTable::default();
+    let mut abs_totals: Vec<i128> = vec![0; register.agreements.len()];
+    let dates = exports.rows.dates(range.clone());
+    let amounts = exports.rows.amounts(range.clone());
+    let outcomes = classified.outcomes.get(range.clone()).unwrap_or(&[]);
+    for (i, ((outcome, d), am)) in outcomes.iter().zip(dates).zip(amounts).enumerate() {
+        let (
+            Outcome::InAgreement {
+                agreement: a,
+                supplier: s,
+            },
+            Some(d),
+            Some(am),
+        ) = (outcome, d, am)
+        else {
+            continue;
+        };
+        let row = range.start + i;
+        if except.contains(row) {
+            continue;
+        }
+        let e = table.entry(day_key(*a, *s, d)).or_default();
+        // Saturating: the agreement's absolute total below stops the run
+        // with a message before a sum is used.
+        e.amount = e.amount.saturating_add(am);
+        e.call_offs += u64::from(is_call_off(am));
+        e.rows += 1;
+        if rank::undocumented(exports, register, row, *a as usize, *s as usize, d) {
+            e.skips += Skips {
+                amount: am,
+                call_offs: u64::from(is_call_off(am)),
+                rows: 1,
+            };
+        }
+        if let Some(t) = abs_totals.get_mut(*a as usize) {
+            *t += am.unsigned_abs() as i128;
+        }
+    }
+    (table, abs_totals)
+}
+
+/// The row of `range` where agreement `a`'s absolute sum, `before` at the
+/// range's start, crosses i64's limit.
+fn crossing_row(
+    exports: &Exports,
+    classified: &Classified,
+    a: usize,
+    before: i128,
+    range: std::ops::Range<usize>,
+) -> usize {
+    let mut running = before;
+    let rows = classified.outcomes.get(range.clone()).unwrap_or(&[]);
+    let amounts = exports.rows.amounts(range.clone());
+    let at = rows.iter().zip(amounts).position(|(o, am)| {
+        if let (Outcome::InAgreement { agreement, .. }, Some(am)) = (o, am) {
+            if *agreement as usize == a {
+                running += am.unsigned_abs() as i128;
+            }
+        }
+        running > i64::MAX as i128
+    });
+    range.start + at.unwrap_or(0)
+}
+
+/// Agreement `a`'s rows sum beyond the exact amount type: the agreement
+/// and the file of the row that crossed the limit named.
+fn overflow_error(exports: &Exports, register: &Register, a: usize, row: usize) -> Error {
+    let id = register.agreements.get(a).map_or("?", |x| x.id.as_str());
+    let file = exports
+        .files
+        .get(exports.rows.file_of(row) as usize)
+        .map_or("?", |f| f.display.as_str());
+    let limit = crate::format::sek(i64::MAX as i128 / 10_000 * 10_000, crate::lang::Lang::Sv);
+    Error::Overflow(crate::lang::Text::new(
+        format!("raderna för avtal {id} summerar till mer än {limit} kr (gränsen nåddes i {file}) – kontrollera beloppskolumnen i den filen"),
+        format!("the rows of agreement {id} sum to more than {limit} SEK (the limit was crossed in {file}) – check that file's amount column"),
+    ))
 }
 
 /// The counted rows of the given agreements as a polars frame with
