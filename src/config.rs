@@ -411,3 +411,124 @@ fn read_options(args: &RunArgs, config: &ConfigFile, lang: Lang) -> Result<ReadO
         ..defaults
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::LangArg;
+
+    /// A config file `avropskoll.toml` in a folder of its own.
+    fn config(text: &str) -> (tempfile::TempDir, ConfigSource) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("avropskoll.toml");
+        std::fs::write(&path, text).expect("write");
+        let source = ConfigSource::read(Some(&path));
+        (dir, source)
+    }
+
+    fn setting_of(e: Error) -> String {
+        match e {
+            Error::Setting { setting, .. } => setting,
+            other => format!("not a setting error: {other}"),
+        }
+    }
+
+    #[test]
+    fn flags_win_over_the_file_and_its_paths_are_relative_to_its_folder() {
+        let (dir, source) = config(
+            "agreements = \"register.toml\"\nexports = [\"in\", \"/abs/more\"]\ntolerance_pp = 3\nmin_call_offs = 4\nchart_size = \"800x600\"\n",
+        );
+        let args = RunArgs {
+            tolerance_pp: Some(2.5),
+            ..RunArgs::default()
+        };
+        let s = Settings::from_source(&args, &source, true).expect("settings");
+        assert_eq!(s.agreements, dir.path().join("register.toml"));
+        assert_eq!(s.exports, vec![dir.path().join("in"), PathBuf::from("/abs/more")]);
+        // The flag's 2.5 over the file's 3; the file's 4 over the default 10.
+        assert_eq!(s.tolerance_pp, 2.5);
+        assert_eq!(s.min_call_offs, 4);
+        assert_eq!(s.chart_size, (800, 600));
+        assert_eq!(s.out, PathBuf::from("reports"));
+        // 700 000 kr by default, in fixed point (4 decimals).
+        assert_eq!(s.direct_award_limit, 700_000 * 10_000);
+        assert_eq!(s.lang, Lang::Sv);
+    }
+
+    #[test]
+    fn every_bad_value_names_its_setting() {
+        let cases = [
+            (
+                "agreements = \"r.toml\"\nexports = \"x\"\ntolerance_pp = -1\n",
+                "--tolerance-pp",
+            ),
+            (
+                "agreements = \"r.toml\"\nexports = \"x\"\ntolerance_pp = \"fem\"\n",
+                "tolerance_pp",
+            ),
+            (
+                "agreements = \"r.toml\"\nexports = \"x\"\nmin_call_offs = -2\n",
+                "min_call_offs",
+            ),
+            (
+                "agreements = \"r.toml\"\nexports = \"x\"\nchart_size = \"100x100\"\n",
+                "--chart-size",
+            ),
+            (
+                "agreements = \"r.toml\"\nexports = \"x\"\nperiod = \"2025-H3\"\n",
+                "--period",
+            ),
+            ("agreements = \"r.toml\"\nexports = \"x\"\nlang = \"de\"\n", "lang"),
+            ("agreements = \"r.toml\"\nexports = \"x\"\nmax_rows = 0\n", "max_rows"),
+            (
+                "agreements = \"r.toml\"\nexports = \"x\"\ndirect_award_limit_sek = -5\n",
+                "direct_award_limit_sek",
+            ),
+            ("exports = \"x\"\n", "--agreements"),
+            ("agreements = \"r.toml\"\n", "--exports"),
+        ];
+        for (text, name) in cases {
+            let (_dir, source) = config(text);
+            let e = Settings::from_source(&RunArgs::default(), &source, true).expect_err(text);
+            assert_eq!(setting_of(e), name, "{text}");
+        }
+        // `check` may go without exports.
+        let (_dir, source) = config("agreements = \"r.toml\"\n");
+        assert!(Settings::from_source(&RunArgs::default(), &source, false).is_ok());
+    }
+
+    #[test]
+    fn the_language_is_known_from_a_file_the_settings_then_refuse() {
+        // An unknown key makes the file invalid, yet its `lang` is read.
+        let (_dir, source) = config("lang = \"en\"\ncolour = 1\n");
+        assert_eq!(lang_hint(None, Some(&source)), Lang::En);
+        assert_eq!(lang_hint(Some(LangArg::Sv), Some(&source)), Lang::Sv);
+        let e = Settings::from_source(&RunArgs::default(), &source, true).expect_err("unknown key");
+        assert!(matches!(e, Error::ConfigFile { .. }), "{e}");
+        // No file: Swedish, and every setting from flags and defaults.
+        assert_eq!(lang_hint(None, Some(&ConfigSource::default())), Lang::Sv);
+    }
+
+    #[test]
+    fn a_missing_file_keeps_the_io_error_as_the_source() {
+        use std::error::Error as _;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let source = ConfigSource::read(Some(&dir.path().join("saknas.toml")));
+        assert_eq!(source.lang(), None);
+        let e = Settings::from_source(&RunArgs::default(), &source, true).expect_err("missing");
+        assert!(e.localized(Lang::Sv).contains("filen eller mappen finns inte"), "{e}");
+        let io = e
+            .source()
+            .and_then(|text| text.source())
+            .and_then(|s| s.downcast_ref::<std::io::Error>());
+        assert_eq!(io.map(std::io::Error::kind), Some(std::io::ErrorKind::NotFound));
+    }
+
+    #[test]
+    fn chart_sizes_are_200_to_10000_pixels_each() {
+        assert_eq!(parse_size("1600x900"), Some((1600, 900)));
+        assert_eq!(parse_size(" 200 × 10000 "), Some((200, 10_000)));
+        assert_eq!(parse_size("199x900"), None);
+        assert_eq!(parse_size("1600x"), None);
+    }
+}
