@@ -3,7 +3,9 @@
 //!
 //! The data's way through the modules, one stage each:
 //! [`config`]/[`register`] → [`read`] → [`classify`] (normalise & match) →
-//! [`allocate`] → [`report`]. [`run`] strings them together.
+//! [`allocate`] → [`report`]. [`run`] strings them together:
+//! [`inputs::Inputs`] (what is read) → [`analysis::Analysis`] (what is
+//! computed) → [`report::Context`] → the report writers.
 
 pub mod allocate;
 pub mod analysis;
