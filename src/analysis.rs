@@ -224,3 +224,38 @@ fn monthly(counting: &Counting, inputs: &Inputs, allocation: &Allocation, window
     }
     monthly
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REGISTER: &str = r#"
+[[agreement]]
+id = "RA-1"
+name = "Måleri"
+valid_from = 2024-01-01
+valid_to = 2024-12-31
+  [[agreement.supplier]]
+  name = "A AB"
+  share = 100
+"#;
+
+    #[test]
+    fn the_dates_read_latest_earliest_and_the_months_covered() {
+        // Rows in January and March 2024 (none in February); one without
+        // a readable date.
+        let csv = "Bokföringsdatum;Leverantör;Belopp
+2024-03-05;A AB;100
+2024-01-10;A AB;100
+2024-03-20;A AB;100
+2024-02-30;A AB;100
+";
+        let r = crate::allocate::testkit::run(REGISTER, csv, "2024-H1");
+        let dates = Dates::of(&r.exports);
+        let day = |m, d| NaiveDate::from_ymd_opt(2024, m, d);
+        assert_eq!(dates.latest, day(3, 20));
+        assert_eq!(dates.earliest, day(1, 10));
+        // Month keys: 2024 · 12 + 0 (January) and + 2 (March).
+        assert_eq!(dates.months, BTreeSet::from([24_288, 24_290]));
+    }
+}

@@ -513,6 +513,21 @@ accounts = ["4410", 4411]
     }
 
     #[test]
+    fn the_key_as_fractions_and_the_windows_an_agreement_overlaps() {
+        let reg = check(drafts_from_toml(GOOD).expect("parses")).expect("valid");
+        let a = &reg.agreements[0];
+        // 50/30/20 %.
+        assert_eq!(a.fractions(), vec![0.5, 0.3, 0.2]);
+        // Valid 2017-09-01 – 2021-08-31: 2017-H2 and 2021-T2 (May–Aug)
+        // touch it by a day or more; 2017-H1 and 2021-T3 do not.
+        let overlaps = |w: &str| a.overlaps(&crate::window::Window::parse(w).expect("window"));
+        assert!(overlaps("2017-H2"));
+        assert!(overlaps("2021-T2"));
+        assert!(!overlaps("2017-H1"));
+        assert!(!overlaps("2021-T3"));
+    }
+
+    #[test]
     fn reads_a_good_register() {
         let reg = check(drafts_from_toml(GOOD).expect("parses")).expect("valid");
         let a = &reg.agreements[0];
