@@ -4,8 +4,8 @@
 //! writing reports.
 
 use crate::error::Result;
-use crate::read::{self, Exports};
-use crate::register::{self, Register};
+use crate::read::Exports;
+use crate::register::Register;
 use chrono::NaiveDate;
 use std::path::PathBuf;
 
@@ -27,8 +27,8 @@ pub struct CheckReport {
 
 /// Checks the register and, when given, the exports.
 pub fn check(settings: &crate::config::Settings) -> Result<CheckReport> {
-    let register = register::load(&settings.agreements)?;
-    if settings.exports.is_empty() {
+    let (register, exports) = crate::inputs::Inputs::for_check(settings)?;
+    let Some(exports) = exports else {
         return Ok(CheckReport {
             register_path: settings.agreements.clone(),
             register,
@@ -37,14 +37,7 @@ pub fn check(settings: &crate::config::Settings) -> Result<CheckReport> {
             date_ranges: Vec::new(),
             direct_award_limit: settings.direct_award_limit,
         });
-    }
-    let exclude = read::Exclude {
-        out: Some(settings.out.clone()),
-        register: Some(settings.agreements.clone()),
     };
-    let (files, skipped) = read::discover(&settings.exports, &exclude, settings.lang)?;
-    let mut exports = read::read_all(&files, &settings.read, &|_| {})?;
-    exports.skipped.splice(0..0, skipped);
     let mut date_ranges: Vec<Option<(NaiveDate, NaiveDate)>> = vec![None; exports.files.len()];
     for row in exports.rows.iter() {
         if let (Some(d), Some(slot)) = (row.date, date_ranges.get_mut(row.file as usize)) {

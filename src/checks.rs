@@ -222,3 +222,118 @@ pub fn units_without_section(
         ),
     )]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::allocate::testkit::{run, Run};
+
+    /// Two key agreements of 2024: RA-2024-001 (A AB, B AB) and
+    /// RA-2024-002 (C AB).
+    const REGISTER: &str = r#"
+[[agreement]]
+id = "RA-2024-001"
+name = "Måleri"
+valid_from = 2024-01-01
+valid_to = 2024-12-31
+  [[agreement.supplier]]
+  name = "A AB"
+  share = 50
+  [[agreement.supplier]]
+  name = "B AB"
+  share = 50
+[[agreement]]
+id = "RA-2024-002"
+name = "El"
+valid_from = 2024-01-01
+valid_to = 2024-12-31
+  [[agreement.supplier]]
+  name = "C AB"
+  share = 100
+"#;
+
+    const HEADER: &str = "Bokföringsdatum;Leverantör;Avtal;Belopp\n";
+
+    fn plausible(r: &Run, default_window: bool) -> Vec<String> {
+        let reconciliation = Reconciliation::new(&r.exports, &r.classified);
+        let w = &r.allocation.window;
+        plausibility(
+            &r.exports,
+            &r.classified,
+            &r.register,
+            &reconciliation,
+            w,
+            default_window,
+            Lang::Sv,
+        )
+    }
+
+    #[test]
+    fn a_window_without_rows_judges_nothing() {
+        let csv = format!("{HEADER}2024-01-10;A AB;;100\n2024-02-10;B AB;;100\n");
+        let r = run(REGISTER, &csv, "2024-H2");
+        let w = thin_window(&r.exports, &r.register, &r.allocation, false, Lang::Sv);
+        assert_eq!(w, vec!["perioden 2024-H2 (2024-07-01 – 2024-12-31) har inga rader i exporterna: inget avtal kan bedömas, och ingen förändring sedan förra perioden är en åtgärd – välj en period med data (--period)".to_string()]);
+    }
+
+    #[test]
+    fn a_default_window_of_one_month_and_agreements_without_rows_are_named() {
+        // Both rows in January 2024: one month; RA-2024-002 has none.
+        let csv = format!("{HEADER}2024-01-10;A AB;;100\n2024-01-20;B AB;;100\n");
+        let r = run(REGISTER, &csv, "2024-01");
+        let w = thin_window(&r.exports, &r.register, &r.allocation, true, Lang::Sv);
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(
+            w[0].starts_with("standardperioden 2024-01 har data från bara en månad (2024-01)"),
+            "{}",
+            w[0]
+        );
+        assert_eq!(
+            w[1],
+            "avtal utan rader i perioden 2024-01: RA-2024-002 (de bedöms inte)"
+        );
+        // A window the user chose is not second-guessed for its length.
+        assert_eq!(
+            thin_window(&r.exports, &r.register, &r.allocation, false, Lang::Sv).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn nothing_counted_and_ids_one_step_from_a_registered_one_are_warned() {
+        // 'RA-2024-0011' is one insertion from RA-2024-001 and two edits
+        // from RA-2024-002 (so suggested); three rows, none counted.
+        let csv = format!(
+            "{HEADER}2024-01-10;A AB;RA-2024-0011;100\n2024-01-11;B AB;RA-2024-0011;100\n2024-01-12;X AB;;100\n"
+        );
+        let r = run(REGISTER, &csv, "2024-H1");
+        let w = plausible(&r, false);
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(
+            w[0].starts_with("ingen av de 3 lästa raderna räknades för något avtal"),
+            "{}",
+            w[0]
+        );
+        assert_eq!(
+            w[1],
+            "avtalet 'RA-2024-0011' (2 rader) finns inte i avtalsregistret – menas RA-2024-001? Raderna räknas inte förrän id:t rättas."
+        );
+    }
+
+    #[test]
+    fn a_default_window_set_by_one_far_date_is_questioned() {
+        // 150 rows in January–March 2024, one on 2025-09-01 (line 152):
+        // the default window 2025-H2 comes from that one row; the bulk
+        // points to 2024-H1 (the gap is far over 92 days).
+        let mut csv = HEADER.to_string();
+        for k in 0..150 {
+            csv.push_str(&format!("2024-0{}-{:02};A AB;;100\n", 1 + k / 50, 1 + k % 28));
+        }
+        csv.push_str("2025-09-01;B AB;;100\n");
+        let r = run(REGISTER, &csv, "2025-H2");
+        let w = plausible(&r, true);
+        assert_eq!(w, vec!["perioden 2025-H2 valdes från det senaste datumet 2025-09-01 (export.csv, rad 152), men 1 rad(er) ligger långt efter alla andra; resten av datan pekar på 2024-H1 – är datumet ett skrivfel? Ange annars --period 2024-H1.".to_string()]);
+        // With a window the user gave, no such question.
+        assert!(plausible(&r, false).is_empty());
+    }
+}

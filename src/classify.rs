@@ -231,18 +231,21 @@ pub fn classify(exports: &Exports, register: &Register) -> Classified {
     use rayon::prelude::*;
     let matcher = Matcher::new(register);
     let strings = &exports.strings;
-    let duplicate_of = duplicates(exports);
     let (row_purchase, purchase_texts) = exports.rows.purchases();
-    let purchases: Vec<Purchase> = purchase_texts
-        .par_iter()
-        .map(|&t| Purchase::of(&matcher, register, strings, t))
-        .collect();
-    // Each agreement's validity in days (rule 5).
-    let validity: Vec<(i32, i32)> = register
-        .agreements
-        .iter()
-        .map(|a| (parse::date_to_days(a.valid_from), parse::date_to_days(a.valid_to)))
-        .collect();
+    let rows = Rows {
+        exports,
+        duplicate_of: duplicates(exports),
+        row_purchase,
+        purchases: purchase_texts
+            .par_iter()
+            .map(|&t| Purchase::of(&matcher, register, strings, t))
+            .collect(),
+        validity: register
+            .agreements
+            .iter()
+            .map(|a| (parse::date_to_days(a.valid_from), parse::date_to_days(a.valid_to)))
+            .collect(),
+    };
     const CHUNK: usize = 1 << 16;
     // Each chunk writes its rows' outcomes in place.
     let mut outcomes = vec![Outcome::OutsideAgreements; exports.rows.len()];
@@ -252,81 +255,14 @@ pub fn classify(exports: &Exports, register: &Register) -> Classified {
         .map(|(c, slots)| {
             let mut findings = Vec::new();
             for (k, slot) in slots.iter_mut().enumerate() {
-                let i = c * CHUNK + k;
-                let mut finding = |category: Category, detail: Detail| {
-                    findings.push(Finding {
-                        row: i,
-                        category,
-                        detail,
-                    });
-                    Outcome::Quality(category)
-                };
-                let outcome = match exports.rows.basics(i) {
-                    (RowKind::Total, ..) => finding(Category::TotalRow, Detail::Total),
-                    (RowKind::Normal, Some(date), Some(_)) => {
-                        if let Some(&(file, line)) = duplicate_of.get(&(i as u32)) {
-                            // Rule 2: later copies across files are duplicates.
-                            finding(Category::Duplicate, Detail::DuplicateOf { file, line })
-                        } else {
-                            // Rules 3–5.
-                            let valid = |a: u32| validity.get(a as usize).is_some_and(|&(f, t)| f <= date && date <= t);
-                            let supplier = || strings.get(exports.rows.at(i).get(Field::Supplier)).to_string();
-                            let p = row_purchase.get(i).and_then(|&p| purchases.get(p as usize));
-                            match p {
-                                Some(Purchase::Unknown { text, suggestion }) => finding(
-                                    Category::UnknownAgreement,
-                                    Detail::UnknownAgreement {
-                                        text: text.clone(),
-                                        suggestion: *suggestion,
-                                    },
-                                ),
-                                Some(&Purchase::Outside { agreement }) => finding(
-                                    Category::SupplierOutsideAgreement,
-                                    Detail::SupplierOutside {
-                                        supplier: supplier(),
-                                        agreement,
-                                    },
-                                ),
-                                Some(&Purchase::Named { agreement, supplier }) if valid(agreement) => {
-                                    counted(agreement, supplier)
-                                }
-                                Some(&Purchase::Named { agreement, .. }) => {
-                                    finding(Category::OutsideValidity, Detail::OutsideValidity { agreement })
-                                }
-                                Some(Purchase::Unnamed(entries)) => {
-                                    let mut candidates = entries.iter().filter(|e| valid(e.0));
-                                    match (candidates.next(), candidates.next()) {
-                                        (None, _) => Outcome::OutsideAgreements,
-                                        (Some(&(a, s)), None) => counted(a, s),
-                                        _ => finding(
-                                            Category::AmbiguousAgreement,
-                                            Detail::Ambiguous {
-                                                supplier: supplier(),
-                                                agreements: entries
-                                                    .iter()
-                                                    .filter(|e| valid(e.0))
-                                                    .map(|e| e.0)
-                                                    .collect(),
-                                            },
-                                        ),
-                                    }
-                                }
-                                None => Outcome::OutsideAgreements,
-                            }
-                        }
-                    }
-                    _ => {
-                        let problems = exports
-                            .rejections
-                            .binary_search_by_key(&i, |r| r.row)
-                            .ok()
-                            .and_then(|k| exports.rejections.get(k))
-                            .map(|r| r.problems.clone())
-                            .unwrap_or_default();
-                        finding(Category::Rejected, Detail::Unreadable(problems))
+                let row = c * CHUNK + k;
+                *slot = match rows.outcome(row) {
+                    Ok(outcome) => outcome,
+                    Err((category, detail)) => {
+                        findings.push(Finding { row, category, detail });
+                        Outcome::Quality(category)
                     }
                 };
-                *slot = outcome;
             }
             findings
         })
@@ -334,6 +270,93 @@ pub fn classify(exports: &Exports, register: &Register) -> Classified {
     Classified {
         outcomes,
         findings: parts.into_iter().flatten().collect(),
+    }
+}
+
+/// What classifying a row needs, worked out once for all rows.
+struct Rows<'e> {
+    exports: &'e Exports,
+    /// Rule 2: a later copy's row → the file and line of the first.
+    duplicate_of: FastMap<u32, (u32, u32)>,
+    /// Per row, its purchase text combination (index into `purchases`).
+    row_purchase: &'e [u32],
+    /// Rules 3–4 for every combination of agreement and supplier texts.
+    purchases: Vec<Purchase>,
+    /// Each agreement's validity in days (rule 5).
+    validity: Vec<(i32, i32)>,
+}
+
+/// A row that is no call-off counted: its category and what it is about.
+type Found = (Category, Detail);
+
+impl Rows<'_> {
+    /// One row's outcome, or its finding.
+    fn outcome(&self, i: usize) -> std::result::Result<Outcome, Found> {
+        match self.exports.rows.basics(i) {
+            (RowKind::Total, ..) => Err((Category::TotalRow, Detail::Total)),
+            (RowKind::Normal, Some(date), Some(_)) => match self.duplicate_of.get(&(i as u32)) {
+                // Rule 2: later copies across files are duplicates.
+                Some(&(file, line)) => Err((Category::Duplicate, Detail::DuplicateOf { file, line })),
+                None => self.matched(i, date),
+            },
+            _ => {
+                let rejections = &self.exports.rejections;
+                let problems = (rejections.binary_search_by_key(&i, |r| r.row).ok())
+                    .and_then(|k| rejections.get(k))
+                    .map(|r| r.problems.clone())
+                    .unwrap_or_default();
+                Err((Category::Rejected, Detail::Unreadable(problems)))
+            }
+        }
+    }
+
+    /// Rules 3–5 for a readable row dated `date`.
+    fn matched(&self, i: usize, date: i32) -> std::result::Result<Outcome, Found> {
+        let valid = |a: u32| {
+            self.validity
+                .get(a as usize)
+                .is_some_and(|&(f, t)| f <= date && date <= t)
+        };
+        let supplier = || {
+            let exports = self.exports;
+            exports.strings.get(exports.rows.at(i).get(Field::Supplier)).to_string()
+        };
+        let p = self.row_purchase.get(i).and_then(|&p| self.purchases.get(p as usize));
+        match p {
+            Some(Purchase::Unknown { text, suggestion }) => Err((
+                Category::UnknownAgreement,
+                Detail::UnknownAgreement {
+                    text: text.clone(),
+                    suggestion: *suggestion,
+                },
+            )),
+            Some(&Purchase::Outside { agreement }) => Err((
+                Category::SupplierOutsideAgreement,
+                Detail::SupplierOutside {
+                    supplier: supplier(),
+                    agreement,
+                },
+            )),
+            Some(&Purchase::Named { agreement, supplier }) if valid(agreement) => Ok(counted(agreement, supplier)),
+            Some(&Purchase::Named { agreement, .. }) => {
+                Err((Category::OutsideValidity, Detail::OutsideValidity { agreement }))
+            }
+            Some(Purchase::Unnamed(entries)) => {
+                let mut candidates = entries.iter().filter(|e| valid(e.0));
+                match (candidates.next(), candidates.next()) {
+                    (None, _) => Ok(Outcome::OutsideAgreements),
+                    (Some(&(a, s)), None) => Ok(counted(a, s)),
+                    _ => Err((
+                        Category::AmbiguousAgreement,
+                        Detail::Ambiguous {
+                            supplier: supplier(),
+                            agreements: entries.iter().filter(|e| valid(e.0)).map(|e| e.0).collect(),
+                        },
+                    )),
+                }
+            }
+            None => Ok(Outcome::OutsideAgreements),
+        }
     }
 }
 
@@ -535,5 +558,168 @@ impl Reconciliation {
     /// True when the parts add up to what was read, in rows and amount.
     pub fn balances(&self) -> bool {
         self.parts() == self.read
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two agreements sharing the supplier Färg AB: RA-2024-001 (2024,
+    /// any account; Måleri Syd AB by org nr or alias, Färg AB) and
+    /// RA-2024-017 (2024–2025, account 4410 only; Färg AB, El AB).
+    const REGISTER: &str = r#"
+[[agreement]]
+id = "RA-2024-001"
+name = "Måleri"
+valid_from = 2024-01-01
+valid_to = 2024-12-31
+  [[agreement.supplier]]
+  name = "Måleri Syd AB"
+  org_nr = "556036-0793"
+  share = 60
+  aliases = ["Måleri Syd Aktiebolag"]
+  [[agreement.supplier]]
+  name = "Färg AB"
+  share = 40
+[[agreement]]
+id = "RA-2024-017"
+name = "El"
+valid_from = 2024-01-01
+valid_to = 2025-12-31
+accounts = ["4410"]
+  [[agreement.supplier]]
+  name = "Färg AB"
+  share = 50
+  [[agreement.supplier]]
+  name = "El AB"
+  share = 50
+"#;
+
+    const HEADER: &str = "Bokföringsdatum;Leverantör;Leverantörens org.nr;Avtal;Konto;Belopp\n";
+
+    /// Rows 0–9 (a.csv, lines 2–11), one per case of rules 3–5.
+    const A: &str = "2024-03-01;Helt Annat Namn;556036-0793;;4000;1000
+2024-03-02;Måleri Syd Aktiebolag;;RA-2024-001;;500
+2024-03-03;Färg AB;;;4410 Reparationer;700
+2024-03-04;Färg AB;;;4000;700
+2024-03-05;El AB;;RA-2024-001;;100
+2025-02-01;Måleri Syd AB;;ra-2024-001 ;;100
+2024-03-06;El AB;;RA-2024-0011;;100
+2024-03-07;El AB;;;;100
+2024-03-08;El AB;;;4410;100
+2024-03-09;El AB;;;4410;abc
+";
+
+    /// Rows 10–11 (b.csv): a.csv's first row twice (rule 2).
+    const B: &str = "2024-03-01;Helt Annat Namn;556036-0793;;4000;1000
+2024-03-01;Helt Annat Namn;556036-0793;;4000;1000
+";
+
+    fn classified() -> (Exports, Classified) {
+        let register =
+            crate::register::check(crate::register::drafts_from_toml(REGISTER).expect("toml")).expect("valid");
+        let dir = tempfile::tempdir().expect("tempdir");
+        let files: Vec<crate::read::ExportFile> = [("a.csv", A), ("b.csv", B)]
+            .iter()
+            .map(|(name, rows)| {
+                let path = dir.path().join(name);
+                std::fs::write(&path, format!("{HEADER}{rows}")).expect("write");
+                crate::read::ExportFile {
+                    path,
+                    display: name.to_string(),
+                    explicit: true,
+                }
+            })
+            .collect();
+        let exports = crate::read::read_all(&files, &Default::default(), &|_| {}).expect("read");
+        let classified = classify(&exports, &register);
+        (exports, classified)
+    }
+
+    fn detail(c: &Classified, row: usize) -> Option<&Detail> {
+        c.findings.iter().find(|f| f.row == row).map(|f| &f.detail)
+    }
+
+    const fn counted(agreement: u16, supplier: u16) -> Outcome {
+        Outcome::InAgreement { agreement, supplier }
+    }
+
+    #[test]
+    fn rule_3_the_supplier_by_org_nr_before_name_and_by_alias() {
+        let (_, c) = classified();
+        // Row 0: an unknown name, but Måleri Syd AB's org nr; no agreement
+        // named, and only RA-2024-001 lists that supplier.
+        assert_eq!(c.outcomes[0], counted(0, 0));
+        // Row 1: the alias of Måleri Syd AB under the agreement named.
+        assert_eq!(c.outcomes[1], counted(0, 0));
+    }
+
+    #[test]
+    fn rule_4_the_agreement_named_or_the_one_that_lists_the_supplier_and_account() {
+        let (_, c) = classified();
+        // Row 2: Färg AB is in both; account '4410 Reparationer' is 4410,
+        // which RA-2024-017 lists and RA-2024-001 (no list) takes too.
+        assert_eq!(c.outcomes[2], Outcome::Quality(Category::AmbiguousAgreement));
+        assert_eq!(
+            detail(&c, 2),
+            Some(&Detail::Ambiguous {
+                supplier: "Färg AB".into(),
+                agreements: vec![0, 1]
+            })
+        );
+        // Row 3: account 4000 is not RA-2024-017's: only RA-2024-001.
+        assert_eq!(c.outcomes[3], counted(0, 1));
+        // Row 6: 'RA-2024-0011' is no id; RA-2024-001 is one insertion
+        // away (RA-2024-017 two), suggested but not matched.
+        assert_eq!(c.outcomes[6], Outcome::Quality(Category::UnknownAgreement));
+        assert_eq!(
+            detail(&c, 6),
+            Some(&Detail::UnknownAgreement {
+                text: "RA-2024-0011".into(),
+                suggestion: Some(0)
+            })
+        );
+        // Row 7: El AB only under RA-2024-017, whose account list a row
+        // without an account never satisfies: outside the agreements.
+        assert_eq!(c.outcomes[7], Outcome::OutsideAgreements);
+        // Row 8: the same with account 4410: RA-2024-017's second supplier.
+        assert_eq!(c.outcomes[8], counted(1, 1));
+    }
+
+    #[test]
+    fn rule_5_a_supplier_outside_the_agreement_and_a_date_outside_its_validity() {
+        let (_, c) = classified();
+        // Row 4: El AB is not RA-2024-001's supplier.
+        assert_eq!(c.outcomes[4], Outcome::Quality(Category::SupplierOutsideAgreement));
+        assert_eq!(
+            detail(&c, 4),
+            Some(&Detail::SupplierOutside {
+                supplier: "El AB".into(),
+                agreement: 0
+            })
+        );
+        // Row 5: ' ra-2024-001 ' (any case, trimmed) names RA-2024-001,
+        // which ended 2024-12-31; the row is dated 2025-02-01.
+        assert_eq!(c.outcomes[5], Outcome::Quality(Category::OutsideValidity));
+        assert_eq!(detail(&c, 5), Some(&Detail::OutsideValidity { agreement: 0 }));
+        // Row 9: the amount 'abc' is unreadable: rejected first.
+        assert_eq!(c.outcomes[9], Outcome::Quality(Category::Rejected));
+    }
+
+    #[test]
+    fn rule_2_copies_count_as_often_as_in_the_file_holding_most() {
+        let (exports, c) = classified();
+        // a.csv holds the row once, b.csv twice: max(1, 2) = 2 count, so
+        // one of the three is a duplicate: b.csv's first (row 10), of
+        // a.csv's line 2 (file 0).
+        assert_eq!(exports.rows.len(), 12);
+        assert_eq!(c.outcomes[10], Outcome::Quality(Category::Duplicate));
+        assert_eq!(detail(&c, 10), Some(&Detail::DuplicateOf { file: 0, line: 2 }));
+        assert_eq!(c.outcomes[11], counted(0, 0));
+        // Counted: rows 0, 1, 3, 8, 11 = 1000 + 500 + 700 + 100 + 1000 kr.
+        let r = Reconciliation::new(&exports, &c);
+        assert_eq!(r.in_agreements.rows, 5);
+        assert_eq!(r.in_agreements.amount, 3300 * crate::parse::AMOUNT_SCALE as i128);
     }
 }

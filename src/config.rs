@@ -57,20 +57,9 @@ impl<T: Clone> OneOrMany<T> {
 }
 
 impl ConfigFile {
-    pub fn load(path: &Path) -> Result<ConfigFile> {
-        if let Ok(meta) = std::fs::metadata(path) {
-            if !meta.is_file() {
-                return Err(Error::ConfigFile {
-                    path: path.to_path_buf(),
-                    message: crate::read::discover::not_regular(&meta),
-                });
-            }
-        }
-        let text = std::fs::read_to_string(path).map_err(|e| Error::ConfigFile {
-            path: path.to_path_buf(),
-            message: Text::io(&e),
-        })?;
-        toml::from_str(&text).map_err(|e| Error::ConfigFile {
+    /// Parses a config file's text; `path` names it in the error.
+    pub fn parse(path: &Path, text: &str) -> Result<ConfigFile> {
+        toml::from_str(text).map_err(|e| Error::ConfigFile {
             path: path.to_path_buf(),
             message: Text::new(
                 format!("filen är inte giltig TOML eller har en okänd inställning: {e}"),
@@ -80,30 +69,68 @@ impl ConfigFile {
     }
 }
 
-/// The language asked for on the command line or in the config file,
-/// for messages printed when the settings cannot be checked (Swedish
-/// unless `--lang en` or `lang = "en"`).
-pub fn lang_hint(command: &crate::cli::Command) -> Lang {
-    use crate::cli::Command;
-    let (flag, config) = match command {
-        Command::Run(a) => (a.lang, Some(a.config.as_deref())),
-        Command::Check(a) => (a.lang, Some(a.config.as_deref())),
-        Command::Init(a) => (a.lang, None),
-        Command::Sample(_) => (None, None),
-    };
-    flag.map(Lang::from)
-        .or_else(|| config.and_then(config_lang))
-        .unwrap_or(Lang::Sv)
+/// The config file read once (given with `--config`, else
+/// ./avropskoll.toml when it exists): its language is known before the
+/// settings are checked, for the messages of that check, and the settings
+/// are checked from the same text.
+#[derive(Debug, Clone, Default)]
+pub struct ConfigSource {
+    /// The file and its text, or why it could not be read.
+    file: Option<(PathBuf, std::result::Result<String, Text>)>,
 }
 
-/// The language a config file asks for (`lang = "en"`), for messages
-/// printed when the settings themselves cannot be checked; `None` when the
-/// file is missing or says nothing readable.
-pub fn config_lang(config: Option<&Path>) -> Option<Lang> {
-    let path = config.map_or_else(|| PathBuf::from("avropskoll.toml"), Path::to_path_buf);
-    let text = std::fs::read_to_string(path).ok()?;
-    let table: toml::Table = toml::from_str(&text).ok()?;
-    Lang::parse(table.get("lang")?.as_str()?)
+impl ConfigSource {
+    /// Reads the file `config` names, else ./avropskoll.toml if it is a
+    /// file; no file: an empty source (every setting from flags or
+    /// defaults).
+    pub fn read(config: Option<&Path>) -> ConfigSource {
+        let path = match config {
+            Some(p) => p.to_path_buf(),
+            None => match PathBuf::from("avropskoll.toml") {
+                p if p.is_file() => p,
+                _ => return ConfigSource::default(),
+            },
+        };
+        let text = match std::fs::metadata(&path) {
+            Ok(meta) if !meta.is_file() => Err(crate::read::discover::not_regular(&meta)),
+            _ => std::fs::read_to_string(&path).map_err(|e| Text::io(&e)),
+        };
+        ConfigSource {
+            file: Some((path, text)),
+        }
+    }
+
+    /// The language the file asks for (`lang = "en"`), for messages
+    /// printed when the settings themselves cannot be checked; `None` when
+    /// there is no file or it says nothing readable.
+    pub fn lang(&self) -> Option<Lang> {
+        let (_, Ok(text)) = self.file.as_ref()? else {
+            return None;
+        };
+        let table: toml::Table = toml::from_str(text).ok()?;
+        Lang::parse(table.get("lang")?.as_str()?)
+    }
+
+    /// The file parsed and the folder its paths are relative to.
+    fn parsed(&self) -> Result<(ConfigFile, PathBuf)> {
+        let Some((path, text)) = &self.file else {
+            return Ok((ConfigFile::default(), PathBuf::new()));
+        };
+        let text = text.as_ref().map_err(|message| Error::ConfigFile {
+            path: path.clone(),
+            message: message.clone(),
+        })?;
+        let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Ok((ConfigFile::parse(path, text)?, base))
+    }
+}
+
+/// The language of the messages before the settings are checked: the
+/// flag, else the config file's, else Swedish.
+pub fn lang_hint(flag: Option<crate::cli::LangArg>, config: Option<&ConfigSource>) -> Lang {
+    flag.map(Lang::from)
+        .or_else(|| config.and_then(ConfigSource::lang))
+        .unwrap_or(Lang::Sv)
 }
 
 /// Everything a run needs, checked.
@@ -177,69 +204,31 @@ fn direct_award_limit(flag: Option<&str>, config: Option<&toml::Value>) -> Resul
 }
 
 impl Settings {
-    /// Merges flags over the config file (given, or ./avropskoll.toml).
+    /// Merges flags over the config file (given, or ./avropskoll.toml),
+    /// read here.
     pub fn resolve(args: &RunArgs) -> Result<Settings> {
-        Settings::resolve_with(args, true)
+        Settings::from_source(args, &ConfigSource::read(args.config.as_deref()), true)
     }
 
-    /// [`Settings::resolve`]; without `require_exports` (`check`) an empty
-    /// list of exports is allowed.
-    pub fn resolve_with(args: &RunArgs, require_exports: bool) -> Result<Settings> {
-        let config_path = match &args.config {
-            Some(p) => Some(p.clone()),
-            None => Some(PathBuf::from("avropskoll.toml")).filter(|p| p.is_file()),
-        };
-        let (config, base) = match &config_path {
-            Some(p) => (
-                ConfigFile::load(p)?,
-                p.parent().map(Path::to_path_buf).unwrap_or_default(),
-            ),
-            None => (ConfigFile::default(), PathBuf::new()),
-        };
+    /// Merges flags over the config file already read; without
+    /// `require_exports` (`check`) an empty list of exports is allowed.
+    pub fn from_source(args: &RunArgs, source: &ConfigSource, require_exports: bool) -> Result<Settings> {
+        let (config, base) = source.parsed()?;
         let rel = |p: &PathBuf| if p.is_absolute() { p.clone() } else { base.join(p) };
-        let lang = match (args.lang, config.lang.as_deref()) {
-            (Some(l), _) => l.into(),
-            (None, None) => Lang::Sv,
-            (None, Some(text)) => Lang::parse(text).ok_or_else(|| {
-                setting(
-                    "lang",
-                    Text::new(
-                        format!("'{text}' är varken sv eller en"),
-                        format!("'{text}' is neither sv nor en"),
-                    ),
-                )
-            })?,
-        };
+        let lang = lang(args, &config)?;
         let agreements = args
             .agreements
             .clone()
             .or_else(|| config.agreements.as_ref().map(rel))
-            .ok_or_else(|| {
-                setting(
-                    "--agreements",
-                    Text::new(
-                        "inget avtalsregister angivet – ange --agreements FIL eller agreements i avropskoll.toml (`avropskoll init` skapar en mall)",
-                        "no agreement register given (flag or config file; `avropskoll init` writes a template)",
-                    ),
-                )
-            })?;
-        let exports = if !args.exports.is_empty() {
-            args.exports.clone()
-        } else {
-            config
-                .exports
-                .as_ref()
+            .ok_or_else(no_register)?;
+        let exports = match args.exports.is_empty() {
+            false => args.exports.clone(),
+            true => (config.exports.as_ref())
                 .map(|e| e.to_vec().iter().map(rel).collect())
-                .unwrap_or_default()
+                .unwrap_or_default(),
         };
         if exports.is_empty() && require_exports {
-            return Err(setting(
-                "--exports",
-                Text::new(
-                    "inga exportfiler eller mappar angivna – ange --exports MAPP eller exports i avropskoll.toml",
-                    "no export files or folders given (flag or config file)",
-                ),
-            ));
+            return Err(no_exports());
         }
         let out = args
             .out
@@ -250,81 +239,16 @@ impl Settings {
         // the config file may give them too: one parser, one message.
         let period = match args.period.as_ref().or(config.period.as_ref()) {
             None => None,
-            Some(p) => Some(Window::parse(p).ok_or_else(|| {
-                let forms = "2019, 2019-H1, 2019-T2, 2019-Q3, 2019-05";
-                let message = match Window::suggest(p) {
-                    Some(m) => Text::new(
-                        format!("'{p}' är ingen period – menade du {m}? (Perioder skrivs {forms} eller 2019-01..2019-08.)"),
-                        format!("'{p}' is not a window – did you mean {m}? (Windows are written {forms} or 2019-01..2019-08.)"),
-                    ),
-                    None => Text::new(
-                        format!("'{p}' är ingen period; skriv {forms} eller 2019-01..2019-08"),
-                        format!("'{p}' is not a window; write {forms} or 2019-01..2019-08"),
-                    ),
-                };
-                setting("--period", message)
-            })?),
+            Some(p) => Some(period(p)?),
         };
-        let not_a_number = |name: &str, v: &dyn std::fmt::Display| {
-            setting(
-                name,
-                Text::new(
-                    format!("{v} är inte ett tal ≥ 0 (procentenheter)"),
-                    format!("{v} is not a number ≥ 0 (percentage points)"),
-                ),
-            )
-        };
-        let tolerance_pp = match (args.tolerance_pp, &config.tolerance_pp) {
-            (Some(t), _) => t,
-            (None, Some(toml::Value::Float(f))) => *f,
-            (None, Some(toml::Value::Integer(i))) => *i as f64,
-            (None, Some(other)) => return Err(not_a_number("tolerance_pp", other)),
-            (None, None) => 5.0,
-        };
-        if !tolerance_pp.is_finite() || tolerance_pp < 0.0 {
-            return Err(not_a_number("--tolerance-pp", &tolerance_pp));
-        }
-        let min_call_offs = match (args.min_call_offs, config.min_call_offs) {
-            (Some(n), _) => n,
-            (None, Some(n)) if n >= 0 => n as u64,
-            (None, Some(n)) => {
-                return Err(setting(
-                    "min_call_offs",
-                    Text::new(format!("{n} är negativt"), format!("{n} is negative")),
-                ))
-            }
-            (None, None) => 10,
-        };
+        let tolerance_pp = tolerance_pp(args.tolerance_pp, config.tolerance_pp.as_ref())?;
+        let min_call_offs = min_call_offs(args.min_call_offs, config.min_call_offs)?;
         let direct_award_limit = direct_award_limit(
             args.direct_award_limit.as_deref(),
             config.direct_award_limit_sek.as_ref(),
         )?;
-        let chart_size = match args.chart_size.as_ref().or(config.chart_size.as_ref()) {
-            None => DEFAULT_CHART_SIZE,
-            Some(t) => parse_size(t).ok_or_else(|| {
-                setting(
-                    "--chart-size",
-                    Text::new(
-                        format!("'{t}' är inte BREDDxHÖJD i bildpunkter (200 till 10000 vardera), t.ex. 1600x900"),
-                        format!("'{t}' is not WIDTHxHEIGHT in pixels (200 to 10000 each), e.g. 1600x900"),
-                    ),
-                )
-            })?,
-        };
-        let at_least_one = |name: &str| setting(name, Text::new("måste vara minst 1", "must be at least 1"));
-        let defaults = ReadOptions::default();
-        let max_file_mb = match args.max_file_mb.or(config.max_file_mb) {
-            Some(0) => return Err(at_least_one("max_file_mb")),
-            Some(n) => n,
-            None => defaults.limits.max_file_bytes >> 20,
-        };
-        let max_rows = match args.max_rows.or(config.max_rows) {
-            Some(0) => return Err(at_least_one("max_rows")),
-            Some(n) => n,
-            None => defaults.max_rows,
-        };
-        let overrides: HashMap<String, Vec<String>> =
-            config.columns.iter().map(|(k, v)| (k.clone(), v.to_vec())).collect();
+        let chart_size = chart_size(args.chart_size.as_ref().or(config.chart_size.as_ref()))?;
+        let read = read_options(args, &config, lang)?;
         let organisation = args
             .organisation
             .clone()
@@ -338,22 +262,273 @@ impl Settings {
             tolerance_pp,
             min_call_offs,
             direct_award_limit,
-            read: ReadOptions {
-                names: ColumnNames::with_overrides(&overrides)?,
-                sheet: args.sheet.clone().or(config.sheet),
-                limits: Limits {
-                    max_file_bytes: max_file_mb << 20,
-                    max_unzipped_bytes: (max_file_mb << 20)
-                        .saturating_mul(4)
-                        .max(Limits::default().max_unzipped_bytes),
-                },
-                max_rows,
-                lang,
-                ..ReadOptions::default()
-            },
+            read,
             lang,
             chart_size,
             quiet: args.quiet,
         })
+    }
+}
+
+/// The language: the flag, else the config file's (`sv` or `en`), else
+/// Swedish.
+fn lang(args: &RunArgs, config: &ConfigFile) -> Result<Lang> {
+    match (args.lang, config.lang.as_deref()) {
+        (Some(l), _) => Ok(l.into()),
+        (None, None) => Ok(Lang::Sv),
+        (None, Some(text)) => Lang::parse(text).ok_or_else(|| {
+            setting(
+                "lang",
+                Text::new(
+                    format!("'{text}' är varken sv eller en"),
+                    format!("'{text}' is neither sv nor en"),
+                ),
+            )
+        }),
+    }
+}
+
+fn no_register() -> Error {
+    setting(
+        "--agreements",
+        Text::new(
+            "inget avtalsregister angivet – ange --agreements FIL eller agreements i avropskoll.toml (`avropskoll init` skapar en mall)",
+            "no agreement register given (flag or config file; `avropskoll init` writes a template)",
+        ),
+    )
+}
+
+fn no_exports() -> Error {
+    setting(
+        "--exports",
+        Text::new(
+            "inga exportfiler eller mappar angivna – ange --exports MAPP eller exports i avropskoll.toml",
+            "no export files or folders given (flag or config file)",
+        ),
+    )
+}
+
+/// The report window as written (rule 6), with a suggestion when it is
+/// close to one.
+fn period(p: &str) -> Result<Window> {
+    Window::parse(p).ok_or_else(|| {
+        let forms = "2019, 2019-H1, 2019-T2, 2019-Q3, 2019-05";
+        let message = match Window::suggest(p) {
+            Some(m) => Text::new(
+                format!("'{p}' är ingen period – menade du {m}? (Perioder skrivs {forms} eller 2019-01..2019-08.)"),
+                format!("'{p}' is not a window – did you mean {m}? (Windows are written {forms} or 2019-01..2019-08.)"),
+            ),
+            None => Text::new(
+                format!("'{p}' är ingen period; skriv {forms} eller 2019-01..2019-08"),
+                format!("'{p}' is not a window; write {forms} or 2019-01..2019-08"),
+            ),
+        };
+        setting("--period", message)
+    })
+}
+
+fn not_a_number(name: &str, v: &dyn std::fmt::Display) -> Error {
+    setting(
+        name,
+        Text::new(
+            format!("{v} är inte ett tal ≥ 0 (procentenheter)"),
+            format!("{v} is not a number ≥ 0 (percentage points)"),
+        ),
+    )
+}
+
+/// The run-wide tolerance in percentage points (default 5), ≥ 0.
+fn tolerance_pp(flag: Option<f64>, config: Option<&toml::Value>) -> Result<f64> {
+    let tolerance_pp = match (flag, config) {
+        (Some(t), _) => t,
+        (None, Some(toml::Value::Float(f))) => *f,
+        (None, Some(toml::Value::Integer(i))) => *i as f64,
+        (None, Some(other)) => return Err(not_a_number("tolerance_pp", other)),
+        (None, None) => 5.0,
+    };
+    if !tolerance_pp.is_finite() || tolerance_pp < 0.0 {
+        return Err(not_a_number("--tolerance-pp", &tolerance_pp));
+    }
+    Ok(tolerance_pp)
+}
+
+/// The fewest call-offs for a status (default 10).
+fn min_call_offs(flag: Option<u64>, config: Option<i64>) -> Result<u64> {
+    match (flag, config) {
+        (Some(n), _) => Ok(n),
+        (None, Some(n)) => u64::try_from(n).map_err(|_| {
+            setting(
+                "min_call_offs",
+                Text::new(format!("{n} är negativt"), format!("{n} is negative")),
+            )
+        }),
+        (None, None) => Ok(10),
+    }
+}
+
+/// The charts' size from `WIDTHxHEIGHT` (default 1600x900).
+fn chart_size(text: Option<&String>) -> Result<(u32, u32)> {
+    let Some(t) = text else {
+        return Ok(DEFAULT_CHART_SIZE);
+    };
+    parse_size(t).ok_or_else(|| {
+        setting(
+            "--chart-size",
+            Text::new(
+                format!("'{t}' är inte BREDDxHÖJD i bildpunkter (200 till 10000 vardera), t.ex. 1600x900"),
+                format!("'{t}' is not WIDTHxHEIGHT in pixels (200 to 10000 each), e.g. 1600x900"),
+            ),
+        )
+    })
+}
+
+/// How exports are read: the limits, the sheet and extra header names.
+fn read_options(args: &RunArgs, config: &ConfigFile, lang: Lang) -> Result<ReadOptions> {
+    let at_least_one = |name: &str| setting(name, Text::new("måste vara minst 1", "must be at least 1"));
+    let defaults = ReadOptions::default();
+    let max_file_mb = match args.max_file_mb.or(config.max_file_mb) {
+        Some(0) => return Err(at_least_one("max_file_mb")),
+        Some(n) => n,
+        None => defaults.limits.max_file_bytes >> 20,
+    };
+    let max_rows = match args.max_rows.or(config.max_rows) {
+        Some(0) => return Err(at_least_one("max_rows")),
+        Some(n) => n,
+        None => defaults.max_rows,
+    };
+    let overrides: HashMap<String, Vec<String>> = config.columns.iter().map(|(k, v)| (k.clone(), v.to_vec())).collect();
+    Ok(ReadOptions {
+        names: ColumnNames::with_overrides(&overrides)?,
+        sheet: args.sheet.clone().or_else(|| config.sheet.clone()),
+        limits: Limits {
+            max_file_bytes: max_file_mb << 20,
+            max_unzipped_bytes: (max_file_mb << 20)
+                .saturating_mul(4)
+                .max(Limits::default().max_unzipped_bytes),
+        },
+        max_rows,
+        lang,
+        ..defaults
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::LangArg;
+
+    /// A config file `avropskoll.toml` in a folder of its own.
+    fn config(text: &str) -> (tempfile::TempDir, ConfigSource) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("avropskoll.toml");
+        std::fs::write(&path, text).expect("write");
+        let source = ConfigSource::read(Some(&path));
+        (dir, source)
+    }
+
+    fn setting_of(e: Error) -> String {
+        match e {
+            Error::Setting { setting, .. } => setting,
+            other => format!("not a setting error: {other}"),
+        }
+    }
+
+    #[test]
+    fn flags_win_over_the_file_and_its_paths_are_relative_to_its_folder() {
+        let (dir, source) = config(
+            "agreements = \"register.toml\"\nexports = [\"in\", \"/abs/more\"]\ntolerance_pp = 3\nmin_call_offs = 4\nchart_size = \"800x600\"\n",
+        );
+        let args = RunArgs {
+            tolerance_pp: Some(2.5),
+            ..RunArgs::default()
+        };
+        let s = Settings::from_source(&args, &source, true).expect("settings");
+        assert_eq!(s.agreements, dir.path().join("register.toml"));
+        assert_eq!(s.exports, vec![dir.path().join("in"), PathBuf::from("/abs/more")]);
+        // The flag's 2.5 over the file's 3; the file's 4 over the default 10.
+        assert_eq!(s.tolerance_pp, 2.5);
+        assert_eq!(s.min_call_offs, 4);
+        assert_eq!(s.chart_size, (800, 600));
+        assert_eq!(s.out, PathBuf::from("reports"));
+        // 700 000 kr by default, in fixed point (4 decimals).
+        assert_eq!(s.direct_award_limit, 700_000 * 10_000);
+        assert_eq!(s.lang, Lang::Sv);
+    }
+
+    #[test]
+    fn every_bad_value_names_its_setting() {
+        let cases = [
+            (
+                "agreements = \"r.toml\"\nexports = \"x\"\ntolerance_pp = -1\n",
+                "--tolerance-pp",
+            ),
+            (
+                "agreements = \"r.toml\"\nexports = \"x\"\ntolerance_pp = \"fem\"\n",
+                "tolerance_pp",
+            ),
+            (
+                "agreements = \"r.toml\"\nexports = \"x\"\nmin_call_offs = -2\n",
+                "min_call_offs",
+            ),
+            (
+                "agreements = \"r.toml\"\nexports = \"x\"\nchart_size = \"100x100\"\n",
+                "--chart-size",
+            ),
+            (
+                "agreements = \"r.toml\"\nexports = \"x\"\nperiod = \"2025-H3\"\n",
+                "--period",
+            ),
+            ("agreements = \"r.toml\"\nexports = \"x\"\nlang = \"de\"\n", "lang"),
+            ("agreements = \"r.toml\"\nexports = \"x\"\nmax_rows = 0\n", "max_rows"),
+            (
+                "agreements = \"r.toml\"\nexports = \"x\"\ndirect_award_limit_sek = -5\n",
+                "direct_award_limit_sek",
+            ),
+            ("exports = \"x\"\n", "--agreements"),
+            ("agreements = \"r.toml\"\n", "--exports"),
+        ];
+        for (text, name) in cases {
+            let (_dir, source) = config(text);
+            let e = Settings::from_source(&RunArgs::default(), &source, true).expect_err(text);
+            assert_eq!(setting_of(e), name, "{text}");
+        }
+        // `check` may go without exports.
+        let (_dir, source) = config("agreements = \"r.toml\"\n");
+        assert!(Settings::from_source(&RunArgs::default(), &source, false).is_ok());
+    }
+
+    #[test]
+    fn the_language_is_known_from_a_file_the_settings_then_refuse() {
+        // An unknown key makes the file invalid, yet its `lang` is read.
+        let (_dir, source) = config("lang = \"en\"\ncolour = 1\n");
+        assert_eq!(lang_hint(None, Some(&source)), Lang::En);
+        assert_eq!(lang_hint(Some(LangArg::Sv), Some(&source)), Lang::Sv);
+        let e = Settings::from_source(&RunArgs::default(), &source, true).expect_err("unknown key");
+        assert!(matches!(e, Error::ConfigFile { .. }), "{e}");
+        // No file: Swedish, and every setting from flags and defaults.
+        assert_eq!(lang_hint(None, Some(&ConfigSource::default())), Lang::Sv);
+    }
+
+    #[test]
+    fn a_missing_file_keeps_the_io_error_as_the_source() {
+        use std::error::Error as _;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let source = ConfigSource::read(Some(&dir.path().join("saknas.toml")));
+        assert_eq!(source.lang(), None);
+        let e = Settings::from_source(&RunArgs::default(), &source, true).expect_err("missing");
+        assert!(e.localized(Lang::Sv).contains("filen eller mappen finns inte"), "{e}");
+        let io = e
+            .source()
+            .and_then(|text| text.source())
+            .and_then(|s| s.downcast_ref::<std::io::Error>());
+        assert_eq!(io.map(std::io::Error::kind), Some(std::io::ErrorKind::NotFound));
+    }
+
+    #[test]
+    fn chart_sizes_are_200_to_10000_pixels_each() {
+        assert_eq!(parse_size("1600x900"), Some((1600, 900)));
+        assert_eq!(parse_size(" 200 × 10000 "), Some((200, 10_000)));
+        assert_eq!(parse_size("199x900"), None);
+        assert_eq!(parse_size("1600x"), None);
     }
 }

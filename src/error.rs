@@ -1,6 +1,8 @@
 //! Domain errors, shaped like the csv crate's: a kind with its position
-//! (file, sheet, row, column, agreement) and, where a library failed, the
-//! source kept. [`Error::localized`] words one for the user in Swedish or
+//! (the file, a workbook's sheet; the register's problems name their
+//! agreement and rows) and, where a library or the system failed, the
+//! source kept (`Compute`'s polars error; an I/O error inside a message
+//! made by [`Text::io`]). [`Error::localized`] words one for the user in Swedish or
 //! English; [`Error::exit_code`] maps it onto the exit codes: 2 for input
 //! that cannot be used (register, configuration, command line, an export
 //! that cannot be read or mapped), 1 for anything else (writing the
@@ -31,7 +33,12 @@ pub enum Error {
 
     /// The register or config file could not be read or parsed at all.
     #[error("cannot read {}: {message}", path.display())]
-    ConfigFile { path: PathBuf, message: Text },
+    ConfigFile {
+        path: PathBuf,
+        /// Keeps an I/O error as the source ([`Text::io`]).
+        #[source]
+        message: Text,
+    },
 
     /// Something the user asked for is refused (a file that would be
     /// overwritten).
@@ -63,7 +70,12 @@ pub enum Error {
 
     /// An export file could not be opened or decoded.
     #[error("cannot read export {}: {message}", path.display())]
-    Export { path: PathBuf, message: Text },
+    Export {
+        path: PathBuf,
+        /// Keeps an I/O error as the source ([`Text::io`]).
+        #[source]
+        message: Text,
+    },
 
     /// A file is beyond a configured limit (size, rows, expansion).
     #[error("{}: {message}", path.display())]
@@ -84,7 +96,12 @@ pub enum Error {
 
     /// Writing an output failed.
     #[error("cannot write {}: {message}", path.display())]
-    Output { path: PathBuf, message: Text },
+    Output {
+        path: PathBuf,
+        /// Keeps an I/O error as the source ([`Text::io`]).
+        #[source]
+        message: Text,
+    },
 
     /// The aggregation engine failed (a bug, not bad input); its error
     /// is kept.

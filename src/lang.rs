@@ -28,11 +28,29 @@ impl Lang {
     }
 }
 
-/// A message in both languages; shown in the user's.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A message in both languages; shown in the user's. One made from an
+/// I/O error ([`Text::io`]) keeps that error as its
+/// [`source`](std::error::Error::source); texts are equal when their words
+/// are.
+#[derive(Debug, Clone)]
 pub struct Text {
     pub sv: String,
     pub en: String,
+    source: Option<std::sync::Arc<std::io::Error>>,
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        self.sv == other.sv && self.en == other.en
+    }
+}
+
+impl Eq for Text {}
+
+impl std::error::Error for Text {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
 }
 
 impl Text {
@@ -40,6 +58,7 @@ impl Text {
         Text {
             sv: sv.into(),
             en: en.into(),
+            source: None,
         }
     }
 
@@ -61,7 +80,15 @@ impl Text {
             K::StorageFull => "disken är full".to_string(),
             _ => format!("systemfel: {e}"),
         };
-        Text::new(sv, e.to_string())
+        let mut text = Text::new(sv, e.to_string());
+        // The error itself cannot be taken from behind `&`: the same error
+        // made again (the OS error number when there is one).
+        let kept = match e.raw_os_error() {
+            Some(code) => std::io::Error::from_raw_os_error(code),
+            None => std::io::Error::new(e.kind(), e.to_string()),
+        };
+        text.source = Some(std::sync::Arc::new(kept));
+        text
     }
 }
 
@@ -97,7 +124,7 @@ impl std::fmt::Display for Text {
 impl From<String> for Text {
     /// The same text in both languages (a name, a number, a path).
     fn from(s: String) -> Self {
-        Text { sv: s.clone(), en: s }
+        Text::new(s.clone(), s)
     }
 }
 

@@ -3,7 +3,7 @@
 //! without arguments (a double-click), it works in its own folder.
 
 use avropskoll::cli::{Cli, Command};
-use avropskoll::config::Settings;
+use avropskoll::config::{lang_hint, ConfigSource, Settings};
 use avropskoll::error::Error;
 use avropskoll::help::{self, Parsed};
 use avropskoll::lang::Lang;
@@ -45,17 +45,33 @@ fn with_arguments(args: &[OsString]) -> (ExitCode, Lang) {
             return (ExitCode::from(2), lang);
         }
     };
-    let lang = avropskoll::config::lang_hint(&cli.command);
-    (finish(dispatch(&cli, lang), lang), lang)
+    let (config, lang) = config_and_lang(&cli.command);
+    (finish(dispatch(&cli, &config, lang), lang), lang)
 }
 
-fn dispatch(cli: &Cli, lang: Lang) -> Result<(), Error> {
+/// The config file of `run` and `check`, read once, and the language of
+/// the messages printed before its settings are checked.
+fn config_and_lang(command: &Command) -> (ConfigSource, Lang) {
+    let with_config = |config: Option<&std::path::Path>, flag| {
+        let source = ConfigSource::read(config);
+        let lang = lang_hint(flag, Some(&source));
+        (source, lang)
+    };
+    match command {
+        Command::Run(a) => with_config(a.config.as_deref(), a.lang),
+        Command::Check(a) => with_config(a.config.as_deref(), a.lang),
+        Command::Init(a) => (ConfigSource::default(), lang_hint(a.lang, None)),
+        Command::Sample(_) => (ConfigSource::default(), Lang::Sv),
+    }
+}
+
+fn dispatch(cli: &Cli, config: &ConfigSource, lang: Lang) -> Result<(), Error> {
     match &cli.command {
-        Command::Run(args) => Settings::resolve(args).and_then(|s| {
+        Command::Run(args) => Settings::from_source(args, config, true).and_then(|s| {
             let terminal = Terminal::new(s.lang, s.quiet);
             avropskoll::run(&s, &terminal).map(|_| ())
         }),
-        Command::Check(args) => Settings::resolve_with(&args.as_run(), false).and_then(|s| {
+        Command::Check(args) => Settings::from_source(&args.as_run(), config, false).and_then(|s| {
             avropskoll::check::check(&s).map(|report| print!("{}", terminal::check_report(&report, s.lang)))
         }),
         Command::Init(args) => {
@@ -87,8 +103,9 @@ fn without_arguments(explorer: bool) -> (ExitCode, Lang) {
         }
         start::Plan::Run(folder) => {
             let args = start::run_args(&folder);
-            let lang = avropskoll::config::lang_hint(&Command::Run(args.clone()));
-            (finish(monthly(&args, explorer), lang), lang)
+            let config = ConfigSource::read(args.config.as_deref());
+            let lang = lang_hint(args.lang, Some(&config));
+            (finish(monthly(&args, &config, explorer), lang), lang)
         }
     }
 }
@@ -96,14 +113,14 @@ fn without_arguments(explorer: bool) -> (ExitCode, Lang) {
 /// The monthly routine of a double-click: the register checked alone
 /// while there are no exports yet; else the run (which checks the register
 /// and every export as it reads them) and the forum report opened.
-fn monthly(args: &avropskoll::cli::RunArgs, explorer: bool) -> Result<(), Error> {
-    let checked = Settings::resolve_with(args, false)?;
+fn monthly(args: &avropskoll::cli::RunArgs, config: &ConfigSource, explorer: bool) -> Result<(), Error> {
+    let checked = Settings::from_source(args, config, false)?;
     if !start::has_exports(&checked)? {
         let report = avropskoll::check::check(&checked)?;
         print!("{}", terminal::check_report(&report, checked.lang));
         return Ok(());
     }
-    let settings = Settings::resolve(args)?;
+    let settings = Settings::from_source(args, config, true)?;
     let terminal = Terminal::new(settings.lang, settings.quiet);
     let outcome = avropskoll::run(&settings, &terminal)?;
     let forum = outcome.files.iter().find(|f| {

@@ -54,21 +54,8 @@ impl Organisation {
 
     /// Reads an organisation file.
     pub fn load(path: &Path, lang: Lang) -> Result<Organisation> {
-        let mut source = table::open(path, None, table::Limits::default()).map_err(|e| match e {
-            Error::Export { path, message } => Error::ConfigFile { path, message },
-            other => other,
-        })?;
         let names: Vec<Vec<String>> = NAMES.iter().map(|n| header::folded(n)).collect();
-        let map = |cells: &[Cell]| {
-            let texts: Vec<String> = cells.iter().map(Cell::text).collect();
-            header::map_columns(&names, &texts)
-        };
-        if let table::Source::Csv(c) = &source {
-            if !c.declared {
-                let d = c.best_delimiter(|cells| map(cells).iter().flatten().count());
-                source = source.with_delimiter(d);
-            }
-        }
+        let mut source = open(path, &names)?;
         let required = [0, 1];
         let mut search = header::HeaderSearch::new(&names, &required);
         let mut columns: Option<Vec<Option<usize>>> = None;
@@ -94,52 +81,8 @@ impl Organisation {
                     .map(Cell::text)
                     .unwrap_or_default()
             };
-            let (unit, section) = (get(0), get(1));
-            if unit.is_empty() && section.is_empty() {
-                return true;
-            }
-            if unit.is_empty() || section.is_empty() {
-                problems.push(lang.pick(
-                    format!("rad {row}: både Ansvar och Sektion behövs"),
-                    format!("row {row}: both unit and section are needed"),
-                ));
-                return true;
-            }
-            let head = get(2);
-            let email = Some(get(3)).filter(|e| !e.is_empty());
-            let index = match org.sections.iter().position(|s| s.name == section) {
-                Some(i) => {
-                    let s = &mut org.sections[i];
-                    if s.head.is_empty() {
-                        s.head = head;
-                    }
-                    if s.email.is_none() {
-                        s.email = email;
-                    }
-                    i
-                }
-                None => {
-                    org.sections.push(Section {
-                        name: section,
-                        head,
-                        email,
-                    });
-                    org.sections.len() - 1
-                }
-            };
-            let key = unit.trim().to_lowercase();
-            let name = get(4);
-            if !name.is_empty() {
-                org.unit_names.entry(key.clone()).or_insert(name);
-            }
-            match org.units.get(&key) {
-                Some(&other) if other != index => problems.push(lang.pick(
-                    format!("rad {row}: ansvaret '{unit}' står redan under en annan sektion"),
-                    format!("row {row}: the unit '{unit}' is already in another section"),
-                )),
-                _ => {
-                    org.units.insert(key, index);
-                }
+            if let Err(problem) = org.add(row, [get(0), get(1), get(2), get(3), get(4)], lang) {
+                problems.push(problem);
             }
             true
         })?;
@@ -160,4 +103,73 @@ impl Organisation {
         }
         Ok(org)
     }
+
+    /// One row (unit, section, head, e-mail): an empty row is skipped; a
+    /// unit or section alone, or a unit under a second section, is a
+    /// problem naming the row.
+    fn add(&mut self, row: usize, fields: [String; 5], lang: Lang) -> std::result::Result<(), String> {
+        let [unit, section, head, email, name] = fields;
+        if unit.is_empty() && section.is_empty() {
+            return Ok(());
+        }
+        if unit.is_empty() || section.is_empty() {
+            return Err(lang.pick(
+                format!("rad {row}: både Ansvar och Sektion behövs"),
+                format!("row {row}: both unit and section are needed"),
+            ));
+        }
+        let email = Some(email).filter(|e| !e.is_empty());
+        let index = self.section_index(section, head, email);
+        let key = unit.trim().to_lowercase();
+        if !name.is_empty() {
+            self.unit_names.entry(key.clone()).or_insert(name);
+        }
+        match self.units.get(&key) {
+            Some(&other) if other != index => Err(lang.pick(
+                format!("rad {row}: ansvaret '{unit}' står redan under en annan sektion"),
+                format!("row {row}: the unit '{unit}' is already in another section"),
+            )),
+            _ => {
+                self.units.insert(key, index);
+                Ok(())
+            }
+        }
+    }
+
+    /// The section's index, added when new; a head or e-mail missing on
+    /// its earlier rows is taken from this one.
+    fn section_index(&mut self, name: String, head: String, email: Option<String>) -> usize {
+        if let Some(i) = self.sections.iter().position(|s| s.name == name) {
+            if let Some(s) = self.sections.get_mut(i) {
+                if s.head.is_empty() {
+                    s.head = head;
+                }
+                if s.email.is_none() {
+                    s.email = email;
+                }
+            }
+            return i;
+        }
+        self.sections.push(Section { name, head, email });
+        self.sections.len() - 1
+    }
+}
+
+/// Opens the file; a csv without a declared delimiter gets the one that
+/// finds the most of the columns.
+fn open(path: &Path, names: &[Vec<String>]) -> Result<table::Source> {
+    let mut source = table::open(path, None, table::Limits::default()).map_err(|e| match e {
+        Error::Export { path, message } => Error::ConfigFile { path, message },
+        other => other,
+    })?;
+    if let table::Source::Csv(c) = &source {
+        if !c.declared {
+            let d = c.best_delimiter(|cells| {
+                let texts: Vec<String> = cells.iter().map(Cell::text).collect();
+                header::map_columns(names, &texts).iter().flatten().count()
+            });
+            source = source.with_delimiter(d);
+        }
+    }
+    Ok(source)
 }

@@ -7,15 +7,16 @@
 use crate::error::{Error, Result};
 use crate::lang::{Lang, Text};
 use crate::parse::{self, OrgNr};
-use crate::read::header;
-use crate::read::table::{self, Cell};
-use chrono::{Datelike, NaiveDate};
-use serde::Deserialize;
-use std::collections::HashSet;
+use chrono::NaiveDate;
 use std::path::Path;
 
+mod check;
 mod model;
+mod sheet;
+mod toml_file;
+pub use check::check;
 pub use model::{Deviation, DraftDeviation, Model, DEVIATION_SHEETS};
+pub use toml_file::drafts_from_toml;
 
 /// What the shares of an agreement are shares of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,6 +109,17 @@ impl Agreement {
 
     pub fn is_rank(&self) -> bool {
         self.model == Model::Rank
+    }
+
+    /// The key's shares as fractions (`50 %` → `0.5`), in supplier order.
+    pub fn fractions(&self) -> Vec<f64> {
+        self.suppliers.iter().map(|s| s.share / 100.0).collect()
+    }
+
+    /// Whether the agreement is valid on some day of the window (rule 6:
+    /// the agreements reported).
+    pub fn overlaps(&self, window: &crate::window::Window) -> bool {
+        self.valid_from <= window.end && self.valid_to >= window.start
     }
 
     /// The supplier indices by rank (a rank agreement), else register order.
@@ -229,7 +241,7 @@ pub fn read_drafts(path: &Path) -> Result<Vec<Draft>> {
             message: Text::new(format!("avtalsregistret är inte giltig TOML: {message}"), message),
         })
     } else {
-        drafts_from_table(path)
+        sheet::drafts_from_table(path)
     }
 }
 
@@ -332,397 +344,6 @@ pub struct DraftSupplier {
     pub share_formula: Option<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TomlRegister {
-    #[serde(default, rename = "agreement")]
-    agreements: Vec<TomlAgreement>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TomlAgreement {
-    id: toml::Value,
-    name: Option<String>,
-    valid_from: Option<toml::Value>,
-    valid_to: Option<toml::Value>,
-    basis: Option<String>,
-    tolerance_pp: Option<toml::Value>,
-    accounts: Option<Vec<toml::Value>>,
-    ceiling_sek: Option<toml::Value>,
-    estimated_sek: Option<toml::Value>,
-    ceiling_warn_pct: Option<toml::Value>,
-    shared_ceiling: Option<toml::Value>,
-    model: Option<String>,
-    fku_threshold_sek: Option<toml::Value>,
-    #[serde(default, rename = "supplier")]
-    suppliers: Vec<TomlSupplier>,
-    #[serde(default, rename = "deviation")]
-    deviations: Vec<model::TomlDeviation>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TomlSupplier {
-    name: String,
-    org_nr: Option<toml::Value>,
-    share: Option<toml::Value>,
-    #[serde(default)]
-    aliases: Vec<String>,
-    rank: Option<toml::Value>,
-}
-
-fn toml_text(v: &toml::Value) -> String {
-    match v {
-        toml::Value::String(s) => s.trim().to_string(),
-        toml::Value::Datetime(d) => d.to_string(),
-        other => other.to_string(),
-    }
-}
-
-/// Parses a TOML register into drafts (public for the fuzz targets).
-pub fn drafts_from_toml(text: &str) -> std::result::Result<Vec<Draft>, String> {
-    let raw: TomlRegister = toml::from_str(text).map_err(|e| e.to_string())?;
-    Ok(raw
-        .agreements
-        .into_iter()
-        .enumerate()
-        .map(|(i, a)| Draft {
-            origin: Origin::Toml(i + 1),
-            id: toml_text(&a.id),
-            name: a.name,
-            valid_from: a.valid_from.as_ref().map(toml_text),
-            valid_to: a.valid_to.as_ref().map(toml_text),
-            basis: a.basis,
-            tolerance_pp: a.tolerance_pp.as_ref().map(toml_text),
-            accounts: a.accounts.map(|v| v.iter().map(toml_text).collect()),
-            ceiling_sek: a.ceiling_sek.as_ref().map(toml_text),
-            estimated_sek: a.estimated_sek.as_ref().map(toml_text),
-            ceiling_warn_pct: a.ceiling_warn_pct.as_ref().map(toml_text),
-            shared_ceiling: a.shared_ceiling.as_ref().map(toml_text),
-            model: a.model,
-            fku_threshold_sek: a.fku_threshold_sek.as_ref().map(toml_text),
-            deviations: a
-                .deviations
-                .into_iter()
-                .enumerate()
-                .map(|(n, d)| d.draft(n + 1))
-                .collect(),
-            suppliers: a
-                .suppliers
-                .into_iter()
-                .map(|s| DraftSupplier {
-                    name: s.name,
-                    org_nr: s.org_nr.as_ref().map(toml_text),
-                    share: s.share.as_ref().map(toml_text),
-                    aliases: s.aliases,
-                    share_number: None,
-                    rank: s.rank.as_ref().map(toml_text),
-                    share_formula: None,
-                })
-                .collect(),
-        })
-        .collect())
-}
-
-/// The register's spreadsheet columns.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Col {
-    Id,
-    Name,
-    ValidFrom,
-    ValidTo,
-    Basis,
-    Tolerance,
-    Accounts,
-    Supplier,
-    OrgNr,
-    Share,
-    Aliases,
-    Ceiling,
-    Estimated,
-    WarnPct,
-    Shared,
-    Model,
-    Rank,
-    Fku,
-}
-
-const COLS: [Col; 18] = [
-    Col::Id,
-    Col::Name,
-    Col::ValidFrom,
-    Col::ValidTo,
-    Col::Basis,
-    Col::Tolerance,
-    Col::Accounts,
-    Col::Supplier,
-    Col::OrgNr,
-    Col::Share,
-    Col::Aliases,
-    Col::Ceiling,
-    Col::Estimated,
-    Col::WarnPct,
-    Col::Shared,
-    Col::Model,
-    Col::Rank,
-    Col::Fku,
-];
-
-impl Col {
-    /// Header names, English then Swedish, earlier names winning.
-    fn names(self) -> &'static [&'static str] {
-        match self {
-            Col::Id => &["id", "Avtal", "Avtals-id", "Avtalsnummer", "Avtalsid"],
-            Col::Name => &["name", "Benämning", "Avtalsnamn"],
-            Col::ValidFrom => &["valid_from", "Giltigt från", "Giltig från", "Startdatum"],
-            Col::ValidTo => &["valid_to", "Giltigt till", "Giltig till", "Slutdatum"],
-            Col::Basis => &["basis", "Grund", "Fördelningsgrund"],
-            Col::Tolerance => &["tolerance_pp", "Tolerans", "Tolerans (pe)"],
-            Col::Accounts => &["accounts", "Konton"],
-            Col::Supplier => &["supplier", "Leverantör"],
-            Col::OrgNr => &["org_nr", "Org.nr", "Organisationsnummer", "Orgnr"],
-            Col::Share => &["share", "Andel", "Andel (%)", "Fördelning"],
-            Col::Aliases => &["aliases", "Alias", "Andra stavningar"],
-            Col::Ceiling => &["ceiling_sek", "Takvolym", "Takvolym (kr)"],
-            Col::Estimated => &["estimated_sek", "Uppskattat värde"],
-            Col::WarnPct => &["ceiling_warn_pct", "Varningsnivå (%)"],
-            Col::Shared => &["shared_ceiling", "Delad takvolym"],
-            Col::Model => &["model", "Avropsmodell", "Modell"],
-            Col::Rank => &["rank", "Rang", "Rangordning"],
-            Col::Fku => &[
-                "fku_threshold_sek",
-                "FKU-gräns",
-                "FKU-gräns (kr)",
-                "Gräns för förnyad konkurrensutsättning",
-            ],
-        }
-    }
-
-    fn index(self) -> usize {
-        self as usize
-    }
-}
-
-/// Splits a list cell at `;`, else at `,`.
-fn split_list(text: &str) -> Vec<String> {
-    let sep = if text.contains(';') { ';' } else { ',' };
-    text.split(sep)
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect()
-}
-
-fn drafts_from_table(path: &Path) -> Result<Vec<Draft>> {
-    let mut source = table::open(path, None, table::Limits::default()).map_err(|e| match e {
-        Error::Export { path, message } => Error::ConfigFile { path, message },
-        other => other,
-    })?;
-    let names: Vec<Vec<String>> = COLS.iter().map(|c| header::folded(c.names())).collect();
-    let formats = crate::read::formats::SheetFormats::read(path, source.sheet());
-    let map = |cells: &[Cell]| {
-        let texts: Vec<String> = cells.iter().map(Cell::text).collect();
-        header::map_columns(&names, &texts)
-    };
-    if let table::Source::Csv(c) = &source {
-        let d = c.best_delimiter(|cells| map(cells).iter().flatten().count());
-        source = source.with_delimiter(d);
-    }
-    let required = [Col::Id.index(), Col::Supplier.index(), Col::Share.index()];
-    let mut search = header::HeaderSearch::new(&names, &required);
-    // A register of rank orders only may have Rang and no Andel column.
-    let required_rank = [Col::Id.index(), Col::Supplier.index(), Col::Rank.index()];
-    let mut search_rank = header::HeaderSearch::new(&names, &required_rank);
-    let mut header: Option<Vec<Option<usize>>> = None;
-    let mut drafts: Vec<Draft> = Vec::new();
-    let mut current: Option<usize> = None;
-    let mut problems: Vec<Problem> = Vec::new();
-    source.for_each_record(&mut |row, cells| {
-        let Some(columns) = &header else {
-            let texts: Vec<String> = cells.iter().map(Cell::text).collect();
-            return match (search.look(&texts), search_rank.look(&texts)) {
-                (header::Look::Header(found), _) | (_, header::Look::Header(found)) => {
-                    header = Some(found);
-                    true
-                }
-                (header::Look::GaveUp, _) => false,
-                _ => true,
-            };
-        };
-        if cells.iter().all(Cell::is_empty) {
-            return true;
-        }
-        let cell = |col: Col| columns[col.index()].and_then(|i| cells.get(i));
-        let get = |col: Col| -> Option<String> {
-            let v = cell(col)?.text();
-            (!v.is_empty()).then_some(v)
-        };
-        let percent_cell = |col: Col| {
-            let i = columns[col.index()]?;
-            percent_fraction(cells.get(i), formats.percent(row, i))
-        };
-        let percent = |col: Col| percent_cell(col).map(parse::number_text).or_else(|| get(col));
-        // Where formats cannot be read (ods, xls), a warning level in
-        // (0, 1] can only be a percent cell's fraction (85 % is 0,85).
-        let warn_level = || {
-            let i = columns[Col::WarnPct.index()];
-            let fraction = i
-                .and_then(|i| cells.get(i))
-                .is_some_and(|c| matches!(c, Cell::Number(v) if !formats.known() && *v > 0.0 && *v <= 1.0));
-            match i.and_then(|i| percent_fraction(cells.get(i), fraction)) {
-                Some(v) => Some(parse::number_text(v)),
-                None => percent(Col::WarnPct),
-            }
-        };
-        // Dates may be real date cells: render them as ISO text.
-        let date = |col: Col| -> Option<String> {
-            match cell(col).and_then(table::cell_date) {
-                Some(d) => Some(d.format("%Y-%m-%d").to_string()),
-                None => get(col),
-            }
-        };
-        let index = match get(Col::Id) {
-            Some(id) => {
-                let found = drafts.iter().position(|d| d.id.trim().eq_ignore_ascii_case(id.trim()));
-                match found {
-                    Some(p) => p,
-                    None => {
-                        drafts.push(Draft {
-                            origin: Origin::Rows { first: row, last: row },
-                            id,
-                            ..Draft::default()
-                        });
-                        drafts.len() - 1
-                    }
-                }
-            }
-            None => match current {
-                Some(p) => p,
-                None => {
-                    problems.push(Problem {
-                        agreement: None,
-                        origin: Origin::Rows { first: row, last: row },
-                        message: Text::new(
-                            "raden saknar avtals-id och står inte under något avtal – fyll i kolumnen Avtal",
-                            "the row has no agreement id and stands below no agreement – fill in the id column",
-                        ),
-                    });
-                    return true;
-                }
-            },
-        };
-        current = Some(index);
-        let Some(draft) = drafts.get_mut(index) else {
-            return true;
-        };
-        draft.origin.extend_to(row);
-        // Agreement fields may be repeated on every row or given once.
-        fill(&mut draft.name, get(Col::Name));
-        fill(&mut draft.valid_from, date(Col::ValidFrom));
-        fill(&mut draft.valid_to, date(Col::ValidTo));
-        fill(&mut draft.basis, get(Col::Basis));
-        fill(&mut draft.tolerance_pp, percent(Col::Tolerance));
-        fill(&mut draft.ceiling_sek, get(Col::Ceiling));
-        fill(&mut draft.estimated_sek, get(Col::Estimated));
-        fill(&mut draft.ceiling_warn_pct, warn_level());
-        fill(&mut draft.shared_ceiling, get(Col::Shared));
-        model::fill_model(draft, get(Col::Model), get(Col::Fku));
-        if draft.accounts.is_none() {
-            draft.accounts = get(Col::Accounts).map(|a| split_list(&a));
-        }
-        let supplier = DraftSupplier {
-            name: get(Col::Supplier).unwrap_or_default(),
-            org_nr: get(Col::OrgNr),
-            share: percent(Col::Share),
-            aliases: get(Col::Aliases).map(|a| split_list(&a)).unwrap_or_default(),
-            // Converted by its format already, or a plain number.
-            share_number: match cell(Col::Share) {
-                Some(Cell::Number(v)) if percent_cell(Col::Share).is_none() => Some(*v),
-                _ => None,
-            },
-            rank: get(Col::Rank),
-            share_formula: columns[Col::Share.index()]
-                .and_then(|i| formats.formula(row, i))
-                .filter(|_| get(Col::Share).is_none())
-                .map(str::to_string),
-        };
-        // A row with only agreement fields adds no supplier.
-        let empty = supplier.name.is_empty() && supplier.org_nr.is_none() && supplier.share.is_none();
-        if !(empty && supplier.rank.is_none()) {
-            draft.suppliers.push(supplier);
-        }
-        true
-    })?;
-    if header.is_none() {
-        return Err(Error::ConfigFile {
-            path: path.to_path_buf(),
-            message: Text::new(
-                format!(
-                    "hittar ingen rubrikrad med kolumnerna Avtal, Leverantör och Andel bland de 50 första raderna (avtalsregistrets kolumner: {}); första raden: {}. Skapa en mall med `avropskoll init`.",
-                    COLS.iter().map(|c| c.names().get(1).copied().unwrap_or("")).collect::<Vec<_>>().join(", "),
-                    search.first_texts.iter().take(40).map(|t| crate::lang::shown(t, 80)).collect::<Vec<_>>().join(" | ")
-                ),
-                format!(
-                    "no header row with the columns id, supplier and share among the first 50 records (register columns: {}); first row found: {}. `avropskoll init` writes a template.",
-                    COLS.iter().map(|c| c.names()[0]).collect::<Vec<_>>().join(", "),
-                    search.first_texts.iter().take(40).map(|t| crate::lang::shown(t, 80)).collect::<Vec<_>>().join(" | ")
-                ),
-            ),
-        });
-    }
-    if !problems.is_empty() {
-        return Err(Error::Register {
-            path: path.to_path_buf(),
-            problems,
-        });
-    }
-    for d in &mut drafts {
-        percent_cells_to_percent(d);
-    }
-    let orphans = model::attach_sheet_deviations(path, &mut drafts)?;
-    if !orphans.is_empty() {
-        // Reported with every other problem of the register.
-        let mut problems = orphans;
-        if let Err(more) = check(drafts) {
-            problems.extend(more);
-        }
-        return Err(Error::Register {
-            path: path.to_path_buf(),
-            problems,
-        });
-    }
-    Ok(drafts)
-}
-
-/// A percentage cell's value in percent when it holds a fraction (a cell in
-/// a percent number format: `0,85` shown as `85 %` is 85).
-fn percent_fraction(cell: Option<&Cell>, fraction: bool) -> Option<f64> {
-    match cell {
-        Some(Cell::Number(v)) if fraction => Some((v * 100.0 * 1e9).round() / 1e9),
-        _ => None,
-    }
-}
-
-/// Shares in percent-formatted cells whose format could not be read (ods,
-/// xls) arrive as fractions (`0,5` shown as `50 %`): when every share of
-/// an agreement is a numeric cell in (0, 1], they are taken as fractions
-/// and multiplied by 100 (shares that small can never sum to 100, so a
-/// key like `0,5/0,3/0,19` is reported as summing to 99 %).
-fn percent_cells_to_percent(d: &mut Draft) {
-    let numbers: Option<Vec<f64>> = d.suppliers.iter().map(|s| s.share_number).collect();
-    let Some(numbers) = numbers else {
-        return;
-    };
-    if numbers.is_empty() || numbers.iter().any(|v| !(*v > 0.0 && *v <= 1.0)) {
-        return;
-    }
-    for s in &mut d.suppliers {
-        if let Some(v) = s.share_number {
-            s.share = Some(parse::number_text((v * 100.0 * 1e9).round() / 1e9));
-        }
-    }
-}
-
 fn fill(slot: &mut Option<String>, value: Option<String>) {
     if slot.is_none() {
         *slot = value;
@@ -763,303 +384,6 @@ pub fn plain_number(value: f64, lang: Lang) -> String {
     }
 }
 
-/// Checks drafts against every rule of the register; returns all problems.
-pub fn check(drafts: Vec<Draft>) -> std::result::Result<Register, Vec<Problem>> {
-    let mut problems = Vec::new();
-    let mut agreements = Vec::new();
-    let mut seen_ids = HashSet::new();
-    let t = |sv: String, en: String| Text::new(sv, en);
-    for d in drafts {
-        let id = d.id.trim().to_string();
-        let origin = d.origin.clone();
-        let agreement = Some(id.clone()).filter(|i| !i.is_empty());
-        let mut p = |message: Text| {
-            problems.push(Problem {
-                agreement: agreement.clone(),
-                origin: origin.clone(),
-                message,
-            })
-        };
-        if id.is_empty() {
-            p(t("saknar avtals-id".into(), "has no id".into()));
-        } else if !seen_ids.insert(id.to_lowercase()) {
-            p(t(
-                "avtals-id:t används av ett annat avtal också – ge varje avtal ett eget id".into(),
-                "the id is used by another agreement too".into(),
-            ));
-        }
-        let name = d.name.clone().map(|n| n.trim().to_string()).unwrap_or_default();
-        if name.is_empty() {
-            p(t(
-                "saknar benämning – fyll i avtalets namn (Benämning)".into(),
-                "has no name".into(),
-            ));
-        }
-        let mut date = |field: (&str, &str), value: &Option<String>| -> Option<NaiveDate> {
-            let (sv, en) = field;
-            match value {
-                None => {
-                    p(t(
-                        format!("{sv} saknas – skriv datumet som ÅÅÅÅ-MM-DD"),
-                        format!("{en} is missing"),
-                    ));
-                    None
-                }
-                Some(v) => match parse::parse_date(v) {
-                    None => {
-                        p(t(
-                            format!("{sv} '{v}' är inte ett datum – skriv ÅÅÅÅ-MM-DD"),
-                            format!("{en} '{v}' is not a date (YYYY-MM-DD)"),
-                        ));
-                        None
-                    }
-                    Some(d) if !(1900..=9999).contains(&d.year()) => {
-                        p(t(
-                            format!("{sv} {d}: året måste ligga mellan 1900 och 9999 – rätta årtalet"),
-                            format!("{en} {d}: the year must be between 1900 and 9999"),
-                        ));
-                        None
-                    }
-                    Some(d) => Some(d),
-                },
-            }
-        };
-        let valid_from = date(("giltigt från", "valid_from"), &d.valid_from);
-        let valid_to = date(("giltigt till", "valid_to"), &d.valid_to);
-        if let (Some(f), Some(to)) = (valid_from, valid_to) {
-            if f > to {
-                p(t(
-                    format!("giltigt från {f} är efter giltigt till {to} – byt plats på datumen"),
-                    format!("valid_from {f} is after valid_to {to}"),
-                ));
-            }
-        }
-        let basis = match d.basis.as_deref().map(Basis::parse) {
-            None => Basis::Amount,
-            Some(Some(b)) => b,
-            Some(None) => {
-                let other = d.basis.as_deref().unwrap_or("").trim();
-                p(t(
-                    format!("grunden '{other}' är varken belopp eller antal – skriv belopp eller antal"),
-                    format!("basis '{other}' is neither 'amount' nor 'count'"),
-                ));
-                Basis::Amount
-            }
-        };
-        let tolerance_pp = match &d.tolerance_pp {
-            None => None,
-            Some(tol) => match number(tol) {
-                Some(v) if v >= 0.0 => Some(v),
-                _ => {
-                    p(t(
-                        format!("toleransen '{tol}' är inte ett tal ≥ 0 (procentenheter)"),
-                        format!("tolerance_pp '{tol}' is not a number of percentage points ≥ 0"),
-                    ));
-                    None
-                }
-            },
-        };
-        let ceiling = match d.ceiling_sek.as_deref() {
-            None => None,
-            Some(c) => match parse::parse_amount(c) {
-                Some(a) if a.0 > 0 => Some(a.0),
-                _ => {
-                    p(t(
-                        format!("takvolymen '{c}' är inte ett belopp över noll – skriv avtalets högsta värde i kronor"),
-                        format!("ceiling_sek '{c}' is not an amount above zero"),
-                    ));
-                    None
-                }
-            },
-        };
-        let estimated = match d.estimated_sek.as_deref() {
-            None => None,
-            Some(e) => match parse::parse_amount(e) {
-                Some(a) if a.0 >= 0 => Some(a.0),
-                _ => {
-                    p(t(
-                        format!("uppskattat värde '{e}' är inte ett belopp på noll eller mer"),
-                        format!("estimated_sek '{e}' is not an amount of zero or more"),
-                    ));
-                    None
-                }
-            },
-        };
-        let warn_pct = match d.ceiling_warn_pct.as_deref() {
-            None => DEFAULT_WARN_PCT,
-            Some(w) => match number(w) {
-                Some(v) if v > 0.0 && v <= 100.0 => v,
-                _ => {
-                    p(t(
-                        format!("varningsnivån '{w}' ligger inte i (0, 100] procent"),
-                        format!("ceiling_warn_pct '{w}' is not in (0, 100]"),
-                    ));
-                    DEFAULT_WARN_PCT
-                }
-            },
-        };
-        let shared = match d.shared_ceiling.as_deref() {
-            None => false,
-            Some(x) => yes_no(x).unwrap_or_else(|| {
-                p(t(
-                    format!("delad takvolym '{x}' – skriv ja eller nej"),
-                    format!("shared_ceiling '{x}' is neither true nor false"),
-                ));
-                false
-            }),
-        };
-        let checked = model::check_model(&d, &mut p);
-        if d.suppliers.is_empty() {
-            p(t("har inga leverantörer".into(), "has no suppliers".into()));
-        }
-        let mut ranks = Vec::new();
-        let mut suppliers = Vec::new();
-        let mut names = HashSet::new();
-        let mut orgs = HashSet::new();
-        let mut sum = 0.0;
-        for s in &d.suppliers {
-            let sname = s.name.trim().to_string();
-            let (who_sv, who_en) = if sname.is_empty() {
-                (
-                    "en leverantör utan namn".to_string(),
-                    "a supplier without a name".to_string(),
-                )
-            } else {
-                (format!("leverantören '{sname}'"), format!("supplier '{sname}'"))
-            };
-            if sname.is_empty() {
-                p(t(
-                    format!("{who_sv}: namnet saknas – fyll i kolumnen Leverantör"),
-                    format!("{who_en}: name is missing"),
-                ));
-            }
-            let org_nr = match s.org_nr.as_deref().map(str::trim) {
-                None | Some("") => None,
-                Some(o) => {
-                    let parsed = OrgNr::parse(o);
-                    if parsed.is_none() {
-                        p(t(
-                            format!("{who_sv}: organisationsnumret '{o}' stämmer inte (10 siffror, den sista en kontrollsiffra) – kontrollera numret eller lämna cellen tom"),
-                            format!("{who_en}: org_nr '{o}' is not a valid organisation number (10 digits, last one a Luhn check digit)"),
-                        ));
-                    }
-                    parsed
-                }
-            };
-            ranks.push(model::check_supplier_rank(checked.model, s, (&who_sv, &who_en), &mut p));
-            let share = match s.share.as_deref() {
-                Some(text) if checked.model == Model::Rank => {
-                    p(t(
-                        format!("{who_sv}: har andelen {text} men avtalet har rangordning – ta bort andelen, eller skriv nyckel som avropsmodell"),
-                        format!("{who_en}: has share {text} but the agreement is a rank order – remove the share, or set model = \"key\""),
-                    ));
-                    0.0
-                }
-                None if checked.model == Model::Rank => 0.0,
-                None if s.share_formula.is_some() => {
-                    let f = crate::lang::quote(s.share_formula.as_deref().unwrap_or(""));
-                    p(t(
-                        format!("{who_sv}: andelens formel {f} saknar sparat värde – öppna och spara filen i Excel"),
-                        format!(
-                            "{who_en}: the share's formula {f} has no saved value – open and save the file in Excel"
-                        ),
-                    ));
-                    0.0
-                }
-                None => {
-                    p(t(
-                        format!("{who_sv}: andelen saknas – fyll i kolumnen Andel"),
-                        format!("{who_en}: share is missing"),
-                    ));
-                    0.0
-                }
-                Some(text) => match number(text) {
-                    Some(v) if v > 0.0 && v <= 100.0 => v,
-                    Some(v) => {
-                        p(t(
-                            format!(
-                                "{who_sv}: andelen {} % ligger inte mellan 0 och 100",
-                                format_number(v, 2, Lang::Sv)
-                            ),
-                            format!("{who_en}: share {v} is not in (0, 100]"),
-                        ));
-                        v
-                    }
-                    None => {
-                        p(t(
-                            format!("{who_sv}: andelen '{text}' är inte ett tal"),
-                            format!("{who_en}: share '{text}' is not a number"),
-                        ));
-                        0.0
-                    }
-                },
-            };
-            sum += share;
-            let norm = parse::normalize_supplier(&sname);
-            let twice = (!norm.is_empty() && !names.insert(norm)) || org_nr.is_some_and(|o| !orgs.insert(o));
-            if twice {
-                p(t(
-                    format!("{who_sv} står två gånger"),
-                    format!("{who_en} appears twice"),
-                ));
-            }
-            suppliers.push(Supplier {
-                name: sname,
-                org_nr,
-                share,
-                aliases: s
-                    .aliases
-                    .iter()
-                    .map(|a| a.trim().to_string())
-                    .filter(|a| !a.is_empty())
-                    .collect(),
-                rank: ranks.last().copied().flatten(),
-            });
-        }
-        if checked.model == Model::Rank {
-            model::check_ranks(&ranks, &mut p);
-        }
-        let deviations = model::check_deviations(&d.deviations, checked.model, &suppliers, &mut p);
-        if checked.model == Model::Key && !d.suppliers.is_empty() && (sum - 100.0).abs() > 0.01 + 1e-9 {
-            p(t(
-                format!(
-                    "andelarna summerar till {} %, inte 100 % – ändra andelarna så att summan blir 100",
-                    plain_number(sum, Lang::Sv)
-                ),
-                format!("shares sum to {} %, not 100", plain_number(sum, Lang::En)),
-            ));
-        }
-        if let (Some(valid_from), Some(valid_to)) = (valid_from, valid_to) {
-            agreements.push(Agreement {
-                id,
-                name,
-                valid_from,
-                valid_to,
-                basis,
-                tolerance_pp,
-                accounts: d
-                    .accounts
-                    .map(|a| a.into_iter().map(|x| x.trim().to_string()).collect()),
-                suppliers,
-                ceiling: ceiling.map(|ceiling| Ceiling {
-                    ceiling,
-                    estimated,
-                    warn_pct,
-                    shared,
-                }),
-                model: checked.model,
-                fku_threshold: checked.fku_threshold,
-                deviations,
-            });
-        }
-    }
-    if problems.is_empty() {
-        Ok(Register { agreements })
-    } else {
-        Err(problems)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1094,6 +418,21 @@ accounts = ["4410", 4411]
             .iter()
             .map(|p| p.describe(Lang::En))
             .collect()
+    }
+
+    #[test]
+    fn the_key_as_fractions_and_the_windows_an_agreement_overlaps() {
+        let reg = check(drafts_from_toml(GOOD).expect("parses")).expect("valid");
+        let a = &reg.agreements[0];
+        // 50/30/20 %.
+        assert_eq!(a.fractions(), vec![0.5, 0.3, 0.2]);
+        // Valid 2017-09-01 – 2021-08-31: 2017-H2 and 2021-T2 (May–Aug)
+        // touch it by a day or more; 2017-H1 and 2021-T3 do not.
+        let overlaps = |w: &str| a.overlaps(&crate::window::Window::parse(w).expect("window"));
+        assert!(overlaps("2017-H2"));
+        assert!(overlaps("2021-T2"));
+        assert!(!overlaps("2017-H1"));
+        assert!(!overlaps("2021-T3"));
     }
 
     #[test]

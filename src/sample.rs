@@ -10,7 +10,7 @@ use crate::lang::Text;
 use crate::parse::{format_grouped, luhn_check_digit};
 use chrono::{Datelike, NaiveDate};
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 mod projects;
 
@@ -109,102 +109,96 @@ fn s(name: impl Into<String>, alias: Option<&'static str>, org: u32, share: f64)
     }
 }
 
+/// The suppliers of the six realistic agreements: agreement, name, the
+/// alias the exports sometimes use, org nr (its serial), share.
+const SUPPLIERS: [(&str, &str, Option<&'static str>, u32, f64); 17] = [
+    (
+        "RA-2023-011",
+        "Måleri Syd AB",
+        Some("Måleri Syd Aktiebolag"),
+        101_117,
+        50.0,
+    ),
+    ("RA-2023-011", "Färg & Fasad i Skåne AB", None, 214_302, 30.0),
+    ("RA-2023-011", "Penselkungen AB", None, 377_051, 20.0),
+    ("RA-2023-014", "Elkraft Öresund AB", None, 402_266, 60.0),
+    (
+        "RA-2023-014",
+        "Ljus & Kraft Syd AB",
+        Some("Ljus och Kraft Syd AB"),
+        518_833,
+        40.0,
+    ),
+    ("RA-2023-020", "Låsmästarn AB", None, 623_190, 25.0),
+    ("RA-2023-020", "Nyckelhuset Skåne AB", None, 731_404, 25.0),
+    ("RA-2023-020", "Säkerhetslås i Syd AB", None, 845_517, 25.0),
+    ("RA-2023-020", "Dörr & Lås Service AB", None, 952_608, 25.0),
+    ("RA-2024-003", "Rörläggarna Syd AB", None, 160_723, 40.0),
+    ("RA-2024-003", "VVS-Centralen i Malmö AB", None, 271_845, 35.0),
+    ("RA-2024-003", "Vattenrör AB", None, 389_962, 25.0),
+    ("RA-2022-031", "Schakt & Mark AB", None, 493_018, 50.0),
+    ("RA-2022-031", "Gräv-Olles Entreprenad AB", None, 506_129, 50.0),
+    ("RA-2024-040", "Snickarglädje AB", None, 617_234, 35.0),
+    ("RA-2024-040", "Trä & Bygg Service AB", None, 728_345, 35.0),
+    (
+        "RA-2024-040",
+        "Bygg-Service Öresund AB",
+        Some("Byggservice Öresund AB"),
+        839_456,
+        30.0,
+    ),
+];
+
+/// An agreement valid `from`–`to` by amount, its suppliers from
+/// [`SUPPLIERS`], without tolerance, accounts or ceiling of its own.
+fn base(id: &str, name: &str, from: (i32, u32, u32), to: (i32, u32, u32), weight: f64) -> SampleAgreement {
+    let suppliers = (SUPPLIERS.iter())
+        .filter(|x| x.0 == id)
+        .map(|&(_, name, alias, org, share)| s(name, alias, org, share))
+        .collect();
+    SampleAgreement {
+        id: id.into(),
+        name: name.into(),
+        from,
+        to,
+        count: false,
+        tolerance: None,
+        accounts: None,
+        suppliers,
+        weight,
+        ceiling: None,
+    }
+}
+
+/// The six realistic agreements of the sample.
 fn agreements() -> Vec<SampleAgreement> {
     vec![
         SampleAgreement {
-            id: "RA-2023-011".into(),
-            name: "Målningsarbeten".into(),
-            from: (2023, 4, 1),
-            to: (2027, 3, 31),
-            count: false,
-            tolerance: None,
-            accounts: None,
-            suppliers: vec![
-                s("Måleri Syd AB", Some("Måleri Syd Aktiebolag"), 101_117, 50.0),
-                s("Färg & Fasad i Skåne AB", None, 214_302, 30.0),
-                s("Penselkungen AB", None, 377_051, 20.0),
-            ],
-            weight: 3.0,
             ceiling: Some((80_000_000, Some(60_000_000), false)),
+            ..base("RA-2023-011", "Målningsarbeten", (2023, 4, 1), (2027, 3, 31), 3.0)
         },
         SampleAgreement {
-            id: "RA-2023-014".into(),
-            name: "Elinstallationer".into(),
-            from: (2023, 6, 1),
-            to: (2027, 5, 31),
-            count: false,
-            tolerance: None,
-            accounts: None,
-            suppliers: vec![
-                s("Elkraft Öresund AB", None, 402_266, 60.0),
-                s("Ljus & Kraft Syd AB", Some("Ljus och Kraft Syd AB"), 518_833, 40.0),
-            ],
-            weight: 3.0,
             ceiling: Some((50_000_000, Some(40_000_000), false)),
+            ..base("RA-2023-014", "Elinstallationer", (2023, 6, 1), (2027, 5, 31), 3.0)
         },
         SampleAgreement {
-            id: "RA-2023-020".into(),
-            name: "Lås och passersystem".into(),
-            from: (2023, 9, 1),
-            to: (2026, 8, 31),
             count: true,
             tolerance: Some(8.0),
-            accounts: None,
-            suppliers: vec![
-                s("Låsmästarn AB", None, 623_190, 25.0),
-                s("Nyckelhuset Skåne AB", None, 731_404, 25.0),
-                s("Säkerhetslås i Syd AB", None, 845_517, 25.0),
-                s("Dörr & Lås Service AB", None, 952_608, 25.0),
-            ],
-            weight: 2.0,
-            ceiling: None,
+            ..base("RA-2023-020", "Lås och passersystem", (2023, 9, 1), (2026, 8, 31), 2.0)
         },
         SampleAgreement {
-            id: "RA-2024-003".into(),
-            name: "VVS-arbeten".into(),
-            from: (2024, 3, 1),
-            to: (2028, 2, 29),
-            count: false,
-            tolerance: None,
             accounts: Some(&["4410", "4411"]),
-            suppliers: vec![
-                s("Rörläggarna Syd AB", None, 160_723, 40.0),
-                s("VVS-Centralen i Malmö AB", None, 271_845, 35.0),
-                s("Vattenrör AB", None, 389_962, 25.0),
-            ],
-            weight: 2.5,
             ceiling: Some((55_000_000, Some(45_000_000), false)),
+            ..base("RA-2024-003", "VVS-arbeten", (2024, 3, 1), (2028, 2, 29), 2.5)
         },
         SampleAgreement {
-            id: "RA-2022-031".into(),
-            name: "Markarbeten".into(),
-            from: (2022, 5, 1),
-            to: (2026, 4, 30),
-            count: false,
             tolerance: Some(3.0),
-            accounts: None,
-            suppliers: vec![
-                s("Schakt & Mark AB", None, 493_018, 50.0),
-                s("Gräv-Olles Entreprenad AB", None, 506_129, 50.0),
-            ],
-            weight: 1.5,
             ceiling: Some((15_000_000, Some(12_000_000), false)),
+            ..base("RA-2022-031", "Markarbeten", (2022, 5, 1), (2026, 4, 30), 1.5)
         },
         SampleAgreement {
-            id: "RA-2024-040".into(),
-            name: "Snickeriarbeten".into(),
-            from: (2024, 9, 1),
-            to: (2028, 8, 31),
-            count: false,
-            tolerance: None,
-            accounts: None,
-            suppliers: vec![
-                s("Snickarglädje AB", None, 617_234, 35.0),
-                s("Trä & Bygg Service AB", None, 728_345, 35.0),
-                s("Bygg-Service Öresund AB", Some("Byggservice Öresund AB"), 839_456, 30.0),
-            ],
-            weight: 2.0,
             ceiling: Some((100_000_000, None, true)),
+            ..base("RA-2024-040", "Snickeriarbeten", (2024, 9, 1), (2028, 8, 31), 2.0)
         },
     ]
 }
@@ -344,6 +338,48 @@ pub struct SampleOptions {
 /// Writes `register.toml`, `avropskoll.toml` and `exports/YYYY-MM.csv`;
 /// returns a line saying what was written.
 pub fn write(args: &SampleOptions) -> Result<String> {
+    let start = first_month(args)?;
+    let out = &args.out;
+    let exports_dir = out.join("exports");
+    std::fs::create_dir_all(&exports_dir).map_err(|e| io_err(&exports_dir, e))?;
+    let ags = sample_agreements(args.agreements);
+    // The realistic register also has a rank order and an FKU threshold,
+    // their rows in a project ledger of their own (sample/projects.rs).
+    let projects = ags.len() == 6 && !args.clean;
+    let mut register = register_toml(&ags);
+    if projects {
+        register.push_str(&projects::register_toml());
+    }
+    let reg_path = out.join("register.toml");
+    std::fs::write(&reg_path, register).map_err(|e| io_err(&reg_path, e))?;
+    let cfg_path = out.join("avropskoll.toml");
+    std::fs::write(&cfg_path, CONFIG).map_err(|e| io_err(&cfg_path, e))?;
+    if args.clean {
+        return write_clean(args, &ags, start, &exports_dir);
+    }
+    let rows_per_month = args.rows.map_or(args.rows_per_month, |r| {
+        (r / args.months as u64).min(u32::MAX as u64) as u32
+    });
+    let mut months = Months::new(args.seed, &ags);
+    for m in 0..args.months {
+        let first = month_add(start, m);
+        let (name, bytes) = months.export(first, month_add(start, m + 1), m, rows_per_month);
+        let path = exports_dir.join(&name);
+        std::fs::write(&path, bytes).map_err(|e| io_err(&path, e))?;
+    }
+    if projects {
+        let path = exports_dir.join(projects::FILE);
+        std::fs::write(&path, projects::export(args.seed, start, args.months)).map_err(|e| io_err(&path, e))?;
+    }
+    Ok(format!(
+        "Sample data written to {}: register.toml, avropskoll.toml and {} monthly exports.",
+        out.display(),
+        args.months
+    ))
+}
+
+/// `--start` as the first day of its month; `--months` 1 to 600.
+fn first_month(args: &SampleOptions) -> Result<NaiveDate> {
     let start =
         NaiveDate::parse_from_str(&format!("{}-01", args.start.trim()), "%Y-%m-%d").map_err(|_| Error::Setting {
             setting: "--start".into(),
@@ -358,222 +394,234 @@ pub fn write(args: &SampleOptions) -> Result<String> {
             message: Text::new("ange 1 till 600 månader", "give 1 to 600 months"),
         });
     }
-    let out = &args.out;
-    let exports_dir = out.join("exports");
-    std::fs::create_dir_all(&exports_dir).map_err(|e| io_err(&exports_dir, e))?;
+    Ok(start)
+}
+
+/// The six realistic agreements, then generated ones, `wanted` (≥ 1) in all.
+fn sample_agreements(wanted: u32) -> Vec<SampleAgreement> {
     let mut ags = agreements();
-    let wanted = args.agreements.max(1) as usize;
+    let wanted = wanted.max(1) as usize;
     if wanted > ags.len() {
         let extra = wanted - ags.len();
         ags.extend(extra_agreements(extra));
     }
     ags.truncate(wanted);
-    // The realistic register also has a rank order and an FKU threshold,
-    // their rows in a project ledger of their own (sample/projects.rs).
-    let projects = wanted == 6 && !args.clean;
-    let mut register = register_toml(&ags);
-    if projects {
-        register.push_str(&projects::register_toml());
-    }
-    let reg_path = out.join("register.toml");
-    std::fs::write(&reg_path, register).map_err(|e| io_err(&reg_path, e))?;
-    let cfg_path = out.join("avropskoll.toml");
-    std::fs::write(&cfg_path, CONFIG).map_err(|e| io_err(&cfg_path, e))?;
+    ags
+}
 
-    if args.clean {
-        return write_clean(args, &ags, start, &exports_dir);
+/// The monthly exports as they are drawn, month after month.
+struct Months<'a> {
+    ags: &'a [SampleAgreement],
+    rng: Rng,
+    /// Purchases beside the agreements draw from their own stream: the
+    /// call-offs stay as they were.
+    side: Rng,
+    /// Running totals per unit, agreement and supplier: a unit's orderers
+    /// mostly pick the supplier furthest behind its share in their own
+    /// call-offs, as a careful unit would (so one careless unit shows).
+    running: Vec<Vec<Vec<f64>>>,
+    /// The last days of the month before (monthly exports overlap).
+    carry: Vec<Line>,
+    seq: u64,
+}
+
+impl<'a> Months<'a> {
+    fn new(seed: u64, ags: &'a [SampleAgreement]) -> Months<'a> {
+        Months {
+            ags,
+            rng: Rng::new(seed),
+            side: Rng::new(seed ^ 0xBE51_DE00),
+            running: UNITS
+                .iter()
+                .map(|_| ags.iter().map(|a| vec![0.0; a.suppliers.len()]).collect())
+                .collect(),
+            carry: Vec::new(),
+            seq: 0,
+        }
     }
-    let rows_per_month = args.rows.map_or(args.rows_per_month, |r| {
-        (r / args.months as u64).min(u32::MAX as u64) as u32
-    });
-    let mut rng = Rng::new(args.seed);
-    // Running totals per unit, agreement and supplier: a unit's orderers
-    // mostly pick the supplier furthest behind its share in their own
-    // call-offs, as a careful unit would (so one careless unit shows).
-    let mut running: Vec<Vec<Vec<f64>>> = UNITS
-        .iter()
-        .map(|_| ags.iter().map(|a| vec![0.0; a.suppliers.len()]).collect())
-        .collect();
-    let mut carry: Vec<Line> = Vec::new();
-    let mut seq = 0u64;
-    // Purchases beside the agreements draw from their own stream: the
-    // call-offs stay as they were.
-    let mut side = Rng::new(args.seed ^ 0xBE51_DE00);
-    for m in 0..args.months {
-        let first = month_add(start, m);
-        let next = month_add(start, m + 1);
+
+    /// Month `m` (from `first` to before `next`): its file name and bytes.
+    fn export(&mut self, first: NaiveDate, next: NaiveDate, m: u32, rows: u32) -> (String, Vec<u8>) {
         let days = (next - first).num_days() as u32;
-        let mut lines: Vec<Line> = Vec::new();
-        for _ in 0..rows_per_month {
-            let day = first + chrono::Duration::days(rng.below(days as usize) as i64);
-            seq += 1;
-            let ver = format!("{}{:07}", day.year() % 100, seq);
-            let ui = rng.below(UNITS.len());
-            let (unit, orderers) = &UNITS[ui];
-            let orderer = rng.pick(orderers).to_string();
-            let valid: Vec<usize> = (0..ags.len())
-                .filter(|&i| {
-                    let a = &ags[i];
-                    let f = NaiveDate::from_ymd_opt(a.from.0, a.from.1, a.from.2);
-                    let t = NaiveDate::from_ymd_opt(a.to.0, a.to.1, a.to.2);
-                    f.is_some_and(|f| f <= day) && t.is_some_and(|t| day <= t)
-                })
-                .collect();
-            let line = if !valid.is_empty() && rng.chance(0.45) {
-                // Sektion Öster buys much electrical work, and nearly all of it from one supplier.
-                let weight = |i: usize| {
-                    let w = ags[i].weight;
-                    if ags[i].id == "RA-2023-014" && *unit == "Sektion Öster" {
-                        w * 3.0
-                    } else {
-                        w
-                    }
-                };
-                let ai = valid[rng.weighted(&valid.iter().map(|&i| weight(i)).collect::<Vec<_>>())];
-                let running = &mut running[ui];
-                let a = &ags[ai];
-                let shares: Vec<f64> = a.suppliers.iter().map(|s| s.share).collect();
-                let si = if a.id == "RA-2023-014" && *unit == "Sektion Öster" {
-                    // The unit that throws the key: almost always Elkraft.
-                    usize::from(rng.chance(0.08))
-                } else if rng.chance(0.65) {
-                    let total: f64 = running[ai].iter().sum::<f64>().max(1.0);
-                    (0..shares.len())
-                        .max_by(|&x, &y| {
-                            let gx = shares[x] / 100.0 - running[ai][x] / total;
-                            let gy = shares[y] / 100.0 - running[ai][y] / total;
-                            gx.total_cmp(&gy)
-                        })
-                        .unwrap_or(0)
-                } else {
-                    rng.weighted(&shares)
-                };
-                let sup = &a.suppliers[si];
-                let mut ore = (rng.lognormal(9.2, 0.9) * 100.0).round() as i64;
-                if rng.chance(0.025) {
-                    ore = -ore / 3;
-                }
-                running[ai][si] += if a.count {
-                    f64::from(u8::from(ore > 0))
-                } else {
-                    ore as f64
-                };
-                let name = match (rng.below(20), sup.alias) {
-                    (0, Some(alias)) => alias.to_string(),
-                    (1, _) => sup.name.to_uppercase(),
-                    (2, _) => format!("{}  ", sup.name.replace(" AB", "  AB")),
-                    _ => sup.name.to_string(),
-                };
-                let account = match a.accounts {
-                    Some(list) => {
-                        if rng.chance(0.9) {
-                            rng.pick(list).to_string()
-                        } else {
-                            "4420".into()
-                        }
-                    }
-                    None => rng.pick(&["4410", "4411", "4420"]).to_string(),
-                };
-                Line {
-                    date: day,
-                    ver,
-                    supplier: name,
-                    org: org_form(&mut rng, sup.org),
-                    agreement: if rng.chance(0.75) {
-                        a.id.to_string()
-                    } else {
-                        String::new()
-                    },
-                    unit: unit.to_string(),
-                    orderer,
-                    account,
-                    amount: ore.to_string(),
-                    date_text: String::new(),
-                }
-            } else {
-                let (name, org) = rng.pick(&OUTSIDE);
-                let mut ore = (rng.lognormal(8.6, 1.3) * 100.0).round() as i64;
-                if rng.chance(0.02) {
-                    ore = -ore;
-                }
-                Line {
-                    date: day,
-                    ver,
-                    supplier: name.to_string(),
-                    org: if rng.chance(0.1) {
-                        "SAKNAS".into()
-                    } else {
-                        org_form(&mut rng, *org)
-                    },
-                    agreement: String::new(),
-                    unit: unit.to_string(),
-                    orderer,
-                    account: rng.pick(&["4510", "4610", "4620", "6110"]).to_string(),
-                    amount: ore.to_string(),
-                    date_text: String::new(),
-                }
-            };
-            lines.push(line);
-        }
-        lines.extend(beside_lines(&mut side, first, days, m));
-        // A few rows that go wrong the way real ones do.
-        let mut odd = lines.first().cloned().unwrap_or_else(|| blank_line(first));
-        if m % 3 == 0 {
-            odd.agreement = "RA-2019-007".into();
-            odd.ver = format!("{}", 9_000_000 + m);
-            lines.push(odd.clone());
-        }
-        if m % 4 == 1 {
-            let mut o = odd.clone();
-            o.supplier = "Byggmax AB".into();
-            o.org = org_nr(300_432);
-            o.agreement = "RA-2023-011".into();
-            o.ver = format!("{}", 9_100_000 + m);
-            lines.push(o);
-        }
-        if first < NaiveDate::from_ymd_opt(2024, 9, 1).unwrap_or(first) && m % 2 == 0 {
-            let mut o = odd.clone();
-            o.supplier = "Snickarglädje AB".into();
-            o.org = org_nr(617_234);
-            o.agreement = "RA-2024-040".into();
-            o.ver = format!("{}", 9_200_000 + m);
-            lines.push(o);
-        }
-        let mut bad = odd.clone();
-        bad.ver = format!("{}", 9_300_000 + m);
-        bad.date_text = format!("{}-02-30", first.year());
-        lines.push(bad.clone());
-        bad.ver = format!("{}", 9_400_000 + m);
-        bad.date_text = String::new();
-        bad.amount = if m % 2 == 0 { "12 5OO,00" } else { "#VÄRDEFEL!" }.into();
-        lines.push(bad);
+        let mut lines: Vec<Line> = (0..rows).map(|_| self.line(first, days)).collect();
+        lines.extend(beside_lines(&mut self.side, first, days, m));
+        odd_lines(&mut lines, first, m);
         lines.sort_by(|a, b| a.date.cmp(&b.date).then(a.ver.cmp(&b.ver)));
         // Monthly exports overlap: the last days of the previous month again.
-        let mut file_lines: Vec<Line> = carry.clone();
+        let mut file_lines: Vec<Line> = self.carry.clone();
         file_lines.extend(lines.iter().cloned());
         let cut = next - chrono::Duration::days(3);
-        carry = lines.into_iter().filter(|l| l.date >= cut).collect();
+        self.carry = lines.into_iter().filter(|l| l.date >= cut).collect();
         let name = format!("{}-{:02}.csv", first.year(), first.month());
-        let path = exports_dir.join(&name);
         let bytes = if m < 12 {
             format_new(&file_lines)
         } else {
             format_old(&file_lines, first)
         };
-        std::fs::write(&path, bytes).map_err(|e| io_err(&path, e))?;
+        (name, bytes)
     }
-    if projects {
-        let path = exports_dir.join(projects::FILE);
-        std::fs::write(&path, projects::export(args.seed, start, args.months)).map_err(|e| io_err(&path, e))?;
+
+    /// One invoice line: a call-off under a valid agreement (45 %), else a
+    /// purchase from a supplier outside them.
+    fn line(&mut self, first: NaiveDate, days: u32) -> Line {
+        let rng = &mut self.rng;
+        let day = first + chrono::Duration::days(rng.below(days as usize) as i64);
+        self.seq += 1;
+        let ver = format!("{}{:07}", day.year() % 100, self.seq);
+        let ui = rng.below(UNITS.len());
+        let (unit, orderers) = &UNITS[ui];
+        let orderer = rng.pick(orderers).to_string();
+        let valid: Vec<usize> = (0..self.ags.len())
+            .filter(|&i| {
+                let a = &self.ags[i];
+                let f = NaiveDate::from_ymd_opt(a.from.0, a.from.1, a.from.2);
+                let t = NaiveDate::from_ymd_opt(a.to.0, a.to.1, a.to.2);
+                f.is_some_and(|f| f <= day) && t.is_some_and(|t| day <= t)
+            })
+            .collect();
+        let mut line = if !valid.is_empty() && rng.chance(0.45) {
+            self.call_off(&valid, ui)
+        } else {
+            outside_line(rng)
+        };
+        line.date = day;
+        line.ver = ver;
+        line.unit = unit.to_string();
+        line.orderer = orderer;
+        line
     }
-    Ok(format!(
-        "Sample data written to {}: register.toml, avropskoll.toml and {} monthly exports.",
-        out.display(),
-        args.months
-    ))
+
+    /// A call-off by unit `ui` under one of the `valid` agreements.
+    fn call_off(&mut self, valid: &[usize], ui: usize) -> Line {
+        let (ags, rng) = (self.ags, &mut self.rng);
+        let unit = UNITS[ui].0;
+        // Sektion Öster buys much electrical work, and nearly all of it from one supplier.
+        let careless = |a: &SampleAgreement| a.id == "RA-2023-014" && unit == "Sektion Öster";
+        let weight = |i: usize| {
+            if careless(&ags[i]) {
+                ags[i].weight * 3.0
+            } else {
+                ags[i].weight
+            }
+        };
+        let ai = valid[rng.weighted(&valid.iter().map(|&i| weight(i)).collect::<Vec<_>>())];
+        let running = &mut self.running[ui][ai];
+        let a = &ags[ai];
+        let shares: Vec<f64> = a.suppliers.iter().map(|s| s.share).collect();
+        let si = if careless(a) {
+            // The unit that throws the key: almost always Elkraft.
+            usize::from(rng.chance(0.08))
+        } else if rng.chance(0.65) {
+            let total: f64 = running.iter().sum::<f64>().max(1.0);
+            (0..shares.len())
+                .max_by(|&x, &y| {
+                    let gx = shares[x] / 100.0 - running[x] / total;
+                    let gy = shares[y] / 100.0 - running[y] / total;
+                    gx.total_cmp(&gy)
+                })
+                .unwrap_or(0)
+        } else {
+            rng.weighted(&shares)
+        };
+        let sup = &a.suppliers[si];
+        let mut ore = (rng.lognormal(9.2, 0.9) * 100.0).round() as i64;
+        if rng.chance(0.025) {
+            ore = -ore / 3;
+        }
+        running[si] += if a.count {
+            f64::from(u8::from(ore > 0))
+        } else {
+            ore as f64
+        };
+        let name = match (rng.below(20), sup.alias) {
+            (0, Some(alias)) => alias.to_string(),
+            (1, _) => sup.name.to_uppercase(),
+            (2, _) => format!("{}  ", sup.name.replace(" AB", "  AB")),
+            _ => sup.name.to_string(),
+        };
+        let account = match a.accounts {
+            Some(list) if rng.chance(0.9) => rng.pick(list).to_string(),
+            Some(_) => "4420".into(),
+            None => rng.pick(&["4410", "4411", "4420"]).to_string(),
+        };
+        Line {
+            supplier: name,
+            org: org_form(rng, sup.org),
+            agreement: if rng.chance(0.75) {
+                a.id.to_string()
+            } else {
+                String::new()
+            },
+            account,
+            amount: ore.to_string(),
+            ..blank_line(NaiveDate::MIN)
+        }
+    }
+}
+
+/// A purchase from a supplier outside the agreements.
+fn outside_line(rng: &mut Rng) -> Line {
+    let (name, org) = rng.pick(&OUTSIDE);
+    let mut ore = (rng.lognormal(8.6, 1.3) * 100.0).round() as i64;
+    if rng.chance(0.02) {
+        ore = -ore;
+    }
+    Line {
+        supplier: name.to_string(),
+        org: if rng.chance(0.1) {
+            "SAKNAS".into()
+        } else {
+            org_form(rng, *org)
+        },
+        account: rng.pick(&["4510", "4610", "4620", "6110"]).to_string(),
+        amount: ore.to_string(),
+        ..blank_line(NaiveDate::MIN)
+    }
+}
+
+/// A few rows that go wrong the way real ones do: an unknown agreement, a
+/// supplier outside its agreement, a call-off before the agreement
+/// started, an impossible date and an unreadable amount.
+fn odd_lines(lines: &mut Vec<Line>, first: NaiveDate, m: u32) {
+    let mut odd = lines.first().cloned().unwrap_or_else(|| blank_line(first));
+    if m.is_multiple_of(3) {
+        odd.agreement = "RA-2019-007".into();
+        odd.ver = format!("{}", 9_000_000 + m);
+        lines.push(odd.clone());
+    }
+    if m % 4 == 1 {
+        let mut o = odd.clone();
+        o.supplier = "Byggmax AB".into();
+        o.org = org_nr(300_432);
+        o.agreement = "RA-2023-011".into();
+        o.ver = format!("{}", 9_100_000 + m);
+        lines.push(o);
+    }
+    if first < NaiveDate::from_ymd_opt(2024, 9, 1).unwrap_or(first) && m.is_multiple_of(2) {
+        let mut o = odd.clone();
+        o.supplier = "Snickarglädje AB".into();
+        o.org = org_nr(617_234);
+        o.agreement = "RA-2024-040".into();
+        o.ver = format!("{}", 9_200_000 + m);
+        lines.push(o);
+    }
+    let mut bad = odd.clone();
+    bad.ver = format!("{}", 9_300_000 + m);
+    bad.date_text = format!("{}-02-30", first.year());
+    lines.push(bad.clone());
+    bad.ver = format!("{}", 9_400_000 + m);
+    bad.date_text = String::new();
+    bad.amount = if m.is_multiple_of(2) {
+        "12 5OO,00"
+    } else {
+        "#VÄRDEFEL!"
+    }
+    .into();
+    lines.push(bad);
 }
 
 /// One invoice line of the clean benchmark data.
+#[derive(Default)]
 struct CleanRow {
     date: NaiveDate,
     ver: u64,
@@ -599,23 +647,8 @@ fn clean_rows<'a>(
     let days = (end - start).num_days().max(1) as u64;
     let total = args.rows.unwrap_or(args.months as u64 * args.rows_per_month as u64);
     let mut rng = Rng::new(args.seed);
-    // Units and their orderers: the property department's six, or (with
-    // --units) that many generated ones, for benchmarks.
     let (orderers, references) = (args.orderers, args.references);
-    let units: Vec<(String, Vec<String>)> = match args.units {
-        Some(n) if n > 0 => (1..=n)
-            .map(|k| {
-                (
-                    format!("Enhet {k}"),
-                    (1..=3).map(|j| format!("Beställare {k}-{j}")).collect(),
-                )
-            })
-            .collect(),
-        _ => UNITS
-            .iter()
-            .map(|(u, o)| (u.to_string(), o.iter().map(|x| x.to_string()).collect()))
-            .collect(),
-    };
+    let units = clean_units(args.units);
     let spans: Vec<(NaiveDate, NaiveDate)> = ags
         .iter()
         .map(|a| {
@@ -636,62 +669,86 @@ fn clean_rows<'a>(
         } else {
             orderer
         };
-        // With generated units, the first one is the careless one.
-        let careless = unit == "Sektion Öster" || unit == "Enhet 1";
         let valid: Vec<usize> = (0..ags.len())
             .filter(|&a| spans[a].0 <= date && date <= spans[a].1)
             .collect();
-        if !valid.is_empty() && rng.chance(0.45) {
-            let weights: Vec<f64> = valid
-                .iter()
-                .map(|&a| {
-                    if ags[a].id == "RA-2023-014" && unit == "Sektion Öster" {
-                        3.0
-                    } else {
-                        ags[a].weight
-                    }
-                })
-                .collect();
-            let a = &ags[valid[rng.weighted(&weights)]];
-            let si = if a.id == "RA-2023-014" && careless {
-                usize::from(rng.chance(0.08))
-            } else {
-                rng.weighted(&a.suppliers.iter().map(|s| s.share).collect::<Vec<_>>())
-            };
-            let mut ore = (rng.lognormal(9.2, 0.9) * 100.0).round() as i64;
-            if rng.chance(0.025) {
-                ore = -ore / 3;
-            }
-            CleanRow {
-                date,
-                ver: 10_000_000 + i,
-                supplier: a.suppliers[si].name.clone(),
-                org: org_nr(a.suppliers[si].org),
-                agreement: a.id.clone(),
-                unit,
-                orderer,
-                account: ["4410", "4411", "4420"][rng.below(3)],
-                ore,
-            }
+        let mut row = if !valid.is_empty() && rng.chance(0.45) {
+            clean_call_off(&mut rng, ags, &valid, &unit)
         } else {
-            let (name, org) = OUTSIDE[rng.below(OUTSIDE.len())];
-            let mut ore = (rng.lognormal(8.6, 1.3) * 100.0).round() as i64;
-            if rng.chance(0.02) {
-                ore = -ore;
-            }
-            CleanRow {
-                date,
-                ver: 10_000_000 + i,
-                supplier: name.to_string(),
-                org: org_nr(org),
-                agreement: String::new(),
-                unit,
-                orderer,
-                account: ["4510", "4610", "4620", "6110"][rng.below(4)],
-                ore,
-            }
-        }
+            clean_outside(&mut rng)
+        };
+        (row.date, row.ver, row.unit, row.orderer) = (date, 10_000_000 + i, unit, orderer);
+        row
     })
+}
+
+/// Units and their orderers: the property department's six, or (with
+/// --units) that many generated ones, for benchmarks.
+fn clean_units(units: Option<u32>) -> Vec<(String, Vec<String>)> {
+    match units {
+        Some(n) if n > 0 => (1..=n)
+            .map(|k| {
+                (
+                    format!("Enhet {k}"),
+                    (1..=3).map(|j| format!("Beställare {k}-{j}")).collect(),
+                )
+            })
+            .collect(),
+        _ => UNITS
+            .iter()
+            .map(|(u, o)| (u.to_string(), o.iter().map(|x| x.to_string()).collect()))
+            .collect(),
+    }
+}
+
+/// A clean call-off under one of the `valid` agreements by `unit`.
+fn clean_call_off(rng: &mut Rng, ags: &[SampleAgreement], valid: &[usize], unit: &str) -> CleanRow {
+    // With generated units, the first one is the careless one.
+    let careless = unit == "Sektion Öster" || unit == "Enhet 1";
+    let weights: Vec<f64> = valid
+        .iter()
+        .map(|&a| {
+            if ags[a].id == "RA-2023-014" && unit == "Sektion Öster" {
+                3.0
+            } else {
+                ags[a].weight
+            }
+        })
+        .collect();
+    let a = &ags[valid[rng.weighted(&weights)]];
+    let si = if a.id == "RA-2023-014" && careless {
+        usize::from(rng.chance(0.08))
+    } else {
+        rng.weighted(&a.suppliers.iter().map(|s| s.share).collect::<Vec<_>>())
+    };
+    let mut ore = (rng.lognormal(9.2, 0.9) * 100.0).round() as i64;
+    if rng.chance(0.025) {
+        ore = -ore / 3;
+    }
+    CleanRow {
+        supplier: a.suppliers[si].name.clone(),
+        org: org_nr(a.suppliers[si].org),
+        agreement: a.id.clone(),
+        account: ["4410", "4411", "4420"][rng.below(3)],
+        ore,
+        ..CleanRow::default()
+    }
+}
+
+/// A clean purchase from a supplier outside the agreements.
+fn clean_outside(rng: &mut Rng) -> CleanRow {
+    let (name, org) = OUTSIDE[rng.below(OUTSIDE.len())];
+    let mut ore = (rng.lognormal(8.6, 1.3) * 100.0).round() as i64;
+    if rng.chance(0.02) {
+        ore = -ore;
+    }
+    CleanRow {
+        supplier: name.to_string(),
+        org: org_nr(org),
+        account: ["4510", "4610", "4620", "6110"][rng.below(4)],
+        ore,
+        ..CleanRow::default()
+    }
 }
 
 /// The clean export's header: its orderer column is *Er referens* with
@@ -719,90 +776,95 @@ const CLEAN_HEADER: [&str; 9] = [
 /// Writes the clean benchmark export `exports/bench.csv` (Windows-1252,
 /// `;`, CRLF, `12 500,00`, a title block and a totals row) or `exports/bench.xlsx` (date and number cells).
 fn write_clean(args: &SampleOptions, ags: &[SampleAgreement], start: NaiveDate, dir: &Path) -> Result<String> {
-    use std::io::Write;
     let rows = clean_rows(args, ags, start);
     let path = match args.format {
-        SampleFormat::Csv => {
-            let path = dir.join("bench.csv");
-            let file = std::fs::File::create(&path).map_err(|e| io_err(&path, e))?;
-            let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
-            // As the economy system writes it: a title block, Windows-1252,
-            // CRLF, a totals row at the end.
-            let mut out = String::with_capacity(256);
-            let _ = write!(
-                out,
-                "Leverantörsfakturor, bokförda rader;;;;;;;;\r\nUtdrag {} - {};;;;;;;;\r\n;;;;;;;;\r\n{}\r\n",
-                start,
-                month_add(start, args.months) - chrono::Duration::days(1),
-                clean_header(args).join(";")
-            );
-            let mut total = 0i64;
-            let mut put = |out: &mut String| -> Result<()> {
-                let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(out);
-                w.write_all(&bytes).map_err(|e| io_err(&path, e))?;
-                out.clear();
-                Ok(())
-            };
-            put(&mut out)?;
-            for r in rows {
-                total += r.ore;
-                let _ = write!(
-                    out,
-                    "{};{};{};{};{};{};{};{};{}\r\n",
-                    r.date,
-                    r.ver,
-                    r.supplier,
-                    r.org,
-                    r.agreement,
-                    r.unit,
-                    r.orderer,
-                    r.account,
-                    swedish_amount(r.ore, true, false)
-                );
-                if out.len() > 1 << 16 {
-                    put(&mut out)?;
-                }
-            }
-            let _ = write!(out, "Summa;;;;;;;;{}\r\n", swedish_amount(total, true, false));
-            put(&mut out)?;
-            w.flush().map_err(|e| io_err(&path, e))?;
-            path
-        }
-        SampleFormat::Xlsx => {
-            let path = dir.join("bench.xlsx");
-            let xerr = |e: rust_xlsxwriter::XlsxError| io_err(&path, e);
-            let mut wb = rust_xlsxwriter::Workbook::new();
-            let date_format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
-            let ws = wb.add_worksheet();
-            for (c, h) in clean_header(args).iter().enumerate() {
-                ws.write_string(0, c as u16, *h).map_err(xerr)?;
-            }
-            for (i, r) in rows.enumerate() {
-                let row = i as u32 + 1;
-                let d = rust_xlsxwriter::ExcelDateTime::from_ymd(
-                    r.date.year() as u16,
-                    r.date.month() as u8,
-                    r.date.day() as u8,
-                )
-                .map_err(xerr)?;
-                ws.write_datetime_with_format(row, 0, d, &date_format).map_err(xerr)?;
-                ws.write_number(row, 1, r.ver as f64).map_err(xerr)?;
-                ws.write_string(row, 2, &r.supplier).map_err(xerr)?;
-                ws.write_string(row, 3, &r.org).map_err(xerr)?;
-                if !r.agreement.is_empty() {
-                    ws.write_string(row, 4, &r.agreement).map_err(xerr)?;
-                }
-                ws.write_string(row, 5, &r.unit).map_err(xerr)?;
-                ws.write_string(row, 6, &r.orderer).map_err(xerr)?;
-                ws.write_number(row, 7, r.account.parse::<f64>().unwrap_or(0.0))
-                    .map_err(xerr)?;
-                ws.write_number(row, 8, r.ore as f64 / 100.0).map_err(xerr)?;
-            }
-            wb.save(&path).map_err(xerr)?;
-            path
-        }
+        SampleFormat::Csv => clean_csv(args, start, rows, &dir.join("bench.csv"))?,
+        SampleFormat::Xlsx => clean_xlsx(args, rows, &dir.join("bench.xlsx"))?,
     };
     Ok(format!("Clean benchmark data written to {}.", path.display()))
+}
+
+/// The clean export as the economy system writes it: a title block,
+/// Windows-1252, CRLF, a totals row at the end.
+fn clean_csv(
+    args: &SampleOptions,
+    start: NaiveDate,
+    rows: impl Iterator<Item = CleanRow>,
+    path: &Path,
+) -> Result<PathBuf> {
+    use std::io::Write;
+    let file = std::fs::File::create(path).map_err(|e| io_err(path, e))?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+    let mut out = String::with_capacity(256);
+    let _ = write!(
+        out,
+        "Leverantörsfakturor, bokförda rader;;;;;;;;\r\nUtdrag {} - {};;;;;;;;\r\n;;;;;;;;\r\n{}\r\n",
+        start,
+        month_add(start, args.months) - chrono::Duration::days(1),
+        clean_header(args).join(";")
+    );
+    let mut total = 0i64;
+    let mut put = |out: &mut String| -> Result<()> {
+        let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(out);
+        w.write_all(&bytes).map_err(|e| io_err(path, e))?;
+        out.clear();
+        Ok(())
+    };
+    put(&mut out)?;
+    for r in rows {
+        total += r.ore;
+        let _ = write!(
+            out,
+            "{};{};{};{};{};{};{};{};{}\r\n",
+            r.date,
+            r.ver,
+            r.supplier,
+            r.org,
+            r.agreement,
+            r.unit,
+            r.orderer,
+            r.account,
+            swedish_amount(r.ore, true, false)
+        );
+        if out.len() > 1 << 16 {
+            put(&mut out)?;
+        }
+    }
+    let _ = write!(out, "Summa;;;;;;;;{}\r\n", swedish_amount(total, true, false));
+    put(&mut out)?;
+    w.flush().map_err(|e| io_err(path, e))?;
+    Ok(path.to_path_buf())
+}
+
+/// The clean export as a workbook: date and number cells.
+fn clean_xlsx(args: &SampleOptions, rows: impl Iterator<Item = CleanRow>, path: &Path) -> Result<PathBuf> {
+    let xerr = |e: rust_xlsxwriter::XlsxError| io_err(path, e);
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let date_format = rust_xlsxwriter::Format::new().set_num_format("yyyy-mm-dd");
+    let ws = wb.add_worksheet();
+    for (c, h) in clean_header(args).iter().enumerate() {
+        ws.write_string(0, c as u16, *h).map_err(xerr)?;
+    }
+    for (i, r) in rows.enumerate() {
+        let row = i as u32 + 1;
+        let d =
+            rust_xlsxwriter::ExcelDateTime::from_ymd(r.date.year() as u16, r.date.month() as u8, r.date.day() as u8)
+                .map_err(xerr)?;
+        ws.write_datetime_with_format(row, 0, d, &date_format).map_err(xerr)?;
+        ws.write_number(row, 1, r.ver as f64).map_err(xerr)?;
+        ws.write_string(row, 2, &r.supplier).map_err(xerr)?;
+        ws.write_string(row, 3, &r.org).map_err(xerr)?;
+        if !r.agreement.is_empty() {
+            ws.write_string(row, 4, &r.agreement).map_err(xerr)?;
+        }
+        ws.write_string(row, 5, &r.unit).map_err(xerr)?;
+        ws.write_string(row, 6, &r.orderer).map_err(xerr)?;
+        ws.write_number(row, 7, r.account.parse::<f64>().unwrap_or(0.0))
+            .map_err(xerr)?;
+        ws.write_number(row, 8, r.ore as f64 / 100.0).map_err(xerr)?;
+    }
+    wb.save(path).map_err(xerr)?;
+    Ok(path.to_path_buf())
 }
 
 fn blank_line(date: NaiveDate) -> Line {

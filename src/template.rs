@@ -144,47 +144,104 @@ fn deviation_sheet(
     Ok(())
 }
 
+/// The template's cell formats.
+struct Formats {
+    title: Format,
+    note: Format,
+    header: Format,
+    date: Format,
+    sek: Format,
+    percent: Format,
+    /// Tolerance: a number of percentage points (a `5 %` typed into it is
+    /// a percent cell, read as 5 points too).
+    points: Format,
+}
+
+impl Formats {
+    fn new() -> Formats {
+        Formats {
+            title: Format::new().set_bold().set_font_size(14),
+            note: Format::new().set_italic().set_font_color(0x595959),
+            header: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top)
+                .set_background_color(0xD9E1F2)
+                .set_border_bottom(FormatBorder::Thin),
+            date: Format::new().set_num_format("yyyy-mm-dd"),
+            sek: Format::new().set_num_format("#,##0"),
+            percent: Format::new().set_num_format("0%"),
+            points: Format::new().set_num_format("0.##"),
+        }
+    }
+}
+
 fn template() -> std::result::Result<Workbook, XlsxError> {
     let mut wb = Workbook::new();
-    let title = Format::new().set_bold().set_font_size(14);
-    let note = Format::new().set_italic().set_font_color(0x595959);
-    let header = Format::new()
-        .set_bold()
-        .set_text_wrap()
-        .set_align(FormatAlign::Top)
-        .set_background_color(0xD9E1F2)
-        .set_border_bottom(FormatBorder::Thin);
-    let date_format = Format::new().set_num_format("yyyy-mm-dd");
-    let sek = Format::new().set_num_format("#,##0");
-    let percent = Format::new().set_num_format("0%");
-    // Tolerance: a number of percentage points (a `5 %` typed into it is
-    // a percent cell, read as 5 points too).
-    let points = Format::new().set_num_format("0.##");
+    let f = Formats::new();
+    register_sheet(&mut wb, &f)?;
+    deviation_sheet(&mut wb, &f.title, &f.note, &f.header, &f.date)?;
+    instructions_sheet(&mut wb, &f)?;
+    Ok(wb)
+}
+
+/// The sheet *Avtal*: the columns, the example agreement, formats and
+/// drop-downs for the rows users fill in.
+fn register_sheet(wb: &mut Workbook, f: &Formats) -> std::result::Result<(), XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name("Avtal")?;
-    ws.write_string_with_format(0, 0, "Avtalsregister – ramavtal med fördelningsnyckel", &title)?;
+    ws.write_string_with_format(0, 0, "Avtalsregister – ramavtal med fördelningsnyckel", &f.title)?;
     ws.write_string_with_format(
         1,
         0,
         "En rad per leverantör. Avtalets uppgifter skrivs på dess första rad; lämna Avtal tomt på raderna under för avtalets övriga leverantörer. Se bladet Instruktioner.",
-        &note,
+        &f.note,
     )?;
     let head = 3u32;
     for (c, (name, width, _)) in COLUMNS.iter().enumerate() {
-        ws.write_string_with_format(head, c as u16, *name, &header)?;
+        ws.write_string_with_format(head, c as u16, *name, &f.header)?;
         ws.set_column_width(c as u16, *width)?;
     }
     ws.set_row_height(head, 30)?;
-    // The example agreement: 50/30/20 by amount, with a ceiling.
-    let r = head + 1;
+    example(ws, head + 1, f)?;
+    // Formats and drop-downs for the rows users fill in.
+    let last = 2000u32;
+    ws.set_column_format(2, &f.date)?;
+    ws.set_column_format(3, &f.date)?;
+    ws.set_column_format(7, &f.sek)?;
+    ws.set_column_format(8, &f.sek)?;
+    ws.set_column_format(5, &f.points)?;
+    ws.set_column_format(9, &f.percent)?;
+    ws.set_column_format(13, &f.percent)?;
+    let basis = DataValidation::new()
+        .allow_list_strings(&["belopp", "antal"])?
+        .set_input_title("Grund")?
+        .set_input_message("belopp = andelar av kronor, antal = andelar av antal avrop")?;
+    ws.add_data_validation(head + 1, 4, last, 4, &basis)?;
+    let shared = DataValidation::new().allow_list_strings(&["ja", "nej"])?;
+    ws.add_data_validation(head + 1, 10, last, 10, &shared)?;
+    ws.set_column_format(17, &f.sek)?;
+    let model = DataValidation::new()
+        .allow_list_strings(&["nyckel", "rang"])?
+        .set_input_title("Avropsmodell")?
+        .set_input_message("nyckel = fördelningsnyckel (andelar), rang = rangordning (Rang 1, 2, 3 …)")?;
+    ws.add_data_validation(head + 1, 15, last, 15, &model)?;
+    ws.set_freeze_panes(head + 1, 2)?;
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    Ok(())
+}
+
+/// The example agreement from row `r`: 50/30/20 by amount, with a ceiling.
+fn example(ws: &mut rust_xlsxwriter::Worksheet, r: u32, f: &Formats) -> std::result::Result<(), XlsxError> {
     ws.write_string(r, 0, "RA-2025-001")?;
     ws.write_string(r, 1, "Målningsarbeten (exempel)")?;
-    ws.write_datetime_with_format(r, 2, date(2025, 1, 1)?, &date_format)?;
-    ws.write_datetime_with_format(r, 3, date(2028, 12, 31)?, &date_format)?;
+    ws.write_datetime_with_format(r, 2, date(2025, 1, 1)?, &f.date)?;
+    ws.write_datetime_with_format(r, 3, date(2028, 12, 31)?, &f.date)?;
     ws.write_string(r, 4, "belopp")?;
-    ws.write_number_with_format(r, 7, 40_000_000.0, &sek)?;
-    ws.write_number_with_format(r, 8, 30_000_000.0, &sek)?;
-    ws.write_number_with_format(r, 9, 0.8, &percent)?;
+    ws.write_number_with_format(r, 7, 40_000_000.0, &f.sek)?;
+    ws.write_number_with_format(r, 8, 30_000_000.0, &f.sek)?;
+    ws.write_number_with_format(r, 9, 0.8, &f.percent)?;
     ws.write_string(r, 10, "nej")?;
     ws.write_string(r, 15, "nyckel")?;
     let suppliers = [
@@ -198,42 +255,19 @@ fn template() -> std::result::Result<Workbook, XlsxError> {
         if !org.is_empty() {
             ws.write_string(row, 12, *org)?;
         }
-        ws.write_number_with_format(row, 13, *share, &percent)?;
+        ws.write_number_with_format(row, 13, *share, &f.percent)?;
         if !alias.is_empty() {
             ws.write_string(row, 14, *alias)?;
         }
     }
-    // Formats and drop-downs for the rows users fill in.
-    let last = 2000u32;
-    ws.set_column_format(2, &date_format)?;
-    ws.set_column_format(3, &date_format)?;
-    ws.set_column_format(7, &sek)?;
-    ws.set_column_format(8, &sek)?;
-    ws.set_column_format(5, &points)?;
-    ws.set_column_format(9, &percent)?;
-    ws.set_column_format(13, &percent)?;
-    let basis = DataValidation::new()
-        .allow_list_strings(&["belopp", "antal"])?
-        .set_input_title("Grund")?
-        .set_input_message("belopp = andelar av kronor, antal = andelar av antal avrop")?;
-    ws.add_data_validation(head + 1, 4, last, 4, &basis)?;
-    let shared = DataValidation::new().allow_list_strings(&["ja", "nej"])?;
-    ws.add_data_validation(head + 1, 10, last, 10, &shared)?;
-    ws.set_column_format(17, &sek)?;
-    let model = DataValidation::new()
-        .allow_list_strings(&["nyckel", "rang"])?
-        .set_input_title("Avropsmodell")?
-        .set_input_message("nyckel = fördelningsnyckel (andelar), rang = rangordning (Rang 1, 2, 3 …)")?;
-    ws.add_data_validation(head + 1, 15, last, 15, &model)?;
-    ws.set_freeze_panes(head + 1, 2)?;
-    ws.set_landscape();
-    ws.set_print_fit_to_pages(1, 0);
+    Ok(())
+}
 
-    deviation_sheet(&mut wb, &title, &note, &header, &date_format)?;
-
+/// The sheet *Instruktioner*: the steps, then every column of both sheets.
+fn instructions_sheet(wb: &mut Workbook, f: &Formats) -> std::result::Result<(), XlsxError> {
     let help = wb.add_worksheet();
     help.set_name("Instruktioner")?;
-    help.write_string_with_format(0, 0, "Så fyller du i avtalsregistret", &title)?;
+    help.write_string_with_format(0, 0, "Så fyller du i avtalsregistret", &f.title)?;
     let lines = [
         "1. Skriv ett avtal per block: avtalets uppgifter på första raden, en rad per leverantör.",
         "2. Leverantörernas andelar i ett avtal ska summera till 100 %.",
@@ -246,22 +280,21 @@ fn template() -> std::result::Result<Workbook, XlsxError> {
     for (i, line) in lines.iter().enumerate() {
         help.write_string(2 + i as u32, 0, *line)?;
     }
-    let top = 3 + lines.len() as u32;
-    help.write_string_with_format(top, 0, "Kolumn", &header)?;
-    help.write_string_with_format(top, 1, "Vad den betyder", &header)?;
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
-    for (i, (name, _, meaning)) in COLUMNS.iter().enumerate() {
-        help.write_string_with_format(top + 1 + i as u32, 0, *name, &wrap)?;
-        help.write_string_with_format(top + 1 + i as u32, 1, *meaning, &wrap)?;
-    }
-    let top = top + 2 + COLUMNS.len() as u32;
-    help.write_string_with_format(top, 0, "Bladet Avsteg", &header)?;
-    help.write_string_with_format(top, 1, "Vad kolumnen betyder", &header)?;
-    for (i, (name, _, meaning)) in DEVIATION_COLUMNS.iter().enumerate() {
-        help.write_string_with_format(top + 1 + i as u32, 0, *name, &wrap)?;
-        help.write_string_with_format(top + 1 + i as u32, 1, *meaning, &wrap)?;
+    let mut top = 3 + lines.len() as u32;
+    for (title, columns) in [
+        (("Kolumn", "Vad den betyder"), &COLUMNS[..]),
+        (("Bladet Avsteg", "Vad kolumnen betyder"), &DEVIATION_COLUMNS[..]),
+    ] {
+        help.write_string_with_format(top, 0, title.0, &f.header)?;
+        help.write_string_with_format(top, 1, title.1, &f.header)?;
+        for (i, (name, _, meaning)) in columns.iter().enumerate() {
+            help.write_string_with_format(top + 1 + i as u32, 0, *name, &wrap)?;
+            help.write_string_with_format(top + 1 + i as u32, 1, *meaning, &wrap)?;
+        }
+        top += 2 + columns.len() as u32;
     }
     help.set_column_width(0, 20)?;
     help.set_column_width(1, 100)?;
-    Ok(wb)
+    Ok(())
 }

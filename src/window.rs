@@ -20,13 +20,23 @@ impl fmt::Display for Window {
     }
 }
 
-fn month_start(year: i32, month: u32) -> Option<NaiveDate> {
+/// `year·12 + month − 1`: consecutive months are consecutive numbers.
+pub fn month_key(date: NaiveDate) -> i32 {
+    date.year() * 12 + date.month0() as i32
+}
+
+/// The first day of the month of a [`month_key`].
+pub fn month_start(key: i32) -> NaiveDate {
+    first_day(key.div_euclid(12), key.rem_euclid(12) as u32 + 1).unwrap_or(NaiveDate::MIN)
+}
+
+fn first_day(year: i32, month: u32) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, month, 1)
 }
 
 fn month_end(year: i32, month: u32) -> Option<NaiveDate> {
     let (y, m) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
-    month_start(y, m)?.pred_opt()
+    first_day(y, m)?.pred_opt()
 }
 
 fn year_month(s: &str) -> Option<(i32, u32)> {
@@ -41,7 +51,7 @@ fn year_month(s: &str) -> Option<(i32, u32)> {
 impl Window {
     /// From the first to the last month (inclusive).
     fn months(from: (i32, u32), to: (i32, u32), label: String) -> Option<Window> {
-        let start = month_start(from.0, from.1)?;
+        let start = first_day(from.0, from.1)?;
         let end = month_end(to.0, to.1)?;
         (start <= end).then_some(Window { start, end, label })
     }
@@ -181,8 +191,7 @@ impl Window {
             return Window::parse(&format!("{y:04}-{kind}{k}"));
         }
         // A month or a range: the same number of months just before.
-        let first = self.start.year() * 12 + self.start.month0() as i32;
-        let last = self.end.year() * 12 + self.end.month0() as i32;
+        let (first, last) = (month_key(self.start), month_key(self.end));
         let n = last - first + 1;
         let ym = |key: i32| (key.div_euclid(12), key.rem_euclid(12) as u32 + 1);
         let (from, to) = (ym(first - n), ym(first - 1));

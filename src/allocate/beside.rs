@@ -158,7 +158,7 @@ struct Found {
 fn listed_accounts(register: &Register, window: &Window) -> BTreeMap<String, Vec<usize>> {
     let mut accounts: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (ai, a) in register.agreements.iter().enumerate() {
-        if a.valid_from > window.end || a.valid_to < window.start {
+        if !a.overlaps(window) {
             continue;
         }
         for acc in a.accounts.iter().flatten() {

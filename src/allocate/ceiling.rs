@@ -6,11 +6,10 @@
 //! [`ceiling_of`], a pure function on those sums.
 
 use super::Counted;
-use crate::error::Result;
 use crate::parse::{self, AMOUNT_SCALE};
 use crate::register::{Agreement, Ceiling, Register};
 use crate::window::Window;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use std::collections::BTreeSet;
 
 /// Days in an average month (365.25 / 12), for the monthly pace.
@@ -174,22 +173,7 @@ pub fn ceiling_of(
         days_inclusive(from, as_of.min(agreement.valid_to))
     };
     let elapsed_pct = 100.0 * elapsed_days as f64 / life_days as f64;
-    let mut running: i64 = 0;
-    let mut reached_on = None;
-    for d in &days {
-        running += d.amount;
-        if running >= c {
-            reached_on = Some(d.date);
-            break;
-        }
-    }
-    let (after_reached_rows, after_reached_amount) = match reached_on {
-        Some(r) => days
-            .iter()
-            .filter(|d| d.date > r)
-            .fold((0, 0), |(n, a), d| (n + d.rows, a + d.amount)),
-        None => (0, 0),
-    };
+    let (reached_on, after_reached_rows, after_reached_amount) = reached(&days, c);
     let (rate_amount, rate_days) = if as_of < from {
         (0, 0)
     } else {
@@ -197,17 +181,7 @@ pub fn ceiling_of(
         let amount = days.iter().filter(|d| d.date >= span_start).map(|d| d.amount).sum();
         (amount, days_inclusive(span_start, as_of))
     };
-    // as_of + ceil((C − used) / (rate_amount / rate_days)) days, exactly.
-    let forecast_date = if used < c && rate_amount > 0 && rate_days > 0 {
-        let num = (c as i128 - used as i128) * rate_days as i128;
-        let den = rate_amount as i128;
-        let n = (num + den - 1) / den;
-        i64::try_from(n)
-            .ok()
-            .and_then(|n| as_of.checked_add_signed(chrono::Duration::try_days(n)?))
-    } else {
-        None
-    };
+    let forecast_date = forecast(as_of, c as i128 - used as i128, rate_amount, rate_days);
     let status = if reached_on.is_some() {
         CeilingStatus::Reached
     } else if used_pct >= ceiling.warn_pct {
@@ -237,6 +211,35 @@ pub fn ceiling_of(
     }
 }
 
+/// The day the running sum of `days` (in date order) reaches `ceiling`,
+/// and the rows and amount dated after it.
+fn reached(days: &[DaySum], ceiling: i64) -> (Option<NaiveDate>, u64, i64) {
+    let mut running: i64 = 0;
+    let Some(on) = days.iter().find_map(|d| {
+        running += d.amount;
+        (running >= ceiling).then_some(d.date)
+    }) else {
+        return (None, 0, 0);
+    };
+    let (rows, amount) = (days.iter())
+        .filter(|d| d.date > on)
+        .fold((0, 0), |(n, a), d| (n + d.rows, a + d.amount));
+    (Some(on), rows, amount)
+}
+
+/// When the `left` of the ceiling is used at the pace of `rate_amount`
+/// in `rate_days`: as_of + ceil(left / (rate_amount / rate_days)) days,
+/// exactly; `None` when nothing is left or there is no pace.
+fn forecast(as_of: NaiveDate, left: i128, rate_amount: i64, rate_days: i64) -> Option<NaiveDate> {
+    if left <= 0 || rate_amount <= 0 || rate_days <= 0 {
+        return None;
+    }
+    let num = left * rate_days as i128;
+    let den = rate_amount as i128;
+    let n = (num + den - 1) / den;
+    as_of.checked_add_signed(chrono::Duration::try_days(i64::try_from(n).ok()?)?)
+}
+
 /// `as_of` of rule 11: the earlier of the window's last day and the latest
 /// readable date of any row read.
 pub fn as_of(window: &Window, latest: Option<NaiveDate>) -> NaiveDate {
@@ -251,7 +254,7 @@ pub fn ceilings(
     window: &Window,
     latest: Option<NaiveDate>,
     months_read: &BTreeSet<i32>,
-) -> Result<Vec<CeilingUse>> {
+) -> Vec<CeilingUse> {
     let as_of = as_of(window, latest);
     let per_agreement: Vec<Vec<DaySum>> = counted
         .per_day(register.agreements.len(), parse::date_to_days(as_of))
@@ -266,17 +269,17 @@ pub fn ceilings(
                 .collect()
         })
         .collect();
-    Ok(register
+    register
         .agreements
         .iter()
         .enumerate()
-        .filter(|(_, a)| a.valid_from <= window.end && a.valid_to >= window.start)
+        .filter(|(_, a)| a.overlaps(window))
         .filter_map(|(i, a)| {
             let ceiling = a.ceiling?;
             let missing = missing_months(a.valid_from, as_of, months_read);
             Some(ceiling_of(i, a, ceiling, as_of, &per_agreement[i], missing))
         })
-        .collect())
+        .collect()
 }
 
 /// Months from `from` to `to` (inclusive) that are not in `read`.
@@ -284,8 +287,10 @@ pub fn missing_months(from: NaiveDate, to: NaiveDate, read: &BTreeSet<i32>) -> V
     if to < from {
         return Vec::new();
     }
-    let key = |d: NaiveDate| d.year() * 12 + d.month0() as i32;
-    (key(from)..=key(to)).filter(|m| !read.contains(m)).collect()
+    use crate::window::month_key;
+    (month_key(from)..=month_key(to))
+        .filter(|m| !read.contains(m))
+        .collect()
 }
 
 /// Consecutive runs of month keys, for messages: `[(first, last)]`.

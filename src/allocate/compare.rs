@@ -4,7 +4,6 @@
 //! are set beside their previous figures.
 
 use super::{allocate, AgreementShares, Allocation, Counted, Rules, Scope, Status};
-use crate::error::Result;
 use crate::register::Register;
 use crate::window::Window;
 
@@ -73,16 +72,9 @@ impl Comparison {
 
 /// Rule 12 for the current allocation; `None` when there is no previous
 /// window (a year before year 1).
-pub fn compare(
-    counted: &Counted,
-    register: &Register,
-    current: &Allocation,
-    rules: Rules,
-) -> Result<Option<Comparison>> {
-    let Some(previous) = current.window.previous() else {
-        return Ok(None);
-    };
-    let before = allocate(counted, register, &previous, rules)?;
+pub fn compare(counted: &Counted, register: &Register, current: &Allocation, rules: Rules) -> Option<Comparison> {
+    let previous = current.window.previous()?;
+    let before = allocate(counted, register, &previous, rules);
     let shares = current
         .shares
         .iter()
@@ -95,5 +87,5 @@ pub fn compare(
                 .cloned()
         })
         .collect();
-    Ok(Some(Comparison { previous, shares }))
+    Some(Comparison { previous, shares })
 }

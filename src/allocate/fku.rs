@@ -88,7 +88,7 @@ impl Fku {
             register
                 .agreements
                 .get(c.agreement)
-                .is_some_and(|a| a.valid_from <= window.end && a.valid_to >= window.start && c.first_date <= window.end)
+                .is_some_and(|a| a.overlaps(window) && c.first_date <= window.end)
         })
     }
 }

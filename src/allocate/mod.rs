@@ -60,6 +60,12 @@ impl Status {
     }
 }
 
+/// Rule 7: a row is a call-off when its amount is above zero (credit
+/// notes and zero rows net the amount but are no call-off).
+pub fn is_call_off(amount: i64) -> bool {
+    amount > 0
+}
+
 /// Settings of the allocation.
 #[derive(Debug, Clone, Copy)]
 pub struct Rules {
@@ -144,6 +150,16 @@ impl Allocation {
         self.period()
             .filter(|s| s.status == Status::Imbalance)
             .map(|s| s.agreement)
+            .collect()
+    }
+
+    /// The key agreements (not rank orders) in imbalance in either scope,
+    /// as indices into `shares`: rule 10's usage is worked out for these.
+    pub fn imbalanced_key_shares(&self, register: &Register) -> Vec<usize> {
+        let is_rank = |a: usize| register.agreements.get(a).is_some_and(|a| a.is_rank());
+        (self.shares.iter().enumerate())
+            .filter(|(_, s)| s.status == Status::Imbalance && !is_rank(s.agreement))
+            .map(|(i, _)| i)
             .collect()
     }
 }
@@ -307,59 +323,15 @@ pub fn counted_except(
     except: &fku::RowSet,
 ) -> Result<Counted> {
     use rayon::prelude::*;
-    type Table = std::collections::HashMap<u64, Acc, foldhash::fast::RandomState>;
-    const CHUNK: usize = 1 << 18;
     let n = classified.outcomes.len();
-    let agreements = register.agreements.len();
-    let parts: Vec<(Table, Vec<i128>)> = (0..n.div_ceil(CHUNK))
+    let chunk = |c: usize| c * COUNT_CHUNK..((c + 1) * COUNT_CHUNK).min(n);
+    let parts: Vec<(DayTable, Vec<i128>)> = (0..n.div_ceil(COUNT_CHUNK))
         .into_par_iter()
-        .map(|c| {
-            let range = c * CHUNK..((c + 1) * CHUNK).min(n);
-            let mut table = Table::default();
-            // Absolute sums per agreement: a sum beyond i64 names its
-            // agreement and the file whose row crossed the limit.
-            let mut abs_totals: Vec<i128> = vec![0; agreements];
-            let dates = exports.rows.dates(range.clone());
-            let amounts = exports.rows.amounts(range.clone());
-            let outcomes = classified.outcomes.get(range.clone()).unwrap_or(&[]);
-            for (i, ((outcome, d), am)) in outcomes.iter().zip(dates).zip(amounts).enumerate() {
-                if let (
-                    Outcome::InAgreement {
-                        agreement: a,
-                        supplier: s,
-                    },
-                    Some(d),
-                    Some(am),
-                ) = (outcome, d, am)
-                {
-                    let row = range.start + i;
-                    if except.contains(row) {
-                        continue;
-                    }
-                    let e = table.entry(day_key(*a, *s, d)).or_default();
-                    // Saturating: the agreement's absolute total below
-                    // stops the run with a message before a sum is used.
-                    e.amount = e.amount.saturating_add(am);
-                    e.call_offs += u64::from(am > 0);
-                    e.rows += 1;
-                    if rank::undocumented(exports, register, row, *a as usize, *s as usize, d) {
-                        e.skips += Skips {
-                            amount: am,
-                            call_offs: u64::from(am > 0),
-                            rows: 1,
-                        };
-                    }
-                    if let Some(t) = abs_totals.get_mut(*a as usize) {
-                        *t += am.unsigned_abs() as i128;
-                    }
-                }
-            }
-            (table, abs_totals)
-        })
+        .map(|c| sum_chunk(exports, classified, register, except, chunk(c)))
         .collect();
-    let mut merged = Table::default();
-    let mut abs_totals: Vec<i128> = vec![0; agreements];
-    let mut overflow: Option<(u16, usize)> = None;
+    let mut merged = DayTable::default();
+    let mut abs_totals: Vec<i128> = vec![0; register.agreements.len()];
+    let mut overflow: Option<(usize, usize)> = None;
     for (c, (table, totals)) in parts.into_iter().enumerate() {
         for (k, acc) in table {
             let e = merged.entry(k).or_default();
@@ -372,34 +344,12 @@ pub fn counted_except(
             let before = *t;
             *t += p;
             if *t > i64::MAX as i128 && before <= i64::MAX as i128 && overflow.is_none() {
-                // The row of this chunk where the running sum crossed.
-                let range = c * CHUNK..((c + 1) * CHUNK).min(n);
-                let mut running = before;
-                let rows = classified.outcomes.get(range.clone()).unwrap_or(&[]);
-                let amounts = exports.rows.amounts(range.clone());
-                let at = rows.iter().zip(amounts).position(|(o, am)| {
-                    if let (Outcome::InAgreement { agreement, .. }, Some(am)) = (o, am) {
-                        if *agreement as usize == a {
-                            running += am.unsigned_abs() as i128;
-                        }
-                    }
-                    running > i64::MAX as i128
-                });
-                overflow = Some((a as u16, range.start + at.unwrap_or(0)));
+                overflow = Some((a, crossing_row(exports, classified, a, before, chunk(c))));
             }
         }
     }
     if let Some((a, row)) = overflow {
-        let id = register.agreements.get(a as usize).map_or("?", |x| x.id.as_str());
-        let file = exports
-            .files
-            .get(exports.rows.file_of(row) as usize)
-            .map_or("?", |f| f.display.as_str());
-        let limit = crate::format::sek(i64::MAX as i128 / 10_000 * 10_000, crate::lang::Lang::Sv);
-        return Err(Error::Overflow(crate::lang::Text::new(
-            format!("raderna för avtal {id} summerar till mer än {limit} kr (gränsen nåddes i {file}) – kontrollera beloppskolumnen i den filen"),
-            format!("the rows of agreement {id} sum to more than {limit} SEK (the limit was crossed in {file}) – check that file's amount column"),
-        )));
+        return Err(overflow_error(exports, register, a, row));
     }
     let mut days: Vec<DaySums> = merged
         .into_iter()
@@ -415,6 +365,100 @@ pub fn counted_except(
         .collect();
     days.sort_unstable_by_key(|d| (d.agreement, d.supplier, d.date));
     Ok(Counted { days })
+}
+
+/// The rows [`counted_except`] sums in one parallel part.
+const COUNT_CHUNK: usize = 1 << 18;
+
+/// Sums per agreement, supplier and day ([`day_key`]).
+type DayTable = std::collections::HashMap<u64, Acc, foldhash::fast::RandomState>;
+
+/// One part of the rows summed, and the absolute sums per agreement: a sum
+/// beyond i64 names its agreement and the file whose row crossed the limit.
+fn sum_chunk(
+    exports: &Exports,
+    classified: &Classified,
+    register: &Register,
+    except: &fku::RowSet,
+    range: std::ops::Range<usize>,
+) -> (DayTable, Vec<i128>) {
+    let mut table = DayTable::default();
+    let mut abs_totals: Vec<i128> = vec![0; register.agreements.len()];
+    let dates = exports.rows.dates(range.clone());
+    let amounts = exports.rows.amounts(range.clone());
+    let outcomes = classified.outcomes.get(range.clone()).unwrap_or(&[]);
+    for (i, ((outcome, d), am)) in outcomes.iter().zip(dates).zip(amounts).enumerate() {
+        let (
+            Outcome::InAgreement {
+                agreement: a,
+                supplier: s,
+            },
+            Some(d),
+            Some(am),
+        ) = (outcome, d, am)
+        else {
+            continue;
+        };
+        let row = range.start + i;
+        if except.contains(row) {
+            continue;
+        }
+        let e = table.entry(day_key(*a, *s, d)).or_default();
+        // Saturating: the agreement's absolute total below stops the run
+        // with a message before a sum is used.
+        e.amount = e.amount.saturating_add(am);
+        e.call_offs += u64::from(is_call_off(am));
+        e.rows += 1;
+        if rank::undocumented(exports, register, row, *a as usize, *s as usize, d) {
+            e.skips += Skips {
+                amount: am,
+                call_offs: u64::from(is_call_off(am)),
+                rows: 1,
+            };
+        }
+        if let Some(t) = abs_totals.get_mut(*a as usize) {
+            *t += am.unsigned_abs() as i128;
+        }
+    }
+    (table, abs_totals)
+}
+
+/// The row of `range` where agreement `a`'s absolute sum, `before` at the
+/// range's start, crosses i64's limit.
+fn crossing_row(
+    exports: &Exports,
+    classified: &Classified,
+    a: usize,
+    before: i128,
+    range: std::ops::Range<usize>,
+) -> usize {
+    let mut running = before;
+    let rows = classified.outcomes.get(range.clone()).unwrap_or(&[]);
+    let amounts = exports.rows.amounts(range.clone());
+    let at = rows.iter().zip(amounts).position(|(o, am)| {
+        if let (Outcome::InAgreement { agreement, .. }, Some(am)) = (o, am) {
+            if *agreement as usize == a {
+                running += am.unsigned_abs() as i128;
+            }
+        }
+        running > i64::MAX as i128
+    });
+    range.start + at.unwrap_or(0)
+}
+
+/// Agreement `a`'s rows sum beyond the exact amount type: the agreement
+/// and the file of the row that crossed the limit named.
+fn overflow_error(exports: &Exports, register: &Register, a: usize, row: usize) -> Error {
+    let id = register.agreements.get(a).map_or("?", |x| x.id.as_str());
+    let file = exports
+        .files
+        .get(exports.rows.file_of(row) as usize)
+        .map_or("?", |f| f.display.as_str());
+    let limit = crate::format::sek(i64::MAX as i128 / 10_000 * 10_000, crate::lang::Lang::Sv);
+    Error::Overflow(crate::lang::Text::new(
+        format!("raderna för avtal {id} summerar till mer än {limit} kr (gränsen nåddes i {file}) – kontrollera beloppskolumnen i den filen"),
+        format!("the rows of agreement {id} sum to more than {limit} SEK (the limit was crossed in {file}) – check that file's amount column"),
+    ))
 }
 
 /// The counted rows of the given agreements as a polars frame with
@@ -538,7 +582,7 @@ pub(crate) fn rows_between(df: &DataFrame, agreement: Option<usize>, start: Naiv
 }
 
 /// Applies rules 6–9 for the window.
-pub fn allocate(counted: &Counted, register: &Register, window: &Window, rules: Rules) -> Result<Allocation> {
+pub fn allocate(counted: &Counted, register: &Register, window: &Window, rules: Rules) -> Allocation {
     let (ws, we) = (parse::date_to_days(window.start), parse::date_to_days(window.end));
     let valid_from: Vec<i32> = register
         .agreements
@@ -556,7 +600,7 @@ pub fn allocate(counted: &Counted, register: &Register, window: &Window, rules: 
         (Scope::ToDate, &to_date, &skips[1]),
     ] {
         for (ai, a) in register.agreements.iter().enumerate() {
-            if a.valid_from > window.end || a.valid_to < window.start {
+            if !a.overlaps(window) {
                 continue;
             }
             let mut amounts = vec![0i64; a.suppliers.len()];
@@ -595,10 +639,10 @@ pub fn allocate(counted: &Counted, register: &Register, window: &Window, rules: 
             shares.push(share);
         }
     }
-    Ok(Allocation {
+    Allocation {
         window: window.clone(),
         shares,
-    })
+    }
 }
 
 /// Rules 7–9 for one agreement and scope, from its suppliers' sums.
@@ -627,7 +671,7 @@ pub fn shares_of(
     let insufficient = total_call_offs < min_call_offs || basis_total <= 0.0;
     let catch_up = catch_up(
         &(0..amounts.len()).map(basis_value).collect::<Vec<_>>(),
-        &agreement.suppliers.iter().map(|s| s.share / 100.0).collect::<Vec<_>>(),
+        &agreement.fractions(),
         agreement.basis,
     );
     let suppliers: Vec<SupplierShare> = agreement
@@ -855,7 +899,7 @@ pub(crate) mod testkit {
             tolerance_pp: 5.0,
             min_call_offs: 3,
         };
-        let allocation = allocate(&counted, &register, &window, rules).expect("allocate");
+        let allocation = allocate(&counted, &register, &window, rules);
         Run {
             register,
             exports,

@@ -3,21 +3,11 @@
 //! agreement's basis) at the end of every month.
 
 use super::Counted;
-use crate::error::Result;
 use crate::parse;
 use crate::register::{Basis, Register};
 use crate::window::Window;
-use chrono::{Datelike, NaiveDate};
 
-/// `year·12 + month − 1`: consecutive months are consecutive numbers.
-pub fn month_key(date: NaiveDate) -> i32 {
-    date.year() * 12 + date.month0() as i32
-}
-
-/// The first day of the month of a [`month_key`].
-pub fn month_start(key: i32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(key.div_euclid(12), key.rem_euclid(12) as u32 + 1, 1).unwrap_or(NaiveDate::MIN)
-}
+pub use crate::window::{month_key, month_start};
 
 /// One agreement's months.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,7 +57,7 @@ pub fn add_fku(monthly: &mut [Monthly], all: &[Monthly]) {
 }
 
 /// Monthly series for the given agreements (indices into the register).
-pub fn monthly(counted: &Counted, register: &Register, window: &Window, agreements: &[usize]) -> Result<Vec<Monthly>> {
+pub fn monthly(counted: &Counted, register: &Register, window: &Window, agreements: &[usize]) -> Vec<Monthly> {
     let we = parse::date_to_days(window.end);
     let valid_from: Vec<i32> = register
         .agreements
@@ -76,7 +66,7 @@ pub fn monthly(counted: &Counted, register: &Register, window: &Window, agreemen
         .collect();
     let sums = counted.monthly_sums(|a, d| valid_from.get(a as usize).is_some_and(|&f| f <= d) && d <= we);
     let last = month_key(window.end);
-    Ok(agreements
+    agreements
         .iter()
         .map(|&ai| {
             let a = &register.agreements[ai];
@@ -132,12 +122,13 @@ pub fn monthly(counted: &Counted, register: &Register, window: &Window, agreemen
                 cumulative_pct,
             }
         })
-        .collect())
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::NaiveDate;
 
     #[test]
     fn month_keys_round_trip() {

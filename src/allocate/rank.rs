@@ -172,7 +172,7 @@ pub fn skips_by(
         let undocumented = skip && !documented(exports, ag, i, s, d);
         let one = Skips {
             amount: am.0,
-            call_offs: u64::from(am.0 > 0),
+            call_offs: u64::from(super::is_call_off(am.0)),
             rows: 1,
         };
         for (k, &si) in selected.iter().enumerate() {

@@ -32,7 +32,7 @@ impl Split {
                     if let (Some(a), Some(c)) = (amounts.get_mut(supplier as usize), counts.get_mut(supplier as usize))
                     {
                         *a += m.0;
-                        *c += u64::from(m.0 > 0);
+                        *c += u64::from(super::is_call_off(m.0));
                     }
                 }
             }
@@ -60,8 +60,7 @@ impl Split {
 
     /// Rule 10's excess of this split, SEK, toward the suppliers `over`.
     pub(crate) fn excess(&self, a: &Agreement, over: &[bool]) -> f64 {
-        let fractions: Vec<f64> = a.suppliers.iter().map(|s| s.share / 100.0).collect();
-        excess(&self.amounts, &fractions, over)
+        excess(&self.amounts, &a.fractions(), over)
     }
 
     /// How far the split went beyond the key toward the over-served

@@ -78,7 +78,7 @@ pub fn usage(
         .map(|&i| {
             let s = &shares[i];
             let agreement = &register.agreements[s.agreement];
-            let fractions: Vec<f64> = agreement.suppliers.iter().map(|x| x.share / 100.0).collect();
+            let fractions = agreement.fractions();
             let over = over_served(s);
             let by = |key: &str| -> Result<Vec<Usage>> {
                 let rows = rows_between(&frame, Some(s.agreement), s.start, s.end);

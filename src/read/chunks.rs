@@ -22,9 +22,17 @@ pub(crate) struct Streamed {
     pub invalid: bool,
 }
 
-/// One chunk parsed: its rows, its number of records, whether some UTF-8
-/// field was not valid, whether `max_rows` stopped it.
-type Parsed = (Exports, usize, bool, bool);
+/// One chunk parsed.
+struct Parsed {
+    /// Its rows.
+    part: Exports,
+    /// Its number of records.
+    records: usize,
+    /// Some UTF-8 field was not valid.
+    invalid: bool,
+    /// `max_rows` stopped it.
+    over: bool,
+}
 
 /// Reads the records after the header (from byte `start` of the head on)
 /// into `out`; `progress` gets the bytes read from the file as it goes.
@@ -171,7 +179,12 @@ fn parse(buf: &[u8], cuts: &[usize], header: &Header, c: &CsvText, max_rows: u64
             };
             let (records, invalid) = sink.feed(buf.get(a..b).unwrap_or(&[]), c.delimiter, c.encoding);
             let over = sink.over_limit;
-            (part, records, invalid, over)
+            Parsed {
+                part,
+                records,
+                invalid,
+                over,
+            }
         })
         .collect()
 }
@@ -190,7 +203,13 @@ impl Appender<'_> {
     /// True when reading must stop: a limit, or bytes that are not UTF-8
     /// in a file read as UTF-8 (the caller reads it again as Windows-1252).
     fn append(&mut self, parts: Vec<Parsed>, pool: &mut Vec<Exports>) -> bool {
-        for (mut part, records, invalid, over) in parts {
+        for Parsed {
+            mut part,
+            records,
+            invalid,
+            over,
+        } in parts
+        {
             if invalid && !self.lossy {
                 self.done.invalid = true;
                 return true;

@@ -139,10 +139,10 @@ impl TomlDeviation {
             place: DeviationPlace::Toml(n),
             supplier: self.supplier,
             unit: self.unit,
-            from: self.from.as_ref().map(super::toml_text),
-            to: self.to.as_ref().map(super::toml_text),
+            from: self.from.as_ref().map(super::toml_file::toml_text),
+            to: self.to.as_ref().map(super::toml_file::toml_text),
             reason: self.reason,
-            reference: self.reference.as_ref().map(super::toml_text),
+            reference: self.reference.as_ref().map(super::toml_file::toml_text),
         }
     }
 }

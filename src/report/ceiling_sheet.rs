@@ -7,10 +7,10 @@
 use super::charts::percent;
 use super::labels::{self, Labels};
 use super::sheet::{self, header_row, print_setup, Formats, PALETTE};
-use crate::format::sek_unit;
 use super::xlsx::{excel_date, sek};
 use super::Context;
 use crate::allocate::ceiling::{CeilingUse, LateUse};
+use crate::format::sek_unit;
 use rust_xlsxwriter::{Chart, ChartFormat, ChartLegendPosition, ChartSolidFill, ChartType, Worksheet, XlsxError};
 
 /// The sheet's name.

@@ -7,9 +7,9 @@
 use super::compliance_csv::agreement_ids;
 use super::labels::Labels;
 use super::sheet::{header_row, print_setup, Formats, PALETTE};
-use crate::format::sek_unit;
 use super::Context;
 use crate::allocate::beside::{AccountCompliance, Beside, BesideSupplier};
+use crate::format::sek_unit;
 use crate::lang::Lang;
 use crate::parse::AMOUNT_SCALE;
 use crate::read::Sym;

@@ -9,11 +9,11 @@
 use super::charts::percent;
 use super::mime::{self, Draft};
 use super::sections::{self, Group};
-use crate::format::sek_unit;
 use super::Context;
 use crate::allocate::ceiling::CeilingUse;
 use crate::classify::Outcome;
 use crate::error::{Error, Result};
+use crate::format::sek_unit;
 use crate::lang::Lang;
 use crate::organisation::Organisation;
 use crate::parse;

@@ -8,11 +8,11 @@
 
 use super::charts::{inline, percent, points};
 use super::labels::{self, labels};
-use crate::format::count;
 use super::{Context, ReportWriter};
 use crate::allocate::compare::Change;
 use crate::allocate::{AgreementShares, Scope, Status};
 use crate::error::{Error, Result};
+use crate::format::count;
 use crate::lang::Lang;
 use crate::parse::{format_grouped, AMOUNT_SCALE};
 use crate::register::Basis;

@@ -101,6 +101,50 @@ pub struct Context<'a> {
     pub lang: Lang,
 }
 
+impl RunInfo {
+    /// The run's settings and dates, stamped with the local time now.
+    pub fn new(settings: &crate::config::Settings, analysis: &crate::analysis::Analysis) -> RunInfo {
+        RunInfo {
+            tolerance_pp: settings.tolerance_pp,
+            min_call_offs: settings.min_call_offs,
+            latest_date: analysis.dates.latest,
+            earliest_date: analysis.dates.earliest,
+            generated: chrono::Local::now().format("%Y-%m-%d %H:%M").to_string(),
+            chart_size: settings.chart_size,
+            warnings: analysis.warnings.clone(),
+        }
+    }
+}
+
+impl<'a> Context<'a> {
+    /// The reports' view of a run: what was read and what was computed.
+    pub fn new(
+        inputs: &'a crate::inputs::Inputs,
+        analysis: &'a crate::analysis::Analysis,
+        info: &'a RunInfo,
+        lang: Lang,
+    ) -> Context<'a> {
+        Context {
+            register: &inputs.register,
+            exports: &inputs.exports,
+            classified: &analysis.classified,
+            allocation: &analysis.allocation,
+            reconciliation: &analysis.reconciliation,
+            usage: &analysis.usage,
+            rank_usage: &analysis.rank_usage,
+            fku: &analysis.fku,
+            monthly: &analysis.monthly,
+            ceilings: &analysis.ceilings,
+            comparison: analysis.comparison.as_ref(),
+            life: &analysis.life,
+            beside: &analysis.beside,
+            organisation: inputs.organisation.as_ref(),
+            info,
+            lang,
+        }
+    }
+}
+
 impl Context<'_> {
     /// The text of an interned string.
     pub fn text(&self, sym: crate::read::Sym) -> &str {

@@ -12,22 +12,14 @@
 //! ```
 
 use super::{Context, RunInfo};
-use crate::allocate::beside::Beside;
-use crate::allocate::ceiling::{CeilingUse, Life};
-use crate::allocate::compare::Comparison;
-use crate::allocate::fku::Fku;
-use crate::allocate::monthly::Monthly;
-use crate::allocate::rank::RankUsage;
-use crate::allocate::usage::AgreementUsage;
-use crate::allocate::{self, Allocation};
-use crate::classify::{self, Classified, Reconciliation};
+use crate::analysis::Edge;
+use crate::config::Settings;
+use crate::inputs::Inputs;
 use crate::lang::Lang;
-use crate::parse::{self, AMOUNT_SCALE};
-use crate::read::{self, Exports};
-use crate::register::{self, Register};
+use crate::parse::AMOUNT_SCALE;
+use crate::read;
+use crate::register;
 use crate::window::Window;
-use chrono::NaiveDate;
-use std::collections::BTreeSet;
 
 /// The example register: a key agreement (60/40, a ceiling of 10 000 kr,
 /// an FKU threshold of 3 000 kr, account 4410) and a rank order.
@@ -127,7 +119,8 @@ impl Builder {
         self
     }
 
-    /// Reads and classifies the rows, then runs every rule.
+    /// Reads the rows and runs every rule through the real stages
+    /// ([`crate::analysis::Analysis::new`]).
     pub(crate) fn build(self) -> Analysis {
         let dir = tempfile::tempdir().expect("tempdir");
         let reg = dir.path().join("register.toml");
@@ -135,32 +128,55 @@ impl Builder {
         let export = dir.path().join("export.csv");
         std::fs::write(&export, format!("{}\n{}\n", self.header, self.rows.join("\n"))).expect("export");
         let register = register::load(&reg).expect("a valid register");
-        let (files, _) = read::discover(&[export], &read::Exclude::default(), self.lang).expect("discover");
+        let (files, _) =
+            read::discover(std::slice::from_ref(&export), &read::Exclude::default(), self.lang).expect("discover");
         let exports = read::read_all(&files, &read::ReadOptions::default(), &|_| {}).expect("read");
-        let classified = classify::classify(&exports, &register);
-        let reconciliation = Reconciliation::new(&exports, &classified);
-        let window = Window::parse(&self.window).expect("window");
-        Analysis::of(self, register, exports, classified, reconciliation, window)
+        let inputs = Inputs {
+            register,
+            organisation: None,
+            exports,
+        };
+        let settings = Settings {
+            agreements: reg,
+            exports: vec![export],
+            organisation: None,
+            out: dir.path().join("out"),
+            period: Some(Window::parse(&self.window).expect("window")),
+            tolerance_pp: self.tolerance_pp,
+            min_call_offs: self.min_call_offs,
+            direct_award_limit: self.direct_award_limit_sek * AMOUNT_SCALE,
+            read: read::ReadOptions::default(),
+            lang: self.lang,
+            chart_size: (960, 540),
+            quiet: true,
+        };
+        let edge = Edge {
+            observer: &Silent,
+            before_work: &|_| Ok(()),
+            organisation_warning: &|_| None,
+        };
+        let analysis = crate::analysis::Analysis::new(&inputs, &settings, &edge).expect("analysis");
+        let mut info = RunInfo::new(&settings, &analysis);
+        info.generated = "2024-07-01 08:00".to_string();
+        Analysis {
+            inputs,
+            analysis,
+            info,
+            lang: self.lang,
+        }
     }
 }
 
+/// An observer that hears nothing.
+struct Silent;
+impl crate::Observer for Silent {}
+
 /// Everything a [`Context`] borrows, owned.
 pub(crate) struct Analysis {
-    pub register: Register,
-    pub exports: Exports,
-    pub classified: Classified,
-    pub reconciliation: Reconciliation,
-    pub allocation: Allocation,
-    pub usage: Vec<AgreementUsage>,
-    pub rank_usage: Vec<RankUsage>,
-    pub fku: Fku,
-    pub monthly: Vec<Monthly>,
-    pub ceilings: Vec<CeilingUse>,
-    pub comparison: Option<Comparison>,
-    pub life: Life,
-    pub beside: Beside,
-    pub info: RunInfo,
-    pub lang: Lang,
+    inputs: Inputs,
+    analysis: crate::analysis::Analysis,
+    info: RunInfo,
+    lang: Lang,
 }
 
 impl Analysis {
@@ -180,165 +196,8 @@ impl Analysis {
         }
     }
 
-    /// The rules after reading, as `lib::run_with` applies them.
-    fn of(
-        b: Builder,
-        register: Register,
-        exports: Exports,
-        classified: Classified,
-        reconciliation: Reconciliation,
-        window: Window,
-    ) -> Analysis {
-        let (latest_date, earliest_date, months_read) = dates_read(&exports);
-        let fku = allocate::fku::fku(&exports, &classified, &register);
-        let counted = allocate::counted_except(&exports, &classified, &register, &fku.rows).expect("counted");
-        let counted_all =
-            (!fku.rows.is_empty()).then(|| allocate::counted(&exports, &classified, &register).expect("counted"));
-        let rules = allocate::Rules {
-            tolerance_pp: b.tolerance_pp,
-            min_call_offs: b.min_call_offs,
-        };
-        let allocation = allocate::allocate(&counted, &register, &window, rules).expect("allocate");
-        let (usage, rank_usage) = uses(&exports, &classified, &register, &allocation, &fku);
-        let monthly = monthly(&counted, counted_all.as_ref(), &register, &window, &allocation);
-        let ceilings = allocate::ceiling::ceilings(
-            counted_all.as_ref().unwrap_or(&counted),
-            &register,
-            &window,
-            latest_date,
-            &months_read,
-        )
-        .expect("ceilings");
-        let comparison = allocate::compare::compare(&counted, &register, &allocation, rules).expect("compare");
-        let as_of = allocate::ceiling::as_of(&window, latest_date);
-        let life = allocate::ceiling::life(&exports, &classified, &register, &ceilings, as_of);
-        let limit = b.direct_award_limit_sek * AMOUNT_SCALE;
-        let beside = allocate::beside::beside(&exports, &classified, &register, &window, limit);
-        let mut warnings = exports.warnings.clone();
-        warnings.extend(crate::checks::plausibility(
-            &exports,
-            &classified,
-            &register,
-            &reconciliation,
-            &window,
-            false,
-            b.lang,
-        ));
-        warnings.extend(crate::checks::thin_window(
-            &exports,
-            &register,
-            &allocation,
-            false,
-            b.lang,
-        ));
-        let info = RunInfo {
-            tolerance_pp: b.tolerance_pp,
-            min_call_offs: b.min_call_offs,
-            latest_date,
-            earliest_date,
-            generated: "2024-07-01 08:00".to_string(),
-            chart_size: (960, 540),
-            warnings,
-        };
-        Analysis {
-            register,
-            exports,
-            classified,
-            reconciliation,
-            allocation,
-            usage,
-            rank_usage,
-            fku,
-            monthly,
-            ceilings,
-            comparison,
-            life,
-            beside,
-            info,
-            lang: b.lang,
-        }
-    }
-
     /// The reports' view of it.
     pub(crate) fn ctx(&self) -> Context<'_> {
-        Context {
-            register: &self.register,
-            exports: &self.exports,
-            classified: &self.classified,
-            allocation: &self.allocation,
-            reconciliation: &self.reconciliation,
-            usage: &self.usage,
-            rank_usage: &self.rank_usage,
-            fku: &self.fku,
-            monthly: &self.monthly,
-            ceilings: &self.ceilings,
-            comparison: self.comparison.as_ref(),
-            life: &self.life,
-            beside: &self.beside,
-            organisation: None,
-            info: &self.info,
-            lang: self.lang,
-        }
+        Context::new(&self.inputs, &self.analysis, &self.info, self.lang)
     }
-}
-
-/// The latest and earliest readable dates, and the months the rows cover.
-fn dates_read(exports: &Exports) -> (Option<NaiveDate>, Option<NaiveDate>, BTreeSet<i32>) {
-    let dates: Vec<i32> = exports.rows.dates(0..exports.rows.len()).flatten().collect();
-    let months = dates
-        .iter()
-        .map(|&d| allocate::monthly::month_key(parse::days_to_date(d)))
-        .collect();
-    (
-        dates.iter().max().copied().map(parse::days_to_date),
-        dates.iter().min().copied().map(parse::days_to_date),
-        months,
-    )
-}
-
-/// Rule 10 for the imbalanced key agreements, and the rank orders' skips.
-fn uses(
-    exports: &Exports,
-    classified: &Classified,
-    register: &Register,
-    allocation: &Allocation,
-    fku: &Fku,
-) -> (Vec<AgreementUsage>, Vec<RankUsage>) {
-    let imbalanced: Vec<usize> = (0..allocation.shares.len())
-        .filter(|&i| allocation.shares[i].status == allocate::Status::Imbalance)
-        .filter(|&i| !register.agreements[allocation.shares[i].agreement].is_rank())
-        .collect();
-    let usage = allocate::usage::usage(
-        exports,
-        classified,
-        register,
-        &allocation.shares,
-        &imbalanced,
-        &fku.rows,
-    )
-    .expect("usage");
-    let rank = allocate::rank::skips_by(exports, classified, register, &allocation.shares, &fku.rows);
-    (usage, rank)
-}
-
-/// The monthly series of the reported agreements, FKU call-offs added.
-fn monthly(
-    counted: &allocate::Counted,
-    counted_all: Option<&allocate::Counted>,
-    register: &Register,
-    window: &Window,
-    allocation: &Allocation,
-) -> Vec<Monthly> {
-    let reported: Vec<usize> = allocation
-        .shares
-        .iter()
-        .filter(|s| s.scope == allocate::Scope::Period)
-        .map(|s| s.agreement)
-        .collect();
-    let mut monthly = allocate::monthly::monthly(counted, register, window, &reported).expect("monthly");
-    if let Some(all) = counted_all {
-        let all = allocate::monthly::monthly(all, register, window, &reported).expect("monthly");
-        allocate::monthly::add_fku(&mut monthly, &all);
-    }
-    monthly
 }
