@@ -533,10 +533,10 @@ impl Sink<'_> {
         let id = text_of(Field::Id);
         let strings = &mut self.part.strings;
         let mut text = [0; 7];
-        for (slot, f) in text.iter_mut().zip(TEXT_FIELDS) {
+        for (k, (slot, f)) in text.iter_mut().zip(TEXT_FIELDS).enumerate() {
             *slot = match field(f) {
                 None => 0,
-                Some(r) => cache.syms.get(&r.bytes, || {
+                Some(r) => cache.sym(k, &r.bytes, || {
                     let cell = records.cell(r.clone());
                     strings.intern(&cell.text_cow())
                 }),
