@@ -126,9 +126,28 @@ fn draw_err<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
 
+/// Pixel buffers drawn into and used again: a chart's 4 MB buffer is
+/// not allocated (and its pages faulted in) once per chart.
+#[derive(Default)]
+struct Buffers(std::sync::Mutex<Vec<Vec<u8>>>);
+
+impl Buffers {
+    fn take(&self) -> Vec<u8> {
+        self.0.lock().map(|mut b| b.pop()).ok().flatten().unwrap_or_default()
+    }
+
+    fn give(&self, buffer: Vec<u8>) {
+        if let Ok(mut b) = self.0.lock() {
+            b.push(buffer);
+        }
+    }
+}
+
 /// Saves a drawing as `folder/stem.svg` and `folder/stem.png` (names made
-/// by concatenation: a stem may hold dots).
-fn save(drawing: &impl Drawing, folder: &Path, stem: &str) -> Result<Vec<PathBuf>> {
+/// by concatenation: a stem may hold dots). The pixel buffer comes from
+/// `buffers` as the last chart left it: every chart fills its whole area
+/// first ([`titled`]).
+fn save(drawing: &impl Drawing, folder: &Path, stem: &str, buffers: &Buffers) -> Result<Vec<PathBuf>> {
     let (w, h) = drawing.size();
     let svg = folder.join(format!("{stem}.svg"));
     let png = folder.join(format!("{stem}.png"));
@@ -141,13 +160,18 @@ fn save(drawing: &impl Drawing, folder: &Path, stem: &str) -> Result<Vec<PathBuf
         drawing.draw(&root).map_err(|m| err(&svg, m))?;
         root.present().map_err(|e| err(&svg, e.to_string()))?;
     }
-    let mut buffer = vec![0u8; w as usize * h as usize * 3];
-    {
+    let mut buffer = buffers.take();
+    buffer.resize(w as usize * h as usize * 3, 0);
+    let drawn = {
         let root = BitMapBackend::with_buffer(&mut buffer, (w, h)).into_drawing_area();
-        drawing.draw(&root).map_err(|m| err(&png, m))?;
-        root.present().map_err(|e| err(&png, e.to_string()))?;
-    }
-    write_png(&png, &buffer, (w, h)).map_err(|m| err(&png, m))?;
+        drawing
+            .draw(&root)
+            .and_then(|()| root.present().map_err(draw_err))
+            .map_err(|m| err(&png, m))
+    };
+    let written = drawn.and_then(|()| write_png(&png, &buffer, (w, h)).map_err(|m| err(&png, m)));
+    buffers.give(buffer);
+    written?;
     Ok(vec![svg, png])
 }
 
@@ -266,6 +290,8 @@ impl ReportWriter for ChartReport {
         "charts"
     }
 
+    /// Every chart is a job of its own, the overview too, so that both
+    /// cores draw to the end; the files are listed in the jobs' order.
     fn write(&self, ctx: &Context, dir: &Path) -> Result<Vec<PathBuf>> {
         fonts()?;
         let folder = dir.join(FOLDER);
@@ -273,87 +299,103 @@ impl ReportWriter for ChartReport {
             path: folder.clone(),
             message: crate::lang::Text::io(&e),
         })?;
-        let size = ctx.info.chart_size;
-        let window = ctx.allocation.window.label.as_str();
-        let mut taken: HashSet<String> = ["oversikt".to_string()].into_iter().collect();
-        let jobs: Vec<(String, &AgreementShares)> = ctx
-            .allocation
-            .shares
-            .iter()
-            .filter(|s| s.scope == Scope::Period)
-            .map(|p| {
-                let id = &ctx.register.agreements[p.agreement].id;
-                let mut stem = sheet::file_stem(id, "avtal", &mut taken);
-                // Keep "<stem>-trend" and "<stem>-takvolym" free.
-                taken.insert(format!("{stem}-trend").to_lowercase());
-                taken.insert(format!("{stem}-takvolym").to_lowercase());
-                if stem.to_lowercase().ends_with("-trend") {
-                    stem = sheet::file_stem(&format!("{stem}_"), "avtal", &mut taken);
-                }
-                (stem, p)
-            })
-            .collect();
-        let per_agreement: Vec<Result<Vec<PathBuf>>> = jobs
+        let buffers = Buffers::default();
+        let drawn: Vec<Result<Vec<PathBuf>>> = jobs(ctx)
             .par_iter()
-            .map(|(stem, p)| {
-                let agreement = &ctx.register.agreements[p.agreement];
-                let mut files = if agreement.is_rank() {
-                    save(
-                        &rank::RankChart {
-                            agreement,
-                            shares: p,
-                            window,
-                            lang: ctx.lang,
-                            size,
-                        },
-                        &folder,
-                        stem,
-                    )?
-                } else {
-                    save(
-                        &SharesChart {
-                            agreement,
-                            shares: p,
-                            window,
-                            previous: ctx
-                                .comparison
-                                .and_then(|c| Some((c.of(p.agreement)?, c.previous.label.as_str()))),
-                            lang: ctx.lang,
-                            size,
-                        },
-                        &folder,
-                        stem,
-                    )?
-                };
-                if let Some(m) = ctx.monthly.iter().find(|m| m.agreement == p.agreement) {
-                    files.extend(save(
-                        &TrendChart::new(ctx, agreement, m, size),
-                        &folder,
-                        &format!("{stem}-trend"),
-                    )?);
-                    if let Some(u) = ctx.ceilings.iter().find(|u| u.agreement == p.agreement) {
-                        files.extend(save(
-                            &CeilingChart {
-                                agreement,
-                                usage: u,
-                                monthly: m,
-                                lang: ctx.lang,
-                                size,
-                            },
-                            &folder,
-                            &format!("{stem}-takvolym"),
-                        )?);
-                    }
-                }
-                Ok(files)
-            })
+            .map(|job| draw_job(ctx, job, &folder, &buffers))
             .collect();
         let mut written = Vec::new();
-        for r in per_agreement {
+        for r in drawn {
             written.extend(r?);
         }
-        written.extend(save(&overview(ctx, size), &folder, "oversikt")?);
         Ok(written)
+    }
+}
+
+/// One chart to draw: which, of which agreement's shares, and its file stem.
+enum Job<'a> {
+    Shares(&'a AgreementShares, String),
+    Trend(&'a AgreementShares, &'a Monthly, String),
+    Ceiling(&'a AgreementShares, &'a Monthly, &'a CeilingUse, String),
+    Overview,
+}
+
+/// The charts of every agreement reported (its shares or ranks, its trend
+/// when it has a monthly series, its ceiling when it has one too), then
+/// the overview; stems unique without case.
+fn jobs<'a>(ctx: &Context<'a>) -> Vec<Job<'a>> {
+    let mut taken: HashSet<String> = ["oversikt".to_string()].into_iter().collect();
+    let mut jobs = Vec::new();
+    for p in ctx.allocation.shares.iter().filter(|s| s.scope == Scope::Period) {
+        let id = &ctx.register.agreements[p.agreement].id;
+        let mut stem = sheet::file_stem(id, "avtal", &mut taken);
+        // Keep "<stem>-trend" and "<stem>-takvolym" free.
+        taken.insert(format!("{stem}-trend").to_lowercase());
+        taken.insert(format!("{stem}-takvolym").to_lowercase());
+        if stem.to_lowercase().ends_with("-trend") {
+            stem = sheet::file_stem(&format!("{stem}_"), "avtal", &mut taken);
+        }
+        let monthly = ctx.monthly.iter().find(|m| m.agreement == p.agreement);
+        let ceiling = ctx.ceilings.iter().find(|u| u.agreement == p.agreement);
+        let (trend, takvolym) = (format!("{stem}-trend"), format!("{stem}-takvolym"));
+        jobs.push(Job::Shares(p, stem));
+        if let Some(m) = monthly {
+            jobs.push(Job::Trend(p, m, trend));
+            if let Some(u) = ceiling {
+                jobs.push(Job::Ceiling(p, m, u, takvolym));
+            }
+        }
+    }
+    jobs.push(Job::Overview);
+    jobs
+}
+
+/// Draws one job's chart into `folder`.
+fn draw_job(ctx: &Context, job: &Job, folder: &Path, buffers: &Buffers) -> Result<Vec<PathBuf>> {
+    let (size, lang) = (ctx.info.chart_size, ctx.lang);
+    let window = ctx.allocation.window.label.as_str();
+    match job {
+        Job::Shares(p, stem) => {
+            let agreement = &ctx.register.agreements[p.agreement];
+            if agreement.is_rank() {
+                let chart = rank::RankChart {
+                    agreement,
+                    shares: p,
+                    window,
+                    lang,
+                    size,
+                };
+                save(&chart, folder, stem, buffers)
+            } else {
+                let previous = ctx
+                    .comparison
+                    .and_then(|c| Some((c.of(p.agreement)?, c.previous.label.as_str())));
+                let chart = SharesChart {
+                    agreement,
+                    shares: p,
+                    window,
+                    previous,
+                    lang,
+                    size,
+                };
+                save(&chart, folder, stem, buffers)
+            }
+        }
+        Job::Trend(p, m, stem) => {
+            let agreement = &ctx.register.agreements[p.agreement];
+            save(&TrendChart::new(ctx, agreement, m, size), folder, stem, buffers)
+        }
+        Job::Ceiling(p, m, u, stem) => {
+            let chart = CeilingChart {
+                agreement: &ctx.register.agreements[p.agreement],
+                usage: u,
+                monthly: m,
+                lang,
+                size,
+            };
+            save(&chart, folder, stem, buffers)
+        }
+        Job::Overview => save(&overview(ctx, size), folder, "oversikt", buffers),
     }
 }
 
