@@ -49,10 +49,12 @@ pub(crate) fn read_csv_data(
         }
         None => None,
     };
-    // Blocks of an eighth of the file, between 4 MB and the set size: a
-    // small file is not read in blocks larger than it needs.
-    let eighth = usize::try_from(c.size / 8).unwrap_or(usize::MAX).max(4 << 20);
-    let mut block = options.block_bytes.min(eighth).max(1024).max(buf.len());
+    // Blocks of a sixteenth of the file, between 4 MB and the set size: a
+    // small file is not read in blocks larger than it needs, and the two
+    // blocks and their parsed chunks held at a time stay a small part of
+    // what the rows take.
+    let sixteenth = usize::try_from(c.size / 16).unwrap_or(usize::MAX).max(4 << 20);
+    let mut block = options.block_bytes.min(sixteenth).max(1024).max(buf.len());
     // Below this, a block is parsed in one piece.
     let min_chunk = (block / 8).min(1 << 20);
     let pieces = rayon::current_num_threads().max(1) * 2;

@@ -317,6 +317,7 @@ pub fn read_all(files: &[ExportFile], options: &ReadOptions, progress: &(dyn Fn(
         }
     }
     out.rows.shrink_to_fit();
+    out.strings.shrink_to_fit();
     Ok(out)
 }
 

@@ -59,6 +59,9 @@ impl Strings {
 
     /// [`Strings::intern`] with the string's [`hash32`] known.
     fn intern_hashed(&mut self, s: &str, h: u32) -> Sym {
+        if self.hashes.len() != self.ends.len() {
+            self.rebuild();
+        }
         let Strings {
             arena,
             ends,
@@ -104,6 +107,30 @@ impl Strings {
             .zip(&other.hashes)
             .map(|(s, &h)| self.intern_hashed(s, h))
             .collect()
+    }
+
+    /// Gives back what only interning needs (the hash table and the
+    /// hashes, a fifth of what a run's strings hold when most are nearly
+    /// unique) and the arena's spare room, once reading is over. Interning
+    /// again rebuilds them.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.table = hashbrown::HashTable::new();
+        self.hashes = Vec::new();
+        self.arena.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+
+    /// The hashes and the table again, after [`Strings::shrink_to_fit`].
+    fn rebuild(&mut self) {
+        let hashes: Vec<u32> = self.iter().map(hash32).collect();
+        let mut table = hashbrown::HashTable::with_capacity(hashes.len());
+        for (id, &h) in hashes.iter().enumerate() {
+            table.insert_unique(spread(h), id as Sym, |&id| {
+                spread(hashes.get(id as usize).copied().unwrap_or(0))
+            });
+        }
+        self.hashes = hashes;
+        self.table = table;
     }
 
     /// Forgets every string but the empty one, keeping the memory.
@@ -245,6 +272,12 @@ mod tests {
         assert_eq!(run.intern("PO-3"), 3);
         assert_eq!(run.get(2), "PO-2");
         assert_eq!(run.get(9), "");
+        // Shrunk once reading is over: the same symbols when interning again.
+        run.shrink_to_fit();
+        assert_eq!(run.get(3), "PO-3");
+        assert_eq!(run.intern("PO-2"), 2);
+        assert_eq!(run.intern("PO-4"), 4);
+        assert_eq!(run.intern("Enhet 1"), 1);
         run.clear();
         assert!(run.is_empty());
         assert_eq!(run.intern("åäö"), 1);
