@@ -116,6 +116,10 @@ fn scaler(scale: f64) -> impl Fn(f64) -> i32 {
     move |v: f64| (v * scale).round() as i32
 }
 
+/// A chart's plotting area over two `f64` axes.
+type Plane<'c, DB> =
+    ChartContext<'c, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>;
+
 /// Something drawable on any plotters backend.
 trait Drawing: Sync {
     fn size(&self) -> (u32, u32);

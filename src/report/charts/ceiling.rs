@@ -20,82 +20,16 @@ impl Drawing for CeilingChart<'_> {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> std::result::Result<(), String> {
-        let (a, u, m, lang) = (self.agreement, self.usage, self.monthly, self.lang);
+        let (a, u, lang) = (self.agreement, self.usage, self.lang);
         let scale = self.size.1 as f64 / 900.0;
         let px = scaler(scale);
-        let mkr = |units: i64| units as f64 / crate::parse::AMOUNT_SCALE as f64 / 1e6;
         let title = format!("{} {} – {}", a.id, a.name, lang.pick("takvolym", "ceiling"));
-        let mut subtitle = format!(
-            "{} {} · {} {} · {}",
-            lang.pick("använt", "used"),
-            percent(u.used_pct, 1, lang),
-            lang.pick("avtalstid som gått", "time elapsed"),
-            percent(u.elapsed_pct, 1, lang),
-            labels::ceiling_status(lang, u.status)
-        );
-        let coverage = labels::coverage_note(lang, &u.missing_months);
-        if !coverage.is_empty() {
-            subtitle = format!("{subtitle} · {coverage}");
-        }
-        if u.ceiling.shared {
-            subtitle = format!(
-                "{subtitle} · {}",
-                lang.pick("delad takvolym: bara våra avrop", "shared ceiling: our call-offs only")
-            );
-        }
-        let body = titled(root, &title, &subtitle, scale)?;
-        let items = vec![
-            (
-                supplier_colour(0),
-                lang.pick("Använt, ackumulerat", "Used, cumulative").to_string(),
-                false,
-            ),
-            (
-                supplier_colour(0),
-                lang.pick("Prognos i nuvarande takt", "Forecast at today's pace")
-                    .to_string(),
-                true,
-            ),
-            (WARNING, lang.pick("Takvolym", "Ceiling").to_string(), false),
-            (
-                GREY,
-                format!(
-                    "{} {}",
-                    lang.pick("Varningsnivå", "Warning level"),
-                    percent(u.ceiling.warn_pct, 0, lang)
-                ),
-                true,
-            ),
-        ];
-        legend(&body, &items, (px(40.0), px(0.0)), scale)?;
+        let body = titled(root, &title, &self.subtitle(), scale)?;
+        legend(&body, &self.legend_items(), (px(40.0), px(0.0)), scale)?;
         let (_, chart_area) = body.split_vertically(px(50.0));
-        // Cumulative used at the end of each month up to as_of.
-        let last_month = crate::allocate::monthly::month_key(u.as_of);
-        let mut running = 0i64;
-        let day = |d: chrono::NaiveDate| (d - a.valid_from).num_days() as f64;
-        // Months before the first export read are unknown, not zero: the
-        // line starts at the first month the exports cover.
-        let first_read = m
-            .months
-            .iter()
-            .copied()
-            .find(|k| !u.missing_months.contains(k))
-            .unwrap_or(last_month);
-        let start = day(month_start(first_read).max(a.valid_from)).max(0.0);
-        let mut points: Vec<(f64, f64)> = vec![(start, 0.0)];
-        for (i, key) in m.months.iter().enumerate() {
-            if *key > last_month {
-                break;
-            }
-            if *key < first_read {
-                continue;
-            }
-            running += m.ceiling_amount(i);
-            let month_end = month_start(*key + 1).pred_opt().unwrap_or(u.as_of).min(u.as_of);
-            points.push((day(month_end).max(0.0), mkr(running)));
-        }
-        let end = day(a.valid_to);
-        let forecast_end = u.forecast_date.map(day).unwrap_or(end);
+        let (start, points) = self.used_points();
+        let end = self.day(a.valid_to);
+        let forecast_end = u.forecast_date.map(|d| self.day(d)).unwrap_or(end);
         let x_max = end.max(forecast_end.min(end * 1.5)).max(1.0) * 1.03;
         let ceiling = mkr(u.ceiling.ceiling);
         let y_max = points.iter().map(|p| p.1).fold(ceiling, f64::max) * 1.15;
@@ -120,22 +54,139 @@ impl Drawing for CeilingChart<'_> {
             .draw()
             .map_err(draw_err)?;
         if start > 0.0 {
-            chart
-                .draw_series(std::iter::once(Rectangle::new(
-                    [(0.0, 0.0), (start, y_max)],
-                    RGBColor(0xEE, 0xEE, 0xEE).filled(),
-                )))
-                .map_err(draw_err)?;
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    lang.pick("inga exporter", "no exports").to_string(),
-                    (start / 2.0, y_max * 0.5),
-                    TextStyle::from((FONT, px(22.0)).into_font())
-                        .color(&GREY)
-                        .pos(Pos::new(HPos::Center, VPos::Center)),
-                )))
-                .map_err(draw_err)?;
+            self.no_exports(&mut chart, start, y_max, scale)?;
         }
+        self.levels(&mut chart, (x_max, y_max), scale)?;
+        self.used(&mut chart, points, x_max, scale)
+    }
+}
+
+/// Units of an amount as millions of kronor.
+fn mkr(units: i64) -> f64 {
+    units as f64 / crate::parse::AMOUNT_SCALE as f64 / 1e6
+}
+
+impl CeilingChart<'_> {
+    /// Days from the agreement's start.
+    fn day(&self, d: chrono::NaiveDate) -> f64 {
+        (d - self.agreement.valid_from).num_days() as f64
+    }
+
+    fn subtitle(&self) -> String {
+        let (u, lang) = (self.usage, self.lang);
+        let mut subtitle = format!(
+            "{} {} · {} {} · {}",
+            lang.pick("använt", "used"),
+            percent(u.used_pct, 1, lang),
+            lang.pick("avtalstid som gått", "time elapsed"),
+            percent(u.elapsed_pct, 1, lang),
+            labels::ceiling_status(lang, u.status)
+        );
+        let coverage = labels::coverage_note(lang, &u.missing_months);
+        if !coverage.is_empty() {
+            subtitle = format!("{subtitle} · {coverage}");
+        }
+        if u.ceiling.shared {
+            subtitle = format!(
+                "{subtitle} · {}",
+                lang.pick("delad takvolym: bara våra avrop", "shared ceiling: our call-offs only")
+            );
+        }
+        subtitle
+    }
+
+    fn legend_items(&self) -> Vec<(RGBColor, String, bool)> {
+        let lang = self.lang;
+        vec![
+            (
+                supplier_colour(0),
+                lang.pick("Använt, ackumulerat", "Used, cumulative").to_string(),
+                false,
+            ),
+            (
+                supplier_colour(0),
+                lang.pick("Prognos i nuvarande takt", "Forecast at today's pace")
+                    .to_string(),
+                true,
+            ),
+            (WARNING, lang.pick("Takvolym", "Ceiling").to_string(), false),
+            (
+                GREY,
+                format!(
+                    "{} {}",
+                    lang.pick("Varningsnivå", "Warning level"),
+                    percent(self.usage.ceiling.warn_pct, 0, lang)
+                ),
+                true,
+            ),
+        ]
+    }
+
+    /// Where the line starts (the first month the exports cover: months
+    /// before the first export read are unknown, not zero) and the
+    /// cumulative used at the end of each month up to `as_of`.
+    fn used_points(&self) -> (f64, Vec<(f64, f64)>) {
+        let (a, u, m) = (self.agreement, self.usage, self.monthly);
+        let last_month = crate::allocate::monthly::month_key(u.as_of);
+        let mut running = 0i64;
+        let first_read = m
+            .months
+            .iter()
+            .copied()
+            .find(|k| !u.missing_months.contains(k))
+            .unwrap_or(last_month);
+        let start = self.day(month_start(first_read).max(a.valid_from)).max(0.0);
+        let mut points: Vec<(f64, f64)> = vec![(start, 0.0)];
+        for (i, key) in m.months.iter().enumerate() {
+            if *key > last_month {
+                break;
+            }
+            if *key < first_read {
+                continue;
+            }
+            running += m.ceiling_amount(i);
+            let month_end = month_start(*key + 1).pred_opt().unwrap_or(u.as_of).min(u.as_of);
+            points.push((self.day(month_end).max(0.0), mkr(running)));
+        }
+        (start, points)
+    }
+
+    /// The months before the first export, shaded and named.
+    fn no_exports<DB: DrawingBackend>(
+        &self,
+        chart: &mut Plane<DB>,
+        start: f64,
+        y_max: f64,
+        scale: f64,
+    ) -> std::result::Result<(), String> {
+        let px = scaler(scale);
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(0.0, 0.0), (start, y_max)],
+                RGBColor(0xEE, 0xEE, 0xEE).filled(),
+            )))
+            .map_err(draw_err)?;
+        chart
+            .draw_series(std::iter::once(Text::new(
+                self.lang.pick("inga exporter", "no exports").to_string(),
+                (start / 2.0, y_max * 0.5),
+                TextStyle::from((FONT, px(22.0)).into_font())
+                    .color(&GREY)
+                    .pos(Pos::new(HPos::Center, VPos::Center)),
+            )))
+            .map_err(draw_err)?;
+        Ok(())
+    }
+
+    /// The warning level, the ceiling and the agreement's end.
+    fn levels<DB: DrawingBackend>(
+        &self,
+        chart: &mut Plane<DB>,
+        (x_max, y_max): (f64, f64),
+        scale: f64,
+    ) -> std::result::Result<(), String> {
+        let (a, u, px) = (self.agreement, self.usage, scaler(scale));
+        let ceiling = mkr(u.ceiling.ceiling);
         let warn = ceiling * u.ceiling.warn_pct / 100.0;
         chart
             .draw_series(DashedLineSeries::new(
@@ -151,7 +202,7 @@ impl Drawing for CeilingChart<'_> {
                 WARNING.stroke_width(px(4.0) as u32),
             ))
             .map_err(draw_err)?;
-        // The agreement's end.
+        let end = self.day(a.valid_to);
         chart
             .draw_series(LineSeries::new(
                 vec![(end, 0.0), (end, y_max)],
@@ -160,26 +211,41 @@ impl Drawing for CeilingChart<'_> {
             .map_err(draw_err)?;
         chart
             .draw_series(std::iter::once(Text::new(
-                format!("{} {}", lang.pick("Avtalet slutar", "Agreement ends"), a.valid_to),
+                format!("{} {}", self.lang.pick("Avtalet slutar", "Agreement ends"), a.valid_to),
                 (end, y_max * 0.97),
                 TextStyle::from((FONT, px(22.0)).into_font())
                     .color(&TEXT)
                     .pos(Pos::new(HPos::Right, VPos::Top)),
             )))
             .map_err(draw_err)?;
+        Ok(())
+    }
+
+    /// The used line, the forecast dashed to the ceiling, and the date the
+    /// ceiling was reached.
+    fn used<DB: DrawingBackend>(
+        &self,
+        chart: &mut Plane<DB>,
+        points: Vec<(f64, f64)>,
+        x_max: f64,
+        scale: f64,
+    ) -> std::result::Result<(), String> {
+        let (u, lang, px) = (self.usage, self.lang, scaler(scale));
+        let ceiling = mkr(u.ceiling.ceiling);
         let colour = supplier_colour(0);
         let last = points.last().copied().unwrap_or((0.0, 0.0));
         chart
             .draw_series(LineSeries::new(points, colour.stroke_width(px(5.0) as u32)))
             .map_err(draw_err)?;
         if let Some(f) = u.forecast_date {
+            let day = self.day(f);
             chart
                 .draw_series(DashedLineSeries::new(
                     vec![
                         last,
                         (
-                            day(f).min(x_max),
-                            ceiling.min(last.1 + (ceiling - last.1) * (x_max - last.0) / (day(f) - last.0).max(1.0)),
+                            day.min(x_max),
+                            ceiling.min(last.1 + (ceiling - last.1) * (x_max - last.0) / (day - last.0).max(1.0)),
                         ),
                     ],
                     px(14.0),
@@ -187,11 +253,11 @@ impl Drawing for CeilingChart<'_> {
                     colour.stroke_width(px(4.0) as u32),
                 ))
                 .map_err(draw_err)?;
-            if day(f) <= x_max {
+            if day <= x_max {
                 chart
                     .draw_series(std::iter::once(Text::new(
                         format!("{} {f} ", lang.pick("nås", "reached")),
-                        (day(f), ceiling * 1.03),
+                        (day, ceiling * 1.03),
                         TextStyle::from((FONT, px(22.0)).into_font().style(FontStyle::Bold))
                             .color(&TEXT)
                             .pos(Pos::new(HPos::Right, VPos::Bottom)),
@@ -202,7 +268,7 @@ impl Drawing for CeilingChart<'_> {
         if let Some(r) = u.reached_on {
             chart
                 .draw_series(std::iter::once(Circle::new(
-                    (day(r), ceiling),
+                    (self.day(r), ceiling),
                     px(10.0),
                     WARNING.filled(),
                 )))
@@ -210,7 +276,7 @@ impl Drawing for CeilingChart<'_> {
             chart
                 .draw_series(std::iter::once(Text::new(
                     format!("{} {r} ", lang.pick("taket nåddes", "reached")),
-                    (day(r), ceiling * 1.03),
+                    (self.day(r), ceiling * 1.03),
                     TextStyle::from((FONT, px(24.0)).into_font().style(FontStyle::Bold))
                         .color(&WARNING)
                         .pos(Pos::new(HPos::Right, VPos::Bottom)),

@@ -49,7 +49,6 @@ impl Drawing for OverviewChart<'_> {
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> std::result::Result<(), String> {
-        let l = labels(self.lang);
         let scale = (self.size.0 as f64 / 1600.0).min(1.5);
         let px = scaler(scale);
         let title = match self.lang {
@@ -58,25 +57,7 @@ impl Drawing for OverviewChart<'_> {
         };
         let subtitle = overview_subtitle(self.lang, &self.rows, self.ranked);
         let body = titled(root, &title, &subtitle, scale)?;
-        let items = vec![
-            (
-                status_colour(Status::Ok),
-                labels::status(self.lang, Status::Ok).to_string(),
-                false,
-            ),
-            (
-                status_colour(Status::Imbalance),
-                labels::status(self.lang, Status::Imbalance).to_string(),
-                false,
-            ),
-            (
-                status_colour(Status::Insufficient),
-                labels::status(self.lang, Status::Insufficient).to_string(),
-                false,
-            ),
-            (RGBColor(0xDD, 0xDD, 0xDD), l.tolerance.to_string(), false),
-        ];
-        legend(&body, &items, (px(40.0), px(0.0)), scale)?;
+        legend(&body, &self.legend_items(), (px(40.0), px(0.0)), scale)?;
         let (_, chart_area) = body.split_vertically(px(50.0));
         let n = self.rows.len().max(1);
         let x_max = self.rows.iter().map(|r| r.1.abs().max(r.2)).fold(5.0f64, f64::max) * 1.25;
@@ -107,50 +88,8 @@ impl Drawing for OverviewChart<'_> {
             .label_style((FONT, px(22.0)).into_font().color(&TEXT))
             .draw()
             .map_err(draw_err)?;
-        for (i, (name, dev, tol, status)) in self.rows.iter().enumerate() {
-            // Top row first: rows are drawn from the top of the y range.
-            let y = (n - 1 - i) as f64;
-            chart
-                .draw_series(std::iter::once(Rectangle::new(
-                    [(-tol, y + 0.08), (*tol, y + 0.92)],
-                    RGBColor(0xDD, 0xDD, 0xDD).mix(0.6).filled(),
-                )))
-                .map_err(draw_err)?;
-            chart
-                .draw_series(std::iter::once(Rectangle::new(
-                    [(0.0, y + 0.2), (*dev, y + 0.8)],
-                    status_colour(*status).filled(),
-                )))
-                .map_err(draw_err)?;
-            let anchor = if *dev >= 0.0 { HPos::Left } else { HPos::Right };
-            let offset = if *dev >= 0.0 { px(8.0) } else { -px(8.0) };
-            let (bx, by) = chart.backend_coord(&(*dev, y + 0.5));
-            root.draw(&Text::new(
-                points(*dev, lang),
-                (bx + offset, by),
-                TextStyle::from((FONT, font_px).into_font())
-                    .color(&TEXT)
-                    .pos(Pos::new(anchor, VPos::Center)),
-            ))
-            .map_err(draw_err)?;
-            let (lx, ly) = chart.backend_coord(&(-x_max, y + 0.5));
-            let mut shown = name.clone();
-            while shown.chars().count() > 4
-                && root
-                    .estimate_text_size(&shown, &TextStyle::from((FONT, font_px).into_font()))
-                    .map(|(w, _)| w as i32 > label_width)
-                    .unwrap_or(false)
-            {
-                shown = format!("{}…", shown.chars().take(shown.chars().count() - 2).collect::<String>());
-            }
-            root.draw(&Text::new(
-                shown,
-                (lx - px(12.0), ly),
-                TextStyle::from((FONT, font_px).into_font())
-                    .color(&TEXT)
-                    .pos(Pos::new(HPos::Right, VPos::Center)),
-            ))
-            .map_err(draw_err)?;
+        for i in 0..self.rows.len() {
+            self.row(&mut chart, root, i, (x_max, label_width), scale)?;
         }
         // The zero line.
         chart
@@ -159,6 +98,93 @@ impl Drawing for OverviewChart<'_> {
                 TEXT.stroke_width(2),
             )))
             .map_err(draw_err)?;
+        Ok(())
+    }
+}
+
+impl OverviewChart<'_> {
+    fn legend_items(&self) -> Vec<(RGBColor, String, bool)> {
+        let l = labels(self.lang);
+        vec![
+            (
+                status_colour(Status::Ok),
+                labels::status(self.lang, Status::Ok).to_string(),
+                false,
+            ),
+            (
+                status_colour(Status::Imbalance),
+                labels::status(self.lang, Status::Imbalance).to_string(),
+                false,
+            ),
+            (
+                status_colour(Status::Insufficient),
+                labels::status(self.lang, Status::Insufficient).to_string(),
+                false,
+            ),
+            (RGBColor(0xDD, 0xDD, 0xDD), l.tolerance.to_string(), false),
+        ]
+    }
+
+    /// Row `i`: the agreement's tolerance band, its deviation as a bar in
+    /// its status colour with the value, and its name (shortened to fit
+    /// `label_width`) on the left.
+    fn row<DB: DrawingBackend>(
+        &self,
+        chart: &mut Plane<DB>,
+        root: &DrawingArea<DB, Shift>,
+        i: usize,
+        (x_max, label_width): (f64, i32),
+        scale: f64,
+    ) -> std::result::Result<(), String> {
+        let Some((name, dev, tol, status)) = self.rows.get(i) else {
+            return Ok(());
+        };
+        let (lang, px) = (self.lang, scaler(scale));
+        let font_px = px(22.0);
+        let n = self.rows.len().max(1);
+        // Top row first: rows are drawn from the top of the y range.
+        let y = (n - 1 - i) as f64;
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(-tol, y + 0.08), (*tol, y + 0.92)],
+                RGBColor(0xDD, 0xDD, 0xDD).mix(0.6).filled(),
+            )))
+            .map_err(draw_err)?;
+        chart
+            .draw_series(std::iter::once(Rectangle::new(
+                [(0.0, y + 0.2), (*dev, y + 0.8)],
+                status_colour(*status).filled(),
+            )))
+            .map_err(draw_err)?;
+        let anchor = if *dev >= 0.0 { HPos::Left } else { HPos::Right };
+        let offset = if *dev >= 0.0 { px(8.0) } else { -px(8.0) };
+        let (bx, by) = chart.backend_coord(&(*dev, y + 0.5));
+        root.draw(&Text::new(
+            points(*dev, lang),
+            (bx + offset, by),
+            TextStyle::from((FONT, font_px).into_font())
+                .color(&TEXT)
+                .pos(Pos::new(anchor, VPos::Center)),
+        ))
+        .map_err(draw_err)?;
+        let (lx, ly) = chart.backend_coord(&(-x_max, y + 0.5));
+        let mut shown = name.clone();
+        while shown.chars().count() > 4
+            && root
+                .estimate_text_size(&shown, &TextStyle::from((FONT, font_px).into_font()))
+                .map(|(w, _)| w as i32 > label_width)
+                .unwrap_or(false)
+        {
+            shown = format!("{}…", shown.chars().take(shown.chars().count() - 2).collect::<String>());
+        }
+        root.draw(&Text::new(
+            shown,
+            (lx - px(12.0), ly),
+            TextStyle::from((FONT, font_px).into_font())
+                .color(&TEXT)
+                .pos(Pos::new(HPos::Right, VPos::Center)),
+        ))
+        .map_err(draw_err)?;
         Ok(())
     }
 }

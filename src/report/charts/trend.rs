@@ -51,21 +51,7 @@ impl Drawing for TrendChart<'_> {
         let first = months.first().copied().unwrap_or(0);
         let last = months.last().copied().unwrap_or(0);
         let title = format!("{} {} – {}", a.id, a.name, l.chart_trend.to_lowercase());
-        let subtitle = format!(
-            "{} – {} · {}",
-            month_start(first).format("%Y-%m"),
-            month_start(last).format("%Y-%m"),
-            if a.is_rank() {
-                // A rank order has no agreed share to draw (rule 13).
-                self.lang.pick(
-                    "rangordning: rang 1 avropas först",
-                    "rank order: rank 1 is called first",
-                )
-            } else {
-                dashed_note(self.lang)
-            }
-        );
-        let body = titled(root, &title, &subtitle, scale)?;
+        let body = titled(root, &title, &self.subtitle(first, last), scale)?;
         let items: Vec<(RGBColor, String, bool)> = a
             .suppliers
             .iter()
@@ -93,26 +79,7 @@ impl Drawing for TrendChart<'_> {
             .map_err(draw_err)?;
         let lang = self.lang;
         let labels_of = months.clone();
-        // The report window, shaded.
-        let at = |key: i32| (key - first) as f64;
-        let (w0, w1) = (at(self.window.0).max(0.0) - 0.5, at(self.window.1).min(x_max) + 0.5);
-        if w1 > w0 {
-            chart
-                .draw_series(std::iter::once(Rectangle::new(
-                    [(w0.max(0.0), 0.0), (w1.min(x_max), y_max)],
-                    RGBColor(0xEE, 0xF3, 0xFA).filled(),
-                )))
-                .map_err(draw_err)?;
-            chart
-                .draw_series(std::iter::once(Text::new(
-                    format!("{} {}", lang.pick("perioden", "window"), self.window_label),
-                    ((w0.max(0.0) + w1.min(x_max)) / 2.0, y_max * 0.98),
-                    TextStyle::from((FONT, px(20.0)).into_font())
-                        .color(&GREY)
-                        .pos(Pos::new(HPos::Center, VPos::Top)),
-                )))
-                .map_err(draw_err)?;
-        }
+        self.window_band(&mut chart, first, (x_max, y_max), scale)?;
         quiet_grid(&mut chart.configure_mesh())
             .x_labels(12.min(months.len()))
             .x_label_formatter(&|x| {
@@ -127,8 +94,71 @@ impl Drawing for TrendChart<'_> {
             .label_style((FONT, px(22.0)).into_font().color(&TEXT))
             .draw()
             .map_err(draw_err)?;
-        // Suppliers with the same agreed share share one dashed line: their
-        // dashes take turns along it, so every colour shows.
+        self.lines(&mut chart, lo, x_max, scale)
+    }
+}
+
+impl TrendChart<'_> {
+    /// The months shown and what the dashed lines are (a rank order has no
+    /// agreed share to draw, rule 13).
+    fn subtitle(&self, first: i32, last: i32) -> String {
+        format!(
+            "{} – {} · {}",
+            month_start(first).format("%Y-%m"),
+            month_start(last).format("%Y-%m"),
+            if self.agreement.is_rank() {
+                self.lang.pick(
+                    "rangordning: rang 1 avropas först",
+                    "rank order: rank 1 is called first",
+                )
+            } else {
+                dashed_note(self.lang)
+            }
+        )
+    }
+
+    /// The report window, shaded and named (`first`: the first month shown).
+    fn window_band<DB: DrawingBackend>(
+        &self,
+        chart: &mut Plane<DB>,
+        first: i32,
+        (x_max, y_max): (f64, f64),
+        scale: f64,
+    ) -> std::result::Result<(), String> {
+        let px = scaler(scale);
+        let at = |key: i32| (key - first) as f64;
+        let (w0, w1) = (at(self.window.0).max(0.0) - 0.5, at(self.window.1).min(x_max) + 0.5);
+        if w1 > w0 {
+            chart
+                .draw_series(std::iter::once(Rectangle::new(
+                    [(w0.max(0.0), 0.0), (w1.min(x_max), y_max)],
+                    RGBColor(0xEE, 0xF3, 0xFA).filled(),
+                )))
+                .map_err(draw_err)?;
+            chart
+                .draw_series(std::iter::once(Text::new(
+                    format!("{} {}", self.lang.pick("perioden", "window"), self.window_label),
+                    ((w0.max(0.0) + w1.min(x_max)) / 2.0, y_max * 0.98),
+                    TextStyle::from((FONT, px(20.0)).into_font())
+                        .color(&GREY)
+                        .pos(Pos::new(HPos::Center, VPos::Top)),
+                )))
+                .map_err(draw_err)?;
+        }
+        Ok(())
+    }
+
+    /// Each supplier's agreed share dashed and its cumulative share from
+    /// month `lo` on. Suppliers with the same agreed share share one dashed
+    /// line: their dashes take turns along it, so every colour shows.
+    fn lines<DB: DrawingBackend>(
+        &self,
+        chart: &mut Plane<DB>,
+        lo: usize,
+        x_max: f64,
+        scale: f64,
+    ) -> std::result::Result<(), String> {
+        let (a, m, px) = (self.agreement, self.monthly, scaler(scale));
         let (dash, gap) = (px(14.0), px(10.0));
         let width = chart.plotting_area().dim_in_pixel().0.max(1) as f64;
         for (s, sup) in a.suppliers.iter().enumerate() {
