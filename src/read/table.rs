@@ -490,42 +490,7 @@ impl Source {
     /// returns false. Workbook records are numbered by sheet row.
     pub fn for_each_record(&mut self, f: &mut dyn FnMut(usize, &[Cell]) -> bool) -> Result<()> {
         match self {
-            Source::Xlsx { workbook, sheet, path } => {
-                let err = |e: calamine::XlsxError| Error::Export {
-                    path: path.clone(),
-                    message: Text::new(
-                        format!("bladet '{sheet}' kan inte läsas (skadad arbetsbok?): {e}"),
-                        format!("sheet '{sheet}': {e}"),
-                    ),
-                };
-                let mut reader = workbook.worksheet_cells_reader(sheet).map_err(err)?;
-                let mut current: Option<u32> = None;
-                let mut cells: Vec<Cell> = Vec::new();
-                while let Some(cell) = reader.next_cell().map_err(err)? {
-                    let value = stream_cell(cell.get_value());
-                    if value.is_empty() {
-                        continue; // formatted but empty: costs nothing
-                    }
-                    let (row, col) = cell.get_position();
-                    if current != Some(row) {
-                        if let Some(r) = current {
-                            if !f(r as usize + 1, &cells) {
-                                return Ok(());
-                            }
-                        }
-                        cells.clear();
-                        current = Some(row);
-                    }
-                    let col = col as usize;
-                    if cells.len() <= col {
-                        cells.resize(col + 1, Cell::Empty);
-                    }
-                    cells[col] = value;
-                }
-                if let Some(r) = current {
-                    f(r as usize + 1, &cells);
-                }
-            }
+            Source::Xlsx { workbook, sheet, path } => xlsx_records(workbook, sheet, path, f)?,
             Source::Csv(c) => {
                 // A register or an organisation file: small, read whole.
                 if let Some(from) = c.rest_from.take() {

@@ -120,54 +120,11 @@ impl<'a> CsvRecords<'a> {
             // One field starting at self.pos.
             let start = self.pos;
             if bytes.get(start) == Some(&b'"') {
-                let mut owned: Option<Vec<u8>> = None;
-                let mut seg = start + 1;
-                let mut i = start + 1;
-                loop {
-                    match memchr_quote(bytes, i) {
-                        None => {
-                            // Unterminated quote: the rest of the file is the field.
-                            let v = match owned.take() {
-                                Some(mut s) => {
-                                    s.extend_from_slice(slice(seg, bytes.len()));
-                                    Cow::Owned(s)
-                                }
-                                None => Cow::Borrowed(slice(seg, bytes.len())),
-                            };
-                            out.push(RawField { bytes: v, quoted: true });
-                            self.pos = bytes.len();
-                            return Some(self.row);
-                        }
-                        Some(q) if bytes.get(q + 1) == Some(&b'"') => {
-                            let s = owned.get_or_insert_with(Vec::new);
-                            s.extend_from_slice(slice(seg, q + 1));
-                            seg = q + 2;
-                            i = q + 2;
-                        }
-                        Some(q) => {
-                            // Text after the closing quote belongs to the field.
-                            let j = field_end(bytes, q + 1, d);
-                            let value = match owned.take() {
-                                Some(mut s) => {
-                                    s.extend_from_slice(slice(seg, q));
-                                    s.extend_from_slice(slice(q + 1, j));
-                                    Cow::Owned(s)
-                                }
-                                None if j > q + 1 => {
-                                    let mut s = slice(seg, q).to_vec();
-                                    s.extend_from_slice(slice(q + 1, j));
-                                    Cow::Owned(s)
-                                }
-                                None => Cow::Borrowed(slice(seg, q)),
-                            };
-                            out.push(RawField {
-                                bytes: value,
-                                quoted: true,
-                            });
-                            self.pos = j;
-                            break;
-                        }
-                    }
+                let (field, end, closed) = self.quoted_field(start);
+                out.push(field);
+                self.pos = end;
+                if !closed {
+                    return Some(self.row);
                 }
             } else {
                 let j = field_end(bytes, start, d);
@@ -201,6 +158,59 @@ impl<'a> CsvRecords<'a> {
                     return Some(self.row);
                 }
                 _ => return Some(self.row),
+            }
+        }
+    }
+
+    /// The quoted field whose opening quote is at `start` (`""` escapes
+    /// resolved, text after the closing quote kept), where it ends, and
+    /// whether the quote was closed (if not, the rest of the file is the
+    /// field).
+    fn quoted_field(&self, start: usize) -> (RawField<'a>, usize, bool) {
+        let bytes: &'a [u8] = self.bytes;
+        let slice = |a: usize, b: usize| bytes.get(a..b).unwrap_or(&[]);
+        let mut owned: Option<Vec<u8>> = None;
+        let mut seg = start + 1;
+        let mut i = start + 1;
+        loop {
+            match memchr_quote(bytes, i) {
+                None => {
+                    let v = match owned.take() {
+                        Some(mut s) => {
+                            s.extend_from_slice(slice(seg, bytes.len()));
+                            Cow::Owned(s)
+                        }
+                        None => Cow::Borrowed(slice(seg, bytes.len())),
+                    };
+                    return (RawField { bytes: v, quoted: true }, bytes.len(), false);
+                }
+                Some(q) if bytes.get(q + 1) == Some(&b'"') => {
+                    let s = owned.get_or_insert_with(Vec::new);
+                    s.extend_from_slice(slice(seg, q + 1));
+                    seg = q + 2;
+                    i = q + 2;
+                }
+                Some(q) => {
+                    let j = field_end(bytes, q + 1, self.delimiter);
+                    let value = match owned.take() {
+                        Some(mut s) => {
+                            s.extend_from_slice(slice(seg, q));
+                            s.extend_from_slice(slice(q + 1, j));
+                            Cow::Owned(s)
+                        }
+                        None if j > q + 1 => {
+                            let mut s = slice(seg, q).to_vec();
+                            s.extend_from_slice(slice(q + 1, j));
+                            Cow::Owned(s)
+                        }
+                        None => Cow::Borrowed(slice(seg, q)),
+                    };
+                    let field = RawField {
+                        bytes: value,
+                        quoted: true,
+                    };
+                    return (field, j, true);
+                }
             }
         }
     }

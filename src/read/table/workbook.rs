@@ -66,6 +66,52 @@ pub(super) fn open_sheet(path: &Path, format: Format, sheet: Option<&str>) -> Re
     Ok(Source::Sheet { range, sheet })
 }
 
+/// Calls `f` with each row's 1-based number and cells of an xlsx sheet,
+/// streamed (formatted but empty cells cost nothing), until it returns
+/// false.
+pub(super) fn xlsx_records(
+    workbook: &mut calamine::Xlsx<std::io::BufReader<std::fs::File>>,
+    sheet: &str,
+    path: &Path,
+    f: &mut dyn FnMut(usize, &[Cell]) -> bool,
+) -> Result<()> {
+    let err = |e: calamine::XlsxError| Error::Export {
+        path: path.to_path_buf(),
+        message: Text::new(
+            format!("bladet '{sheet}' kan inte läsas (skadad arbetsbok?): {e}"),
+            format!("sheet '{sheet}': {e}"),
+        ),
+    };
+    let mut reader = workbook.worksheet_cells_reader(sheet).map_err(err)?;
+    let mut current: Option<u32> = None;
+    let mut cells: Vec<Cell> = Vec::new();
+    while let Some(cell) = reader.next_cell().map_err(err)? {
+        let value = stream_cell(cell.get_value());
+        if value.is_empty() {
+            continue; // formatted but empty: costs nothing
+        }
+        let (row, col) = cell.get_position();
+        if current != Some(row) {
+            if let Some(r) = current {
+                if !f(r as usize + 1, &cells) {
+                    return Ok(());
+                }
+            }
+            cells.clear();
+            current = Some(row);
+        }
+        let col = col as usize;
+        if cells.len() <= col {
+            cells.resize(col + 1, Cell::Empty);
+        }
+        cells[col] = value;
+    }
+    if let Some(r) = current {
+        f(r as usize + 1, &cells);
+    }
+    Ok(())
+}
+
 /// A date cell's date (the time of day dropped); a duration as its number.
 pub(super) fn date_time_cell(dt: &calamine::ExcelDateTime) -> Cell<'static> {
     if dt.is_datetime() {
