@@ -8,9 +8,11 @@ pub type Sym = u32;
 /// String interner for the text fields of all rows: rows stay small and
 /// comparing or hashing them is cheap. The strings live in one arena (no
 /// allocation per string), each known by where it ends; a hash table of
-/// indices finds them. Each string's hash is kept (4 bytes), so that the
-/// table grows without hashing a string again and a chunk's strings are
-/// merged into the run's without hashing them again ([`Strings::merge`]).
+/// indices finds them. Each string's hash is kept (4 bytes), so that a
+/// lookup reads a string's text only when its hash agrees (not for every
+/// near match in the table, a cache miss into the arena each), the table
+/// grows without hashing a string again, and a chunk's strings are merged
+/// into the run's without hashing them again ([`Strings::merge`]).
 pub struct Strings {
     arena: String,
     /// Where each string ends in the arena (it starts where the one
@@ -77,7 +79,9 @@ impl Strings {
             };
             arena.get(start..ends.get(i).copied().unwrap_or(0)).unwrap_or("")
         };
-        if let Some(&id) = table.find(spread(h), |&id| text(id) == s) {
+        // The hash kept compared first: the text is read only when it agrees.
+        let same = |id: Sym| hashes.get(id as usize) == Some(&h) && text(id) == s;
+        if let Some(&id) = table.find(spread(h), |&id| same(id)) {
             return id;
         }
         let id = ends.len() as Sym;
