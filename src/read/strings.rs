@@ -226,12 +226,22 @@ impl RawCache {
 
 /// A chunk's cache from a text field's raw bytes (as in the file, before
 /// decoding and trimming) to its interned [`Sym`]: a value met again is
-/// neither decoded nor trimmed again.
+/// neither decoded nor trimmed again. Each entry keeps where its bytes are
+/// in the arena, its symbol and 32 bits of its hash, compared before the
+/// bytes and used when the table grows.
 #[derive(Default)]
-pub(crate) struct RawSyms {
+struct RawSyms {
     arena: Vec<u8>,
-    table: hashbrown::HashTable<(usize, usize, Sym)>,
+    table: hashbrown::HashTable<RawEntry>,
     state: foldhash::fast::FixedState,
+}
+
+#[derive(Clone, Copy)]
+struct RawEntry {
+    start: usize,
+    end: usize,
+    sym: Sym,
+    hash: u32,
 }
 
 impl RawSyms {
@@ -240,18 +250,21 @@ impl RawSyms {
         use std::hash::BuildHasher;
         let RawSyms { arena, table, state } = self;
         let hash = state.hash_one(raw);
-        let at = |a: usize, b: usize| arena.get(a..b).unwrap_or(&[]);
-        if let Some(&(_, _, sym)) = table.find(hash, |&(a, b, _)| at(a, b) == raw) {
-            return sym;
+        let h = hash as u32;
+        let same = |e: &RawEntry| e.hash == h && arena.get(e.start..e.end) == Some(raw);
+        if let Some(e) = table.find(spread(h), same) {
+            return e.sym;
         }
         let sym = make();
         let start = arena.len();
         arena.extend_from_slice(raw);
-        let end = arena.len();
-        let arena = &*arena;
-        table.insert_unique(hash, (start, end, sym), |&(a, b, _)| {
-            state.hash_one(arena.get(a..b).unwrap_or(&[]))
-        });
+        let entry = RawEntry {
+            start,
+            end: arena.len(),
+            sym,
+            hash: h,
+        };
+        table.insert_unique(spread(h), entry, |e| spread(e.hash));
         sym
     }
 }
