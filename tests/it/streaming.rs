@@ -244,3 +244,40 @@ fn the_realistic_benchmark_shape_has_nearly_unique_orderers() {
     // numbers: all but a handful distinct.
     assert!(distinct.len() > 4_900, "{} distinct orderers", distinct.len());
 }
+
+/// Nearly unique orderers (the realistic shape) cost their text and 8
+/// bytes each, never a combination per row: on 100 000 rows the columns
+/// still hold 41 bytes a row, only the purchases are combined (60
+/// agreements' suppliers with their accounts, and the suppliers beside
+/// them: a few hundred), and once reading is over the strings hold each
+/// text's bytes and where it ends (8 bytes), their hash table given back.
+#[test]
+fn nearly_unique_orderers_cost_their_text_and_8_bytes_each() {
+    let d = TempDir::new().expect("tempdir");
+    bin()
+        .args(["sample", "--clean", "--rows", "100000"])
+        .args(["--agreements", "60", "--units", "300"])
+        .args(["--orderers", "3000", "--references", "--out"])
+        .arg(d.path())
+        .assert()
+        .success();
+    let e = read_with(&d.path().join("exports/bench.csv"), 1 << 20);
+    let rows = e.rows.len();
+    assert_eq!(rows, 100_001); // and the totals row
+    let combos = e.rows.combinations();
+    assert!(combos < 5_000, "{combos} combinations");
+    let held = e.rows.heap_bytes();
+    assert!(
+        held <= rows * 41 + combos * 32 + 4096,
+        "{held} bytes for {rows} rows and {combos} combinations"
+    );
+    // Nearly every row brings its own orderer text.
+    let strings = e.strings.len();
+    assert!(strings > rows * 9 / 10, "{strings} texts");
+    let text: usize = e.strings.iter().map(str::len).sum();
+    let bytes = e.strings.heap_bytes();
+    assert!(
+        bytes <= text + strings * 8 + 4096,
+        "{bytes} bytes for {strings} texts of {text} bytes"
+    );
+}
