@@ -106,6 +106,10 @@ impl Strings {
         let hashes = &self.hashes;
         self.table
             .reserve(other.len(), |&id| spread(hashes.get(id as usize).copied().unwrap_or(0)));
+        if other.hashes.len() != other.len() {
+            // Shrunk: its strings hashed again.
+            return other.iter().map(|s| self.intern(s)).collect();
+        }
         other
             .iter()
             .zip(&other.hashes)
@@ -289,8 +293,11 @@ mod tests {
         assert_eq!(run.intern("PO-3"), 3);
         assert_eq!(run.get(2), "PO-2");
         assert_eq!(run.get(9), "");
-        // Shrunk once reading is over: the same symbols when interning again.
+        // Shrunk once reading is over: the same symbols when interning or
+        // merging again.
         run.shrink_to_fit();
+        let mut other = Strings::default();
+        assert_eq!(other.merge(&run), vec![0, 1, 2, 3]);
         assert_eq!(run.get(3), "PO-3");
         assert_eq!(run.intern("PO-2"), 2);
         assert_eq!(run.intern("PO-4"), 4);
