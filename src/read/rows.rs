@@ -2,13 +2,14 @@
 //! never with the bytes of the input. Per row: the date (4 bytes), the
 //! amount (8), the interned combination of the purchase's text fields
 //! (4: supplier, org nr, agreement, account; an export repeats a few
-//! thousand), the buyer's three symbols (12: unit, orderer, order; the
-//! orderer and order are often nearly unique per row, a reference or a
-//! purchase-order number, so they are not combined), the record number
-//! (4), the invoice id packed into 8 bytes and one byte of kind and flags
-//! — 41 bytes. The file of a row follows from its index (files are
+//! thousand), the buyer's unit, orderer and order (4 as a combination
+//! while they repeat, 12 as three symbols once they are nearly unique per
+//! row, a reference or purchase-order number: [`super::buyers`]), the
+//! record number (4), the invoice id packed into 8 bytes and one byte of
+//! kind and flags — 33 bytes, or 41. The file of a row follows from its index (files are
 //! contiguous). [`Row`] is one row put back together, by value.
 
+use super::buyers::Buyers;
 use super::strings::{Strings, Sym};
 use crate::parse::Amount;
 use std::borrow::Cow;
@@ -107,18 +108,22 @@ impl<const N: usize> Combos<N> {
         self.list.get(id as usize).copied().unwrap_or([0; N])
     }
 
-    fn heap_bytes(&self) -> usize {
+    pub(crate) fn heap_bytes(&self) -> usize {
         self.list.capacity() * N * 4 + self.table.capacity() * 5
     }
 
-    fn clear(&mut self) {
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.list.shrink_to_fit();
+    }
+
+    pub(crate) fn clear(&mut self) {
         self.list.clear();
         self.table.clear();
     }
 
     /// The other's combinations interned here (its symbols translated by
     /// `remap`): the new index of each of the other's.
-    fn remap(&mut self, other: &Combos<N>, remap: &[Sym]) -> Vec<u32> {
+    pub(crate) fn remap(&mut self, other: &Combos<N>, remap: &[Sym]) -> Vec<u32> {
         other
             .list
             .iter()
@@ -174,7 +179,7 @@ pub struct Rows {
     date: Vec<i32>,
     amount: Vec<i64>,
     purchase: Vec<u32>,
-    buyer: Vec<[Sym; 3]>,
+    buyer: Buyers,
     line: Vec<u32>,
     flags: Vec<u8>,
     id: Vec<IdRef>,
@@ -224,12 +229,18 @@ impl Rows {
         self.date.is_empty()
     }
 
-    /// Bytes held per row by the columns (for the README's figure).
-    pub const BYTES_PER_ROW: usize = 4 + 8 + 4 + 12 + 4 + 1 + 8;
+    /// Bytes held per row by the columns besides the buyer's (for the
+    /// README's figure): date, amount, purchase, line, flags, id.
+    pub const BYTES_PER_ROW: usize = 4 + 8 + 4 + 4 + 1 + 8;
+
+    /// Bytes a row's buyer takes now: 4 while combined, 12 once loose.
+    pub fn buyer_bytes_per_row(&self) -> usize {
+        self.buyer.bytes_per_row()
+    }
 
     /// The distinct combinations of text fields held.
     pub fn combinations(&self) -> usize {
-        self.purchases.len()
+        self.purchases.len() + self.buyer.combinations()
     }
 
     /// The bytes the columns hold now (capacity, the id arena and the
@@ -238,7 +249,7 @@ impl Rows {
         self.date.capacity() * 4
             + self.amount.capacity() * 8
             + self.purchase.capacity() * 4
-            + self.buyer.capacity() * 12
+            + self.buyer.heap_bytes()
             + self.line.capacity() * 4
             + self.flags.capacity()
             + self.id.capacity() * 8
@@ -288,6 +299,7 @@ impl Rows {
             files: 0,
         });
         self.purchases.clear();
+        self.buyer.clear();
     }
 
     /// Gives back the capacity the columns do not use.
@@ -314,7 +326,7 @@ impl Rows {
         self.date.reserve_exact(more);
         self.amount.reserve_exact(more);
         self.purchase.reserve_exact(more);
-        self.buyer.reserve_exact(more);
+        self.buyer.reserve(more);
         self.line.reserve_exact(more);
         self.flags.reserve_exact(more);
         self.id.reserve_exact(more);
@@ -383,8 +395,7 @@ impl Rows {
             ids.iter().map(|&c| to.get(c as usize).copied().unwrap_or(0)).collect()
         };
         self.purchase.extend(moved(&other.purchase, &purchases));
-        let sym = |s: Sym| remap.get(s as usize).copied().unwrap_or(0);
-        self.buyer.extend(other.buyer.iter().map(|b| b.map(sym)));
+        self.buyer.append(&other.buyer, remap);
         self.line.extend(other.line.iter().map(|&l| l + line_offset));
         self.flags.extend_from_slice(&other.flags);
         let offset = self.id_text.len();
@@ -409,7 +420,7 @@ impl Rows {
     fn build(&self, i: usize, file: u32) -> Row {
         let (kind, date, amount) = self.basics(i);
         let combo = self.purchase.get(i).copied().unwrap_or(0);
-        let buyer = self.buyer.get(i).copied().unwrap_or_default();
+        let buyer = self.buyer.get(i);
         Row {
             file,
             line: self.line.get(i).copied().unwrap_or(0),
@@ -476,7 +487,7 @@ impl Rows {
             *self.date.get(i)?,
             *self.amount.get(i)?,
             *self.purchase.get(i)?,
-            *self.buyer.get(i)?,
+            self.buyer.get(i),
             key,
         ))
     }

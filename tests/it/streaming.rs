@@ -134,10 +134,10 @@ fn utf8_that_turns_invalid_after_the_first_block_is_read_as_windows_1252() {
 
 /// What a run holds grows with the rows, not with the bytes: on a
 /// generated 200 000-row export (Windows-1252, title block, 60 agreements,
-/// 300 units) the columns hold 41 bytes a row plus the distinct text
+/// 300 units) the columns hold 33 bytes a row plus the distinct text
 /// combinations, far below the file's ~100 bytes a row.
 #[test]
-fn the_columns_hold_41_bytes_a_row_plus_the_text_combinations() {
+fn the_columns_hold_33_bytes_a_row_plus_the_text_combinations() {
     let d = TempDir::new().expect("tempdir");
     bin()
         .args([
@@ -159,12 +159,14 @@ fn the_columns_hold_41_bytes_a_row_plus_the_text_combinations() {
     let e = read_with(&file, 1 << 20);
     let rows = e.rows.len();
     assert_eq!(rows, 200_001); // and the totals row
-                               // 4 date + 8 amount + 4 purchase + 12 buyer + 4 line + 1 flags + 8 id
-    assert_eq!(read::Rows::BYTES_PER_ROW, 41);
+                               // 4 date + 8 amount + 4 purchase + 4 line + 1 flags + 8 id, and the
+                               // buyer's combination 4 (three orderers a unit: they repeat)
+    assert_eq!(read::Rows::BYTES_PER_ROW, 29);
+    assert_eq!(e.rows.buyer_bytes_per_row(), 4);
     let combos = e.rows.combinations();
     let held = e.rows.heap_bytes();
     assert!(
-        held <= rows * read::Rows::BYTES_PER_ROW + combos * 32 + 4096,
+        held <= rows * 33 + combos * 32 + 4096,
         "{held} bytes for {rows} rows and {combos} combinations"
     );
     // While reading, the columns grew a quarter at a time: their peak
@@ -247,7 +249,8 @@ fn the_realistic_benchmark_shape_has_nearly_unique_orderers() {
 
 /// Nearly unique orderers (the realistic shape) cost their text and 8
 /// bytes each, never a combination per row: on 100 000 rows the columns
-/// still hold 41 bytes a row, only the purchases are combined (60
+/// hold 41 bytes a row (the buyer's three symbols 12 instead of a
+/// combination 4), only the purchases are combined (60
 /// agreements' suppliers with their accounts, and the suppliers beside
 /// them: a few hundred), and once reading is over the strings hold each
 /// text's bytes and where it ends (8 bytes), their hash table given back.
@@ -264,6 +267,7 @@ fn nearly_unique_orderers_cost_their_text_and_8_bytes_each() {
     let e = read_with(&d.path().join("exports/bench.csv"), 1 << 20);
     let rows = e.rows.len();
     assert_eq!(rows, 100_001); // and the totals row
+    assert_eq!(read::Rows::BYTES_PER_ROW + e.rows.buyer_bytes_per_row(), 41);
     let combos = e.rows.combinations();
     assert!(combos < 5_000, "{combos} combinations");
     let held = e.rows.heap_bytes();
