@@ -371,7 +371,7 @@ impl Rows<'_> {
 fn duplicates(exports: &Exports) -> FastMap<u32, (u32, u32)> {
     use rayon::prelude::*;
     use std::hash::BuildHasher;
-    type Key<'a> = (i32, i64, u32, u32, IdKey<'a>);
+    type Key<'a> = (i32, i64, u32, [crate::read::Sym; 3], IdKey<'a>);
     let Some(covered) = other_files_cover(exports) else {
         // No file's dates overlap another's: no row can be a later copy.
         return FastMap::default();

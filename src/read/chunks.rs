@@ -49,29 +49,17 @@ pub(crate) fn read_csv_data(
     let max_rows = options.max_rows;
     let mut buf: Vec<u8> = c.head.get(start..).unwrap_or(&[]).to_vec();
     progress(c.head.len() as u64);
-    let mut file = match c.rest_from {
-        Some(from) => {
-            let mut f = std::fs::File::open(&c.path)?;
-            f.seek(std::io::SeekFrom::Start(from))?;
-            Some(f)
-        }
-        None => None,
-    };
-    // Blocks of an eighth of the file, between 4 MB and the set size: a
-    // small file is not read in blocks larger than it needs.
-    let eighth = usize::try_from(c.size / 8).unwrap_or(usize::MAX).max(4 << 20);
-    let mut block = options.block_bytes.min(eighth).max(1024).max(buf.len());
+    let mut file = open_rest(c)?;
+    // Blocks of a sixteenth of the file, between 4 MB and the set size: a
+    // small file is not read in blocks larger than it needs, and the two
+    // blocks and their parsed chunks held at a time stay a small part of
+    // what the rows take.
+    let sixteenth = usize::try_from(c.size / 16).unwrap_or(usize::MAX).max(4 << 20);
+    let mut block = options.block_bytes.min(sixteenth).max(1024).max(buf.len());
     // Below this, a block is parsed in one piece.
     let min_chunk = (block / 8).min(1 << 20);
     let pieces = rayon::current_num_threads().max(1) * 2;
-    // Room for the file's rows, estimated from the lines of the head: the
-    // columns then grow once rather than being copied as they grow.
-    if c.utf16.is_none() && c.rest_from.is_some() {
-        let lines = memchr::memchr_iter(b'\n', &c.head).count().max(1);
-        let per_line = (c.head.len() / lines).max(1) as u64;
-        let rows = c.size / per_line;
-        out.rows.reserve(usize::try_from(rows + rows / 20).unwrap_or(0));
-    }
+    reserve_rows(c, out);
     let mut sink = Appender {
         out,
         next_line: header.line as u32 + 1,
@@ -129,6 +117,29 @@ pub(crate) fn read_csv_data(
     }
     sink.append(pending, &mut pool);
     Ok(sink.done)
+}
+
+/// The file opened where its head ends, when there is more than the head.
+fn open_rest(c: &CsvText) -> std::io::Result<Option<std::fs::File>> {
+    match c.rest_from {
+        Some(from) => {
+            let mut f = std::fs::File::open(&c.path)?;
+            f.seek(std::io::SeekFrom::Start(from))?;
+            Ok(Some(f))
+        }
+        None => Ok(None),
+    }
+}
+
+/// Room for the file's rows, estimated from the lines of the head: the
+/// columns then grow once rather than being copied as they grow.
+fn reserve_rows(c: &CsvText, out: &mut Exports) {
+    if c.utf16.is_none() && c.rest_from.is_some() {
+        let lines = memchr::memchr_iter(b'\n', &c.head).count().max(1);
+        let per_line = (c.head.len() / lines).max(1) as u64;
+        let rows = c.size / per_line;
+        out.rows.reserve(usize::try_from(rows + rows / 20).unwrap_or(0));
+    }
 }
 
 /// Reads from `file` until `buf` holds `block` bytes; at the end of the

@@ -105,97 +105,110 @@ struct Walk {
     lang: Lang,
 }
 
+/// A folder that cannot be read.
+fn unreadable(dir: &Path, e: std::io::Error) -> Error {
+    Error::Export {
+        path: dir.to_path_buf(),
+        message: Text::new(
+            format!("mappen kan inte läsas: {}", Text::io(&e).sv),
+            format!("the folder cannot be read: {e}"),
+        ),
+    }
+}
+
 impl Walk {
     fn dir(&mut self, root: &Path, dir: &Path) -> Result<()> {
-        let io = |e: std::io::Error| Error::Export {
-            path: dir.to_path_buf(),
-            message: Text::new(
-                format!("mappen kan inte läsas: {}", Text::io(&e).sv),
-                format!("the folder cannot be read: {e}"),
-            ),
-        };
         let mut entries: Vec<_> = std::fs::read_dir(dir)
-            .map_err(io)?
+            .map_err(|e| unreadable(dir, e))?
             .collect::<std::io::Result<_>>()
-            .map_err(io)?;
+            .map_err(|e| unreadable(dir, e))?;
         entries.sort_by_key(|e| e.path());
         for entry in entries {
-            let path = entry.path();
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.starts_with('.') || name.starts_with("~$") {
-                continue; // hidden files and folders, lock files
-            }
-            // Shown in messages and reports: control characters escaped.
-            let display = path
-                .strip_prefix(root)
-                .unwrap_or(&path)
-                .components()
-                .map(|c| crate::lang::shown(&c.as_os_str().to_string_lossy(), usize::MAX))
-                .collect::<Vec<_>>()
-                .join("/");
-            let is_link = entry.file_type().map(|t| t.is_symlink()).unwrap_or(false);
-            // Follows symlinks; a dangling one is named and left out.
-            let meta = match std::fs::metadata(&path) {
-                Ok(m) => m,
-                Err(e) if is_link => {
-                    self.skipped.push(Skipped {
-                        file: display,
-                        reason: self.lang.pick(
-                            format!("en länk som inte pekar på något ({})", Text::io(&e).sv),
-                            format!("a link that points nowhere ({e})"),
-                        ),
-                    });
-                    continue;
-                }
-                Err(e) => return Err(io(e)),
-            };
-            let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-            if meta.is_dir() {
-                if self.is_report_folder(&canonical) {
-                    continue;
-                }
-                if !self.visited.insert(canonical) {
-                    self.skipped.push(Skipped {
-                        file: display,
-                        reason: self
-                            .lang
-                            .pick(
-                                "en länk till en mapp som redan lästs (en slinga); den lästes en gång",
-                                "a link to a folder already read (a loop); it was read once",
-                            )
-                            .to_string(),
-                    });
-                    continue;
-                }
-                self.dir(root, &path)?;
-                continue;
-            }
-            if Format::from_path(&path).is_none() {
-                continue;
-            }
-            if !meta.is_file() {
-                // A FIFO, socket or device under an export's name: opening
-                // it could wait forever or never end.
-                let why = not_regular(&meta);
-                self.skipped.push(Skipped {
-                    file: display,
-                    reason: self.lang.pick(why.sv, why.en),
-                });
-                continue;
-            }
-            if self.register.as_ref() == Some(&canonical) {
-                continue; // the register is never an export
-            }
-            if name.starts_with(".~lock") {
-                continue;
-            }
-            self.files.push(ExportFile {
-                path,
-                display,
-                explicit: false,
-            });
+            self.entry(root, dir, &entry)?;
         }
         Ok(())
+    }
+
+    /// One entry of folder `dir`: an export taken, a folder walked, or
+    /// what is not read left out (named when it looks like an export).
+    fn entry(&mut self, root: &Path, dir: &Path, entry: &std::fs::DirEntry) -> Result<()> {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') || name.starts_with("~$") {
+            return Ok(()); // hidden files and folders, lock files
+        }
+        // Shown in messages and reports: control characters escaped.
+        let display = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .components()
+            .map(|c| crate::lang::shown(&c.as_os_str().to_string_lossy(), usize::MAX))
+            .collect::<Vec<_>>()
+            .join("/");
+        let is_link = entry.file_type().map(|t| t.is_symlink()).unwrap_or(false);
+        // Follows symlinks; a dangling one is named and left out.
+        let meta = match std::fs::metadata(&path) {
+            Ok(m) => m,
+            Err(e) if is_link => {
+                self.skipped.push(Skipped {
+                    file: display,
+                    reason: self.lang.pick(
+                        format!("en länk som inte pekar på något ({})", Text::io(&e).sv),
+                        format!("a link that points nowhere ({e})"),
+                    ),
+                });
+                return Ok(());
+            }
+            Err(e) => return Err(unreadable(dir, e)),
+        };
+        let canonical = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        if meta.is_dir() {
+            return self.subdir(root, &path, canonical, display);
+        }
+        if Format::from_path(&path).is_none() {
+            return Ok(());
+        }
+        if !meta.is_file() {
+            // A FIFO, socket or device under an export's name: opening
+            // it could wait forever or never end.
+            let why = not_regular(&meta);
+            self.skipped.push(Skipped {
+                file: display,
+                reason: self.lang.pick(why.sv, why.en),
+            });
+            return Ok(());
+        }
+        if self.register.as_ref() == Some(&canonical) || name.starts_with(".~lock") {
+            return Ok(()); // the register is never an export
+        }
+        self.files.push(ExportFile {
+            path,
+            display,
+            explicit: false,
+        });
+        Ok(())
+    }
+
+    /// A folder walked, unless it holds reports or was walked already (a
+    /// link making a loop: named).
+    fn subdir(&mut self, root: &Path, path: &Path, canonical: PathBuf, display: String) -> Result<()> {
+        if self.is_report_folder(&canonical) {
+            return Ok(());
+        }
+        if !self.visited.insert(canonical) {
+            self.skipped.push(Skipped {
+                file: display,
+                reason: self
+                    .lang
+                    .pick(
+                        "en länk till en mapp som redan lästs (en slinga); den lästes en gång",
+                        "a link to a folder already read (a loop); it was read once",
+                    )
+                    .to_string(),
+            });
+            return Ok(());
+        }
+        self.dir(root, path)
     }
 
     /// The `--out` folder itself, a window folder (`2025-H2`) in it, or its

@@ -5,6 +5,7 @@
 //! ([`chunks`]). Nothing is matched here; a row that cannot be read is kept
 //! as rejected (or a totals row) with its reason.
 
+mod buyers;
 pub mod chunks;
 pub mod contents;
 pub mod discover;
@@ -359,6 +360,7 @@ pub fn read_all(files: &[ExportFile], options: &ReadOptions, progress: &(dyn Fn(
     out.rows.shrink_to_fit();
     let names = out.unit_names.warnings(&out.strings, options.lang);
     out.warnings.extend(names);
+    out.strings.shrink_to_fit();
     Ok(out)
 }
 
@@ -510,6 +512,9 @@ impl Header {
 
 /// The slot of the unit in a row's interned text ([`TEXT_FIELDS`]).
 const UNIT_SLOT: usize = 3;
+/// The raw-bytes cache's slot of the unit-name column (after the seven
+/// text fields).
+const UNIT_NAME_CACHE: usize = 7;
 
 impl Header {
     /// With the first records below the header: the org nr column by its
@@ -611,10 +616,10 @@ impl Sink<'_> {
         let id = text_of(Field::Id);
         let strings = &mut self.part.strings;
         let mut text = [0; 7];
-        for (slot, f) in text.iter_mut().zip(TEXT_FIELDS) {
+        for (k, (slot, f)) in text.iter_mut().zip(TEXT_FIELDS).enumerate() {
             *slot = match field(f) {
                 None => 0,
-                Some(r) => cache.syms.get(&r.bytes, || {
+                Some(r) => cache.sym(k, &r.bytes, || {
                     let cell = records.cell(r.clone());
                     strings.intern(&cell.text_cow())
                 }),
@@ -650,9 +655,9 @@ impl Sink<'_> {
         let Exports {
             strings, unit_names, ..
         } = &mut *self.part;
-        let name = cache
-            .syms
-            .get(&r.bytes, || strings.intern(&records.cell(r.clone()).text_cow()));
+        let name = cache.sym(UNIT_NAME_CACHE, &r.bytes, || {
+            strings.intern(&records.cell(r.clone()).text_cow())
+        });
         unit_names.note(unit, name);
     }
 
@@ -927,38 +932,21 @@ fn owned(c: &Cell) -> Cell<'static> {
     }
 }
 
+/// Reads one export file into `out`: its rows, its [`FileInfo`], its
+/// warnings; or skips it (not an export), or fails with what to do.
 fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports, progress: &(dyn Fn(u64) + Sync)) -> Result<()> {
     let names = &options.names;
-    let lang = options.lang;
     let mark = out.mark();
-    let mut source = table::open(&f.path, options.sheet.as_deref(), options.limits)?;
-    if let Source::Csv(c) = &source {
-        if !c.declared {
-            let d = c.best_delimiter(|cells| header_score(names, cells));
-            source = source.with_delimiter(d);
-        }
-    }
-    let max_rows = options.max_rows;
+    let mut source = open_export(f, options)?;
     let mut probe = match &source {
         Source::Csv(c) => read_csv(c, names, options, out, progress)?,
-        _ => read_sheet(&mut source, names, max_rows, out)?,
+        _ => read_sheet(&mut source, names, options.max_rows, out)?,
     };
     if let Source::Csv(c) = &mut source {
-        if probe.invalid && !c.lossy {
-            // Valid UTF-8 at the start, not later: the file is Windows-1252.
-            out.truncate(mark);
-            let io = |e: std::io::Error| Error::Export {
-                path: f.path.clone(),
-                message: Text::io(&e),
-            };
-            *c = c.as_windows_1252().map_err(io)?;
-            probe = read_csv(c, names, options, out, &|_| {})?;
-        } else if probe.invalid {
-            c.encoding_name = "UTF-8 (BOM, invalid bytes replaced)";
-            out.warnings.push(lang.pick(
-                format!("{}: filen börjar med en UTF-8-markering men innehåller byte som inte är UTF-8; de lästes som \u{fffd} (kontrollera exportens teckenkodning)", f.display),
-                format!("{}: the file starts with a UTF-8 byte-order mark but holds bytes that are not UTF-8; they were read as \u{fffd} (check the export's encoding)", f.display),
-            ));
+        if probe.invalid {
+            if let Some(again) = not_utf8(f, options, c, mark, out)? {
+                probe = again;
+            }
         }
     }
     // A workbook whose first sheet is not the data (a cover page): look for
@@ -966,33 +954,13 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports, progress:
     let first_sheet = source.sheet().map(str::to_string);
     if probe.header.is_none() && options.sheet.is_none() {
         if let Some(first) = &first_sheet {
-            for name in table::list_sheets(&f.path).into_iter().filter(|n| n != first) {
-                let mut other = table::open(&f.path, Some(&name), options.limits)?;
-                let mut part = Exports::default();
-                let p = read_sheet(&mut other, names, max_rows, &mut part)?;
-                if p.header.is_some() {
-                    out.append(part, 0);
-                    out.warnings.push(lang.pick(
-                        format!(
-                            "{}: det första bladet '{first}' har ingen rubrikrad; bladet '{name}' lästes",
-                            f.display
-                        ),
-                        format!(
-                            "{}: the first sheet '{first}' has no header row; sheet '{name}' was read",
-                            f.display
-                        ),
-                    ));
-                    probe = p;
-                    source = other;
-                    break;
-                }
-                if p.required_found() > probe.required_found() {
-                    probe = p;
-                }
+            if let Some(other) = other_sheet(f, options, first, &mut probe, out)? {
+                source = other;
             }
         }
     }
     if probe.over_limit {
+        let max_rows = options.max_rows;
         return Err(Error::Limit {
             path: f.path.clone(),
             message: Text::new(
@@ -1001,6 +969,7 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports, progress:
             ),
         });
     }
+    let lang = options.lang;
     if probe.header.is_none() && probe.search.first_texts.is_empty() {
         // Nothing but blank records: an empty export, not a broken one.
         out.warnings.push(lang.pick(
@@ -1021,93 +990,117 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports, progress:
         });
         return Ok(());
     }
-    let Some(Header {
-        line: header_row,
-        columns,
-        names: headers,
-        by_contents,
-        unread,
-        unit_name,
-    }) = probe.header
-    else {
-        // A file found in a folder that maps none of the required fields is
-        // not an export (a read-me, notes): skipped, named.
-        // With no record mapping a required field, the header is taken to
-        // be the record with the most text cells that read as neither
-        // dates nor amounts (a title block has fewer).
-        let guessed = probe
-            .samples
-            .iter()
-            .map(|(line, cells)| (cells.iter().filter(|c| c.is_label()).count(), *line))
-            .filter(|(n, _)| *n >= 2)
-            .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
-            .map(|(_, line)| line);
-        let guessed_texts = guessed
-            .and_then(|l| probe.samples.iter().find(|(x, _)| *x == l))
-            .map(|(_, cells)| cells.iter().map(suggest::Sample::text).collect::<Vec<_>>());
-        let (mapped, found) = match (&probe.best, guessed_texts) {
-            (Some((_, h)), _) => (h.columns.to_vec(), h.names.clone()),
-            (None, Some(texts)) => (vec![None; N_FIELDS], texts),
-            (None, None) => (vec![None; N_FIELDS], probe.search.first_texts.clone()),
-        };
-        let missing: Vec<Field> = FIELDS
-            .iter()
-            .copied()
-            .filter(|f| f.required() && mapped.get(f.index()).copied().flatten().is_none())
-            .collect();
-        let header_line = probe.best.as_ref().map(|(_, h)| h.line).or(guessed);
-        let below: Vec<Vec<suggest::Sample>> = probe
-            .samples
-            .iter()
-            .filter(|(l, _)| header_line.is_some_and(|h| *l > h))
-            .map(|(_, c)| c.clone())
-            .collect();
-        let suggestion = suggest::suggest(&found, &below, &mapped, &missing);
-        if probe.required_found() == 0 && !f.explicit {
-            // Its values may still read like an export under other names:
-            // then the reason says how to map them.
-            let hint = suggestion
-                .as_ref()
-                .filter(|s| s.lines().count() == 4)
-                .map(|s| {
-                    let block = s.lines().skip(1).collect::<Vec<_>>().join(", ");
-                    lang.pick(
-                        format!(" (om det är en export: lägg till under [columns] i avropskoll.toml: {block})"),
-                        format!(" (if it is an export: add under [columns] in avropskoll.toml: {block})"),
-                    )
-                })
-                .unwrap_or_default();
-            out.skipped.push(Skipped {
-                file: f.display.clone(),
-                reason: lang.pick(
-                    format!("inte en export: ingen av de 50 första raderna har kolumnerna datum, leverantör eller belopp{hint}"),
-                    format!("not an export: none of its first 50 records has a date, supplier or amount column{hint}"),
-                ),
-            });
-            return Ok(());
-        }
-        return Err(Error::MissingColumns {
-            path: f.path.clone(),
-            sheet: first_sheet,
-            missing,
-            // Quoted from the file: escaped and capped (a binary file's
-            // first "record" may be megabytes of NUL bytes).
-            found: found
-                .iter()
-                .filter(|t| !t.is_empty())
-                .take(40)
-                .map(|t| crate::lang::shown(t, 80))
-                .collect(),
-            suggestion,
-        });
+    let Some(header) = probe.header.take() else {
+        return no_header(f, &probe, first_sheet, lang, out);
     };
+    let mapping = mapping_of(f, &header, lang, out);
+    out.rows.file_from(mark.rows);
+    out.files.push(FileInfo {
+        path: f.path.clone(),
+        display: f.display.clone(),
+        description: source.describe(lang),
+        header_row: header.line,
+        mapping,
+        unit_name: header
+            .unit_name
+            .and_then(|i| header.names.get(i))
+            .map(|h| h.trim().to_string()),
+        by_contents: header.by_contents,
+        unread: header.unread,
+        rows: out.rows.len() - mark.row_count,
+    });
+    Ok(())
+}
+
+/// Opens an export; a CSV file's delimiter, unless declared, is the one
+/// that maps the most fields.
+fn open_export(f: &ExportFile, options: &ReadOptions) -> Result<Source> {
+    let source = table::open(&f.path, options.sheet.as_deref(), options.limits)?;
+    if let Source::Csv(c) = &source {
+        if !c.declared {
+            let d = c.best_delimiter(|cells| header_score(&options.names, cells));
+            return Ok(source.with_delimiter(d));
+        }
+    }
+    Ok(source)
+}
+
+/// A CSV file read as UTF-8 that holds bytes that are not UTF-8: valid
+/// UTF-8 at the start, not later, means Windows-1252 (read again, the
+/// probe of that reading returned); with a UTF-8 byte-order mark the bytes
+/// were read as U+FFFD, with a warning.
+fn not_utf8<'n>(
+    f: &ExportFile,
+    options: &'n ReadOptions,
+    c: &mut table::CsvText,
+    mark: Mark,
+    out: &mut Exports,
+) -> Result<Option<Probe<'n>>> {
+    if !c.lossy {
+        out.truncate(mark);
+        let io = |e: std::io::Error| Error::Export {
+            path: f.path.clone(),
+            message: Text::io(&e),
+        };
+        *c = c.as_windows_1252().map_err(io)?;
+        return read_csv(c, &options.names, options, out, &|_| {}).map(Some);
+    }
+    c.encoding_name = "UTF-8 (BOM, invalid bytes replaced)";
+    out.warnings.push(options.lang.pick(
+        format!("{}: filen börjar med en UTF-8-markering men innehåller byte som inte är UTF-8; de lästes som \u{fffd} (kontrollera exportens teckenkodning)", f.display),
+        format!("{}: the file starts with a UTF-8 byte-order mark but holds bytes that are not UTF-8; they were read as \u{fffd} (check the export's encoding)", f.display),
+    ));
+    Ok(None)
+}
+
+/// The workbook's other sheets, in order, for one with a header row (its
+/// rows read into `out`, a warning, its source returned); else `probe`
+/// becomes the sheet that maps the most required fields.
+fn other_sheet<'n>(
+    f: &ExportFile,
+    options: &'n ReadOptions,
+    first: &str,
+    probe: &mut Probe<'n>,
+    out: &mut Exports,
+) -> Result<Option<Source>> {
+    let lang = options.lang;
+    for name in table::list_sheets(&f.path).into_iter().filter(|n| n != first) {
+        let mut other = table::open(&f.path, Some(&name), options.limits)?;
+        let mut part = Exports::default();
+        let p = read_sheet(&mut other, &options.names, options.max_rows, &mut part)?;
+        if p.header.is_some() {
+            out.append(part, 0);
+            out.warnings.push(lang.pick(
+                format!(
+                    "{}: det första bladet '{first}' har ingen rubrikrad; bladet '{name}' lästes",
+                    f.display
+                ),
+                format!(
+                    "{}: the first sheet '{first}' has no header row; sheet '{name}' was read",
+                    f.display
+                ),
+            ));
+            *probe = p;
+            return Ok(Some(other));
+        }
+        if p.required_found() > probe.required_found() {
+            *probe = p;
+        }
+    }
+    Ok(None)
+}
+
+/// Each mapped field's header; a warning for a header that stands in
+/// more than one column (the first is read).
+fn mapping_of(f: &ExportFile, header: &Header, lang: Lang, out: &mut Exports) -> Vec<(Field, String)> {
+    let headers = &header.names;
     let mapping: Vec<(Field, String)> = FIELDS
         .iter()
-        .filter_map(|&field| Some((field, headers.get(columns[field.index()]?)?.clone())))
+        .filter_map(|&field| Some((field, headers.get(header.columns[field.index()]?)?.clone())))
         .collect();
-    for (field, header) in &mapping {
-        let header = &crate::lang::shown(header, 80);
-        let folded = parse::fold_header(header);
+    for (field, name) in &mapping {
+        let name = &crate::lang::shown(name, 80);
+        let folded = parse::fold_header(name);
         let same: Vec<usize> = headers
             .iter()
             .enumerate()
@@ -1118,31 +1111,102 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports, progress:
             let cols = same.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", ");
             out.warnings.push(lang.pick(
                 format!(
-                    "{}: rubriken '{header}' står i kolumnerna {cols}; den första lästes som {}",
+                    "{}: rubriken '{name}' står i kolumnerna {cols}; den första lästes som {}",
                     f.display,
                     field.label(lang)
                 ),
                 format!(
-                    "{}: the header '{header}' stands in columns {cols}; the first was read as {}",
+                    "{}: the header '{name}' stands in columns {cols}; the first was read as {}",
                     f.display,
                     field.key()
                 ),
             ));
         }
     }
-    out.rows.file_from(mark.rows);
-    out.files.push(FileInfo {
+    mapping
+}
+
+/// A file without a header row: skipped when found in a folder and no
+/// record maps a required field (a read-me, notes), else the error with
+/// the columns missing and a `[columns]` suggestion.
+fn no_header(f: &ExportFile, probe: &Probe, first_sheet: Option<String>, lang: Lang, out: &mut Exports) -> Result<()> {
+    let (found, missing, suggestion) = what_is_missing(probe);
+    if probe.required_found() == 0 && !f.explicit {
+        // Its values may still read like an export under other names:
+        // then the reason says how to map them.
+        let hint = suggestion
+            .as_ref()
+            .filter(|s| s.lines().count() == 4)
+            .map(|s| {
+                let block = s.lines().skip(1).collect::<Vec<_>>().join(", ");
+                lang.pick(
+                    format!(" (om det är en export: lägg till under [columns] i avropskoll.toml: {block})"),
+                    format!(" (if it is an export: add under [columns] in avropskoll.toml: {block})"),
+                )
+            })
+            .unwrap_or_default();
+        out.skipped.push(Skipped {
+            file: f.display.clone(),
+            reason: lang.pick(
+                format!(
+                    "inte en export: ingen av de 50 första raderna har kolumnerna datum, leverantör eller belopp{hint}"
+                ),
+                format!("not an export: none of its first 50 records has a date, supplier or amount column{hint}"),
+            ),
+        });
+        return Ok(());
+    }
+    Err(Error::MissingColumns {
         path: f.path.clone(),
-        display: f.display.clone(),
-        description: source.describe(lang),
-        header_row,
-        mapping,
-        by_contents,
-        unread,
-        unit_name: unit_name.and_then(|i| headers.get(i)).map(|h| h.trim().to_string()),
-        rows: out.rows.len() - mark.row_count,
-    });
-    Ok(())
+        sheet: first_sheet,
+        missing,
+        // Quoted from the file: escaped and capped (a binary file's
+        // first "record" may be megabytes of NUL bytes).
+        found: found
+            .iter()
+            .filter(|t| !t.is_empty())
+            .take(40)
+            .map(|t| crate::lang::shown(t, 80))
+            .collect(),
+        suggestion,
+    })
+}
+
+/// Without a header row: the texts taken as the header, the required
+/// fields they miss, and the `[columns]` suggestion. With no record
+/// mapping a required field, the header is taken to be the record with
+/// the most text cells that read as neither dates nor amounts (a title
+/// block has fewer).
+fn what_is_missing(probe: &Probe) -> (Vec<String>, Vec<Field>, Option<String>) {
+    let guessed = probe
+        .samples
+        .iter()
+        .map(|(line, cells)| (cells.iter().filter(|c| c.is_label()).count(), *line))
+        .filter(|(n, _)| *n >= 2)
+        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+        .map(|(_, line)| line);
+    let guessed_texts = guessed
+        .and_then(|l| probe.samples.iter().find(|(x, _)| *x == l))
+        .map(|(_, cells)| cells.iter().map(suggest::Sample::text).collect::<Vec<_>>());
+    let (mapped, found) = match (&probe.best, guessed_texts) {
+        (Some((_, h)), _) => (h.columns.to_vec(), h.names.clone()),
+        (None, Some(texts)) => (vec![None; N_FIELDS], texts),
+        (None, None) => (vec![None; N_FIELDS], probe.search.first_texts.clone()),
+    };
+    let missing: Vec<Field> = FIELDS
+        .iter()
+        .copied()
+        .filter(|f| f.required() && mapped.get(f.index()).copied().flatten().is_none())
+        .collect();
+    let header_line = probe.best.as_ref().map(|(_, h)| h.line).or(guessed);
+    let below: Vec<Vec<suggest::Sample>> = probe
+        .samples
+        .iter()
+        .filter(|(l, _)| header_line.is_some_and(|h| *l > h))
+        .map(|(_, c)| c.clone())
+        .collect();
+    let suggestion = suggest::suggest(&found, &below, &mapped, &missing);
+    (found, missing, suggestion)
 }
 
 #[cfg(test)]

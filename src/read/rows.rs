@@ -1,11 +1,15 @@
 //! The rows read, held as columns: what a run holds grows with the rows,
 //! never with the bytes of the input. Per row: the date (4 bytes), the
-//! amount (8), two interned combinations of its seven text fields (8: the
-//! purchase — supplier, org nr, agreement, account — and the buyer — unit,
-//! orderer, order), the record number (4), the invoice id packed into 8 bytes and
-//! one byte of kind and flags — 33 bytes. The file of a row follows from its index
-//! (files are contiguous). [`Row`] is one row put back together, by value.
+//! amount (8), the interned combination of the purchase's text fields
+//! (4: supplier, org nr, agreement, account; an export repeats a few
+//! thousand), the buyer's unit, orderer and order (4 as a combination
+//! while they repeat, 12 as three symbols once they are nearly unique per
+//! row, a reference or purchase-order number: [`super::buyers`]), the
+//! record number (4), the invoice id packed into 8 bytes and one byte of
+//! kind and flags — 33 bytes, or 41. The file of a row follows from its index (files are
+//! contiguous). [`Row`] is one row put back together, by value.
 
+use super::buyers::Buyers;
 use super::strings::{Strings, Sym};
 use crate::parse::Amount;
 use std::borrow::Cow;
@@ -104,18 +108,22 @@ impl<const N: usize> Combos<N> {
         self.list.get(id as usize).copied().unwrap_or([0; N])
     }
 
-    fn heap_bytes(&self) -> usize {
+    pub(crate) fn heap_bytes(&self) -> usize {
         self.list.capacity() * N * 4 + self.table.capacity() * 5
     }
 
-    fn clear(&mut self) {
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.list.shrink_to_fit();
+    }
+
+    pub(crate) fn clear(&mut self) {
         self.list.clear();
         self.table.clear();
     }
 
     /// The other's combinations interned here (its symbols translated by
     /// `remap`): the new index of each of the other's.
-    fn remap(&mut self, other: &Combos<N>, remap: &[Sym]) -> Vec<u32> {
+    pub(crate) fn remap(&mut self, other: &Combos<N>, remap: &[Sym]) -> Vec<u32> {
         other
             .list
             .iter()
@@ -146,9 +154,9 @@ pub struct Row {
     /// Days since 1970-01-01, when readable.
     pub date: Option<i32>,
     pub amount: Option<Amount>,
-    /// The combinations of its text fields (equal combinations, equal
-    /// texts): purchase and buyer.
-    pub combo: (u32, u32),
+    /// The combination of its purchase's text fields (equal combinations,
+    /// equal texts).
+    pub combo: u32,
     /// Trimmed text of the fields in [`super::TEXT_FIELDS`] order.
     pub text: [Sym; 7],
     /// The invoice id; its text is [`super::Exports::id`].
@@ -171,7 +179,7 @@ pub struct Rows {
     date: Vec<i32>,
     amount: Vec<i64>,
     purchase: Vec<u32>,
-    buyer: Vec<u32>,
+    buyer: Buyers,
     line: Vec<u32>,
     flags: Vec<u8>,
     id: Vec<IdRef>,
@@ -182,7 +190,6 @@ pub struct Rows {
     /// The most [`Rows::heap_bytes`] was when the columns last grew.
     peak_bytes: usize,
     purchases: Combos<4>,
-    buyers: Combos<3>,
 }
 
 /// The text fields split into purchase (supplier, org nr, agreement,
@@ -222,12 +229,18 @@ impl Rows {
         self.date.is_empty()
     }
 
-    /// Bytes held per row by the columns (for the README's figure).
-    pub const BYTES_PER_ROW: usize = 4 + 8 + 4 + 4 + 4 + 1 + 8;
+    /// Bytes held per row by the columns besides the buyer's (for the
+    /// README's figure): date, amount, purchase, line, flags, id.
+    pub const BYTES_PER_ROW: usize = 4 + 8 + 4 + 4 + 1 + 8;
+
+    /// Bytes a row's buyer takes now: 4 while combined, 12 once loose.
+    pub fn buyer_bytes_per_row(&self) -> usize {
+        self.buyer.bytes_per_row()
+    }
 
     /// The distinct combinations of text fields held.
     pub fn combinations(&self) -> usize {
-        self.purchases.len() + self.buyers.len()
+        self.purchases.len() + self.buyer.combinations()
     }
 
     /// The bytes the columns hold now (capacity, the id arena and the
@@ -236,14 +249,13 @@ impl Rows {
         self.date.capacity() * 4
             + self.amount.capacity() * 8
             + self.purchase.capacity() * 4
-            + self.buyer.capacity() * 4
+            + self.buyer.heap_bytes()
             + self.line.capacity() * 4
             + self.flags.capacity()
             + self.id.capacity() * 8
             + self.id_text.capacity()
             + self.file_starts.capacity() * 4
             + self.purchases.heap_bytes()
-            + self.buyers.heap_bytes()
     }
 
     /// Marks the start of a new file's rows.
@@ -287,7 +299,7 @@ impl Rows {
             files: 0,
         });
         self.purchases.clear();
-        self.buyers.clear();
+        self.buyer.clear();
     }
 
     /// Gives back the capacity the columns do not use.
@@ -301,7 +313,6 @@ impl Rows {
         self.id.shrink_to_fit();
         self.id_text.shrink_to_fit();
         self.purchases.list.shrink_to_fit();
-        self.buyers.list.shrink_to_fit();
     }
 
     /// Room for `rows` more rows. The columns grow by a quarter at a time
@@ -315,7 +326,7 @@ impl Rows {
         self.date.reserve_exact(more);
         self.amount.reserve_exact(more);
         self.purchase.reserve_exact(more);
-        self.buyer.reserve_exact(more);
+        self.buyer.reserve(more);
         self.line.reserve_exact(more);
         self.flags.reserve_exact(more);
         self.id.reserve_exact(more);
@@ -329,8 +340,8 @@ impl Rows {
 
     pub(crate) fn push(&mut self, row: NewRow) {
         let (p, b) = split(row.text);
-        let combo = (self.purchases.intern(p), self.buyers.intern(b));
-        self.push_raw(row.line, row.date, row.amount, combo, row.kind);
+        let purchase = self.purchases.intern(p);
+        self.push_raw(row.line, row.date, row.amount, (purchase, b), row.kind);
         let id = match IdRef::numeric(row.id) {
             Some(id) => id,
             None if row.id.is_empty() => IdRef::default(),
@@ -347,7 +358,14 @@ impl Rows {
         self.id.push(id);
     }
 
-    fn push_raw(&mut self, line: u32, date: Option<i32>, amount: Option<Amount>, combo: (u32, u32), kind: RowKind) {
+    fn push_raw(
+        &mut self,
+        line: u32,
+        date: Option<i32>,
+        amount: Option<Amount>,
+        combo: (u32, [Sym; 3]),
+        kind: RowKind,
+    ) {
         let kind_bits = match kind {
             RowKind::Normal => 0,
             RowKind::Total => 1,
@@ -368,7 +386,6 @@ impl Rows {
     /// other's files continue the last file of this one.
     pub(crate) fn append(&mut self, other: &Rows, remap: &[Sym], line_offset: u32) {
         let purchases = self.purchases.remap(&other.purchases, remap);
-        let buyers = self.buyers.remap(&other.buyers, remap);
         let base = self.len() as u32;
         self.file_starts.extend(other.file_starts.iter().map(|s| s + base));
         self.reserve(other.len());
@@ -378,7 +395,7 @@ impl Rows {
             ids.iter().map(|&c| to.get(c as usize).copied().unwrap_or(0)).collect()
         };
         self.purchase.extend(moved(&other.purchase, &purchases));
-        self.buyer.extend(moved(&other.buyer, &buyers));
+        self.buyer.append(&other.buyer, remap);
         self.line.extend(other.line.iter().map(|&l| l + line_offset));
         self.flags.extend_from_slice(&other.flags);
         let offset = self.id_text.len();
@@ -402,17 +419,15 @@ impl Rows {
 
     fn build(&self, i: usize, file: u32) -> Row {
         let (kind, date, amount) = self.basics(i);
-        let combo = (
-            self.purchase.get(i).copied().unwrap_or(0),
-            self.buyer.get(i).copied().unwrap_or(0),
-        );
+        let combo = self.purchase.get(i).copied().unwrap_or(0);
+        let buyer = self.buyer.get(i);
         Row {
             file,
             line: self.line.get(i).copied().unwrap_or(0),
             date,
             amount: amount.map(Amount),
             combo,
-            text: join(self.purchases.get(combo.0), self.buyers.get(combo.1)),
+            text: join(self.purchases.get(combo), buyer),
             id: self.id.get(i).copied().unwrap_or_default(),
             kind,
         }
@@ -458,7 +473,7 @@ impl Rows {
 
     /// What makes row `i` the same invoice line as another (rule 2): date,
     /// amount, text fields and invoice id; `None` unless the row is normal.
-    pub fn identity(&self, i: usize) -> Option<(i32, i64, u32, u32, IdKey<'_>)> {
+    pub fn identity(&self, i: usize) -> Option<(i32, i64, u32, [Sym; 3], IdKey<'_>)> {
         let flags = *self.flags.get(i)?;
         if flags != HAS_DATE | HAS_AMOUNT {
             return None;
@@ -472,7 +487,7 @@ impl Rows {
             *self.date.get(i)?,
             *self.amount.get(i)?,
             *self.purchase.get(i)?,
-            *self.buyer.get(i)?,
+            self.buyer.get(i),
             key,
         ))
     }
@@ -509,7 +524,7 @@ impl Rows {
 /// The strings of `other` interned into `strings`: the new symbol of each
 /// of `other`'s.
 pub(crate) fn remap_strings(strings: &mut Strings, other: &Strings) -> Vec<Sym> {
-    other.iter().map(|s| strings.intern(s)).collect()
+    strings.merge(other)
 }
 
 #[cfg(test)]

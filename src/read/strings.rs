@@ -7,17 +7,25 @@ pub type Sym = u32;
 
 /// String interner for the text fields of all rows: rows stay small and
 /// comparing or hashing them is cheap. The strings live in one arena (no
-/// allocation per string); a hash table of indices finds them.
+/// allocation per string), each known by where it ends; a hash table of
+/// indices finds them. Each string's hash is kept (4 bytes), so that a
+/// lookup reads a string's text only when its hash agrees (not for every
+/// near match in the table, a cache miss into the arena each), the table
+/// grows without hashing a string again, and a chunk's strings are merged
+/// into the run's without hashing them again ([`Strings::merge`]).
 pub struct Strings {
     arena: String,
-    spans: Vec<(usize, usize)>,
+    /// Where each string ends in the arena (it starts where the one
+    /// before ends).
+    ends: Vec<usize>,
+    /// 32 bits of each string's hash.
+    hashes: Vec<u32>,
     table: hashbrown::HashTable<Sym>,
-    state: foldhash::quality::FixedState,
 }
 
 impl std::fmt::Debug for Strings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Strings({} distinct)", self.spans.len())
+        write!(f, "Strings({} distinct)", self.ends.len())
     }
 }
 
@@ -25,67 +33,157 @@ impl Default for Strings {
     fn default() -> Self {
         let mut s = Strings {
             arena: String::new(),
-            spans: Vec::new(),
+            ends: Vec::new(),
+            hashes: Vec::new(),
             table: hashbrown::HashTable::new(),
-            state: foldhash::quality::FixedState::default(),
         };
         s.intern("");
         s
     }
 }
 
+/// 32 bits of a string's hash (the same in every [`Strings`]).
+fn hash32(s: &str) -> u32 {
+    use std::hash::BuildHasher;
+    foldhash::fast::FixedState::default().hash_one(s) as u32
+}
+
+/// The table's 64-bit hash from the 32 kept: spread over all 64 bits
+/// (the table takes its bucket from the low bits and a tag from the top).
+fn spread(h: u32) -> u64 {
+    u64::from(h).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ u64::from(h)
+}
+
 impl Strings {
     pub fn intern(&mut self, s: &str) -> Sym {
-        use std::hash::BuildHasher;
+        self.intern_hashed(s, hash32(s))
+    }
+
+    /// [`Strings::intern`] with the string's [`hash32`] known.
+    fn intern_hashed(&mut self, s: &str, h: u32) -> Sym {
+        if self.hashes.len() != self.ends.len() {
+            self.rebuild();
+        }
         let Strings {
             arena,
-            spans,
+            ends,
+            hashes,
             table,
-            state,
         } = self;
         let text = |id: Sym| {
-            let (a, b) = spans[id as usize];
-            &arena[a..b]
+            let i = id as usize;
+            let start = if i == 0 {
+                0
+            } else {
+                ends.get(i - 1).copied().unwrap_or(0)
+            };
+            arena.get(start..ends.get(i).copied().unwrap_or(0)).unwrap_or("")
         };
-        let hash = state.hash_one(s);
-        if let Some(&id) = table.find(hash, |&id| text(id) == s) {
+        // The hash kept compared first: the text is read only when it agrees.
+        let same = |id: Sym| hashes.get(id as usize) == Some(&h) && text(id) == s;
+        if let Some(&id) = table.find(spread(h), |&id| same(id)) {
             return id;
         }
-        let id = spans.len() as Sym;
-        let start = arena.len();
+        let id = ends.len() as Sym;
         arena.push_str(s);
-        spans.push((start, arena.len()));
-        let (arena, spans) = (&*arena, &*spans);
-        table.insert_unique(hash, id, |&id| {
-            let (a, b) = spans[id as usize];
-            state.hash_one(&arena[a..b])
+        ends.push(arena.len());
+        hashes.push(h);
+        let hashes = &*hashes;
+        table.insert_unique(spread(h), id, |&id| {
+            spread(hashes.get(id as usize).copied().unwrap_or(0))
         });
         id
+    }
+
+    /// Interns every string of `other`, in order, without hashing them
+    /// again: the new symbol of each of `other`'s. The arena grows by a
+    /// quarter at a time at least, never doubling past what it holds.
+    pub(crate) fn merge(&mut self, other: &Strings) -> Vec<Sym> {
+        let more = other.arena.len();
+        if self.arena.capacity() - self.arena.len() < more {
+            self.arena.reserve_exact(more.max(self.arena.len() / 4));
+        }
+        let hashes = &self.hashes;
+        self.table
+            .reserve(other.len(), |&id| spread(hashes.get(id as usize).copied().unwrap_or(0)));
+        if other.hashes.len() != other.len() {
+            // Shrunk: its strings hashed again.
+            return other.iter().map(|s| self.intern(s)).collect();
+        }
+        other
+            .iter()
+            .zip(&other.hashes)
+            .map(|(s, &h)| self.intern_hashed(s, h))
+            .collect()
+    }
+
+    /// Gives back what only interning needs (the hash table and the
+    /// hashes, a fifth of what a run's strings hold when most are nearly
+    /// unique) and the arena's spare room, once reading is over. Interning
+    /// again rebuilds them.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.table = hashbrown::HashTable::new();
+        self.hashes = Vec::new();
+        self.arena.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+
+    /// The hashes and the table again, after [`Strings::shrink_to_fit`].
+    fn rebuild(&mut self) {
+        let hashes: Vec<u32> = self.iter().map(hash32).collect();
+        let mut table = hashbrown::HashTable::with_capacity(hashes.len());
+        for (id, &h) in hashes.iter().enumerate() {
+            table.insert_unique(spread(h), id as Sym, |&id| {
+                spread(hashes.get(id as usize).copied().unwrap_or(0))
+            });
+        }
+        self.hashes = hashes;
+        self.table = table;
     }
 
     /// Forgets every string but the empty one, keeping the memory.
     pub fn clear(&mut self) {
         self.arena.clear();
-        self.spans.clear();
+        self.ends.clear();
+        self.hashes.clear();
         self.table.clear();
         self.intern("");
     }
 
     pub fn get(&self, id: Sym) -> &str {
-        self.spans.get(id as usize).map_or("", |&(a, b)| &self.arena[a..b])
+        let i = id as usize;
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends.get(i - 1).copied().unwrap_or(0)
+        };
+        self.ends
+            .get(i)
+            .and_then(|&end| self.arena.get(start..end))
+            .unwrap_or("")
     }
 
     pub fn len(&self) -> usize {
-        self.spans.len()
+        self.ends.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.spans.len() <= 1
+        self.ends.len() <= 1
     }
 
     /// Every string, in order of their [`Sym`].
     pub fn iter(&self) -> impl Iterator<Item = &str> {
-        self.spans.iter().map(|&(a, b)| &self.arena[a..b])
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let s = self.arena.get(start..end).unwrap_or("");
+            start = end;
+            s
+        })
+    }
+
+    /// The bytes held (arena, ends, hashes and table).
+    pub fn heap_bytes(&self) -> usize {
+        self.arena.capacity() + self.ends.capacity() * 8 + self.hashes.capacity() * 4 + self.table.capacity() * 5
     }
 }
 
@@ -94,38 +192,147 @@ impl Strings {
 /// order, so most dates are the one before).
 #[derive(Default)]
 pub(crate) struct RawCache {
-    pub(crate) syms: RawSyms,
+    syms: RawSyms,
     pub(crate) date: (Vec<u8>, Option<chrono::NaiveDate>),
+    /// Per text field (and the unit name, slot 7): values looked up and
+    /// values met for the first time.
+    looks: [u32; 8],
+    misses: [u32; 8],
+}
+
+/// Lookups before a field's cache is judged.
+const JUDGED_AFTER: u32 = 4096;
+
+impl RawCache {
+    /// The symbol of text field `field`'s `raw` bytes, from `make` the
+    /// first time. A field whose values are nearly all new (a reference or
+    /// purchase-order number per row) is not cached: after
+    /// [`JUDGED_AFTER`] lookups with over 7 in 8 new, `make` is called
+    /// directly (the cache would only cost a copy and a hash).
+    pub(crate) fn sym(&mut self, field: usize, raw: &[u8], make: impl FnOnce() -> Sym) -> Sym {
+        let (Some(looks), Some(misses)) = (self.looks.get_mut(field), self.misses.get_mut(field)) else {
+            return make();
+        };
+        if *looks >= JUDGED_AFTER && *misses > *looks / 8 * 7 {
+            return make();
+        }
+        *looks = looks.saturating_add(1);
+        let mut missed = false;
+        let sym = self.syms.get(raw, || {
+            missed = true;
+            make()
+        });
+        if missed {
+            *misses += 1;
+        }
+        sym
+    }
 }
 
 /// A chunk's cache from a text field's raw bytes (as in the file, before
 /// decoding and trimming) to its interned [`Sym`]: a value met again is
-/// neither decoded nor trimmed again.
+/// neither decoded nor trimmed again. Each entry keeps where its bytes are
+/// in the arena, its symbol and 32 bits of its hash, compared before the
+/// bytes and used when the table grows.
 #[derive(Default)]
-pub(crate) struct RawSyms {
+struct RawSyms {
     arena: Vec<u8>,
-    table: hashbrown::HashTable<(usize, usize, Sym)>,
+    table: hashbrown::HashTable<RawEntry>,
     state: foldhash::fast::FixedState,
+}
+
+#[derive(Clone, Copy)]
+struct RawEntry {
+    start: usize,
+    end: usize,
+    sym: Sym,
+    hash: u32,
 }
 
 impl RawSyms {
     /// The symbol of `raw`, from `make` the first time.
-    pub(crate) fn get(&mut self, raw: &[u8], make: impl FnOnce() -> Sym) -> Sym {
+    fn get(&mut self, raw: &[u8], make: impl FnOnce() -> Sym) -> Sym {
         use std::hash::BuildHasher;
         let RawSyms { arena, table, state } = self;
         let hash = state.hash_one(raw);
-        let at = |a: usize, b: usize| arena.get(a..b).unwrap_or(&[]);
-        if let Some(&(_, _, sym)) = table.find(hash, |&(a, b, _)| at(a, b) == raw) {
-            return sym;
+        let h = hash as u32;
+        let same = |e: &RawEntry| e.hash == h && arena.get(e.start..e.end) == Some(raw);
+        if let Some(e) = table.find(spread(h), same) {
+            return e.sym;
         }
         let sym = make();
         let start = arena.len();
         arena.extend_from_slice(raw);
-        let end = arena.len();
-        let arena = &*arena;
-        table.insert_unique(hash, (start, end, sym), |&(a, b, _)| {
-            state.hash_one(arena.get(a..b).unwrap_or(&[]))
-        });
+        let entry = RawEntry {
+            start,
+            end: arena.len(),
+            sym,
+            hash: h,
+        };
+        table.insert_unique(spread(h), entry, |e| spread(e.hash));
         sym
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merging_gives_the_symbols_of_interning_one_by_one() {
+        let mut run = Strings::default();
+        assert_eq!(run.intern("Enhet 1"), 1);
+        let mut chunk = Strings::default();
+        // The chunk's symbols: "" 0, "PO-2" 1, "Enhet 1" 2, "PO-3" 3.
+        for s in ["PO-2", "Enhet 1", "PO-3", "PO-2"] {
+            chunk.intern(s);
+        }
+        assert_eq!(chunk.len(), 4);
+        // "" stays 0, "Enhet 1" is the run's 1, the new ones follow: 2, 3.
+        assert_eq!(run.merge(&chunk), vec![0, 2, 1, 3]);
+        assert_eq!(run.iter().collect::<Vec<_>>(), ["", "Enhet 1", "PO-2", "PO-3"]);
+        assert_eq!(run.intern("PO-3"), 3);
+        assert_eq!(run.get(2), "PO-2");
+        assert_eq!(run.get(9), "");
+        // Shrunk once reading is over: the same symbols when interning or
+        // merging again.
+        run.shrink_to_fit();
+        let mut other = Strings::default();
+        assert_eq!(other.merge(&run), vec![0, 1, 2, 3]);
+        assert_eq!(run.get(3), "PO-3");
+        assert_eq!(run.intern("PO-2"), 2);
+        assert_eq!(run.intern("PO-4"), 4);
+        assert_eq!(run.intern("Enhet 1"), 1);
+        run.clear();
+        assert!(run.is_empty());
+        assert_eq!(run.intern("åäö"), 1);
+        assert_eq!(run.get(1), "åäö");
+    }
+
+    #[test]
+    fn a_field_of_new_values_bypasses_the_cache_with_the_same_symbols() {
+        let mut strings = Strings::default();
+        let mut cache = RawCache::default();
+        let mut made = 0;
+        // Field 4: every value new; field 0: two values in turn.
+        for i in 0..3 * JUDGED_AFTER {
+            let value = format!("PO-{i}");
+            let sym = cache.sym(4, value.as_bytes(), || {
+                made += 1;
+                strings.intern(&value)
+            });
+            assert_eq!(strings.get(sym), value);
+            let unit = if i % 2 == 0 { "Enhet 1" } else { "Enhet 2" };
+            let sym = cache.sym(0, unit.as_bytes(), || strings.intern(unit));
+            assert_eq!(strings.get(sym), unit);
+        }
+        // Judged after 4096 lookups of field 4, uncached after: each
+        // value made once either way; field 0 stays cached.
+        assert_eq!(made, 3 * JUDGED_AFTER);
+        assert_eq!(cache.looks[4], JUDGED_AFTER);
+        assert_eq!(cache.looks[0], 3 * JUDGED_AFTER);
+        assert_eq!(cache.misses[0], 2);
+        // Out of range: made directly.
+        assert_eq!(cache.sym(9, b"x", || 7), 7);
     }
 }
