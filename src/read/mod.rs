@@ -538,9 +538,10 @@ impl Sink<'_> {
         for (k, (slot, f)) in text.iter_mut().zip(TEXT_FIELDS).enumerate() {
             *slot = match field(f) {
                 None => 0,
-                Some(r) => cache.sym(k, &r.bytes, || {
-                    let cell = records.cell(r.clone());
-                    strings.intern(&cell.text_cow())
+                Some(r) => cache.sym(k, &r.bytes, |scratch| {
+                    // As the cell's trimmed text, decoded without allocating.
+                    records.decode_into(&r.bytes, scratch);
+                    strings.intern(scratch.trim())
                 }),
             };
         }
