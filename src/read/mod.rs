@@ -619,9 +619,10 @@ impl Sink<'_> {
         for (k, (slot, f)) in text.iter_mut().zip(TEXT_FIELDS).enumerate() {
             *slot = match field(f) {
                 None => 0,
-                Some(r) => cache.sym(k, &r.bytes, || {
-                    let cell = records.cell(r.clone());
-                    strings.intern(&cell.text_cow())
+                Some(r) => cache.sym(k, &r.bytes, |scratch| {
+                    // As the cell's trimmed text, decoded without allocating.
+                    records.decode_into(&r.bytes, scratch);
+                    strings.intern(scratch.trim())
                 }),
             };
         }
@@ -655,7 +656,7 @@ impl Sink<'_> {
         let Exports {
             strings, unit_names, ..
         } = &mut *self.part;
-        let name = cache.sym(UNIT_NAME_CACHE, &r.bytes, || {
+        let name = cache.sym(UNIT_NAME_CACHE, &r.bytes, |_| {
             strings.intern(&records.cell(r.clone()).text_cow())
         });
         unit_names.note(unit, name);

@@ -194,6 +194,8 @@ impl Strings {
 pub(crate) struct RawCache {
     syms: RawSyms,
     pub(crate) date: (Vec<u8>, Option<chrono::NaiveDate>),
+    /// Where a value is decoded before it is interned.
+    scratch: String,
     /// Per text field (and the unit name, slot 7): values looked up and
     /// values met for the first time.
     looks: [u32; 8],
@@ -208,19 +210,23 @@ impl RawCache {
     /// first time. A field whose values are nearly all new (a reference or
     /// purchase-order number per row) is not cached: after
     /// [`JUDGED_AFTER`] lookups with over 7 in 8 new, `make` is called
-    /// directly (the cache would only cost a copy and a hash).
-    pub(crate) fn sym(&mut self, field: usize, raw: &[u8], make: impl FnOnce() -> Sym) -> Sym {
+    /// directly (the cache would only cost a copy and a hash). `make` gets
+    /// an empty string to decode into (kept, so that decoding allocates
+    /// nothing).
+    pub(crate) fn sym(&mut self, field: usize, raw: &[u8], make: impl FnOnce(&mut String) -> Sym) -> Sym {
+        self.scratch.clear();
         let (Some(looks), Some(misses)) = (self.looks.get_mut(field), self.misses.get_mut(field)) else {
-            return make();
+            return make(&mut self.scratch);
         };
         if *looks >= JUDGED_AFTER && *misses > *looks / 8 * 7 {
-            return make();
+            return make(&mut self.scratch);
         }
         *looks = looks.saturating_add(1);
         let mut missed = false;
+        let scratch = &mut self.scratch;
         let sym = self.syms.get(raw, || {
             missed = true;
-            make()
+            make(scratch)
         });
         if missed {
             *misses += 1;
@@ -317,13 +323,14 @@ mod tests {
         // Field 4: every value new; field 0: two values in turn.
         for i in 0..3 * JUDGED_AFTER {
             let value = format!("PO-{i}");
-            let sym = cache.sym(4, value.as_bytes(), || {
+            let sym = cache.sym(4, value.as_bytes(), |scratch| {
+                assert!(scratch.is_empty());
                 made += 1;
                 strings.intern(&value)
             });
             assert_eq!(strings.get(sym), value);
             let unit = if i % 2 == 0 { "Enhet 1" } else { "Enhet 2" };
-            let sym = cache.sym(0, unit.as_bytes(), || strings.intern(unit));
+            let sym = cache.sym(0, unit.as_bytes(), |_| strings.intern(unit));
             assert_eq!(strings.get(sym), unit);
         }
         // Judged after 4096 lookups of field 4, uncached after: each
@@ -333,6 +340,6 @@ mod tests {
         assert_eq!(cache.looks[0], 3 * JUDGED_AFTER);
         assert_eq!(cache.misses[0], 2);
         // Out of range: made directly.
-        assert_eq!(cache.sym(9, b"x", || 7), 7);
+        assert_eq!(cache.sym(9, b"x", |_| 7), 7);
     }
 }

@@ -161,6 +161,23 @@ impl Encoding {
         }
     }
 
+    /// [`Encoding::text`] appended to `out`: Windows-1252 decoded straight
+    /// into it.
+    pub fn text_into(self, bytes: &[u8], out: &mut String, invalid: &mut bool) {
+        if self == Encoding::Windows1252 && !bytes.is_ascii() {
+            let mut decoder = encoding_rs::WINDOWS_1252.new_decoder_without_bom_handling();
+            let room = decoder.max_utf8_buffer_length(bytes.len()).unwrap_or(bytes.len() * 3);
+            out.reserve(room);
+            let before = out.len();
+            let (result, _, _) = decoder.decode_to_string(bytes, out, true);
+            if result == encoding_rs::CoderResult::InputEmpty {
+                return;
+            }
+            out.truncate(before);
+        }
+        out.push_str(&self.text(bytes, invalid));
+    }
+
     fn text_owned(self, bytes: Vec<u8>, invalid: &mut bool) -> String {
         match self.text(&bytes, invalid) {
             Cow::Borrowed(_) => String::from_utf8(bytes).unwrap_or_default(),
@@ -568,6 +585,30 @@ mod tests {
         assert_eq!(got[1], (2, vec!["".into()]));
         assert_eq!(got[2], (3, vec!["multi\nline".into(), "z".into(), "".into()]));
         assert_eq!(got.len(), 3);
+    }
+
+    #[test]
+    fn decoding_into_a_string_gives_the_text_of_decoding() {
+        let fields: [&[u8]; 6] = [
+            b"",
+            b"Enhet 12",
+            b"Best\xe4llare 2411",
+            b"\x81\x80\xa0x",
+            "Bestä".as_bytes(),
+            b"a\xffb",
+        ];
+        for encoding in [Encoding::Utf8, Encoding::Windows1252] {
+            for bytes in fields {
+                let (mut a, mut b) = (false, false);
+                let mut out = String::from("kept ");
+                encoding.text_into(bytes, &mut out, &mut a);
+                assert_eq!(out, format!("kept {}", encoding.text(bytes, &mut b)));
+                assert_eq!(a, b);
+            }
+        }
+        let mut out = String::new();
+        Encoding::Windows1252.text_into(b"Best\xe4llare", &mut out, &mut false);
+        assert_eq!(out, "Beställare");
     }
 
     #[test]

@@ -62,6 +62,15 @@ pub fn csv_sniff(bytes: &[u8]) {
         skipped.push(end);
     }
     assert_eq!(ends, skipped);
+    // Decoding into a kept string (the reader's fast path) gives the text
+    // of decoding, in either encoding.
+    for encoding in [Encoding::Utf8, Encoding::Windows1252] {
+        let (mut a, mut b) = (false, false);
+        let mut out = String::new();
+        encoding.text_into(bytes, &mut out, &mut a);
+        assert_eq!(out, encoding.text(bytes, &mut b));
+        assert_eq!(a, b);
+    }
 }
 
 /// The whole export reader on arbitrary bytes, as CSV or as a workbook

@@ -105,6 +105,12 @@ impl<'a> CsvRecords<'a> {
         }
     }
 
+    /// Field bytes as text in the file's encoding, appended to `out` (no
+    /// allocation per field).
+    pub fn decode_into(&mut self, bytes: &[u8], out: &mut String) {
+        self.encoding.text_into(bytes, out, &mut self.invalid);
+    }
+
     /// Fills `out` with the next record's fields, undecoded (quotes and
     /// `""` escapes resolved), and returns its number.
     pub fn next_raw(&mut self, out: &mut Vec<RawField<'a>>) -> Option<usize> {
