@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::inputs::Inputs;
 use crate::organisation::Organisation;
 use crate::read::Exports;
+use crate::warning::Warning;
 use crate::window::{self, Window};
 use crate::{checks, parse, Observer};
 use chrono::NaiveDate;
@@ -26,7 +27,7 @@ pub struct Edge<'a> {
     /// the report stops the run before the work, not after it.
     pub before_work: &'a dyn Fn(&Window) -> Result<()>,
     /// The warning about sections that get no mail draft, if any.
-    pub organisation_warning: &'a dyn Fn(&Organisation) -> Option<String>,
+    pub organisation_warning: &'a dyn Fn(&Organisation) -> Option<Warning>,
 }
 
 /// The dates the exports hold: the latest (rule 6), the earliest and the
@@ -78,7 +79,7 @@ pub struct Analysis {
     pub life: ceiling::Life,
     pub beside: Beside,
     /// The readers' warnings, then the checks' (`new_warnings` onwards).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// Where the checks' warnings start in `warnings`.
     pub new_warnings: usize,
 }
@@ -185,10 +186,10 @@ impl Analysis {
 
     /// The checks' warnings after the readers'.
     fn with_warnings(mut self, inputs: &Inputs, settings: &Settings, edge: &Edge) -> Analysis {
-        let (exports, register, lang) = (&inputs.exports, &inputs.register, settings.lang);
+        let (exports, register) = (&inputs.exports, &inputs.register);
         let default_window = settings.period.is_none();
         if let Some(org) = &inputs.organisation {
-            let units = checks::units_without_section(exports, &self.classified, &self.allocation, org, lang);
+            let units = checks::units_without_section(exports, &self.classified, &self.allocation, org);
             self.warnings.extend(units);
             self.warnings.extend((edge.organisation_warning)(org));
         }
@@ -199,15 +200,14 @@ impl Analysis {
             &self.reconciliation,
             &self.allocation.window,
             default_window,
-            lang,
         ));
-        let thin = checks::thin_window(exports, register, &self.allocation, default_window, lang);
+        let thin = checks::thin_window(exports, register, &self.allocation, default_window);
         self.warnings.extend(thin);
         self
     }
 
     /// The warnings the checks added (the readers' were told as read).
-    pub fn new_warnings(&self) -> &[String] {
+    pub fn new_warnings(&self) -> &[Warning] {
         self.warnings.get(self.new_warnings..).unwrap_or_default()
     }
 }

@@ -4,16 +4,16 @@
 //! ones. They are printed and listed on the workbook's first sheet.
 
 use crate::classify::{Classified, Detail, Reconciliation};
-use crate::lang::Lang;
 use crate::parse;
 use crate::read::Exports;
 use crate::register::Register;
+use crate::warning::{DataWarning, Warning, WindowWarning};
 use crate::window::Window;
 
 /// A gap in the dates (days) that sets the latest rows apart from the bulk.
 const GAP_DAYS: i32 = 92;
 
-/// Every plausibility warning of a run, in `lang`.
+/// Every plausibility warning of a run.
 pub fn plausibility(
     exports: &Exports,
     classified: &Classified,
@@ -21,28 +21,18 @@ pub fn plausibility(
     reconciliation: &Reconciliation,
     window: &Window,
     default_window: bool,
-    lang: Lang,
-) -> Vec<String> {
+) -> Vec<Warning> {
     let mut out = Vec::new();
     if reconciliation.in_agreements.rows == 0 {
-        out.push(lang.pick(
-            format!(
-                "ingen av de {} lästa raderna räknades för något avtal i registret – fel exportmapp eller fel avtalsregister? Kontrollera att leverantörernas namn, organisationsnummer och avtals-id i exporterna finns i registret.",
-                reconciliation.read.rows
-            ),
-            format!(
-                "none of the {} rows read was counted for any agreement of the register – wrong export folder or wrong register? Check that the exports' supplier names, organisation numbers and agreement ids are in the register.",
-                reconciliation.read.rows
-            ),
-        ));
+        out.push(DataWarning::NothingCounted {
+            rows: reconciliation.read.rows,
+        });
     }
     if default_window {
-        if let Some(w) = far_latest_date(exports, window, lang) {
-            out.push(w);
-        }
+        out.extend(far_latest_date(exports, window));
     }
-    out.extend(near_miss_ids(classified, register, lang));
-    out
+    out.extend(near_miss_ids(classified, register));
+    out.into_iter().map(Warning::Data).collect()
 }
 
 /// Warnings about a window with little to judge (rule 12's honesty): a
@@ -54,8 +44,7 @@ pub fn thin_window(
     register: &Register,
     allocation: &crate::allocate::Allocation,
     default_window: bool,
-    lang: Lang,
-) -> Vec<String> {
+) -> Vec<Warning> {
     let w = &allocation.window;
     let (start, end) = (parse::date_to_days(w.start), parse::date_to_days(w.end));
     let months: std::collections::BTreeSet<(i32, u32)> = exports
@@ -69,18 +58,16 @@ pub fn thin_window(
         .collect();
     let label = &w.label;
     if months.is_empty() {
-        return vec![lang.pick(
-            format!("perioden {w} har inga rader i exporterna: inget avtal kan bedömas, och ingen förändring sedan förra perioden är en åtgärd – välj en period med data (--period)"),
-            format!("the window {w} has no rows in the exports: no agreement can be judged, and no change since the previous window is a fix – choose a window with data (--period)"),
-        )];
+        return vec![Warning::Window(WindowWarning::NoRows { window: w.to_string() })];
     }
     let mut out = Vec::new();
     if default_window && months.len() < 2 {
-        let (y, m) = months.iter().next().copied().unwrap_or_default();
-        out.push(lang.pick(
-            format!("standardperioden {label} har data från bara en månad ({y}-{m:02}): andelar och förändringar bygger på lite underlag – ange --period för ett längre fönster (t.ex. förra halvåret)"),
-            format!("the default window {label} has data from only one month ({y}-{m:02}): shares and changes rest on little data – give --period for a longer window (e.g. the previous half-year)"),
-        ));
+        let (year, month) = months.iter().next().copied().unwrap_or_default();
+        out.push(WindowWarning::OneMonth {
+            window: label.clone(),
+            year,
+            month,
+        });
     }
     let empty: Vec<String> = allocation
         .period()
@@ -88,19 +75,18 @@ pub fn thin_window(
         .filter_map(|a| register.agreements.get(a.agreement).map(|r| r.id.clone()))
         .collect();
     if !empty.is_empty() {
-        let ids = empty.join(", ");
-        out.push(lang.pick(
-            format!("avtal utan rader i perioden {label}: {ids} (de bedöms inte)"),
-            format!("agreements without rows in the window {label}: {ids} (not judged)"),
-        ));
+        out.push(WindowWarning::AgreementsWithoutRows {
+            window: label.clone(),
+            ids: empty,
+        });
     }
-    out
+    out.into_iter().map(Warning::Window).collect()
 }
 
 /// When the latest date stands more than [`GAP_DAYS`] after the rest of the
 /// data and only a few rows (at most 1 %, at most 100) lie beyond the gap,
 /// the default window was set by what is probably a typo.
-fn far_latest_date(exports: &Exports, window: &Window, lang: Lang) -> Option<String> {
+fn far_latest_date(exports: &Exports, window: &Window) -> Option<DataWarning> {
     let mut dates: Vec<(i32, usize)> = exports
         .rows
         .iter()
@@ -128,22 +114,19 @@ fn far_latest_date(exports: &Exports, window: &Window, lang: Lang) -> Option<Str
     let r = exports.rows.get(row)?;
     let file = exports.files.get(r.file as usize).map_or("?", |f| f.display.as_str());
     let date = parse::days_to_date(latest);
-    let beyond = top - gap_at;
-    Some(lang.pick(
-        format!(
-            "perioden {} valdes från det senaste datumet {date} ({file}, rad {}), men {beyond} rad(er) ligger långt efter alla andra; resten av datan pekar på {} – är datumet ett skrivfel? Ange annars --period {}.",
-            window.label, r.line, bulk.label, bulk.label
-        ),
-        format!(
-            "the window {} was chosen from the latest date {date} ({file}, row {}), but {beyond} row(s) lie far after all others; the rest of the data points to {} – is the date a typo? Otherwise give --period {}.",
-            window.label, r.line, bulk.label, bulk.label
-        ),
-    ))
+    Some(DataWarning::FarLatestDate {
+        window: window.label.clone(),
+        date,
+        file: file.to_string(),
+        line: r.line,
+        beyond: top - gap_at,
+        bulk: bulk.label,
+    })
 }
 
 /// One warning per distinct unknown agreement id that is close to a
 /// registered one.
-fn near_miss_ids(classified: &Classified, register: &Register, lang: Lang) -> Vec<String> {
+fn near_miss_ids(classified: &Classified, register: &Register) -> Vec<DataWarning> {
     let mut seen: Vec<(String, u32, usize)> = Vec::new();
     for f in &classified.findings {
         if let Detail::UnknownAgreement {
@@ -159,11 +142,8 @@ fn near_miss_ids(classified: &Classified, register: &Register, lang: Lang) -> Ve
     }
     seen.into_iter()
         .filter_map(|(text, a, rows)| {
-            let id = &register.agreements.get(a as usize)?.id;
-            Some(lang.pick(
-                format!("avtalet {} ({rows} rader) finns inte i avtalsregistret – menas {id}? Raderna räknas inte förrän id:t rättas.", crate::lang::quote(&text)),
-                format!("agreement {} ({rows} rows) is not in the register – did you mean {id}? The rows are not counted until the id is corrected.", crate::lang::quote(&text)),
-            ))
+            let id = register.agreements.get(a as usize)?.id.clone();
+            Some(DataWarning::NearMissId { text, rows, id })
         })
         .collect()
 }
@@ -176,8 +156,7 @@ pub fn units_without_section(
     classified: &Classified,
     allocation: &crate::allocate::Allocation,
     organisation: &crate::organisation::Organisation,
-    lang: Lang,
-) -> Vec<String> {
+) -> Vec<Warning> {
     use crate::classify::Outcome;
     let imbalanced = allocation.imbalanced();
     let mut missing: Vec<String> = Vec::new();
@@ -200,33 +179,19 @@ pub fn units_without_section(
         return Vec::new();
     }
     missing.sort();
-    let list = missing
-        .iter()
-        .map(|u| {
-            if u.is_empty() {
-                lang.pick("(tomt ansvar)", "(no unit)").to_string()
-            } else {
-                crate::lang::shown(u, 80)
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
-    vec![lang.pick(
-        format!(
-            "{} ansvar finns inte i organisationsfilen och hamnar i arbetsboken Utan sektion: {list}",
-            missing.len()
-        ),
-        format!(
-            "{} unit(s) are not in the organisation file and go to the workbook Utan sektion: {list}",
-            missing.len()
-        ),
-    )]
+    vec![Warning::Data(DataWarning::UnitsWithoutSection { units: missing })]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::allocate::testkit::{run, Run};
+    use crate::lang::Lang;
+
+    /// The warnings as the Swedish user reads them.
+    fn sv(warnings: Vec<Warning>) -> Vec<String> {
+        crate::warning::worded(&warnings, Lang::Sv)
+    }
 
     /// Two key agreements of 2024: RA-2024-001 (A AB, B AB) and
     /// RA-2024-002 (C AB).
@@ -257,22 +222,21 @@ valid_to = 2024-12-31
     fn plausible(r: &Run, default_window: bool) -> Vec<String> {
         let reconciliation = Reconciliation::new(&r.exports, &r.classified);
         let w = &r.allocation.window;
-        plausibility(
+        sv(plausibility(
             &r.exports,
             &r.classified,
             &r.register,
             &reconciliation,
             w,
             default_window,
-            Lang::Sv,
-        )
+        ))
     }
 
     #[test]
     fn a_window_without_rows_judges_nothing() {
         let csv = format!("{HEADER}2024-01-10;A AB;;100\n2024-02-10;B AB;;100\n");
         let r = run(REGISTER, &csv, "2024-H2");
-        let w = thin_window(&r.exports, &r.register, &r.allocation, false, Lang::Sv);
+        let w = sv(thin_window(&r.exports, &r.register, &r.allocation, false));
         assert_eq!(w, vec!["perioden 2024-H2 (2024-07-01 – 2024-12-31) har inga rader i exporterna: inget avtal kan bedömas, och ingen förändring sedan förra perioden är en åtgärd – välj en period med data (--period)".to_string()]);
     }
 
@@ -281,7 +245,7 @@ valid_to = 2024-12-31
         // Both rows in January 2024: one month; RA-2024-002 has none.
         let csv = format!("{HEADER}2024-01-10;A AB;;100\n2024-01-20;B AB;;100\n");
         let r = run(REGISTER, &csv, "2024-01");
-        let w = thin_window(&r.exports, &r.register, &r.allocation, true, Lang::Sv);
+        let w = sv(thin_window(&r.exports, &r.register, &r.allocation, true));
         assert_eq!(w.len(), 2, "{w:?}");
         assert!(
             w[0].starts_with("standardperioden 2024-01 har data från bara en månad (2024-01)"),
@@ -293,10 +257,7 @@ valid_to = 2024-12-31
             "avtal utan rader i perioden 2024-01: RA-2024-002 (de bedöms inte)"
         );
         // A window the user chose is not second-guessed for its length.
-        assert_eq!(
-            thin_window(&r.exports, &r.register, &r.allocation, false, Lang::Sv).len(),
-            1
-        );
+        assert_eq!(sv(thin_window(&r.exports, &r.register, &r.allocation, false)).len(), 1);
     }
 
     #[test]

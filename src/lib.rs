@@ -29,6 +29,7 @@ pub mod report;
 pub mod sample;
 pub mod start;
 pub mod template;
+pub mod warning;
 pub mod window;
 
 use analysis::Analysis;
@@ -49,7 +50,7 @@ pub struct RunOutcome {
     pub imbalanced: usize,
     /// Everything the user was warned about (also on the workbook's first
     /// sheet).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<warning::Warning>,
     /// Wall time of the whole run.
     pub elapsed: std::time::Duration,
 }
@@ -65,7 +66,7 @@ pub trait Observer: Sync {
     /// Every export was read.
     fn read_done(&self, _exports: &read::Exports) {}
     /// Something the user should know that does not stop the run.
-    fn warning(&self, _text: &str) {}
+    fn warning(&self, _warning: &warning::Warning) {}
     /// A stage (or a report writer, `report/NAME`) took `seconds`.
     fn stage(&self, _name: &str, _seconds: f64) {}
     /// The reports are written; `ctx` is what they were made from.
@@ -95,7 +96,7 @@ pub fn run_with(
     let edge = analysis::Edge {
         observer,
         before_work: &|window| report::place::check_target(&settings.out.join(&window.label)).map(|_| ()),
-        organisation_warning: &|org| report::drafts::missing_address_warning(org, settings.lang),
+        organisation_warning: &report::drafts::missing_address_warning,
     };
     let analysis = Analysis::new(&inputs, settings, &edge)?;
     for w in analysis.new_warnings() {

@@ -20,6 +20,7 @@ pub mod unit_names;
 use crate::error::{Error, Result};
 use crate::lang::{Lang, Text};
 use crate::parse::{self, Amount};
+use crate::warning::{FileProblem, Warning};
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -314,7 +315,7 @@ pub struct Exports {
     pub skipped: Vec<Skipped>,
     /// Things the user should know that do not stop the run (an empty file,
     /// a header name used twice, bytes that were not valid UTF-8).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// Each unit's name, from a unit-name column (display only).
     pub unit_names: unit_names::UnitNames,
 }
@@ -358,7 +359,7 @@ pub fn read_all(files: &[ExportFile], options: &ReadOptions, progress: &(dyn Fn(
         }
     }
     out.rows.shrink_to_fit();
-    let names = out.unit_names.warnings(&out.strings, options.lang);
+    let names = out.unit_names.warnings(&out.strings);
     out.warnings.extend(names);
     out.strings.shrink_to_fit();
     Ok(out)
@@ -973,10 +974,10 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports, progress:
     let lang = options.lang;
     if probe.header.is_none() && probe.search.first_texts.is_empty() {
         // Nothing but blank records: an empty export, not a broken one.
-        out.warnings.push(lang.pick(
-            format!("{}: filen är tom (inga rader lästes)", f.display),
-            format!("{}: the file is empty (no rows read)", f.display),
-        ));
+        out.warnings.push(Warning::File {
+            file: f.display.clone(),
+            problem: FileProblem::Empty,
+        });
         out.rows.file_from(mark.rows);
         out.files.push(FileInfo {
             path: f.path.clone(),
@@ -994,7 +995,7 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports, progress:
     let Some(header) = probe.header.take() else {
         return no_header(f, &probe, first_sheet, lang, out);
     };
-    let mapping = mapping_of(f, &header, lang, out);
+    let mapping = mapping_of(f, &header, out);
     out.rows.file_from(mark.rows);
     out.files.push(FileInfo {
         path: f.path.clone(),
@@ -1047,10 +1048,10 @@ fn not_utf8<'n>(
         return read_csv(c, &options.names, options, out, &|_| {}).map(Some);
     }
     c.encoding_name = "UTF-8 (BOM, invalid bytes replaced)";
-    out.warnings.push(options.lang.pick(
-        format!("{}: filen börjar med en UTF-8-markering men innehåller byte som inte är UTF-8; de lästes som \u{fffd} (kontrollera exportens teckenkodning)", f.display),
-        format!("{}: the file starts with a UTF-8 byte-order mark but holds bytes that are not UTF-8; they were read as \u{fffd} (check the export's encoding)", f.display),
-    ));
+    out.warnings.push(Warning::File {
+        file: f.display.clone(),
+        problem: FileProblem::ReplacedBytes,
+    });
     Ok(None)
 }
 
@@ -1064,23 +1065,19 @@ fn other_sheet<'n>(
     probe: &mut Probe<'n>,
     out: &mut Exports,
 ) -> Result<Option<Source>> {
-    let lang = options.lang;
     for name in table::list_sheets(&f.path).into_iter().filter(|n| n != first) {
         let mut other = table::open(&f.path, Some(&name), options.limits)?;
         let mut part = Exports::default();
         let p = read_sheet(&mut other, &options.names, options.max_rows, &mut part)?;
         if p.header.is_some() {
             out.append(part, 0);
-            out.warnings.push(lang.pick(
-                format!(
-                    "{}: det första bladet '{first}' har ingen rubrikrad; bladet '{name}' lästes",
-                    f.display
-                ),
-                format!(
-                    "{}: the first sheet '{first}' has no header row; sheet '{name}' was read",
-                    f.display
-                ),
-            ));
+            out.warnings.push(Warning::File {
+                file: f.display.clone(),
+                problem: FileProblem::OtherSheet {
+                    first: first.to_string(),
+                    read: name,
+                },
+            });
             *probe = p;
             return Ok(Some(other));
         }
@@ -1093,7 +1090,7 @@ fn other_sheet<'n>(
 
 /// Each mapped field's header; a warning for a header that stands in
 /// more than one column (the first is read).
-fn mapping_of(f: &ExportFile, header: &Header, lang: Lang, out: &mut Exports) -> Vec<(Field, String)> {
+fn mapping_of(f: &ExportFile, header: &Header, out: &mut Exports) -> Vec<(Field, String)> {
     let headers = &header.names;
     let mapping: Vec<(Field, String)> = FIELDS
         .iter()
@@ -1109,19 +1106,14 @@ fn mapping_of(f: &ExportFile, header: &Header, lang: Lang, out: &mut Exports) ->
             .map(|(i, _)| i + 1)
             .collect();
         if same.len() > 1 {
-            let cols = same.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", ");
-            out.warnings.push(lang.pick(
-                format!(
-                    "{}: rubriken '{name}' står i kolumnerna {cols}; den första lästes som {}",
-                    f.display,
-                    field.label(lang)
-                ),
-                format!(
-                    "{}: the header '{name}' stands in columns {cols}; the first was read as {}",
-                    f.display,
-                    field.key()
-                ),
-            ));
+            out.warnings.push(Warning::File {
+                file: f.display.clone(),
+                problem: FileProblem::HeaderTwice {
+                    header: name.clone(),
+                    columns: same,
+                    field: *field,
+                },
+            });
         }
     }
     mapping

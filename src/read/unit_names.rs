@@ -5,7 +5,7 @@
 //! memory does not grow per row.
 
 use super::strings::{Strings, Sym};
-use crate::lang::{quote, Lang};
+use crate::warning::Warning;
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
@@ -100,37 +100,29 @@ impl UnitNames {
 
     /// One warning per unit given differing names (at most five, then
     /// how many more): the first name is the one shown.
-    pub(crate) fn warnings(&self, strings: &Strings, lang: Lang) -> Vec<String> {
+    pub(crate) fn warnings(&self, strings: &Strings) -> Vec<Warning> {
         let mut units: Vec<Sym> = Vec::new();
         for (unit, _) in &self.others {
             if !units.contains(unit) {
                 units.push(*unit);
             }
         }
-        let mut out: Vec<String> = units
+        let mut out: Vec<Warning> = units
             .iter()
             .take(5)
-            .map(|&unit| {
-                let first = self.get(unit).map_or("", |n| strings.get(n));
-                let others: Vec<String> = self
+            .map(|&unit| Warning::UnitNames {
+                unit: strings.get(unit).to_string(),
+                first: self.get(unit).map_or("", |n| strings.get(n)).to_string(),
+                others: self
                     .others
                     .iter()
                     .filter(|(u, _)| *u == unit)
-                    .map(|(_, n)| quote(strings.get(*n)))
-                    .collect();
-                let (unit, first, others) = (quote(strings.get(unit)), quote(first), others.join(", "));
-                lang.pick(
-                    format!("enheten {unit} har flera namn i exporterna: {first} (visas), {others}"),
-                    format!("the unit {unit} has several names in the exports: {first} (shown), {others}"),
-                )
+                    .map(|(_, n)| strings.get(*n).to_string())
+                    .collect(),
             })
             .collect();
-        let more = units.len().saturating_sub(5);
-        if more > 0 || self.more_others > 0 {
-            out.push(lang.pick(
-                "fler enheter har flera namn i exporterna; det första namnet visas".to_string(),
-                "more units have several names in the exports; the first name is shown".to_string(),
-            ));
+        if units.len() > 5 || self.more_others > 0 {
+            out.push(Warning::MoreUnitNames);
         }
         out
     }

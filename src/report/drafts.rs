@@ -58,9 +58,9 @@ pub fn without_address_list(org: &Organisation, lang: Lang) -> String {
 }
 
 /// The warning naming the sections that get no draft, if any.
-pub fn missing_address_warning(org: &Organisation, lang: Lang) -> Option<String> {
+pub fn missing_address_warning(org: &Organisation) -> Option<crate::warning::Warning> {
     let n = without_address(org).len();
-    (n > 0).then(|| {
+    let words = |lang: Lang| {
         let list = without_address_list(org, lang);
         lang.pick(
             format!(
@@ -69,7 +69,8 @@ pub fn missing_address_warning(org: &Organisation, lang: Lang) -> Option<String>
             ),
             format!("{n} section(s) without an e-mail address get no mail draft: {list} – add E-post to the organisation file"),
         )
-    })
+    };
+    (n > 0).then(|| crate::warning::Warning::Report(crate::lang::Text::new(words(Lang::Sv), words(Lang::En))))
 }
 
 /// The number of drafts a run writes: the sections with an address.

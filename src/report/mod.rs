@@ -111,7 +111,7 @@ impl RunInfo {
             earliest_date: analysis.dates.earliest,
             generated: chrono::Local::now().format("%Y-%m-%d %H:%M").to_string(),
             chart_size: settings.chart_size,
-            warnings: analysis.warnings.clone(),
+            warnings: crate::warning::worded(&analysis.warnings, settings.lang),
         }
     }
 }

@@ -828,7 +828,7 @@ fn check_exports(s: &mut String, report: &crate::check::CheckReport, exports: &E
     }
     let _ = write!(s, "{}", files_with_dates(exports, &report.date_ranges, lang));
     for w in &exports.warnings {
-        let _ = writeln!(s, "  {}: {w}", lang.pick("varning", "warning"));
+        let _ = writeln!(s, "  {}: {}", lang.pick("varning", "warning"), w.words(lang));
     }
     let _ = writeln!(
         s,
@@ -979,12 +979,12 @@ impl crate::Observer for Terminal {
         }
         print!("{}", files(exports, self.lang));
         for w in &exports.warnings {
-            self.warn(w);
+            self.warn(&w.words(self.lang));
         }
     }
 
-    fn warning(&self, text: &str) {
-        self.warn(text);
+    fn warning(&self, warning: &crate::warning::Warning) {
+        self.warn(&warning.words(self.lang));
     }
 
     fn stage(&self, name: &str, seconds: f64) {
