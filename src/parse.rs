@@ -61,35 +61,6 @@ pub fn format_fixed(value: i128, scale: i128, decimals: u32) -> String {
     }
 }
 
-/// Writes an amount given in 1/10 000 SEK with two decimals, the integer
-/// digits grouped in threes by `group` (empty for none), `decimal` as the
-/// decimal separator and a leading `-` when negative (`1 234,50`).
-pub fn format_grouped(value: i128, group: &str, decimal: char) -> String {
-    let plain = format_fixed(value, AMOUNT_SCALE as i128, 2);
-    let (sign, rest) = plain.strip_prefix('-').map_or(("", plain.as_str()), |r| ("-", r));
-    let (int, frac) = rest.split_once('.').unwrap_or((rest, "00"));
-    let mut out = String::from(sign);
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i).is_multiple_of(3) {
-            out.push_str(group);
-        }
-        out.push(c);
-    }
-    out.push(decimal);
-    out.push_str(frac);
-    out
-}
-
-/// Formats a float with a fixed number of decimals, never printing `-0.00`.
-pub fn format_float(value: f64, decimals: usize) -> String {
-    let s = format!("{value:.decimals$}");
-    if s.starts_with('-') && s[1..].chars().all(|c| c == '0' || c == '.') {
-        s[1..].to_string()
-    } else {
-        s
-    }
-}
-
 /// Parses an amount written as text, by docs/rules.md: spaces (also
 /// no-break and thin) removed; sign from a leading `+`/`-`/`−` or a trailing
 /// `-`; trailing `kr`/`SEK` ignored; `,`/`.` as decimal or thousands
@@ -394,7 +365,7 @@ mod tests {
         #[test]
         fn amounts_round_trip(ore in -100_000_000_000i64..100_000_000_000, style in 0usize..5, trailing in any::<bool>()) {
             let (group, decimal) = [(" ", ','), ("\u{a0}", ','), (".", ','), (",", '.'), ("", ',')][style];
-            let mut text = format_grouped(ore.abs() as i128 * 100, group, decimal);
+            let mut text = crate::format::format_grouped(ore.abs() as i128 * 100, group, decimal);
             if ore < 0 {
                 text = if trailing { format!("{text}-") } else { format!("-{text}") };
             }
@@ -494,8 +465,8 @@ mod tests {
         assert_eq!(format_fixed(50, 10_000, 2), "0.01");
         assert_eq!(format_fixed(-50, 10_000, 2), "-0.01");
         assert_eq!(format_fixed(123_456, 10_000, 0), "12");
-        assert_eq!(format_float(-0.00001, 4), "0.0000");
-        assert_eq!(format_float(-1.5, 2), "-1.50");
+        assert_eq!(crate::format::format_float(-0.00001, 4), "0.0000");
+        assert_eq!(crate::format::format_float(-1.5, 2), "-1.50");
     }
 
     #[test]

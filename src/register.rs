@@ -366,24 +366,6 @@ pub fn yes_no(text: &str) -> Option<bool> {
     }
 }
 
-/// A number with `decimals` decimals in the language's form (`99,00`).
-pub fn format_number(value: f64, decimals: usize, lang: Lang) -> String {
-    let s = parse::format_float(value, decimals);
-    lang.pick(s.replace('.', ","), s)
-}
-
-/// A number as a person would type it: at most two decimals, no trailing
-/// zeros (`99`, `33,33`).
-pub fn plain_number(value: f64, lang: Lang) -> String {
-    let s = format_number(value, 2, lang);
-    let sep = lang.pick(',', '.');
-    if s.contains(sep) {
-        s.trim_end_matches('0').trim_end_matches(sep).to_string()
-    } else {
-        s
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,8 +6,9 @@
 //! out of balance by one unit.
 
 use crate::error::{Error, Result};
+use crate::format::format_grouped;
 use crate::lang::Text;
-use crate::parse::{format_grouped, luhn_check_digit};
+use crate::parse::luhn_check_digit;
 use chrono::{Datelike, NaiveDate};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -268,7 +268,7 @@ fku_threshold_sek = 500000
         let pct: Vec<String> = sh
             .suppliers
             .iter()
-            .map(|s| crate::parse::format_float(s.actual_pct.unwrap_or(f64::NAN), 4))
+            .map(|s| crate::format::format_float(s.actual_pct.unwrap_or(f64::NAN), 4))
             .collect();
         assert_eq!(pct, vec!["47.0588", "52.9412"]);
         // Call-offs above zero: A 2 (P-2's positive rows), B 3.

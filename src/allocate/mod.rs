@@ -806,7 +806,11 @@ pub(crate) mod tests {
         assert_eq!(r.suppliers[0].status, Status::Imbalance);
         assert_eq!(r.suppliers[1].status, Status::Ok);
         // T = 600/0.5 = 1200: catch-up 0, 360-300 = 60, 240-100 = 140.
-        let c: Vec<String> = r.suppliers.iter().map(|s| parse::format_float(s.catch_up, 2)).collect();
+        let c: Vec<String> = r
+            .suppliers
+            .iter()
+            .map(|s| crate::format::format_float(s.catch_up, 2))
+            .collect();
         assert_eq!(c, vec!["0.00", "60.00", "140.00"]);
     }
 

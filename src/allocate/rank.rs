@@ -233,7 +233,7 @@ pub fn period_usage<'a>(list: &'a [RankUsage], shares: &[AgreementShares], agree
 mod tests {
     use super::super::testkit::run;
     use super::*;
-    use crate::parse::format_float;
+    use crate::format::format_float;
 
     const REGISTER: &str = r#"
 [[agreement]]

@@ -2,8 +2,9 @@
 //! checked, every problem collected, each naming its agreement and where
 //! it was written. The call-off model's rules are in [`super::model`].
 
-use super::{format_number, number, Register, Supplier, DEFAULT_WARN_PCT};
-use super::{model, plain_number, yes_no, Agreement, Basis, Ceiling, Draft, DraftSupplier, Model, Problem};
+use super::{model, yes_no, Agreement, Basis, Ceiling, Draft, DraftSupplier, Model, Problem};
+use super::{number, Register, Supplier, DEFAULT_WARN_PCT};
+use crate::format::{format_number, plain_number};
 use crate::lang::{Lang, Text};
 use crate::parse::{self, OrgNr};
 use chrono::{Datelike, NaiveDate};

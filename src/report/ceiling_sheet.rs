@@ -7,7 +7,7 @@
 use super::charts::percent;
 use super::labels::{self, Labels};
 use super::sheet::{self, header_row, print_setup, Formats, PALETTE};
-use super::xlsx::{excel_date, sek};
+use super::xlsx::{excel_date, kronor};
 use super::Context;
 use crate::allocate::ceiling::{CeilingUse, LateUse};
 use crate::format::sek_unit;
@@ -187,11 +187,11 @@ fn ceiling_row(
     let a = &ctx.register.agreements[u.agreement];
     ws.write_string_with_format(r, 0, &a.id, &f.text)?;
     ws.write_string_with_format(r, 1, &a.name, &f.text)?;
-    ws.write_number_with_format(r, 2, sek(u.ceiling.ceiling), &f.sek)?;
+    ws.write_number_with_format(r, 2, kronor(u.ceiling.ceiling), &f.sek)?;
     if let Some(e) = u.ceiling.estimated {
-        ws.write_number_with_format(r, 3, sek(e), &f.sek)?;
+        ws.write_number_with_format(r, 3, kronor(e), &f.sek)?;
     }
-    ws.write_number_with_format(r, 4, sek(u.used), &f.sek)?;
+    ws.write_number_with_format(r, 4, kronor(u.used), &f.sek)?;
     ws.write_number_with_format(r, 5, u.used_pct / 100.0, &f.pct)?;
     ws.write_number_with_format(r, 6, u.elapsed_pct / 100.0, &f.pct)?;
     if let Some(p) = u.pace_ratio() {
@@ -211,7 +211,7 @@ fn ceiling_row(
         ws.write_datetime_with_format(r, 10, excel_date(d)?, &f.date)?;
     }
     ws.write_number_with_format(r, 11, u.after_reached_rows as f64, &f.int)?;
-    ws.write_number_with_format(r, 12, sek(u.after_reached_amount), &f.sek)?;
+    ws.write_number_with_format(r, 12, kronor(u.after_reached_amount), &f.sek)?;
     ws.write_string(r, 13, labels::ceiling_status(lang, u.status))?;
     ws.write_string_with_format(r, 14, labels::month_runs(&u.missing_months), wrap)?;
     let notes = row_notes(lang, u).join(" ");
@@ -370,12 +370,12 @@ fn late_uses(
         ws.write_string_with_format(r, 1, &a.name, &f.text_bold)?;
         ws.write_string_with_format(r, 2, lang.pick("Alla enheter", "All units"), &f.text_bold)?;
         ws.write_number_with_format(r, 3, late.rows as f64, &f.int_bold)?;
-        ws.write_number_with_format(r, 4, sek(late.amount), &f.sek_bold)?;
+        ws.write_number_with_format(r, 4, kronor(late.amount), &f.sek_bold)?;
         r += 1;
         for u in &late.units {
             super::sheet::unit_cell(ws, (r, 2), UNIT_WIDTH, ctx, u.unit, (l.no_unit, &f.text))?;
             ws.write_number_with_format(r, 3, u.rows as f64, &f.int)?;
-            ws.write_number_with_format(r, 4, sek(u.amount), &f.sek)?;
+            ws.write_number_with_format(r, 4, kronor(u.amount), &f.sek)?;
             r += 1;
         }
     }

@@ -80,7 +80,7 @@ fn fonts() -> Result<()> {
 
 /// `32,5 %` (sv) or `32.5%` (en).
 pub fn percent(value: f64, decimals: usize, lang: Lang) -> String {
-    let s = crate::register::format_number(value, decimals, lang);
+    let s = crate::format::format_number(value, decimals, lang);
     lang.pick(format!("{s} %"), format!("{s}%"))
 }
 

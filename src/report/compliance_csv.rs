@@ -5,7 +5,8 @@ use super::csv::write_csv;
 use super::{Context, ReportWriter};
 use crate::allocate::beside::Beside;
 use crate::error::Result;
-use crate::parse::{format_fixed, format_float, AMOUNT_SCALE};
+use crate::format::format_float;
+use crate::parse::{format_fixed, AMOUNT_SCALE};
 use crate::register::Register;
 use std::path::{Path, PathBuf};
 

@@ -7,11 +7,11 @@
 use super::compliance_csv::agreement_ids;
 use super::labels::Labels;
 use super::sheet::{header_row, print_setup, Formats, PALETTE};
+use super::xlsx::kronor;
 use super::Context;
 use crate::allocate::beside::{AccountCompliance, Beside, BesideSupplier};
 use crate::format::sek_unit;
 use crate::lang::Lang;
-use crate::parse::AMOUNT_SCALE;
 use crate::read::Sym;
 use rust_xlsxwriter::{Chart, ChartFormat, ChartSolidFill, ChartType, Format, Worksheet, XlsxError};
 
@@ -21,10 +21,6 @@ pub const NAME_EN: &str = "Compliance";
 
 /// Most units or orderers named in one cell.
 const MOST_NAMED: usize = 5;
-
-fn sek(units: i128) -> f64 {
-    units as f64 / AMOUNT_SCALE as f64
-}
 
 /// The headings of the per-account table.
 fn account_heads(lang: Lang) -> [&'static str; 7] {
@@ -83,8 +79,8 @@ fn account_row(
     f: &Formats,
 ) -> Result<(), XlsxError> {
     ws.write_string_with_format(r, 0, &a.account, &f.text)?;
-    ws.write_number_with_format(r, 1, sek(a.in_agreements), &f.sek)?;
-    ws.write_number_with_format(r, 2, sek(a.beside), &f.sek)?;
+    ws.write_number_with_format(r, 1, kronor(a.in_agreements), &f.sek)?;
+    ws.write_number_with_format(r, 2, kronor(a.beside), &f.sek)?;
     if let Some(p) = a.compliance_pct() {
         ws.write_number_with_format(r, COMPLIANCE_COL, p / 100.0, &f.pct)?;
     }
@@ -258,7 +254,7 @@ pub fn named_amounts(ctx: &Context, list: &[(Sym, i128)], units: bool) -> String
             } else {
                 &text
             };
-            format!("{text} ({})", super::html::kr(amount, 0, lang))
+            format!("{text} ({})", crate::format::kr(amount, 0, lang))
         })
         .collect();
     if list.len() > MOST_NAMED {
@@ -362,9 +358,9 @@ fn supplier_row(
     let (accounts, agreements) = supplier_accounts(ctx.beside, i);
     ws.write_string_with_format(r, 3, accounts.join(", "), &f.text)?;
     ws.write_number_with_format(r, 4, s.rows as f64, &f.int)?;
-    ws.write_number_with_format(r, 5, sek(s.amount), &f.sek)?;
+    ws.write_number_with_format(r, 5, kronor(s.amount), &f.sek)?;
     let year = if s.over_limit { &f.sek_bold } else { &f.sek };
-    ws.write_number_with_format(r, 6, sek(s.year_amount), year)?;
+    ws.write_number_with_format(r, 6, kronor(s.year_amount), year)?;
     let ids = agreement_ids(ctx.register, &agreements).replace(';', ", ");
     let (units, orderers) = (
         named_amounts(ctx, &s.units, true),

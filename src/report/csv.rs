@@ -3,7 +3,8 @@
 
 use super::{detail_text, Context, ReportWriter};
 use crate::error::{Error, Result};
-use crate::parse::{format_fixed, format_float, AMOUNT_SCALE};
+use crate::format::format_float;
+use crate::parse::{format_fixed, AMOUNT_SCALE};
 use crate::register::Basis;
 use std::path::{Path, PathBuf};
 

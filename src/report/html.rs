@@ -13,8 +13,9 @@ use crate::allocate::compare::Change;
 use crate::allocate::{AgreementShares, Scope, Status};
 use crate::error::{Error, Result};
 use crate::format::count;
+use crate::format::kr;
 use crate::lang::Lang;
-use crate::parse::{format_grouped, AMOUNT_SCALE};
+use crate::parse::AMOUNT_SCALE;
 use crate::register::Basis;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -44,22 +45,6 @@ pub fn esc(text: &str) -> String {
         }
     }
     out
-}
-
-/// Kronor in the language's form with ordinary spaces (copied text and
-/// searches find `1 705 518`); `decimals` 0 or 2.
-pub(crate) fn kr(units: i128, decimals: u32, lang: Lang) -> String {
-    let scale = AMOUNT_SCALE as i128;
-    let (group, decimal) = lang.pick((" ", ','), (",", '.'));
-    let text = if decimals == 0 {
-        // Whole kronor, rounded half away from zero.
-        let whole = (units.abs() + scale / 2) / scale * scale * units.signum();
-        let s = format_grouped(whole, group, decimal);
-        s.rsplit_once(decimal).map_or(s.clone(), |(int, _)| int.to_string())
-    } else {
-        format_grouped(units, lang.pick("\u{a0}", ","), decimal)
-    };
-    format!("{text} {}", lang.pick("kr", "SEK"))
 }
 
 /// A catch-up in the agreement's unit: kronor or whole call-offs.

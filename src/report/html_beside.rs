@@ -4,8 +4,9 @@
 
 use super::charts::percent;
 use super::compliance_csv::agreement_ids;
-use super::html::{esc, kr, table_head};
+use super::html::{esc, table_head};
 use super::Context;
+use crate::format::kr;
 use crate::read::Sym;
 use std::fmt::Write;
 

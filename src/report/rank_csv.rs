@@ -4,7 +4,7 @@
 use super::csv::{amount, write_csv};
 use super::{Context, ReportWriter};
 use crate::error::Result;
-use crate::parse::format_float;
+use crate::format::format_float;
 use std::path::{Path, PathBuf};
 
 /// Writes `rank.csv` and `fku.csv`.

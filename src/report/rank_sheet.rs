@@ -6,7 +6,7 @@
 
 use super::labels;
 use super::sheet::{header_row, print_setup, status_colours, Formats, PALETTE};
-use super::xlsx::{excel_date, sek};
+use super::xlsx::{excel_date, kronor};
 use super::Context;
 use crate::allocate::monthly::month_start;
 use crate::allocate::rank::{RankUsage, SkipUse};
@@ -85,7 +85,7 @@ pub fn overview_rows(ws: &mut Worksheet, ctx: &Context, mut r: u32, f: &Formats)
                 ws.write_number_with_format(r, 3, v / 100.0, &f.pct)?;
             }
             let amount: i64 = fig.undocumented.iter().map(|u| u.amount).sum();
-            ws.write_number_with_format(r, 4, sek(amount), &f.sek)?;
+            ws.write_number_with_format(r, 4, kronor(amount), &f.sek)?;
         }
         ws.write_string(r, 5, labels::status(lang, p.status))?;
         let to_date = ctx.allocation.of(p.agreement, Scope::ToDate);
@@ -161,15 +161,15 @@ fn rank_table(
         r += 1;
         ws.write_string_with_format(r, 0, &sup.name, &f.text)?;
         ws.write_number_with_format(r, 1, f64::from(sup.rank.unwrap_or(0)), &f.int)?;
-        ws.write_number_with_format(r, 2, sek(x.amount), &f.sek)?;
+        ws.write_number_with_format(r, 2, kronor(x.amount), &f.sek)?;
         ws.write_number_with_format(r, 3, x.call_offs as f64, &f.int)?;
         if let Some(p) = x.actual_pct {
             ws.write_number_with_format(r, 4, p / 100.0, &f.pct)?;
         }
         if let Some(fig) = fig {
             let u = fig.undocumented.get(si).copied().unwrap_or_default();
-            ws.write_number_with_format(r, 5, sek(fig.documented_amount(a, s, si)), &f.sek)?;
-            ws.write_number_with_format(r, 6, sek(u.amount), &f.sek)?;
+            ws.write_number_with_format(r, 5, kronor(fig.documented_amount(a, s, si)), &f.sek)?;
+            ws.write_number_with_format(r, 6, kronor(u.amount), &f.sek)?;
             ws.write_number_with_format(r, 7, u.call_offs as f64, &f.int)?;
         }
     }
@@ -230,10 +230,10 @@ fn skips_table(
             let name = ctx.text(u.who);
             ws.write_string_with_format(r, 0, if name.is_empty() { empty } else { name }, &f.text)?;
         }
-        ws.write_number_with_format(r, 1, sek(u.total), &f.sek)?;
-        ws.write_number_with_format(r, 2, sek(u.documented.amount), &f.sek)?;
+        ws.write_number_with_format(r, 1, kronor(u.total), &f.sek)?;
+        ws.write_number_with_format(r, 2, kronor(u.documented.amount), &f.sek)?;
         ws.write_number_with_format(r, 3, u.documented.call_offs as f64, &f.int)?;
-        ws.write_number_with_format(r, 4, sek(u.undocumented.amount), &f.sek)?;
+        ws.write_number_with_format(r, 4, kronor(u.undocumented.amount), &f.sek)?;
         ws.write_number_with_format(r, 5, u.undocumented.call_offs as f64, &f.int)?;
     }
     Ok(r + 2)
@@ -358,7 +358,7 @@ fn monthly_chart(
             let (all, undoc) = if count {
                 (m.call_offs[s][i] as f64, u.call_offs as f64)
             } else {
-                (sek(m.amounts[s][i]), sek(u.amount))
+                (kronor(m.amounts[s][i]), kronor(u.amount))
             };
             let v = if undocumented { undoc } else { all - undoc };
             ws.write_number_with_format(r, 1 + c as u16, v, if count { &f.int } else { &f.sek })?;
@@ -462,9 +462,9 @@ pub fn fku_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &labels::Lab
         ws.write_datetime_with_format(r, 4, excel_date(c.first_date)?, &f.date)?;
         ws.write_datetime_with_format(r, 5, excel_date(c.last_date)?, &f.date)?;
         ws.write_number_with_format(r, 6, c.rows as f64, &f.int)?;
-        ws.write_number_with_format(r, 7, sek(c.amount), &f.sek)?;
+        ws.write_number_with_format(r, 7, kronor(c.amount), &f.sek)?;
         if let Some(t) = a.fku_threshold {
-            ws.write_number_with_format(r, 8, sek(t), &f.sek)?;
+            ws.write_number_with_format(r, 8, kronor(t), &f.sek)?;
         }
     }
     if r == 3 {

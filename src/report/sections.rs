@@ -11,7 +11,7 @@ use super::drafts;
 use super::labels::{labels, Labels};
 use super::mime;
 use super::sheet::{self, header_row, print_setup, xlsx_err, Formats};
-use super::xlsx::{excel_date, ore, sek};
+use super::xlsx::{excel_date, kronor, ore};
 use super::{Context, ReportWriter};
 use crate::allocate::section::{self, Split};
 use crate::allocate::usage::over_served;
@@ -531,7 +531,7 @@ fn split_table(
     for (s, sup) in a.suppliers.iter().enumerate() {
         ws.write_string_with_format(r, 0, &sup.name, &f.text)?;
         ws.write_number_with_format(r, 1, sup.share / 100.0, &f.pct)?;
-        ws.write_number_with_format(r, 2, sek(split.amounts[s]), &f.sek)?;
+        ws.write_number_with_format(r, 2, kronor(split.amounts[s]), &f.sek)?;
         ws.write_number_with_format(r, 3, split.counts[s] as f64, &f.int)?;
         if total > 0.0 {
             let share = value(s) / total;
@@ -631,9 +631,9 @@ fn who_table(
             let shown = if w.name.is_empty() { l.no_unit } else { &w.name };
             ws.write_string_with_format(r, 0, shown, &f.text)?;
         }
-        ws.write_number_with_format(r, 1, sek(w.amount_window), &f.sek)?;
+        ws.write_number_with_format(r, 1, kronor(w.amount_window), &f.sek)?;
         ws.write_number_with_format(r, 2, ore(w.excess_window), &f.sek)?;
-        ws.write_number_with_format(r, 3, sek(w.amount_to_date), &f.sek)?;
+        ws.write_number_with_format(r, 3, kronor(w.amount_to_date), &f.sek)?;
         ws.write_number_with_format(r, 4, ore(w.excess_to_date), &f.sek)?;
         let verdict = match w.deviation {
             None => lang.pick("Inga avrop under perioden", "No call-offs in the window"),
@@ -724,7 +724,7 @@ fn calls_sheet(
             ws.write_string_with_format(r, 2, &a.suppliers[supplier as usize].name, &f.text)?;
         }
         if let Some(a) = row.amount {
-            ws.write_number_with_format(r, 3, sek(a.0), &f.sek)?;
+            ws.write_number_with_format(r, 3, kronor(a.0), &f.sek)?;
         }
         sheet::unit_cell(ws, (r, 4), 20.0, ctx, row.get(Field::Unit), ("", &f.text_gap))?;
         ws.write_string_with_format(r, 5, ctx.text(row.get(Field::Orderer)), &f.text)?;

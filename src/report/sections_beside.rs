@@ -7,7 +7,7 @@ use super::compliance_csv::agreement_ids;
 use super::labels::Labels;
 use super::sections::Group;
 use super::sheet::{print_setup, Formats};
-use super::xlsx::{excel_date, sek};
+use super::xlsx::{excel_date, kronor};
 use super::Context;
 use crate::allocate::beside::BesideRow;
 use crate::parse;
@@ -118,7 +118,7 @@ fn write_row(ws: &mut Worksheet, ctx: &Context, r: u32, b: &BesideRow, f: &Forma
         .map(|o| o.to_string())
         .unwrap_or_default();
     ws.write_string_with_format(r, 3, org, &f.text)?;
-    ws.write_number_with_format(r, 4, sek(b.amount), &f.sek)?;
+    ws.write_number_with_format(r, 4, kronor(b.amount), &f.sek)?;
     super::sheet::unit_cell(ws, (r, 5), 20.0, ctx, row.get(Field::Unit), ("", &f.text_gap))?;
     ws.write_string_with_format(r, 6, ctx.text(row.get(Field::Orderer)), &f.text)?;
     ws.write_string_with_format(r, 7, ctx.exports.id(&row), &f.text)?;

@@ -755,7 +755,7 @@ pub fn check_report(report: &crate::check::CheckReport, lang: Lang) -> String {
 /// tolerance, ceiling and warning level.
 fn register_table(report: &crate::check::CheckReport, lang: Lang) -> String {
     let reg = &report.register;
-    let plain = |v: f64| crate::register::plain_number(v, lang);
+    let plain = |v: f64| crate::format::plain_number(v, lang);
     let rows: Vec<[String; 10]> = reg
         .agreements
         .iter()
@@ -903,7 +903,7 @@ fn model_cells(a: &crate::register::Agreement, lang: Lang) -> (String, String, S
     } else {
         a.suppliers
             .iter()
-            .map(|x| crate::register::plain_number(x.share, lang))
+            .map(|x| crate::format::plain_number(x.share, lang))
             .collect::<Vec<_>>()
             .join("/")
     };
@@ -1011,7 +1011,7 @@ impl crate::Observer for Terminal {
             return;
         }
         print!("{}", summary(ctx));
-        let seconds = crate::parse::format_float(self.started.elapsed().as_secs_f64(), 1);
+        let seconds = crate::format::format_float(self.started.elapsed().as_secs_f64(), 1);
         println!(
             "\n{}",
             self.lang.pick(

@@ -24,8 +24,9 @@ pub struct WorkbookReport;
 /// Excel's last row index; longer lists are cut with a note.
 const MAX_ROWS: usize = 1_048_000;
 
-pub(crate) fn sek(units: i64) -> f64 {
-    units as f64 / AMOUNT_SCALE as f64
+/// An amount (fixed point) as a number of kronor for a cell.
+pub(crate) fn kronor(units: impl Into<i128>) -> f64 {
+    units.into() as f64 / AMOUNT_SCALE as f64
 }
 
 pub(crate) fn excel_date(d: NaiveDate) -> Result<ExcelDateTime, XlsxError> {
@@ -283,7 +284,7 @@ fn overview_row(
     };
     ws.write_string_with_format(r, 1, name, &f.text)?;
     ws.write_string(r, 2, labels::basis(ctx.lang, a.basis))?;
-    ws.write_number_with_format(r, 3, sek(p.total_amount), &f.sek)?;
+    ws.write_number_with_format(r, 3, kronor(p.total_amount), &f.sek)?;
     ws.write_number_with_format(r, 4, p.total_call_offs as f64, &f.int)?;
     ws.write_number(r, 5, a.suppliers.len() as f64)?;
     deviation_cell(ws, (r, 6), p, f, skip)?;
@@ -350,7 +351,7 @@ fn supplier_cells(
     if let Some(d) = s.deviation_pp {
         ws.write_number_with_format(r, col + 4, sheet::pp_value(d), &f.pp)?;
     }
-    ws.write_number_with_format(r, col + 5, sek(s.amount), &f.sek)?;
+    ws.write_number_with_format(r, col + 5, kronor(s.amount), &f.sek)?;
     ws.write_number_with_format(r, col + 6, s.call_offs as f64, &f.int)?;
     Ok(())
 }
@@ -483,7 +484,7 @@ fn allocation_table(
         r += 1;
     }
     ws.write_string_with_format(r, 0, l.total, &f.text_bold)?;
-    ws.write_number_with_format(r, 5, sek(shares.total_amount), &f.sek_bold)?;
+    ws.write_number_with_format(r, 5, kronor(shares.total_amount), &f.sek_bold)?;
     ws.write_number_with_format(r, 6, shares.total_call_offs as f64, &f.int_bold)?;
     ws.write_string(r, 8, labels::status(ctx.lang, shares.status))?;
     status_colours(ws, row + 2, r, 8, ctx.lang)?;
@@ -655,8 +656,8 @@ fn monthly_table(
                 ws.write_number_with_format(r, c, m.call_offs[s][i] as f64, &f.int)?;
                 total += m.call_offs[s][i] as f64;
             } else {
-                ws.write_number_with_format(r, c, sek(m.amounts[s][i]), &f.sek)?;
-                total += sek(m.amounts[s][i]);
+                ws.write_number_with_format(r, c, kronor(m.amounts[s][i]), &f.sek)?;
+                total += kronor(m.amounts[s][i]);
             }
             if let Some(p) = m.cumulative_pct[s][i] {
                 ws.write_number_with_format(r, 2 + n + s as u16, p / 100.0, &f.pct)?;
@@ -749,10 +750,10 @@ fn usage_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Re
                     ws.write_string_with_format(r, 0, if who.is_empty() { l.no_orderer } else { who }, &f.text)?;
                 }
                 for (i, amount) in usage.amounts.iter().enumerate() {
-                    ws.write_number_with_format(r, 1 + i as u16, sek(*amount), &f.sek)?;
+                    ws.write_number_with_format(r, 1 + i as u16, kronor(*amount), &f.sek)?;
                 }
                 let n = a.suppliers.len() as u16;
-                ws.write_number_with_format(r, 1 + n, sek(usage.total), &f.sek_bold)?;
+                ws.write_number_with_format(r, 1 + n, kronor(usage.total), &f.sek_bold)?;
                 ws.write_number_with_format(r, 2 + n, ore(usage.excess), &f.sek)?;
                 if let Some(section) = ctx
                     .organisation
@@ -892,7 +893,7 @@ fn per_file(ws: &mut Worksheet, ctx: &Context, top: u32, f: &Formats, l: &Labels
         ws.write_string_with_format(r, 0, name, &f.text)?;
         ws.write_string(r, 1, labels::category(ctx.lang, *category))?;
         ws.write_number_with_format(r, 2, *rows as f64, &f.int)?;
-        ws.write_number_with_format(r, 3, sek(*amount), &f.sek)?;
+        ws.write_number_with_format(r, 3, kronor(*amount), &f.sek)?;
         r += 1;
     }
     if per.is_empty() {
@@ -945,7 +946,7 @@ fn quality_rows_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels
         ws.write_string(r, 2, labels::category(ctx.lang, finding.category))?;
         ws.write_string_with_format(r, 3, detail_text(ctx, finding), &f.text)?;
         if let Some(a) = row.amount {
-            ws.write_number_with_format(r, 4, sek(a.0), &f.sek)?;
+            ws.write_number_with_format(r, 4, kronor(a.0), &f.sek)?;
         }
     }
     if shown == 0 {

@@ -49,7 +49,7 @@ impl Drawing for CeilingChart<'_> {
                     .to_string()
             })
             .y_labels(8)
-            .y_label_formatter(&|v| format!("{} {}", crate::parse::format_float(*v, 0), lang.pick("mkr", "MSEK")))
+            .y_label_formatter(&|v| format!("{} {}", crate::format::format_float(*v, 0), lang.pick("mkr", "MSEK")))
             .label_style((FONT, px(22.0)).into_font().color(&TEXT))
             .draw()
             .map_err(draw_err)?;

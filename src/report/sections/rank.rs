@@ -146,7 +146,7 @@ fn rows_table(
             }
         }
         if let Some(m) = row.amount {
-            ws.write_number_with_format(r, 3, sek(m.0), &f.sek)?;
+            ws.write_number_with_format(r, 3, kronor(m.0), &f.sek)?;
         }
         crate::report::sheet::unit_cell(ws, (r, 4), 15.0, ctx, row.get(Field::Unit), ("", &f.text_gap))?;
         ws.write_string_with_format(r, 5, ctx.text(row.get(Field::Orderer)), &f.text)?;
