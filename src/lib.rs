@@ -7,27 +7,27 @@
 //! [`inputs::Inputs`] (what is read) → [`analysis::Analysis`] (what is
 //! computed) → [`report::Context`] → the report writers.
 
-pub mod allocate;
-pub mod analysis;
+// The public API is what the binary, the integration tests, the fuzz
+// targets and the benchmark example need; everything else is the
+// crate's own.
+pub(crate) mod allocate;
+pub(crate) mod analysis;
 pub mod check;
-pub mod checks;
+pub(crate) mod checks;
 pub mod classify;
 pub mod cli;
 pub mod config;
-pub mod console;
+pub(crate) mod console;
 pub mod error;
-pub mod format;
-pub mod help;
-pub mod inputs;
+pub(crate) mod format;
+pub(crate) mod inputs;
 pub mod lang;
-pub mod organisation;
-pub mod output;
+pub(crate) mod organisation;
+pub(crate) mod output;
 pub mod parse;
 pub mod read;
 pub mod register;
 pub mod report;
-pub mod sample;
-pub mod start;
 pub mod template;
 pub mod window;
 
