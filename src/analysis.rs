@@ -8,11 +8,11 @@ use crate::allocate::{self, beside::Beside, ceiling, compare::Comparison, fku::F
 use crate::allocate::{rank::RankUsage, usage::AgreementUsage, Allocation, Counted};
 use crate::classify::{self, Classified, Reconciliation};
 use crate::config::Settings;
+use crate::error::Warning;
 use crate::error::{Error, Result};
 use crate::inputs::Inputs;
 use crate::organisation::Organisation;
 use crate::read::Exports;
-use crate::warning::Warning;
 use crate::window::{self, Window};
 use crate::{checks, parse, Observer};
 use chrono::NaiveDate;

@@ -4,10 +4,10 @@
 //! ones. They are printed and listed on the workbook's first sheet.
 
 use crate::classify::{Classified, Detail, Reconciliation};
+use crate::error::{DataWarning, Warning, WindowWarning};
 use crate::parse;
 use crate::read::Exports;
 use crate::register::Register;
-use crate::warning::{DataWarning, Warning, WindowWarning};
 use crate::window::Window;
 
 /// A gap in the dates (days) that sets the latest rows apart from the bulk.
@@ -190,7 +190,7 @@ mod tests {
 
     /// The warnings as the Swedish user reads them.
     fn sv(warnings: Vec<Warning>) -> Vec<String> {
-        crate::warning::worded(&warnings, Lang::Sv)
+        crate::error::worded(&warnings, Lang::Sv)
     }
 
     /// Two key agreements of 2024: RA-2024-001 (A AB, B AB) and

@@ -2,7 +2,6 @@
 //! checked [`crate::config::Settings`], as ripgrep does).
 
 use crate::lang::Lang;
-use crate::sample::{SampleFormat, SampleOptions};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -183,23 +182,9 @@ pub struct SampleArgs {
     pub seed: u64,
 }
 
-impl SampleArgs {
-    /// The generator's own options (the library does not depend on clap's
-    /// argument types).
-    pub fn options(&self) -> SampleOptions {
-        SampleOptions {
-            out: self.out.clone(),
-            months: self.months,
-            rows_per_month: self.rows_per_month,
-            start: self.start.clone(),
-            rows: self.rows,
-            clean: self.clean,
-            units: self.units,
-            orderers: self.orderers,
-            references: self.references,
-            format: self.format,
-            agreements: self.agreements,
-            seed: self.seed,
-        }
-    }
+/// The format of the clean benchmark export (`avropskoll sample --clean`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SampleFormat {
+    Csv,
+    Xlsx,
 }

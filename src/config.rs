@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 /// The config file as written.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ConfigFile {
+pub(crate) struct ConfigFile {
     pub agreements: Option<PathBuf>,
     pub exports: Option<OneOrMany<PathBuf>>,
     /// Units → sections and section heads (xlsx, ods, csv).
@@ -42,7 +42,7 @@ pub struct ConfigFile {
 /// A value or a list of values.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
-pub enum OneOrMany<T> {
+pub(crate) enum OneOrMany<T> {
     One(T),
     Many(Vec<T>),
 }
@@ -154,14 +154,14 @@ pub struct Settings {
 }
 
 /// `WIDTHxHEIGHT`, each 200 to 10 000 pixels.
-pub fn parse_size(text: &str) -> Option<(u32, u32)> {
+pub(crate) fn parse_size(text: &str) -> Option<(u32, u32)> {
     let (w, h) = text.trim().split_once(['x', 'X', '×'])?;
     let (w, h): (u32, u32) = (w.trim().parse().ok()?, h.trim().parse().ok()?);
     ((200..=10_000).contains(&w) && (200..=10_000).contains(&h)).then_some((w, h))
 }
 
 /// The charts' size when neither flag nor config file gives one, pixels.
-pub const DEFAULT_CHART_SIZE: (u32, u32) = (1600, 900);
+pub(crate) const DEFAULT_CHART_SIZE: (u32, u32) = (1600, 900);
 
 fn setting(name: &str, message: Text) -> Error {
     Error::Setting {

@@ -7,6 +7,12 @@
 //! that cannot be used (register, configuration, command line, an export
 //! that cannot be read or mapped), 1 for anything else (writing the
 //! reports, internal failures).
+//!
+//! What does not stop the run is a [`Warning`] (`error/warning.rs`): a
+//! typed value, worded in the user's language only at the edge.
+
+mod warning;
+pub use warning::{worded, DataWarning, FileProblem, Warning, WindowWarning};
 
 use crate::lang::{Lang, Text};
 use crate::read::Field;

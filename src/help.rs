@@ -1,9 +1,9 @@
 //! The command line in the user's language: `--help` and usage errors in
 //! Swedish by default, in English with `--lang en`. The argument types stay
-//! in [`crate::cli`]; this module only words them.
+//! in [`avropskoll::cli`]; this module only words them.
 
-use crate::cli::Cli;
-use crate::lang::Lang;
+use avropskoll::cli::Cli;
+use avropskoll::lang::Lang;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Arg, ArgAction, CommandFactory, FromArgMatches};
 use std::ffi::OsString;
@@ -408,7 +408,7 @@ mod tests {
         let Parsed::Args(cli) = parse(&args(&["run", "--period", "2025-H2", "--quiet"]), Lang::Sv) else {
             panic!("not parsed")
         };
-        let crate::cli::Command::Run(run) = cli.command else {
+        let avropskoll::cli::Command::Run(run) = cli.command else {
             panic!("not run")
         };
         assert_eq!(run.period.as_deref(), Some("2025-H2"));

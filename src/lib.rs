@@ -7,29 +7,28 @@
 //! [`inputs::Inputs`] (what is read) → [`analysis::Analysis`] (what is
 //! computed) → [`report::Context`] → the report writers.
 
-pub mod allocate;
-pub mod analysis;
+// The public API is what the binary, the integration tests, the fuzz
+// targets and the benchmark example need; everything else is the
+// crate's own.
+pub(crate) mod allocate;
+pub(crate) mod analysis;
 pub mod check;
-pub mod checks;
+pub(crate) mod checks;
 pub mod classify;
 pub mod cli;
 pub mod config;
-pub mod console;
+pub(crate) mod console;
 pub mod error;
-pub mod format;
-pub mod help;
-pub mod inputs;
+pub(crate) mod format;
+pub(crate) mod inputs;
 pub mod lang;
-pub mod organisation;
-pub mod output;
+pub(crate) mod organisation;
+pub(crate) mod output;
 pub mod parse;
 pub mod read;
 pub mod register;
 pub mod report;
-pub mod sample;
-pub mod start;
 pub mod template;
-pub mod warning;
 pub mod window;
 
 use analysis::Analysis;
@@ -50,7 +49,7 @@ pub struct RunOutcome {
     pub imbalanced: usize,
     /// Everything the user was warned about (also on the workbook's first
     /// sheet).
-    pub warnings: Vec<warning::Warning>,
+    pub warnings: Vec<error::Warning>,
     /// Wall time of the whole run.
     pub elapsed: std::time::Duration,
 }
@@ -66,7 +65,7 @@ pub trait Observer: Sync {
     /// Every export was read.
     fn read_done(&self, _exports: &read::Exports) {}
     /// Something the user should know that does not stop the run.
-    fn warning(&self, _warning: &warning::Warning) {}
+    fn warning(&self, _warning: &error::Warning) {}
     /// A stage (or a report writer, `report/NAME`) took `seconds`.
     fn stage(&self, _name: &str, _seconds: f64) {}
     /// The reports are written; `ctx` is what they were made from.

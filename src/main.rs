@@ -2,23 +2,28 @@
 //! print through the terminal reporter, map errors to exit codes. Started
 //! without arguments (a double-click), it works in its own folder.
 
+mod help;
+mod platform;
+mod sample;
+mod start;
+
 use avropskoll::cli::{Cli, Command};
 use avropskoll::config::{lang_hint, ConfigSource, Settings};
 use avropskoll::error::Error;
-use avropskoll::help::{self, Parsed};
 use avropskoll::lang::Lang;
 use avropskoll::report::terminal::{self, Terminal};
-use avropskoll::{console, start};
+use help::Parsed;
+
 use std::ffi::OsString;
 use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    console::prepare();
+    platform::prepare();
     let args: Vec<OsString> = std::env::args_os().collect();
     // Only a start without arguments waits for Enter: a task or a shortcut
     // with arguments in a console of its own must end by itself.
-    let explorer = args.len() <= 1 && console::started_from_explorer();
+    let explorer = args.len() <= 1 && platform::started_from_explorer();
     let (code, lang) = if args.len() <= 1 {
         without_arguments(explorer)
     } else {
@@ -27,7 +32,7 @@ fn main() -> ExitCode {
     if explorer {
         print!("\n{}", terminal::press_enter(lang));
         let _ = std::io::stdout().flush();
-        console::wait_for_enter();
+        platform::wait_for_enter();
     }
     code
 }
@@ -77,7 +82,7 @@ fn dispatch(cli: &Cli, config: &ConfigSource, lang: Lang) -> Result<(), Error> {
         Command::Init(args) => {
             avropskoll::template::init(&args.out).map(|files| print!("{}", terminal::init_done(&files, lang)))
         }
-        Command::Sample(args) => avropskoll::sample::write(&args.options()).map(|summary| println!("{summary}")),
+        Command::Sample(args) => sample::write(&sample::SampleOptions::of(args)).map(|summary| println!("{summary}")),
     }
 }
 
@@ -89,7 +94,7 @@ fn without_arguments(explorer: bool) -> (ExitCode, Lang) {
     let home = exe.as_deref().and_then(std::path::Path::parent);
     let how = start::Start {
         explorer,
-        interactive: console::interactive(),
+        interactive: platform::interactive(),
     };
     match start::plan(&cwd, home, how) {
         start::Plan::Guide(dir) => {
@@ -128,7 +133,7 @@ fn monthly(args: &avropskoll::cli::RunArgs, config: &ConfigSource, explorer: boo
             && f.file_name().is_some_and(|n| n.to_string_lossy().starts_with("forum-"))
     });
     if let (true, Some(forum)) = (explorer, forum) {
-        if console::open(forum) {
+        if platform::open(forum) {
             println!("{}", terminal::opened(forum, settings.lang));
         }
     }

@@ -43,6 +43,10 @@ impl fmt::Display for Amount {
     }
 }
 
+/// An amount grouped in threes as an export writes it (`12 345,67`); the
+/// sample generator writes its exports with it.
+pub use crate::format::format_grouped;
+
 /// Formats `value / scale` with `decimals` decimals (scale must be a power of
 /// ten at least 10^decimals), rounding half away from zero, never `-0`.
 pub fn format_fixed(value: i128, scale: i128, decimals: u32) -> String {

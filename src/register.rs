@@ -15,7 +15,7 @@ mod model;
 mod sheet;
 mod toml_file;
 pub use check::check;
-pub use model::{Deviation, DraftDeviation, Model, DEVIATION_SHEETS};
+pub use model::{Deviation, DraftDeviation, Model};
 pub use toml_file::drafts_from_toml;
 
 /// What the shares of an agreement are shares of.
@@ -78,7 +78,7 @@ pub struct Ceiling {
 }
 
 /// The default warning level of a ceiling, percent.
-pub const DEFAULT_WARN_PCT: f64 = 80.0;
+pub(crate) const DEFAULT_WARN_PCT: f64 = 80.0;
 
 /// One framework agreement with a distribution key.
 #[derive(Debug, Clone, PartialEq)]
@@ -217,7 +217,7 @@ pub fn load(path: &Path) -> Result<Register> {
 }
 
 /// Reads a register's agreements as written, before checking.
-pub fn read_drafts(path: &Path) -> Result<Vec<Draft>> {
+pub(crate) fn read_drafts(path: &Path) -> Result<Vec<Draft>> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -351,14 +351,14 @@ fn fill(slot: &mut Option<String>, value: Option<String>) {
 }
 
 /// A number as written in a register cell: `50`, `33,33`, `33.33`, `50 %`.
-pub fn number(text: &str) -> Option<f64> {
+pub(crate) fn number(text: &str) -> Option<f64> {
     let t = text.trim();
     let t = t.strip_suffix('%').unwrap_or(t);
     parse::parse_amount(t).map(|a| a.to_f64())
 }
 
 /// A yes/no cell: `ja`/`nej`/`true`/`false`/`x`/empty.
-pub fn yes_no(text: &str) -> Option<bool> {
+pub(crate) fn yes_no(text: &str) -> Option<bool> {
     match text.trim().to_lowercase().as_str() {
         "ja" | "j" | "true" | "x" | "yes" | "sant" | "1" => Some(true),
         "nej" | "n" | "false" | "" | "no" | "falskt" | "0" => Some(false),

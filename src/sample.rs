@@ -5,10 +5,10 @@
 //! totals row, unreadable values, two encodings), and one agreement thrown
 //! out of balance by one unit.
 
-use crate::error::{Error, Result};
-use crate::format::format_grouped;
-use crate::lang::Text;
-use crate::parse::luhn_check_digit;
+use avropskoll::cli::{SampleArgs, SampleFormat};
+use avropskoll::error::{Error, Result};
+use avropskoll::lang::Text;
+use avropskoll::parse::{format_grouped, luhn_check_digit};
 use chrono::{Datelike, NaiveDate};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -299,13 +299,6 @@ fn io_err(path: &Path, e: impl std::fmt::Display) -> Error {
     }
 }
 
-/// The format of the clean benchmark export.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum SampleFormat {
-    Csv,
-    Xlsx,
-}
-
 /// What the generator makes (see `avropskoll sample --help`).
 #[derive(Debug, Clone)]
 pub struct SampleOptions {
@@ -334,6 +327,26 @@ pub struct SampleOptions {
     pub agreements: u32,
     /// Random seed; the same seed gives the same files.
     pub seed: u64,
+}
+
+impl SampleOptions {
+    /// The generator's own options from the arguments as typed.
+    pub fn of(args: &SampleArgs) -> SampleOptions {
+        SampleOptions {
+            out: args.out.clone(),
+            months: args.months,
+            rows_per_month: args.rows_per_month,
+            start: args.start.clone(),
+            rows: args.rows,
+            clean: args.clean,
+            units: args.units,
+            orderers: args.orderers,
+            references: args.references,
+            format: args.format,
+            agreements: args.agreements,
+            seed: args.seed,
+        }
+    }
 }
 
 /// Writes `register.toml`, `avropskoll.toml` and `exports/YYYY-MM.csv`;
@@ -1079,7 +1092,7 @@ direct_award_limit_sek = 700000
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::{parse_amount, OrgNr};
+    use avropskoll::parse::{parse_amount, OrgNr};
 
     #[test]
     fn generated_org_numbers_are_valid() {

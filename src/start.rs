@@ -2,7 +2,7 @@
 //! double-click: work in the folder the program stands in. Decides what to
 //! do; `main` does it and talks.
 
-use crate::template;
+use avropskoll::template;
 use std::path::{Path, PathBuf};
 
 /// What a start without arguments does.
@@ -76,13 +76,13 @@ pub fn plan(cwd: &Path, home: Option<&Path>, start: Start) -> Plan {
 
 /// The arguments of `run` for a folder: its settings file, or the
 /// template's names when there is none.
-pub fn run_args(folder: &Folder) -> crate::cli::RunArgs {
+pub fn run_args(folder: &Folder) -> avropskoll::cli::RunArgs {
     match &folder.config {
-        Some(config) => crate::cli::RunArgs {
+        Some(config) => avropskoll::cli::RunArgs {
             config: Some(config.clone()),
             ..Default::default()
         },
-        None => crate::cli::RunArgs {
+        None => avropskoll::cli::RunArgs {
             agreements: Some(folder.dir.join(template::REGISTER)),
             exports: vec![folder.dir.join(template::EXPORTS)],
             out: Some(folder.dir.join("rapporter")),
@@ -94,15 +94,15 @@ pub fn run_args(folder: &Folder) -> crate::cli::RunArgs {
 /// Whether the settings' export folders hold any export file yet (found
 /// as a run finds them, nothing read): the first month of a new user has
 /// none, and then the register alone is checked.
-pub fn has_exports(settings: &crate::config::Settings) -> crate::error::Result<bool> {
+pub fn has_exports(settings: &avropskoll::config::Settings) -> avropskoll::error::Result<bool> {
     if settings.exports.is_empty() {
         return Ok(false);
     }
-    let exclude = crate::read::Exclude {
+    let exclude = avropskoll::read::Exclude {
         out: Some(settings.out.clone()),
         register: Some(settings.agreements.clone()),
     };
-    let (files, _) = crate::read::discover(&settings.exports, &exclude, settings.lang)?;
+    let (files, _) = avropskoll::read::discover(&settings.exports, &exclude, settings.lang)?;
     Ok(!files.is_empty())
 }
 

@@ -18,9 +18,9 @@ pub mod table;
 pub mod unit_names;
 
 use crate::error::{Error, Result};
+use crate::error::{FileProblem, Warning};
 use crate::lang::{Lang, Text};
 use crate::parse::{self, Amount};
-use crate::warning::{FileProblem, Warning};
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::HashMap;

@@ -5,7 +5,7 @@
 //! memory does not grow per row.
 
 use super::strings::{Strings, Sym};
-use crate::warning::Warning;
+use crate::error::Warning;
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 

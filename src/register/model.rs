@@ -383,7 +383,7 @@ impl DevCol {
 }
 
 /// The sheets that hold deviations.
-pub const DEVIATION_SHEETS: [&str; 2] = ["Avsteg", "Deviations"];
+pub(crate) const DEVIATION_SHEETS: [&str; 2] = ["Avsteg", "Deviations"];
 
 /// Reads the *Avsteg* sheet of a spreadsheet register (none: no
 /// deviations) and attaches each row to its agreement's draft; a row naming

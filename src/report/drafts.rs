@@ -58,7 +58,7 @@ pub fn without_address_list(org: &Organisation, lang: Lang) -> String {
 }
 
 /// The warning naming the sections that get no draft, if any.
-pub fn missing_address_warning(org: &Organisation) -> Option<crate::warning::Warning> {
+pub fn missing_address_warning(org: &Organisation) -> Option<crate::error::Warning> {
     let n = without_address(org).len();
     let words = |lang: Lang| {
         let list = without_address_list(org, lang);
@@ -70,7 +70,7 @@ pub fn missing_address_warning(org: &Organisation) -> Option<crate::warning::War
             format!("{n} section(s) without an e-mail address get no mail draft: {list} – add E-post to the organisation file"),
         )
     };
-    (n > 0).then(|| crate::warning::Warning::Report(crate::lang::Text::new(words(Lang::Sv), words(Lang::En))))
+    (n > 0).then(|| crate::error::Warning::Report(crate::lang::Text::new(words(Lang::Sv), words(Lang::En))))
 }
 
 /// The number of drafts a run writes: the sections with an address.

@@ -111,7 +111,7 @@ impl RunInfo {
             earliest_date: analysis.dates.earliest,
             generated: chrono::Local::now().format("%Y-%m-%d %H:%M").to_string(),
             chart_size: settings.chart_size,
-            warnings: crate::warning::worded(&analysis.warnings, settings.lang),
+            warnings: crate::error::worded(&analysis.warnings, settings.lang),
         }
     }
 }

@@ -983,7 +983,7 @@ impl crate::Observer for Terminal {
         }
     }
 
-    fn warning(&self, warning: &crate::warning::Warning) {
+    fn warning(&self, warning: &crate::error::Warning) {
         self.warn(&warning.words(self.lang));
     }
 
