@@ -6,16 +6,16 @@
 //! as rejected (or a totals row) with its reason.
 
 mod buyers;
-pub mod chunks;
-pub mod contents;
+pub(crate) mod chunks;
+pub(crate) mod contents;
 pub mod discover;
 pub mod formats;
-pub mod header;
-pub mod rows;
-pub mod strings;
-pub mod suggest;
+pub(crate) mod header;
+pub(crate) mod rows;
+pub(crate) mod strings;
+pub(crate) mod suggest;
 pub mod table;
-pub mod unit_names;
+pub(crate) mod unit_names;
 
 use crate::error::{Error, Result};
 use crate::error::{FileProblem, Warning};

@@ -134,10 +134,6 @@ impl<const N: usize> Combos<N> {
     pub fn len(&self) -> usize {
         self.list.len()
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.list.is_empty()
-    }
 }
 
 const HAS_DATE: u8 = 1 << 2;

@@ -38,8 +38,6 @@ pub struct ChartReport;
 /// The folder the charts go to.
 pub const FOLDER: &str = "diagram";
 
-/// Default size of a chart, pixels.
-pub const DEFAULT_SIZE: (u32, u32) = crate::config::DEFAULT_CHART_SIZE;
 
 /// Colour of a value outside the tolerance band (vermillion, kept out of
 /// the supplier palette).

@@ -3,28 +3,28 @@
 //! the target and moved into `OUT/LABEL/` only when complete, so a failed
 //! run never leaves half a report in place of the last one.
 
-pub mod ceiling_sheet;
-pub mod charts;
-pub mod compliance_csv;
-pub mod compliance_sheet;
-pub mod csv;
-pub mod drafts;
-pub mod html;
-pub mod html_beside;
-pub mod labels;
+pub(crate) mod ceiling_sheet;
+pub(crate) mod charts;
+pub(crate) mod compliance_csv;
+pub(crate) mod compliance_sheet;
+pub(crate) mod csv;
+pub(crate) mod drafts;
+pub(crate) mod html;
+pub(crate) mod html_beside;
+pub(crate) mod labels;
 pub(crate) mod mime;
-pub mod place;
-pub mod rank_csv;
-pub mod rank_sheet;
-pub mod sections;
-pub mod sections_beside;
-pub mod sheet;
+pub(crate) mod place;
+pub(crate) mod rank_csv;
+pub(crate) mod rank_sheet;
+pub(crate) mod sections;
+pub(crate) mod sections_beside;
+pub(crate) mod sheet;
 #[cfg(test)]
 mod snapshots;
 pub mod terminal;
 #[cfg(test)]
 pub(crate) mod testing;
-pub mod xlsx;
+pub(crate) mod xlsx;
 
 use crate::allocate::ceiling::{CeilingUse, Life};
 use crate::allocate::compare::Comparison;
