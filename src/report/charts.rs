@@ -38,7 +38,6 @@ pub struct ChartReport;
 /// The folder the charts go to.
 pub const FOLDER: &str = "diagram";
 
-
 /// Colour of a value outside the tolerance band (vermillion, kept out of
 /// the supplier palette).
 const WARNING: RGBColor = RGBColor(0xD5, 0x5E, 0x00);
