@@ -167,7 +167,7 @@ pub fn units_without_section(
         let in_window = row
             .date
             .is_some_and(|d| allocation.window.contains(parse::days_to_date(d)));
-        if !in_window || !imbalanced.contains(&(*agreement as usize)) {
+        if !in_window || !imbalanced.contains(&(agreement.index())) {
             continue;
         }
         let unit = exports.strings.get(row.get(crate::read::Field::Unit));

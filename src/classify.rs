@@ -46,12 +46,38 @@ impl Category {
     }
 }
 
+/// An agreement's place in the register, held in 16 bits in each row's
+/// outcome (the register check allows no more agreements than that).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AgreementIx(u16);
+
+/// A supplier's place among its agreement's suppliers, in 16 bits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SupplierIx(u16);
+
+impl AgreementIx {
+    /// The index into `Register::agreements`.
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+}
+
+impl SupplierIx {
+    /// The index into `Agreement::suppliers`.
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+}
+
 /// Where a row ends up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
-    /// Counted for supplier `supplier` of agreement `agreement` (indices
-    /// into the register; 16 bits keep an outcome at 6 bytes a row).
-    InAgreement { agreement: u16, supplier: u16 },
+    /// Counted for supplier `supplier` of agreement `agreement` (16 bits
+    /// each keep an outcome at 6 bytes a row).
+    InAgreement {
+        agreement: AgreementIx,
+        supplier: SupplierIx,
+    },
     /// A purchase outside the agreements.
     OutsideAgreements,
     /// A data-quality finding; its details are in [`Classified::findings`].
@@ -218,10 +244,12 @@ impl Purchase {
     }
 }
 
+/// A counted row's outcome (the register holds at most 65 535 agreements
+/// and suppliers to an agreement: `register::load` checks).
 fn counted(agreement: u32, supplier: u32) -> Outcome {
     Outcome::InAgreement {
-        agreement: agreement as u16,
-        supplier: supplier as u16,
+        agreement: AgreementIx(agreement as u16),
+        supplier: SupplierIx(supplier as u16),
     }
 }
 
@@ -642,7 +670,10 @@ accounts = ["4410"]
     }
 
     const fn counted(agreement: u16, supplier: u16) -> Outcome {
-        Outcome::InAgreement { agreement, supplier }
+        Outcome::InAgreement {
+            agreement: AgreementIx(agreement),
+            supplier: SupplierIx(supplier),
+        }
     }
 
     #[test]

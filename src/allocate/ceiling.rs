@@ -571,11 +571,11 @@ pub fn life(
             if let (Outcome::InAgreement { agreement, .. }, Some(d)) = (outcome, date) {
                 let hit = reached
                     .iter()
-                    .any(|&(a, r)| a == *agreement as usize && d > r && d <= end);
+                    .any(|&(a, r)| a == agreement.index() && d > r && d <= end);
                 if hit {
                     let row = exports.rows.at(i);
                     let amount = row.amount.map_or(0, |m| m.0);
-                    tally(&mut after_ceiling, *agreement as usize, row.get(Field::Unit), amount);
+                    tally(&mut after_ceiling, agreement.index(), row.get(Field::Unit), amount);
                 }
             }
         }

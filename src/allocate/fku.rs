@@ -7,7 +7,7 @@
 //! ceiling (rule 11) and the reconciliation, but take no part in rules
 //! 7–10, 12 and 13 ([`RowSet`] keeps them out of [`super::Counted`]).
 
-use crate::classify::{Classified, Outcome};
+use crate::classify::{AgreementIx, Classified, Outcome, SupplierIx};
 use crate::parse;
 use crate::read::{Exports, Field, Sym};
 use crate::register::Register;
@@ -110,7 +110,7 @@ pub fn fku(exports: &Exports, classified: &Classified, register: &Register) -> F
         return Fku::default();
     }
     let mut groups: Vec<Group> = Vec::new();
-    let mut by_order: HashMap<(u16, u16, String), usize> = HashMap::new();
+    let mut by_order: HashMap<(AgreementIx, SupplierIx, String), usize> = HashMap::new();
     let mut folded: HashMap<Sym, String> = HashMap::new();
     for (i, outcome) in classified.outcomes.iter().enumerate() {
         let Outcome::InAgreement { agreement, supplier } = *outcome else {
@@ -118,7 +118,7 @@ pub fn fku(exports: &Exports, classified: &Classified, register: &Register) -> F
         };
         let has_threshold = register
             .agreements
-            .get(agreement as usize)
+            .get(agreement.index())
             .is_some_and(|a| a.fku_threshold.is_some());
         let Some(row) = exports.rows.get(i).filter(|_| has_threshold) else {
             continue;
@@ -138,8 +138,8 @@ pub fn fku(exports: &Exports, classified: &Classified, register: &Register) -> F
             Some(g) => g,
             None => {
                 groups.push(Group {
-                    agreement: agreement as usize,
-                    supplier: supplier as usize,
+                    agreement: agreement.index(),
+                    supplier: supplier.index(),
                     order: text.to_string(),
                     rows: Vec::new(),
                     amount: 0,

@@ -15,7 +15,7 @@ pub mod rank;
 pub(crate) mod section;
 pub mod usage;
 
-use crate::classify::{Classified, Outcome};
+use crate::classify::{AgreementIx, Classified, Outcome, SupplierIx};
 use crate::error::{Error, Result};
 use crate::parse::{self, AMOUNT_SCALE};
 use crate::read::{Exports, Field};
@@ -211,8 +211,8 @@ struct Acc {
 }
 
 /// Agreement, supplier and date in one 64-bit group key.
-fn day_key(agreement: u16, supplier: u16, date: i32) -> u64 {
-    (u64::from(agreement) << 48) | (u64::from(supplier) << 32) | u64::from(date as u32)
+fn day_key(agreement: AgreementIx, supplier: SupplierIx, date: i32) -> u64 {
+    (agreement.index() as u64) << 48 | (supplier.index() as u64) << 32 | u64::from(date as u32)
 }
 
 impl Counted {
@@ -409,14 +409,14 @@ fn sum_chunk(
         e.amount = e.amount.saturating_add(am);
         e.call_offs += u64::from(is_call_off(am));
         e.rows += 1;
-        if rank::undocumented(exports, register, row, *a as usize, *s as usize, d) {
+        if rank::undocumented(exports, register, row, a.index(), s.index(), d) {
             e.skips += Skips {
                 amount: am,
                 call_offs: u64::from(is_call_off(am)),
                 rows: 1,
             };
         }
-        if let Some(t) = abs_totals.get_mut(*a as usize) {
+        if let Some(t) = abs_totals.get_mut(a.index()) {
             *t += am.unsigned_abs() as i128;
         }
     }
@@ -437,7 +437,7 @@ fn crossing_row(
     let amounts = exports.rows.amounts(range.clone());
     let at = rows.iter().zip(amounts).position(|(o, am)| {
         if let (Outcome::InAgreement { agreement, .. }, Some(am)) = (o, am) {
-            if *agreement as usize == a {
+            if agreement.index() == a {
                 running += am.unsigned_abs() as i128;
             }
         }
@@ -482,13 +482,13 @@ pub fn rows_of(
         else {
             continue;
         };
-        if !agreements.contains(&(a as usize)) || except.contains(i) {
+        if !agreements.contains(&a.index()) || except.contains(i) {
             continue;
         }
         let row = exports.rows.at(i);
         if let (Some(d), Some(am)) = (row.date, row.amount) {
-            agreement.push(u32::from(a));
-            supplier.push(u32::from(s));
+            agreement.push(a.index() as u32);
+            supplier.push(s.index() as u32);
             date.push(d);
             amount.push(am.0);
             unit.push(row.get(Field::Unit));

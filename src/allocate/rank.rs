@@ -157,7 +157,7 @@ pub fn skips_by(
         let Outcome::InAgreement { agreement, supplier } = *outcome else {
             continue;
         };
-        let (a, s) = (agreement as usize, supplier as usize);
+        let (a, s) = (agreement.index(), supplier.index());
         let Some(ag) = register.agreements.get(a).filter(|x| x.is_rank()) else {
             continue;
         };

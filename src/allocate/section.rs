@@ -28,9 +28,8 @@ impl Split {
             let outcome = classified.outcomes.get(i).copied();
             if let (Some(Outcome::InAgreement { agreement, supplier }), Some(m)) = (outcome, exports.rows.at(i).amount)
             {
-                if agreement as usize == ai {
-                    if let (Some(a), Some(c)) = (amounts.get_mut(supplier as usize), counts.get_mut(supplier as usize))
-                    {
+                if agreement.index() == ai {
+                    if let (Some(a), Some(c)) = (amounts.get_mut(supplier.index()), counts.get_mut(supplier.index())) {
                         *a += m.0;
                         *c += u64::from(super::is_call_off(m.0));
                     }

@@ -101,7 +101,7 @@ pub(crate) fn ceilings_by_section(ctx: &Context) -> HashMap<String, BTreeSet<usi
         let Outcome::InAgreement { agreement, .. } = outcome else {
             continue;
         };
-        let Some(&ceiling) = flagged.get(&(*agreement as usize)) else {
+        let Some(&ceiling) = flagged.get(&(agreement.index())) else {
             continue;
         };
         if !row.date.is_some_and(|d| window.contains(parse::days_to_date(d))) {

@@ -101,7 +101,7 @@ pub fn groups(ctx: &Context) -> Vec<Group> {
             continue;
         };
         // FKU call-offs (rule 14) take no part in the key.
-        if date > window.end || !imbalanced.contains(&(*agreement as usize)) || ctx.fku.rows.contains(i) {
+        if date > window.end || !imbalanced.contains(&(agreement.index())) || ctx.fku.rows.contains(i) {
             continue;
         }
         let name = group_name(ctx, row.get(Field::Unit));
@@ -261,7 +261,7 @@ fn rows_per_agreement_in(ctx: &Context, group: &Group, in_window: &[usize]) -> P
     let mut per = PerAgreement::new();
     for &i in &group.rows {
         if let Outcome::InAgreement { agreement, .. } = ctx.classified.outcomes[i] {
-            let e = per.entry(agreement as usize).or_default();
+            let e = per.entry(agreement.index()).or_default();
             e.1.push(i);
             // Both lists are in row order: a binary search, not a scan.
             if in_window.binary_search(&i).is_ok() {
@@ -309,7 +309,7 @@ fn summary_sheet(
         .rows
         .iter()
         .filter_map(|&i| match ctx.classified.outcomes[i] {
-            Outcome::InAgreement { agreement, .. } => Some(agreement as usize),
+            Outcome::InAgreement { agreement, .. } => Some(agreement.index()),
             _ => None,
         })
         .collect();
@@ -716,12 +716,12 @@ fn calls_sheet(
         let r = 1 + k as u32;
         let row = &ctx.exports.rows.at(i);
         if let Outcome::InAgreement { agreement, supplier } = ctx.classified.outcomes[i] {
-            let a = &ctx.register.agreements[agreement as usize];
+            let a = &ctx.register.agreements[agreement.index()];
             if let Some(d) = row.date {
                 ws.write_datetime_with_format(r, 0, excel_date(parse::days_to_date(d))?, &f.date_left)?;
             }
             ws.write_string_with_format(r, 1, &a.id, &f.text)?;
-            ws.write_string_with_format(r, 2, &a.suppliers[supplier as usize].name, &f.text)?;
+            ws.write_string_with_format(r, 2, &a.suppliers[supplier.index()].name, &f.text)?;
         }
         if let Some(a) = row.amount {
             ws.write_number_with_format(r, 3, kronor(a.0), &f.sek)?;

@@ -10,9 +10,9 @@ fn undocumented(ctx: &Context, ai: usize, rows: &[usize]) -> Vec<usize> {
         .copied()
         .filter(|&i| match ctx.classified.outcomes[i] {
             Outcome::InAgreement { agreement, supplier } => {
-                agreement as usize == ai
+                agreement.index() == ai
                     && ctx.exports.rows.at(i).date.is_some_and(|d| {
-                        crate::allocate::rank::undocumented(ctx.exports, ctx.register, i, ai, supplier as usize, d)
+                        crate::allocate::rank::undocumented(ctx.exports, ctx.register, i, ai, supplier.index(), d)
                     })
             }
             _ => false,
@@ -140,7 +140,7 @@ fn rows_table(
             ws.write_datetime_with_format(r, 1, excel_date(parse::days_to_date(d))?, &f.date_left)?;
         }
         if let Outcome::InAgreement { supplier, .. } = ctx.classified.outcomes[*i] {
-            if let Some(sup) = a.suppliers.get(supplier as usize) {
+            if let Some(sup) = a.suppliers.get(supplier.index()) {
                 ws.write_string_with_format(r, 0, &sup.name, &f.text)?;
                 ws.write_number_with_format(r, 2, f64::from(sup.rank.unwrap_or(0)), &f.int)?;
             }
