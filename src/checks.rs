@@ -127,7 +127,7 @@ fn far_latest_date(exports: &Exports, window: &Window) -> Option<DataWarning> {
 /// One warning per distinct unknown agreement id that is close to a
 /// registered one.
 fn near_miss_ids(classified: &Classified, register: &Register) -> Vec<DataWarning> {
-    let mut seen: Vec<(String, u32, usize)> = Vec::new();
+    let mut seen: Vec<(String, crate::classify::AgreementIx, usize)> = Vec::new();
     for f in &classified.findings {
         if let Detail::UnknownAgreement {
             text,
@@ -142,7 +142,7 @@ fn near_miss_ids(classified: &Classified, register: &Register) -> Vec<DataWarnin
     }
     seen.into_iter()
         .filter_map(|(text, a, rows)| {
-            let id = register.agreements.get(a as usize)?.id.clone();
+            let id = register.agreements.get(a.index())?.id.clone();
             Some(DataWarning::NearMissId { text, rows, id })
         })
         .collect()

@@ -99,18 +99,18 @@ pub enum Detail {
         text: String,
         /// A registered agreement the text probably means (not matched:
         /// only suggested to the user).
-        suggestion: Option<u32>,
+        suggestion: Option<AgreementIx>,
     },
     Ambiguous {
         supplier: String,
-        agreements: Vec<u32>,
+        agreements: Vec<AgreementIx>,
     },
     SupplierOutside {
         supplier: String,
-        agreement: u32,
+        agreement: AgreementIx,
     },
     OutsideValidity {
-        agreement: u32,
+        agreement: AgreementIx,
     },
 }
 
@@ -132,9 +132,9 @@ pub struct Classified {
 /// The register's suppliers indexed for matching (rule 3).
 struct Matcher<'r> {
     register: &'r Register,
-    ids: HashMap<String, u32>,
-    by_org: HashMap<OrgNr, Vec<(u32, u32)>>,
-    by_name: HashMap<String, Vec<(u32, u32)>>,
+    ids: HashMap<String, AgreementIx>,
+    by_org: HashMap<OrgNr, Vec<(AgreementIx, SupplierIx)>>,
+    by_name: HashMap<String, Vec<(AgreementIx, SupplierIx)>>,
 }
 
 impl<'r> Matcher<'r> {
@@ -146,9 +146,11 @@ impl<'r> Matcher<'r> {
             by_name: HashMap::new(),
         };
         for (ai, a) in register.agreements.iter().enumerate() {
-            m.ids.insert(a.id.trim().to_lowercase(), ai as u32);
+            // The register holds at most 65 535 agreements and suppliers
+            // to an agreement (`register::load` checks).
+            m.ids.insert(a.id.trim().to_lowercase(), AgreementIx(ai as u16));
             for (si, s) in a.suppliers.iter().enumerate() {
-                let key = (ai as u32, si as u32);
+                let key = (AgreementIx(ai as u16), SupplierIx(si as u16));
                 if let Some(o) = s.org_nr {
                     m.by_org.entry(o).or_default().push(key);
                 }
@@ -166,7 +168,7 @@ impl<'r> Matcher<'r> {
     /// The register entries (agreement, supplier) that are this row's
     /// supplier: by valid org nr when the register knows it, else by name.
     /// At most one entry per agreement, sorted by agreement.
-    fn resolve(&self, name: &str, org: &str) -> Vec<(u32, u32)> {
+    fn resolve(&self, name: &str, org: &str) -> Vec<(AgreementIx, SupplierIx)> {
         let norm = parse::normalize_supplier(name);
         let by_name = || self.by_name.get(&norm).cloned().unwrap_or_default();
         let mut found = match OrgNr::parse(org).and_then(|o| self.by_org.get(&o)) {
@@ -175,7 +177,7 @@ impl<'r> Matcher<'r> {
                 // An entry without an org nr is the same supplier when its
                 // name matches.
                 v.extend(by_name().into_iter().filter(|&(a, s)| {
-                    self.register.agreements[a as usize].suppliers[s as usize]
+                    self.register.agreements[a.index()].suppliers[s.index()]
                         .org_nr
                         .is_none()
                 }));
@@ -201,14 +203,20 @@ fn account_matches(accounts: &[String], account: &str) -> bool {
 /// account) say under rules 3–5, before the row's date is looked at.
 enum Purchase {
     /// The agreement cell names no registered agreement.
-    Unknown { text: String, suggestion: Option<u32> },
+    Unknown {
+        text: String,
+        suggestion: Option<AgreementIx>,
+    },
     /// The supplier is not one of the named agreement's.
-    Outside { agreement: u32 },
+    Outside { agreement: AgreementIx },
     /// The named agreement and the supplier's place in it.
-    Named { agreement: u32, supplier: u32 },
+    Named {
+        agreement: AgreementIx,
+        supplier: SupplierIx,
+    },
     /// No agreement named: the agreements whose supplier this is and whose
     /// accounts (if listed) the row's account satisfies.
-    Unnamed(Vec<(u32, u32)>),
+    Unnamed(Vec<(AgreementIx, SupplierIx)>),
 }
 
 impl Purchase {
@@ -219,7 +227,7 @@ impl Purchase {
             return match matcher.ids.get(&agreement.to_lowercase()).copied() {
                 None => Purchase::Unknown {
                     text: agreement.to_string(),
-                    suggestion: register.suggest_id(agreement).map(|a| a as u32),
+                    suggestion: register.suggest_id(agreement).map(|a| AgreementIx(a as u16)),
                 },
                 Some(a) => match entries.iter().find(|e| e.0 == a) {
                     None => Purchase::Outside { agreement: a },
@@ -234,7 +242,7 @@ impl Purchase {
             entries
                 .into_iter()
                 .filter(|&(a, _)| {
-                    register.agreements[a as usize]
+                    register.agreements[a.index()]
                         .accounts
                         .as_ref()
                         .is_none_or(|list| account_matches(list, account))
@@ -244,13 +252,8 @@ impl Purchase {
     }
 }
 
-/// A counted row's outcome (the register holds at most 65 535 agreements
-/// and suppliers to an agreement: `register::load` checks).
-fn counted(agreement: u32, supplier: u32) -> Outcome {
-    Outcome::InAgreement {
-        agreement: AgreementIx(agreement as u16),
-        supplier: SupplierIx(supplier as u16),
-    }
+fn counted(agreement: AgreementIx, supplier: SupplierIx) -> Outcome {
+    Outcome::InAgreement { agreement, supplier }
 }
 
 /// Applies rules 2–5 to every row: what the text fields say is worked out
@@ -340,9 +343,9 @@ impl Rows<'_> {
 
     /// Rules 3–5 for a readable row dated `date`.
     fn matched(&self, i: usize, date: i32) -> std::result::Result<Outcome, Found> {
-        let valid = |a: u32| {
+        let valid = |a: AgreementIx| {
             self.validity
-                .get(a as usize)
+                .get(a.index())
                 .is_some_and(|&(f, t)| f <= date && date <= t)
         };
         let supplier = || {
@@ -696,7 +699,7 @@ accounts = ["4410"]
             detail(&c, 2),
             Some(&Detail::Ambiguous {
                 supplier: "Färg AB".into(),
-                agreements: vec![0, 1]
+                agreements: vec![AgreementIx(0), AgreementIx(1)]
             })
         );
         // Row 3: account 4000 is not RA-2024-017's: only RA-2024-001.
@@ -708,7 +711,7 @@ accounts = ["4410"]
             detail(&c, 6),
             Some(&Detail::UnknownAgreement {
                 text: "RA-2024-0011".into(),
-                suggestion: Some(0)
+                suggestion: Some(AgreementIx(0))
             })
         );
         // Row 7: El AB only under RA-2024-017, whose account list a row
@@ -727,13 +730,18 @@ accounts = ["4410"]
             detail(&c, 4),
             Some(&Detail::SupplierOutside {
                 supplier: "El AB".into(),
-                agreement: 0
+                agreement: AgreementIx(0)
             })
         );
         // Row 5: ' ra-2024-001 ' (any case, trimmed) names RA-2024-001,
         // which ended 2024-12-31; the row is dated 2025-02-01.
         assert_eq!(c.outcomes[5], Outcome::Quality(Category::OutsideValidity));
-        assert_eq!(detail(&c, 5), Some(&Detail::OutsideValidity { agreement: 0 }));
+        assert_eq!(
+            detail(&c, 5),
+            Some(&Detail::OutsideValidity {
+                agreement: AgreementIx(0)
+            })
+        );
         // Row 9: the amount 'abc' is unreadable: rejected first.
         assert_eq!(c.outcomes[9], Outcome::Quality(Category::Rejected));
     }

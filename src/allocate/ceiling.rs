@@ -550,12 +550,12 @@ pub fn life(
     for f in &classified.findings {
         if let Detail::OutsideValidity { agreement } = f.detail {
             let Some(row) = exports.rows.get(f.row) else { continue };
-            let Some(a) = register.agreements.get(agreement as usize) else {
+            let Some(a) = register.agreements.get(agreement.index()) else {
                 continue;
             };
             if row.date.is_some_and(|d| parse::days_to_date(d) > a.valid_to) {
                 let amount = row.amount.map_or(0, |m| m.0);
-                tally(&mut ended_in_use, agreement as usize, row.get(Field::Unit), amount);
+                tally(&mut ended_in_use, agreement.index(), row.get(Field::Unit), amount);
             }
         }
     }

@@ -31,7 +31,7 @@ use crate::allocate::compare::Comparison;
 use crate::allocate::monthly::Monthly;
 use crate::allocate::usage::AgreementUsage;
 use crate::allocate::Allocation;
-use crate::classify::{Classified, Detail, Finding, Reconciliation};
+use crate::classify::{AgreementIx, Classified, Detail, Finding, Reconciliation};
 use crate::error::{Error, Result};
 use crate::read::{Exports, Field};
 use crate::register::Register;
@@ -345,8 +345,8 @@ pub fn detail_text(ctx: &Context, finding: &Finding) -> String {
 
 fn detail_words(ctx: &Context, finding: &Finding) -> String {
     let lang = ctx.lang;
-    let agreement = |i: &u32| ctx.register.agreements.get(*i as usize);
-    let id = |i: &u32| agreement(i).map_or("?", |a| a.id.as_str()).to_string();
+    let agreement = |i: &AgreementIx| ctx.register.agreements.get(i.index());
+    let id = |i: &AgreementIx| agreement(i).map_or("?", |a| a.id.as_str()).to_string();
     match (&finding.detail, lang) {
         (Detail::Unreadable(problems), _) => problems
             .iter()
@@ -430,8 +430,8 @@ fn unknown_agreement_words(lang: Lang, text: &str, near: Option<&str>) -> String
 }
 
 /// A row dated outside its agreement's validity: the date and the validity.
-fn outside_validity_words(ctx: &Context, finding: &Finding, a: u32) -> String {
-    let agreement = ctx.register.agreements.get(a as usize);
+fn outside_validity_words(ctx: &Context, finding: &Finding, a: AgreementIx) -> String {
+    let agreement = ctx.register.agreements.get(a.index());
     let id = agreement.map_or("?", |a| a.id.as_str());
     let date = ctx
         .exports
