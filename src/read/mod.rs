@@ -706,7 +706,7 @@ impl Sink<'_> {
             .header
             .unit_name
             .and_then(|i| cells.get(i))
-            .filter(|c| !c.is_empty())
+            .filter(|c| text[UNIT_SLOT] != 0 && !c.is_empty())
         {
             unit_names.note(text[UNIT_SLOT], strings.intern(&name.text_cow()));
         }

@@ -38,7 +38,7 @@ pub(crate) fn is_unit_name(folded: &str) -> bool {
 /// the other names some units were also given.
 #[derive(Debug, Default)]
 pub struct UnitNames {
-    first: HashMap<Sym, Sym>,
+    first: HashMap<Sym, Sym, foldhash::fast::FixedState>,
     /// The units in `first`, in the order they were named.
     order: Vec<Sym>,
     /// (unit, another name), each pair once, at most [`KEPT_CONFLICTS`].

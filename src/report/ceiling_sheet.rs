@@ -218,7 +218,10 @@ fn ceiling_row(
     ws.write_string_with_format(r, 15, &notes, wrap)?;
     if !notes.is_empty() {
         // Wrapped notes need the height (readers do not refit rows).
-        ws.set_row_height(r, 15.0 * (1.0 + notes.chars().count() as f64 / 40.0).ceil())?;
+        ws.set_row_height(
+            r,
+            (15.0 * (1.0 + notes.chars().count() as f64 / 40.0).ceil()).min(409.0),
+        )?;
     }
     Ok(())
 }

@@ -93,7 +93,7 @@ fn account_row(
     ws.merge_range(r, 6, r, LAST_COL, &ids, &wrapped)?;
     let lines = super::sheet::wrapped_lines(&ids, list_width);
     if lines > 1 {
-        ws.set_row_height(r, 15.0 * lines as f64)?;
+        ws.set_row_height(r, super::sheet::row_height(lines))?;
     }
     Ok(())
 }
@@ -208,7 +208,7 @@ fn wrapped_height(texts: &[(&str, u16)]) -> f64 {
             (t.chars().count() as f64 / (width * 1.1)).ceil().max(1.0)
         })
         .fold(1.0, f64::max);
-    15.0 * lines
+    (15.0 * lines).min(409.0)
 }
 
 /// The suppliers' headings.

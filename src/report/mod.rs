@@ -145,6 +145,27 @@ impl<'a> Context<'a> {
     }
 }
 
+/// A unit's code and name as shown (`1234 Skolfastigheter`): the name,
+/// free text from the input, with control characters escaped and cut at
+/// 120 characters, so that no terminal, mail or cell is broken by it.
+fn with_name(code: &str, name: &str) -> String {
+    format!("{code} {}", crate::lang::shown(name, 120))
+}
+
+#[cfg(test)]
+#[test]
+fn a_unit_name_from_input_is_escaped_and_cut() {
+    // A name with a line break and an escape byte, 200 characters long:
+    // shown as 120 characters and "…", the controls escaped.
+    let name = format!("Skol\nfast\u{1b}{}", "x".repeat(190));
+    let shown = with_name("1010", &name);
+    assert!(shown.starts_with("1010 Skol\\nfast\\u{1b}xxx"), "{shown}");
+    assert!(shown.ends_with("x…"), "{shown}");
+    // "1010 " (5) + the first 120 characters, of which the line break
+    // shows as 2 ("\\n") and the escape as 6 ("\\u{1b}"): 126, and "…".
+    assert_eq!(shown.chars().count(), 5 + 120 + 1 + 5 + 1);
+}
+
 impl Context<'_> {
     /// The text of an interned string.
     pub fn text(&self, sym: crate::read::Sym) -> &str {
@@ -166,7 +187,7 @@ impl Context<'_> {
     pub fn unit_shown(&self, unit: crate::read::Sym) -> std::borrow::Cow<'_, str> {
         let code = self.text(unit);
         match self.unit_name(unit) {
-            Some(name) => std::borrow::Cow::Owned(format!("{code} {name}")),
+            Some(name) => std::borrow::Cow::Owned(with_name(code, name)),
             None => std::borrow::Cow::Borrowed(code),
         }
     }
@@ -187,7 +208,7 @@ impl Context<'_> {
             .or_else(from_exports)
             .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case(code.trim()));
         match name {
-            Some(name) => std::borrow::Cow::Owned(format!("{code} {name}")),
+            Some(name) => std::borrow::Cow::Owned(with_name(code, name)),
             None => std::borrow::Cow::Borrowed(code),
         }
     }

@@ -189,9 +189,15 @@ pub fn long_text(
     }
     let lines = wrapped_lines(text, width);
     if lines > 1 {
-        ws.set_row_height(row, 15.0 * lines as f64)?;
+        ws.set_row_height(row, row_height(lines))?;
     }
     Ok(())
+}
+
+/// The height of a row of `lines` wrapped lines, points: 15 a line, at most
+/// Excel's 409.
+pub(crate) fn row_height(lines: usize) -> f64 {
+    (15.0 * lines as f64).min(409.0)
 }
 
 /// A unit in a cell of a column `width` characters wide: its code alone
@@ -214,7 +220,7 @@ pub fn unit_cell(
         ws.write_string_with_format(row, col, &*shown, &format.clone().set_text_wrap())?;
         let lines = wrapped_lines(&shown, width);
         if lines > 1 {
-            ws.set_row_height(row, 15.0 * lines as f64)?;
+            ws.set_row_height(row, row_height(lines))?;
         }
     } else {
         ws.write_string_with_format(row, col, code, format)?;
