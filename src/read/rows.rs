@@ -448,6 +448,11 @@ impl Rows {
         })
     }
 
+    /// Row `i`'s unit, orderer and order, without the rest of the row.
+    pub(crate) fn buyer(&self, i: usize) -> [Sym; 3] {
+        self.buyer.get(i)
+    }
+
     /// Row `i`'s kind, date and amount, without the rest of the row.
     pub fn basics(&self, i: usize) -> (RowKind, Option<i32>, Option<i64>) {
         let flags = self.flags.get(i).copied().unwrap_or(2);
