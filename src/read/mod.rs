@@ -11,6 +11,7 @@ pub mod contents;
 pub mod discover;
 pub mod formats;
 pub mod header;
+mod lines;
 pub mod rows;
 pub mod strings;
 pub mod suggest;
