@@ -3,8 +3,9 @@
 //! parallel pass ([`Counted`]), and every window, scope and month (rules
 //! 6–9, 11, 12, [`monthly`]) is summed from those day sums; shares, status
 //! and catch-up are computed on the (small) result. [`usage`] (rule 10:
-//! who uses an agreement) puts the rows of the imbalanced agreements in a
-//! polars frame and groups them by unit and orderer.
+//! who uses an agreement) sums the rows of the imbalanced agreements per
+//! unit or orderer and supplier straight from the row columns, in
+//! parallel pieces.
 
 pub mod beside;
 pub mod ceiling;
@@ -18,11 +19,10 @@ pub mod usage;
 use crate::classify::{AgreementIx, Classified, Outcome, SupplierIx};
 use crate::error::{Error, Result};
 use crate::parse::{self, AMOUNT_SCALE};
-use crate::read::{Exports, Field};
+use crate::read::Exports;
 use crate::register::{Basis, Register};
 use crate::window::Window;
 use chrono::NaiveDate;
-use polars::prelude::{col, lit, Column, DataFrame, DataType, IntoLazy, LazyFrame};
 
 /// The two scopes of rule 6.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -459,126 +459,6 @@ fn overflow_error(exports: &Exports, register: &Register, a: usize, row: usize) 
         format!("raderna för avtal {id} summerar till mer än {limit} kr (gränsen nåddes i {file}) – kontrollera beloppskolumnen i den filen"),
         format!("the rows of agreement {id} sum to more than {limit} SEK (the limit was crossed in {file}) – check that file's amount column"),
     ))
-}
-
-/// The counted rows of the given agreements as a polars frame with
-/// columns `agreement`, `supplier` (u32), `date` (i32 days since 1970),
-/// `amount` (i64 fixed point), `unit` and `orderer` (u32 interned text,
-/// see [`crate::read::Strings`]): rule 10 groups them by unit and orderer.
-/// The rows of `except` (FKU call-offs, rule 14) are left out.
-pub fn rows_of(
-    exports: &Exports,
-    classified: &Classified,
-    agreements: &[usize],
-    except: &fku::RowSet,
-) -> Result<DataFrame> {
-    let (mut agreement, mut supplier, mut date, mut amount, mut unit, mut orderer) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (i, outcome) in classified.outcomes.iter().enumerate() {
-        let Outcome::InAgreement {
-            agreement: a,
-            supplier: s,
-        } = *outcome
-        else {
-            continue;
-        };
-        if !agreements.contains(&a.index()) || except.contains(i) {
-            continue;
-        }
-        let row = exports.rows.at(i);
-        if let (Some(d), Some(am)) = (row.date, row.amount) {
-            agreement.push(a.index() as u32);
-            supplier.push(s.index() as u32);
-            date.push(d);
-            amount.push(am.0);
-            unit.push(row.get(Field::Unit));
-            orderer.push(row.get(Field::Orderer));
-        }
-    }
-    DataFrame::new(
-        agreement.len(),
-        vec![
-            Column::new("agreement".into(), agreement),
-            Column::new("supplier".into(), supplier),
-            Column::new("date".into(), date),
-            Column::new("amount".into(), amount),
-            Column::new("unit".into(), unit),
-            Column::new("orderer".into(), orderer),
-        ],
-    )
-    .map_err(compute_err)
-}
-
-pub(crate) fn compute_err(e: polars::error::PolarsError) -> Error {
-    Error::Compute(e)
-}
-
-/// Net amount and call-offs (rows above zero) per group of the rows
-/// `filtered` keeps, grouped by the u32 columns `keys`: one entry per group,
-/// the keys in the order given.
-pub(crate) fn grouped_sums(filtered: LazyFrame, keys: &[&str]) -> Result<Vec<(Vec<u32>, i64, u64)>> {
-    let df = filtered
-        .group_by(keys.iter().map(|k| col(*k)).collect::<Vec<_>>())
-        .agg([
-            col("amount").sum().alias("amount"),
-            col("amount")
-                .gt(lit(0i64))
-                .cast(DataType::Int64)
-                .sum()
-                .alias("call_offs"),
-        ])
-        .collect()
-        .map_err(compute_err)?;
-    let key_columns = keys
-        .iter()
-        .map(|k| {
-            let c = df
-                .column(k)
-                .map_err(compute_err)?
-                .cast(&DataType::UInt32)
-                .map_err(compute_err)?;
-            Ok(c.u32()
-                .map_err(compute_err)?
-                .iter()
-                .map(|v| v.unwrap_or(0))
-                .collect::<Vec<u32>>())
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let amounts = df
-        .column("amount")
-        .map_err(compute_err)?
-        .i64()
-        .map_err(compute_err)?
-        .clone();
-    let counts = df
-        .column("call_offs")
-        .map_err(compute_err)?
-        .i64()
-        .map_err(compute_err)?
-        .clone();
-    Ok(amounts
-        .iter()
-        .zip(counts.iter())
-        .enumerate()
-        .map(|(i, (m, c))| {
-            (
-                key_columns.iter().map(|k| k[i]).collect(),
-                m.unwrap_or(0),
-                c.unwrap_or(0).max(0) as u64,
-            )
-        })
-        .collect())
-}
-
-/// Rows (of one agreement, if given) dated from `start` to `end`.
-pub(crate) fn rows_between(df: &DataFrame, agreement: Option<usize>, start: NaiveDate, end: NaiveDate) -> LazyFrame {
-    let mut keep = col("date")
-        .gt_eq(lit(parse::date_to_days(start)))
-        .and(col("date").lt_eq(lit(parse::date_to_days(end))));
-    if let Some(a) = agreement {
-        keep = keep.and(col("agreement").eq(lit(a as u32)));
-    }
-    df.clone().lazy().filter(keep)
 }
 
 /// Applies rules 6–9 for the window.

@@ -5,14 +5,15 @@
 //! only from under-served suppliers helps restore the key and has none.
 //! Ranked by excess.
 
-use super::{grouped_sums, rows_between, rows_of, AgreementShares};
-use crate::classify::Classified;
+use super::AgreementShares;
+use crate::classify::{Classified, Outcome};
 use crate::error::Result;
-use crate::parse::AMOUNT_SCALE;
+use crate::parse::{self, AMOUNT_SCALE};
 use crate::read::Exports;
 use crate::read::Sym;
 use crate::register::Register;
-use std::collections::BTreeMap;
+use rayon::prelude::*;
+use std::collections::HashMap;
 
 /// One unit's (or orderer's) use of an agreement in one scope.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,47 +68,164 @@ pub fn usage(
     selected: &[usize],
     except: &super::fku::RowSet,
 ) -> Result<Vec<AgreementUsage>> {
-    let agreements: Vec<usize> = selected
+    let chosen: Vec<(usize, &AgreementShares, &crate::register::Agreement)> = selected
         .iter()
-        .filter_map(|&i| shares.get(i))
-        .map(|s| s.agreement)
+        .filter_map(|&i| {
+            let s = shares.get(i)?;
+            Some((i, s, register.agreements.get(s.agreement)?))
+        })
         .collect();
-    let frame = rows_of(exports, classified, &agreements, except)?;
-    selected
+    let scopes: Vec<Scope> = chosen
         .iter()
-        .map(|&i| {
-            let s = &shares[i];
-            let agreement = &register.agreements[s.agreement];
+        .map(|(_, s, a)| Scope {
+            agreement: s.agreement,
+            days: (parse::date_to_days(s.start), parse::date_to_days(s.end)),
+            suppliers: a.suppliers.len(),
+        })
+        .collect();
+    let sums = sums(exports, classified, &scopes, except);
+    Ok(chosen
+        .into_iter()
+        .zip(sums)
+        .map(|((i, s, agreement), [units, orderers])| {
             let fractions = agreement.fractions();
             let over = over_served(s);
-            let by = |key: &str| -> Result<Vec<Usage>> {
-                let rows = rows_between(&frame, Some(s.agreement), s.start, s.end);
-                let mut per: BTreeMap<Sym, Vec<i64>> = BTreeMap::new();
-                for (k, amount, _) in grouped_sums(rows, &[key, "supplier"])? {
-                    let v = per.entry(k[0]).or_insert_with(|| vec![0; fractions.len()]);
-                    if let Some(slot) = v.get_mut(k[1] as usize) {
-                        *slot += amount;
+            AgreementUsage {
+                shares: i,
+                by_unit: ranked(units, &fractions, &over),
+                by_orderer: ranked(orderers, &fractions, &over),
+            }
+        })
+        .collect())
+}
+
+/// One agreement and scope rule 10 sums for: its rows dated within `days`
+/// (days since 1970, both ends included) and how many suppliers it has.
+struct Scope {
+    agreement: usize,
+    days: (i32, i32),
+    suppliers: usize,
+}
+
+/// Net amount per supplier, per unit or orderer.
+type PerWho = HashMap<Sym, Vec<i64>, foldhash::fast::RandomState>;
+
+/// Rows per parallel piece of the sums: enough to outweigh the merge.
+const PIECE: usize = 1 << 16;
+
+/// Per scope, the amounts per supplier by unit and by orderer of the
+/// counted rows (FKU call-offs `except`ed) of its agreement dated in it.
+fn sums(exports: &Exports, classified: &Classified, scopes: &[Scope], except: &super::fku::RowSet) -> Vec<[PerWho; 2]> {
+    sums_in_pieces(exports, classified, scopes, except, PIECE)
+}
+
+/// [`sums`] with `piece` rows per parallel piece.
+fn sums_in_pieces(
+    exports: &Exports,
+    classified: &Classified,
+    scopes: &[Scope],
+    except: &super::fku::RowSet,
+    piece: usize,
+) -> Vec<[PerWho; 2]> {
+    let mut of_agreement: Vec<Vec<usize>> = Vec::new();
+    for (k, s) in scopes.iter().enumerate() {
+        if of_agreement.len() <= s.agreement {
+            of_agreement.resize(s.agreement + 1, Vec::new());
+        }
+        if let Some(v) = of_agreement.get_mut(s.agreement) {
+            v.push(k);
+        }
+    }
+    let empty = || -> Vec<[PerWho; 2]> { scopes.iter().map(|_| Default::default()).collect() };
+    if scopes.is_empty() {
+        return Vec::new();
+    }
+    let (n, piece) = (classified.outcomes.len(), piece.max(1));
+    (0..n.div_ceil(piece))
+        .into_par_iter()
+        .map(|p| {
+            let mut acc = empty();
+            let range = p * piece..((p + 1) * piece).min(n);
+            add_rows(exports, classified, scopes, &of_agreement, except, range, &mut acc);
+            acc
+        })
+        .reduce(empty, merge)
+}
+
+/// Adds the rows in `range` to `acc` (see [`sums`]).
+fn add_rows(
+    exports: &Exports,
+    classified: &Classified,
+    scopes: &[Scope],
+    of_agreement: &[Vec<usize>],
+    except: &super::fku::RowSet,
+    range: std::ops::Range<usize>,
+    acc: &mut [[PerWho; 2]],
+) {
+    let outcomes = classified.outcomes.get(range.clone()).unwrap_or(&[]);
+    for (i, outcome) in range.zip(outcomes) {
+        let Outcome::InAgreement { agreement, supplier } = *outcome else {
+            continue;
+        };
+        let Some(ks) = of_agreement.get(agreement.index()).filter(|ks| !ks.is_empty()) else {
+            continue;
+        };
+        if except.contains(i) {
+            continue;
+        }
+        let (_, Some(d), Some(amount)) = exports.rows.basics(i) else {
+            continue;
+        };
+        let buyer = exports.rows.buyer(i);
+        for &k in ks {
+            let (Some(scope), Some(per)) = (scopes.get(k), acc.get_mut(k)) else {
+                continue;
+            };
+            if d < scope.days.0 || d > scope.days.1 {
+                continue;
+            }
+            for (m, who) in per.iter_mut().zip([buyer[0], buyer[1]]) {
+                let v = m.entry(who).or_insert_with(|| vec![0; scope.suppliers]);
+                if let Some(slot) = v.get_mut(supplier.index()) {
+                    *slot = slot.wrapping_add(amount);
+                }
+            }
+        }
+    }
+}
+
+/// The sums of two pieces together.
+fn merge(mut a: Vec<[PerWho; 2]>, b: Vec<[PerWho; 2]>) -> Vec<[PerWho; 2]> {
+    for (x, y) in a.iter_mut().zip(b) {
+        for (mx, my) in x.iter_mut().zip(y) {
+            for (who, amounts) in my {
+                match mx.get_mut(&who) {
+                    Some(v) => v.iter_mut().zip(&amounts).for_each(|(s, t)| *s = s.wrapping_add(*t)),
+                    None => {
+                        mx.insert(who, amounts);
                     }
                 }
-                let mut list: Vec<Usage> = per
-                    .into_iter()
-                    .map(|(who, amounts)| Usage {
-                        who,
-                        total: amounts.iter().sum(),
-                        excess: excess(&amounts, &fractions, &over),
-                        amounts,
-                    })
-                    .collect();
-                list.sort_by(|a, b| b.excess.total_cmp(&a.excess).then(b.total.cmp(&a.total)));
-                Ok(list)
-            };
-            Ok(AgreementUsage {
-                shares: i,
-                by_unit: by("unit")?,
-                by_orderer: by("orderer")?,
-            })
+            }
+        }
+    }
+    a
+}
+
+/// The usages of one scope by unit or orderer, ranked by excess then
+/// total, ties in the order of the interned text.
+fn ranked(per: PerWho, fractions: &[f64], over: &[bool]) -> Vec<Usage> {
+    let mut list: Vec<Usage> = per
+        .into_iter()
+        .map(|(who, amounts)| Usage {
+            who,
+            total: amounts.iter().sum(),
+            excess: excess(&amounts, fractions, over),
+            amounts,
         })
-        .collect()
+        .collect();
+    list.sort_by_key(|u| u.who);
+    list.sort_by(|a, b| b.excess.total_cmp(&a.excess).then(b.total.cmp(&a.total)));
+    list
 }
 
 #[cfg(test)]
@@ -137,5 +255,125 @@ mod tests {
         // Another unit sent 700 to A and 300 to B: 700 − 600 = 100 to A.
         let e = excess(&[700 * AMOUNT_SCALE, 300 * AMOUNT_SCALE], &[0.6, 0.4], &over);
         assert!((e - 100.0).abs() < 1e-9, "{e}");
+    }
+
+    const REGISTER: &str = r#"
+[[agreement]]
+id = "RA-1"
+name = "Måleri"
+valid_from = 2024-01-01
+valid_to = 2025-12-31
+  [[agreement.supplier]]
+  name = "A AB"
+  share = 60
+  [[agreement.supplier]]
+  name = "B AB"
+  share = 40
+"#;
+
+    /// Window 2024-T2 (May–August); to date from 2024-01-01. The row of
+    /// September is after both scopes.
+    const EXPORT: &str = "Bokföringsdatum;Leverantör;Belopp;Ansvar;Beställare
+2024-02-01;A AB;900;Öster;Anna
+2024-02-02;A AB;700;Väster;Bo
+2024-03-01;B AB;100;Öster;Bo
+2024-03-02;B AB;300;Väster;Anna
+2024-04-01;A AB;500;Norr;Anna
+2024-04-02;A AB;-100;Norr;Anna
+2024-05-10;A AB;800;Öster;Anna
+2024-05-11;A AB;200;Norr;Bo
+2024-05-12;B AB;100;Norr;Bo
+2024-05-13;B AB;50;Syd;Bo
+2024-05-14;B AB;50;Ost;Bo
+2024-09-01;B AB;5000;Öster;Anna
+";
+
+    /// (who, amounts in SEK, excess) in rank order.
+    fn listed(r: &crate::allocate::testkit::Run, list: &[Usage]) -> Vec<(String, Vec<i64>, f64)> {
+        list.iter()
+            .map(|u| {
+                let amounts = u.amounts.iter().map(|a| a / AMOUNT_SCALE).collect();
+                (r.exports.strings.get(u.who).to_string(), amounts, u.excess)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn sums_per_unit_and_orderer_in_each_scope() {
+        let r = crate::allocate::testkit::run(REGISTER, EXPORT, "2024-T2");
+        let all: Vec<usize> = (0..r.allocation.shares.len()).collect();
+        let out = usage(
+            &r.exports,
+            &r.classified,
+            &r.register,
+            &r.allocation.shares,
+            &all,
+            &r.fku.rows,
+        )
+        .expect("usage");
+        let of = |scope| {
+            out.iter()
+                .find(|u| r.allocation.shares[u.shares].scope == scope)
+                .expect("scope")
+        };
+        let s = |t: &str| t.to_string();
+        // Period (May): A 1 000, B 200, A over-served. Öster A 800:
+        // 800 − 0.6·800 = 320; Norr A 200, B 100: 200 − 0.6·300 = 20; Syd
+        // and Ost only B 50 (under-served): 0, total 50 each, a tie kept
+        // in the order of their text (Syd interned first).
+        let p = of(crate::allocate::Scope::Period);
+        assert_eq!(
+            listed(&r, &p.by_unit),
+            vec![
+                (s("Öster"), vec![800, 0], 320.0),
+                (s("Norr"), vec![200, 100], 20.0),
+                (s("Syd"), vec![0, 50], 0.0),
+                (s("Ost"), vec![0, 50], 0.0),
+            ]
+        );
+        // Anna A 800: 320. Bo A 200, B 200: 200 − 0.6·400 < 0: 0.
+        assert_eq!(
+            listed(&r, &p.by_orderer),
+            vec![(s("Anna"), vec![800, 0], 320.0), (s("Bo"), vec![200, 200], 0.0)]
+        );
+        // To date (January–August): Öster A 900 + 800, B 100: 1 700 −
+        // 0.6·1 800 = 620; Norr A 500 − 100 + 200, B 100: 600 − 420 = 180;
+        // Väster A 700, B 300: 700 − 600 = 100.
+        let t = of(crate::allocate::Scope::ToDate);
+        let units: Vec<_> = listed(&r, &t.by_unit).into_iter().take(3).collect();
+        assert_eq!(
+            units,
+            vec![
+                (s("Öster"), vec![1700, 100], 620.0),
+                (s("Norr"), vec![600, 100], 180.0),
+                (s("Väster"), vec![700, 300], 100.0),
+            ]
+        );
+        // Anna A 900 + 500 − 100 + 800 = 2 100, B 300: 2 100 − 0.6·2 400
+        // = 660; Bo A 900, B 300: 900 − 0.6·1 200 = 180.
+        assert_eq!(
+            listed(&r, &t.by_orderer),
+            vec![(s("Anna"), vec![2100, 300], 660.0), (s("Bo"), vec![900, 300], 180.0)]
+        );
+    }
+
+    #[test]
+    fn pieces_sum_to_the_whole() {
+        let r = crate::allocate::testkit::run(REGISTER, EXPORT, "2024-T2");
+        let scopes: Vec<Scope> = r
+            .allocation
+            .shares
+            .iter()
+            .map(|s| Scope {
+                agreement: s.agreement,
+                days: (parse::date_to_days(s.start), parse::date_to_days(s.end)),
+                suppliers: 2,
+            })
+            .collect();
+        let whole = sums_in_pieces(&r.exports, &r.classified, &scopes, &r.fku.rows, PIECE);
+        for piece in [1, 2, 5] {
+            let parts = sums_in_pieces(&r.exports, &r.classified, &scopes, &r.fku.rows, piece);
+            assert_eq!(parts, whole, "{piece} rows a piece");
+        }
     }
 }

@@ -10,8 +10,12 @@ use super::{Exports, Header, Sink};
 use rayon::prelude::*;
 use std::io::{Read, Seek};
 
-/// Bytes read at a time (the default of [`super::ReadOptions::block_bytes`]).
-pub const BLOCK: usize = 32 << 20;
+/// Bytes read at a time at most (the default of
+/// [`super::ReadOptions::block_bytes`]). Two blocks and the parsed chunks of
+/// about three are held at a time, whatever the file's size: 8 MB keeps
+/// that near 40 MB while a block still parses in pieces large enough for
+/// both cores.
+pub const BLOCK: usize = 8 << 20;
 
 /// How streaming a file ended.
 #[derive(Debug, Default)]
@@ -50,10 +54,10 @@ pub(crate) fn read_csv_data(
     let mut buf: Vec<u8> = c.head.get(start..).unwrap_or(&[]).to_vec();
     progress(c.head.len() as u64);
     let mut file = open_rest(c)?;
-    // Blocks of a sixteenth of the file, between 4 MB and the set size: a
-    // small file is not read in blocks larger than it needs, and the two
-    // blocks and their parsed chunks held at a time stay a small part of
-    // what the rows take.
+    // Blocks of a sixteenth of the file, between 4 MB and the set size (8 MB
+    // by default): a small file is not read in blocks larger than it needs,
+    // and the two blocks and their parsed chunks held at a time stay a
+    // small part of what the rows take, the same for any larger file.
     let sixteenth = usize::try_from(c.size / 16).unwrap_or(usize::MAX).max(4 << 20);
     let mut block = options.block_bytes.min(sixteenth).max(1024).max(buf.len());
     // Below this, a block is parsed in one piece.

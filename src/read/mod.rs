@@ -11,6 +11,7 @@ pub(crate) mod contents;
 pub mod discover;
 pub mod formats;
 pub(crate) mod header;
+mod lines;
 pub(crate) mod rows;
 pub(crate) mod strings;
 pub(crate) mod suggest;

@@ -5,9 +5,10 @@
 //! thousand), the buyer's unit, orderer and order (4 as a combination
 //! while they repeat, 12 as three symbols once they are nearly unique per
 //! row, a reference or purchase-order number: [`super::buyers`]), the
-//! record number (4), the invoice id packed into 8 bytes and one byte of
-//! kind and flags — 33 bytes, or 41. The file of a row follows from its index (files are
-//! contiguous). [`Row`] is one row put back together, by value.
+//! invoice id packed into 8 bytes and one byte of kind and flags — 29
+//! bytes, or 37; the record numbers as runs ([`super::lines`]). The file of
+//! a row follows from its index (files are contiguous). [`Row`] is one row
+//! put back together, by value.
 
 use super::buyers::Buyers;
 use super::strings::{Strings, Sym};
@@ -176,7 +177,7 @@ pub struct Rows {
     amount: Vec<i64>,
     purchase: Vec<u32>,
     buyer: Buyers,
-    line: Vec<u32>,
+    line: super::lines::Lines,
     flags: Vec<u8>,
     id: Vec<IdRef>,
     /// The text of ids that are not plain numbers, one after the other.
@@ -226,8 +227,9 @@ impl Rows {
     }
 
     /// Bytes held per row by the columns besides the buyer's (for the
-    /// README's figure): date, amount, purchase, line, flags, id.
-    pub const BYTES_PER_ROW: usize = 4 + 8 + 4 + 4 + 1 + 8;
+    /// README's figure): date, amount, purchase, flags, id (the record
+    /// numbers are runs: next to nothing).
+    pub const BYTES_PER_ROW: usize = 4 + 8 + 4 + 1 + 8;
 
     /// Bytes a row's buyer takes now: 4 while combined, 12 once loose.
     pub fn buyer_bytes_per_row(&self) -> usize {
@@ -246,7 +248,7 @@ impl Rows {
             + self.amount.capacity() * 8
             + self.purchase.capacity() * 4
             + self.buyer.heap_bytes()
-            + self.line.capacity() * 4
+            + self.line.heap_bytes()
             + self.flags.capacity()
             + self.id.capacity() * 8
             + self.id_text.capacity()
@@ -323,7 +325,6 @@ impl Rows {
         self.amount.reserve_exact(more);
         self.purchase.reserve_exact(more);
         self.buyer.reserve(more);
-        self.line.reserve_exact(more);
         self.flags.reserve_exact(more);
         self.id.reserve_exact(more);
         self.peak_bytes = self.peak_bytes.max(self.heap_bytes());
@@ -392,7 +393,7 @@ impl Rows {
         };
         self.purchase.extend(moved(&other.purchase, &purchases));
         self.buyer.append(&other.buyer, remap);
-        self.line.extend(other.line.iter().map(|&l| l + line_offset));
+        self.line.append(&other.line, line_offset);
         self.flags.extend_from_slice(&other.flags);
         let offset = self.id_text.len();
         self.id_text.push_str(&other.id_text);
@@ -419,7 +420,7 @@ impl Rows {
         let buyer = self.buyer.get(i);
         Row {
             file,
-            line: self.line.get(i).copied().unwrap_or(0),
+            line: self.line.get(i).unwrap_or(0),
             date,
             amount: amount.map(Amount),
             combo,
@@ -442,6 +443,11 @@ impl Rows {
             }
             self.build(i, file)
         })
+    }
+
+    /// Row `i`'s unit, orderer and order, without the rest of the row.
+    pub(crate) fn buyer(&self, i: usize) -> [Sym; 3] {
+        self.buyer.get(i)
     }
 
     /// Row `i`'s kind, date and amount, without the rest of the row.

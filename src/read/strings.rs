@@ -17,7 +17,7 @@ pub struct Strings {
     arena: String,
     /// Where each string ends in the arena (it starts where the one
     /// before ends).
-    ends: Vec<usize>,
+    ends: Ends,
     /// 32 bits of each string's hash.
     hashes: Vec<u32>,
     table: hashbrown::HashTable<Sym>,
@@ -33,12 +33,64 @@ impl Default for Strings {
     fn default() -> Self {
         let mut s = Strings {
             arena: String::new(),
-            ends: Vec::new(),
+            ends: Ends::default(),
             hashes: Vec::new(),
             table: hashbrown::HashTable::new(),
         };
         s.intern("");
         s
+    }
+}
+
+/// Where each string ends in an arena, in 4 bytes a string: the low 32
+/// bits of each end, and the first string ending past each further 4 GiB
+/// (an arena that large is rare; a near-unique field has as many strings
+/// as rows, so 4 bytes a row are saved).
+#[derive(Debug, Default)]
+struct Ends {
+    low: Vec<u32>,
+    /// The string whose end first reaches (k + 1)·4 GiB, for each k.
+    wraps: Vec<Sym>,
+}
+
+impl Ends {
+    fn len(&self) -> usize {
+        self.low.len()
+    }
+
+    /// Where string `i` ends.
+    fn get(&self, i: usize) -> Option<usize> {
+        let low = u64::from(*self.low.get(i)?);
+        let high = self.wraps.partition_point(|&w| w as usize <= i) as u64;
+        usize::try_from(high << 32 | low).ok()
+    }
+
+    /// Where string `i` starts: where the one before ends.
+    fn start(&self, i: usize) -> usize {
+        i.checked_sub(1).and_then(|p| self.get(p)).unwrap_or(0)
+    }
+
+    /// A string ending at `end` (not before the last one's end).
+    fn push(&mut self, end: usize) {
+        let id = self.low.len() as Sym;
+        while (end as u64 >> 32) > self.wraps.len() as u64 {
+            self.wraps.push(id);
+        }
+        self.low.push(end as u32);
+    }
+
+    fn clear(&mut self) {
+        self.low.clear();
+        self.wraps.clear();
+    }
+
+    fn shrink_to_fit(&mut self) {
+        self.low.shrink_to_fit();
+        self.wraps.shrink_to_fit();
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.low.capacity() * 4 + self.wraps.capacity() * 4
     }
 }
 
@@ -72,12 +124,7 @@ impl Strings {
         } = self;
         let text = |id: Sym| {
             let i = id as usize;
-            let start = if i == 0 {
-                0
-            } else {
-                ends.get(i - 1).copied().unwrap_or(0)
-            };
-            arena.get(start..ends.get(i).copied().unwrap_or(0)).unwrap_or("")
+            arena.get(ends.start(i)..ends.get(i).unwrap_or(0)).unwrap_or("")
         };
         // The hash kept compared first: the text is read only when it agrees.
         let same = |id: Sym| hashes.get(id as usize) == Some(&h) && text(id) == s;
@@ -152,14 +199,9 @@ impl Strings {
 
     pub fn get(&self, id: Sym) -> &str {
         let i = id as usize;
-        let start = if i == 0 {
-            0
-        } else {
-            self.ends.get(i - 1).copied().unwrap_or(0)
-        };
         self.ends
             .get(i)
-            .and_then(|&end| self.arena.get(start..end))
+            .and_then(|end| self.arena.get(self.ends.start(i)..end))
             .unwrap_or("")
     }
 
@@ -174,7 +216,8 @@ impl Strings {
     /// Every string, in order of their [`Sym`].
     pub fn iter(&self) -> impl Iterator<Item = &str> {
         let mut start = 0;
-        self.ends.iter().map(move |&end| {
+        (0..self.ends.len()).map(move |i| {
+            let end = self.ends.get(i).unwrap_or(start);
             let s = self.arena.get(start..end).unwrap_or("");
             start = end;
             s
@@ -183,7 +226,7 @@ impl Strings {
 
     /// The bytes held (arena, ends, hashes and table).
     pub fn heap_bytes(&self) -> usize {
-        self.arena.capacity() + self.ends.capacity() * 8 + self.hashes.capacity() * 4 + self.table.capacity() * 5
+        self.arena.capacity() + self.ends.heap_bytes() + self.hashes.capacity() * 4 + self.table.capacity() * 5
     }
 }
 
@@ -283,6 +326,23 @@ impl RawSyms {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ends_past_4_gib_come_back_whole() {
+        // Strings ending at 10, 4 GiB − 1, 4 GiB + 5 (the first past 4 GiB,
+        // string 2), 4 GiB + 9, and 12 GiB + 1 (past two more boundaries at
+        // once: string 4 reaches 8 GiB and 12 GiB).
+        let gib4 = 1usize << 32;
+        let at = [10, gib4 - 1, gib4 + 5, gib4 + 9, 3 * gib4 + 1];
+        let mut ends = Ends::default();
+        at.iter().for_each(|&e| ends.push(e));
+        assert_eq!(ends.wraps, vec![2, 4, 4]);
+        let back: Vec<usize> = (0..at.len()).filter_map(|i| ends.get(i)).collect();
+        assert_eq!(back, at);
+        // String 3 starts where string 2 ends; string 0 at 0.
+        assert_eq!((ends.start(0), ends.start(3)), (0, gib4 + 5));
+        assert_eq!(ends.get(5), None);
+    }
 
     #[test]
     fn merging_gives_the_symbols_of_interning_one_by_one() {

@@ -132,10 +132,10 @@ fn utf8_that_turns_invalid_after_the_first_block_is_read_as_windows_1252() {
 
 /// What a run holds grows with the rows, not with the bytes: on a
 /// generated 200 000-row export (Windows-1252, title block, 60 agreements,
-/// 300 units) the columns hold 33 bytes a row plus the distinct text
+/// 300 units) the columns hold 29 bytes a row plus the distinct text
 /// combinations, far below the file's ~100 bytes a row.
 #[test]
-fn the_columns_hold_33_bytes_a_row_plus_the_text_combinations() {
+fn the_columns_hold_29_bytes_a_row_plus_the_text_combinations() {
     let d = Workdir::new();
     d.command([
         "sample",
@@ -156,14 +156,15 @@ fn the_columns_hold_33_bytes_a_row_plus_the_text_combinations() {
     let e = read_with(&file, 1 << 20);
     let rows = e.rows.len();
     assert_eq!(rows, 200_001); // and the totals row
-                               // 4 date + 8 amount + 4 purchase + 4 line + 1 flags + 8 id, and the
-                               // buyer's combination 4 (three orderers a unit: they repeat)
-    assert_eq!(read::Rows::BYTES_PER_ROW, 29);
+                               // 4 date + 8 amount + 4 purchase + 1 flags + 8 id (the record
+                               // numbers are runs), and the buyer's combination 4 (three
+                               // orderers a unit: they repeat)
+    assert_eq!(read::Rows::BYTES_PER_ROW, 25);
     assert_eq!(e.rows.buyer_bytes_per_row(), 4);
     let combos = e.rows.combinations();
     let held = e.rows.heap_bytes();
     assert!(
-        held <= rows * 33 + combos * 32 + 4096,
+        held <= rows * 29 + combos * 32 + 4096,
         "{held} bytes for {rows} rows and {combos} combinations"
     );
     // While reading, the columns grew a quarter at a time: their peak
@@ -311,15 +312,15 @@ fn unit_names_read_the_same_in_small_blocks_and_after_a_late_encoding_switch() {
     }
 }
 
-/// Nearly unique orderers (the realistic shape) cost their text and 8
+/// Nearly unique orderers (the realistic shape) cost their text and 4
 /// bytes each, never a combination per row: on 100 000 rows the columns
-/// hold 41 bytes a row (the buyer's three symbols 12 instead of a
+/// hold 37 bytes a row (the buyer's three symbols 12 instead of a
 /// combination 4), only the purchases are combined (60
 /// agreements' suppliers with their accounts, and the suppliers beside
 /// them: a few hundred), and once reading is over the strings hold each
-/// text's bytes and where it ends (8 bytes), their hash table given back.
+/// text's bytes and where it ends (4 bytes), their hash table given back.
 #[test]
-fn nearly_unique_orderers_cost_their_text_and_8_bytes_each() {
+fn nearly_unique_orderers_cost_their_text_and_4_bytes_each() {
     let d = Workdir::new();
     d.command(["sample", "--clean", "--rows", "100000"])
         .args(["--agreements", "60", "--units", "300"])
@@ -330,12 +331,12 @@ fn nearly_unique_orderers_cost_their_text_and_8_bytes_each() {
     let e = read_with(&d.path("exports/bench.csv"), 1 << 20);
     let rows = e.rows.len();
     assert_eq!(rows, 100_001); // and the totals row
-    assert_eq!(read::Rows::BYTES_PER_ROW + e.rows.buyer_bytes_per_row(), 41);
+    assert_eq!(read::Rows::BYTES_PER_ROW + e.rows.buyer_bytes_per_row(), 37);
     let combos = e.rows.combinations();
     assert!(combos < 5_000, "{combos} combinations");
     let held = e.rows.heap_bytes();
     assert!(
-        held <= rows * 41 + combos * 32 + 4096,
+        held <= rows * 37 + combos * 32 + 4096,
         "{held} bytes for {rows} rows and {combos} combinations"
     );
     // Nearly every row brings its own orderer text.
@@ -344,7 +345,8 @@ fn nearly_unique_orderers_cost_their_text_and_8_bytes_each() {
     let text: usize = e.strings.iter().map(str::len).sum();
     let bytes = e.strings.heap_bytes();
     assert!(
-        bytes <= text + strings * 8 + 4096,
+        // Each text's end in 4 bytes; the hashes and table given back.
+        bytes <= text + strings * 4 + 4096,
         "{bytes} bytes for {strings} texts of {text} bytes"
     );
 }
