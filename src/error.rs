@@ -1,8 +1,7 @@
 //! Domain errors, shaped like the csv crate's: a kind with its position
 //! (the file, a workbook's sheet; the register's problems name their
 //! agreement and rows) and, where a library or the system failed, the
-//! source kept (`Compute`'s polars error; an I/O error inside a message
-//! made by [`Text::io`]). [`Error::localized`] words one for the user in Swedish or
+//! source kept (an I/O error inside a message made by [`Text::io`]). [`Error::localized`] words one for the user in Swedish or
 //! English; [`Error::exit_code`] maps it onto the exit codes: 2 for input
 //! that cannot be used (register, configuration, command line, an export
 //! that cannot be read or mapped), 1 for anything else (writing the
@@ -109,11 +108,6 @@ pub enum Error {
         message: Text,
     },
 
-    /// The aggregation engine failed (a bug, not bad input); its error
-    /// is kept.
-    #[error("aggregation failed: {0}")]
-    Compute(#[from] polars::error::PolarsError),
-
     /// A chart could not be drawn (a bug, not bad input). Text, not a
     /// source: plotters' errors are generic over the drawing backend.
     #[error("a chart could not be drawn: {0}")]
@@ -138,7 +132,7 @@ impl Error {
             | Error::Overflow(_)
             | Error::NoDates => 2,
             Error::ReportNotWritten { source, .. } => source.exit_code(),
-            Error::Output { .. } | Error::Compute(_) | Error::Chart(_) => 1,
+            Error::Output { .. } | Error::Chart(_) => 1,
         }
     }
 
@@ -200,7 +194,6 @@ impl Error {
             ),
             Error::Overflow(what) => format!("beloppen är för stora för att summeras exakt: {}", what.sv),
             Error::Output { path, message } => format!("kan inte skriva {}: {}", path.display(), message.sv),
-            Error::Compute(e) => format!("beräkningen misslyckades (ett fel i verktyget, rapportera det): {e}"),
             Error::Chart(e) => format!("ett diagram kunde inte ritas (ett fel i verktyget, rapportera det): {e}"),
             Error::NoDates => {
                 "ingen rad har ett läsbart datum; ange perioden med --period (t.ex. --period 2025-H2)".to_string()

@@ -246,7 +246,7 @@ pub fn date_from_number(value: f64) -> Option<NaiveDate> {
     parse_date(&format!("{}", value as i64))
 }
 
-/// Days since 1970-01-01 (polars' date representation).
+/// Days since 1970-01-01.
 pub fn date_to_days(date: NaiveDate) -> i32 {
     date.num_days_from_ce() - 719_163
 }

@@ -1,8 +1,8 @@
 //! Rule 11 (docs/rules.md): the ceiling (takvolym) of each reported agreement that has
 //! one: how much is used, how much of the agreement's life has passed, the
 //! pace over the last year, when the ceiling will be reached at that pace
-//! and whether it already was. The per-date sums come from a polars
-//! group-by over the same counted rows as the shares; the rule itself is
+//! and whether it already was. The per-date sums are those of the same
+//! counted rows as the shares ([`Counted`]); the rule itself is
 //! [`ceiling_of`], a pure function on those sums.
 
 use super::Counted;
