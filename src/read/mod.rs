@@ -111,8 +111,10 @@ impl Field {
         }
     }
 
+    /// Whether a file must have this field: date, supplier and amount
+    /// ([`REQUIRED`]).
     pub fn required(self) -> bool {
-        matches!(self, Field::Date | Field::Supplier | Field::Amount)
+        REQUIRED.contains(&self.index())
     }
 
     /// Header names recognised without configuration, earlier ones winning.
@@ -759,8 +761,16 @@ struct Probe<'n> {
     invalid: bool,
 }
 
-/// The indices of the required fields.
+/// The indices (in [`FIELDS`]) of the fields every export must have:
+/// date, supplier and amount. The one list of them.
 const REQUIRED: [usize; 3] = [0, 1, 3];
+
+#[cfg(test)]
+#[test]
+fn the_required_fields_are_date_supplier_and_amount() {
+    let required: Vec<Field> = FIELDS.into_iter().filter(|f| f.required()).collect();
+    assert_eq!(required, [Field::Date, Field::Supplier, Field::Amount]);
+}
 
 impl<'n> Probe<'n> {
     fn new(names: &'n ColumnNames) -> Self {
