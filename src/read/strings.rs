@@ -127,18 +127,19 @@ impl Strings {
             arena.get(ends.start(i)..ends.get(i).unwrap_or(0)).unwrap_or("")
         };
         // The hash kept compared first: the text is read only when it agrees.
-        let same = |id: Sym| hashes.get(id as usize) == Some(&h) && text(id) == s;
-        if let Some(&id) = table.find(spread(h), |&id| same(id)) {
-            return id;
-        }
+        let same = |id: &Sym| hashes.get(*id as usize) == Some(&h) && text(*id) == s;
+        let rehash = |id: &Sym| spread(hashes.get(*id as usize).copied().unwrap_or(0));
+        // One probe of the table finds the string or the slot for it (a
+        // table as big as the rows is a cache miss a probe).
+        let slot = match table.entry(spread(h), same, rehash) {
+            hashbrown::hash_table::Entry::Occupied(e) => return *e.get(),
+            hashbrown::hash_table::Entry::Vacant(v) => v,
+        };
         let id = ends.len() as Sym;
+        slot.insert(id);
         arena.push_str(s);
         ends.push(arena.len());
         hashes.push(h);
-        let hashes = &*hashes;
-        table.insert_unique(spread(h), id, |&id| {
-            spread(hashes.get(id as usize).copied().unwrap_or(0))
-        });
         id
     }
 
