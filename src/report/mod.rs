@@ -152,6 +152,14 @@ fn with_name(code: &str, name: &str) -> String {
     format!("{code} {}", crate::lang::shown(name, 120))
 }
 
+/// The code with its name, or the code alone.
+fn shown_with<'t>(code: &'t str, name: Option<&str>) -> std::borrow::Cow<'t, str> {
+    match name {
+        Some(name) => std::borrow::Cow::Owned(with_name(code, name)),
+        None => std::borrow::Cow::Borrowed(code),
+    }
+}
+
 #[cfg(test)]
 #[test]
 fn a_unit_name_from_input_is_escaped_and_cut() {
@@ -175,42 +183,35 @@ impl Context<'_> {
     /// A unit's name: the organisation file's, else an export's unit-name
     /// column's; none when it is only the unit's own text again.
     pub fn unit_name(&self, unit: crate::read::Sym) -> Option<&str> {
-        let code = self.text(unit);
-        self.organisation
-            .and_then(|o| o.unit_name(code))
-            .or_else(|| self.exports.unit_name(unit))
-            .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case(code.trim()))
+        self.name_of(self.text(unit), || self.exports.unit_name(unit))
     }
 
     /// A unit as people read it: its code and name (`1234
     /// Skolfastigheter`), or the code alone when it has no name.
     pub fn unit_shown(&self, unit: crate::read::Sym) -> std::borrow::Cow<'_, str> {
-        let code = self.text(unit);
-        match self.unit_name(unit) {
-            Some(name) => std::borrow::Cow::Owned(with_name(code, name)),
-            None => std::borrow::Cow::Borrowed(code),
-        }
+        shown_with(self.text(unit), self.unit_name(unit))
     }
 
     /// [`Context::unit_shown`] of a unit known by its text (a per-unit
     /// workbook's name).
     pub fn unit_shown_text<'t>(&self, code: &'t str) -> std::borrow::Cow<'t, str> {
+        let e = self.exports;
         let from_exports = || {
-            let e = self.exports;
             e.unit_names
                 .iter()
                 .find(|(u, _)| e.strings.get(*u) == code)
                 .map(|(_, n)| e.strings.get(n))
         };
-        let name = self
-            .organisation
+        shown_with(code, self.name_of(code, from_exports))
+    }
+
+    /// The organisation file's name of the unit `code`, else `from_exports`;
+    /// none when empty or only the code again.
+    fn name_of<'s>(&'s self, code: &str, from_exports: impl FnOnce() -> Option<&'s str>) -> Option<&'s str> {
+        self.organisation
             .and_then(|o| o.unit_name(code))
             .or_else(from_exports)
-            .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case(code.trim()));
-        match name {
-            Some(name) => std::borrow::Cow::Owned(with_name(code, name)),
-            None => std::borrow::Cow::Borrowed(code),
-        }
+            .filter(|n| !n.is_empty() && !n.eq_ignore_ascii_case(code.trim()))
     }
 
     /// Whether an agreement's ceiling is reached (rule 11): then no report
