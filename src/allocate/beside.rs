@@ -7,7 +7,7 @@
 
 use crate::classify::{Classified, Outcome};
 use crate::parse::{self, OrgNr};
-use crate::read::{Exports, Field, Sym};
+use crate::read::{Exports, Field, Sym, Who};
 use crate::register::Register;
 use crate::window::Window;
 use std::collections::{BTreeMap, HashMap};
@@ -74,7 +74,16 @@ pub struct BesideSupplier {
     /// Net amount per unit and per orderer in the window, largest first
     /// (an empty cell is the empty string).
     pub units: Vec<(Sym, i128)>,
-    pub orderers: Vec<(Sym, i128)>,
+    pub orderers: Vec<Named>,
+}
+
+/// An orderer's net amount; its text is [`Exports::who_text`] at `row`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Named {
+    pub who: Who,
+    /// The first beside row it was read at.
+    pub row: u32,
+    pub amount: i128,
 }
 
 /// One line of `beside.csv`.
@@ -335,7 +344,7 @@ fn suppliers_of(
     let mut index: HashMap<&Key, usize> = HashMap::new();
     let mut suppliers: Vec<BesideSupplier> = Vec::new();
     let mut units: Vec<HashMap<Sym, i128>> = Vec::new();
-    let mut orderers: Vec<HashMap<Sym, i128>> = Vec::new();
+    let mut orderers: Vec<HashMap<Who, (u32, i128)>> = Vec::new();
     let mut rows = Vec::with_capacity(in_window.len());
     for f in in_window {
         let Some(key) = keys.get(&f.purchase) else { continue };
@@ -366,7 +375,7 @@ fn suppliers_of(
         }
         let row = exports.rows.at(f.row as usize);
         *units[s].entry(row.get(Field::Unit)).or_default() += amount;
-        *orderers[s].entry(row.get(Field::Orderer)).or_default() += amount;
+        orderers[s].entry(row.orderer).or_insert((f.row, 0)).1 += amount;
         rows.push(BesideRow {
             row: f.row,
             account: f.account,
@@ -380,9 +389,19 @@ fn suppliers_of(
         v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| strings.get(a.0).cmp(strings.get(b.0))));
         v
     };
+    // Ties by text, or by first row when held by hash (Who::tie_order).
+    let by_text = |a: &Named, b: &Named| match (a.who.sym(), b.who.sym()) {
+        (Some(x), Some(y)) => strings.get(x).cmp(strings.get(y)),
+        _ => a.who.tie_order(a.row).cmp(&b.who.tie_order(b.row)),
+    };
     for ((s, u), o) in suppliers.iter_mut().zip(units).zip(orderers) {
         s.units = largest_first(u);
-        s.orderers = largest_first(o);
+        let mut list: Vec<Named> = o
+            .into_iter()
+            .map(|(who, (row, amount))| Named { who, row, amount })
+            .collect();
+        list.sort_by(|a, b| b.amount.cmp(&a.amount).then_with(|| by_text(a, b)));
+        s.orderers = list;
     }
     (suppliers, rows)
 }

@@ -9,7 +9,7 @@
 use super::{AgreementShares, Scope, Skips, Status};
 use crate::classify::{Classified, Outcome};
 use crate::parse::{self, AMOUNT_SCALE};
-use crate::read::{Exports, Field, Sym};
+use crate::read::{Exports, Field, Who};
 use crate::register::{Agreement, Basis, Register};
 use std::collections::BTreeMap;
 
@@ -112,7 +112,11 @@ pub fn apply(shares: &mut AgreementShares, agreement: &Agreement, undocumented: 
 /// One unit's (or orderer's) skips of a rank agreement in one scope.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SkipUse {
-    pub who: Sym,
+    /// The unit (always interned) or orderer; its text is
+    /// [`Exports::who_text`] at `row`.
+    pub who: Who,
+    /// The first row it was read at.
+    pub row: u32,
     /// Net amount and call-offs of its documented skips.
     pub documented: Skips,
     /// Net amount and call-offs of its undocumented skips.
@@ -151,7 +155,7 @@ pub fn skips_by(
     if selected.is_empty() {
         return Vec::new();
     }
-    type Per = BTreeMap<Sym, SkipUse>;
+    type Per = BTreeMap<Who, SkipUse>;
     let mut per: Vec<[Per; 2]> = vec![Default::default(); selected.len()];
     for (i, outcome) in classified.outcomes.iter().enumerate() {
         let Outcome::InAgreement { agreement, supplier } = *outcome else {
@@ -181,9 +185,10 @@ pub fn skips_by(
             if sh.agreement != a || date < sh.start || date > sh.end {
                 continue;
             }
-            for (m, who) in [row.get(Field::Unit), row.get(Field::Orderer)].into_iter().enumerate() {
+            for (m, who) in [Who::of_sym(row.get(Field::Unit)), row.orderer].into_iter().enumerate() {
                 let e = per[k][m].entry(who).or_insert_with(|| SkipUse {
                     who,
+                    row: i as u32,
                     documented: Skips::default(),
                     undocumented: Skips::default(),
                     total: 0,
@@ -208,14 +213,14 @@ pub fn skips_by(
         .collect()
 }
 
-fn ranked(per: BTreeMap<Sym, SkipUse>) -> Vec<SkipUse> {
+fn ranked(per: BTreeMap<Who, SkipUse>) -> Vec<SkipUse> {
     let mut list: Vec<SkipUse> = per.into_values().collect();
     list.sort_by(|a, b| {
         b.undocumented
             .amount
             .cmp(&a.undocumented.amount)
             .then(b.total.cmp(&a.total))
-            .then(a.who.cmp(&b.who))
+            .then(a.who.tie_order(a.row).cmp(&b.who.tie_order(b.row)))
     });
     list
 }
@@ -350,7 +355,7 @@ tolerance_pp = 5
             &r.fku.rows,
         );
         let u = period_usage(&list, &r.allocation.shares, 0).expect("usage");
-        let name = |s: Sym| r.exports.strings.get(s).to_string();
+        let name = |x: &SkipUse| r.exports.who_text(x.who, x.row as usize).into_owned();
         // Units (as written: `öster ` is its own unit in rule 10, though
         // the deviation matches it) by undocumented amount, then total:
         // Öster 1 000 (Två in April), total 4 000 + 1 000 = 5 000; Väster
@@ -361,7 +366,7 @@ tolerance_pp = 5
             .iter()
             .map(|x| {
                 (
-                    name(x.who),
+                    name(x),
                     x.undocumented.amount / AMOUNT_SCALE,
                     x.documented.amount / AMOUNT_SCALE,
                 )
@@ -376,7 +381,7 @@ tolerance_pp = 5
                 ("öster".to_string(), 0, 1000),
             ]
         );
-        let anna = u.by_orderer.iter().find(|x| name(x.who) == "Anna").expect("Anna");
+        let anna = u.by_orderer.iter().find(|x| name(x) == "Anna").expect("Anna");
         // Anna: 4 000 Ett, 1 000 Två documented, 1 000 Två undocumented.
         assert_eq!(
             (anna.total, anna.undocumented.call_offs, anna.documented.rows),

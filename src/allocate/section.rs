@@ -102,45 +102,82 @@ pub(crate) struct Who {
 
 /// The section's rows of one agreement (`ai`) grouped by unit or orderer
 /// (`field`), in the window and to date: each name's figures, largest
-/// excess in the window first (then by name).
+/// excess in the window first (then by name). An orderer held by hash
+/// ([`crate::read::Who`]) is grouped by its key, ties in the order of first
+/// rows, and only the first `named` get their name (read again from the
+/// file).
 pub(crate) fn who(
     (exports, classified, allocation): (&Exports, &Classified, &Allocation),
     (ai, a): (usize, &Agreement),
     (in_window, all_rows): (&[usize], &[usize]),
-    field: Field,
+    (field, named): (Field, usize),
 ) -> Vec<Who> {
     let over = |scope| allocation.of(ai, scope).map(over_served).unwrap_or_default();
     let (over_window, over_to_date) = (over(Scope::Period), over(Scope::ToDate));
-    let mut groups: BTreeMap<&str, (Sym, Vec<usize>, Vec<usize>)> = BTreeMap::new();
+    let hashed = field == Field::Orderer && exports.rows.orderers_hashed();
+    let mut groups: BTreeMap<Group, (Sym, usize, Vec<usize>, Vec<usize>)> = BTreeMap::new();
     for &i in all_rows {
-        let sym = exports.rows.at(i).get(field);
-        let entry = groups
-            .entry(exports.strings.get(sym))
-            .or_insert((sym, Vec::new(), Vec::new()));
-        entry.2.push(i);
+        let row = exports.rows.at(i);
+        let sym = match field {
+            Field::Orderer => row.orderer.sym().unwrap_or(0),
+            _ => row.get(field),
+        };
+        let key = if hashed {
+            Group::Key(row.orderer)
+        } else {
+            Group::Text(exports.strings.get(sym))
+        };
+        let entry = groups.entry(key).or_insert((sym, i, Vec::new(), Vec::new()));
+        entry.3.push(i);
         if in_window.binary_search(&i).is_ok() {
-            entry.1.push(i);
+            entry.2.push(i);
         }
     }
     let n = a.suppliers.len();
-    let mut list: Vec<Who> = groups
+    let mut list: Vec<(Who, usize)> = groups
         .into_iter()
-        .map(|(name, (sym, window_rows, all_rows))| {
+        .map(|(key, (sym, first, window_rows, all_rows))| {
             let window = Split::of(exports, classified, (ai, n), &window_rows);
             let to_date = Split::of(exports, classified, (ai, n), &all_rows);
-            Who {
-                name: name.to_string(),
+            let name = match key {
+                Group::Text(t) => t.to_string(),
+                Group::Key(_) => String::new(),
+            };
+            let who = Who {
+                name,
                 sym,
                 amount_window: window.amount(),
                 amount_to_date: to_date.amount(),
                 excess_window: window.excess(a, &over_window),
                 excess_to_date: to_date.excess(a, &over_to_date),
                 deviation: window.over_deviation(a, &over_window),
-            }
+            };
+            (who, first)
         })
         .collect();
-    list.sort_by(|x, y| y.excess_window.total_cmp(&x.excess_window).then(x.name.cmp(&y.name)));
-    list
+    list.sort_by(|(x, i), (y, j)| {
+        y.excess_window
+            .total_cmp(&x.excess_window)
+            .then(x.name.cmp(&y.name))
+            .then(i.cmp(j))
+    });
+    list.into_iter()
+        .enumerate()
+        .map(|(k, (mut who, first))| {
+            if hashed && k < named {
+                who.name = exports.orderer_text(first).into_owned();
+            }
+            who
+        })
+        .collect()
+}
+
+/// How the rows of a who-table are grouped: by text, or by the key of an
+/// orderer held by hash.
+#[derive(PartialEq, Eq, PartialOrd, Ord)]
+enum Group<'e> {
+    Text(&'e str),
+    Key(crate::read::Who),
 }
 
 #[cfg(test)]

@@ -9,8 +9,7 @@ use super::AgreementShares;
 use crate::classify::{Classified, Outcome};
 use crate::error::Result;
 use crate::parse::{self, AMOUNT_SCALE};
-use crate::read::Exports;
-use crate::read::Sym;
+use crate::read::{Exports, Who};
 use crate::register::Register;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -18,8 +17,11 @@ use std::collections::HashMap;
 /// One unit's (or orderer's) use of an agreement in one scope.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Usage {
-    /// The unit or orderer (interned text; 0 = empty).
-    pub who: Sym,
+    /// The unit (always interned) or orderer; its text is
+    /// [`Exports::who_text`] at `row`.
+    pub who: Who,
+    /// The first row it was read at.
+    pub row: u32,
     /// Net amount per supplier of the agreement (fixed point).
     pub amounts: Vec<i64>,
     pub total: i64,
@@ -107,8 +109,8 @@ struct Scope {
     suppliers: usize,
 }
 
-/// Net amount per supplier, per unit or orderer.
-type PerWho = HashMap<Sym, Vec<i64>, foldhash::fast::RandomState>;
+/// Net amount per supplier, per unit or orderer, with the first row.
+type PerWho = HashMap<Who, (u32, Vec<i64>), foldhash::fast::RandomState>;
 
 /// Rows per parallel piece of the sums: enough to outweigh the merge.
 const PIECE: usize = 1 << 16;
@@ -176,7 +178,7 @@ fn add_rows(
         let (_, Some(d), Some(amount)) = exports.rows.basics(i) else {
             continue;
         };
-        let buyer = exports.rows.buyer(i);
+        let who = [Who::of_sym(exports.rows.buyer(i)[0]), exports.rows.orderer(i)];
         for &k in ks {
             let (Some(scope), Some(per)) = (scopes.get(k), acc.get_mut(k)) else {
                 continue;
@@ -184,8 +186,8 @@ fn add_rows(
             if d < scope.days.0 || d > scope.days.1 {
                 continue;
             }
-            for (m, who) in per.iter_mut().zip([buyer[0], buyer[1]]) {
-                let v = m.entry(who).or_insert_with(|| vec![0; scope.suppliers]);
+            for (m, who) in per.iter_mut().zip(who) {
+                let (_, v) = m.entry(who).or_insert_with(|| (i as u32, vec![0; scope.suppliers]));
                 if let Some(slot) = v.get_mut(supplier.index()) {
                     *slot = slot.wrapping_add(amount);
                 }
@@ -198,11 +200,14 @@ fn add_rows(
 fn merge(mut a: Vec<[PerWho; 2]>, b: Vec<[PerWho; 2]>) -> Vec<[PerWho; 2]> {
     for (x, y) in a.iter_mut().zip(b) {
         for (mx, my) in x.iter_mut().zip(y) {
-            for (who, amounts) in my {
+            for (who, (row, amounts)) in my {
                 match mx.get_mut(&who) {
-                    Some(v) => v.iter_mut().zip(&amounts).for_each(|(s, t)| *s = s.wrapping_add(*t)),
+                    Some((first, v)) => {
+                        *first = (*first).min(row);
+                        v.iter_mut().zip(&amounts).for_each(|(s, t)| *s = s.wrapping_add(*t));
+                    }
                     None => {
-                        mx.insert(who, amounts);
+                        mx.insert(who, (row, amounts));
                     }
                 }
             }
@@ -212,18 +217,20 @@ fn merge(mut a: Vec<[PerWho; 2]>, b: Vec<[PerWho; 2]>) -> Vec<[PerWho; 2]> {
 }
 
 /// The usages of one scope by unit or orderer, ranked by excess then
-/// total, ties in the order of the interned text.
+/// total, ties in the order of the interned text (of the first row when
+/// held by hash: [`Who::tie_order`]).
 fn ranked(per: PerWho, fractions: &[f64], over: &[bool]) -> Vec<Usage> {
     let mut list: Vec<Usage> = per
         .into_iter()
-        .map(|(who, amounts)| Usage {
+        .map(|(who, (row, amounts))| Usage {
             who,
+            row,
             total: amounts.iter().sum(),
             excess: excess(&amounts, fractions, over),
             amounts,
         })
         .collect();
-    list.sort_by_key(|u| u.who);
+    list.sort_by_key(|u| u.who.tie_order(u.row));
     list.sort_by(|a, b| b.excess.total_cmp(&a.excess).then(b.total.cmp(&a.total)));
     list
 }
@@ -293,7 +300,11 @@ valid_to = 2025-12-31
         list.iter()
             .map(|u| {
                 let amounts = u.amounts.iter().map(|a| a / AMOUNT_SCALE).collect();
-                (r.exports.strings.get(u.who).to_string(), amounts, u.excess)
+                (
+                    r.exports.who_text(u.who, u.row as usize).into_owned(),
+                    amounts,
+                    u.excess,
+                )
             })
             .collect()
     }

@@ -6,7 +6,7 @@
 //! fields with line breaks and bare CRs read the same as in one go.
 
 use super::table::{CsvRecords, CsvText, Encoding};
-use super::{Exports, Header, Sink};
+use super::{Exports, Hashing, Header, Sink};
 use rayon::prelude::*;
 use std::io::{Read, Seek};
 
@@ -30,6 +30,8 @@ pub(crate) struct Streamed {
 struct Parsed {
     /// Its rows.
     part: Exports,
+    /// Where its bytes start in the file.
+    base: u64,
     /// Its number of records.
     records: usize,
     /// Some UTF-8 field was not valid.
@@ -52,6 +54,10 @@ pub(crate) fn read_csv_data(
 ) -> std::io::Result<Streamed> {
     let max_rows = options.max_rows;
     let mut buf: Vec<u8> = c.head.get(start..).unwrap_or(&[]).to_vec();
+    // Where `buf` starts in the file (after any byte-order mark; unknown
+    // for UTF-16, read as UTF-8: its records are never read again).
+    let head_at = c.rest_from.unwrap_or(c.size).saturating_sub(c.head.len() as u64);
+    let mut buf_at = head_at + start as u64;
     progress(c.head.len() as u64);
     let mut file = open_rest(c)?;
     // Blocks of a sixteenth of the file, between 4 MB and the set size (8 MB
@@ -84,6 +90,7 @@ pub(crate) fn read_csv_data(
     };
     read_more(&mut buf, block, &mut file)?;
     let mut pending: Vec<Parsed> = Vec::new();
+    let judged = std::sync::atomic::AtomicBool::new(false);
     // Two buffers in turn: one parsed while the next block is read into
     // the other (kept, so that their memory is touched once).
     let mut next: Vec<u8> = Vec::new();
@@ -108,8 +115,13 @@ pub(crate) fn read_csv_data(
         next.extend_from_slice(buf.get(end..).unwrap_or(&[]));
         let previous = std::mem::take(&mut pending);
         let spares = std::mem::take(&mut pool);
+        let hashing = match (c.utf16, sink.out.rows.orderers_hashed()) {
+            (Some(_), _) => Hashing::Never,
+            (None, true) => Hashing::Now,
+            (None, false) => Hashing::Judged,
+        };
         let (parsed, (stop, read)) = rayon::join(
-            || parse(&buf, &cuts, header, c, max_rows, spares),
+            || parse(&buf, (buf_at, &cuts), header, c, (max_rows, hashing, &judged), spares),
             || (sink.append(previous, &mut pool), read_more(&mut next, block, &mut file)),
         );
         if stop {
@@ -117,6 +129,7 @@ pub(crate) fn read_csv_data(
         }
         read?;
         pending = parsed;
+        buf_at += end as u64;
         std::mem::swap(&mut buf, &mut next);
     }
     sink.append(pending, &mut pool);
@@ -166,9 +179,16 @@ fn fill(
     Ok(())
 }
 
-/// Parses the chunks of `buf` that `cuts` ends, side by side, into the
-/// `spares` (emptied chunks) first.
-fn parse(buf: &[u8], cuts: &[usize], header: &Header, c: &CsvText, max_rows: u64, spares: Vec<Exports>) -> Vec<Parsed> {
+/// Parses the chunks of `buf` (at `buf_at` in the file) that `cuts` ends,
+/// side by side, into the `spares` (emptied chunks) first.
+fn parse(
+    buf: &[u8],
+    (buf_at, cuts): (u64, &[usize]),
+    header: &Header,
+    c: &CsvText,
+    (max_rows, hashing, judged): (u64, Hashing, &std::sync::atomic::AtomicBool),
+    spares: Vec<Exports>,
+) -> Vec<Parsed> {
     let mut from = 0;
     let spans: Vec<(usize, usize)> = cuts
         .iter()
@@ -191,11 +211,15 @@ fn parse(buf: &[u8], cuts: &[usize], header: &Header, c: &CsvText, max_rows: u64
                 header,
                 max_rows,
                 over_limit: false,
+                hashing,
+                judged: Some(judged),
+                at: None,
             };
             let (records, invalid) = sink.feed(buf.get(a..b).unwrap_or(&[]), c.delimiter, c.encoding);
             let over = sink.over_limit;
             Parsed {
                 part,
+                base: buf_at + a as u64,
                 records,
                 invalid,
                 over,
@@ -220,6 +244,7 @@ impl Appender<'_> {
     fn append(&mut self, parts: Vec<Parsed>, pool: &mut Vec<Exports>) -> bool {
         for Parsed {
             mut part,
+            base,
             records,
             invalid,
             over,
@@ -230,7 +255,7 @@ impl Appender<'_> {
                 return true;
             }
             self.done.invalid |= invalid;
-            self.out.append_chunk(&mut part, self.next_line - 1);
+            self.out.append_chunk(&mut part, self.next_line - 1, base);
             pool.push(part);
             self.next_line += records as u32;
             if over || self.out.rows.len() as u64 > self.max_rows {

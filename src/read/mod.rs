@@ -12,6 +12,8 @@ pub mod discover;
 pub mod formats;
 pub(crate) mod header;
 mod lines;
+pub(crate) mod orderers;
+mod recall;
 pub(crate) mod rows;
 pub(crate) mod strings;
 pub(crate) mod suggest;
@@ -305,6 +307,8 @@ pub struct FileInfo {
     /// The header of the column read as the unit's name (display only).
     pub unit_name: Option<String>,
     pub rows: usize,
+    /// How its records are read again (a CSV file not in UTF-16).
+    pub(crate) layout: Option<recall::CsvLayout>,
 }
 
 /// Everything read from the exports.
@@ -324,7 +328,8 @@ pub struct Exports {
 }
 
 pub use discover::{discover, no_exports, Exclude, ExportFile, Skipped};
-pub use rows::{IdRef, Row, RowKind, Rows};
+pub use orderers::Who;
+pub use rows::{IdRef, Identity, Row, RowKind, Rows};
 pub use strings::{Strings, Sym};
 
 /// Reads all files into one [`Exports`], merged in path order (so the
@@ -434,11 +439,13 @@ impl Exports {
 
     /// Appends the rows, rejections and warnings of a chunk of the file
     /// being read (record numbers moved by `line_offset`) and empties the
-    /// chunk, keeping its memory for the next one.
-    pub(crate) fn append_chunk(&mut self, part: &mut Exports, line_offset: u32) {
+    /// chunk, keeping its memory for the next one. The chunk's record
+    /// positions are moved by `at_base` (where it starts in its file).
+    pub(crate) fn append_chunk(&mut self, part: &mut Exports, line_offset: u32, at_base: u64) {
         let row_offset = self.rows.len();
         let remap = rows::remap_strings(&mut self.strings, &part.strings);
-        self.rows.append(&part.rows, &remap, line_offset);
+        self.rows
+            .append(&part.rows, &remap, (line_offset, at_base), &self.strings);
         self.unit_names.merge(&part.unit_names, &remap);
         part.unit_names.clear();
         self.rejections.extend(part.rejections.drain(..).map(|mut r| {
@@ -466,7 +473,7 @@ impl Exports {
         let mut part = part;
         self.files.append(&mut part.files);
         self.skipped.append(&mut part.skipped);
-        self.append_chunk(&mut part, line_offset);
+        self.append_chunk(&mut part, line_offset, 0);
     }
 }
 
@@ -516,6 +523,19 @@ impl Header {
 
 /// The slot of the unit in a row's interned text ([`TEXT_FIELDS`]).
 const UNIT_SLOT: usize = 3;
+/// The slot of the orderer in a row's interned text.
+const ORDERER_SLOT: usize = 4;
+
+/// Whether a source's orderer may be held by hash ([`orderers`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Hashing {
+    /// Never: its records cannot be read again (a workbook, UTF-16).
+    Never,
+    /// Once its values turn out nearly unique.
+    Judged,
+    /// From the first row: the run already holds it by hash.
+    Now,
+}
 /// The raw-bytes cache's slot of the unit-name column (after the seven
 /// text fields).
 const UNIT_NAME_CACHE: usize = 7;
@@ -542,6 +562,12 @@ pub(crate) struct Sink<'a> {
     pub(crate) header: &'a Header,
     pub(crate) max_rows: u64,
     pub(crate) over_limit: bool,
+    pub(crate) hashing: Hashing,
+    /// Set once any chunk of the file judged its orderers nearly unique:
+    /// the others follow at their next row.
+    pub(crate) judged: Option<&'a std::sync::atomic::AtomicBool>,
+    /// Where the record being read starts in the bytes fed (CSV).
+    pub(crate) at: Option<u64>,
 }
 
 impl Sink<'_> {
@@ -553,7 +579,13 @@ impl Sink<'_> {
         let mut raw = Vec::new();
         let mut cache = strings::RawCache::default();
         let mut count = 0;
-        while let Some(n) = records.next_raw(&mut raw) {
+        if self.hashing == Hashing::Now {
+            self.part.rows.hash_orderers(&self.part.strings);
+        }
+        loop {
+            let at = records.position() as u64;
+            let Some(n) = records.next_raw(&mut raw) else { break };
+            self.at = (self.hashing != Hashing::Never).then_some(at);
             count = n;
             if !self.push_raw(n, &raw, &mut records, &mut cache) {
                 break;
@@ -618,11 +650,27 @@ impl Sink<'_> {
             return slow(self, records);
         };
         let id = text_of(Field::Id);
+        if self.hashing == Hashing::Judged && !self.part.rows.orderers_hashed() {
+            use std::sync::atomic::Ordering::Relaxed;
+            let judged = self.judged.is_some_and(|j| j.load(Relaxed));
+            if judged || cache.nearly_unique(ORDERER_SLOT) {
+                self.part.rows.hash_orderers(&self.part.strings);
+                self.judged.inspect(|j| j.store(true, Relaxed));
+            }
+        }
+        let hashed = self.part.rows.orderers_hashed();
         let strings = &mut self.part.strings;
         let mut text = [0; 7];
+        let mut orderer = None;
         for (k, (slot, f)) in text.iter_mut().zip(TEXT_FIELDS).enumerate() {
             *slot = match field(f) {
                 None => 0,
+                Some(r) if hashed && k == ORDERER_SLOT => {
+                    let scratch = cache.scratch();
+                    records.decode_into(&r.bytes, scratch);
+                    orderer = Some(Who::of_text(scratch.trim()));
+                    0
+                }
                 Some(r) => cache.sym(k, &r.bytes, |scratch| {
                     // As the cell's trimmed text, decoded without allocating.
                     records.decode_into(&r.bytes, scratch);
@@ -631,8 +679,13 @@ impl Sink<'_> {
             };
         }
         self.note_name_raw(text[UNIT_SLOT], raw, records, cache);
+        if hashed && orderer.is_none() {
+            orderer = Some(Who::of_text(""));
+        }
         self.part.rows.push(rows::NewRow {
             line: line as u32,
+            at: self.at,
+            orderer,
             date: Some(parse::date_to_days(date)),
             amount: Some(amount),
             text,
@@ -702,7 +755,12 @@ impl Sink<'_> {
             _ => None,
         };
         let mut text = [0; 7];
+        let mut orderer = None;
         for (slot, field) in text.iter_mut().zip(TEXT_FIELDS) {
+            if field == Field::Orderer && rows.orderers_hashed() {
+                orderer = Some(Who::of_text(&cell(field).text_cow()));
+                continue;
+            }
             *slot = strings.intern(&cell(field).text_cow());
         }
         if let Some(name) = self
@@ -733,6 +791,8 @@ impl Sink<'_> {
         };
         rows.push(rows::NewRow {
             line: line as u32,
+            at: self.at,
+            orderer,
             date: date.map(parse::date_to_days),
             amount,
             text,
@@ -882,6 +942,9 @@ fn read_sheet<'n>(source: &mut Source, names: &'n ColumnNames, max_rows: u64, ou
                 header: h,
                 max_rows,
                 over_limit: false,
+                hashing: Hashing::Never,
+                judged: None,
+                at: None,
             };
             let go_on = sink.push(line, cells);
             limit_hit |= sink.over_limit;
@@ -904,6 +967,9 @@ fn read_sheet<'n>(source: &mut Source, names: &'n ColumnNames, max_rows: u64, ou
                 header: h,
                 max_rows,
                 over_limit: false,
+                hashing: Hashing::Never,
+                judged: None,
+                at: None,
             };
             let go_on = sink.push(line, cells);
             limit_hit |= sink.over_limit;
@@ -1000,6 +1066,7 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports, progress:
             unread: Vec::new(),
             unit_name: None,
             rows: 0,
+            layout: None,
         });
         return Ok(());
     }
@@ -1021,6 +1088,14 @@ fn read_file(f: &ExportFile, options: &ReadOptions, out: &mut Exports, progress:
         by_contents: header.by_contents,
         unread: header.unread,
         rows: out.rows.len() - mark.row_count,
+        layout: match &source {
+            Source::Csv(c) if c.utf16.is_none() => Some(recall::CsvLayout {
+                delimiter: c.delimiter,
+                encoding: c.encoding,
+                column: header.columns[Field::Orderer.index()],
+            }),
+            _ => None,
+        },
     });
     Ok(())
 }

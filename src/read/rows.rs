@@ -11,6 +11,7 @@
 //! put back together, by value.
 
 use super::buyers::Buyers;
+use super::orderers::{Orderers, Who};
 use super::strings::{Strings, Sym};
 use crate::parse::Amount;
 use std::borrow::Cow;
@@ -74,6 +75,10 @@ pub enum IdKey<'a> {
     Number(u64),
     Text(&'a str),
 }
+
+/// What makes a row the same invoice line as another (rule 2): date,
+/// amount, purchase combination, buyer symbols, orderer and invoice id.
+pub type Identity<'a> = (i32, i64, u32, [Sym; 3], Who, IdKey<'a>);
 
 /// Distinct combinations of `N` text fields of a row: an export repeats a
 /// few thousand of them, so each is held once.
@@ -154,8 +159,12 @@ pub struct Row {
     /// The combination of its purchase's text fields (equal combinations,
     /// equal texts).
     pub combo: u32,
-    /// Trimmed text of the fields in [`super::TEXT_FIELDS`] order.
+    /// Trimmed text of the fields in [`super::TEXT_FIELDS`] order (the
+    /// orderer's 0 when the orderer is held by hash: see `orderer`).
     pub text: [Sym; 7],
+    /// The orderer as a key ([`super::orderers`]); its text is
+    /// [`super::Exports::orderer_text`].
+    pub orderer: Who,
     /// The invoice id; its text is [`super::Exports::id`].
     pub id: IdRef,
     pub kind: RowKind,
@@ -187,6 +196,8 @@ pub struct Rows {
     /// The most [`Rows::heap_bytes`] was when the columns last grew.
     peak_bytes: usize,
     purchases: Combos<4>,
+    /// The orderer when held by hash, and where records start.
+    orderers: Orderers,
 }
 
 /// The text fields split into purchase (supplier, org nr, agreement,
@@ -202,6 +213,11 @@ fn join(p: [Sym; 4], b: [Sym; 3]) -> [Sym; 7] {
 /// What one row is made of, before it is stored.
 pub(crate) struct NewRow<'t> {
     pub line: u32,
+    /// Where the row's record starts in the bytes read (CSV only).
+    pub at: Option<u64>,
+    /// The orderer's key when the rows hold it by hash (the orderer's slot
+    /// of `text` is then 0).
+    pub orderer: Option<Who>,
     pub date: Option<i32>,
     pub amount: Option<Amount>,
     pub text: [Sym; 7],
@@ -231,9 +247,10 @@ impl Rows {
     /// numbers are runs: next to nothing).
     pub const BYTES_PER_ROW: usize = 4 + 8 + 4 + 1 + 8;
 
-    /// Bytes a row's buyer takes now: 4 while combined, 12 once loose.
+    /// Bytes a row's buyer takes now: 4 while combined, 12 once loose;
+    /// 8 more for the orderer's key when it is held by hash.
     pub fn buyer_bytes_per_row(&self) -> usize {
-        self.buyer.bytes_per_row()
+        self.buyer.bytes_per_row() + if self.orderers.hashed { 8 } else { 0 }
     }
 
     /// The distinct combinations of text fields held.
@@ -254,6 +271,7 @@ impl Rows {
             + self.id_text.capacity()
             + self.file_starts.capacity() * 4
             + self.purchases.heap_bytes()
+            + self.orderers.heap_bytes()
     }
 
     /// Marks the start of a new file's rows.
@@ -287,6 +305,7 @@ impl Rows {
         self.id.truncate(mark.rows);
         self.id_text.truncate(mark.id_text);
         self.file_starts.truncate(mark.files);
+        self.orderers.truncate(mark.rows);
     }
 
     /// Forgets every row, keeping the memory (a chunk's columns, used again).
@@ -298,6 +317,7 @@ impl Rows {
         });
         self.purchases.clear();
         self.buyer.clear();
+        self.orderers.clear();
     }
 
     /// Gives back the capacity the columns do not use.
@@ -311,6 +331,7 @@ impl Rows {
         self.id.shrink_to_fit();
         self.id_text.shrink_to_fit();
         self.purchases.list.shrink_to_fit();
+        self.orderers.shrink_to_fit();
     }
 
     /// Room for `rows` more rows. The columns grow by a quarter at a time
@@ -327,6 +348,9 @@ impl Rows {
         self.buyer.reserve(more);
         self.flags.reserve_exact(more);
         self.id.reserve_exact(more);
+        if self.orderers.hashed {
+            self.orderers.keys.reserve_exact(more);
+        }
         self.peak_bytes = self.peak_bytes.max(self.heap_bytes());
     }
 
@@ -336,6 +360,12 @@ impl Rows {
     }
 
     pub(crate) fn push(&mut self, row: NewRow) {
+        if self.orderers.hashed {
+            if let Some(at) = row.at {
+                self.orderers.note_position(self.len(), at);
+            }
+            self.orderers.keys.push(row.orderer.map_or(0, Who::key));
+        }
         let (p, b) = split(row.text);
         let purchase = self.purchases.intern(p);
         self.push_raw(row.line, row.date, row.amount, (purchase, b), row.kind);
@@ -379,11 +409,24 @@ impl Rows {
     }
 
     /// Appends another [`Rows`] (read with the strings `remap` translates
-    /// into this one's), its record numbers moved by `line_offset`. The
-    /// other's files continue the last file of this one.
-    pub(crate) fn append(&mut self, other: &Rows, remap: &[Sym], line_offset: u32) {
+    /// into this one's, `strings`), its record numbers moved by
+    /// `line_offset` and its record positions by `at_base`. The other's
+    /// files continue the last file of this one.
+    pub(crate) fn append(
+        &mut self,
+        other: &Rows,
+        remap: &[Sym],
+        (line_offset, at_base): (u32, u64),
+        strings: &Strings,
+    ) {
+        if other.orderers.hashed {
+            self.hash_orderers(strings);
+        }
         let purchases = self.purchases.remap(&other.purchases, remap);
         let base = self.len() as u32;
+        self.orderers
+            .anchors
+            .extend(other.orderers.anchors.iter().map(|&(r, at)| (r + base, at + at_base)));
         self.file_starts.extend(other.file_starts.iter().map(|s| s + base));
         self.reserve(other.len());
         self.date.extend_from_slice(&other.date);
@@ -392,12 +435,86 @@ impl Rows {
             ids.iter().map(|&c| to.get(c as usize).copied().unwrap_or(0)).collect()
         };
         self.purchase.extend(moved(&other.purchase, &purchases));
-        self.buyer.append(&other.buyer, remap);
+        self.append_buyers(other, remap, strings);
         self.line.append(&other.line, line_offset);
         self.flags.extend_from_slice(&other.flags);
         let offset = self.id_text.len();
         self.id_text.push_str(&other.id_text);
         self.id.extend(other.id.iter().map(|id| id.shifted(offset)));
+    }
+
+    /// The buyer columns of `other` after this one's (see [`Rows::append`]).
+    fn append_buyers(&mut self, other: &Rows, remap: &[Sym], strings: &Strings) {
+        let sym = |s: Sym| remap.get(s as usize).copied().unwrap_or(0);
+        if !self.orderers.hashed {
+            self.buyer.append(&other.buyer, remap);
+        } else if other.orderers.hashed {
+            self.buyer.append(&other.buyer, remap);
+            self.orderers.keys.extend_from_slice(&other.orderers.keys);
+            for (&key, &s) in &other.orderers.kept {
+                self.orderers.kept.entry(key).or_insert(sym(s));
+            }
+        } else {
+            // Interned there, held by hash here: the texts kept.
+            for i in 0..other.len() {
+                let [unit, orderer, order] = other.buyer.get(i).map(sym);
+                let key = self.orderers.keep(strings, orderer);
+                self.orderers.keys.push(key);
+                self.buyer.push([unit, 0, order]);
+            }
+        }
+    }
+
+    /// Holds the orderer by hash from now on (see [`super::orderers`]):
+    /// the rows so far keep their texts (`strings`) by key.
+    pub(crate) fn hash_orderers(&mut self, strings: &Strings) {
+        if self.orderers.hashed {
+            return;
+        }
+        let mut buyer = Buyers::default();
+        buyer.reserve(self.date.capacity());
+        let mut keys = Vec::with_capacity(self.date.capacity());
+        self.orderers.keep(strings, 0);
+        for i in 0..self.len() {
+            let [unit, orderer, order] = self.buyer.get(i);
+            keys.push(self.orderers.keep(strings, orderer));
+            buyer.push([unit, 0, order]);
+        }
+        self.buyer = buyer;
+        self.orderers.keys = keys;
+        self.orderers.hashed = true;
+    }
+
+    /// Whether the orderer is held by hash ([`super::orderers`]).
+    pub fn orderers_hashed(&self) -> bool {
+        self.orderers.hashed
+    }
+
+    /// Row `i`'s orderer as a key.
+    pub fn orderer(&self, i: usize) -> Who {
+        if self.orderers.hashed {
+            Who::from_key(self.orderers.keys.get(i).copied().unwrap_or(0))
+        } else {
+            Who::of_sym(self.buyer.get(i)[1])
+        }
+    }
+
+    /// The text of an orderer `who` when it is held in memory: interned,
+    /// or kept by key (else it is read again from the file).
+    pub(crate) fn orderer_sym(&self, who: Who) -> Option<Sym> {
+        who.sym().or_else(|| self.orderers.kept.get(&who.key()).copied())
+    }
+
+    /// Where to read row `i`'s record again: the nearest kept row before
+    /// it in the same file, its record's offset in the file, and how many
+    /// records after it row `i`'s is.
+    pub(crate) fn position(&self, i: usize) -> Option<(u64, usize)> {
+        let (r, at) = self.orderers.anchor_before(i)?;
+        if self.file_of(r) != self.file_of(i) {
+            return None;
+        }
+        let skip = self.line.get(i)?.checked_sub(self.line.get(r)?)?;
+        Some((at, skip as usize))
     }
 
     /// The file (index) of row `i`.
@@ -425,6 +542,7 @@ impl Rows {
             amount: amount.map(Amount),
             combo,
             text: join(self.purchases.get(combo), buyer),
+            orderer: self.orderer(i),
             id: self.id.get(i).copied().unwrap_or_default(),
             kind,
         }
@@ -475,7 +593,7 @@ impl Rows {
 
     /// What makes row `i` the same invoice line as another (rule 2): date,
     /// amount, text fields and invoice id; `None` unless the row is normal.
-    pub fn identity(&self, i: usize) -> Option<(i32, i64, u32, [Sym; 3], IdKey<'_>)> {
+    pub fn identity(&self, i: usize) -> Option<Identity<'_>> {
         let flags = *self.flags.get(i)?;
         if flags != HAS_DATE | HAS_AMOUNT {
             return None;
@@ -490,6 +608,7 @@ impl Rows {
             *self.amount.get(i)?,
             *self.purchase.get(i)?,
             self.buyer.get(i),
+            self.orderer(i),
             key,
         ))
     }
@@ -536,6 +655,8 @@ mod tests {
     fn row<'t>(line: u32, text: [Sym; 7], id: &'t str) -> NewRow<'t> {
         NewRow {
             line,
+            at: None,
+            orderer: None,
             date: Some(19_000),
             amount: Some(Amount(125_000)),
             text,
@@ -577,6 +698,8 @@ mod tests {
         a.push(row(5, [1, 2, 3, 4, 5, 6, 7], "A-1"));
         a.push(NewRow {
             line: 6,
+            at: None,
+            orderer: None,
             date: None,
             amount: None,
             text: [0; 7],
@@ -589,7 +712,7 @@ mod tests {
         b.start_file();
         b.push(row(9, [2, 0, 0, 0, 0, 0, 0], "42"));
         let remap: Vec<Sym> = (0..10).map(|s| s * 10).collect();
-        a.append(&b, &remap, 100);
+        a.append(&b, &remap, (100, 0), &Strings::default());
         assert_eq!(a.len(), 4);
         let all: Vec<Row> = a.iter().collect();
         assert_eq!(all.iter().map(|r| r.file).collect::<Vec<_>>(), [0, 0, 1, 2]);

@@ -250,6 +250,20 @@ pub(crate) struct RawCache {
 const JUDGED_AFTER: u32 = 4096;
 
 impl RawCache {
+    /// Whether text field `field`'s values were judged nearly all new.
+    pub(crate) fn nearly_unique(&self, field: usize) -> bool {
+        match (self.looks.get(field), self.misses.get(field)) {
+            (Some(&looks), Some(&misses)) => looks >= JUDGED_AFTER && misses > looks / 8 * 7,
+            _ => false,
+        }
+    }
+
+    /// The kept buffer, emptied, to decode a value into.
+    pub(crate) fn scratch(&mut self) -> &mut String {
+        self.scratch.clear();
+        &mut self.scratch
+    }
+
     /// The symbol of text field `field`'s `raw` bytes, from `make` the
     /// first time. A field whose values are nearly all new (a reference or
     /// purchase-order number per row) is not cached: after

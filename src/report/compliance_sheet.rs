@@ -12,7 +12,6 @@ use super::Context;
 use crate::allocate::beside::{AccountCompliance, Beside, BesideSupplier};
 use crate::format::sek_unit;
 use crate::lang::Lang;
-use crate::read::Sym;
 use rust_xlsxwriter::{Chart, ChartFormat, ChartSolidFill, ChartType, Format, Worksheet, XlsxError};
 
 /// The sheet's name.
@@ -241,27 +240,33 @@ fn supplier_heads(lang: Lang) -> [&'static str; 10] {
     )
 }
 
-/// `Name (1 234 kr), …` for the largest few.
-pub fn named_amounts(ctx: &Context, list: &[(Sym, i128)], units: bool) -> String {
+/// `Name (1 234 kr), …` for the `most` largest units (or orderers) of a
+/// beside supplier.
+pub fn named_amounts(ctx: &Context, s: &BesideSupplier, units: bool, most: usize) -> String {
     let lang = ctx.lang;
-    let mut parts: Vec<String> = list
+    let (len, shown): (usize, Vec<(std::borrow::Cow<str>, i128)>) = if units {
+        let list = s.units.iter().take(most);
+        (s.units.len(), list.map(|&(u, a)| (ctx.unit_shown(u), a)).collect())
+    } else {
+        let list = s.orderers.iter().take(most);
+        (
+            s.orderers.len(),
+            list.map(|o| (ctx.who_text(o.who, o.row), o.amount)).collect(),
+        )
+    };
+    let mut parts: Vec<String> = shown
         .iter()
-        .take(MOST_NAMED)
-        .map(|&(s, amount)| {
-            let text = if units { ctx.unit_shown(s) } else { ctx.text(s).into() };
+        .map(|(text, amount)| {
             let text = if text.is_empty() {
                 lang.pick("(tom)", "(empty)")
             } else {
-                &text
+                text
             };
-            format!("{text} ({})", crate::format::kr(amount, 0, lang))
+            format!("{text} ({})", crate::format::kr(*amount, 0, lang))
         })
         .collect();
-    if list.len() > MOST_NAMED {
-        parts.push(lang.pick(
-            format!("och {} till", list.len() - MOST_NAMED),
-            format!("and {} more", list.len() - MOST_NAMED),
-        ));
+    if len > most {
+        parts.push(lang.pick(format!("och {} till", len - most), format!("and {} more", len - most)));
     }
     parts.join(", ")
 }
@@ -363,8 +368,8 @@ fn supplier_row(
     ws.write_number_with_format(r, 6, kronor(s.year_amount), year)?;
     let ids = agreement_ids(ctx.register, &agreements).replace(';', ", ");
     let (units, orderers) = (
-        named_amounts(ctx, &s.units, true),
-        named_amounts(ctx, &s.orderers, false),
+        named_amounts(ctx, s, true, MOST_NAMED),
+        named_amounts(ctx, s, false, MOST_NAMED),
     );
     ws.write_string_with_format(r, 7, &ids, &f.wrap)?;
     ws.write_string_with_format(r, 8, &units, &f.wrap)?;

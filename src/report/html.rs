@@ -577,11 +577,15 @@ fn usage_table(h: &mut String, ctx: &Context, title: &str, list: &[crate::alloca
         esc(l.excess)
     );
     for x in rows {
-        let name = ctx.text(x.who);
-        let unit_shown = if units { ctx.unit_shown(x.who) } else { name.into() };
+        let name = ctx.who_text(x.who, x.row);
+        let unit_shown = if units {
+            ctx.unit_shown(x.who.sym().unwrap_or(0))
+        } else {
+            name.clone()
+        };
         let shown = if name.is_empty() { nobody } else { &unit_shown };
         let section = match ctx.organisation.filter(|_| with_section) {
-            Some(o) => format!("<td>{}</td>", esc(o.section_of(name).map_or("", |s| s.name.as_str()))),
+            Some(o) => format!("<td>{}</td>", esc(o.section_of(&name).map_or("", |s| s.name.as_str()))),
             None => String::new(),
         };
         let _ = write!(

@@ -7,32 +7,11 @@ use super::compliance_csv::agreement_ids;
 use super::html::{esc, table_head};
 use super::Context;
 use crate::format::kr;
-use crate::read::Sym;
 use std::fmt::Write;
 
-/// `Name (12 345 kr), …`, the largest few.
-fn named(ctx: &Context, list: &[(Sym, i128)], units: bool) -> String {
-    let lang = ctx.lang;
-    let mut parts: Vec<String> = list
-        .iter()
-        .take(4)
-        .map(|&(s, amount)| {
-            let t = if units { ctx.unit_shown(s) } else { ctx.text(s).into() };
-            let t = if t.is_empty() {
-                lang.pick("(tom)", "(empty)")
-            } else {
-                &t
-            };
-            format!("{t} ({})", kr(amount, 0, lang))
-        })
-        .collect();
-    if list.len() > 4 {
-        parts.push(lang.pick(
-            format!("och {} till", list.len() - 4),
-            format!("and {} more", list.len() - 4),
-        ));
-    }
-    esc(&parts.join(", "))
+/// `Name (12 345 kr), …`, the largest four.
+fn named(ctx: &Context, s: &crate::allocate::beside::BesideSupplier, units: bool) -> String {
+    esc(&super::compliance_sheet::named_amounts(ctx, s, units, 4))
 }
 
 /// The per-account table.
@@ -112,8 +91,8 @@ fn over_limit(h: &mut String, ctx: &Context) {
             esc(&org),
             kr(s.amount, 0, lang),
             kr(s.year_amount, 0, lang),
-            named(ctx, &s.units, true),
-            named(ctx, &s.orderers, false)
+            named(ctx, s, true),
+            named(ctx, s, false)
         );
     }
     h.push_str("</table>");

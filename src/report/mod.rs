@@ -180,6 +180,16 @@ impl Context<'_> {
         self.exports.strings.get(sym)
     }
 
+    /// The text of a unit or orderer of a ranked list, read at `row`.
+    pub fn who_text(&self, who: crate::read::Who, row: u32) -> std::borrow::Cow<'_, str> {
+        self.exports.who_text(who, row as usize)
+    }
+
+    /// Row `i`'s orderer as text.
+    pub fn orderer_text(&self, i: usize) -> std::borrow::Cow<'_, str> {
+        self.exports.orderer_text(i)
+    }
+
     /// A unit's name: the organisation file's, else an export's unit-name
     /// column's; none when it is only the unit's own text again.
     pub fn unit_name(&self, unit: crate::read::Sym) -> Option<&str> {

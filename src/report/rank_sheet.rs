@@ -225,10 +225,10 @@ fn skips_table(
         r += 1;
         let empty = lang.pick("(ingen uppgift)", "(not given)");
         if unit {
-            super::sheet::unit_cell(ws, (r, 0), WHO_WIDTH, ctx, u.who, (empty, &f.text))?;
+            super::sheet::unit_cell(ws, (r, 0), WHO_WIDTH, ctx, u.who.sym().unwrap_or(0), (empty, &f.text))?;
         } else {
-            let name = ctx.text(u.who);
-            ws.write_string_with_format(r, 0, if name.is_empty() { empty } else { name }, &f.text)?;
+            let name = ctx.who_text(u.who, u.row);
+            ws.write_string_with_format(r, 0, if name.is_empty() { empty } else { &name }, &f.text)?;
         }
         ws.write_number_with_format(r, 1, kronor(u.total), &f.sek)?;
         ws.write_number_with_format(r, 2, kronor(u.documented.amount), &f.sek)?;

@@ -597,7 +597,12 @@ fn who_table(
     let lang = ctx.lang;
     let a = &ctx.register.agreements[ai];
     let tolerance = a.tolerance_pp.unwrap_or(ctx.info.tolerance_pp);
-    let mut list = section::who((ctx.exports, ctx.classified, ctx.allocation), (ai, a), rows, field);
+    let mut list = section::who(
+        (ctx.exports, ctx.classified, ctx.allocation),
+        (ai, a),
+        rows,
+        (field, SHOWN),
+    );
     ws.write_string_with_format(r, 0, title, &f.label)?;
     r += 1;
     let heads: [&str; 6] = lang.pick(
@@ -727,7 +732,7 @@ fn calls_sheet(
             ws.write_number_with_format(r, 3, kronor(a.0), &f.sek)?;
         }
         sheet::unit_cell(ws, (r, 4), 20.0, ctx, row.get(Field::Unit), ("", &f.text_gap))?;
-        ws.write_string_with_format(r, 5, ctx.text(row.get(Field::Orderer)), &f.text)?;
+        ws.write_string_with_format(r, 5, ctx.orderer_text(i), &f.text)?;
         ws.write_string_with_format(r, 6, ctx.exports.id(row), &f.text)?;
     }
     let columns: Vec<TableColumn> = heads.iter().map(|h| TableColumn::new().set_header(*h)).collect();

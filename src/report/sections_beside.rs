@@ -120,7 +120,7 @@ fn write_row(ws: &mut Worksheet, ctx: &Context, r: u32, b: &BesideRow, f: &Forma
     ws.write_string_with_format(r, 3, org, &f.text)?;
     ws.write_number_with_format(r, 4, kronor(b.amount), &f.sek)?;
     super::sheet::unit_cell(ws, (r, 5), 20.0, ctx, row.get(Field::Unit), ("", &f.text_gap))?;
-    ws.write_string_with_format(r, 6, ctx.text(row.get(Field::Orderer)), &f.text)?;
+    ws.write_string_with_format(r, 6, ctx.orderer_text(b.row as usize), &f.text)?;
     ws.write_string_with_format(r, 7, ctx.exports.id(&row), &f.text)?;
     let should = agreement_ids(ctx.register, &ctx.beside.agreements_for(ctx.register, b)).replace(';', ", ");
     ws.write_string_with_format(r, 8, should, &f.text)?;

@@ -743,11 +743,18 @@ fn usage_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Re
             ws.set_row_height(r, 30)?;
             r += 1;
             for usage in list.iter().take(MAX_ROWS / 4) {
-                let who = ctx.text(usage.who);
+                let who = ctx.who_text(usage.who, usage.row);
                 if who_label == l.unit {
-                    super::sheet::unit_cell(ws, (r, 0), 30.0, ctx, usage.who, (l.no_unit, &f.text))?;
+                    super::sheet::unit_cell(
+                        ws,
+                        (r, 0),
+                        30.0,
+                        ctx,
+                        usage.who.sym().unwrap_or(0),
+                        (l.no_unit, &f.text),
+                    )?;
                 } else {
-                    ws.write_string_with_format(r, 0, if who.is_empty() { l.no_orderer } else { who }, &f.text)?;
+                    ws.write_string_with_format(r, 0, if who.is_empty() { l.no_orderer } else { &who }, &f.text)?;
                 }
                 for (i, amount) in usage.amounts.iter().enumerate() {
                     ws.write_number_with_format(r, 1 + i as u16, kronor(*amount), &f.sek)?;
@@ -758,7 +765,7 @@ fn usage_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Re
                 if let Some(section) = ctx
                     .organisation
                     .filter(|_| with_section)
-                    .and_then(|o| o.section_of(who))
+                    .and_then(|o| o.section_of(&who))
                 {
                     ws.write_string_with_format(r, 3 + n, &section.name, &f.text)?;
                 }

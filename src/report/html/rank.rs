@@ -119,12 +119,12 @@ fn units(h: &mut String, ctx: &Context, p: &AgreementShares) {
             esc(lang.pick("Belopp", "Amount")),
         );
         for x in rows {
-            let name = ctx.text(x.who);
-            let shown = ctx.unit_shown(x.who);
+            let name = ctx.who_text(x.who, x.row);
+            let shown = ctx.unit_shown(x.who.sym().unwrap_or(0));
             let section = ctx
                 .organisation
                 .filter(|_| with_section)
-                .map(|o| format!("<td>{}</td>", esc(o.section_of(name).map_or("", |s| s.name.as_str()))))
+                .map(|o| format!("<td>{}</td>", esc(o.section_of(&name).map_or("", |s| s.name.as_str()))))
                 .unwrap_or_default();
             let _ = write!(
                 h,

@@ -149,7 +149,7 @@ fn rows_table(
             ws.write_number_with_format(r, 3, kronor(m.0), &f.sek)?;
         }
         crate::report::sheet::unit_cell(ws, (r, 4), 15.0, ctx, row.get(Field::Unit), ("", &f.text_gap))?;
-        ws.write_string_with_format(r, 5, ctx.text(row.get(Field::Orderer)), &f.text)?;
+        ws.write_string_with_format(r, 5, ctx.orderer_text(*i), &f.text)?;
         ws.write_string_with_format(r, 6, todo, &f.text)?;
         r += 1;
     }
