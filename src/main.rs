@@ -19,6 +19,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    platform::tune_memory();
     platform::prepare();
     let args: Vec<OsString> = std::env::args_os().collect();
     // Only a start without arguments waits for Enter: a task or a shortcut
