@@ -7,6 +7,7 @@ mod charts;
 mod common;
 mod drafts;
 mod fuzz_regressions;
+mod orderers;
 mod pipeline;
 mod rank;
 mod reconciliation;
