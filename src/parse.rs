@@ -70,6 +70,62 @@ pub fn format_fixed(value: i128, scale: i128, decimals: u32) -> String {
 /// `-`; trailing `kr`/`SEK` ignored; `,`/`.` as decimal or thousands
 /// separator. Returns `None` for anything else.
 pub fn parse_amount(text: &str) -> Option<Amount> {
+    match plain_amount(text.as_bytes()) {
+        Some(value) => Some(Amount(value)),
+        None => parse_amount_general(text),
+    }
+}
+
+/// The shape nearly every export writes, `-12 345,67`, in one pass: an
+/// optional leading `-`, digits with single spaces between them, and an
+/// optional `,` with one to four decimals. `None` for anything else (left
+/// to [`parse_amount_general`], which gives the same value for this shape).
+fn plain_amount(b: &[u8]) -> Option<i64> {
+    let (negative, b) = match b.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, b),
+    };
+    let (mut value, mut significant, mut digits) = (0i64, 0u32, 0u32);
+    let mut after_space = true;
+    let mut comma = None;
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => {
+                significant += u32::from(significant > 0 || c != b'0');
+                if significant > 13 {
+                    return None;
+                }
+                value = value * 10 + i64::from(c - b'0');
+                digits += 1;
+                after_space = false;
+            }
+            b' ' if !after_space => after_space = true,
+            b',' if !after_space && digits > 0 => {
+                comma = Some(i);
+                break;
+            }
+            _ => return None,
+        }
+    }
+    if after_space {
+        return None;
+    }
+    let mut frac = 0i64;
+    if let Some(at) = comma {
+        let decimals = b.get(at + 1..).unwrap_or(&[]);
+        if decimals.is_empty() || decimals.len() > 4 || !decimals.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        for k in 0..4 {
+            frac = frac * 10 + decimals.get(k).map_or(0, |d| i64::from(d - b'0'));
+        }
+    }
+    let value = value.checked_mul(AMOUNT_SCALE)?.checked_add(frac)?;
+    (value <= AMOUNT_LIMIT).then_some(if negative { -value } else { value })
+}
+
+/// [`parse_amount`] for any text it accepts.
+fn parse_amount_general(text: &str) -> Option<Amount> {
     let is_space = |c: char| matches!(c, ' ' | '\u{a0}' | '\u{2009}' | '\u{202f}' | '\u{2007}');
     // Spaces dropped; a short ASCII text (the common `12 345,67`) on the
     // stack, without allocating.
@@ -365,7 +421,32 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    #[test]
+    fn the_plain_shape_is_read_in_one_pass() {
+        // 12 345,67 = 123 456 700 ten-thousandths of a krona.
+        assert_eq!(plain_amount(b"12 345,67"), Some(123_456_700));
+        assert_eq!(plain_amount(b"-5"), Some(-50_000));
+        assert_eq!(plain_amount(b"1 000 000"), Some(10_000_000_000));
+        assert_eq!(plain_amount(b"0,5"), Some(5_000));
+        assert_eq!(plain_amount(b"-0,0001"), Some(-1));
+        // Anything else is left to the general rules.
+        for other in [
+            " 5", "5 ", "1  000", "5,", ",5", "1,23456", "1.5", "5-", "+5", "5 kr", "- 5", "",
+        ] {
+            assert_eq!(plain_amount(other.as_bytes()), None, "{other}");
+        }
+        assert_eq!(parse_amount("1,23456"), Some(Amount(12_346)));
+        assert_eq!(parse_amount("- 5"), Some(Amount(-50_000)));
+    }
+
     proptest! {
+        #[test]
+        fn the_plain_shape_parses_as_the_general_rules_do(text in "-?[0-9 ]{0,18}(,[0-9 ]{0,6})?") {
+            if let Some(v) = plain_amount(text.as_bytes()) {
+                prop_assert_eq!(parse_amount_general(&text), Some(Amount(v)), "{}", text);
+            }
+        }
+
         #[test]
         fn amounts_round_trip(ore in -100_000_000_000i64..100_000_000_000, style in 0usize..5, trailing in any::<bool>()) {
             let (group, decimal) = [(" ", ','), ("\u{a0}", ','), (".", ','), (",", '.'), ("", ',')][style];

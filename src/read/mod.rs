@@ -525,6 +525,25 @@ impl Header {
 const UNIT_SLOT: usize = 3;
 /// The slot of the orderer in a row's interned text.
 const ORDERER_SLOT: usize = 4;
+/// The slot of the order.
+const ORDER_SLOT: usize = 6;
+/// The slots of a purchase's fields: supplier, org nr, agreement, account.
+const PURCHASE_SLOTS: [usize; 4] = [0, 1, 2, 5];
+
+/// The symbol of text field `k`'s raw bytes `r` (0 without the column), as
+/// the cell's trimmed text, decoded without allocating.
+fn field_sym<'a>(
+    cache: &mut strings::RawCache,
+    (k, r): (usize, Option<&table::RawField<'a>>),
+    records: &mut CsvRecords<'a>,
+    strings: &mut Strings,
+) -> Sym {
+    let Some(r) = r else { return 0 };
+    cache.sym(k, &r.bytes, |scratch| {
+        records.decode_into(&r.bytes, scratch);
+        strings.intern(scratch.trim())
+    })
+}
 
 /// Whether a source's orderer may be held by hash ([`orderers`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -578,6 +597,7 @@ impl Sink<'_> {
         let mut records = CsvRecords::new(bytes, delimiter, encoding);
         let mut raw = Vec::new();
         let mut cache = strings::RawCache::default();
+        let mut combos = strings::RawCombos::default();
         let mut count = 0;
         if self.hashing == Hashing::Now {
             self.part.rows.hash_orderers(&self.part.strings);
@@ -587,7 +607,7 @@ impl Sink<'_> {
             let Some(n) = records.next_raw(&mut raw) else { break };
             self.at = (self.hashing != Hashing::Never).then_some(at);
             count = n;
-            if !self.push_raw(n, &raw, &mut records, &mut cache) {
+            if !self.push_raw(n, &raw, &mut records, (&mut cache, &mut combos)) {
                 break;
             }
         }
@@ -603,7 +623,7 @@ impl Sink<'_> {
         line: usize,
         raw: &[table::RawField<'a>],
         records: &mut CsvRecords<'a>,
-        cache: &mut strings::RawCache,
+        (cache, combos): (&mut strings::RawCache, &mut strings::RawCombos),
     ) -> bool {
         if records.encoding() == table::Encoding::Utf8 {
             // Every field counts for the file's encoding, read or not.
@@ -658,34 +678,13 @@ impl Sink<'_> {
                 self.judged.inspect(|j| j.store(true, Relaxed));
             }
         }
-        let hashed = self.part.rows.orderers_hashed();
-        let strings = &mut self.part.strings;
-        let mut text = [0; 7];
-        let mut orderer = None;
-        for (k, (slot, f)) in text.iter_mut().zip(TEXT_FIELDS).enumerate() {
-            *slot = match field(f) {
-                None => 0,
-                Some(r) if hashed && k == ORDERER_SLOT => {
-                    let scratch = cache.scratch();
-                    records.decode_into(&r.bytes, scratch);
-                    orderer = Some(Who::of_text(scratch.trim()));
-                    0
-                }
-                Some(r) => cache.sym(k, &r.bytes, |scratch| {
-                    // As the cell's trimmed text, decoded without allocating.
-                    records.decode_into(&r.bytes, scratch);
-                    strings.intern(scratch.trim())
-                }),
-            };
-        }
+        let (text, orderer, purchase) = self.raw_texts(raw, records, (cache, combos));
         self.note_name_raw(text[UNIT_SLOT], raw, records, cache);
-        if hashed && orderer.is_none() {
-            orderer = Some(Who::of_text(""));
-        }
         self.part.rows.push(rows::NewRow {
             line: line as u32,
             at: self.at,
             orderer,
+            purchase: Some(purchase),
             date: Some(parse::date_to_days(date)),
             amount: Some(amount),
             text,
@@ -693,6 +692,50 @@ impl Sink<'_> {
             kind: RowKind::Normal,
         });
         true
+    }
+
+    /// The symbols of a CSV record's buyer fields (the orderer's key instead
+    /// when held by hash) and its purchase combination, through the
+    /// chunk's raw-bytes caches.
+    fn raw_texts<'a>(
+        &mut self,
+        raw: &[table::RawField<'a>],
+        records: &mut CsvRecords<'a>,
+        (cache, combos): (&mut strings::RawCache, &mut strings::RawCombos),
+    ) -> ([Sym; 7], Option<Who>, u32) {
+        let columns = &self.header.columns;
+        let field = |k: usize| {
+            let f = TEXT_FIELDS.get(k)?;
+            columns[f.index()].and_then(|i| raw.get(i))
+        };
+        let hashed = self.part.rows.orderers_hashed();
+        let Exports { rows, strings, .. } = &mut *self.part;
+        let key = combos.key();
+        for k in PURCHASE_SLOTS {
+            match field(k) {
+                None => key.push(0xFF),
+                Some(r) => {
+                    key.extend_from_slice(&(r.bytes.len() as u32).to_le_bytes());
+                    key.extend_from_slice(&r.bytes);
+                }
+            }
+        }
+        let purchase =
+            combos.get(|| rows.purchase_of(PURCHASE_SLOTS.map(|k| field_sym(cache, (k, field(k)), records, strings))));
+        let mut text = [0; 7];
+        let mut orderer = None;
+        for k in [UNIT_SLOT, ORDERER_SLOT, ORDER_SLOT] {
+            if hashed && k == ORDERER_SLOT {
+                let scratch = cache.scratch();
+                if let Some(r) = field(k) {
+                    records.decode_into(&r.bytes, scratch);
+                }
+                orderer = Some(Who::of_text(scratch.trim()));
+            } else if let Some(slot) = text.get_mut(k) {
+                *slot = field_sym(cache, (k, field(k)), records, strings);
+            }
+        }
+        (text, orderer, purchase)
     }
 
     /// Notes the unit's name of a CSV record beside its row (display only,
@@ -793,6 +836,7 @@ impl Sink<'_> {
             line: line as u32,
             at: self.at,
             orderer,
+            purchase: None,
             date: date.map(parse::date_to_days),
             amount,
             text,

@@ -218,6 +218,9 @@ pub(crate) struct NewRow<'t> {
     /// The orderer's key when the rows hold it by hash (the orderer's slot
     /// of `text` is then 0).
     pub orderer: Option<Who>,
+    /// The purchase combination ([`Rows::purchase_of`]) when known; the
+    /// purchase slots of `text` are then not read.
+    pub purchase: Option<u32>,
     pub date: Option<i32>,
     pub amount: Option<Amount>,
     pub text: [Sym; 7],
@@ -367,7 +370,7 @@ impl Rows {
             self.orderers.keys.push(row.orderer.map_or(0, Who::key));
         }
         let (p, b) = split(row.text);
-        let purchase = self.purchases.intern(p);
+        let purchase = row.purchase.unwrap_or_else(|| self.purchases.intern(p));
         self.push_raw(row.line, row.date, row.amount, (purchase, b), row.kind);
         let id = match IdRef::numeric(row.id) {
             Some(id) => id,
@@ -463,6 +466,12 @@ impl Rows {
                 self.buyer.push([unit, 0, order]);
             }
         }
+    }
+
+    /// The purchase combination of supplier, org nr, agreement and
+    /// account (symbols), for [`NewRow::purchase`].
+    pub(crate) fn purchase_of(&mut self, p: [Sym; 4]) -> u32 {
+        self.purchases.intern(p)
     }
 
     /// Holds the orderer by hash from now on (see [`super::orderers`]):
@@ -657,6 +666,7 @@ mod tests {
             line,
             at: None,
             orderer: None,
+            purchase: None,
             date: Some(19_000),
             amount: Some(Amount(125_000)),
             text,
@@ -700,6 +710,7 @@ mod tests {
             line: 6,
             at: None,
             orderer: None,
+            purchase: None,
             date: None,
             amount: None,
             text: [0; 7],

@@ -293,6 +293,41 @@ impl RawCache {
     }
 }
 
+/// A chunk's cache from the raw bytes of a record's purchase fields
+/// (supplier, org nr, agreement, account: a few hundred combinations in an
+/// export) to their combination in the chunk's rows: one lookup a row
+/// instead of four and the combination's. Judged like [`RawCache::sym`]:
+/// when nearly every key is new, it is not kept.
+#[derive(Default)]
+pub(crate) struct RawCombos {
+    syms: RawSyms,
+    /// The key being built (the fields' bytes, each with its length).
+    key: Vec<u8>,
+    looks: u32,
+    misses: u32,
+}
+
+impl RawCombos {
+    /// The key emptied, to build a record's in.
+    pub(crate) fn key(&mut self) -> &mut Vec<u8> {
+        self.key.clear();
+        &mut self.key
+    }
+
+    /// The combination of the key built, from `make` the first time.
+    pub(crate) fn get(&mut self, make: impl FnOnce() -> u32) -> u32 {
+        if self.looks >= JUDGED_AFTER && self.misses > self.looks / 8 * 7 {
+            return make();
+        }
+        self.looks += 1;
+        let RawCombos { syms, key, misses, .. } = self;
+        syms.get(key, || {
+            *misses += 1;
+            make()
+        })
+    }
+}
+
 /// A chunk's cache from a text field's raw bytes (as in the file, before
 /// decoding and trimming) to its interned [`Sym`]: a value met again is
 /// neither decoded nor trimmed again. Each entry keeps where its bytes are
