@@ -159,20 +159,25 @@ pub fn units_without_section(
 ) -> Vec<Warning> {
     use crate::classify::Outcome;
     let imbalanced = allocation.imbalanced();
+    let window = &allocation.window;
+    let (start, end) = (parse::date_to_days(window.start), parse::date_to_days(window.end));
+    let mut seen = std::collections::HashSet::new();
     let mut missing: Vec<String> = Vec::new();
-    for (row, outcome) in exports.rows.iter().zip(&classified.outcomes) {
+    for (i, outcome) in classified.outcomes.iter().enumerate() {
         let Outcome::InAgreement { agreement, .. } = outcome else {
             continue;
         };
-        let in_window = row
-            .date
-            .is_some_and(|d| allocation.window.contains(parse::days_to_date(d)));
+        let in_window = exports.rows.basics(i).1.is_some_and(|d| (start..=end).contains(&d));
         if !in_window || !imbalanced.contains(&(agreement.index())) {
             continue;
         }
-        let unit = exports.strings.get(row.get(crate::read::Field::Unit));
-        if organisation.section_of(unit).is_none() && !missing.iter().any(|m| m == unit) {
-            missing.push(unit.to_string());
+        // Each unit looked up once.
+        let unit = exports.rows.buyer(i)[0];
+        if seen.insert(unit) {
+            let text = exports.strings.get(unit);
+            if organisation.section_of(text).is_none() && !missing.iter().any(|m| m == text) {
+                missing.push(text.to_string());
+            }
         }
     }
     if missing.is_empty() {

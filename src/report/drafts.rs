@@ -96,18 +96,20 @@ pub(crate) fn ceilings_by_section(ctx: &Context) -> HashMap<String, BTreeSet<usi
         return out;
     }
     let window = &ctx.allocation.window;
+    let (start, end) = (parse::date_to_days(window.start), parse::date_to_days(window.end));
     let mut section_of: HashMap<crate::read::Sym, Option<String>> = HashMap::new();
-    for (row, outcome) in ctx.exports.rows.iter().zip(&ctx.classified.outcomes) {
+    let rows = &ctx.exports.rows;
+    for (i, outcome) in ctx.classified.outcomes.iter().enumerate() {
         let Outcome::InAgreement { agreement, .. } = outcome else {
             continue;
         };
         let Some(&ceiling) = flagged.get(&(agreement.index())) else {
             continue;
         };
-        if !row.date.is_some_and(|d| window.contains(parse::days_to_date(d))) {
+        if !rows.basics(i).1.is_some_and(|d| (start..=end).contains(&d)) {
             continue;
         }
-        let unit = row.get(Field::Unit);
+        let unit = rows.buyer(i)[0];
         let section = section_of
             .entry(unit)
             .or_insert_with(|| org.section_of(ctx.text(unit)).map(|s| s.name.clone()));

@@ -24,7 +24,7 @@ use crate::read::Field;
 
 use rayon::prelude::*;
 use rust_xlsxwriter::{FormatAlign, Table, TableColumn, Workbook, Worksheet, XlsxError};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 pub(crate) mod rank;
@@ -93,29 +93,37 @@ pub fn groups(ctx: &Context) -> Vec<Group> {
         }
     }
     let mut used_in_window: HashSet<String> = HashSet::new();
-    for (i, (row, outcome)) in ctx.exports.rows.iter().zip(&ctx.classified.outcomes).enumerate() {
+    let (start, end) = (parse::date_to_days(window.start), parse::date_to_days(window.end));
+    // Each unit's group name worked out once, not once a row.
+    let mut names: HashMap<crate::read::Sym, String> = HashMap::new();
+    let rows = &ctx.exports.rows;
+    for (i, outcome) in ctx.classified.outcomes.iter().enumerate() {
         let Outcome::InAgreement { agreement, .. } = outcome else {
             continue;
         };
-        let Some(date) = row.date.map(parse::days_to_date) else {
+        let (_, Some(day), _) = rows.basics(i) else {
             continue;
         };
         // FKU call-offs (rule 14) take no part in the key.
-        if date > window.end || !imbalanced.contains(&(agreement.index())) || ctx.fku.rows.contains(i) {
+        if day > end || !imbalanced.contains(&(agreement.index())) || ctx.fku.rows.contains(i) {
             continue;
         }
-        let name = group_name(ctx, row.get(Field::Unit));
-        if window.contains(date) {
+        let unit = rows.buyer(i)[0];
+        let name = names.entry(unit).or_insert_with(|| group_name(ctx, unit));
+        if day >= start && !used_in_window.contains(name.as_str()) {
             used_in_window.insert(name.clone());
         }
-        by_name
-            .entry(name.clone())
-            .or_insert_with(|| Group {
-                name,
-                ..Group::default()
-            })
-            .rows
-            .push(i);
+        match by_name.get_mut(name.as_str()) {
+            Some(group) => group.rows.push(i),
+            None => {
+                let group = Group {
+                    name: name.clone(),
+                    rows: vec![i],
+                    ..Group::default()
+                };
+                by_name.insert(name.clone(), group);
+            }
+        }
     }
     super::sections_beside::add_groups(ctx, &mut by_name, &mut used_in_window);
     by_name
