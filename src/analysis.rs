@@ -119,9 +119,11 @@ impl Analysis {
             last = Instant::now();
         };
         let classified = classify::classify(&inputs.exports, &inputs.register);
-        let reconciliation = classify::Reconciliation::new(&inputs.exports, &classified);
+        let (reconciliation, dates) = rayon::join(
+            || classify::Reconciliation::new(&inputs.exports, &classified),
+            || Dates::of(&inputs.exports),
+        );
         lap("classify");
-        let dates = Dates::of(&inputs.exports);
         let window = match &settings.period {
             Some(w) => w.clone(),
             None => Window::half_year_of(dates.latest.ok_or(Error::NoDates)?),
@@ -149,23 +151,38 @@ impl Analysis {
         };
         let allocation = allocate::allocate(&counting.counted, register, &window, rules);
         let key_imbalanced = allocation.imbalanced_key_shares(register);
-        let usage = allocate::usage::usage(
-            exports,
-            &classified,
-            register,
-            &allocation.shares,
-            &key_imbalanced,
-            &counting.fku.rows,
-        )?;
-        let rank_usage =
-            allocate::rank::skips_by(exports, &classified, register, &allocation.shares, &counting.fku.rows);
-        let monthly = monthly(&counting, inputs, &allocation, &window);
-        let ceilings =
-            allocate::ceiling::ceilings(counting.for_ceiling(), register, &window, dates.latest, &dates.months);
-        let comparison = allocate::compare::compare(&counting.counted, register, &allocation, rules);
-        let as_of = allocate::ceiling::as_of(&window, dates.latest);
-        let life = allocate::ceiling::life(exports, &classified, register, &ceilings, as_of);
-        let beside = allocate::beside::beside(exports, &classified, register, &window, settings.direct_award_limit);
+        let fku = &counting.fku.rows;
+        // Each of these passes over the rows on its own: side by side.
+        let ((usage, rank_usage), ((monthly, comparison), (ceilings, life, beside))) = rayon::join(
+            || {
+                let usage =
+                    allocate::usage::usage(exports, &classified, register, &allocation.shares, &key_imbalanced, fku);
+                let rank = allocate::rank::skips_by(exports, &classified, register, &allocation.shares, fku);
+                (usage, rank)
+            },
+            || {
+                rayon::join(
+                    || {
+                        let monthly = monthly(&counting, inputs, &allocation, &window);
+                        (
+                            monthly,
+                            allocate::compare::compare(&counting.counted, register, &allocation, rules),
+                        )
+                    },
+                    || {
+                        let for_ceiling = counting.for_ceiling();
+                        let ceilings =
+                            allocate::ceiling::ceilings(for_ceiling, register, &window, dates.latest, &dates.months);
+                        let as_of = allocate::ceiling::as_of(&window, dates.latest);
+                        let life = allocate::ceiling::life(exports, &classified, register, &ceilings, as_of);
+                        let limit = settings.direct_award_limit;
+                        let beside = allocate::beside::beside(exports, &classified, register, &window, limit);
+                        (ceilings, life, beside)
+                    },
+                )
+            },
+        );
+        let usage = usage?;
         Ok(Analysis {
             classified,
             reconciliation,
