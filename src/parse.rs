@@ -80,7 +80,7 @@ pub fn parse_amount(text: &str) -> Option<Amount> {
 /// optional leading `-`, digits with single spaces between them, and an
 /// optional `,` with one to four decimals. `None` for anything else (left
 /// to [`parse_amount_general`], which gives the same value for this shape).
-fn plain_amount(b: &[u8]) -> Option<i64> {
+pub(crate) fn plain_amount(b: &[u8]) -> Option<i64> {
     let (negative, b) = match b.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, b),

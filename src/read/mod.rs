@@ -660,7 +660,12 @@ impl Sink<'_> {
             cache.date = (date_bytes.to_vec(), date);
             date
         };
-        let amount = text_of(Field::Amount).and_then(|t| parse::parse_amount(&t));
+        // The usual `12 345,67` straight from its bytes (any other byte, a
+        // non-ASCII one too, goes the decoded way).
+        let amount = match field(Field::Amount).and_then(|r| parse::plain_amount(&r.bytes)) {
+            Some(plain) => Some(Amount(plain)),
+            None => text_of(Field::Amount).and_then(|t| parse::parse_amount(&t)),
+        };
         let currency = text_of(Field::Currency);
         let foreign = currency
             .as_deref()

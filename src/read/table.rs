@@ -156,7 +156,11 @@ impl Encoding {
             },
             Encoding::Windows1252 => match std::str::from_utf8(bytes) {
                 Ok(s) if bytes.is_ascii() => Cow::Borrowed(s),
-                _ => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0,
+                _ => {
+                    let mut text = String::new();
+                    push_windows_1252(bytes, &mut text);
+                    Cow::Owned(text)
+                }
             },
         }
     }
@@ -165,15 +169,8 @@ impl Encoding {
     /// into it.
     pub fn text_into(self, bytes: &[u8], out: &mut String, invalid: &mut bool) {
         if self == Encoding::Windows1252 && !bytes.is_ascii() {
-            let mut decoder = encoding_rs::WINDOWS_1252.new_decoder_without_bom_handling();
-            let room = decoder.max_utf8_buffer_length(bytes.len()).unwrap_or(bytes.len() * 3);
-            out.reserve(room);
-            let before = out.len();
-            let (result, _, _) = decoder.decode_to_string(bytes, out, true);
-            if result == encoding_rs::CoderResult::InputEmpty {
-                return;
-            }
-            out.truncate(before);
+            push_windows_1252(bytes, out);
+            return;
         }
         out.push_str(&self.text(bytes, invalid));
     }
@@ -183,6 +180,31 @@ impl Encoding {
             Cow::Borrowed(_) => String::from_utf8(bytes).unwrap_or_default(),
             Cow::Owned(s) => s,
         }
+    }
+}
+
+/// Windows-1252's characters for the bytes 0x80–0x9F, as WHATWG (and
+/// encoding_rs) map them: the five unassigned bytes to the C1 controls.
+/// From 0xA0 on the bytes are Latin-1's characters.
+const WINDOWS_1252_HIGH: [char; 32] = [
+    '\u{20AC}', '\u{0081}', '\u{201A}', '\u{0192}', '\u{201E}', '\u{2026}', '\u{2020}', '\u{2021}', '\u{02C6}',
+    '\u{2030}', '\u{0160}', '\u{2039}', '\u{0152}', '\u{008D}', '\u{017D}', '\u{008F}', '\u{0090}', '\u{2018}',
+    '\u{2019}', '\u{201C}', '\u{201D}', '\u{2022}', '\u{2013}', '\u{2014}', '\u{02DC}', '\u{2122}', '\u{0161}',
+    '\u{203A}', '\u{0153}', '\u{009D}', '\u{017E}', '\u{0178}',
+];
+
+/// Windows-1252 bytes decoded onto `out`, a byte at a time (a field is a
+/// few dozen bytes: cheaper than setting up a decoder for each).
+fn push_windows_1252(bytes: &[u8], out: &mut String) {
+    out.reserve(bytes.len() * 2);
+    for &b in bytes {
+        out.push(match b {
+            0x80..=0x9F => WINDOWS_1252_HIGH
+                .get(usize::from(b - 0x80))
+                .copied()
+                .unwrap_or('\u{FFFD}'),
+            _ => char::from(b),
+        });
     }
 }
 
@@ -556,6 +578,19 @@ impl Source {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn windows_1252_decodes_every_byte_as_encoding_rs_does() {
+        let all: Vec<u8> = (0..=255).collect();
+        let (expected, _, _) = encoding_rs::WINDOWS_1252.decode(&all);
+        let mut ours = String::from("x");
+        push_windows_1252(&all, &mut ours);
+        assert_eq!(ours.get(1..), Some(&*expected));
+        assert_eq!(
+            Encoding::Windows1252.text(b"Best\xe4llare \x80", &mut false),
+            "Beställare €"
+        );
+    }
 
     fn records(text: &str, d: u8) -> Vec<(usize, Vec<String>)> {
         let mut r = CsvRecords::of_text(text, d);
