@@ -441,10 +441,11 @@ fn duplicates(exports: &Exports) -> FastMap<u32, (u32, u32)> {
                 .filter_map(|&(_, i)| key(i as usize).map(|k| (k, i)))
                 .collect();
             group.sort_by_key(|&(k, i)| (k, i));
+            // An orderer held by hash compares by its 63-bit key: a false
+            // copy would need two rows alike in every other field whose
+            // orderers' texts share a key.
             for same in group.chunk_by(|a, b| a.0 == b.0) {
-                for rows in same_orderer(exports, same.iter().map(|&(_, i)| i).collect()) {
-                    mark_copies(exports, rows.into_iter(), &mut out);
-                }
+                mark_copies(exports, same.iter().map(|&(_, i)| i), &mut out);
             }
         }
         start = end;
@@ -507,28 +508,6 @@ fn other_files_cover(exports: &Exports) -> Option<impl Fn(usize, i32) -> bool + 
             list.get(k).is_some_and(|r| r.0 <= d)
         })
     })
-}
-
-/// Rows of one key split by their orderer's text, each part in row
-/// order: equal keys mean equal texts, except that an orderer held by
-/// hash ([`crate::read::Who`]) is read again and compared, so that a
-/// collision of hashes never makes a copy.
-fn same_orderer(exports: &Exports, rows: Vec<u32>) -> Vec<Vec<u32>> {
-    let hashed = rows
-        .first()
-        .is_some_and(|&i| exports.rows.orderer(i as usize).sym().is_none());
-    if !hashed {
-        return vec![rows];
-    }
-    let mut parts: Vec<(String, Vec<u32>)> = Vec::new();
-    for i in rows {
-        let text = exports.orderer_text(i as usize).into_owned();
-        match parts.iter_mut().find(|(t, _)| *t == text) {
-            Some((_, part)) => part.push(i),
-            None => parts.push((text, vec![i])),
-        }
-    }
-    parts.into_iter().map(|(_, part)| part).collect()
 }
 
 /// Applies the `max_f k_f` rule to the rows (in file order) of one key.

@@ -82,3 +82,49 @@ fn orderers_held_by_hash_show_as_written_in_the_export() {
         .count();
     assert!(named > 0, "no orderer named on Användning");
 }
+
+/// Rule 2 with orderers held by hash: an export of January copied into a
+/// second file (as when a monthly and a quarterly export overlap) makes
+/// each copied row a duplicate once, and a row that differs only in its
+/// orderer is no copy.
+#[test]
+fn copies_across_files_are_found_with_orderers_held_by_hash() {
+    let d = Workdir::new();
+    let head = "Bokföringsdatum;Verifikationsnummer;Leverantör;Belopp;Ansvar;Er referens\n";
+    let line = |i: usize, orderer: &str| {
+        format!(
+            "2024-01-{:02};{};Målare AB;{i},50;U{};{orderer}\n",
+            i % 28 + 1,
+            1000 + i,
+            i % 9
+        )
+    };
+    let (mut a, mut b) = (head.to_string(), head.to_string());
+    for i in 0..12_000 {
+        a.push_str(&line(i, &format!("Beställare {i} PO-{i}")));
+    }
+    for i in 0..5_000 {
+        // The first 4 999 copied; the last differs in its orderer only.
+        let orderer = if i == 4_999 {
+            "Någon annan".to_string()
+        } else {
+            format!("Beställare {i} PO-{i}")
+        };
+        b.push_str(&line(i, &orderer));
+    }
+    for i in 20_000..30_000 {
+        b.push_str(&line(i, &format!("Beställare {i} PO-{i}")));
+    }
+    d.write("exports/a.csv", a);
+    d.write("exports/b.csv", b);
+    d.write(
+        "register.toml",
+        "[[agreement]]\nid = \"RA-1\"\nname = \"Måleri\"\nvalid_from = 2024-01-01\nvalid_to = 2024-12-31\n  [[agreement.supplier]]\n  name = \"Målare AB\"\n  share = 100\n",
+    );
+    d.run("2024-H1", &d.path("register.toml"), &d.path("exports"))
+        .assert()
+        .success();
+    let rec = csv_records(&d.report("2024-H1").join("reconciliation.csv"));
+    let duplicate = rec.iter().find(|r| r[0] == "duplicate").expect("duplicate line");
+    assert_eq!(duplicate[1], "4999");
+}
