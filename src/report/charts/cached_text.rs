@@ -228,6 +228,8 @@ impl<'c, DB: DrawingBackend> CachedText<'c, DB> {
     }
 
     /// The pixels drawn at `pos` as the default `draw_text` draws them.
+    /// A failing `draw_pixel` comes back as its own error (the default,
+    /// through ab_glyph, as a font error); the bitmap's never fails.
     fn replay(
         &mut self,
         pixels: &[Pixel],
