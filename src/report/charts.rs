@@ -21,12 +21,14 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+mod cached_text;
 mod ceiling;
 mod overview;
 mod rank;
 mod shares;
 mod trend;
 
+use cached_text::{CachedText, TextCache};
 use ceiling::CeilingChart;
 use overview::overview;
 use shares::SharesChart;
@@ -144,11 +146,20 @@ impl Buffers {
     }
 }
 
+/// What the charts of one run draw with again: pixel buffers and the
+/// labels' pixels.
+#[derive(Default)]
+struct Reuse {
+    buffers: Buffers,
+    texts: TextCache,
+}
+
 /// Saves a drawing as `folder/stem.svg` and `folder/stem.png` (names made
 /// by concatenation: a stem may hold dots). The pixel buffer comes from
-/// `buffers` as the last chart left it: every chart fills its whole area
-/// first ([`titled`]).
-fn save(drawing: &impl Drawing, folder: &Path, stem: &str, buffers: &Buffers) -> Result<Vec<PathBuf>> {
+/// `reuse` as the last chart left it: every chart fills its whole area
+/// first ([`titled`]); the PNG's text from its labels' pixels
+/// ([`CachedText`]; the SVG keeps text as text).
+fn save(drawing: &impl Drawing, folder: &Path, stem: &str, reuse: &Reuse) -> Result<Vec<PathBuf>> {
     let (w, h) = drawing.size();
     let svg = folder.join(format!("{stem}.svg"));
     let png = folder.join(format!("{stem}.png"));
@@ -161,17 +172,18 @@ fn save(drawing: &impl Drawing, folder: &Path, stem: &str, buffers: &Buffers) ->
         drawing.draw(&root).map_err(|m| err(&svg, m))?;
         root.present().map_err(|e| err(&svg, e.to_string()))?;
     }
-    let mut buffer = buffers.take();
+    let mut buffer = reuse.buffers.take();
     buffer.resize(w as usize * h as usize * 3, 0);
     let drawn = {
-        let root = BitMapBackend::with_buffer(&mut buffer, (w, h)).into_drawing_area();
+        let pixels = BitMapBackend::with_buffer(&mut buffer, (w, h));
+        let root = CachedText::new(pixels, &reuse.texts).into_drawing_area();
         drawing
             .draw(&root)
             .and_then(|()| root.present().map_err(draw_err))
             .map_err(|m| err(&png, m))
     };
     let written = drawn.and_then(|()| write_png(&png, &buffer, (w, h)).map_err(|m| err(&png, m)));
-    buffers.give(buffer);
+    reuse.buffers.give(buffer);
     written?;
     Ok(vec![svg, png])
 }
@@ -300,11 +312,12 @@ impl ReportWriter for ChartReport {
             path: folder.clone(),
             message: crate::lang::Text::io(&e),
         })?;
-        let buffers = Buffers::default();
-        let drawn: Vec<Result<Vec<PathBuf>>> = jobs(ctx)
-            .par_iter()
-            .map(|job| draw_job(ctx, job, &folder, &buffers))
-            .collect();
+        let reuse = Reuse::default();
+        let to = Save {
+            folder: &folder,
+            reuse: &reuse,
+        };
+        let drawn: Vec<Result<Vec<PathBuf>>> = jobs(ctx).par_iter().map(|job| draw_job(ctx, job, &to)).collect();
         let mut written = Vec::new();
         for r in drawn {
             written.extend(r?);
@@ -351,8 +364,28 @@ fn jobs<'a>(ctx: &Context<'a>) -> Vec<Job<'a>> {
     jobs
 }
 
-/// Draws one job's chart into `folder`.
-fn draw_job(ctx: &Context, job: &Job, folder: &Path, buffers: &Buffers) -> Result<Vec<PathBuf>> {
+/// What is done with a job's drawing: saved ([`Save`]; in the tests,
+/// drawn through two backends and compared).
+trait WithDrawing {
+    type Out;
+    fn with(&self, drawing: &impl Drawing, stem: &str) -> Self::Out;
+}
+
+/// Saves a drawing into `folder` ([`save`]).
+struct Save<'s> {
+    folder: &'s Path,
+    reuse: &'s Reuse,
+}
+
+impl WithDrawing for Save<'_> {
+    type Out = Result<Vec<PathBuf>>;
+    fn with(&self, drawing: &impl Drawing, stem: &str) -> Self::Out {
+        save(drawing, self.folder, stem, self.reuse)
+    }
+}
+
+/// Draws one job's chart and hands it to `to`.
+fn draw_job<W: WithDrawing>(ctx: &Context, job: &Job, to: &W) -> W::Out {
     let (size, lang) = (ctx.info.chart_size, ctx.lang);
     let window = ctx.allocation.window.label.as_str();
     match job {
@@ -366,7 +399,7 @@ fn draw_job(ctx: &Context, job: &Job, folder: &Path, buffers: &Buffers) -> Resul
                     lang,
                     size,
                 };
-                save(&chart, folder, stem, buffers)
+                to.with(&chart, stem)
             } else {
                 let previous = ctx
                     .comparison
@@ -379,12 +412,12 @@ fn draw_job(ctx: &Context, job: &Job, folder: &Path, buffers: &Buffers) -> Resul
                     lang,
                     size,
                 };
-                save(&chart, folder, stem, buffers)
+                to.with(&chart, stem)
             }
         }
         Job::Trend(p, m, stem) => {
             let agreement = &ctx.register.agreements[p.agreement];
-            save(&TrendChart::new(ctx, agreement, m, size), folder, stem, buffers)
+            to.with(&TrendChart::new(ctx, agreement, m, size), stem)
         }
         Job::Ceiling(p, m, u, stem) => {
             let chart = CeilingChart {
@@ -394,9 +427,9 @@ fn draw_job(ctx: &Context, job: &Job, folder: &Path, buffers: &Buffers) -> Resul
                 lang,
                 size,
             };
-            save(&chart, folder, stem, buffers)
+            to.with(&chart, stem)
         }
-        Job::Overview => save(&overview(ctx, size), folder, "oversikt", buffers),
+        Job::Overview => to.with(&overview(ctx, size), "oversikt"),
     }
 }
 
