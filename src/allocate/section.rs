@@ -161,15 +161,13 @@ pub(crate) fn who(
             .then(x.name.cmp(&y.name))
             .then(i.cmp(j))
     });
-    list.into_iter()
-        .enumerate()
-        .map(|(k, (mut who, first))| {
-            if hashed && k < named {
-                who.name = exports.orderer_text(first).into_owned();
-            }
-            who
-        })
-        .collect()
+    if hashed {
+        let firsts: Vec<usize> = list.iter().take(named).map(|&(_, first)| first).collect();
+        for ((who, _), name) in list.iter_mut().zip(exports.orderer_texts(&firsts)) {
+            who.name = name.into_owned();
+        }
+    }
+    list.into_iter().map(|(who, _)| who).collect()
 }
 
 /// How the rows of a who-table are grouped: by text, or by the key of an

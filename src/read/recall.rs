@@ -38,6 +38,51 @@ impl Exports {
         }
     }
 
+    /// The orderers of `rows` as text, in their order: those read again
+    /// from a file are read in one pass per file, in file order, a window
+    /// of it at a time (a sheet of call-offs would otherwise open its file
+    /// once a row).
+    pub fn orderer_texts(&self, rows: &[usize]) -> Vec<Cow<'_, str>> {
+        let whos: Vec<(Who, usize)> = rows.iter().map(|&i| (self.rows.orderer(i), i)).collect();
+        self.who_texts(&whos)
+    }
+
+    /// [`Exports::who_text`] of each (who, row), in one pass per file as
+    /// [`Exports::orderer_texts`] reads.
+    pub fn who_texts(&self, whos: &[(Who, usize)]) -> Vec<Cow<'_, str>> {
+        let mut out: Vec<Cow<'_, str>> = Vec::with_capacity(whos.len());
+        let mut wanted: Vec<(usize, usize)> = Vec::new();
+        for (k, &(who, i)) in whos.iter().enumerate() {
+            match self.rows.orderer_sym(who) {
+                Some(sym) => out.push(Cow::Borrowed(self.strings.get(sym))),
+                None => {
+                    out.push(Cow::Borrowed(""));
+                    wanted.push((i, k));
+                }
+            }
+        }
+        wanted.sort_unstable();
+        for part in wanted.chunk_by(|a, b| self.rows.file_of(a.0) == self.rows.file_of(b.0)) {
+            let mut window = Window::default();
+            for &(i, k) in part {
+                if let (Some(text), Some(slot)) = (self.recall_in(i, &mut window), out.get_mut(k)) {
+                    *slot = Cow::Owned(text);
+                }
+            }
+        }
+        out
+    }
+
+    /// Row `i`'s orderer read again through `window` (its file's bytes
+    /// read last).
+    fn recall_in(&self, i: usize, window: &mut Window) -> Option<String> {
+        let file = self.files.get(self.rows.file_of(i) as usize)?;
+        let layout = file.layout?;
+        let column = layout.column?;
+        let (at, skip) = self.rows.position(i)?;
+        window.field(&file.path, (at, skip), layout, column)
+    }
+
     /// Row `i`'s orderer read again from its file.
     fn recall(&self, i: usize) -> Option<String> {
         let file = self.files.get(self.rows.file_of(i) as usize)?;
@@ -71,6 +116,57 @@ fn read_field(
             return Ok(None);
         }
         want = want.saturating_mul(4);
+    }
+}
+
+/// Bytes of one file read last, from `at`: recalls in file order read
+/// each stretch of it once.
+#[derive(Default)]
+struct Window {
+    file: Option<std::fs::File>,
+    at: u64,
+    bytes: Vec<u8>,
+    eof: bool,
+}
+
+/// Bytes a window reads at least.
+const WINDOW: u64 = 256 << 10;
+
+impl Window {
+    /// [`read_field`] through the window: read again only when the record
+    /// lies outside it.
+    fn field(&mut self, path: &Path, (at, skip): (u64, usize), layout: CsvLayout, column: usize) -> Option<String> {
+        let mut want = WINDOW;
+        loop {
+            let from = at.checked_sub(self.at).and_then(|d| usize::try_from(d).ok());
+            let inside = from.filter(|&f| f < self.bytes.len() || (self.eof && f == self.bytes.len()));
+            if let Some(f) = inside {
+                if let Some(text) = field_in(self.bytes.get(f..)?, self.eof, skip, layout, column) {
+                    return text;
+                }
+                if self.eof {
+                    return None;
+                }
+            }
+            self.fill(path, at, want).ok()?;
+            want = want.saturating_mul(4);
+        }
+    }
+
+    /// Reads `want` bytes from `at` (the file opened the first time).
+    fn fill(&mut self, path: &Path, at: u64, want: u64) -> std::io::Result<()> {
+        if self.file.is_none() {
+            self.file = Some(std::fs::File::open(path)?);
+        }
+        let Some(file) = self.file.as_mut() else {
+            return Ok(());
+        };
+        file.seek(SeekFrom::Start(at))?;
+        self.bytes.clear();
+        file.take(want).read_to_end(&mut self.bytes)?;
+        self.at = at;
+        self.eof = (self.bytes.len() as u64) < want;
+        Ok(())
     }
 }
 

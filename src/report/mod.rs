@@ -185,9 +185,11 @@ impl Context<'_> {
         self.exports.who_text(who, row as usize)
     }
 
-    /// Row `i`'s orderer as text.
-    pub fn orderer_text(&self, i: usize) -> std::borrow::Cow<'_, str> {
-        self.exports.orderer_text(i)
+    /// [`Context::who_text`] of every (who, row), orderers read again in
+    /// one pass per file.
+    pub fn who_texts(&self, whos: impl Iterator<Item = (crate::read::Who, u32)>) -> Vec<std::borrow::Cow<'_, str>> {
+        let whos: Vec<(crate::read::Who, usize)> = whos.map(|(w, r)| (w, r as usize)).collect();
+        self.exports.who_texts(&whos)
     }
 
     /// A unit's name: the organisation file's, else an export's unit-name

@@ -221,13 +221,13 @@ fn skips_table(
     );
     header_row(ws, r, 0, &heads, f)?;
     ws.set_row_height(r, 30)?;
-    for u in list {
+    let names = ctx.who_texts(list.iter().map(|u| (u.who, u.row)));
+    for (u, name) in list.iter().zip(names) {
         r += 1;
         let empty = lang.pick("(ingen uppgift)", "(not given)");
         if unit {
             super::sheet::unit_cell(ws, (r, 0), WHO_WIDTH, ctx, u.who.sym().unwrap_or(0), (empty, &f.text))?;
         } else {
-            let name = ctx.who_text(u.who, u.row);
             ws.write_string_with_format(r, 0, if name.is_empty() { empty } else { &name }, &f.text)?;
         }
         ws.write_number_with_format(r, 1, kronor(u.total), &f.sek)?;

@@ -725,7 +725,8 @@ fn calls_sheet(
         l.orderer,
         id.as_str(),
     ];
-    for (k, &i) in rows.iter().enumerate() {
+    let orderers = ctx.exports.orderer_texts(rows);
+    for ((k, &i), orderer) in rows.iter().enumerate().zip(&orderers) {
         let r = 1 + k as u32;
         let row = &ctx.exports.rows.at(i);
         if let Outcome::InAgreement { agreement, supplier } = ctx.classified.outcomes[i] {
@@ -740,7 +741,7 @@ fn calls_sheet(
             ws.write_number_with_format(r, 3, kronor(a.0), &f.sek)?;
         }
         sheet::unit_cell(ws, (r, 4), 20.0, ctx, row.get(Field::Unit), ("", &f.text_gap))?;
-        ws.write_string_with_format(r, 5, ctx.orderer_text(i), &f.text)?;
+        ws.write_string_with_format(r, 5, orderer.as_ref(), &f.text)?;
         ws.write_string_with_format(r, 6, ctx.exports.id(row), &f.text)?;
     }
     let columns: Vec<TableColumn> = heads.iter().map(|h| TableColumn::new().set_header(*h)).collect();

@@ -63,8 +63,10 @@ pub(crate) fn beside_sheet(
     }
     let ws = wb.add_worksheet();
     ws.set_name(sheet_name(ctx))?;
-    for (k, r) in rows.iter().enumerate() {
-        write_row(ws, ctx, 1 + k as u32, r, f)?;
+    let at: Vec<usize> = rows.iter().map(|r| r.row as usize).collect();
+    let orderers = ctx.exports.orderer_texts(&at);
+    for ((k, r), orderer) in rows.iter().enumerate().zip(&orderers) {
+        write_row(ws, ctx, (1 + k as u32, r, orderer), f)?;
     }
     let heads: [&str; 10] = ctx.lang.pick(
         [
@@ -101,7 +103,12 @@ pub(crate) fn beside_sheet(
     print_setup(ws, Some((0, 0)), l)
 }
 
-fn write_row(ws: &mut Worksheet, ctx: &Context, r: u32, b: &BesideRow, f: &Formats) -> Result<(), XlsxError> {
+fn write_row(
+    ws: &mut Worksheet,
+    ctx: &Context,
+    (r, b, orderer): (u32, &BesideRow, &str),
+    f: &Formats,
+) -> Result<(), XlsxError> {
     let row = ctx.exports.rows.at(b.row as usize);
     let supplier = ctx.beside.suppliers.get(b.supplier as usize);
     let account = ctx
@@ -120,7 +127,7 @@ fn write_row(ws: &mut Worksheet, ctx: &Context, r: u32, b: &BesideRow, f: &Forma
     ws.write_string_with_format(r, 3, org, &f.text)?;
     ws.write_number_with_format(r, 4, kronor(b.amount), &f.sek)?;
     super::sheet::unit_cell(ws, (r, 5), 20.0, ctx, row.get(Field::Unit), ("", &f.text_gap))?;
-    ws.write_string_with_format(r, 6, ctx.orderer_text(b.row as usize), &f.text)?;
+    ws.write_string_with_format(r, 6, orderer, &f.text)?;
     ws.write_string_with_format(r, 7, ctx.exports.id(&row), &f.text)?;
     let should = agreement_ids(ctx.register, &ctx.beside.agreements_for(ctx.register, b)).replace(';', ", ");
     ws.write_string_with_format(r, 8, should, &f.text)?;

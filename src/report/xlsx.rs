@@ -742,8 +742,9 @@ fn usage_sheet(ws: &mut Worksheet, ctx: &Context, f: &Formats, l: &Labels) -> Re
             header_row(ws, r, 0, &heads, f)?;
             ws.set_row_height(r, 30)?;
             r += 1;
-            for usage in list.iter().take(MAX_ROWS / 4) {
-                let who = ctx.who_text(usage.who, usage.row);
+            let shown = list.get(..MAX_ROWS / 4).unwrap_or(list);
+            let names = ctx.who_texts(shown.iter().map(|u| (u.who, u.row)));
+            for (usage, who) in shown.iter().zip(names) {
                 if who_label == l.unit {
                     super::sheet::unit_cell(
                         ws,

@@ -392,6 +392,11 @@ fn orderers_held_by_hash_read_back_across_blocks_quotes_and_line_breaks() {
         assert!(e.rows.orderers_hashed(), "block of {block} bytes");
         let back: Vec<String> = (0..e.rows.len()).map(|i| e.orderer_text(i).into_owned()).collect();
         assert_eq!(back, expected, "block of {block} bytes");
+        // Read in one pass, rows asked for in any order.
+        let some: Vec<usize> = (0..e.rows.len()).rev().step_by(3).collect();
+        let together: Vec<String> = e.orderer_texts(&some).into_iter().map(|t| t.into_owned()).collect();
+        let one_by_one: Vec<String> = some.iter().map(|&i| back[i].clone()).collect();
+        assert_eq!(together, one_by_one, "block of {block} bytes");
         assert_eq!(e.rows.orderer(1), e.rows.orderer(11));
         assert_ne!(e.rows.orderer(2), e.rows.orderer(12));
     }

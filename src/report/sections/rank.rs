@@ -134,7 +134,9 @@ fn rows_table(
         "dokumentera avsteget eller avropa från rang 1",
         "document the deviation or call off from rank 1",
     );
-    for i in rows.iter().take(SHOWN * 10) {
+    let shown = rows.get(..SHOWN * 10).unwrap_or(rows);
+    let orderers = ctx.exports.orderer_texts(shown);
+    for (i, orderer) in shown.iter().zip(&orderers) {
         let row = ctx.exports.rows.at(*i);
         if let Some(d) = row.date {
             ws.write_datetime_with_format(r, 1, excel_date(parse::days_to_date(d))?, &f.date_left)?;
@@ -149,7 +151,7 @@ fn rows_table(
             ws.write_number_with_format(r, 3, kronor(m.0), &f.sek)?;
         }
         crate::report::sheet::unit_cell(ws, (r, 4), 15.0, ctx, row.get(Field::Unit), ("", &f.text_gap))?;
-        ws.write_string_with_format(r, 5, ctx.orderer_text(*i), &f.text)?;
+        ws.write_string_with_format(r, 5, orderer.as_ref(), &f.text)?;
         ws.write_string_with_format(r, 6, todo, &f.text)?;
         r += 1;
     }
