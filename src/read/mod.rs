@@ -325,6 +325,8 @@ pub struct Exports {
     pub warnings: Vec<Warning>,
     /// Each unit's name, from a unit-name column (display only).
     pub unit_names: unit_names::UnitNames,
+    /// Orderers held by hash read again ahead of the reports.
+    pub(crate) ahead: recall::Ahead,
 }
 
 pub use discover::{discover, no_exports, Exclude, ExportFile, Skipped};

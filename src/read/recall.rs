@@ -24,6 +24,19 @@ pub(crate) struct CsvLayout {
 /// Bytes read first; a longer stretch of records is read in larger steps.
 const FIRST_READ: u64 = 8 << 10;
 
+/// Orderers read again ahead of the reports, by row, in row order
+/// ([`Exports::read_orderers_ahead`]).
+#[derive(Debug, Default)]
+pub(crate) struct Ahead(std::sync::OnceLock<Vec<(u32, Box<str>)>>);
+
+impl Ahead {
+    fn get(&self, row: usize) -> Option<&str> {
+        let list = self.0.get()?;
+        let k = list.binary_search_by_key(&row, |&(r, _)| r as usize).ok()?;
+        list.get(k).map(|(_, t)| &**t)
+    }
+}
+
 impl Exports {
     /// Row `i`'s orderer as text.
     pub fn orderer_text(&self, i: usize) -> Cow<'_, str> {
@@ -32,10 +45,38 @@ impl Exports {
 
     /// The text of orderer `who`, read at row `i` (any row with it).
     pub fn who_text(&self, who: Who, i: usize) -> Cow<'_, str> {
-        match self.rows.orderer_sym(who) {
-            Some(sym) => Cow::Borrowed(self.strings.get(sym)),
-            None => Cow::Owned(self.recall(i).unwrap_or_default()),
+        match (self.rows.orderer_sym(who), self.ahead.get(i)) {
+            (Some(sym), _) => Cow::Borrowed(self.strings.get(sym)),
+            (None, Some(text)) => Cow::Borrowed(text),
+            (None, None) => Cow::Owned(self.recall(i).unwrap_or_default()),
         }
+    }
+
+    /// Reads the orderers of `rows` again in one pass per file, ahead of
+    /// the reports that show them (the rows of the agreements they list),
+    /// so that each report's many small lists are not read one by one.
+    /// Once per run; nothing when the orderers are in memory.
+    pub fn read_orderers_ahead(&self, mut rows: Vec<usize>) {
+        if !self.rows.orderers_hashed() || self.ahead.0.get().is_some() {
+            return;
+        }
+        rows.sort_unstable();
+        rows.dedup();
+        rows.retain(|&i| self.rows.orderer_sym(self.rows.orderer(i)).is_none());
+        // In as many pieces as there are threads, each read on its own.
+        use rayon::prelude::*;
+        let piece = (rows.len() / rayon::current_num_threads().max(1)).max(1 << 14);
+        let pieces: Vec<Vec<(u32, Box<str>)>> = rows
+            .par_chunks(piece)
+            .map(|part| {
+                let texts = self.orderer_texts(part);
+                part.iter()
+                    .zip(texts)
+                    .map(|(&i, t)| (i as u32, Box::from(&*t)))
+                    .collect()
+            })
+            .collect();
+        let _ = self.ahead.0.set(pieces.concat());
     }
 
     /// The orderers of `rows` as text, in their order: those read again
@@ -53,9 +94,10 @@ impl Exports {
         let mut out: Vec<Cow<'_, str>> = Vec::with_capacity(whos.len());
         let mut wanted: Vec<(usize, usize)> = Vec::new();
         for (k, &(who, i)) in whos.iter().enumerate() {
-            match self.rows.orderer_sym(who) {
-                Some(sym) => out.push(Cow::Borrowed(self.strings.get(sym))),
-                None => {
+            match (self.rows.orderer_sym(who), self.ahead.get(i)) {
+                (Some(sym), _) => out.push(Cow::Borrowed(self.strings.get(sym))),
+                (None, Some(text)) => out.push(Cow::Borrowed(text)),
+                (None, None) => {
                     out.push(Cow::Borrowed(""));
                     wanted.push((i, k));
                 }
@@ -63,9 +105,9 @@ impl Exports {
         }
         wanted.sort_unstable();
         for part in wanted.chunk_by(|a, b| self.rows.file_of(a.0) == self.rows.file_of(b.0)) {
-            let mut window = Window::default();
-            for &(i, k) in part {
-                if let (Some(text), Some(slot)) = (self.recall_in(i, &mut window), out.get_mut(k)) {
+            let texts = part.first().map_or_else(Vec::new, |&(i, _)| self.recall_file(i, part));
+            for (&(_, k), text) in part.iter().zip(texts) {
+                if let (Some(text), Some(slot)) = (text, out.get_mut(k)) {
                     *slot = Cow::Owned(text);
                 }
             }
@@ -73,14 +115,24 @@ impl Exports {
         out
     }
 
-    /// Row `i`'s orderer read again through `window` (its file's bytes
-    /// read last).
-    fn recall_in(&self, i: usize, window: &mut Window) -> Option<String> {
-        let file = self.files.get(self.rows.file_of(i) as usize)?;
-        let layout = file.layout?;
-        let column = layout.column?;
-        let (at, skip) = self.rows.position(i)?;
-        window.field(&file.path, (at, skip), layout, column)
+    /// The orderers of `wanted` (rows of one file, the file of row `i`, in
+    /// row order) read again: each stretch of records between two kept
+    /// positions tokenized once, nearby stretches read together.
+    fn recall_file(&self, i: usize, wanted: &[(usize, usize)]) -> Vec<Option<String>> {
+        let file = self.files.get(self.rows.file_of(i) as usize);
+        let (Some(file), Some(layout)) = (file, file.and_then(|f| f.layout)) else {
+            return vec![None; wanted.len()];
+        };
+        let Some(column) = layout.column else {
+            return vec![None; wanted.len()];
+        };
+        let at: Vec<Option<(u64, usize)>> = wanted.iter().map(|&(i, _)| self.rows.position(i)).collect();
+        let starts: Vec<u64> = at.iter().flatten().map(|&(a, _)| a).collect();
+        let mut window = Window::default();
+        by_position(&at, |start, skips| {
+            let ahead = starts.get(starts.partition_point(|&a| a < start)..).unwrap_or(&[]);
+            window.group(&file.path, (start, skips, ahead), layout, column)
+        })
     }
 
     /// Row `i`'s orderer read again from its file.
@@ -91,6 +143,30 @@ impl Exports {
         let (at, skip) = self.rows.position(i)?;
         read_field(&file.path, (at, skip), layout, column).ok().flatten()
     }
+}
+
+/// `read(start, skips)` for each run of rows read from the same kept
+/// position `start` (their records `skips` on), in order; `None` for a
+/// row that cannot be read again.
+fn by_position(
+    at: &[Option<(u64, usize)>],
+    mut read: impl FnMut(u64, &[usize]) -> Vec<Option<String>>,
+) -> Vec<Option<String>> {
+    let mut out = Vec::with_capacity(at.len());
+    let mut k = 0;
+    while k < at.len() {
+        let Some(Some((start, _))) = at.get(k).copied() else {
+            out.push(None);
+            k += 1;
+            continue;
+        };
+        let rest = at.get(k..).unwrap_or(&[]);
+        let n = rest.iter().take_while(|p| p.is_some_and(|(a, _)| a == start)).count();
+        let skips: Vec<usize> = rest.iter().take(n).flatten().map(|&(_, s)| s).collect();
+        out.extend(read(start, &skips));
+        k += n.max(1);
+    }
+    out
 }
 
 /// Field `column` of the record `skip` records after the one at byte `at`
@@ -129,27 +205,40 @@ struct Window {
     eof: bool,
 }
 
-/// Bytes a window reads at least.
-const WINDOW: u64 = 256 << 10;
+/// Positions this close together are read in one go (the records between
+/// them are read for nothing, but one read is cheaper than two)...
+const NEAR: u64 = 64 << 10;
+/// ...up to this much at a time.
+const MOST: u64 = 8 << 20;
+/// Bytes read past the last position: its records.
+const TAIL: u64 = 16 << 10;
 
 impl Window {
-    /// [`read_field`] through the window: read again only when the record
-    /// lies outside it.
-    fn field(&mut self, path: &Path, (at, skip): (u64, usize), layout: CsvLayout, column: usize) -> Option<String> {
-        let mut want = WINDOW;
+    /// The field of the records `skips` after the one at `start` (the
+    /// positions of the rows still to read `ahead`, from `start` on).
+    fn group(
+        &mut self,
+        path: &Path,
+        (start, skips, ahead): (u64, &[usize], &[u64]),
+        layout: CsvLayout,
+        column: usize,
+    ) -> Vec<Option<String>> {
+        // Worked out only when the window must be read (a walk over the
+        // positions ahead).
+        let mut want = None;
         loop {
-            let from = at.checked_sub(self.at).and_then(|d| usize::try_from(d).ok());
+            let from = start.checked_sub(self.at).and_then(|d| usize::try_from(d).ok());
             let inside = from.filter(|&f| f < self.bytes.len() || (self.eof && f == self.bytes.len()));
-            if let Some(f) = inside {
-                if let Some(text) = field_in(self.bytes.get(f..)?, self.eof, skip, layout, column) {
-                    return text;
-                }
-                if self.eof {
-                    return None;
+            if let Some(bytes) = inside.and_then(|f| self.bytes.get(f..)) {
+                if let Some(texts) = fields_in(bytes, self.eof, skips, layout, column) {
+                    return texts;
                 }
             }
-            self.fill(path, at, want).ok()?;
-            want = want.saturating_mul(4);
+            let size = want.map_or_else(|| span(start, ahead), |w: u64| w.saturating_mul(4));
+            if self.eof && inside.is_some() || self.fill(path, start, size).is_err() {
+                return vec![None; skips.len()];
+            }
+            want = Some(size);
         }
     }
 
@@ -163,38 +252,105 @@ impl Window {
         };
         file.seek(SeekFrom::Start(at))?;
         self.bytes.clear();
-        file.take(want).read_to_end(&mut self.bytes)?;
+        self.bytes.resize(usize::try_from(want).unwrap_or(usize::MAX), 0);
+        let mut filled = 0;
+        while let Some(rest) = self.bytes.get_mut(filled..).filter(|r| !r.is_empty()) {
+            match file.read(rest)? {
+                0 => break,
+                n => filled += n,
+            }
+        }
+        self.bytes.truncate(filled);
         self.at = at;
-        self.eof = (self.bytes.len() as u64) < want;
+        self.eof = (filled as u64) < want;
         Ok(())
     }
+}
+
+/// How much to read from `start`: up to the last of the positions
+/// `ahead` that follow each other within [`NEAR`], at most [`MOST`], and
+/// [`TAIL`] more.
+fn span(start: u64, ahead: &[u64]) -> u64 {
+    let mut end = start;
+    for &a in ahead {
+        if a > end + NEAR || a > start + MOST {
+            break;
+        }
+        end = end.max(a);
+    }
+    end - start + TAIL
+}
+
+/// The field of the records `skips` (ascending) after the first in
+/// `bytes`; `None` when `bytes` end before the last does (and the file
+/// goes on).
+fn fields_in(
+    bytes: &[u8],
+    eof: bool,
+    skips: &[usize],
+    layout: CsvLayout,
+    column: usize,
+) -> Option<Vec<Option<String>>> {
+    let mut records = CsvRecords::new(bytes, layout.delimiter, layout.encoding);
+    let mut raw = Vec::new();
+    let mut next = 0;
+    let mut out = Vec::with_capacity(skips.len());
+    for &skip in skips {
+        if skip < next {
+            // The same row asked for again.
+            let again = out.last().cloned().flatten();
+            out.push(again);
+            continue;
+        }
+        for _ in next..skip {
+            if records.skip_record().is_none() {
+                return eof.then(|| vec![None; skips.len()]);
+            }
+        }
+        if records.next_raw(&mut raw).is_none() {
+            return eof.then(|| vec![None; skips.len()]);
+        }
+        if records.position() >= bytes.len() && !eof {
+            return None;
+        }
+        let mut text = String::new();
+        if let Some(r) = raw.get(column) {
+            records.decode_into(&r.bytes, &mut text);
+        }
+        out.push(Some(text.trim().to_string()));
+        next = skip + 1;
+    }
+    Some(out)
 }
 
 /// [`read_field`] in the bytes read: `None` when they end before the
 /// record does (and the file goes on).
 fn field_in(buf: &[u8], eof: bool, skip: usize, layout: CsvLayout, column: usize) -> Option<Option<String>> {
-    let mut records = CsvRecords::new(buf, layout.delimiter, layout.encoding);
-    for _ in 0..skip {
-        records.skip_record()?;
-    }
-    let mut raw = Vec::new();
-    let Some(_) = records.next_raw(&mut raw) else {
-        return eof.then_some(None);
-    };
-    if records.position() >= buf.len() && !eof {
-        // The record may go on past what was read.
-        return None;
-    }
-    let mut text = String::new();
-    if let Some(r) = raw.get(column) {
-        records.decode_into(&r.bytes, &mut text);
-    }
-    Some(Some(text.trim().to_string()))
+    fields_in(buf, eof, &[skip], layout, column).map(|v| v.into_iter().next().flatten())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nearby_positions_are_read_together_and_far_ones_apart() {
+        // 10 000, 50 000 and 100 000 follow within 64 KiB of each other;
+        // 300 000 does not: read to 100 000 and 16 KiB more.
+        assert_eq!(span(10_000, &[10_000, 50_000, 100_000, 300_000]), 90_000 + TAIL);
+        assert_eq!(span(7, &[]), TAIL);
+        let layout = CsvLayout {
+            delimiter: b';',
+            encoding: Encoding::Utf8,
+            column: Some(1),
+        };
+        // Records 0, 2 and 2 again (a row asked for twice), 3.
+        let bytes = b"a;x\nb;y\nc;z\nd;w\n";
+        let got = fields_in(bytes, true, &[0, 2, 2, 3], layout, 1);
+        let want = ["x", "z", "z", "w"].map(|t| Some(t.to_string())).to_vec();
+        assert_eq!(got, Some(want));
+        assert_eq!(fields_in(&bytes[..9], false, &[0, 2], layout, 1), None);
+    }
 
     #[test]
     fn a_field_is_found_records_on_even_across_reads() {
@@ -227,5 +383,12 @@ mod tests {
         let text = read_field(&path, (4, 1500), utf8, 1).expect("read");
         assert_eq!(text.as_deref(), Some("Beställare 1500 PO-1500"));
         assert_eq!(read_field(&path, (4, 5000), utf8, 1).expect("read"), None);
+        // Without a map: a window read once for two rows, grown to reach
+        // them, and one past the end.
+        let mut window = Window::default();
+        let got = window.group(&path, (4, &[1500, 1999], &[4]), utf8, 1);
+        let want = ["Beställare 1500 PO-1500", "Beställare 1999 PO-1999"].map(|t| Some(t.to_string()));
+        assert_eq!(got, want.to_vec());
+        assert_eq!(window.group(&path, (4, &[2000], &[4]), utf8, 1), vec![None]);
     }
 }

@@ -255,6 +255,37 @@ pub struct Written {
 /// Writes all reports into `out/LABEL/`: into a staging folder first, then
 /// moved into place; an earlier report there is kept in the archive
 /// ([`place`]), and anything else in the way stops the run untouched.
+/// The rows whose orderer a report may show: the call-offs of the
+/// agreements in imbalance (in either scope) and of the rank agreements,
+/// and the rows beside the agreements with their suppliers' orderers.
+fn orderers_shown(ctx: &Context) -> Vec<usize> {
+    let mut listed = vec![false; ctx.register.agreements.len()];
+    let shares = ctx.usage.iter().filter_map(|u| ctx.allocation.shares.get(u.shares));
+    let ranked = ctx.register.agreements.iter().enumerate().filter(|(_, a)| a.is_rank());
+    let agreements = ctx.allocation.imbalanced().into_iter();
+    for a in agreements
+        .chain(shares.map(|s| s.agreement))
+        .chain(ranked.map(|(i, _)| i))
+    {
+        if let Some(slot) = listed.get_mut(a) {
+            *slot = true;
+        }
+    }
+    let outcomes = ctx.classified.outcomes.iter().enumerate();
+    let mut rows: Vec<usize> = outcomes
+        .filter_map(|(i, o)| match o {
+            crate::classify::Outcome::InAgreement { agreement, .. } => {
+                listed.get(agreement.index()).copied().unwrap_or(false).then_some(i)
+            }
+            _ => None,
+        })
+        .collect();
+    rows.extend(ctx.beside.rows.iter().map(|r| r.row as usize));
+    let named = ctx.beside.suppliers.iter().flat_map(|s| s.orderers.iter());
+    rows.extend(named.map(|o| o.row as usize));
+    rows
+}
+
 pub fn write_all(
     ctx: &Context,
     out: &Path,
@@ -281,6 +312,9 @@ pub fn write_all(
         source: Box::new(e),
     };
     std::fs::create_dir_all(&tmp).map_err(|e| not_written(io(&tmp, e)))?;
+    if ctx.exports.rows.orderers_hashed() {
+        ctx.exports.read_orderers_ahead(orderers_shown(ctx));
+    }
     // The writers make different files: run them side by side.
     let results: Vec<Result<Vec<PathBuf>>> = writers
         .par_iter()

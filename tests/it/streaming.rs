@@ -397,6 +397,13 @@ fn orderers_held_by_hash_read_back_across_blocks_quotes_and_line_breaks() {
         let together: Vec<String> = e.orderer_texts(&some).into_iter().map(|t| t.into_owned()).collect();
         let one_by_one: Vec<String> = some.iter().map(|&i| back[i].clone()).collect();
         assert_eq!(together, one_by_one, "block of {block} bytes");
+        // Read ahead (twice: the second asks for nothing), then served
+        // from memory, the same texts.
+        e.read_orderers_ahead(some.clone());
+        e.read_orderers_ahead(vec![0]);
+        let ahead: Vec<String> = e.orderer_texts(&some).into_iter().map(|t| t.into_owned()).collect();
+        assert_eq!(ahead, one_by_one, "block of {block} bytes");
+        assert_eq!(e.orderer_text(0), expected[0]);
         assert_eq!(e.rows.orderer(1), e.rows.orderer(11));
         assert_ne!(e.rows.orderer(2), e.rows.orderer(12));
     }
