@@ -676,7 +676,9 @@ impl Sink<'_> {
         let (Some(date), Some(amount), false) = (date, amount, foreign) else {
             return slow(self, records);
         };
-        let id = text_of(Field::Id);
+        // An id of digits (a voucher number) straight from its bytes.
+        let id_number = field(Field::Id).and_then(|r| rows::IdRef::digits(&r.bytes));
+        let id = if id_number.is_some() { None } else { text_of(Field::Id) };
         if self.hashing == Hashing::Judged && !self.part.rows.orderers_hashed() {
             use std::sync::atomic::Ordering::Relaxed;
             let judged = self.judged.is_some_and(|j| j.load(Relaxed));
@@ -692,6 +694,7 @@ impl Sink<'_> {
             at: self.at,
             orderer,
             purchase: Some(purchase),
+            id_number,
             date: Some(parse::date_to_days(date)),
             amount: Some(amount),
             text,
@@ -844,6 +847,7 @@ impl Sink<'_> {
             at: self.at,
             orderer,
             purchase: None,
+            id_number: None,
             date: date.map(parse::date_to_days),
             amount,
             text,

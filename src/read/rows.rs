@@ -41,7 +41,11 @@ const MAX_TEXT_ID: usize = (1 << SPAN_LEN_BITS) - 1;
 
 impl IdRef {
     fn numeric(text: &str) -> Option<IdRef> {
-        let bytes = text.as_bytes();
+        IdRef::digits(text.as_bytes())
+    }
+
+    /// An id of 1–17 ASCII digits, from its bytes (no decoding needed).
+    pub(crate) fn digits(bytes: &[u8]) -> Option<IdRef> {
         if bytes.is_empty() || bytes.len() > 17 || !bytes.iter().all(u8::is_ascii_digit) {
             return None;
         }
@@ -221,6 +225,8 @@ pub(crate) struct NewRow<'t> {
     /// The purchase combination ([`Rows::purchase_of`]) when known; the
     /// purchase slots of `text` are then not read.
     pub purchase: Option<u32>,
+    /// The id when it is digits, read from its bytes (`id` is then empty).
+    pub id_number: Option<IdRef>,
     pub date: Option<i32>,
     pub amount: Option<Amount>,
     pub text: [Sym; 7],
@@ -372,7 +378,7 @@ impl Rows {
         let (p, b) = split(row.text);
         let purchase = row.purchase.unwrap_or_else(|| self.purchases.intern(p));
         self.push_raw(row.line, row.date, row.amount, (purchase, b), row.kind);
-        let id = match IdRef::numeric(row.id) {
+        let id = match row.id_number.or_else(|| IdRef::numeric(row.id)) {
             Some(id) => id,
             None if row.id.is_empty() => IdRef::default(),
             None => {
@@ -667,6 +673,7 @@ mod tests {
             at: None,
             orderer: None,
             purchase: None,
+            id_number: None,
             date: Some(19_000),
             amount: Some(Amount(125_000)),
             text,
@@ -711,6 +718,7 @@ mod tests {
             at: None,
             orderer: None,
             purchase: None,
+            id_number: None,
             date: None,
             amount: None,
             text: [0; 7],

@@ -197,7 +197,15 @@ const WINDOWS_1252_HIGH: [char; 32] = [
 /// few dozen bytes: cheaper than setting up a decoder for each).
 fn push_windows_1252(bytes: &[u8], out: &mut String) {
     out.reserve(bytes.len() * 2);
-    for &b in bytes {
+    let mut rest = bytes;
+    loop {
+        // A run of ASCII as it is, then one other byte.
+        let ascii = rest.iter().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+        let (run, tail) = rest.split_at(ascii);
+        out.push_str(std::str::from_utf8(run).unwrap_or_default());
+        let Some((&b, tail)) = tail.split_first() else {
+            return;
+        };
         out.push(match b {
             0x80..=0x9F => WINDOWS_1252_HIGH
                 .get(usize::from(b - 0x80))
@@ -205,6 +213,7 @@ fn push_windows_1252(bytes: &[u8], out: &mut String) {
                 .unwrap_or('\u{FFFD}'),
             _ => char::from(b),
         });
+        rest = tail;
     }
 }
 
