@@ -20,6 +20,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     platform::tune_memory();
+    platform::tune_threads();
     platform::prepare();
     let args: Vec<OsString> = std::env::args_os().collect();
     // Only a start without arguments waits for Enter: a task or a shortcut
