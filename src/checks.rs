@@ -158,17 +158,26 @@ pub fn units_without_section(
     organisation: &crate::organisation::Organisation,
 ) -> Vec<Warning> {
     use crate::classify::Outcome;
-    let imbalanced = allocation.imbalanced();
+    // Which agreements are in imbalance, looked up once a row.
+    let listed = allocation.imbalanced();
+    let mut imbalanced = vec![false; listed.iter().max().map_or(0, |&m| m + 1)];
+    for a in listed {
+        if let Some(slot) = imbalanced.get_mut(a) {
+            *slot = true;
+        }
+    }
     let window = &allocation.window;
     let (start, end) = (parse::date_to_days(window.start), parse::date_to_days(window.end));
-    let mut seen = std::collections::HashSet::new();
+    let mut seen: std::collections::HashSet<crate::read::Sym, foldhash::fast::RandomState> = Default::default();
     let mut missing: Vec<String> = Vec::new();
     for (i, outcome) in classified.outcomes.iter().enumerate() {
         let Outcome::InAgreement { agreement, .. } = outcome else {
             continue;
         };
-        let in_window = exports.rows.basics(i).1.is_some_and(|d| (start..=end).contains(&d));
-        if !in_window || !imbalanced.contains(&(agreement.index())) {
+        if !imbalanced.get(agreement.index()).copied().unwrap_or(false) {
+            continue;
+        }
+        if !exports.rows.basics(i).1.is_some_and(|d| (start..=end).contains(&d)) {
             continue;
         }
         // Each unit looked up once.

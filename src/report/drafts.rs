@@ -85,31 +85,41 @@ pub(crate) fn ceilings_by_section(ctx: &Context) -> HashMap<String, BTreeSet<usi
     let (Some(org), false) = (ctx.organisation, ctx.ceilings.is_empty()) else {
         return out;
     };
-    let flagged: HashMap<usize, usize> = ctx
+    // The flagged ceiling of each agreement (the last, as a map would
+    // keep), looked up once a row.
+    let mut flagged: Vec<Option<usize>> = vec![None; ctx.register.agreements.len()];
+    for (i, c) in ctx
         .ceilings
         .iter()
         .enumerate()
         .filter(|(_, c)| c.status.needs_attention())
-        .map(|(i, c)| (c.agreement, i))
-        .collect();
-    if flagged.is_empty() {
+    {
+        if let Some(slot) = flagged.get_mut(c.agreement) {
+            *slot = Some(i);
+        }
+    }
+    if flagged.iter().all(Option::is_none) {
         return out;
     }
     let window = &ctx.allocation.window;
     let (start, end) = (parse::date_to_days(window.start), parse::date_to_days(window.end));
-    let mut section_of: HashMap<crate::read::Sym, Option<String>> = HashMap::new();
+    // Each (unit, ceiling) once, then each unit's section.
+    let mut pairs: std::collections::HashSet<(crate::read::Sym, usize), foldhash::fast::RandomState> =
+        Default::default();
     let rows = &ctx.exports.rows;
     for (i, outcome) in ctx.classified.outcomes.iter().enumerate() {
         let Outcome::InAgreement { agreement, .. } = outcome else {
             continue;
         };
-        let Some(&ceiling) = flagged.get(&(agreement.index())) else {
+        let Some(ceiling) = flagged.get(agreement.index()).copied().flatten() else {
             continue;
         };
-        if !rows.basics(i).1.is_some_and(|d| (start..=end).contains(&d)) {
-            continue;
+        if rows.basics(i).1.is_some_and(|d| (start..=end).contains(&d)) {
+            pairs.insert((rows.buyer(i)[0], ceiling));
         }
-        let unit = rows.buyer(i)[0];
+    }
+    let mut section_of: HashMap<crate::read::Sym, Option<String>> = HashMap::new();
+    for (unit, ceiling) in pairs {
         let section = section_of
             .entry(unit)
             .or_insert_with(|| org.section_of(ctx.text(unit)).map(|s| s.name.clone()));

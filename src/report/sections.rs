@@ -55,11 +55,20 @@ pub struct Group {
     /// Rows (indices into the exports) counted for imbalanced agreements,
     /// dated up to the window's end.
     pub rows: Vec<usize>,
+    /// Its rows beside the agreements (indices into the beside rows).
+    pub beside: Vec<usize>,
 }
 
-/// The agreements in imbalance in the window (indices into the register).
-fn imbalanced(ctx: &Context) -> HashSet<usize> {
-    ctx.allocation.imbalanced().into_iter().collect()
+/// Which agreements (by index) are in imbalance in the window: looked up
+/// once a row.
+fn imbalanced(ctx: &Context) -> Vec<bool> {
+    let mut mask = vec![false; ctx.register.agreements.len()];
+    for a in ctx.allocation.imbalanced() {
+        if let Some(slot) = mask.get_mut(a) {
+            *slot = true;
+        }
+    }
+    mask
 }
 
 /// The workbook a unit's rows go to: its section's (organisation file),
@@ -88,14 +97,16 @@ pub fn groups(ctx: &Context) -> Vec<Group> {
                     head: Some(s.head.clone()).filter(|h| !h.is_empty()),
                     email: s.email.clone(),
                     rows: Vec::new(),
+                    beside: Vec::new(),
                 },
             );
         }
     }
     let mut used_in_window: HashSet<String> = HashSet::new();
     let (start, end) = (parse::date_to_days(window.start), parse::date_to_days(window.end));
-    // Each unit's group name worked out once, not once a row.
-    let mut names: HashMap<crate::read::Sym, String> = HashMap::new();
+    // The rows per unit first (whether one is in the window), then each
+    // unit's rows to its group: a group's name is worked out once a unit.
+    let mut per_unit: HashMap<crate::read::Sym, (bool, Vec<usize>), foldhash::fast::RandomState> = HashMap::default();
     let rows = &ctx.exports.rows;
     for (i, outcome) in ctx.classified.outcomes.iter().enumerate() {
         let Outcome::InAgreement { agreement, .. } = outcome else {
@@ -105,26 +116,30 @@ pub fn groups(ctx: &Context) -> Vec<Group> {
             continue;
         };
         // FKU call-offs (rule 14) take no part in the key.
-        if day > end || !imbalanced.contains(&(agreement.index())) || ctx.fku.rows.contains(i) {
+        let listed = imbalanced.get(agreement.index()).copied().unwrap_or(false);
+        if !listed || day > end || ctx.fku.rows.contains(i) {
             continue;
         }
-        let unit = rows.buyer(i)[0];
-        let name = names.entry(unit).or_insert_with(|| group_name(ctx, unit));
-        if day >= start && !used_in_window.contains(name.as_str()) {
+        let (used, list) = per_unit.entry(rows.buyer(i)[0]).or_default();
+        *used |= day >= start;
+        list.push(i);
+    }
+    for (unit, (used, list)) in per_unit {
+        let name = group_name(ctx, unit);
+        if used {
             used_in_window.insert(name.clone());
         }
-        match by_name.get_mut(name.as_str()) {
-            Some(group) => group.rows.push(i),
-            None => {
-                let group = Group {
-                    name: name.clone(),
-                    rows: vec![i],
-                    ..Group::default()
-                };
-                by_name.insert(name.clone(), group);
-            }
-        }
+        by_name
+            .entry(name.clone())
+            .or_insert_with(|| Group {
+                name,
+                ..Group::default()
+            })
+            .rows
+            .extend(list);
     }
+    // Several units' rows in a group: back in row order.
+    by_name.values_mut().for_each(|g| g.rows.sort_unstable());
     super::sections_beside::add_groups(ctx, &mut by_name, &mut used_in_window);
     by_name
         .into_values()

@@ -23,30 +23,33 @@ fn sheet_name(ctx: &Context) -> &'static str {
 /// Groups for the units (or sections) with purchases beside the agreements
 /// in the window that have none yet: they get a workbook too.
 pub(crate) fn add_groups(ctx: &Context, by_name: &mut BTreeMap<String, Group>, used: &mut HashSet<String>) {
-    for r in &ctx.beside.rows {
-        let name = super::sections::group_name(ctx, ctx.exports.rows.at(r.row as usize).get(Field::Unit));
-        used.insert(name.clone());
-        by_name.entry(name.clone()).or_insert_with(|| Group {
-            name,
-            ..Group::default()
-        });
+    // Units are few: each unit's group is worked out once.
+    let mut names: std::collections::HashMap<crate::read::Sym, String> = std::collections::HashMap::new();
+    for (k, r) in ctx.beside.rows.iter().enumerate() {
+        let unit = ctx.exports.rows.buyer(r.row as usize)[0];
+        let name = names
+            .entry(unit)
+            .or_insert_with(|| super::sections::group_name(ctx, unit));
+        if !used.contains(name.as_str()) {
+            used.insert(name.clone());
+        }
+        match by_name.get_mut(name.as_str()) {
+            Some(group) => group.beside.push(k),
+            None => {
+                let group = Group {
+                    name: name.clone(),
+                    beside: vec![k],
+                    ..Group::default()
+                };
+                by_name.insert(name.clone(), group);
+            }
+        }
     }
 }
 
 /// The group's beside rows in the window, in row order.
 fn rows_of<'a>(ctx: &'a Context, group: &Group) -> Vec<&'a BesideRow> {
-    // Units are few: each unit's group is worked out once.
-    let mut ours: std::collections::HashMap<crate::read::Sym, bool> = std::collections::HashMap::new();
-    ctx.beside
-        .rows
-        .iter()
-        .filter(|r| {
-            let unit = ctx.exports.rows.at(r.row as usize).get(Field::Unit);
-            *ours
-                .entry(unit)
-                .or_insert_with(|| super::sections::group_name(ctx, unit) == group.name)
-        })
-        .collect()
+    group.beside.iter().filter_map(|&k| ctx.beside.rows.get(k)).collect()
 }
 
 /// Adds the sheet when the group has purchases beside the agreements.
