@@ -121,6 +121,18 @@ fn copies_across_files_are_found_with_orderers_held_by_hash() {
         "register.toml",
         "[[agreement]]\nid = \"RA-1\"\nname = \"Måleri\"\nvalid_from = 2024-01-01\nvalid_to = 2024-12-31\n  [[agreement.supplier]]\n  name = \"Målare AB\"\n  share = 100\n",
     );
+    // Read back from the right file: a's 12 000 rows, then b's.
+    let (found, _) = avropskoll::read::discover(
+        &[d.path("exports")],
+        &avropskoll::read::Exclude::default(),
+        avropskoll::lang::Lang::En,
+    )
+    .expect("discover");
+    let e = avropskoll::read::read_all(&found, &avropskoll::read::ReadOptions::default(), &|_| {}).expect("read");
+    assert!(e.rows.orderers_hashed());
+    assert_eq!(e.orderer_text(11_999), "Beställare 11999 PO-11999");
+    assert_eq!(e.orderer_text(12_000 + 4_999), "Någon annan");
+    assert_eq!(e.orderer_text(12_000 + 5_000), "Beställare 20000 PO-20000");
     d.run("2024-H1", &d.path("register.toml"), &d.path("exports"))
         .assert()
         .success();
