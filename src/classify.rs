@@ -544,6 +544,11 @@ impl Tally {
         self.rows += 1;
         self.amount += amount.map_or(0, |a| a.0 as i128);
     }
+
+    fn merge(&mut self, other: Tally) {
+        self.rows += other.rows;
+        self.amount += other.amount;
+    }
 }
 
 /// The reconciliation: read = in agreements + outside + each category.
@@ -556,18 +561,40 @@ pub struct Reconciliation {
 }
 
 impl Reconciliation {
+    /// Tallies every row, in parallel pieces (exact sums: the order of
+    /// adding does not matter).
     pub fn new(exports: &Exports, classified: &Classified) -> Self {
-        let mut r = Reconciliation::default();
-        for (amount, outcome) in exports.rows.amounts(0..exports.rows.len()).zip(&classified.outcomes) {
-            let amount = amount.map(Amount);
-            r.read.add(amount);
-            match outcome {
-                Outcome::InAgreement { .. } => r.in_agreements.add(amount),
-                Outcome::OutsideAgreements => r.outside_agreements.add(amount),
-                Outcome::Quality(c) => r.categories[*c as usize].add(amount),
-            }
+        use rayon::prelude::*;
+        const PIECE: usize = 1 << 18;
+        let n = exports.rows.len().min(classified.outcomes.len());
+        (0..n.div_ceil(PIECE))
+            .into_par_iter()
+            .map(|p| {
+                let range = p * PIECE..((p + 1) * PIECE).min(n);
+                let outcomes = classified.outcomes.get(range.clone()).unwrap_or(&[]);
+                let mut r = Reconciliation::default();
+                for (amount, outcome) in exports.rows.amounts(range).zip(outcomes) {
+                    let amount = amount.map(Amount);
+                    r.read.add(amount);
+                    match outcome {
+                        Outcome::InAgreement { .. } => r.in_agreements.add(amount),
+                        Outcome::OutsideAgreements => r.outside_agreements.add(amount),
+                        Outcome::Quality(c) => r.categories[*c as usize].add(amount),
+                    }
+                }
+                r
+            })
+            .reduce(Reconciliation::default, Reconciliation::merge)
+    }
+
+    fn merge(mut self, other: Reconciliation) -> Reconciliation {
+        self.read.merge(other.read);
+        self.in_agreements.merge(other.in_agreements);
+        self.outside_agreements.merge(other.outside_agreements);
+        for (a, b) in self.categories.iter_mut().zip(other.categories) {
+            a.merge(b);
         }
-        r
+        self
     }
 
     /// (category name, tally) in the order of `reconciliation.csv`.
