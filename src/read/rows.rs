@@ -175,6 +175,8 @@ pub struct Row {
 }
 
 impl Row {
+    /// The interned text of a text field (the orderer's is 0 when the
+    /// orderer is held by hash: use [`Row::orderer`]).
     pub fn get(&self, field: super::Field) -> Sym {
         super::TEXT_FIELDS
             .iter()
