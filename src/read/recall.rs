@@ -383,7 +383,7 @@ mod tests {
         let text = read_field(&path, (4, 1500), utf8, 1).expect("read");
         assert_eq!(text.as_deref(), Some("Beställare 1500 PO-1500"));
         assert_eq!(read_field(&path, (4, 5000), utf8, 1).expect("read"), None);
-        // Without a map: a window read once for two rows, grown to reach
+        // Through a window: read once for two rows, grown to reach
         // them, and one past the end.
         let mut window = Window::default();
         let got = window.group(&path, (4, &[1500, 1999], &[4]), utf8, 1);
