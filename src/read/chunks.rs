@@ -60,14 +60,7 @@ pub(crate) fn read_csv_data(
     let mut buf_at = head_at + start as u64;
     progress(c.head.len() as u64);
     let mut file = open_rest(c)?;
-    // Blocks of a sixteenth of the file, between 4 MB and the set size (8 MB
-    // by default): a small file is not read in blocks larger than it needs,
-    // and the two blocks and their parsed chunks held at a time stay a
-    // small part of what the rows take, the same for any larger file.
-    let sixteenth = usize::try_from(c.size / 16).unwrap_or(usize::MAX).max(4 << 20);
-    let mut block = options.block_bytes.min(sixteenth).max(1024).max(buf.len());
-    // Below this, a block is parsed in one piece.
-    let min_chunk = (block / 8).min(1 << 20);
+    let (mut block, min_chunk) = block_sizes(c, options.block_bytes, buf.len());
     let pieces = rayon::current_num_threads().max(1) * 2;
     reserve_rows(c, out);
     let mut sink = Appender {
@@ -115,11 +108,7 @@ pub(crate) fn read_csv_data(
         next.extend_from_slice(buf.get(end..).unwrap_or(&[]));
         let previous = std::mem::take(&mut pending);
         let spares = std::mem::take(&mut pool);
-        let hashing = match (c.utf16, sink.out.rows.orderers_hashed()) {
-            (Some(_), _) => Hashing::Never,
-            (None, true) => Hashing::Now,
-            (None, false) => Hashing::Judged,
-        };
+        let hashing = hashing(c, sink.out);
         let (parsed, (stop, read)) = rayon::join(
             || parse(&buf, (buf_at, &cuts), header, c, (max_rows, hashing, &judged), spares),
             || (sink.append(previous, &mut pool), read_more(&mut next, block, &mut file)),
@@ -134,6 +123,28 @@ pub(crate) fn read_csv_data(
     }
     sink.append(pending, &mut pool);
     Ok(sink.done)
+}
+
+/// Bytes read at a time, and below which a block is parsed in one piece.
+/// Blocks are a sixteenth of the file, between 4 MB and the set size (8 MB
+/// by default): a small file is not read in blocks larger than it needs,
+/// and the two blocks and their parsed chunks held at a time stay a small
+/// part of what the rows take, the same for any larger file.
+fn block_sizes(c: &CsvText, set: usize, head: usize) -> (usize, usize) {
+    let sixteenth = usize::try_from(c.size / 16).unwrap_or(usize::MAX).max(4 << 20);
+    let block = set.min(sixteenth).max(1024).max(head);
+    (block, (block / 8).min(1 << 20))
+}
+
+/// Whether the next block's chunks may hold the orderer by hash: never for
+/// UTF-16 (its records are not read again from the file), at once when
+/// the run already does.
+fn hashing(c: &CsvText, out: &Exports) -> Hashing {
+    match (c.utf16, out.rows.orderers_hashed()) {
+        (Some(_), _) => Hashing::Never,
+        (None, true) => Hashing::Now,
+        (None, false) => Hashing::Judged,
+    }
 }
 
 /// The file opened where its head ends, when there is more than the head.

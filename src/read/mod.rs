@@ -679,14 +679,7 @@ impl Sink<'_> {
         // An id of digits (a voucher number) straight from its bytes.
         let id_number = field(Field::Id).and_then(|r| rows::IdRef::digits(&r.bytes));
         let id = if id_number.is_some() { None } else { text_of(Field::Id) };
-        if self.hashing == Hashing::Judged && !self.part.rows.orderers_hashed() {
-            use std::sync::atomic::Ordering::Relaxed;
-            let judged = self.judged.is_some_and(|j| j.load(Relaxed));
-            if judged || cache.nearly_unique(ORDERER_SLOT) {
-                self.part.rows.hash_orderers(&self.part.strings);
-                self.judged.inspect(|j| j.store(true, Relaxed));
-            }
-        }
+        self.judge_orderers(cache);
         let (text, orderer, purchase) = self.raw_texts(raw, records, (cache, combos));
         self.note_name_raw(text[UNIT_SLOT], raw, records, cache);
         self.part.rows.push(rows::NewRow {
@@ -702,6 +695,55 @@ impl Sink<'_> {
             kind: RowKind::Normal,
         });
         true
+    }
+
+    /// A record's text fields interned (the orderer's key instead when the
+    /// rows hold it by hash), its unit's name noted beside.
+    fn cell_texts(&mut self, cells: &[Cell]) -> ([Sym; 7], Option<Who>) {
+        let Exports {
+            rows,
+            strings,
+            unit_names,
+            ..
+        } = &mut *self.part;
+        let columns = &self.header.columns;
+        let cell = |field: Field| {
+            columns[field.index()]
+                .and_then(|i| cells.get(i))
+                .unwrap_or(&Cell::Empty)
+        };
+        let mut text = [0; 7];
+        let mut orderer = None;
+        for (slot, field) in text.iter_mut().zip(TEXT_FIELDS) {
+            if field == Field::Orderer && rows.orderers_hashed() {
+                orderer = Some(Who::of_text(&cell(field).text_cow()));
+                continue;
+            }
+            *slot = strings.intern(&cell(field).text_cow());
+        }
+        if let Some(name) = self
+            .header
+            .unit_name
+            .and_then(|i| cells.get(i))
+            .filter(|c| text[UNIT_SLOT] != 0 && !c.is_empty())
+        {
+            unit_names.note(text[UNIT_SLOT], strings.intern(&name.text_cow()));
+        }
+        (text, orderer)
+    }
+
+    /// Holds the chunk's orderers by hash from now on when they were judged
+    /// nearly unique, here or in another chunk of the file.
+    fn judge_orderers(&mut self, cache: &strings::RawCache) {
+        if self.hashing != Hashing::Judged || self.part.rows.orderers_hashed() {
+            return;
+        }
+        use std::sync::atomic::Ordering::Relaxed;
+        let judged = self.judged.is_some_and(|j| j.load(Relaxed));
+        if judged || cache.nearly_unique(ORDERER_SLOT) {
+            self.part.rows.hash_orderers(&self.part.strings);
+            self.judged.inspect(|j| j.store(true, Relaxed));
+        }
     }
 
     /// The symbols of a CSV record's buyer fields (the orderer's key instead
@@ -777,17 +819,12 @@ impl Sink<'_> {
         if cells.iter().all(Cell::is_empty) {
             return true;
         }
-        let Exports {
-            rows,
-            rejections,
-            strings,
-            unit_names,
-            ..
-        } = &mut *self.part;
-        if rows.len() as u64 >= self.max_rows {
+        if self.part.rows.len() as u64 >= self.max_rows {
             self.over_limit = true;
             return false;
         }
+        let (text, orderer) = self.cell_texts(cells);
+        let Exports { rows, rejections, .. } = &mut *self.part;
         let columns = &self.header.columns;
         let cell = |field: Field| {
             columns[field.index()]
@@ -807,23 +844,6 @@ impl Sink<'_> {
             Cell::Text(t) => parse::parse_amount(t),
             _ => None,
         };
-        let mut text = [0; 7];
-        let mut orderer = None;
-        for (slot, field) in text.iter_mut().zip(TEXT_FIELDS) {
-            if field == Field::Orderer && rows.orderers_hashed() {
-                orderer = Some(Who::of_text(&cell(field).text_cow()));
-                continue;
-            }
-            *slot = strings.intern(&cell(field).text_cow());
-        }
-        if let Some(name) = self
-            .header
-            .unit_name
-            .and_then(|i| cells.get(i))
-            .filter(|c| text[UNIT_SLOT] != 0 && !c.is_empty())
-        {
-            unit_names.note(text[UNIT_SLOT], strings.intern(&name.text_cow()));
-        }
         let currency = cell(Field::Currency).text_cow();
         let foreign = !currency.is_empty() && !currency.eq_ignore_ascii_case("SEK");
         let kind = if date.is_none() && cells.iter().any(|c| parse::is_totals_label(&c.text_cow())) {

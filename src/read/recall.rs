@@ -1,9 +1,10 @@
 //! Reading a row's orderer again from its file, when the orderer is held
 //! by hash ([`super::orderers`]): from the nearest kept record position
-//! before the row, its file is read a few kilobytes at a time and the
-//! records in between skipped with the same tokenizer, so the text comes
-//! back exactly as it was first read (decoded in the file's encoding and
-//! trimmed).
+//! before the row, a window of its file is read (nearby positions in one
+//! read) and the records in between skipped with the same tokenizer, so
+//! the text comes back exactly as it was first read (decoded in the file's
+//! encoding and trimmed). The rows the reports list are read ahead in one
+//! pass ([`Exports::read_orderers_ahead`]).
 
 use super::orderers::Who;
 use super::table::{CsvRecords, Encoding};
@@ -20,9 +21,6 @@ pub(crate) struct CsvLayout {
     /// The orderer's column.
     pub column: Option<usize>,
 }
-
-/// Bytes read first; a longer stretch of records is read in larger steps.
-const FIRST_READ: u64 = 8 << 10;
 
 /// Orderers read again ahead of the reports, by row, in row order
 /// ([`Exports::read_orderers_ahead`]).
@@ -137,11 +135,7 @@ impl Exports {
 
     /// Row `i`'s orderer read again from its file.
     fn recall(&self, i: usize) -> Option<String> {
-        let file = self.files.get(self.rows.file_of(i) as usize)?;
-        let layout = file.layout?;
-        let column = layout.column?;
-        let (at, skip) = self.rows.position(i)?;
-        read_field(&file.path, (at, skip), layout, column).ok().flatten()
+        self.recall_file(i, &[(i, 0)]).pop().flatten()
     }
 }
 
@@ -167,32 +161,6 @@ fn by_position(
         k += n.max(1);
     }
     out
-}
-
-/// Field `column` of the record `skip` records after the one at byte `at`
-/// of the file at `path`, decoded and trimmed; `None` past the end.
-fn read_field(
-    path: &Path,
-    (at, skip): (u64, usize),
-    layout: CsvLayout,
-    column: usize,
-) -> std::io::Result<Option<String>> {
-    let mut file = std::fs::File::open(path)?;
-    let mut want = FIRST_READ;
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        file.seek(SeekFrom::Start(at))?;
-        (&mut file).take(want).read_to_end(&mut buf)?;
-        let eof = (buf.len() as u64) < want;
-        if let Some(text) = field_in(&buf, eof, skip, layout, column) {
-            return Ok(text);
-        }
-        if eof {
-            return Ok(None);
-        }
-        want = want.saturating_mul(4);
-    }
 }
 
 /// Bytes of one file read last, from `at`: recalls in file order read
@@ -323,15 +291,28 @@ fn fields_in(
     Some(out)
 }
 
-/// [`read_field`] in the bytes read: `None` when they end before the
-/// record does (and the file goes on).
-fn field_in(buf: &[u8], eof: bool, skip: usize, layout: CsvLayout, column: usize) -> Option<Option<String>> {
-    fields_in(buf, eof, &[skip], layout, column).map(|v| v.into_iter().next().flatten())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The field of the record `skip` on from the start of `buf` (`None`
+    /// when `buf` ends before it and the file goes on).
+    fn field_in(buf: &[u8], eof: bool, skip: usize, layout: CsvLayout, column: usize) -> Option<Option<String>> {
+        fields_in(buf, eof, &[skip], layout, column).map(|v| v.into_iter().next().flatten())
+    }
+
+    /// The field of the record `skip` on from byte `at` of a file.
+    fn read_field(
+        path: &Path,
+        (at, skip): (u64, usize),
+        layout: CsvLayout,
+        column: usize,
+    ) -> std::io::Result<Option<String>> {
+        Ok(Window::default()
+            .group(path, (at, &[skip], &[at]), layout, column)
+            .pop()
+            .flatten())
+    }
 
     #[test]
     fn nearby_positions_are_read_together_and_far_ones_apart() {
