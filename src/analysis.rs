@@ -41,25 +41,13 @@ pub struct Dates {
 }
 
 impl Dates {
-    /// One pass over the rows' dates.
+    /// One pass over the rows' dates, in pieces side by side.
     pub fn of(exports: &Exports) -> Dates {
-        let mut months = BTreeSet::new();
-        let mut latest: Option<i32> = None;
-        let mut earliest: Option<i32> = None;
-        let mut last_day = None;
-        for d in exports.rows.dates(0..exports.rows.len()).flatten() {
-            if last_day == Some(d) {
-                continue; // rows come mostly in date order
-            }
-            last_day = Some(d);
-            latest = Some(latest.map_or(d, |l| l.max(d)));
-            earliest = Some(earliest.map_or(d, |l| l.min(d)));
-            months.insert(window::month_key(parse::days_to_date(d)));
-        }
+        let days = window::Days::of(&exports.rows, |_| true);
         Dates {
-            latest: latest.map(parse::days_to_date),
-            earliest: earliest.map(parse::days_to_date),
-            months,
+            latest: days.span.map(|r| parse::days_to_date(r.1)),
+            earliest: days.span.map(|r| parse::days_to_date(r.0)),
+            months: days.months,
         }
     }
 }

@@ -47,15 +47,12 @@ pub fn thin_window(
 ) -> Vec<Warning> {
     let w = &allocation.window;
     let (start, end) = (parse::date_to_days(w.start), parse::date_to_days(w.end));
-    let months: std::collections::BTreeSet<(i32, u32)> = exports
-        .rows
-        .iter()
-        .filter_map(|r| r.date.filter(|d| (start..=end).contains(d)))
-        .map(|d| {
-            let d = parse::days_to_date(d);
-            (chrono::Datelike::year(&d), chrono::Datelike::month(&d))
-        })
-        .collect();
+    let months: std::collections::BTreeSet<(i32, u32)> =
+        crate::window::Days::of(&exports.rows, |d| (start..=end).contains(&d))
+            .months
+            .into_iter()
+            .map(|key| (key.div_euclid(12), key.rem_euclid(12) as u32 + 1))
+            .collect();
     let label = &w.label;
     if months.is_empty() {
         return vec![Warning::Window(WindowWarning::NoRows { window: w.to_string() })];
@@ -83,24 +80,63 @@ pub fn thin_window(
     out.into_iter().map(Warning::Window).collect()
 }
 
+/// How many rows have a date, and the latest `keep` of them as (date,
+/// row) in ascending order (among equal dates, by row): the rows looked at
+/// in pieces side by side, each keeping only its latest.
+fn latest_rows(exports: &Exports, keep: usize) -> (usize, Vec<(i32, usize)>) {
+    use rayon::prelude::*;
+    const PIECE: usize = 1 << 20;
+    let rows = &exports.rows;
+    let trim = |v: &mut Vec<(i32, usize)>| {
+        if v.len() > keep {
+            let cut = v.len() - keep;
+            v.select_nth_unstable(cut);
+            v.drain(..cut);
+        }
+    };
+    let (dated, mut latest) = (0..rows.len().div_ceil(PIECE))
+        .into_par_iter()
+        .map(|p| {
+            let from = p * PIECE;
+            let mut latest = Vec::with_capacity(4 * keep);
+            let mut dated = 0;
+            for (k, d) in rows.dates(from..(from + PIECE).min(rows.len())).enumerate() {
+                let Some(d) = d else { continue };
+                dated += 1;
+                latest.push((d, from + k));
+                if latest.len() >= 4 * keep {
+                    trim(&mut latest);
+                }
+            }
+            trim(&mut latest);
+            (dated, latest)
+        })
+        .reduce(
+            || (0, Vec::new()),
+            |(n, mut a), (m, b)| {
+                a.extend(b);
+                trim(&mut a);
+                (n + m, a)
+            },
+        );
+    latest.sort_unstable();
+    (dated, latest)
+}
+
 /// When the latest date stands more than [`GAP_DAYS`] after the rest of the
 /// data and only a few rows (at most 1 %, at most 100) lie beyond the gap,
 /// the default window was set by what is probably a typo.
 fn far_latest_date(exports: &Exports, window: &Window) -> Option<DataWarning> {
-    let mut dates: Vec<(i32, usize)> = exports
-        .rows
-        .iter()
-        .enumerate()
-        .filter_map(|(i, r)| Some((r.date?, i)))
-        .collect();
-    if dates.len() < 2 {
+    let (dated, dates) = latest_rows(exports, 101);
+    if dated < 2 {
         return None;
     }
-    dates.sort_unstable();
-    let most = (dates.len() / 100).clamp(1, 100);
-    // The largest gap among the top `most` rows.
+    let most = (dated / 100).clamp(1, 100);
+    // The latest `most + 1` rows (date, row), in order.
+    let dates = dates.get(dates.len().saturating_sub(most + 1)..)?;
+    // The largest gap among them.
     let top = dates.len() - 1;
-    let (gap_at, gap) = (top.saturating_sub(most)..top)
+    let (gap_at, gap) = (0..top)
         .map(|k| (k, dates[k + 1].0 - dates[k].0))
         .max_by_key(|&(_, g)| g)?;
     if gap <= GAP_DAYS {
@@ -168,25 +204,38 @@ pub fn units_without_section(
     }
     let window = &allocation.window;
     let (start, end) = (parse::date_to_days(window.start), parse::date_to_days(window.end));
-    let mut seen: std::collections::HashSet<crate::read::Sym, foldhash::fast::RandomState> = Default::default();
-    let mut missing: Vec<String> = Vec::new();
-    for (i, outcome) in classified.outcomes.iter().enumerate() {
-        let Outcome::InAgreement { agreement, .. } = outcome else {
-            continue;
-        };
-        if !imbalanced.get(agreement.index()).copied().unwrap_or(false) {
-            continue;
-        }
-        if !exports.rows.basics(i).1.is_some_and(|d| (start..=end).contains(&d)) {
-            continue;
-        }
-        // Each unit looked up once.
-        let unit = exports.rows.buyer(i)[0];
-        if seen.insert(unit) {
-            let text = exports.strings.get(unit);
-            if organisation.section_of(text).is_none() && !missing.iter().any(|m| m == text) {
-                missing.push(text.to_string());
+    type Units = std::collections::HashSet<crate::read::Sym, foldhash::fast::RandomState>;
+    // The units of those rows, gathered in pieces side by side.
+    use rayon::prelude::*;
+    const PIECE: usize = 1 << 18;
+    let units = classified
+        .outcomes
+        .par_chunks(PIECE)
+        .enumerate()
+        .map(|(p, piece)| {
+            let mut units = Units::default();
+            for (k, outcome) in piece.iter().enumerate() {
+                let i = p * PIECE + k;
+                let Outcome::InAgreement { agreement, .. } = outcome else {
+                    continue;
+                };
+                if imbalanced.get(agreement.index()).copied().unwrap_or(false)
+                    && exports.rows.basics(i).1.is_some_and(|d| (start..=end).contains(&d))
+                {
+                    units.insert(exports.rows.buyer(i)[0]);
+                }
             }
+            units
+        })
+        .reduce(Units::default, |mut a, b| {
+            a.extend(b);
+            a
+        });
+    let mut missing: Vec<String> = Vec::new();
+    for unit in units {
+        let text = exports.strings.get(unit);
+        if organisation.section_of(text).is_none() && !missing.iter().any(|m| m == text) {
+            missing.push(text.to_string());
         }
     }
     if missing.is_empty() {
@@ -293,6 +342,33 @@ valid_to = 2024-12-31
             w[1],
             "avtalet 'RA-2024-0011' (2 rader) finns inte i avtalsregistret – menas RA-2024-001? Raderna räknas inte förrän id:t rättas."
         );
+    }
+
+    #[test]
+    fn the_latest_rows_are_those_a_full_sort_puts_last() {
+        // Dates out of order, repeated, some rows without a date.
+        let mut csv = HEADER.to_string();
+        for k in 0..3000u32 {
+            let day = (k * 7919) % 300;
+            match k % 13 {
+                0 => csv.push_str("inget datum;A AB;;100\n"),
+                _ => csv.push_str(&format!(
+                    "2024-{:02}-{:02};A AB;;100\n",
+                    1 + day / 28 % 12,
+                    1 + day % 28
+                )),
+            }
+        }
+        let r = run(REGISTER, &csv, "2024-H1");
+        let mut all: Vec<(i32, usize)> = (0..r.exports.rows.len())
+            .filter_map(|i| Some((r.exports.rows.at(i).date?, i)))
+            .collect();
+        all.sort_unstable();
+        for keep in [1, 2, 101] {
+            let (dated, latest) = latest_rows(&r.exports, keep);
+            assert_eq!(dated, all.len());
+            assert_eq!(latest, all[all.len() - keep..]);
+        }
     }
 
     #[test]

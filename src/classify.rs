@@ -277,31 +277,28 @@ pub fn classify(exports: &Exports, register: &Register) -> Classified {
             .map(|a| (parse::date_to_days(a.valid_from), parse::date_to_days(a.valid_to)))
             .collect(),
     };
-    const CHUNK: usize = 1 << 16;
-    // Each chunk writes its rows' outcomes in place.
-    let mut outcomes = vec![Outcome::OutsideAgreements; exports.rows.len()];
-    let parts: Vec<Vec<Finding>> = outcomes
-        .par_chunks_mut(CHUNK)
-        .enumerate()
-        .map(|(c, slots)| {
-            let mut findings = Vec::new();
-            for (k, slot) in slots.iter_mut().enumerate() {
-                let row = c * CHUNK + k;
-                *slot = match rows.outcome(row) {
-                    Ok(outcome) => outcome,
-                    Err((category, detail)) => {
-                        findings.push(Finding { row, category, detail });
-                        Outcome::Quality(category)
-                    }
-                };
-            }
-            findings
+    // The rows side by side, each outcome written in place as collected
+    // (no pass that fills the column first); a finding's details are worked
+    // out again for the few rows that have one.
+    let outcomes: Vec<Outcome> = (0..exports.rows.len())
+        .into_par_iter()
+        .with_min_len(1 << 14)
+        .map(|row| {
+            rows.outcome(row)
+                .unwrap_or_else(|(category, _)| Outcome::Quality(category))
         })
         .collect();
-    Classified {
-        outcomes,
-        findings: parts.into_iter().flatten().collect(),
-    }
+    let findings = outcomes
+        .par_iter()
+        .enumerate()
+        .with_min_len(1 << 14)
+        .filter(|(_, o)| matches!(o, Outcome::Quality(_)))
+        .filter_map(|(row, _)| {
+            let (category, detail) = rows.outcome(row).err()?;
+            Some(Finding { row, category, detail })
+        })
+        .collect();
+    Classified { outcomes, findings }
 }
 
 /// What classifying a row needs, worked out once for all rows.

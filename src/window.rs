@@ -25,6 +25,48 @@ pub fn month_key(date: NaiveDate) -> i32 {
     date.year() * 12 + date.month0() as i32
 }
 
+/// The days of rows that a scan of their dates kept: the earliest and
+/// latest, and their months ([`month_key`]).
+#[derive(Debug, Default)]
+pub struct Days {
+    pub span: Option<(i32, i32)>,
+    pub months: std::collections::BTreeSet<i32>,
+}
+
+impl Days {
+    /// The rows' dates (days) that `keep` accepts, looked at in pieces
+    /// side by side.
+    pub fn of(rows: &crate::read::Rows, keep: impl Fn(i32) -> bool + Sync) -> Days {
+        use rayon::prelude::*;
+        const PIECE: usize = 1 << 20;
+        (0..rows.len().div_ceil(PIECE))
+            .into_par_iter()
+            .map(|p| {
+                let mut days = Days::default();
+                let mut last_day = None;
+                for d in rows.dates(p * PIECE..((p + 1) * PIECE).min(rows.len())).flatten() {
+                    if last_day == Some(d) || !keep(d) {
+                        continue; // rows come mostly in date order
+                    }
+                    last_day = Some(d);
+                    days.span = Some(days.span.map_or((d, d), |(a, b)| (a.min(d), b.max(d))));
+                    days.months.insert(month_key(crate::parse::days_to_date(d)));
+                }
+                days
+            })
+            .reduce(Days::default, Days::merged)
+    }
+
+    fn merged(mut self, mut other: Days) -> Days {
+        self.months.append(&mut other.months);
+        self.span = match (self.span, other.span) {
+            (Some((a, b)), Some((c, d))) => Some((a.min(c), b.max(d))),
+            (a, b) => a.or(b),
+        };
+        self
+    }
+}
+
 /// The first day of the month of a [`month_key`].
 pub fn month_start(key: i32) -> NaiveDate {
     first_day(key.div_euclid(12), key.rem_euclid(12) as u32 + 1).unwrap_or(NaiveDate::MIN)

@@ -260,43 +260,88 @@ fn first_pass(
         .map(|a| a.agreements.iter().filter_map(|&i| validity.get(i).copied()).collect())
         .collect();
     let (ws, we) = (parse::date_to_days(window.start), parse::date_to_days(window.end));
+    let scan = Scan {
+        exports,
+        row_purchase,
+        purchase_account: &purchase_account,
+        agreements: &agreements,
+        window: (ws, we),
+    };
+    use rayon::prelude::*;
+    let pieces: Vec<(Vec<i128>, Vec<Found>)> = classified
+        .outcomes
+        .par_chunks(SCAN_PIECE)
+        .enumerate()
+        .map(|(p, piece)| scan.piece(p * SCAN_PIECE, piece, accounts.len()))
+        .collect();
     let mut in_agreements = vec![0i128; accounts.len()];
     let mut found = Vec::new();
-    for (i, outcome) in classified.outcomes.iter().enumerate() {
-        let Some(&p) = row_purchase.get(i) else { continue };
-        let Some(Some(acc)) = purchase_account.get(p as usize).copied() else {
-            continue;
-        };
-        let (_, Some(date), Some(amount)) = exports.rows.basics(i) else {
-            continue;
-        };
-        match outcome {
-            Outcome::InAgreement { .. } if ws <= date && date <= we => {
-                if let Some(s) = in_agreements.get_mut(acc as usize) {
-                    *s += i128::from(amount);
-                }
-            }
-            Outcome::OutsideAgreements => {
-                let valid = agreements
-                    .get(acc as usize)
-                    .is_some_and(|l| l.iter().any(|&(f, t)| f <= date && date <= t));
-                if valid {
-                    found.push(Found {
-                        row: i as u32,
-                        purchase: p,
-                        account: acc,
-                        date,
-                        amount,
-                    });
-                }
-            }
-            _ => {}
+    for (sums, rows) in pieces {
+        for (s, x) in in_agreements.iter_mut().zip(sums) {
+            *s += x;
         }
+        found.extend(rows);
     }
     for (a, s) in accounts.iter_mut().zip(in_agreements) {
         a.in_agreements = s;
     }
     found
+}
+
+/// Rows a piece of [`first_pass`] takes at a time.
+const SCAN_PIECE: usize = 1 << 18;
+
+/// What [`first_pass`] looks a row up in.
+struct Scan<'a> {
+    exports: &'a Exports,
+    row_purchase: &'a [u32],
+    purchase_account: &'a [Option<u32>],
+    agreements: &'a [Vec<(i32, i32)>],
+    window: (i32, i32),
+}
+
+impl Scan<'_> {
+    /// The rows from `from` on whose outcomes are `outcomes`: the sums in
+    /// agreements per account in the window, and the beside rows.
+    fn piece(&self, from: usize, outcomes: &[Outcome], accounts: usize) -> (Vec<i128>, Vec<Found>) {
+        let (ws, we) = self.window;
+        let mut in_agreements = vec![0i128; accounts];
+        let mut found = Vec::new();
+        for (k, outcome) in outcomes.iter().enumerate() {
+            let i = from + k;
+            let Some(&p) = self.row_purchase.get(i) else { continue };
+            let Some(Some(acc)) = self.purchase_account.get(p as usize).copied() else {
+                continue;
+            };
+            let (_, Some(date), Some(amount)) = self.exports.rows.basics(i) else {
+                continue;
+            };
+            match outcome {
+                Outcome::InAgreement { .. } if ws <= date && date <= we => {
+                    if let Some(s) = in_agreements.get_mut(acc as usize) {
+                        *s += i128::from(amount);
+                    }
+                }
+                Outcome::OutsideAgreements => {
+                    let valid = self
+                        .agreements
+                        .get(acc as usize)
+                        .is_some_and(|l| l.iter().any(|&(f, t)| f <= date && date <= t));
+                    if valid {
+                        found.push(Found {
+                            row: i as u32,
+                            purchase: p,
+                            account: acc,
+                            date,
+                            amount,
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        (in_agreements, found)
+    }
 }
 
 /// The supplier of every purchase combination among the beside rows: its

@@ -10,7 +10,7 @@ use crate::parse::{self, AMOUNT_SCALE};
 use crate::register::{Agreement, Ceiling, Register};
 use crate::window::Window;
 use chrono::NaiveDate;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// Days in an average month (365.25 / 12), for the monthly pace.
 pub const DAYS_PER_MONTH: f64 = 30.4375;
@@ -500,30 +500,78 @@ pub struct Life {
 /// Months ahead within which an ending agreement is flagged.
 pub const ENDING_MONTHS: u32 = 6;
 
-/// Adds one row to a per-agreement tally.
-fn tally(list: &mut Vec<LateUse>, agreement: usize, unit: crate::read::Sym, amount: i64) {
-    let entry = match list.iter().position(|l| l.agreement == agreement) {
-        Some(p) => &mut list[p],
-        None => {
+/// Rows summed per agreement and unit, on the way to [`LateUse`] lists.
+type Tally = HashMap<(usize, crate::read::Sym), (u64, i64), foldhash::fast::RandomState>;
+
+/// Adds one row to a tally.
+fn tally(t: &mut Tally, agreement: usize, unit: crate::read::Sym, amount: i64) {
+    let e = t.entry((agreement, unit)).or_default();
+    e.0 += 1;
+    e.1 += amount;
+}
+
+/// A tally as per-agreement lists: agreements in order, each one's units
+/// the largest amount first.
+fn late_uses(t: Tally) -> Vec<LateUse> {
+    let mut list: Vec<LateUse> = Vec::new();
+    let mut entries: Vec<_> = t.into_iter().collect();
+    entries.sort_by(|((a, u), (_, x)), ((b, v), (_, y))| a.cmp(b).then(y.cmp(x)).then(u.cmp(v)));
+    for ((agreement, unit), (rows, amount)) in entries {
+        if list.last().is_none_or(|l| l.agreement != agreement) {
             list.push(LateUse {
                 agreement,
                 rows: 0,
                 amount: 0,
                 units: Vec::new(),
             });
-            let last = list.len() - 1;
-            &mut list[last]
         }
-    };
-    entry.rows += 1;
-    entry.amount += amount;
-    match entry.units.iter_mut().find(|u| u.unit == unit) {
-        Some(u) => {
-            u.rows += 1;
-            u.amount += amount;
+        if let Some(l) = list.last_mut() {
+            l.rows += rows;
+            l.amount += amount;
+            l.units.push(UnitUse { unit, rows, amount });
         }
-        None => entry.units.push(UnitUse { unit, rows: 1, amount }),
     }
+    list
+}
+
+/// Counted rows dated after their agreement's ceiling was reached (`reached`:
+/// agreement and day) and no later than `end`, tallied in pieces side by side.
+fn after_ceiling(
+    exports: &crate::read::Exports,
+    classified: &crate::classify::Classified,
+    reached: &[(usize, i32)],
+    end: i32,
+) -> Tally {
+    use crate::classify::Outcome;
+    use rayon::prelude::*;
+    const PIECE: usize = 1 << 18;
+    let outcomes = &classified.outcomes;
+    outcomes
+        .par_chunks(PIECE)
+        .enumerate()
+        .map(|(p, piece)| {
+            let mut t = Tally::default();
+            let from = p * PIECE;
+            let dates = exports.rows.dates(from..from + piece.len());
+            for (k, (outcome, date)) in piece.iter().zip(dates).enumerate() {
+                if let (Outcome::InAgreement { agreement, .. }, Some(d)) = (outcome, date) {
+                    let a = agreement.index();
+                    if reached.iter().any(|&(r, on)| r == a && d > on && d <= end) {
+                        let (_, _, amount) = exports.rows.basics(from + k);
+                        tally(&mut t, a, exports.rows.buyer(from + k)[0], amount.unwrap_or(0));
+                    }
+                }
+            }
+            t
+        })
+        .reduce(Tally::default, |mut a, b| {
+            for (k, (rows, amount)) in b {
+                let e = a.entry(k).or_default();
+                e.0 += rows;
+                e.1 += amount;
+            }
+            a
+        })
 }
 
 /// The life of the register's agreements as of `as_of`.
@@ -534,7 +582,7 @@ pub fn life(
     ceilings: &[CeilingUse],
     as_of: NaiveDate,
 ) -> Life {
-    use crate::classify::{Detail, Outcome};
+    use crate::classify::Detail;
     use crate::read::Field;
     let horizon = as_of
         .checked_add_months(chrono::Months::new(ENDING_MONTHS))
@@ -546,7 +594,7 @@ pub fn life(
         })
         .collect();
     ending_soon.sort_by_key(|&i| register.agreements[i].valid_to);
-    let mut ended_in_use = Vec::new();
+    let mut ended_in_use = Tally::default();
     for f in &classified.findings {
         if let Detail::OutsideValidity { agreement } = f.detail {
             let Some(row) = exports.rows.get(f.row) else { continue };
@@ -563,30 +611,11 @@ pub fn life(
         .iter()
         .filter_map(|c| Some((c.agreement, parse::date_to_days(c.reached_on?))))
         .collect();
-    let mut after_ceiling = Vec::new();
-    if !reached.is_empty() {
-        let end = parse::date_to_days(as_of);
-        let dates = exports.rows.dates(0..exports.rows.len());
-        for (i, (outcome, date)) in classified.outcomes.iter().zip(dates).enumerate() {
-            if let (Outcome::InAgreement { agreement, .. }, Some(d)) = (outcome, date) {
-                let hit = reached
-                    .iter()
-                    .any(|&(a, r)| a == agreement.index() && d > r && d <= end);
-                if hit {
-                    let row = exports.rows.at(i);
-                    let amount = row.amount.map_or(0, |m| m.0);
-                    tally(&mut after_ceiling, agreement.index(), row.get(Field::Unit), amount);
-                }
-            }
-        }
-    }
-    for list in [&mut ended_in_use, &mut after_ceiling] {
-        list.sort_by_key(|l| l.agreement);
-        for l in list.iter_mut() {
-            l.units
-                .sort_by(|a, b| b.amount.cmp(&a.amount).then(a.unit.cmp(&b.unit)));
-        }
-    }
+    let after_ceiling = match reached.is_empty() {
+        true => Vec::new(),
+        false => late_uses(after_ceiling(exports, classified, &reached, parse::date_to_days(as_of))),
+    };
+    let ended_in_use = late_uses(ended_in_use);
     Life {
         ending_soon,
         ended_in_use,

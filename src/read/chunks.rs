@@ -61,7 +61,7 @@ pub(crate) fn read_csv_data(
     progress(c.head.len() as u64);
     let mut file = open_rest(c)?;
     let (mut block, min_chunk) = block_sizes(c, options.block_bytes, buf.len());
-    let pieces = rayon::current_num_threads().max(1) * 2;
+    let threads = rayon::current_num_threads().max(1);
     reserve_rows(c, out);
     let mut sink = Appender {
         out,
@@ -96,7 +96,7 @@ pub(crate) fn read_csv_data(
             eof,
             c.delimiter,
             c.encoding,
-            if buf.len() < 2 * min_chunk { 1 } else { pieces },
+            pieces(buf.len(), min_chunk, threads),
         );
         let Some(&end) = cuts.last() else {
             // No whole record in the block: a record longer than it.
@@ -135,6 +135,21 @@ fn block_sizes(c: &CsvText, set: usize, head: usize) -> (usize, usize) {
     let block = set.min(sixteenth).max(1024).max(head);
     (block, (block / 8).min(1 << 20))
 }
+
+/// How many chunks a block of `len` bytes is parsed in: four a thread, so
+/// that the last chunks to finish leave a core idle only briefly, but none
+/// under [`MIN_PIECE`] (a chunk judges its orderers on its first 4,096);
+/// one for a block under two `min_chunk`s.
+fn pieces(len: usize, min_chunk: usize, threads: usize) -> usize {
+    if len < 2 * min_chunk {
+        return 1;
+    }
+    (threads * 4).min(len / MIN_PIECE).max(2)
+}
+
+/// The smallest chunk a block is cut into when it is cut at all: about
+/// 7,000 records of a usual export.
+const MIN_PIECE: usize = 640 << 10;
 
 /// Whether the next block's chunks may hold the orderer by hash: never for
 /// UTF-16 (its records are not read again from the file), at once when
@@ -338,6 +353,16 @@ fn cut_points(buf: &[u8], eof: bool, delimiter: u8, encoding: Encoding, pieces: 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn blocks_are_cut_in_four_chunks_a_thread_of_at_least_640_kb() {
+        let min_chunk = 1 << 20;
+        assert_eq!(pieces(8 << 20, min_chunk, 3), 12);
+        assert_eq!(pieces(4 << 20, min_chunk, 3), 6);
+        assert_eq!(pieces(2 << 20, min_chunk, 3), 3);
+        assert_eq!(pieces((2 << 20) - 1, min_chunk, 3), 1);
+        assert_eq!(pieces(8 << 20, min_chunk, 1), 4);
+    }
 
     /// Every cut ends a record: parsing the chunks one by one gives the
     /// same records as parsing the whole.
