@@ -329,17 +329,12 @@ pub fn counted_except(
         .into_par_iter()
         .map(|c| sum_chunk(exports, classified, register, except, chunk(c)))
         .collect();
-    let mut merged = DayTable::default();
+    // The parts' sums side by side in key order, then each key's added up.
+    let mut entries: Vec<(u64, Acc)> = Vec::with_capacity(parts.iter().map(|p| p.0.len()).sum());
     let mut abs_totals: Vec<i128> = vec![0; register.agreements.len()];
     let mut overflow: Option<(usize, usize)> = None;
     for (c, (table, totals)) in parts.into_iter().enumerate() {
-        for (k, acc) in table {
-            let e = merged.entry(k).or_default();
-            e.amount += acc.amount;
-            e.call_offs += acc.call_offs;
-            e.rows += acc.rows;
-            e.skips += acc.skips;
-        }
+        entries.extend(table);
         for (a, (t, p)) in abs_totals.iter_mut().zip(totals).enumerate() {
             let before = *t;
             *t += p;
@@ -351,9 +346,10 @@ pub fn counted_except(
     if let Some((a, row)) = overflow {
         return Err(overflow_error(exports, register, a, row));
     }
-    let mut days: Vec<DaySums> = merged
-        .into_iter()
-        .map(|(k, acc)| DaySums {
+    entries.par_sort_unstable_by_key(|e| e.0);
+    let mut days: Vec<DaySums> = Vec::new();
+    for (k, acc) in entries {
+        let day = DaySums {
             agreement: (k >> 48) as u32,
             supplier: ((k >> 32) & 0xFFFF) as u32,
             date: k as u32 as i32,
@@ -361,8 +357,17 @@ pub fn counted_except(
             call_offs: acc.call_offs,
             rows: acc.rows,
             skips: acc.skips,
-        })
-        .collect();
+        };
+        match days.last_mut() {
+            Some(d) if (d.agreement, d.supplier, d.date) == (day.agreement, day.supplier, day.date) => {
+                d.amount += day.amount;
+                d.call_offs += day.call_offs;
+                d.rows += day.rows;
+                d.skips += day.skips;
+            }
+            _ => days.push(day),
+        }
+    }
     days.sort_unstable_by_key(|d| (d.agreement, d.supplier, d.date));
     Ok(Counted { days })
 }

@@ -596,10 +596,16 @@ impl Sink<'_> {
     /// the end or a limit; returns the number of records and whether some
     /// UTF-8 field was not valid UTF-8.
     pub(crate) fn feed(&mut self, bytes: &[u8], delimiter: u8, encoding: table::Encoding) -> (usize, bool) {
+        thread_local! {
+            /// A thread's caches, emptied for each chunk it reads: their
+            /// memory is touched once, not once a chunk.
+            static CACHES: std::cell::RefCell<(strings::RawCache, strings::RawCombos)> = Default::default();
+        }
         let mut records = CsvRecords::new(bytes, delimiter, encoding);
         let mut raw = Vec::new();
-        let mut cache = strings::RawCache::default();
-        let mut combos = strings::RawCombos::default();
+        let (mut cache, mut combos) = CACHES.with(|c| std::mem::take(&mut *c.borrow_mut()));
+        cache.clear();
+        combos.clear();
         let mut count = 0;
         if self.hashing == Hashing::Now {
             self.part.rows.hash_orderers(&self.part.strings);
@@ -613,6 +619,7 @@ impl Sink<'_> {
                 break;
             }
         }
+        CACHES.with(|c| *c.borrow_mut() = (cache, combos));
         (count, records.invalid)
     }
 

@@ -250,6 +250,15 @@ pub(crate) struct RawCache {
 const JUDGED_AFTER: u32 = 4096;
 
 impl RawCache {
+    /// Emptied for another chunk, its memory kept.
+    pub(crate) fn clear(&mut self) {
+        self.syms.clear();
+        self.date.0.clear();
+        self.date.1 = None;
+        self.looks = [0; 8];
+        self.misses = [0; 8];
+    }
+
     /// Whether text field `field`'s values were judged nearly all new.
     pub(crate) fn nearly_unique(&self, field: usize) -> bool {
         match (self.looks.get(field), self.misses.get(field)) {
@@ -308,6 +317,13 @@ pub(crate) struct RawCombos {
 }
 
 impl RawCombos {
+    /// Emptied for another chunk, its memory kept.
+    pub(crate) fn clear(&mut self) {
+        self.syms.clear();
+        self.looks = 0;
+        self.misses = 0;
+    }
+
     /// The key emptied, to build a record's in.
     pub(crate) fn key(&mut self) -> &mut Vec<u8> {
         self.key.clear();
@@ -349,6 +365,11 @@ struct RawEntry {
 }
 
 impl RawSyms {
+    fn clear(&mut self) {
+        self.arena.clear();
+        self.table.clear();
+    }
+
     /// The symbol of `raw`, from `make` the first time.
     fn get(&mut self, raw: &[u8], make: impl FnOnce() -> Sym) -> Sym {
         use std::hash::BuildHasher;
