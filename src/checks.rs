@@ -84,8 +84,6 @@ pub fn thin_window(
 /// row) in ascending order (among equal dates, by row): the rows looked at
 /// in pieces side by side, each keeping only its latest.
 fn latest_rows(exports: &Exports, keep: usize) -> (usize, Vec<(i32, usize)>) {
-    use rayon::prelude::*;
-    const PIECE: usize = 1 << 20;
     let rows = &exports.rows;
     let trim = |v: &mut Vec<(i32, usize)>| {
         if v.len() > keep {
@@ -94,31 +92,25 @@ fn latest_rows(exports: &Exports, keep: usize) -> (usize, Vec<(i32, usize)>) {
             v.drain(..cut);
         }
     };
-    let (dated, mut latest) = (0..rows.len().div_ceil(PIECE))
-        .into_par_iter()
-        .map(|p| {
-            let from = p * PIECE;
-            let mut latest = Vec::with_capacity(4 * keep);
-            let mut dated = 0;
-            for (k, d) in rows.dates(from..(from + PIECE).min(rows.len())).enumerate() {
-                let Some(d) = d else { continue };
-                dated += 1;
-                latest.push((d, from + k));
-                if latest.len() >= 4 * keep {
-                    trim(&mut latest);
-                }
+    let piece = |(mut dated, mut latest): (usize, Vec<(i32, usize)>), range: std::ops::Range<usize>| {
+        let from = range.start;
+        for (k, d) in rows.dates(range).enumerate() {
+            let Some(d) = d else { continue };
+            dated += 1;
+            latest.push((d, from + k));
+            if latest.len() >= 4 * keep {
+                trim(&mut latest);
             }
-            trim(&mut latest);
-            (dated, latest)
-        })
-        .reduce(
-            || (0, Vec::new()),
-            |(n, mut a), (m, b)| {
-                a.extend(b);
-                trim(&mut a);
-                (n + m, a)
-            },
-        );
+        }
+        trim(&mut latest);
+        (dated, latest)
+    };
+    let merge = |(n, mut a): (usize, Vec<(i32, usize)>), (m, b): (usize, Vec<(i32, usize)>)| {
+        a.extend(b);
+        trim(&mut a);
+        (n + m, a)
+    };
+    let (dated, mut latest) = rows.fold(|| (0, Vec::new()), piece, merge);
     latest.sort_unstable();
     (dated, latest)
 }
@@ -205,32 +197,27 @@ pub fn units_without_section(
     let window = &allocation.window;
     let (start, end) = (parse::date_to_days(window.start), parse::date_to_days(window.end));
     type Units = std::collections::HashSet<crate::read::Sym, foldhash::fast::RandomState>;
-    // The units of those rows, gathered in pieces side by side.
-    use rayon::prelude::*;
-    const PIECE: usize = 1 << 18;
-    let units = classified
-        .outcomes
-        .par_chunks(PIECE)
-        .enumerate()
-        .map(|(p, piece)| {
-            let mut units = Units::default();
-            for (k, outcome) in piece.iter().enumerate() {
-                let i = p * PIECE + k;
-                let Outcome::InAgreement { agreement, .. } = outcome else {
-                    continue;
-                };
-                if imbalanced.get(agreement.index()).copied().unwrap_or(false)
-                    && exports.rows.basics(i).1.is_some_and(|d| (start..=end).contains(&d))
-                {
-                    units.insert(exports.rows.buyer(i)[0]);
-                }
+    // The units of those rows.
+    let rows = &exports.rows;
+    let piece = |mut units: Units, range: std::ops::Range<usize>| {
+        let from = range.start;
+        for (k, outcome) in classified.outcomes.get(range).unwrap_or_default().iter().enumerate() {
+            let i = from + k;
+            let Outcome::InAgreement { agreement, .. } = outcome else {
+                continue;
+            };
+            if imbalanced.get(agreement.index()).copied().unwrap_or(false)
+                && rows.basics(i).1.is_some_and(|d| (start..=end).contains(&d))
+            {
+                units.insert(rows.buyer(i)[0]);
             }
-            units
-        })
-        .reduce(Units::default, |mut a, b| {
-            a.extend(b);
-            a
-        });
+        }
+        units
+    };
+    let units = rows.fold(Units::default, piece, |mut a, b| {
+        a.extend(b);
+        a
+    });
     let mut missing: Vec<String> = Vec::new();
     for unit in units {
         let text = exports.strings.get(unit);

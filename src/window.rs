@@ -37,24 +37,19 @@ impl Days {
     /// The rows' dates (days) that `keep` accepts, looked at in pieces
     /// side by side.
     pub fn of(rows: &crate::read::Rows, keep: impl Fn(i32) -> bool + Sync) -> Days {
-        use rayon::prelude::*;
-        const PIECE: usize = 1 << 20;
-        (0..rows.len().div_ceil(PIECE))
-            .into_par_iter()
-            .map(|p| {
-                let mut days = Days::default();
-                let mut last_day = None;
-                for d in rows.dates(p * PIECE..((p + 1) * PIECE).min(rows.len())).flatten() {
-                    if last_day == Some(d) || !keep(d) {
-                        continue; // rows come mostly in date order
-                    }
-                    last_day = Some(d);
-                    days.span = Some(days.span.map_or((d, d), |(a, b)| (a.min(d), b.max(d))));
-                    days.months.insert(month_key(crate::parse::days_to_date(d)));
+        let piece = |mut days: Days, range| {
+            let mut last_day = None;
+            for d in rows.dates(range).flatten() {
+                if last_day == Some(d) || !keep(d) {
+                    continue; // rows come mostly in date order
                 }
-                days
-            })
-            .reduce(Days::default, Days::merged)
+                last_day = Some(d);
+                days.span = Some(days.span.map_or((d, d), |(a, b)| (a.min(d), b.max(d))));
+                days.months.insert(month_key(crate::parse::days_to_date(d)));
+            }
+            days
+        };
+        rows.fold(Days::default, piece, Days::merged)
     }
 
     fn merged(mut self, mut other: Days) -> Days {

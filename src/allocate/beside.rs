@@ -267,29 +267,22 @@ fn first_pass(
         agreements: &agreements,
         window: (ws, we),
     };
-    use rayon::prelude::*;
-    let pieces: Vec<(Vec<i128>, Vec<Found>)> = classified
-        .outcomes
-        .par_chunks(SCAN_PIECE)
-        .enumerate()
-        .map(|(p, piece)| scan.piece(p * SCAN_PIECE, piece, accounts.len()))
-        .collect();
-    let mut in_agreements = vec![0i128; accounts.len()];
-    let mut found = Vec::new();
-    for (sums, rows) in pieces {
-        for (s, x) in in_agreements.iter_mut().zip(sums) {
-            *s += x;
-        }
-        found.extend(rows);
-    }
+    let (in_agreements, found) = exports.rows.fold(
+        || (vec![0i128; accounts.len()], Vec::new()),
+        |acc, range| scan.piece(acc, range, &classified.outcomes),
+        |(mut sums, mut found), (more, rows)| {
+            for (s, x) in sums.iter_mut().zip(more) {
+                *s += x;
+            }
+            found.extend(rows);
+            (sums, found)
+        },
+    );
     for (a, s) in accounts.iter_mut().zip(in_agreements) {
         a.in_agreements = s;
     }
     found
 }
-
-/// Rows a piece of [`first_pass`] takes at a time.
-const SCAN_PIECE: usize = 1 << 18;
 
 /// What [`first_pass`] looks a row up in.
 struct Scan<'a> {
@@ -301,12 +294,17 @@ struct Scan<'a> {
 }
 
 impl Scan<'_> {
-    /// The rows from `from` on whose outcomes are `outcomes`: the sums in
-    /// agreements per account in the window, and the beside rows.
-    fn piece(&self, from: usize, outcomes: &[Outcome], accounts: usize) -> (Vec<i128>, Vec<Found>) {
+    /// Adds the rows of `range` (`outcomes` being every row's): the sums
+    /// in agreements per account in the window, and the beside rows.
+    fn piece(
+        &self,
+        (mut in_agreements, mut found): (Vec<i128>, Vec<Found>),
+        range: std::ops::Range<usize>,
+        outcomes: &[Outcome],
+    ) -> (Vec<i128>, Vec<Found>) {
         let (ws, we) = self.window;
-        let mut in_agreements = vec![0i128; accounts];
-        let mut found = Vec::new();
+        let from = range.start;
+        let outcomes = outcomes.get(range).unwrap_or_default();
         for (k, outcome) in outcomes.iter().enumerate() {
             let i = from + k;
             let Some(&p) = self.row_purchase.get(i) else { continue };

@@ -543,35 +543,36 @@ fn after_ceiling(
     end: i32,
 ) -> Tally {
     use crate::classify::Outcome;
-    use rayon::prelude::*;
-    const PIECE: usize = 1 << 18;
-    let outcomes = &classified.outcomes;
-    outcomes
-        .par_chunks(PIECE)
-        .enumerate()
-        .map(|(p, piece)| {
-            let mut t = Tally::default();
-            let from = p * PIECE;
-            let dates = exports.rows.dates(from..from + piece.len());
-            for (k, (outcome, date)) in piece.iter().zip(dates).enumerate() {
-                if let (Outcome::InAgreement { agreement, .. }, Some(d)) = (outcome, date) {
-                    let a = agreement.index();
-                    if reached.iter().any(|&(r, on)| r == a && d > on && d <= end) {
-                        let (_, _, amount) = exports.rows.basics(from + k);
-                        tally(&mut t, a, exports.rows.buyer(from + k)[0], amount.unwrap_or(0));
-                    }
+    let rows = &exports.rows;
+    let piece = |mut t: Tally, range: std::ops::Range<usize>| {
+        let from = range.start;
+        let dates = rows.dates(range.clone());
+        for (k, (outcome, date)) in classified
+            .outcomes
+            .get(range)
+            .unwrap_or_default()
+            .iter()
+            .zip(dates)
+            .enumerate()
+        {
+            if let (Outcome::InAgreement { agreement, .. }, Some(d)) = (outcome, date) {
+                let a = agreement.index();
+                if reached.iter().any(|&(r, on)| r == a && d > on && d <= end) {
+                    let (_, _, amount) = rows.basics(from + k);
+                    tally(&mut t, a, rows.buyer(from + k)[0], amount.unwrap_or(0));
                 }
             }
-            t
-        })
-        .reduce(Tally::default, |mut a, b| {
-            for (k, (rows, amount)) in b {
-                let e = a.entry(k).or_default();
-                e.0 += rows;
-                e.1 += amount;
-            }
-            a
-        })
+        }
+        t
+    };
+    rows.fold(Tally::default, piece, |mut a, b| {
+        for (k, (n, amount)) in b {
+            let e = a.entry(k).or_default();
+            e.0 += n;
+            e.1 += amount;
+        }
+        a
+    })
 }
 
 /// The life of the register's agreements as of `as_of`.

@@ -216,6 +216,9 @@ fn join(p: [Sym; 4], b: [Sym; 3]) -> [Sym; 7] {
     [p[0], p[1], p[2], b[0], b[1], p[3], b[2]]
 }
 
+/// The rows a piece of [`Rows::fold`] takes.
+const FOLD_PIECE: usize = 1 << 18;
+
 /// What one row is made of, before it is stored.
 pub(crate) struct NewRow<'t> {
     pub line: u32,
@@ -598,6 +601,23 @@ impl Rows {
             (flags & HAS_DATE != 0).then(|| self.date.get(i).copied().unwrap_or(0)),
             (flags & HAS_AMOUNT != 0).then(|| self.amount.get(i).copied().unwrap_or(0)),
         )
+    }
+
+    /// A pass over all rows in pieces side by side: `piece` folds a range
+    /// of rows into what `empty` makes, `merge` joins the results of
+    /// neighbouring ranges, the earlier first.
+    pub fn fold<T: Send>(
+        &self,
+        empty: impl Fn() -> T + Sync + Send,
+        piece: impl Fn(T, std::ops::Range<usize>) -> T + Sync + Send,
+        merge: impl Fn(T, T) -> T + Sync + Send,
+    ) -> T {
+        use rayon::prelude::*;
+        let n = self.len();
+        (0..n.div_ceil(FOLD_PIECE))
+            .into_par_iter()
+            .map(|p| piece(empty(), p * FOLD_PIECE..((p + 1) * FOLD_PIECE).min(n)))
+            .reduce(&empty, merge)
     }
 
     /// The dates of the rows in `range` (`None` when unreadable), for

@@ -104,20 +104,35 @@ pub(crate) fn ceilings_by_section(ctx: &Context) -> HashMap<String, BTreeSet<usi
     let window = &ctx.allocation.window;
     let (start, end) = (parse::date_to_days(window.start), parse::date_to_days(window.end));
     // Each (unit, ceiling) once, then each unit's section.
-    let mut pairs: std::collections::HashSet<(crate::read::Sym, usize), foldhash::fast::RandomState> =
-        Default::default();
+    type Pairs = std::collections::HashSet<(crate::read::Sym, usize), foldhash::fast::RandomState>;
     let rows = &ctx.exports.rows;
-    for (i, outcome) in ctx.classified.outcomes.iter().enumerate() {
-        let Outcome::InAgreement { agreement, .. } = outcome else {
-            continue;
-        };
-        let Some(ceiling) = flagged.get(agreement.index()).copied().flatten() else {
-            continue;
-        };
-        if rows.basics(i).1.is_some_and(|d| (start..=end).contains(&d)) {
-            pairs.insert((rows.buyer(i)[0], ceiling));
+    let piece = |mut pairs: Pairs, range: std::ops::Range<usize>| {
+        let from = range.start;
+        for (k, outcome) in ctx
+            .classified
+            .outcomes
+            .get(range)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            let i = from + k;
+            let Outcome::InAgreement { agreement, .. } = outcome else {
+                continue;
+            };
+            let Some(ceiling) = flagged.get(agreement.index()).copied().flatten() else {
+                continue;
+            };
+            if rows.basics(i).1.is_some_and(|d| (start..=end).contains(&d)) {
+                pairs.insert((rows.buyer(i)[0], ceiling));
+            }
         }
-    }
+        pairs
+    };
+    let pairs = rows.fold(Pairs::default, piece, |mut a, b| {
+        a.extend(b);
+        a
+    });
     let mut section_of: HashMap<crate::read::Sym, Option<String>> = HashMap::new();
     for (unit, ceiling) in pairs {
         let section = section_of

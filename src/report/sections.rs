@@ -106,24 +106,44 @@ pub fn groups(ctx: &Context) -> Vec<Group> {
     let (start, end) = (parse::date_to_days(window.start), parse::date_to_days(window.end));
     // The rows per unit first (whether one is in the window), then each
     // unit's rows to its group: a group's name is worked out once a unit.
-    let mut per_unit: HashMap<crate::read::Sym, (bool, Vec<usize>), foldhash::fast::RandomState> = HashMap::default();
+    type PerUnit = HashMap<crate::read::Sym, (bool, Vec<usize>), foldhash::fast::RandomState>;
     let rows = &ctx.exports.rows;
-    for (i, outcome) in ctx.classified.outcomes.iter().enumerate() {
-        let Outcome::InAgreement { agreement, .. } = outcome else {
-            continue;
-        };
-        let (_, Some(day), _) = rows.basics(i) else {
-            continue;
-        };
-        // FKU call-offs (rule 14) take no part in the key.
-        let listed = imbalanced.get(agreement.index()).copied().unwrap_or(false);
-        if !listed || day > end || ctx.fku.rows.contains(i) {
-            continue;
+    let piece = |mut per_unit: PerUnit, range: std::ops::Range<usize>| {
+        let from = range.start;
+        for (k, outcome) in ctx
+            .classified
+            .outcomes
+            .get(range)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            let i = from + k;
+            let Outcome::InAgreement { agreement, .. } = outcome else {
+                continue;
+            };
+            let (_, Some(day), _) = rows.basics(i) else {
+                continue;
+            };
+            // FKU call-offs (rule 14) take no part in the key.
+            let listed = imbalanced.get(agreement.index()).copied().unwrap_or(false);
+            if !listed || day > end || ctx.fku.rows.contains(i) {
+                continue;
+            }
+            let (used, list) = per_unit.entry(rows.buyer(i)[0]).or_default();
+            *used |= day >= start;
+            list.push(i);
         }
-        let (used, list) = per_unit.entry(rows.buyer(i)[0]).or_default();
-        *used |= day >= start;
-        list.push(i);
-    }
+        per_unit
+    };
+    let per_unit = rows.fold(PerUnit::default, piece, |mut a, b| {
+        for (unit, (used, list)) in b {
+            let e = a.entry(unit).or_default();
+            e.0 |= used;
+            e.1.extend(list);
+        }
+        a
+    });
     for (unit, (used, list)) in per_unit {
         let name = group_name(ctx, unit);
         if used {
