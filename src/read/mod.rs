@@ -5,6 +5,7 @@
 //! ([`chunks`]). Nothing is matched here; a row that cannot be read is kept
 //! as rejected (or a totals row) with its reason.
 
+mod amounts;
 mod buyers;
 pub(crate) mod chunks;
 pub(crate) mod contents;

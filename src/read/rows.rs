@@ -1,12 +1,12 @@
 //! The rows read, held as columns: what a run holds grows with the rows,
 //! never with the bytes of the input. Per row: the date (4 bytes), the
-//! amount (8), the interned combination of the purchase's text fields
+//! amount (4, see `amounts.rs`), the interned combination of the purchase's text fields
 //! (4: supplier, org nr, agreement, account; an export repeats a few
 //! thousand), the buyer's unit, orderer and order (4 as a combination
 //! while they repeat, 12 as three symbols once they are nearly unique per
 //! row, a reference or purchase-order number: [`super::buyers`]), the
-//! invoice id packed into 8 bytes and one byte of kind and flags — 29
-//! bytes, or 37; the record numbers as runs ([`super::lines`]). The file of
+//! invoice id packed into 8 bytes and one byte of kind and flags — 25
+//! bytes, or 33; the record numbers as runs ([`super::lines`]). The file of
 //! a row follows from its index (files are contiguous). [`Row`] is one row
 //! put back together, by value.
 
@@ -189,7 +189,7 @@ impl Row {
 #[derive(Debug, Default)]
 pub struct Rows {
     date: Vec<i32>,
-    amount: Vec<i64>,
+    amount: super::amounts::Amounts,
     purchase: Vec<u32>,
     buyer: Buyers,
     line: super::lines::Lines,
@@ -259,7 +259,7 @@ impl Rows {
     /// Bytes held per row by the columns besides the buyer's (for the
     /// README's figure): date, amount, purchase, flags, id (the record
     /// numbers are runs: next to nothing).
-    pub const BYTES_PER_ROW: usize = 4 + 8 + 4 + 1 + 8;
+    pub const BYTES_PER_ROW: usize = 4 + 4 + 4 + 1 + 8;
 
     /// Bytes a row's buyer takes now: 4 while combined, 12 once loose;
     /// 8 more for the orderer's key when it is held by hash.
@@ -276,7 +276,7 @@ impl Rows {
     /// text combinations included).
     pub fn heap_bytes(&self) -> usize {
         self.date.capacity() * 4
-            + self.amount.capacity() * 8
+            + self.amount.heap_bytes()
             + self.purchase.capacity() * 4
             + self.buyer.heap_bytes()
             + self.line.heap_bytes()
@@ -444,7 +444,7 @@ impl Rows {
         self.file_starts.extend(other.file_starts.iter().map(|s| s + base));
         self.reserve(other.len());
         self.date.extend_from_slice(&other.date);
-        self.amount.extend_from_slice(&other.amount);
+        self.amount.append(&other.amount);
         let moved = |ids: &[u32], to: &[u32]| -> Vec<u32> {
             ids.iter().map(|&c| to.get(c as usize).copied().unwrap_or(0)).collect()
         };
@@ -599,7 +599,7 @@ impl Rows {
         (
             kind,
             (flags & HAS_DATE != 0).then(|| self.date.get(i).copied().unwrap_or(0)),
-            (flags & HAS_AMOUNT != 0).then(|| self.amount.get(i).copied().unwrap_or(0)),
+            (flags & HAS_AMOUNT != 0).then(|| self.amount.get(i).unwrap_or(0)),
         )
     }
 
@@ -642,7 +642,7 @@ impl Rows {
         };
         Some((
             *self.date.get(i)?,
-            *self.amount.get(i)?,
+            self.amount.get(i)?,
             *self.purchase.get(i)?,
             self.buyer.get(i),
             self.orderer(i),
@@ -658,9 +658,11 @@ impl Rows {
 
     /// The amounts (fixed point) of the rows in `range`, when readable.
     pub fn amounts(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = Option<i64>> + '_ {
-        let a = self.amount.get(range.clone()).unwrap_or(&[]);
-        let f = self.flags.get(range).unwrap_or(&[]);
-        a.iter().zip(f).map(|(&a, &f)| (f & HAS_AMOUNT != 0).then_some(a))
+        let f = self.flags.get(range.clone()).unwrap_or(&[]);
+        self.amount
+            .range(range)
+            .zip(f)
+            .map(|(a, &f)| (f & HAS_AMOUNT != 0).then_some(a))
     }
 
     /// An id's text.
