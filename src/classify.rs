@@ -49,16 +49,23 @@ impl Category {
 /// An agreement's place in the register, held in 16 bits in each row's
 /// outcome (the register check allows no more agreements than that).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct AgreementIx(u16);
+pub struct AgreementIx(std::num::NonZeroU16);
 
 /// A supplier's place among its agreement's suppliers, in 16 bits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SupplierIx(u16);
 
 impl AgreementIx {
+    /// Agreement `i` of the register (which holds at most 65 535), held as
+    /// `i + 1`.
+    pub(crate) fn new(i: usize) -> AgreementIx {
+        let held = u16::try_from(i + 1).ok().and_then(std::num::NonZeroU16::new);
+        AgreementIx(held.unwrap_or(std::num::NonZeroU16::MAX))
+    }
+
     /// The index into `Register::agreements`.
     pub fn index(self) -> usize {
-        usize::from(self.0)
+        usize::from(self.0.get()) - 1
     }
 }
 
@@ -69,15 +76,22 @@ impl SupplierIx {
     }
 }
 
-/// Where a row ends up.
+/// Where a row ends up: 4 bytes a row (two 16-bit indexes, the agreement's
+/// never 0 once stored, which leaves room for the uncounted outcomes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
-    /// Counted for supplier `supplier` of agreement `agreement` (16 bits
-    /// each keep an outcome at 6 bytes a row).
+    /// Counted for supplier `supplier` of agreement `agreement`.
     InAgreement {
         agreement: AgreementIx,
         supplier: SupplierIx,
     },
+    /// Not counted in an agreement.
+    Uncounted(Uncounted),
+}
+
+/// Where a row not counted in an agreement ends up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Uncounted {
     /// A purchase outside the agreements.
     OutsideAgreements,
     /// A data-quality finding; its details are in [`Classified::findings`].
@@ -148,9 +162,9 @@ impl<'r> Matcher<'r> {
         for (ai, a) in register.agreements.iter().enumerate() {
             // The register holds at most 65 535 agreements and suppliers
             // to an agreement (`register::load` checks).
-            m.ids.insert(a.id.trim().to_lowercase(), AgreementIx(ai as u16));
+            m.ids.insert(a.id.trim().to_lowercase(), AgreementIx::new(ai));
             for (si, s) in a.suppliers.iter().enumerate() {
-                let key = (AgreementIx(ai as u16), SupplierIx(si as u16));
+                let key = (AgreementIx::new(ai), SupplierIx(si as u16));
                 if let Some(o) = s.org_nr {
                     m.by_org.entry(o).or_default().push(key);
                 }
@@ -227,7 +241,7 @@ impl Purchase {
             return match matcher.ids.get(&agreement.to_lowercase()).copied() {
                 None => Purchase::Unknown {
                     text: agreement.to_string(),
-                    suggestion: register.suggest_id(agreement).map(|a| AgreementIx(a as u16)),
+                    suggestion: register.suggest_id(agreement).map(AgreementIx::new),
                 },
                 Some(a) => match entries.iter().find(|e| e.0 == a) {
                     None => Purchase::Outside { agreement: a },
@@ -285,14 +299,14 @@ pub fn classify(exports: &Exports, register: &Register) -> Classified {
         .with_min_len(1 << 14)
         .map(|row| {
             rows.outcome(row)
-                .unwrap_or_else(|(category, _)| Outcome::Quality(category))
+                .unwrap_or_else(|(category, _)| Outcome::Uncounted(Uncounted::Quality(category)))
         })
         .collect();
     let findings = outcomes
         .par_iter()
         .enumerate()
         .with_min_len(1 << 14)
-        .filter(|(_, o)| matches!(o, Outcome::Quality(_)))
+        .filter(|(_, o)| matches!(o, Outcome::Uncounted(Uncounted::Quality(_))))
         .filter_map(|(row, _)| {
             let (category, detail) = rows.outcome(row).err()?;
             Some(Finding { row, category, detail })
@@ -372,7 +386,7 @@ impl Rows<'_> {
             Some(Purchase::Unnamed(entries)) => {
                 let mut candidates = entries.iter().filter(|e| valid(e.0));
                 match (candidates.next(), candidates.next()) {
-                    (None, _) => Ok(Outcome::OutsideAgreements),
+                    (None, _) => Ok(Outcome::Uncounted(Uncounted::OutsideAgreements)),
                     (Some(&(a, s)), None) => Ok(counted(a, s)),
                     _ => Err((
                         Category::AmbiguousAgreement,
@@ -383,7 +397,7 @@ impl Rows<'_> {
                     )),
                 }
             }
-            None => Ok(Outcome::OutsideAgreements),
+            None => Ok(Outcome::Uncounted(Uncounted::OutsideAgreements)),
         }
     }
 }
@@ -575,8 +589,8 @@ impl Reconciliation {
                     r.read.add(amount);
                     match outcome {
                         Outcome::InAgreement { .. } => r.in_agreements.add(amount),
-                        Outcome::OutsideAgreements => r.outside_agreements.add(amount),
-                        Outcome::Quality(c) => r.categories[*c as usize].add(amount),
+                        Outcome::Uncounted(Uncounted::OutsideAgreements) => r.outside_agreements.add(amount),
+                        Outcome::Uncounted(Uncounted::Quality(c)) => r.categories[*c as usize].add(amount),
                     }
                 }
                 r
@@ -695,13 +709,21 @@ accounts = ["4410"]
         (exports, classified)
     }
 
+    #[test]
+    fn an_outcome_is_four_bytes_and_keeps_its_indexes() {
+        assert_eq!(std::mem::size_of::<Outcome>(), 4);
+        for i in [0, 1, 65_534] {
+            assert_eq!(AgreementIx::new(i).index(), i);
+        }
+    }
+
     fn detail(c: &Classified, row: usize) -> Option<&Detail> {
         c.findings.iter().find(|f| f.row == row).map(|f| &f.detail)
     }
 
-    const fn counted(agreement: u16, supplier: u16) -> Outcome {
+    fn counted(agreement: u16, supplier: u16) -> Outcome {
         Outcome::InAgreement {
-            agreement: AgreementIx(agreement),
+            agreement: AgreementIx::new(agreement as usize),
             supplier: SupplierIx(supplier),
         }
     }
@@ -721,29 +743,35 @@ accounts = ["4410"]
         let (_, c) = classified();
         // Row 2: Färg AB is in both; account '4410 Reparationer' is 4410,
         // which RA-2024-017 lists and RA-2024-001 (no list) takes too.
-        assert_eq!(c.outcomes[2], Outcome::Quality(Category::AmbiguousAgreement));
+        assert_eq!(
+            c.outcomes[2],
+            Outcome::Uncounted(Uncounted::Quality(Category::AmbiguousAgreement))
+        );
         assert_eq!(
             detail(&c, 2),
             Some(&Detail::Ambiguous {
                 supplier: "Färg AB".into(),
-                agreements: vec![AgreementIx(0), AgreementIx(1)]
+                agreements: vec![AgreementIx::new(0), AgreementIx::new(1)]
             })
         );
         // Row 3: account 4000 is not RA-2024-017's: only RA-2024-001.
         assert_eq!(c.outcomes[3], counted(0, 1));
         // Row 6: 'RA-2024-0011' is no id; RA-2024-001 is one insertion
         // away (RA-2024-017 two), suggested but not matched.
-        assert_eq!(c.outcomes[6], Outcome::Quality(Category::UnknownAgreement));
+        assert_eq!(
+            c.outcomes[6],
+            Outcome::Uncounted(Uncounted::Quality(Category::UnknownAgreement))
+        );
         assert_eq!(
             detail(&c, 6),
             Some(&Detail::UnknownAgreement {
                 text: "RA-2024-0011".into(),
-                suggestion: Some(AgreementIx(0))
+                suggestion: Some(AgreementIx::new(0))
             })
         );
         // Row 7: El AB only under RA-2024-017, whose account list a row
         // without an account never satisfies: outside the agreements.
-        assert_eq!(c.outcomes[7], Outcome::OutsideAgreements);
+        assert_eq!(c.outcomes[7], Outcome::Uncounted(Uncounted::OutsideAgreements));
         // Row 8: the same with account 4410: RA-2024-017's second supplier.
         assert_eq!(c.outcomes[8], counted(1, 1));
     }
@@ -752,25 +780,34 @@ accounts = ["4410"]
     fn rule_5_a_supplier_outside_the_agreement_and_a_date_outside_its_validity() {
         let (_, c) = classified();
         // Row 4: El AB is not RA-2024-001's supplier.
-        assert_eq!(c.outcomes[4], Outcome::Quality(Category::SupplierOutsideAgreement));
+        assert_eq!(
+            c.outcomes[4],
+            Outcome::Uncounted(Uncounted::Quality(Category::SupplierOutsideAgreement))
+        );
         assert_eq!(
             detail(&c, 4),
             Some(&Detail::SupplierOutside {
                 supplier: "El AB".into(),
-                agreement: AgreementIx(0)
+                agreement: AgreementIx::new(0)
             })
         );
         // Row 5: ' ra-2024-001 ' (any case, trimmed) names RA-2024-001,
         // which ended 2024-12-31; the row is dated 2025-02-01.
-        assert_eq!(c.outcomes[5], Outcome::Quality(Category::OutsideValidity));
+        assert_eq!(
+            c.outcomes[5],
+            Outcome::Uncounted(Uncounted::Quality(Category::OutsideValidity))
+        );
         assert_eq!(
             detail(&c, 5),
             Some(&Detail::OutsideValidity {
-                agreement: AgreementIx(0)
+                agreement: AgreementIx::new(0)
             })
         );
         // Row 9: the amount 'abc' is unreadable: rejected first.
-        assert_eq!(c.outcomes[9], Outcome::Quality(Category::Rejected));
+        assert_eq!(
+            c.outcomes[9],
+            Outcome::Uncounted(Uncounted::Quality(Category::Rejected))
+        );
     }
 
     #[test]
@@ -780,7 +817,10 @@ accounts = ["4410"]
         // one of the three is a duplicate: b.csv's first (row 10), of
         // a.csv's line 2 (file 0).
         assert_eq!(exports.rows.len(), 12);
-        assert_eq!(c.outcomes[10], Outcome::Quality(Category::Duplicate));
+        assert_eq!(
+            c.outcomes[10],
+            Outcome::Uncounted(Uncounted::Quality(Category::Duplicate))
+        );
         assert_eq!(detail(&c, 10), Some(&Detail::DuplicateOf { file: 0, line: 2 }));
         assert_eq!(c.outcomes[11], counted(0, 0));
         // Counted: rows 0, 1, 3, 8, 11 = 1000 + 500 + 700 + 100 + 1000 kr.

@@ -5,7 +5,7 @@
 //! the agreements so far in the year are held against the direct-award
 //! limit.
 
-use crate::classify::{Classified, Outcome};
+use crate::classify::{Classified, Outcome, Uncounted};
 use crate::parse::{self, OrgNr};
 use crate::read::{Exports, Field, Sym, Who};
 use crate::register::Register;
@@ -320,7 +320,7 @@ impl Scan<'_> {
                         *s += i128::from(amount);
                     }
                 }
-                Outcome::OutsideAgreements => {
+                Outcome::Uncounted(Uncounted::OutsideAgreements) => {
                     let valid = self
                         .agreements
                         .get(acc as usize)
