@@ -469,6 +469,10 @@ fn duplicates(exports: &Exports) -> FastMap<u32, (u32, u32)> {
 /// a later copy or the first of one. `None` when no file's dates overlap
 /// another's; else a test of (row, date).
 fn other_files_cover(exports: &Exports) -> Option<impl Fn(usize, i32) -> bool + Sync + '_> {
+    use rayon::prelude::*;
+    if exports.files.len() < 2 {
+        return None;
+    }
     let mut starts = Vec::with_capacity(exports.files.len() + 1);
     let mut at = 0;
     for f in &exports.files {
@@ -477,7 +481,7 @@ fn other_files_cover(exports: &Exports) -> Option<impl Fn(usize, i32) -> bool + 
     }
     starts.push(at);
     let ranges: Vec<Option<(i32, i32)>> = starts
-        .windows(2)
+        .par_windows(2)
         .map(|w| {
             exports
                 .rows
