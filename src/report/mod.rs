@@ -271,15 +271,31 @@ fn orderers_shown(ctx: &Context) -> Vec<usize> {
             *slot = true;
         }
     }
-    let outcomes = ctx.classified.outcomes.iter().enumerate();
-    let mut rows: Vec<usize> = outcomes
-        .filter_map(|(i, o)| match o {
-            crate::classify::Outcome::InAgreement { agreement, .. } => {
-                listed.get(agreement.index()).copied().unwrap_or(false).then_some(i)
+    let piece = |mut rows: Vec<usize>, range: std::ops::Range<usize>| {
+        let from = range.start;
+        for (k, o) in ctx
+            .classified
+            .outcomes
+            .get(range)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            if let crate::classify::Outcome::InAgreement { agreement, .. } = o {
+                if listed.get(agreement.index()).copied().unwrap_or(false) {
+                    rows.push(from + k);
+                }
             }
-            _ => None,
-        })
-        .collect();
+        }
+        rows
+    };
+    let mut rows: Vec<usize> = match listed.contains(&true) {
+        true => ctx.exports.rows.fold(Vec::new, piece, |mut a, b| {
+            a.extend(b);
+            a
+        }),
+        false => Vec::new(),
+    };
     rows.extend(ctx.beside.rows.iter().map(|r| r.row as usize));
     let named = ctx.beside.suppliers.iter().flat_map(|s| s.orderers.iter());
     rows.extend(named.map(|o| o.row as usize));
