@@ -185,7 +185,6 @@ pub fn units_without_section(
     allocation: &crate::allocate::Allocation,
     organisation: &crate::organisation::Organisation,
 ) -> Vec<Warning> {
-    use crate::classify::Outcome;
     // Which agreements are in imbalance, looked up once a row.
     let listed = allocation.imbalanced();
     let mut imbalanced = vec![false; listed.iter().max().map_or(0, |&m| m + 1)];
@@ -200,12 +199,7 @@ pub fn units_without_section(
     // The units of those rows.
     let rows = &exports.rows;
     let piece = |mut units: Units, range: std::ops::Range<usize>| {
-        let from = range.start;
-        for (k, outcome) in classified.outcomes.get(range).unwrap_or_default().iter().enumerate() {
-            let i = from + k;
-            let Outcome::InAgreement { agreement, .. } = outcome else {
-                continue;
-            };
+        for (i, agreement, _) in classified.counted_in(range) {
             if imbalanced.get(agreement.index()).copied().unwrap_or(false)
                 && rows.basics(i).1.is_some_and(|d| (start..=end).contains(&d))
             {

@@ -143,6 +143,22 @@ pub struct Classified {
     pub findings: Vec<Finding>,
 }
 
+impl Classified {
+    /// The rows of `range` counted in an agreement: (row, agreement,
+    /// supplier), for a piece of a pass over the rows.
+    pub fn counted_in(
+        &self,
+        range: std::ops::Range<usize>,
+    ) -> impl Iterator<Item = (usize, AgreementIx, SupplierIx)> + '_ {
+        let from = range.start;
+        let outcomes = self.outcomes.get(range).unwrap_or_default();
+        outcomes.iter().enumerate().filter_map(move |(k, o)| match *o {
+            Outcome::InAgreement { agreement, supplier } => Some((from + k, agreement, supplier)),
+            Outcome::Uncounted(_) => None,
+        })
+    }
+}
+
 /// The register's suppliers indexed for matching (rule 3).
 struct Matcher<'r> {
     register: &'r Register,

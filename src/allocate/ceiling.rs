@@ -542,25 +542,15 @@ fn after_ceiling(
     reached: &[(usize, i32)],
     end: i32,
 ) -> Tally {
-    use crate::classify::Outcome;
     let rows = &exports.rows;
     let piece = |mut t: Tally, range: std::ops::Range<usize>| {
-        let from = range.start;
-        let dates = rows.dates(range.clone());
-        for (k, (outcome, date)) in classified
-            .outcomes
-            .get(range)
-            .unwrap_or_default()
-            .iter()
-            .zip(dates)
-            .enumerate()
-        {
-            if let (Outcome::InAgreement { agreement, .. }, Some(d)) = (outcome, date) {
-                let a = agreement.index();
-                if reached.iter().any(|&(r, on)| r == a && d > on && d <= end) {
-                    let (_, _, amount) = rows.basics(from + k);
-                    tally(&mut t, a, rows.buyer(from + k)[0], amount.unwrap_or(0));
-                }
+        for (i, agreement, _) in classified.counted_in(range) {
+            let a = agreement.index();
+            let (_, Some(d), amount) = rows.basics(i) else {
+                continue;
+            };
+            if reached.iter().any(|&(r, on)| r == a && d > on && d <= end) {
+                tally(&mut t, a, rows.buyer(i)[0], amount.unwrap_or(0));
             }
         }
         t

@@ -7,7 +7,7 @@
 //! the skips per unit and orderer ([`skips_by`]).
 
 use super::{AgreementShares, Scope, Skips, Status};
-use crate::classify::{Classified, Outcome};
+use crate::classify::Classified;
 use crate::parse::{self, AMOUNT_SCALE};
 use crate::read::{Exports, Field, Who};
 use crate::register::{Agreement, Basis, Register};
@@ -156,52 +156,62 @@ pub fn skips_by(
         return Vec::new();
     }
     type Per = BTreeMap<Who, SkipUse>;
-    let mut per: Vec<[Per; 2]> = vec![Default::default(); selected.len()];
-    for (i, outcome) in classified.outcomes.iter().enumerate() {
-        let Outcome::InAgreement { agreement, supplier } = *outcome else {
-            continue;
-        };
-        let (a, s) = (agreement.index(), supplier.index());
-        let Some(ag) = register.agreements.get(a).filter(|x| x.is_rank()) else {
-            continue;
-        };
-        if except.contains(i) {
-            continue;
-        }
-        let row = exports.rows.at(i);
-        let (Some(d), Some(am)) = (row.date, row.amount) else {
-            continue;
-        };
-        let skip = ag.suppliers.get(s).and_then(|x| x.rank).is_some_and(|r| r > 1);
-        let undocumented = skip && !documented(exports, ag, i, s, d);
-        let one = Skips {
-            amount: am.0,
-            call_offs: u64::from(super::is_call_off(am.0)),
-            rows: 1,
-        };
-        for (k, &si) in selected.iter().enumerate() {
-            let sh = &shares[si];
-            let date = parse::days_to_date(d);
-            if sh.agreement != a || date < sh.start || date > sh.end {
+    let piece = |mut per: Vec<[Per; 2]>, range: std::ops::Range<usize>| {
+        for (i, agreement, supplier) in classified.counted_in(range) {
+            let (a, s) = (agreement.index(), supplier.index());
+            let Some(ag) = register.agreements.get(a).filter(|x| x.is_rank()) else {
+                continue;
+            };
+            if except.contains(i) {
                 continue;
             }
-            for (m, who) in [Who::of_sym(row.get(Field::Unit)), row.orderer].into_iter().enumerate() {
-                let e = per[k][m].entry(who).or_insert_with(|| SkipUse {
-                    who,
-                    row: i as u32,
-                    documented: Skips::default(),
-                    undocumented: Skips::default(),
-                    total: 0,
-                });
-                e.total += am.0;
-                match (skip, undocumented) {
-                    (true, true) => e.undocumented += one,
-                    (true, false) => e.documented += one,
-                    _ => {}
+            let row = exports.rows.at(i);
+            let (Some(d), Some(am)) = (row.date, row.amount) else {
+                continue;
+            };
+            let skip = ag.suppliers.get(s).and_then(|x| x.rank).is_some_and(|r| r > 1);
+            let undocumented = skip && !documented(exports, ag, i, s, d);
+            let one = Skips {
+                amount: am.0,
+                call_offs: u64::from(super::is_call_off(am.0)),
+                rows: 1,
+            };
+            let date = parse::days_to_date(d);
+            for (k, &si) in selected.iter().enumerate() {
+                let sh = &shares[si];
+                if sh.agreement != a || date < sh.start || date > sh.end {
+                    continue;
+                }
+                for (m, who) in [Who::of_sym(row.get(Field::Unit)), row.orderer].into_iter().enumerate() {
+                    let mut e = SkipUse {
+                        who,
+                        row: i as u32,
+                        documented: Skips::default(),
+                        undocumented: Skips::default(),
+                        total: am.0,
+                    };
+                    match (skip, undocumented) {
+                        (true, true) => e.undocumented += one,
+                        (true, false) => e.documented += one,
+                        _ => {}
+                    }
+                    if let Some(slot) = per.get_mut(k).and_then(|p| p.get_mut(m)) {
+                        add(slot, e);
+                    }
                 }
             }
         }
-    }
+        per
+    };
+    let empty = || vec![<[Per; 2]>::default(); selected.len()];
+    let per = exports.rows.fold(empty, piece, |mut a, b| {
+        for (x, y) in a.iter_mut().zip(b) {
+            for (p, q) in x.iter_mut().zip(y) {
+                q.into_values().for_each(|u| add(p, u));
+            }
+        }
+        a
+    });
     selected
         .iter()
         .zip(per)
@@ -211,6 +221,22 @@ pub fn skips_by(
             by_orderer: ranked(orderers),
         })
         .collect()
+}
+
+/// Adds `u` to the use of its unit or orderer in `per` (the first row kept:
+/// `u`'s rows come after those already in `per`).
+fn add(per: &mut BTreeMap<Who, SkipUse>, u: SkipUse) {
+    match per.entry(u.who) {
+        std::collections::btree_map::Entry::Vacant(v) => {
+            v.insert(u);
+        }
+        std::collections::btree_map::Entry::Occupied(mut o) => {
+            let e = o.get_mut();
+            e.total += u.total;
+            e.documented += u.documented;
+            e.undocumented += u.undocumented;
+        }
+    }
 }
 
 fn ranked(per: BTreeMap<Who, SkipUse>) -> Vec<SkipUse> {

@@ -216,8 +216,9 @@ fn join(p: [Sym; 4], b: [Sym; 3]) -> [Sym; 7] {
     [p[0], p[1], p[2], b[0], b[1], p[3], b[2]]
 }
 
-/// The rows a piece of [`Rows::fold`] takes.
-const FOLD_PIECE: usize = 1 << 18;
+/// The rows a piece of [`Rows::fold`] takes (a few in unit tests, so that
+/// their small inputs are folded in several pieces too).
+const FOLD_PIECE: usize = if cfg!(test) { 7 } else { 1 << 18 };
 
 /// What one row is made of, before it is stored.
 pub(crate) struct NewRow<'t> {

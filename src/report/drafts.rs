@@ -11,7 +11,6 @@ use super::mime::{self, Draft};
 use super::sections::{self, Group};
 use super::Context;
 use crate::allocate::ceiling::CeilingUse;
-use crate::classify::Outcome;
 use crate::error::{Error, Result};
 use crate::format::sek_unit;
 use crate::lang::Lang;
@@ -107,19 +106,7 @@ pub(crate) fn ceilings_by_section(ctx: &Context) -> HashMap<String, BTreeSet<usi
     type Pairs = std::collections::HashSet<(crate::read::Sym, usize), foldhash::fast::RandomState>;
     let rows = &ctx.exports.rows;
     let piece = |mut pairs: Pairs, range: std::ops::Range<usize>| {
-        let from = range.start;
-        for (k, outcome) in ctx
-            .classified
-            .outcomes
-            .get(range)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
-            let i = from + k;
-            let Outcome::InAgreement { agreement, .. } = outcome else {
-                continue;
-            };
+        for (i, agreement, _) in ctx.classified.counted_in(range) {
             let Some(ceiling) = flagged.get(agreement.index()).copied().flatten() else {
                 continue;
             };

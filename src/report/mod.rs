@@ -272,19 +272,9 @@ fn orderers_shown(ctx: &Context) -> Vec<usize> {
         }
     }
     let piece = |mut rows: Vec<usize>, range: std::ops::Range<usize>| {
-        let from = range.start;
-        for (k, o) in ctx
-            .classified
-            .outcomes
-            .get(range)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
-            if let crate::classify::Outcome::InAgreement { agreement, .. } = o {
-                if listed.get(agreement.index()).copied().unwrap_or(false) {
-                    rows.push(from + k);
-                }
+        for (i, agreement, _) in ctx.classified.counted_in(range) {
+            if listed.get(agreement.index()).copied().unwrap_or(false) {
+                rows.push(i);
             }
         }
         rows

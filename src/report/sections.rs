@@ -109,19 +109,7 @@ pub fn groups(ctx: &Context) -> Vec<Group> {
     type PerUnit = HashMap<crate::read::Sym, (bool, Vec<usize>), foldhash::fast::RandomState>;
     let rows = &ctx.exports.rows;
     let piece = |mut per_unit: PerUnit, range: std::ops::Range<usize>| {
-        let from = range.start;
-        for (k, outcome) in ctx
-            .classified
-            .outcomes
-            .get(range)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
-            let i = from + k;
-            let Outcome::InAgreement { agreement, .. } = outcome else {
-                continue;
-            };
+        for (i, agreement, _) in ctx.classified.counted_in(range) {
             let (_, Some(day), _) = rows.basics(i) else {
                 continue;
             };
