@@ -5,7 +5,6 @@
 //! ([`chunks`]). Nothing is matched here; a row that cannot be read is kept
 //! as rejected (or a totals row) with its reason.
 
-mod amounts;
 mod buyers;
 pub(crate) mod chunks;
 pub(crate) mod contents;
@@ -14,6 +13,7 @@ pub mod formats;
 pub(crate) mod header;
 mod lines;
 pub(crate) mod orderers;
+mod packed;
 mod recall;
 pub(crate) mod rows;
 pub(crate) mod strings;

@@ -1,12 +1,12 @@
 //! The rows read, held as columns: what a run holds grows with the rows,
-//! never with the bytes of the input. Per row: the date (4 bytes), the
-//! amount (4, see `amounts.rs`), the interned combination of the purchase's text fields
+//! never with the bytes of the input. Per row: the date (2 bytes), the
+//! amount (4; both see `packed.rs`), the interned combination of the purchase's text fields
 //! (4: supplier, org nr, agreement, account; an export repeats a few
 //! thousand), the buyer's unit, orderer and order (4 as a combination
 //! while they repeat, 12 as three symbols once they are nearly unique per
 //! row, a reference or purchase-order number: [`super::buyers`]), the
-//! invoice id packed into 8 bytes and one byte of kind and flags — 25
-//! bytes, or 33; the record numbers as runs ([`super::lines`]). The file of
+//! invoice id packed into 8 bytes and one byte of kind and flags — 23
+//! bytes, or 31; the record numbers as runs ([`super::lines`]). The file of
 //! a row follows from its index (files are contiguous). [`Row`] is one row
 //! put back together, by value.
 
@@ -188,8 +188,8 @@ impl Row {
 /// The rows as columns (see the module's text).
 #[derive(Debug, Default)]
 pub struct Rows {
-    date: Vec<i32>,
-    amount: super::amounts::Amounts,
+    date: super::packed::Packed<i32>,
+    amount: super::packed::Packed<i64>,
     purchase: Vec<u32>,
     buyer: Buyers,
     line: super::lines::Lines,
@@ -254,13 +254,13 @@ impl Rows {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.date.is_empty()
+        self.date.len() == 0
     }
 
     /// Bytes held per row by the columns besides the buyer's (for the
     /// README's figure): date, amount, purchase, flags, id (the record
     /// numbers are runs: next to nothing).
-    pub const BYTES_PER_ROW: usize = 4 + 4 + 4 + 1 + 8;
+    pub const BYTES_PER_ROW: usize = 2 + 4 + 4 + 1 + 8;
 
     /// Bytes a row's buyer takes now: 4 while combined, 12 once loose;
     /// 8 more for the orderer's key when it is held by hash.
@@ -276,7 +276,7 @@ impl Rows {
     /// The bytes the columns hold now (capacity, the id arena and the
     /// text combinations included).
     pub fn heap_bytes(&self) -> usize {
-        self.date.capacity() * 4
+        self.date.heap_bytes()
             + self.amount.heap_bytes()
             + self.purchase.capacity() * 4
             + self.buyer.heap_bytes()
@@ -444,7 +444,7 @@ impl Rows {
             .extend(other.orderers.anchors.iter().map(|&(r, at)| (r + base, at + at_base)));
         self.file_starts.extend(other.file_starts.iter().map(|s| s + base));
         self.reserve(other.len());
-        self.date.extend_from_slice(&other.date);
+        self.date.append(&other.date);
         self.amount.append(&other.amount);
         let moved = |ids: &[u32], to: &[u32]| -> Vec<u32> {
             ids.iter().map(|&c| to.get(c as usize).copied().unwrap_or(0)).collect()
@@ -599,7 +599,7 @@ impl Rows {
         };
         (
             kind,
-            (flags & HAS_DATE != 0).then(|| self.date.get(i).copied().unwrap_or(0)),
+            (flags & HAS_DATE != 0).then(|| self.date.get(i).unwrap_or(0)),
             (flags & HAS_AMOUNT != 0).then(|| self.amount.get(i).unwrap_or(0)),
         )
     }
@@ -624,9 +624,11 @@ impl Rows {
     /// The dates of the rows in `range` (`None` when unreadable), for
     /// quick passes.
     pub fn dates(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = Option<i32>> + '_ {
-        let d = self.date.get(range.clone()).unwrap_or(&[]);
-        let f = self.flags.get(range).unwrap_or(&[]);
-        d.iter().zip(f).map(|(&d, &f)| (f & HAS_DATE != 0).then_some(d))
+        let f = self.flags.get(range.clone()).unwrap_or(&[]);
+        self.date
+            .range(range)
+            .zip(f)
+            .map(|(d, &f)| d.filter(|_| f & HAS_DATE != 0))
     }
 
     /// What makes row `i` the same invoice line as another (rule 2): date,
@@ -642,7 +644,7 @@ impl Rows {
             None => IdKey::Number(id.0),
         };
         Some((
-            *self.date.get(i)?,
+            self.date.get(i)?,
             self.amount.get(i)?,
             *self.purchase.get(i)?,
             self.buyer.get(i),
@@ -663,7 +665,7 @@ impl Rows {
         self.amount
             .range(range)
             .zip(f)
-            .map(|(a, &f)| (f & HAS_AMOUNT != 0).then_some(a))
+            .map(|(a, &f)| a.filter(|_| f & HAS_AMOUNT != 0))
     }
 
     /// An id's text.

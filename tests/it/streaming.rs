@@ -134,10 +134,10 @@ fn utf8_that_turns_invalid_after_the_first_block_is_read_as_windows_1252() {
 
 /// What a run holds grows with the rows, not with the bytes: on a
 /// generated 200 000-row export (Windows-1252, title block, 60 agreements,
-/// 300 units, three orderers a unit) the columns hold 25 bytes a row plus
+/// 300 units, three orderers a unit) the columns hold 23 bytes a row plus
 /// the distinct text combinations, far below the file's ~100 bytes a row.
 #[test]
-fn the_columns_hold_25_bytes_a_row_plus_the_text_combinations() {
+fn the_columns_hold_23_bytes_a_row_plus_the_text_combinations() {
     let d = Workdir::new();
     d.command([
         "sample",
@@ -158,15 +158,15 @@ fn the_columns_hold_25_bytes_a_row_plus_the_text_combinations() {
     let e = read_with(&file, 1 << 20);
     let rows = e.rows.len();
     assert_eq!(rows, 200_001); // and the totals row
-                               // 4 date + 4 amount + 4 purchase + 1 flags + 8 id (the record
+                               // 2 date + 4 amount + 4 purchase + 1 flags + 8 id (the record
                                // numbers are runs), and the buyer's combination 4 (three
                                // orderers a unit: they repeat)
-    assert_eq!(read::Rows::BYTES_PER_ROW, 21);
+    assert_eq!(read::Rows::BYTES_PER_ROW, 19);
     assert_eq!(e.rows.buyer_bytes_per_row(), 4);
     let combos = e.rows.combinations();
     let held = e.rows.heap_bytes();
     assert!(
-        held <= rows * 25 + combos * 32 + 4096,
+        held <= rows * 23 + combos * 32 + 4096,
         "{held} bytes for {rows} rows and {combos} combinations"
     );
     // While reading, the columns grew a quarter at a time: their peak
@@ -315,7 +315,7 @@ fn unit_names_read_the_same_in_small_blocks_and_after_a_late_encoding_switch() {
 }
 
 /// Nearly unique orderers (the realistic shape) are held by hash, their
-/// text never: on 100 000 rows the columns hold 34 bytes a row (the
+/// text never: on 100 000 rows the columns hold 32 bytes a row (the
 /// buyer's combination of unit and order 4, the orderer's key 8, a record
 /// position every 16th row), only the purchases and buyers are combined,
 /// and the strings hold next to no orderer. Each orderer reads back from
@@ -334,12 +334,12 @@ fn nearly_unique_orderers_are_held_by_hash_and_read_back_from_the_file() {
     let rows = e.rows.len();
     assert_eq!(rows, 100_001); // and the totals row
     assert!(e.rows.orderers_hashed());
-    assert_eq!(read::Rows::BYTES_PER_ROW + e.rows.buyer_bytes_per_row(), 33);
+    assert_eq!(read::Rows::BYTES_PER_ROW + e.rows.buyer_bytes_per_row(), 31);
     let combos = e.rows.combinations();
     assert!(combos < 5_000, "{combos} combinations");
     let held = e.rows.heap_bytes();
     assert!(
-        held <= rows * 34 + combos * 32 + 1_000_000,
+        held <= rows * 32 + combos * 32 + 1_000_000,
         "{held} bytes for {rows} rows and {combos} combinations"
     );
     // The orderers of the rows read before the column was judged are
