@@ -144,14 +144,7 @@ pub fn skips_by(
     shares: &[AgreementShares],
     except: &super::fku::RowSet,
 ) -> Vec<RankUsage> {
-    let selected: Vec<usize> = (0..shares.len())
-        .filter(|&i| {
-            register
-                .agreements
-                .get(shares[i].agreement)
-                .is_some_and(Agreement::is_rank)
-        })
-        .collect();
+    let selected = rank_scopes(register, shares);
     if selected.is_empty() {
         return Vec::new();
     }
@@ -176,30 +169,26 @@ pub fn skips_by(
                 call_offs: u64::from(super::is_call_off(am.0)),
                 rows: 1,
             };
-            let date = parse::days_to_date(d);
-            for (k, &si) in selected.iter().enumerate() {
-                let sh = &shares[si];
-                if sh.agreement != a || date < sh.start || date > sh.end {
-                    continue;
-                }
-                for (m, who) in [Who::of_sym(row.get(Field::Unit)), row.orderer].into_iter().enumerate() {
-                    let mut e = SkipUse {
-                        who,
-                        row: i as u32,
-                        documented: Skips::default(),
-                        undocumented: Skips::default(),
-                        total: am.0,
-                    };
-                    match (skip, undocumented) {
-                        (true, true) => e.undocumented += one,
-                        (true, false) => e.documented += one,
-                        _ => {}
-                    }
-                    if let Some(slot) = per.get_mut(k).and_then(|p| p.get_mut(m)) {
-                        add(slot, e);
-                    }
-                }
+            let mut base = SkipUse {
+                who: Who::of_sym(row.get(Field::Unit)),
+                row: i as u32,
+                documented: Skips::default(),
+                undocumented: Skips::default(),
+                total: am.0,
+            };
+            match (skip, undocumented) {
+                (true, true) => base.undocumented += one,
+                (true, false) => base.documented += one,
+                _ => {}
             }
+            let scopes = selected.iter().map(|&si| &shares[si]);
+            add_to_scopes(
+                &mut per,
+                scopes,
+                (a, parse::days_to_date(d)),
+                [base.who, row.orderer],
+                base,
+            );
         }
         per
     };
@@ -221,6 +210,38 @@ pub fn skips_by(
             by_orderer: ranked(orderers),
         })
         .collect()
+}
+
+/// The scopes in `shares` of rank agreements.
+fn rank_scopes(register: &Register, shares: &[AgreementShares]) -> Vec<usize> {
+    (0..shares.len())
+        .filter(|&i| {
+            register
+                .agreements
+                .get(shares[i].agreement)
+                .is_some_and(Agreement::is_rank)
+        })
+        .collect()
+}
+
+/// Adds a row's use (`base`) to each scope of `scopes` whose agreement and
+/// dates hold it (agreement `a`, dated `date`), under its unit and under
+/// its orderer (`whos`).
+fn add_to_scopes<'s>(
+    per: &mut [[BTreeMap<Who, SkipUse>; 2]],
+    scopes: impl Iterator<Item = &'s AgreementShares>,
+    (a, date): (usize, chrono::NaiveDate),
+    whos: [Who; 2],
+    base: SkipUse,
+) {
+    for (uses, sh) in per.iter_mut().zip(scopes) {
+        if sh.agreement != a || date < sh.start || date > sh.end {
+            continue;
+        }
+        for (slot, who) in uses.iter_mut().zip(whos) {
+            add(slot, SkipUse { who, ..base.clone() });
+        }
+    }
 }
 
 /// Adds `u` to the use of its unit or orderer in `per` (the first row kept:
