@@ -51,7 +51,10 @@ pub fn thin_window(
         crate::window::Days::of(&exports.rows, |d| (start..=end).contains(&d))
             .months
             .into_iter()
-            .map(|key| (key.div_euclid(12), key.rem_euclid(12) as u32 + 1))
+            .map(|key| {
+                let first = crate::window::month_start(key);
+                (chrono::Datelike::year(&first), chrono::Datelike::month(&first))
+            })
             .collect();
     let label = &w.label;
     if months.is_empty() {

@@ -503,10 +503,10 @@ pub const ENDING_MONTHS: u32 = 6;
 /// Rows summed per agreement and unit, on the way to [`LateUse`] lists.
 type Tally = HashMap<(usize, crate::read::Sym), (u64, i64), foldhash::fast::RandomState>;
 
-/// Adds one row to a tally.
-fn tally(t: &mut Tally, agreement: usize, unit: crate::read::Sym, amount: i64) {
-    let e = t.entry((agreement, unit)).or_default();
-    e.0 += 1;
+/// Adds rows and their amount to a tally under (agreement, unit).
+fn tally(t: &mut Tally, key: (usize, crate::read::Sym), (rows, amount): (u64, i64)) {
+    let e = t.entry(key).or_default();
+    e.0 += rows;
     e.1 += amount;
 }
 
@@ -550,17 +550,13 @@ fn after_ceiling(
                 continue;
             };
             if reached.iter().any(|&(r, on)| r == a && d > on && d <= end) {
-                tally(&mut t, a, rows.buyer(i)[0], amount.unwrap_or(0));
+                tally(&mut t, (a, rows.buyer(i)[0]), (1, amount.unwrap_or(0)));
             }
         }
         t
     };
     rows.fold(Tally::default, piece, |mut a, b| {
-        for (k, (n, amount)) in b {
-            let e = a.entry(k).or_default();
-            e.0 += n;
-            e.1 += amount;
-        }
+        b.into_iter().for_each(|(key, sums)| tally(&mut a, key, sums));
         a
     })
 }
@@ -594,7 +590,11 @@ pub fn life(
             };
             if row.date.is_some_and(|d| parse::days_to_date(d) > a.valid_to) {
                 let amount = row.amount.map_or(0, |m| m.0);
-                tally(&mut ended_in_use, agreement.index(), row.get(Field::Unit), amount);
+                tally(
+                    &mut ended_in_use,
+                    (agreement.index(), row.get(Field::Unit)),
+                    (1, amount),
+                );
             }
         }
     }

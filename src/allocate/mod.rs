@@ -210,6 +210,15 @@ struct Acc {
     skips: Skips,
 }
 
+impl std::ops::AddAssign for Acc {
+    fn add_assign(&mut self, o: Acc) {
+        self.amount += o.amount;
+        self.call_offs += o.call_offs;
+        self.rows += o.rows;
+        self.skips += o.skips;
+    }
+}
+
 /// Agreement, supplier and date in one 64-bit group key.
 fn day_key(agreement: AgreementIx, supplier: SupplierIx, date: i32) -> u64 {
     (agreement.index() as u64) << 48 | (supplier.index() as u64) << 32 | u64::from(date as u32)
@@ -347,9 +356,16 @@ pub fn counted_except(
         return Err(overflow_error(exports, register, a, row));
     }
     entries.par_sort_unstable_by_key(|e| e.0);
-    let mut days: Vec<DaySums> = Vec::new();
+    let mut merged: Vec<(u64, Acc)> = Vec::with_capacity(entries.len());
     for (k, acc) in entries {
-        let day = DaySums {
+        match merged.last_mut() {
+            Some((last, sum)) if *last == k => *sum += acc,
+            _ => merged.push((k, acc)),
+        }
+    }
+    let mut days: Vec<DaySums> = merged
+        .into_iter()
+        .map(|(k, acc)| DaySums {
             agreement: (k >> 48) as u32,
             supplier: ((k >> 32) & 0xFFFF) as u32,
             date: k as u32 as i32,
@@ -357,17 +373,8 @@ pub fn counted_except(
             call_offs: acc.call_offs,
             rows: acc.rows,
             skips: acc.skips,
-        };
-        match days.last_mut() {
-            Some(d) if (d.agreement, d.supplier, d.date) == (day.agreement, day.supplier, day.date) => {
-                d.amount += day.amount;
-                d.call_offs += day.call_offs;
-                d.rows += day.rows;
-                d.skips += day.skips;
-            }
-            _ => days.push(day),
-        }
-    }
+        })
+        .collect();
     days.sort_unstable_by_key(|d| (d.agreement, d.supplier, d.date));
     Ok(Counted { days })
 }

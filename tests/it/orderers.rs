@@ -27,18 +27,23 @@ fn realistic(d: &Workdir) -> HashMap<String, String> {
         .collect()
 }
 
-#[test]
-fn orderers_held_by_hash_show_as_written_in_the_export() {
-    let d = Workdir::new();
-    let by_id = realistic(&d);
-    // Read as the run reads it: the orderers are held by hash.
+/// The workdir's exports read as the run reads them.
+fn read_exports(d: &Workdir) -> avropskoll::read::Exports {
     let (found, _) = avropskoll::read::discover(
         &[d.path("exports")],
         &avropskoll::read::Exclude::default(),
         avropskoll::lang::Lang::En,
     )
     .expect("discover");
-    let e = avropskoll::read::read_all(&found, &avropskoll::read::ReadOptions::default(), &|_| {}).expect("read");
+    avropskoll::read::read_all(&found, &avropskoll::read::ReadOptions::default(), &|_| {}).expect("read")
+}
+
+#[test]
+fn orderers_held_by_hash_show_as_written_in_the_export() {
+    let d = Workdir::new();
+    let by_id = realistic(&d);
+    // Read as the run reads it: the orderers are held by hash.
+    let e = read_exports(&d);
     assert!(e.rows.orderers_hashed());
     d.command(["run", "--agreements"])
         .arg(d.path("register.toml"))
@@ -122,13 +127,7 @@ fn copies_across_files_are_found_with_orderers_held_by_hash() {
         "[[agreement]]\nid = \"RA-1\"\nname = \"Måleri\"\nvalid_from = 2024-01-01\nvalid_to = 2024-12-31\n  [[agreement.supplier]]\n  name = \"Målare AB\"\n  share = 100\n",
     );
     // Read back from the right file: a's 12 000 rows, then b's.
-    let (found, _) = avropskoll::read::discover(
-        &[d.path("exports")],
-        &avropskoll::read::Exclude::default(),
-        avropskoll::lang::Lang::En,
-    )
-    .expect("discover");
-    let e = avropskoll::read::read_all(&found, &avropskoll::read::ReadOptions::default(), &|_| {}).expect("read");
+    let e = read_exports(&d);
     assert!(e.rows.orderers_hashed());
     assert_eq!(e.orderer_text(11_999), "Beställare 11999 PO-11999");
     assert_eq!(e.orderer_text(12_000 + 4_999), "Någon annan");
